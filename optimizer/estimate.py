@@ -1,0 +1,355 @@
+"""What each keyword (or plan) is expected to do at today's bid, and how it responds to a new one.
+
+Three estimates, all vectorised over units (a unit is a keyword, or a plan when
+the report has no keywords):
+
+* **Rates, shrunk.** CTR and CVR are shrunk toward ad group, plan and account
+  (empirical Bayes, beta-binomial, the prior strength fitted by the method of
+  moments at each level), order value likewise with a fitted pseudo-order count,
+  so one click and one order is never "100% CVR".
+* **Recency.** Each day weighs ``0.5 ** (age / HALF_LIFE_DAYS)``.
+* **Bid response.** Clicks ~ bid ** clicks_elasticity and CPC ~ bid ** cpc_elasticity,
+  estimated from the bid changes found in the history (two-way within regression,
+  keyword and day effects removed), pooled per plan and shrunk toward the account
+  and toward documented defaults when the history has none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from optimizer.schema import Performance
+
+#: Days after which a day's figures count half.
+HALF_LIFE_DAYS = 14.0
+#: Clicks per +1% bid, in %, when the history shows no bid changes. Search-ads studies put
+#: keyword click elasticities to bid between 0.5 and 1.2; 0.8 is the middle.
+DEFAULT_CLICKS_ELASTICITY = 0.8
+#: CPC per +1% bid, in %, with no history: in a second-price auction a higher bid buys a
+#: better position whose price rises a little slower than the bid.
+DEFAULT_CPC_ELASTICITY = 0.6
+#: For plan-level reports (budgets only): clicks per +1% spend, in %, with no history.
+DEFAULT_PLAN_SPEND_ELASTICITY = 0.75
+#: How far (standard deviation) an elasticity may stray from its default a priori.
+ELASTICITY_PRIOR_SD = 0.25
+#: Elasticities are kept in these ranges so that value stays concave in spend.
+CLICKS_ELASTICITY_RANGE = (0.1, 2.0)
+CPC_ELASTICITY_RANGE = (0.0, 1.5)
+#: Without a bid column today's bid is inferred as CPC / CPC_TO_BID (second-price auctions
+#: charge a little under the bid; 0.85 is the ratio in the sample market and typical reports).
+CPC_TO_BID = 0.85
+
+
+@dataclass(frozen=True)
+class Elasticity:
+    """An estimated elasticity with where it came from, for the summary."""
+
+    value: float
+    observations: int
+    source: str
+
+
+@dataclass(frozen=True)
+class Estimates:
+    """Per-unit forecast for the planning period at today's bid, and how it responds.
+
+    ``units`` has one row per unit: the key columns, ``current_bid``,
+    ``impressions, clicks, spend, orders, revenue`` for the planning period,
+    the shrunk ``ctr, cvr, value_per_order, value_per_click, cpc`` and the
+    unit's ``clicks_elasticity, cpc_elasticity``; raw ``observed_*`` sums too.
+    """
+
+    units: pd.DataFrame
+    keys: tuple[str, ...]
+    level: str
+    bid_inferred: bool
+    clicks_elasticity: Elasticity
+    cpc_elasticity: Elasticity
+    warnings: tuple[str, ...]
+
+
+def recency_weights(dates: pd.Series, last_date: pd.Timestamp | None) -> np.ndarray:
+    """Weight of each row by the age of its day: half after HALF_LIFE_DAYS."""
+    if last_date is None or dates.isna().all():
+        return np.ones(len(dates))
+    age = (last_date - dates).dt.days.to_numpy(dtype=float)
+    return np.power(0.5, np.nan_to_num(age, nan=0.0) / HALF_LIFE_DAYS)
+
+
+def total_weight(history_days: int, last_date: pd.Timestamp | None) -> float:
+    """Sum of the day weights over the whole history: the divisor of a weighted daily rate."""
+    if last_date is None:
+        return float(history_days)
+    ages = np.arange(history_days, dtype=float)
+    return float(np.power(0.5, ages / HALF_LIFE_DAYS).sum())
+
+
+def fit_prior_strength(successes: np.ndarray, trials: np.ndarray, prior_mean: np.ndarray) -> float:
+    """Beta-binomial prior strength by the method of moments.
+
+    The spread of observed rates around their prior means, less the spread that
+    binomial counting alone would give, is the spread of the true rates; the
+    prior strength is ``m (1 - m) / var_true - 1``.
+    """
+    seen = trials > 0
+    if seen.sum() < 3:
+        return 1e6
+    t, s, m = trials[seen], successes[seen], np.clip(prior_mean[seen], 1e-9, 1 - 1e-9)
+    observed = np.sum(t * (s / t - m) ** 2) / t.sum()
+    counting = np.sum(m * (1 - m)) / t.sum()
+    true_var = observed - counting
+    spread = np.average(m * (1 - m), weights=t)
+    if true_var <= spread * 1e-6:
+        return 1e6
+    return float(np.clip(spread / true_var - 1.0, 0.5, 1e6))
+
+
+def shrink_rate(successes: pd.Series, trials: pd.Series, levels: list[list[str]], frame: pd.DataFrame) -> np.ndarray:
+    """Posterior mean rate of each unit, shrunk level by level from the account down.
+
+    ``levels`` lists the grouping keys from the coarsest (e.g. ``["plan"]``) to the
+    unit's own keys; each level's prior mean is its parent's posterior mean.
+    """
+    s_all, t_all = float(successes.sum()), float(trials.sum())
+    parent = np.full(len(frame), (s_all + 0.5) / (t_all + 1.0))
+    for keys in levels:
+        group = frame.groupby(keys, sort=False, observed=True).ngroup().to_numpy()
+        s = np.bincount(group, weights=successes.to_numpy())
+        t = np.bincount(group, weights=trials.to_numpy())
+        first = pd.Series(np.arange(len(group))).groupby(group).first().to_numpy()
+        prior = parent[first]
+        strength = fit_prior_strength(s, t, prior)
+        posterior = (s + strength * prior) / (t + strength)
+        parent = posterior[group]
+    return parent
+
+
+def shrink_value(revenue: pd.Series, orders: pd.Series, frame: pd.DataFrame, keys: list[str],
+                 daily_value: np.ndarray, daily_orders: np.ndarray, daily_unit: np.ndarray) -> np.ndarray:
+    """Order value per unit shrunk toward its plan's, with a pseudo-order count fitted from the data.
+
+    The within-unit variance of order value comes from the days' own order values,
+    the between-unit variance from the units' values less that noise; their ratio
+    is the number of pseudo-orders the plan's value counts for.
+    """
+    rev, ords = revenue.to_numpy(), orders.to_numpy()
+    plan_group = frame.groupby("plan", sort=False, observed=True).ngroup().to_numpy()
+    plan_value = np.bincount(plan_group, weights=rev) / np.maximum(np.bincount(plan_group, weights=ords), 1e-9)
+    account_value = rev.sum() / max(ords.sum(), 1e-9)
+    plan_value = np.where(np.bincount(plan_group, weights=ords) > 0, plan_value, account_value)
+    prior = plan_value[plan_group]
+    unit_value = np.divide(rev, ords, out=prior.copy(), where=ords > 0)
+    strength = 1.0
+    has = daily_orders > 0
+    if has.sum() > len(frame) + 2:
+        day_value = daily_value[has] / daily_orders[has]
+        within = np.sum(daily_orders[has] * (day_value - unit_value[daily_unit[has]]) ** 2) / (has.sum() - len(frame))
+        seen = ords > 0
+        between = np.average((unit_value[seen] - prior[seen]) ** 2, weights=ords[seen]) - within * seen.sum() / ords[seen].sum()
+        strength = float(np.clip(within / between, 0.5, 1e4)) if between > 0 else 1e4
+    return (rev + strength * prior) / (ords + strength)
+
+
+def within_slope(x: np.ndarray, y: np.ndarray, weight: np.ndarray, unit: np.ndarray, day: np.ndarray) -> tuple[float, float, int]:
+    """Slope of y on x with unit and day effects removed (alternating demeaning).
+
+    Returns (slope, its variance, number of observations that moved the bid).
+    """
+    x_t, y_t = x.copy(), y.copy()
+    for _ in range(4):
+        for group in (unit, day):
+            w_sum = np.bincount(group, weights=weight)
+            w_sum = np.where(w_sum > 0, w_sum, 1.0)
+            x_t = x_t - (np.bincount(group, weights=weight * x_t) / w_sum)[group]
+            y_t = y_t - (np.bincount(group, weights=weight * y_t) / w_sum)[group]
+    moved = np.abs(x_t) > 1e-6
+    sxx = float(np.sum(weight * x_t**2))
+    if moved.sum() < 5 or sxx < 1e-9:
+        return float("nan"), float("inf"), int(moved.sum())
+    slope = float(np.sum(weight * x_t * y_t) / sxx)
+    residual = y_t - slope * x_t
+    dof = max(float(weight[moved].sum()) - 1.0, 1.0)
+    sigma2 = float(np.sum(weight * residual**2) / dof)
+    return slope, max(sigma2, 1e-6) / sxx, int(moved.sum())
+
+
+def shrink_slope(slope: float, variance: float, prior: float, prior_sd: float = ELASTICITY_PRIOR_SD) -> float:
+    """Normal-normal posterior mean of a slope."""
+    if not np.isfinite(slope) or not np.isfinite(variance):
+        return prior
+    precision, prior_precision = 1.0 / variance, 1.0 / prior_sd**2
+    return (slope * precision + prior * prior_precision) / (precision + prior_precision)
+
+
+def estimate_elasticities(days: pd.DataFrame, unit: np.ndarray) -> tuple[Elasticity, Elasticity, np.ndarray, np.ndarray]:
+    """Account and per-plan clicks and CPC elasticities to the bid, from the bid changes in the history."""
+    day = days["date"].rank(method="dense").fillna(1).astype(int).to_numpy() - 1
+    plan = days["plan"].to_numpy()
+    has_bid = (days["bid"] > 0).to_numpy() & (days["impressions"] > 0).to_numpy()
+    log_bid = np.log(np.where(days["bid"] > 0, days["bid"], 1.0))
+    results = []
+    for target, prior, floor in (("impressions", DEFAULT_CLICKS_ELASTICITY, 0.0), ("cpc", DEFAULT_CPC_ELASTICITY, 0.0)):
+        if target == "cpc":
+            rows = has_bid & (days["clicks"] > 0).to_numpy()
+            values = np.where(rows, days["spend"] / days["clicks"].where(days["clicks"] > 0, 1.0), 1.0)
+            counts = days["clicks"].to_numpy()
+            scale = 5.0
+        else:
+            rows = has_bid
+            values = days["impressions"].to_numpy()
+            counts = values
+            scale = 20.0
+        weight = counts / (counts + scale)
+        idx = np.flatnonzero(rows & (values > floor))
+        ys = np.log(np.maximum(values[idx], 1e-9))
+        slope, var, moved = within_slope(log_bid[idx], ys, weight[idx], _dense(unit[idx]), _dense(day[idx]))
+        account = shrink_slope(slope, var, prior)
+        per_plan = {}
+        for name in pd.unique(plan[idx]):
+            sel = plan[idx] == name
+            p_slope, p_var, _ = within_slope(log_bid[idx][sel], ys[sel], weight[idx][sel], _dense(unit[idx][sel]), _dense(day[idx][sel]))
+            per_plan[name] = shrink_slope(p_slope, p_var, account)
+        source = f"estimated from {moved} days after bid changes" if np.isfinite(slope) else "default (no bid changes in the history)"
+        results.append((Elasticity(account, moved, source), per_plan))
+    (clicks, clicks_plan), (cpc, cpc_plan) = results
+    return clicks, cpc, clicks_plan, cpc_plan
+
+
+def _dense(codes: np.ndarray) -> np.ndarray:
+    return pd.factorize(codes)[0] if len(codes) else codes.astype(int)
+
+
+def unit_keys(level: str) -> list[str]:
+    """The columns that name one unit of the plan: a keyword, or a whole plan."""
+    return ["plan", "ad_group", "keyword", "match_type"] if level == "keyword" else ["plan"]
+
+
+def estimate(performance: Performance, *, period_days: int, value_per_order: float | None = None) -> Estimates:
+    """Forecast every unit's week at today's bid and fit how it responds to a new bid."""
+    days = performance.frame
+    keys = unit_keys(performance.level)
+    unit = days.groupby(keys, sort=True, observed=True).ngroup().to_numpy()
+    n_units = int(unit.max()) + 1 if len(unit) else 0
+    first_row = pd.Series(np.arange(len(days))).groupby(unit).first().to_numpy()
+    units = days.iloc[first_row][keys].reset_index(drop=True)
+    plan_of_row = days["plan"].to_numpy()
+    warnings: list[str] = []
+
+    keyword_level = performance.level == "keyword"
+    bid_inferred = keyword_level and not performance.has_bid
+    if keyword_level and performance.has_bid:
+        clicks_e, cpc_e, clicks_plan, cpc_plan = estimate_elasticities(days, unit)
+    elif keyword_level:
+        clicks_e = Elasticity(DEFAULT_CLICKS_ELASTICITY, 0, "default (the report has no bid column)")
+        cpc_e = Elasticity(DEFAULT_CPC_ELASTICITY, 0, "default (the report has no bid column)")
+        clicks_plan, cpc_plan = {}, {}
+    else:
+        clicks_e = _plan_spend_elasticity(days, unit)
+        cpc_e = Elasticity(1.0 - clicks_e.value, clicks_e.observations, clicks_e.source)
+        clicks_plan, cpc_plan = {}, {}
+    unit_plan = units["plan"].to_numpy()
+    alpha = np.clip(pd.Series(unit_plan).map(clicks_plan).fillna(clicks_e.value).to_numpy(float), *CLICKS_ELASTICITY_RANGE)
+    gamma = np.clip(pd.Series(unit_plan).map(cpc_plan).fillna(cpc_e.value).to_numpy(float), *CPC_ELASTICITY_RANGE)
+
+    # Today's bid, and each day's figures moved to it along the fitted response.
+    if performance.has_bid and keyword_level:
+        current_bid = days.groupby(unit)["bid"].last().reindex(range(n_units)).to_numpy(float)
+        ratio = np.where(days["bid"] > 0, current_bid[unit] / days["bid"].where(days["bid"] > 0, 1.0), 1.0)
+        ratio = np.nan_to_num(ratio, nan=1.0)
+    else:
+        current_bid = np.full(n_units, np.nan)
+        ratio = np.ones(len(days))
+    volume_factor = ratio ** alpha[unit]
+    price_factor = ratio ** gamma[unit]
+    clicks_d = days["clicks"].to_numpy(float) * volume_factor
+    cpc_d = np.divide(days["spend"].to_numpy(float), days["clicks"].to_numpy(float),
+                      out=np.zeros(len(days)), where=days["clicks"].to_numpy() > 0) * price_factor
+    if keyword_level and performance.has_bid:
+        cpc_d = np.minimum(cpc_d, np.nan_to_num(current_bid[unit], nan=np.inf))
+    weight = recency_weights(days["date"], performance.last_date)
+    per_day = total_weight(performance.history_days, performance.last_date)
+
+    def weighted(values: np.ndarray) -> np.ndarray:
+        return np.bincount(unit, weights=np.nan_to_num(values) * weight, minlength=n_units)
+
+    impressions_w = weighted(days["impressions"].to_numpy(float) * volume_factor)
+    clicks_w = weighted(clicks_d)
+    spend_w = weighted(clicks_d * cpc_d)
+    has_orders = performance.has_orders
+    orders_w = weighted(days["orders"].to_numpy(float) * volume_factor) if has_orders else np.zeros(n_units)
+    if performance.has_revenue:
+        revenue_w = weighted(days["revenue"].to_numpy(float) * volume_factor)
+    elif value_per_order is not None:
+        revenue_w = orders_w * value_per_order
+    else:
+        revenue_w = np.zeros(n_units)
+
+    stats = units.assign(imp=impressions_w, clk=clicks_w, ords=orders_w, rev=revenue_w)
+    levels = [["plan"], ["plan", "ad_group"], keys] if keyword_level else [keys]
+    ctr = shrink_rate(stats["clk"], np.maximum(stats["imp"], stats["clk"]), levels, stats)
+    cvr = shrink_rate(stats["ords"], stats["clk"], levels, stats) if has_orders else np.zeros(n_units)
+    if performance.has_revenue:
+        daily_value = days["revenue"].to_numpy(float)
+        daily_orders = days["orders"].to_numpy(float)
+        order_value = shrink_value(stats["rev"], stats["ords"], stats, keys, daily_value, daily_orders, unit)
+    else:
+        order_value = np.full(n_units, float(value_per_order or 0.0))
+
+    scale = period_days / per_day
+    impressions = impressions_w * scale
+    clicks = impressions * ctr if keyword_level else clicks_w * scale
+    cpc = _cpc(spend_w, clicks_w, current_bid, unit_plan, keyword_level)
+    if bid_inferred:
+        current_bid = cpc / CPC_TO_BID
+        warnings.append(f"the report has no bid column: today's bids are inferred as CPC / {CPC_TO_BID} "
+                        "(column bid_source in bids.csv)")
+    if keyword_level:
+        cpc = np.minimum(cpc, current_bid)
+    spend = clicks * cpc
+    orders = clicks * cvr
+    revenue = orders * order_value
+    observed = days.groupby(unit)[["impressions", "clicks", "spend", "orders", "revenue"]].sum(min_count=1)
+    units = units.assign(
+        current_bid=current_bid, impressions=impressions, clicks=clicks, spend=spend, orders=orders,
+        revenue=revenue, ctr=ctr, cvr=cvr, value_per_order=order_value, value_per_click=cvr * order_value,
+        cpc=cpc, clicks_elasticity=alpha, cpc_elasticity=gamma,
+        observed_impressions=observed["impressions"].to_numpy(float),
+        observed_clicks=observed["clicks"].to_numpy(float),
+        observed_spend=observed["spend"].to_numpy(float),
+        observed_orders=observed["orders"].to_numpy(float),
+        observed_revenue=observed["revenue"].to_numpy(float),
+    )
+    if "plan_budget" in days and days["plan_budget"].notna().any():
+        budget = days.groupby(unit)["plan_budget"].last().reindex(range(n_units)).to_numpy(float)
+        units = units.assign(current_daily_budget=budget)
+    return Estimates(units, tuple(keys), performance.level, bid_inferred, clicks_e, cpc_e, tuple(warnings))
+
+
+def _cpc(spend_w: np.ndarray, clicks_w: np.ndarray, current_bid: np.ndarray, plan: np.ndarray, keyword_level: bool) -> np.ndarray:
+    """Weighted CPC; units with no clicks borrow their plan's CPC-to-bid ratio (or CPC)."""
+    seen = clicks_w > 0
+    cpc = np.divide(spend_w, clicks_w, out=np.full(len(spend_w), np.nan), where=seen)
+    frame = pd.DataFrame({"plan": plan, "cpc": cpc, "bid": current_bid})
+    if keyword_level and np.isfinite(current_bid).any():
+        ratio = (frame["cpc"] / frame["bid"]).clip(upper=1.0)
+        fill_ratio = ratio.groupby(frame["plan"]).transform("median").fillna(ratio.median())
+        fill = (fill_ratio.fillna(CPC_TO_BID) * frame["bid"]).to_numpy()
+    else:
+        fill = frame["cpc"].groupby(frame["plan"]).transform("median").fillna(frame["cpc"].median()).to_numpy()
+    return np.where(seen, cpc, np.nan_to_num(fill, nan=0.0))
+
+
+def _plan_spend_elasticity(days: pd.DataFrame, unit: np.ndarray) -> Elasticity:
+    """Clicks per +1% of a plan's spend, from its days (plan effects removed), shrunk to the default."""
+    rows = ((days["spend"] > 0) & (days["clicks"] > 0)).to_numpy()
+    if days["date"].isna().all() or rows.sum() < 5:
+        return Elasticity(DEFAULT_PLAN_SPEND_ELASTICITY, 0, "default (no daily plan history)")
+    x = np.log(days["spend"].to_numpy(float)[rows])
+    y = np.log(days["clicks"].to_numpy(float)[rows])
+    weight = np.ones(rows.sum())
+    slope, var, n = within_slope(x, y, weight, _dense(unit[rows]), np.zeros(rows.sum(), dtype=int))
+    value = float(np.clip(shrink_slope(slope, var, DEFAULT_PLAN_SPEND_ELASTICITY), 0.3, 0.95))
+    return Elasticity(value, n, f"estimated from {n} plan-days, shrunk toward {DEFAULT_PLAN_SPEND_ELASTICITY}")

@@ -1,0 +1,178 @@
+"""The weekly plan, end to end: reports -> estimates -> candidates -> program -> decisions.
+
+``make_plan`` is the library call behind ``bidopt plan``; it raises the typed
+errors of :mod:`optimizer.errors` and never prints. ``PlanResult.files`` gives the
+bytes of every output file so :func:`optimizer.outputs.write_all` can put them in
+place atomically.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from difflib import get_close_matches
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from optimizer import outputs, summary
+from optimizer.errors import Conflict, InfeasibleError, InputDataError, Problem, ScenarioError
+from optimizer.estimate import Estimates, estimate
+from optimizer.explain import cutoff_roi, decide
+from optimizer.feasibility import best_roi, diagnose, roi_conflict
+from optimizer.reports import read_report
+from optimizer.response import Candidates, build_candidates
+from optimizer.scenario import Scenario
+from optimizer.schema import Performance, validate
+from optimizer.solve import Limits, Program, Solution, solve
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """Everything a plan run produced, as data."""
+
+    scenario: Scenario
+    performance: Performance
+    estimates: Estimates
+    candidates: Candidates
+    program: Program
+    solution: Solution
+    bids: pd.DataFrame
+    plans: pd.DataFrame
+    summary: dict
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def files(self) -> dict[str, bytes]:
+        """The output files' contents, by file name."""
+        files = {}
+        if self.estimates.level == "keyword":
+            files["bids.csv"] = outputs.csv_bytes(summary.bid_sheet(self.bids, self.estimates.bid_inferred))
+        files["plans.csv"] = outputs.csv_bytes(self.plans)
+        files["summary.json"] = outputs.json_bytes(self.summary)
+        files["summary.md"] = summary.markdown(self.summary, self.bids, self.plans).encode("utf-8")
+        return files
+
+
+def read_performance(scenario: Scenario) -> Performance:
+    """Read and validate every report of the scenario, reporting the problems of all files at once."""
+    reports, problems = [], []
+    for path in scenario.data.reports:
+        try:
+            reports.append(read_report(path, dict(scenario.data.columns)))
+        except InputDataError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise InputDataError(problems)
+    return validate(reports, on_bad_rows=scenario.data.on_bad_rows, period_days=scenario.data.period_days)
+
+
+def check_goal_fits_data(scenario: Scenario, performance: Performance) -> None:
+    """An objective or ROI floor needs the columns it is computed from."""
+    goal, files = scenario.goal, ", ".join(performance.sources)
+    needs_revenue = goal.objective in ("revenue", "profit") or bool(goal.min_roi) or any(
+        limits.min_roi for limits in scenario.plans.values())
+    problems = []
+    if not performance.has_orders and (goal.objective == "orders" or needs_revenue and not performance.has_revenue):
+        problems.append(Problem(f"has no orders column, needed by objective = \"{goal.objective}\"", file=files,
+                                hint="Map the conversions column in [data] columns or set objective = \"clicks\""))
+    elif needs_revenue and not performance.has_revenue and goal.value_per_order is None:
+        problems.append(Problem(
+            "has no revenue column, needed by objective = \"%s\"%s" % (goal.objective, " and min_roi" if goal.min_roi else ""),
+            file=files, hint="Set [goal] objective = \"orders\" without min_roi, or give [goal] value_per_order"))
+    if problems:
+        raise InputDataError(problems)
+
+
+def plan_limits(scenario: Scenario, estimates: Estimates, before_spend: float) -> tuple[Limits, np.ndarray]:
+    """The program's limits and the locked units, from the scenario's [goal] and [plans]."""
+    plan_codes, plan_names = pd.factorize(estimates.units["plan"], sort=True)
+    known = set(plan_names)
+    unknown = [name for name in scenario.plans if name not in known]
+    if unknown:
+        raise ScenarioError([
+            f"[plans.\"{name}\"] names no plan in the reports."
+            + (f" Did you mean '{match[0]}'?" if (match := get_close_matches(name, list(known), n=1)) else "")
+            for name in unknown
+        ], file=str(scenario.path) if scenario.path else None)
+    settings = [scenario.plans.get(name) for name in plan_names]
+
+    def per_plan(attribute: str) -> np.ndarray:
+        return np.array([np.nan if s is None or getattr(s, attribute) is None else float(getattr(s, attribute))
+                         for s in settings], dtype=float)
+
+    locked_plans = np.array([bool(s and s.locked) for s in settings], dtype=bool)
+    budget = scenario.goal.budget if scenario.goal.budget is not None else before_spend
+    limits = Limits(
+        budget=float(budget), min_roi=scenario.goal.min_roi or None,
+        plan_of_unit=plan_codes, plan_names=tuple(plan_names),
+        plan_max_budget=per_plan("max_budget"), plan_min_budget=per_plan("min_budget"), plan_min_roi=per_plan("min_roi"),
+    )
+    return limits, locked_plans[plan_codes] if len(plan_names) else np.zeros(0, bool)
+
+
+def objective_coefficients(scenario: Scenario, candidates: Candidates) -> tuple[np.ndarray, np.ndarray, float]:
+    """Objective per candidate, objective per unit of revenue per unit, and the objective's cost per unit spend."""
+    goal = scenario.goal
+    revenue = candidates.revenue
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_click = np.where(candidates.clicks > 0, revenue / candidates.clicks, 0.0).max(axis=1)
+        per_order = np.where(candidates.orders > 0, revenue / candidates.orders, 0.0).max(axis=1)
+    if goal.objective == "revenue":
+        return revenue, np.ones(len(revenue)), 0.0
+    if goal.objective == "profit":
+        return goal.margin * revenue - candidates.spend, np.full(len(revenue), goal.margin), 1.0
+    if goal.objective == "orders":
+        return candidates.orders, _inverse(per_order), 0.0
+    return candidates.clicks, _inverse(per_click), 0.0
+
+
+def _inverse(values: np.ndarray) -> np.ndarray:
+    return np.divide(1.0, values, out=np.full(len(values), np.inf), where=values > 0)
+
+
+def make_plan(scenario: Scenario, *, progress: Progress | None = None) -> PlanResult:
+    """Read, estimate and solve the weekly plan of a scenario."""
+    say = progress or (lambda message: None)
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(phase: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[phase] = now - clock
+        clock = now
+        say(f"{phase}: {timings[phase]:.2f} s")
+
+    performance = read_performance(scenario)
+    lap("read and validate")
+    check_goal_fits_data(scenario, performance)
+    estimates = estimate(performance, period_days=scenario.goal.period_days, value_per_order=scenario.goal.value_per_order)
+    lap("estimate")
+    units = estimates.units
+    before_spend = float(units["spend"].sum())
+    limits, locked = plan_limits(scenario, estimates, before_spend)
+    no_data = units["observed_impressions"].fillna(0).to_numpy() <= 0
+    candidates = build_candidates(units, scenario.bids, locked | no_data, estimates.level)
+    objective, per_revenue, spend_cost = objective_coefficients(scenario, candidates)
+    program = Program(candidates, objective, limits)
+    lap("build")
+    solution = solve(program)
+    if solution.status == "infeasible":
+        raise InfeasibleError(diagnose(program))
+    if solution.status != "optimal":
+        raise InfeasibleError([Conflict("solver", float("nan"), float("nan"), f"the solver stopped: {solution.status}")])
+    spent = float((solution.share * candidates.spend).sum())
+    if limits.min_roi and spent <= 1e-9 * max(before_spend, 1.0) and before_spend > 0:
+        raise InfeasibleError([roi_conflict(limits.min_roi, best_roi(program))])
+    lap("solve")
+    cutoff = cutoff_roi(solution, limits, per_revenue, spend_cost)
+    decisions = decide(units, candidates, solution, cutoff, locked=locked, level=estimates.level,
+                       history_days=performance.history_days)
+    plans = summary.plan_table(decisions.units, scenario.goal.period_days)
+    result_summary = summary.build(scenario, performance, estimates, program, solution, decisions.units, limits)
+    lap("explain")
+    return PlanResult(scenario, performance, estimates, candidates, program, solution, decisions.units, plans,
+                      result_summary, timings)
