@@ -1,7 +1,7 @@
 """``bidopt``: parse flags, call the library, turn its typed errors into ``error: …`` and an exit code.
 
 Exit codes: 0 done, 2 bad input or scenario, 3 limits no bids can meet.
-Progress goes to stderr (never stdout) and ``--quiet`` turns it off.
+Phase times of slow runs go to stderr (never stdout); ``--quiet`` turns them off.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from optimizer import __version__
 from optimizer.errors import BidoptError
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_INFEASIBLE = 0, 2, 3
+#: Runs slower than this report their phase times on stderr.
+SLOW_RUN_SECONDS = 2.0
 
 
 class _Parser(argparse.ArgumentParser):
@@ -40,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--objective", choices=["revenue", "orders", "clicks", "profit"])
     plan.add_argument("--out", type=Path, help="output folder (default: out/ beside the scenario)")
     plan.add_argument("--write-lp", type=Path, metavar="FILE", help="also write the LP through PuLP for audit")
-    plan.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    plan.add_argument("--quiet", action="store_true", help="no phase times on stderr")
     return parser
 
 
@@ -66,8 +68,10 @@ def run_plan(args: argparse.Namespace) -> int:
     from optimizer.solve import write_lp
 
     scenario = load(args)
-    progress = None if args.quiet else (lambda message: print(f"bidopt: {message}", file=sys.stderr))
-    result = make_plan(scenario, progress=progress)
+    result = make_plan(scenario)
+    if not args.quiet and sum(result.timings.values()) > SLOW_RUN_SECONDS:
+        print("bidopt: " + ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in result.timings.items()),
+              file=sys.stderr)
     out = args.out or ((scenario.path.parent if scenario.path else Path.cwd()) / "out")
     written = write_all(out, result.files())
     if args.write_lp:

@@ -11,8 +11,6 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from difflib import get_close_matches
-from typing import Callable
-
 import numpy as np
 import pandas as pd
 
@@ -26,9 +24,6 @@ from optimizer.response import Candidates, build_candidates
 from optimizer.scenario import Scenario
 from optimizer.schema import Performance, validate
 from optimizer.solve import Limits, Program, Solution, solve
-
-Progress = Callable[[str], None]
-
 
 @dataclass(frozen=True)
 class PlanResult:
@@ -133,9 +128,8 @@ def _inverse(values: np.ndarray) -> np.ndarray:
     return np.divide(1.0, values, out=np.full(len(values), np.inf), where=values > 0)
 
 
-def make_plan(scenario: Scenario, *, progress: Progress | None = None) -> PlanResult:
-    """Read, estimate and solve the weekly plan of a scenario."""
-    say = progress or (lambda message: None)
+def make_plan(scenario: Scenario) -> PlanResult:
+    """Read, estimate and solve the weekly plan of a scenario; ``timings`` has each phase's seconds."""
     timings: dict[str, float] = {}
     clock = time.perf_counter()
 
@@ -144,7 +138,6 @@ def make_plan(scenario: Scenario, *, progress: Progress | None = None) -> PlanRe
         now = time.perf_counter()
         timings[phase] = now - clock
         clock = now
-        say(f"{phase}: {timings[phase]:.2f} s")
 
     performance = read_performance(scenario)
     lap("read and validate")
@@ -165,7 +158,7 @@ def make_plan(scenario: Scenario, *, progress: Progress | None = None) -> PlanRe
     if solution.status != "optimal":
         raise InfeasibleError([Conflict("solver", float("nan"), float("nan"), f"the solver stopped: {solution.status}")])
     spent = float((solution.share * candidates.spend).sum())
-    if limits.min_roi and spent <= 1e-9 * max(before_spend, 1.0) and before_spend > 0:
+    if limits.min_roi and spent <= 1e-6 * before_spend:
         raise InfeasibleError([roi_conflict(limits.min_roi, best_roi(program))])
     lap("solve")
     cutoff = cutoff_roi(solution, limits, per_revenue, spend_cost)

@@ -13,6 +13,7 @@ import codecs
 import csv
 import io
 import re
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -201,8 +202,10 @@ def _read_text(path: Path, user_headers: set[str]) -> tuple[pd.DataFrame, int, s
         # Ragged rows (trailing separators): the python engine can cut them to the header.
         width = len(next(csv.reader(io.StringIO(body[:65536].decode("utf-8", "ignore")),
                                     delimiter=delimiter)))
-        table = pd.read_csv(io.BytesIO(body), engine="python", index_col=False,
-                            on_bad_lines=lambda cells: cells[:width], **options)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", pd.errors.ParserWarning)
+            table = pd.read_csv(io.BytesIO(body), engine="python", index_col=False,
+                                on_bad_lines=lambda cells: cells[:width], **options)
     return table, header_index + 1, encoding
 
 
@@ -222,14 +225,14 @@ def _read_excel(path: Path, user_headers: set[str]) -> tuple[pd.DataFrame, int]:
     book = pd.ExcelFile(path, engine="calamine")
     best: tuple[int, str, int] | None = None
     for sheet in book.sheet_names:
-        head = book.parse(sheet, header=None, nrows=HEADER_SCAN_LINES)
+        head = pd.read_excel(book, sheet_name=sheet, header=None, nrows=HEADER_SCAN_LINES)
         found = _find_header(head.astype(object).where(head.notna(), "").values.tolist(), user_headers)
         if found is not None and (best is None or found[1] > best[0]):
             best = (found[1], sheet, found[0])
     if best is None:
         raise _no_header(path)
     _, sheet, header_index = best
-    sheet_table = book.parse(sheet, header=None)
+    sheet_table = pd.read_excel(book, sheet_name=sheet, header=None)
     names = [str(name) if pd.notna(name) else f"Unnamed: {position}"
              for position, name in enumerate(sheet_table.iloc[header_index])]
     table = sheet_table.iloc[header_index + 1:].set_axis(names, axis=1).reset_index(drop=True)

@@ -184,7 +184,7 @@ def _check_units(frame: pd.DataFrame, report: Report, skip: bool,
     values = [f"{_number(o)} > {_number(c)}" for o, c in
               zip(totals["orders"][first.index][:SHOWN_ROWS], totals["clicks"][first.index][:SHOWN_ROWS])]
     problem = Problem(f"{_count(units, 'unit')} {'have' if units > 1 else 'has'} more orders than clicks "
-                      "summed over the report, shown at the first row of each",
+                      "in total over the report; totals shown at each unit's first row",
                       file=name, column=column, rows=first["row"][:SHOWN_ROWS].tolist(), values=values,
                       n_rows=units)
     if report.attribution_window:

@@ -12,8 +12,9 @@ what is left is paused). Named rows, as in the maths::
     plan_budget_floor[p]    sum_{i in p} spend share             >= min_budget[p]
     plan_min_roi[p]         sum_{i in p} (revenue - r_p spend)   >= 0
 
-Solved exactly by HiGHS (``highspy``). HiGHS's status and sign conventions stay in
-this module: a :class:`Solution` carries our words and duals by row name, as
+Solved exactly by HiGHS through scipy's ``linprog`` (scipy's wrapper is silent and
+public; highspy prints a banner on stdout when constructed). HiGHS's status and sign
+conventions stay in this module: a :class:`Solution` carries our words and duals by row name, as
 "objective gained per unit the limit is loosened".
 """
 
@@ -21,13 +22,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import highspy
 import numpy as np
 import scipy.sparse as sp
+from scipy.optimize import linprog
 
 from optimizer.response import Candidates
 
-INF = highspy.kHighsInf
+INF = np.inf
+#: scipy's linprog status codes, in our words; they never leave this module.
+STATUS = {0: "optimal", 1: "iteration limit", 2: "infeasible", 3: "unbounded", 4: "numerical difficulties"}
 #: A row whose dual is below this (relative to the objective scale) is not binding.
 BINDING_TOL = 1e-7
 
@@ -94,71 +97,55 @@ class Solution:
 
 
 def solve(program: Program, *, time_limit: float | None = None) -> Solution:
-    """Solve the program with HiGHS; an infeasible one comes back with status "infeasible"."""
+    """Solve the program with HiGHS (through scipy); an infeasible one comes back with status "infeasible"."""
     cand = program.candidates
     n_units, n_levels = cand.valid.shape
     columns = np.flatnonzero(cand.valid.ravel())
     unit_of_col = columns // n_levels
     coupling = program.rows()
-
-    row_ids = [unit_of_col]
-    col_ids = [np.arange(len(columns))]
-    values = [np.ones(len(columns))]
-    for r, (_, coef, _, _, _) in enumerate(coupling):
-        flat = coef.ravel()[columns]
-        keep = np.flatnonzero(flat != 0)
-        row_ids.append(np.full(len(keep), n_units + r))
-        col_ids.append(keep)
-        values.append(flat[keep])
-    matrix = sp.csc_matrix(
-        (np.concatenate(values), (np.concatenate(row_ids), np.concatenate(col_ids))),
-        shape=(n_units + len(coupling), len(columns)),
-    )
-    lower = np.concatenate([np.where(cand.can_pause, 0.0, 1.0), [row[2] for row in coupling]])
-    upper = np.concatenate([np.ones(n_units), [row[3] for row in coupling]])
-
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = len(columns), matrix.shape[0]
-    lp.sense_ = highspy.ObjSense.kMaximize
-    lp.col_cost_ = program.objective.ravel()[columns].astype(float)
-    lp.col_lower_ = np.zeros(len(columns))
-    lp.col_upper_ = np.ones(len(columns))
-    lp.row_lower_, lp.row_upper_ = lower, upper
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = matrix.indptr
-    lp.a_matrix_.index_ = matrix.indices
-    lp.a_matrix_.value_ = matrix.data
-    highs = highspy.Highs()
-    highs.setOptionValue("output_flag", False)
-    if time_limit:
-        highs.setOptionValue("time_limit", float(time_limit))
-    highs.passModel(lp)
-    highs.run()
-    status = highs.getModelStatus()
     names = [row[0] for row in coupling]
-    if status == highspy.HighsModelStatus.kInfeasible:
-        return Solution("infeasible", float("nan"), np.zeros(cand.valid.shape), {}, {}, ())
-    if status == highspy.HighsModelStatus.kModelEmpty or len(columns) == 0:
-        return Solution("optimal", 0.0, np.zeros(cand.valid.shape), dict.fromkeys(names, 0.0),
-                        dict.fromkeys(names, 0.0), ())
-    if status != highspy.HighsModelStatus.kOptimal:
-        return Solution(highs.modelStatusToString(status).lower(), float("nan"), np.zeros(cand.valid.shape), {}, {}, ())
-    solution = highs.getSolution()
+    empty = np.zeros(cand.valid.shape)
+    if len(columns) == 0:
+        zero = dict.fromkeys(names, 0.0)
+        return Solution("optimal", 0.0, empty, zero, zero, ())
+
+    # choose rows: <= 1 for units that may pause, == 1 for the others
+    choose = sp.csr_matrix((np.ones(len(columns)), (unit_of_col, np.arange(len(columns)))),
+                           shape=(n_units, len(columns)))
+    pausable = cand.can_pause
+    rows, bounds = [choose[pausable]], [np.ones(pausable.sum())]
+    for name, coef, lower, upper, _ in coupling:
+        flat = coef.ravel()[columns]
+        sign = 1.0 if upper < INF else -1.0  # a >= row enters as -a <= -lower
+        rows.append(sp.csr_matrix(sign * flat[None, :]))
+        bounds.append(np.array([upper if sign > 0 else -lower]))
+    options = {"presolve": True, **({"time_limit": float(time_limit)} if time_limit else {})}
+    result = linprog(
+        -program.objective.ravel()[columns],
+        A_ub=sp.vstack(rows, format="csr"), b_ub=np.concatenate(bounds),
+        A_eq=choose[~pausable] if (~pausable).any() else None,
+        b_eq=np.ones((~pausable).sum()) if (~pausable).any() else None,
+        bounds=(0.0, 1.0), method="highs", options=options,
+    )
+    if result.status == 2:
+        return Solution("infeasible", float("nan"), empty, {}, {}, ())
+    if result.status != 0:
+        return Solution(STATUS.get(result.status, "failed"), float("nan"), empty, {}, {}, ())
     share = np.zeros(n_units * n_levels)
-    share[columns] = np.clip(np.asarray(solution.col_value), 0.0, 1.0)
-    row_dual = np.asarray(solution.row_dual)[n_units:]
-    row_value = np.asarray(solution.row_value)[n_units:]
-    # HiGHS reports d(objective)/d(row bound) for a maximisation with the sign of the bound
-    # moved; we report what loosening gains: upper limits as is, lower limits negated.
-    gains = np.array([dual if row[3] < INF else -dual for dual, row in zip(row_dual, coupling)])
-    scale = max(1.0, abs(highs.getInfo().objective_function_value))
+    share[columns] = np.clip(result.x, 0.0, 1.0)
+    # linprog minimises -objective: a row's marginal is d(min)/d(b_ub) <= 0, so what loosening
+    # the limit gains is minus the marginal, for <= rows and for the negated >= rows alike
+    gains = -np.asarray(result.ineqlin.marginals)[int(pausable.sum()):]
+    objective = -float(result.fun)
+    activity = [float(value) for value in (np.asarray(coef.ravel()[columns]) @ result.x for _, coef, *_ in coupling)]
+    scale = max(1.0, abs(objective))
     binding = tuple(name for name, gain in zip(names, gains) if gain > BINDING_TOL * scale)
     return Solution(
         status="optimal",
-        objective=float(highs.getInfo().objective_function_value),
+        objective=objective,
         share=share.reshape(n_units, n_levels),
         duals=dict(zip(names, gains.tolist())),
-        activity=dict(zip(names, row_value.tolist())),
+        activity=dict(zip(names, activity)),
         binding=binding,
     )
 

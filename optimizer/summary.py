@@ -13,6 +13,8 @@ import pandas as pd
 from optimizer.outputs import BID_COLUMNS, PLAN_COLUMNS
 
 KPI_METRICS = ("impressions", "clicks", "spend", "orders", "revenue")
+#: A binding ROI floor that leaves less than this share of today's spend is worth a warning.
+SMALL_SPEND_SHARE = 0.05
 
 
 def kpis(totals: dict[str, float]) -> dict[str, float]:
@@ -76,12 +78,16 @@ def build(scenario, performance, estimates, program, solution, bids: pd.DataFram
         shadow["plans"] = plans
     binding = list(solution.binding)
     if "at_bid_limit" in bids and bids["at_bid_limit"].any():
-        binding.append(f"bid limits ({int(bids['at_bid_limit'].sum())} keywords raised as far as allowed)")
+        what = "keywords" if estimates.level == "keyword" else "plans"
+        binding.append(f"max_raise ({int(bids['at_bid_limit'].sum())} {what} raised as far as allowed)")
     warnings = list(performance.warnings) + list(estimates.warnings)
     no_data = int((bids["observed_impressions"].fillna(0) <= 0).sum())
     if no_data:
         warnings.append(f"{no_data} keywords had no impressions in the last {performance.history_days} days "
                         "(无展现词): kept at today's bid; review them")
+    if limits.min_roi and "min_roi" in solution.binding and after["spend"] < SMALL_SPEND_SHARE * before["spend"]:
+        warnings.append(f"the ROI floor {limits.min_roi:g} leaves {after['spend']:,.2f} to spend, "
+                        f"{after['spend'] / before['spend']:.1%} of today's {before['spend']:,.2f}: check the floor")
     goal = scenario.goal
     return {
         "status": solution.status,
