@@ -72,6 +72,8 @@ _CURRENCY_LEAD = re.compile(r"(?i)^([+-]?)\s*(?:rs\.?|inr|usd|us\$|rmb|cny|[¥�
 _CURRENCY_TAIL = re.compile(r"(?i)\s*(?:元|rmb|cny|usd|inr)$")
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M:%S", "%b %d, %Y",
                  "%B %d, %Y", "%d %b %Y", "%Y%m%d", "%Y年%m月%d日", "%Y.%m.%d", "%m/%d/%Y")
+_OTHER_CJK = ("cp949", "euc_kr", "johab", "euc_jp", "euc_jis_2004", "shift_jis", "cp932", "big5",
+              "big5hkscs", "cp950", "iso2022_jp", "iso2022_kr")
 MATCH_TYPES = {"精确匹配": "exact", "精准匹配": "exact", "精确": "exact", "exact match": "exact",
                "广泛匹配": "broad", "广泛": "broad", "broad match": "broad",
                "短语匹配": "phrase", "中心词匹配": "phrase", "phrase match": "phrase",
@@ -164,6 +166,12 @@ def _detect_encoding(raw: bytes) -> str:
         pass
     best = charset_normalizer.from_bytes(sample).best()
     name = codecs.lookup(best.encoding).name if best else "gb18030"
+    if name in _OTHER_CJK:  # the detector mistakes GBK for Korean or Japanese on short, repetitive text
+        try:
+            sample.decode("gb18030")
+            return "gb18030"
+        except UnicodeDecodeError:
+            return name
     return "gb18030" if name in ("gb2312", "gbk", "cp936", "hz", "gb18030") else name
 
 

@@ -79,7 +79,8 @@ def validate(reports: Sequence[Report], *, on_bad_rows: str = "error",
         frame = _check_report(report, on_bad_rows == "skip", period_days, problems, warnings)
         if frame is not None:
             frames.append(frame)
-    levels = {report.path.name: "keyword" if "keyword" in report.frame else "plan" for report in reports}
+    levels = {report.path.name: "keyword" if "keyword" in report.frame else "plan" for report in reports
+              if {"plan", "keyword"} & set(report.frame)}
     if len(set(levels.values())) > 1:
         by_level = {level: ", ".join(name for name, found in levels.items() if found == level)
                     for level in ("keyword", "plan")}
@@ -129,14 +130,13 @@ def _check_report(report: Report, skip: bool, period_days: int | None,
         return None
     rows = frame["row"]
     drop = pd.Series(False, index=frame.index)
-    checks = []  # (column, mask, phrase, values)
+    checks = []  # (column, mask, phrase for warnings, values shown, noun when unreadable)
     for column, (bad_rows, raw_values) in report.bad_cells.items():
         if column in IDENTITY + METRICS + OPTIONAL or column in used:
             mask = rows.isin(bad_rows)
-            kind = "dates" if column == "date" else "numbers"
             values = [f'"{value}"' for value in raw_values]
             checks.append((column, mask, f"unreadable {column}", values,
-                           f"cannot be read as {kind}"))
+                           "date" if column == "date" else "number"))
     if "date" in frame:
         mask = frame["date"].isna() & ~rows.isin(report.bad_cells.get("date", ([], []))[0])
         checks.append(("date", mask, "no date", None, None))
@@ -150,17 +150,21 @@ def _check_report(report: Report, skip: bool, period_days: int | None,
             mask = frame[column] < 0
             values = [_number(value) for value in frame[column][mask][:SHOWN_ROWS]]
             checks.append((column, mask, f"negative {column}", values, None))
-    for column, mask, phrase, values, message in checks:
+    for column, mask, phrase, values, unreadable in checks:
         count = int(mask.sum())
         if not count:
             continue
+        verb = "has" if count == 1 else "have"
+        message = f"{verb} {phrase}"
+        if unreadable:
+            message = f"cannot be read as {'a ' + unreadable if count == 1 else unreadable + 's'}"
         if skip:
             drop |= mask
             warnings.append(f"{name}: skipped {_count(count, 'row')} with {phrase} "
                             f"({_rows_text(rows[mask])})")
         else:
             problems.append(Problem(
-                f"{_count(count, 'row')} {message or ('have ' if count > 1 else 'has ') + phrase}",
+                f"{_count(count, 'row')} {message}",
                 file=name, column=display_name(column, report.headers), rows=rows[mask][:SHOWN_ROWS].tolist(),
                 values=values or (), hint=SKIP_HINT, n_rows=count))
     frame = frame[~drop]

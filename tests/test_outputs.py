@@ -1,0 +1,48 @@
+"""Output files: Excel-safe CSV, stable JSON, all-or-nothing writes."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from optimizer.outputs import csv_bytes, json_bytes, neutralize, write_all
+
+
+def test_formula_cells_are_neutralized_and_numbers_left_alone():
+    frame = pd.DataFrame({"keyword": ["=HYPERLINK(\"x\")", "+cmd", "-3 days", "@sum", "连衣裙"], "change_pct": [-50.0, 1, 2, 3, 4]})
+    out = neutralize(frame)
+    assert out["keyword"].tolist() == ["'=HYPERLINK(\"x\")", "'+cmd", "'-3 days", "'@sum", "连衣裙"]
+    assert out["change_pct"].tolist() == [-50.0, 1, 2, 3, 4]
+
+
+def test_csv_has_a_bom_and_reads_back_in_chinese():
+    data = csv_bytes(pd.DataFrame({"plan": ["女装-主推"], "new_bid": [1.25]}))
+    assert data.startswith("\ufeff".encode("utf-8"))
+    assert data.decode("utf-8-sig").splitlines() == ["plan,new_bid", "女装-主推,1.25"]
+
+
+def test_json_is_stable_and_has_no_nan():
+    first = json_bytes({"b": float("nan"), "a": 1 / 3, "c": [float("inf")]})
+    assert first == json_bytes({"a": 1 / 3, "c": [float("inf")], "b": float("nan")})
+    assert json.loads(first) == {"a": 0.333333, "b": None, "c": [None]}
+
+
+def test_write_all_puts_every_file_in_place(tmp_path):
+    written = write_all(tmp_path / "out", {"a.csv": b"1", "b.json": b"{}"})
+    assert [path.name for path in written] == ["a.csv", "b.json"]
+    assert sorted(path.name for path in (tmp_path / "out").iterdir()) == ["a.csv", "b.json"]
+
+
+def test_a_failing_write_leaves_no_new_files(tmp_path):
+    (tmp_path / "a.csv").write_bytes(b"old")
+
+    def broken(path):
+        path.write_bytes(b"half")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        write_all(tmp_path, {"a.csv": b"new", "b.xlsx": broken})
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["a.csv"]
+    assert (tmp_path / "a.csv").read_bytes() == b"old"
