@@ -22,6 +22,8 @@ from typing import Mapping
 import charset_normalizer
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from python_calamine import CalamineError
 
 from optimizer.errors import InputDataError, Problem
@@ -66,10 +68,11 @@ MISSING_TOKENS = ("", "-", "--", "—", "–", "n/a", "na", "nan", "null", "none
 MAP_HINT = 'Name it in [data] columns, e.g. columns = {{ "Your header" = "{canonical}" }}'
 _PAREN_UNIT = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
 _SPACES = re.compile(r"\s+")
-_TOTAL = re.compile(r"^(?:合计|总计|汇总|totals?$|total\s*[:：])", re.IGNORECASE)
+# Patterns for pandas .str are plain strings without \s or \d: pyarrow then runs them in C (RE2).
+_TOTAL = r"^(?:合计|总计|汇总|totals?$|total *[:：])"  # matched on lowercased text
 _WINDOW = re.compile(r"^\s*\d+\s*day\b|\d+\s*天", re.IGNORECASE)
-_CURRENCY_LEAD = re.compile(r"(?i)^([+-]?)\s*(?:rs\.?|inr|usd|us\$|rmb|cny|[¥￥$₹€£])\s*")
-_CURRENCY_TAIL = re.compile(r"(?i)\s*(?:元|rmb|cny|usd|inr)$")
+_NOISE = r"rs\.?|inr|usd|us\$|rmb|cny|[¥￥$₹€£元,% ]"  # currency, thousands separators, percent
+_NUMBER = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:e[+-]?[0-9]+)?"
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M:%S", "%b %d, %Y",
                  "%B %d, %Y", "%d %b %Y", "%Y%m%d", "%Y年%m月%d日", "%Y.%m.%d", "%m/%d/%Y")
 _OTHER_CJK = ("cp949", "euc_kr", "johab", "euc_jp", "euc_jis_2004", "shift_jis", "cp932", "big5",
@@ -296,7 +299,9 @@ def _map_headers(file_headers: list[str], columns: dict[str, str], file: str) ->
 
 def _cell_text(column: pd.Series) -> pd.Series:
     """Each cell as stripped text, missing cells as ""."""
-    return column.astype(object).where(column.notna(), "").astype(str).str.strip()
+    if not pd.api.types.is_string_dtype(column) or column.dtype == object:
+        column = column.astype(object).where(column.notna(), "").astype(str)
+    return column.fillna("").str.strip()
 
 
 def _total_or_blank(raw: pd.DataFrame, first_column: pd.Series | None) -> pd.Series:
@@ -307,7 +312,7 @@ def _total_or_blank(raw: pd.DataFrame, first_column: pd.Series | None) -> pd.Ser
     if first_column is not None:
         identity.append(_cell_text(first_column))
     for text in identity:
-        total |= text.str.contains(_TOTAL, na=False)
+        total |= text.str.lower().str.contains(_TOTAL, na=False)
     blank = pd.Series(True, index=raw.index)
     for text in texts.values():
         blank &= text.str.lower().isin(MISSING_TOKENS)
@@ -322,7 +327,7 @@ def _parse(raw: pd.DataFrame, rows: pd.Series, from_excel: bool):
         if name in TEXT_COLUMNS:
             text = _cell_text(column)
             if from_excel:
-                text = text.str.replace(r"^(-?\d+)\.0$", r"\1", regex=True)
+                text = text.str.replace(r"^(-?[0-9]+)\.0$", r"\1", regex=True)
             if name == "match_type":
                 lowered = text.str.lower()
                 text = lowered.map(MATCH_TYPES).fillna(lowered).astype(str)
@@ -339,23 +344,26 @@ def _parse_numbers(column: pd.Series) -> tuple[pd.Series, pd.Series]:
     """"¥1,234.50", "Rs.201.68", "9.09%" (-> 0.0909), "-" (-> NaN); numbers pass through."""
     if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
         return column.astype("float64"), pd.Series(False, index=column.index)
-    text = _cell_text(column)
-    missing = text.str.lower().isin(MISSING_TOKENS)
-    percent = text.str.endswith("%")
-    cleaned = (text.str.replace(_CURRENCY_LEAD, r"\1", regex=True)
-               .str.replace(_CURRENCY_TAIL, "", regex=True)
-               .str.replace(",", "", regex=False).str.rstrip("%").str.strip())
-    values = pd.to_numeric(cleaned.where(~missing, ""), errors="coerce").astype("float64")
-    values = values.where(~percent, values / 100.0)
-    values = values.where(np.isfinite(values))
-    return values, values.isna() & ~missing
+    lowered = _cell_text(column).str.lower()
+    missing = lowered.isin(MISSING_TOKENS)
+    cleaned = lowered
+    valid = cleaned.str.fullmatch(_NUMBER).fillna(False).astype(bool) & ~missing
+    noisy = ~valid & ~missing
+    if noisy.any():  # only cells like "¥1,234.50" pay for the regex
+        cleaned = cleaned.where(~noisy, lowered[noisy].str.replace(_NOISE, "", regex=True))
+        valid |= noisy & cleaned.str.fullmatch(_NUMBER).fillna(False).astype(bool)
+    # pyarrow's cast parses a million numbers in milliseconds; invalid cells are nulls by then
+    parsed = pc.cast(pa.array(cleaned.where(valid), type=pa.string()), pa.float64())
+    values = pd.Series(parsed.to_numpy(zero_copy_only=False), index=column.index, dtype="float64")
+    values = values.where(~lowered.str.endswith("%"), values / 100.0)
+    return values, ~valid & ~missing
 
 
 def _parse_dates(column: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Dates in the usual export formats, Excel datetimes and Excel serial numbers."""
     if pd.api.types.is_datetime64_any_dtype(column):
         return column.astype("datetime64[ns]"), pd.Series(False, index=column.index)
-    text = _cell_text(column).str.replace(r"^(\d{8})\.0$", r"\1", regex=True)
+    text = _cell_text(column).str.replace(r"^([0-9]{8})\.0$", r"\1", regex=True)
     missing = text.str.lower().isin(MISSING_TOKENS)
     dates = pd.Series(pd.NaT, index=column.index, dtype="datetime64[ns]")
     for date_format in _DATE_FORMATS:

@@ -52,33 +52,69 @@ class Candidates:
 
 
 def bid_grid(current_bid: np.ndarray, bids: BidLimits, locked: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Candidate bids per unit (cuts, today, raises), rounded to the increment, and which are allowed."""
-    b0 = current_bid[:, None]
-    low = np.clip(current_bid * (1 - bids.max_cut), bids.min, bids.max)[:, None]
-    high = np.clip(current_bid * (1 + bids.max_raise), bids.min, bids.max)[:, None]
-    near_low = np.minimum(current_bid * (1 - bids.hold_within), bids.max)[:, None]
-    near_high = np.maximum(current_bid * (1 + bids.hold_within), bids.min)[:, None]
-    steps = np.linspace(0.0, 1.0, STEPS)[None, :]
-    # geometric spacing: equal steps in log bid, the scale on which response curves bend
-    cuts = np.exp(np.log(low) + steps * (np.log(np.maximum(near_low, low)) - np.log(low)))
-    raises = np.exp(np.log(np.minimum(near_high, high)) + steps * (np.log(high) - np.log(np.minimum(near_high, high))))
-    grid = np.concatenate([cuts, b0, raises], axis=1)
-    grid = np.round(grid / bids.increment) * bids.increment
+    """Candidate bids per unit (cuts, today, raises) on the increment grid, and which are allowed.
+
+    Bounds are rounded inward (a cut never goes below the allowed floor, a raise never
+    above the cap) and the hold band outward, so no rounded candidate breaks a limit
+    or moves the bid by less than ``hold_within``.
+    """
+    step = bids.increment
+    today = np.round(current_bid / step) * step
+    low = np.ceil(np.clip(current_bid * (1 - bids.max_cut), bids.min, bids.max) / step - 1e-9) * step
+    high = np.floor(np.clip(current_bid * (1 + bids.max_raise), bids.min, bids.max) / step + 1e-9) * step
+    near_low = np.minimum(np.floor(current_bid * (1 - bids.hold_within) / step + 1e-9) * step, high)
+    near_high = np.maximum(np.ceil(current_bid * (1 + bids.hold_within) / step - 1e-9) * step, low)
+    fractions = np.linspace(0.0, 1.0, STEPS)[None, :]
+    cuts = _geometric(low, np.maximum(near_low, low), fractions)
+    raises = _geometric(np.minimum(near_high, high), high, fractions)
+    grid = np.round(np.concatenate([cuts, today[:, None], raises], axis=1) / step) * step
+    cuts, raises = grid[:, :STEPS], grid[:, STEPS + 1:]
     valid = np.ones_like(grid, dtype=bool)
-    valid[:, :STEPS] = (cuts <= near_low + 1e-12) & (near_low >= low - 1e-12)
-    valid[:, STEPS + 1:] = (raises >= near_high - 1e-12) & (near_high <= high + 1e-12)
-    # rounding can make neighbours equal: keep the one nearest today's bid
-    valid[:, :STEPS] &= grid[:, :STEPS] < np.concatenate([grid[:, 1:STEPS], b0], axis=1) - 1e-12
-    valid[:, STEPS + 1:] &= grid[:, STEPS + 1:] > np.concatenate([b0, grid[:, STEPS + 1:-1]], axis=1) + 1e-12
-    valid[:, :STEPS] &= grid[:, :STEPS] < b0[:, 0:1] - 1e-12
-    valid[:, STEPS + 1:] &= grid[:, STEPS + 1:] > b0[:, 0:1] + 1e-12
-    inside = (current_bid >= bids.min - 1e-12) & (current_bid <= bids.max + 1e-12)
-    valid[:, STEPS] = inside | locked
-    valid[locked, :STEPS] = False
-    valid[locked, STEPS + 1:] = False
+    # a duplicate after rounding keeps the copy nearest today's bid
+    valid[:, :STEPS] = ((near_low >= low - 1e-9)[:, None] & (cuts < today[:, None] - 1e-9)
+                        & (cuts < np.concatenate([cuts[:, 1:], np.full((len(grid), 1), np.inf)], axis=1) - 1e-9))
+    valid[:, STEPS + 1:] = ((near_high <= high + 1e-9)[:, None] & (raises > today[:, None] + 1e-9)
+                            & (raises > np.concatenate([np.full((len(grid), 1), -np.inf), raises[:, :-1]], axis=1) + 1e-9))
+    valid[:, STEPS] = (current_bid >= bids.min - 1e-9) & (current_bid <= bids.max + 1e-9)
     valid &= np.isfinite(grid) & (grid > 0)
+    valid[locked] = False
     valid[locked, STEPS] = True
     return grid, valid
+
+
+def _geometric(start: np.ndarray, stop: np.ndarray, fractions: np.ndarray) -> np.ndarray:
+    """Points from start to stop with equal steps in log: the scale on which response curves bend."""
+    start, stop = np.maximum(start, 1e-12)[:, None], np.maximum(stop, 1e-12)[:, None]
+    return np.exp(np.log(start) + fractions * (np.log(stop) - np.log(start)))
+
+
+def _spend_multipliers(n: int, bids: BidLimits, locked: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Plan-level candidates: multiples of today's spend within max_cut / max_raise, outside the hold band."""
+    cuts = np.linspace(1 - bids.max_cut, 1 - bids.hold_within, STEPS)
+    raises = np.linspace(1 + bids.hold_within, 1 + bids.max_raise, STEPS)
+    multiplier = np.concatenate([cuts, [1.0], raises])[None, :].repeat(n, axis=0)
+    valid = np.ones_like(multiplier, dtype=bool)
+    valid[:, :STEPS] = bids.max_cut >= bids.hold_within
+    valid[:, STEPS + 1:] = bids.max_raise >= bids.hold_within
+    valid &= multiplier > 0
+    valid[locked] = False
+    valid[:, STEPS] = True
+    return multiplier, valid
+
+
+def capped_cpc_elasticity(gamma: np.ndarray, cpc0: np.ndarray, current_bid: np.ndarray, multiplier: np.ndarray,
+                          valid: np.ndarray) -> np.ndarray:
+    """The CPC elasticity each unit needs so that CPC stays under the bid at its lowest candidate.
+
+    A hard cap ``min(bid, cpc)`` would bend the spend curve where it starts to bind and
+    make value convex in spend there; raising the elasticity just enough keeps one
+    smooth power law (a unit paying close to its bid sees its CPC fall with the bid).
+    """
+    lowest = np.where(valid, multiplier, np.inf).min(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        needed = 1.0 - np.log(current_bid / cpc0) / np.log(1.0 / lowest)
+    needed = np.where((lowest < 1.0) & (cpc0 > 0) & np.isfinite(needed), needed, 0.0)
+    return np.maximum(gamma, np.clip(needed, 0.0, 1.0))
 
 
 def build_candidates(units: pd.DataFrame, bids: BidLimits, locked: np.ndarray, level: str) -> Candidates:
@@ -93,18 +129,11 @@ def build_candidates(units: pd.DataFrame, bids: BidLimits, locked: np.ndarray, l
         current_bid = units["current_bid"].to_numpy(float)
         grid, valid = bid_grid(current_bid, bids, locked)
         multiplier = grid / np.where(current_bid > 0, current_bid, 1.0)[:, None]
+        gamma = capped_cpc_elasticity(gamma[:, 0], cpc0[:, 0], current_bid, multiplier, valid)[:, None]
         cpc = np.minimum(grid, cpc0 * multiplier**gamma)
     else:
-        spend0 = units["spend"].to_numpy(float)
-        multiplier = np.concatenate([
-            np.linspace(1 - bids.max_cut, 1 - bids.hold_within, STEPS),
-            [1.0],
-            np.linspace(1 + bids.hold_within, 1 + bids.max_raise, STEPS),
-        ])[None, :].repeat(n, axis=0)
-        grid = spend0[:, None] * multiplier
-        valid = np.ones_like(grid, dtype=bool)
-        valid[locked] = False
-        valid[:, STEPS] = True
+        multiplier, valid = _spend_multipliers(n, bids, locked)
+        grid = units["spend"].to_numpy(float)[:, None] * multiplier
         cpc = cpc0 * multiplier**gamma
     clicks = clicks0 * multiplier**alpha
     impressions = impressions0 * multiplier**alpha

@@ -251,8 +251,9 @@ def _merge(frames: list[pd.DataFrame], level: str) -> pd.DataFrame:
     merged = pd.concat([grouped[list(METRICS)].sum(min_count=1),
                         grouped[["bid", "plan_budget"]].max(),
                         grouped[["source", "row"]].first()], axis=1).reset_index()
-    for column in texts:
-        merged[column] = merged[column].astype(str)
+    for column in texts:  # back from categorical by taking from the categories: no object round trip
+        codes = merged[column].cat.codes.to_numpy()
+        merged[column] = pd.Series(merged[column].cat.categories.array.take(codes), index=merged.index)
     merged["row"] = merged["row"].astype("int64")
     return merged[columns]
 
