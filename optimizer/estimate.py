@@ -159,19 +159,21 @@ def within_slope(x: np.ndarray, y: np.ndarray, weight: np.ndarray, unit: np.ndar
     Returns (slope, its variance, number of observations that moved the bid).
     """
     x_t, y_t = x.copy(), y.copy()
+    unit_sum = np.bincount(unit, weights=weight)
+    unit_mean = np.bincount(unit, weights=weight * x) / np.where(unit_sum > 0, unit_sum, 1.0)
+    moved = np.abs(x - unit_mean[unit]) > 1e-6
     for _ in range(4):
         for group in (unit, day):
             w_sum = np.bincount(group, weights=weight)
             w_sum = np.where(w_sum > 0, w_sum, 1.0)
             x_t = x_t - (np.bincount(group, weights=weight * x_t) / w_sum)[group]
             y_t = y_t - (np.bincount(group, weights=weight * y_t) / w_sum)[group]
-    moved = np.abs(x_t) > 1e-6
     sxx = float(np.sum(weight * x_t**2))
     if moved.sum() < 5 or sxx < 1e-9:
         return float("nan"), float("inf"), int(moved.sum())
     slope = float(np.sum(weight * x_t * y_t) / sxx)
     residual = y_t - slope * x_t
-    dof = max(float(weight[moved].sum()) - 1.0, 1.0)
+    dof = max(float(weight.sum()) - len(np.unique(unit)) - len(np.unique(day)), 1.0)
     sigma2 = float(np.sum(weight * residual**2) / dof)
     return slope, max(sigma2, 1e-6) / sxx, int(moved.sum())
 
@@ -212,7 +214,7 @@ def estimate_elasticities(days: pd.DataFrame, unit: np.ndarray) -> tuple[Elastic
             sel = plan[idx] == name
             p_slope, p_var, _ = within_slope(log_bid[idx][sel], ys[sel], weight[idx][sel], _dense(unit[idx][sel]), _dense(day[idx][sel]))
             per_plan[name] = shrink_slope(p_slope, p_var, account)
-        source = f"estimated from {moved} days after bid changes" if np.isfinite(slope) else "default (no bid changes in the history)"
+        source = f"estimated from {moved} keyword-days of keywords whose bid changed" if np.isfinite(slope) else "default (no bid changes in the history)"
         results.append((Elasticity(account, moved, source), per_plan))
     (clicks, clicks_plan), (cpc, cpc_plan) = results
     return clicks, cpc, clicks_plan, cpc_plan

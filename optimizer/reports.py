@@ -69,7 +69,8 @@ MAP_HINT = 'Name it in [data] columns, e.g. columns = {{ "Your header" = "{canon
 _PAREN_UNIT = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
 _SPACES = re.compile(r"\s+")
 # Patterns for pandas .str are plain strings without \s or \d: pyarrow then runs them in C (RE2).
-_TOTAL = r"^(?:合计|总计|汇总|totals?$|total *[:：])"  # matched on lowercased text
+_TOTAL_PREFIXES = ("合计", "总计", "汇总", "total:", "total :", "total：")  # on lowercased text
+_TOTAL_CELLS = ("total", "totals")
 _WINDOW = re.compile(r"^\s*\d+\s*day\b|\d+\s*天", re.IGNORECASE)
 _NOISE = r"rs\.?|inr|usd|us\$|rmb|cny|[¥￥$₹€£元,% ]"  # currency, thousands separators, percent
 _NUMBER = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:e[+-]?[0-9]+)?"
@@ -312,7 +313,8 @@ def _total_or_blank(raw: pd.DataFrame, first_column: pd.Series | None) -> pd.Ser
     if first_column is not None:
         identity.append(_cell_text(first_column))
     for text in identity:
-        total |= text.str.lower().str.contains(_TOTAL, na=False)
+        lowered = text.str.lower()
+        total |= lowered.str.startswith(_TOTAL_PREFIXES) | lowered.isin(_TOTAL_CELLS)
     blank = pd.Series(True, index=raw.index)
     for text in texts.values():
         blank &= text.str.lower().isin(MISSING_TOKENS)

@@ -282,11 +282,10 @@ def write_ztc_csv(frame: pd.DataFrame, path: str | Path) -> Path:
     orders = frame["orders"].to_numpy(np.int64)
     spend = frame["spend"].to_numpy(np.float64)
     revenue = frame["revenue"].to_numpy(np.float64)
-    match_names = _text(frame["match_type"])
     columns = [
         _text(pd.to_datetime(frame["date"]).dt.strftime("%Y-%m-%d")),
         _text(frame["plan"]), _text(frame["ad_group"]), _text(frame["keyword"]),
-        _text(pd.Series(match_names).replace(MATCH_NAMES)),
+        _text(frame["match_type"].astype(str).replace(MATCH_NAMES)),
         _fixed(frame["bid"].to_numpy(np.float64)),
         impressions.astype(_TEXT), clicks.astype(_TEXT),
         _ratio(clicks * 100.0, impressions, "%"),
@@ -303,31 +302,18 @@ def write_ztc_csv(frame: pd.DataFrame, path: str | Path) -> Path:
         _ratio(total_clicks * 100.0, total_impressions, "%"), _money(total_spend),
         _ratio(total_spend, total_clicks), total_orders.astype(_TEXT), _money(total_revenue),
         _ratio(total_revenue, total_spend)]
-    header = [np.array([name], dtype=_TEXT) for name in ZTC_HEADERS]
-    lines = [_csv_lines(header), _csv_lines(columns), _csv_lines(total)]
-    text = "\r\n".join(np.concatenate(lines).tolist()) + "\r\n"
-    return _write_atomic(Path(path), text.encode("gbk"))
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\r\n")  # QUOTE_MINIMAL: "￥1,234.50" gets quotes
+    writer.writerow(ZTC_HEADERS)
+    writer.writerows(zip(*(column.tolist() for column in columns)))
+    writer.writerow([cell[0] for cell in total])
+    return _write_atomic(Path(path), text.getvalue().encode("gbk"))
 
 
 def _text(values: pd.Series | np.ndarray) -> np.ndarray:
     """Values as a numpy text array; repeated names (plans, keywords) are converted once each."""
     codes, uniques = pd.factorize(pd.Series(values), use_na_sentinel=False)
     return np.asarray(uniques.astype(str), dtype=_TEXT)[codes]
-
-
-def _csv_lines(columns: list[np.ndarray]) -> np.ndarray:
-    """One CSV record per row, quoted as the csv module's QUOTE_MINIMAL would ("￥1,234.50" in quotes)."""
-    fields = []
-    for column in columns:  # a loop over the 14 columns, not the rows
-        special = np.zeros(len(column), dtype=bool)
-        for character in (",", '"', "\r", "\n"):
-            special |= np.strings.find(column, character) >= 0
-        quoted = np.strings.add(np.strings.add('"', np.strings.replace(column, '"', '""')), '"')
-        fields.append(np.where(special, quoted, column))
-    line = fields[0]
-    for field in fields[1:]:
-        line = np.strings.add(np.strings.add(line, ","), field)
-    return line
 
 
 def _write_atomic(target: Path, content: bytes) -> Path:

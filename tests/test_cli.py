@@ -1,0 +1,219 @@
+"""`bidopt plan` in-process: files, exit codes, exact messages, nothing half-written."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from optimizer.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "scenarios" / "data" / "ztc_keywords.csv"
+REAL = ROOT.parent / "shared" / "data" / "real"
+SCENARIOS = sorted((ROOT / "scenarios").glob("*.toml"))
+
+BID_HEADER = ["plan", "ad_group", "keyword", "match_type", "current_bid", "new_bid", "change_pct", "action",
+              "impressions", "clicks", "spend", "orders", "revenue", "roi", "reason"]
+
+
+def needs_real(name: str) -> Path:
+    path = REAL / name
+    if not path.exists():
+        pytest.skip(f"../shared/data/real is absent ({path} not found): real exports are read in place, never copied")
+    return path
+
+
+def scenario(tmp_path: Path, body: str, report: Path = SAMPLE) -> Path:
+    path = tmp_path / "weekly.toml"
+    path.write_text(f'[data]\nreports = ["{report.as_posix()}"]\n{body}', encoding="utf-8")
+    return path
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main([str(arg) for arg in argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    text = path.read_bytes().decode("utf-8")
+    assert text.startswith("\ufeff"), "CSV must carry a BOM so Excel shows Chinese"
+    return list(csv.DictReader(io.StringIO(text[1:])))
+
+
+def test_weekly_plan_writes_every_file_and_keeps_the_limits(tmp_path, capsys):
+    path = scenario(tmp_path, "[goal]\nbudget = 25000\nmin_roi = 2.4\n[bids]\nmax = 20\n")
+    code, out, err = run(capsys, "plan", path, "--out", tmp_path / "out", "--quiet")
+    assert (code, err) == (0, "")
+    assert out.startswith("plan: spend ")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["bids.csv", "plans.csv", "summary.json", "summary.md"]
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["status"] == "optimal"
+    assert summary["after"]["spend"] <= 25000 * (1 + 1e-9)
+    assert summary["after"]["roi"] >= 2.4 - 1e-6
+    assert set(summary["before"]) == {"impressions", "clicks", "spend", "orders", "revenue", "roi", "ctr", "cpc"}
+    assert summary["shadow_prices"].keys() >= {"budget", "min_roi"}
+    bids = read_csv(tmp_path / "out" / "bids.csv")
+    assert list(bids[0]) == BID_HEADER
+    assert {row["action"] for row in bids} <= {"raise", "cut", "hold", "pause"}
+    assert all(row["reason"] for row in bids)
+    for row in bids:
+        if row["action"] != "pause":
+            assert 0.05 - 1e-9 <= float(row["new_bid"]) <= 20 + 1e-9
+    plans = read_csv(tmp_path / "out" / "plans.csv")
+    assert list(plans[0]) == ["plan", "current_spend", "new_budget", "daily_limit", "clicks", "orders", "revenue", "roi"]
+    assert sum(float(row["new_budget"]) for row in plans) == pytest.approx(summary["after"]["spend"], rel=1e-4)
+
+
+def test_the_same_input_gives_the_same_bytes(tmp_path, capsys):
+    path = scenario(tmp_path, "[goal]\nmin_roi = 2.2\n")
+    for folder in ("a", "b"):
+        assert run(capsys, "plan", path, "--out", tmp_path / folder, "--quiet")[0] == 0
+    for name in ("bids.csv", "plans.csv", "summary.json", "summary.md"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+def test_flags_override_the_scenario(tmp_path, capsys):
+    path = scenario(tmp_path, "[goal]\nbudget = 20000\n")
+    code, _, _ = run(capsys, "plan", path, "--budget", "15000", "--min-roi", "2.3", "--objective", "orders",
+                     "--out", tmp_path / "out", "--quiet")
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert code == 0
+    assert (summary["budget"], summary["min_roi"], summary["objective"]) == (15000, 2.3, "orders")
+
+
+def test_a_report_alone_is_enough(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, _, _ = run(capsys, "plan", "--report", SAMPLE, "--quiet")
+    assert code == 0
+    assert (tmp_path / "out" / "bids.csv").exists()
+
+
+def test_an_unreachable_roi_floor_exits_3_with_what_is_reachable(tmp_path, capsys):
+    path = scenario(tmp_path, "[goal]\nmin_roi = 500\n[bids]\nallow_pause = false\n")
+    code, out, err = run(capsys, "plan", path, "--out", tmp_path / "out")
+    assert code == 3
+    assert out == ""
+    assert err.startswith("error: min_roi 500 cannot be met: the highest ROI any bids reach is ")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_min_budget_above_the_budget_exits_3(tmp_path, capsys):
+    path = scenario(tmp_path, '[goal]\nbudget = 1000\n[plans."女装-连衣裙-主推"]\nmin_budget = 5000\n')
+    code, _, err = run(capsys, "plan", path, "--out", tmp_path / "out")
+    assert code == 3
+    assert err == ("error: budget 1,000.00 is below the 5,000.00 that plan minimum budgets and keywords that may "
+                   "not pause must spend; raise the budget or lower those minimums\n")
+
+
+def test_impossible_rows_exit_2_with_one_message_and_no_files(tmp_path, capsys):
+    report = tmp_path / "report.csv"
+    report.write_text(
+        "日期,推广计划名称,关键词,出价,展现量,点击量,花费,总成交笔数,总成交金额\n"
+        "2026-11-01,计划A,连衣裙,1.00,10,50,20.00,1,100\n"
+        "2026-11-01,计划A,半身裙,1.00,100,5,-3.00,0,0\n"
+        "2026-11-02,计划A,连衣裙,1.00,100,5,4.00,0,0\n",
+        encoding="gbk",
+    )
+    (tmp_path / "out").mkdir()
+    code, out, err = run(capsys, "plan", "--report", report, "--out", tmp_path / "out")
+    assert code == 2
+    assert out == ""
+    lines = err.splitlines()
+    assert all(line.startswith("error: report.csv: column ") for line in lines)
+    assert any("点击量 (clicks)" in line and "row 2: 50 > 10" in line for line in lines)
+    assert any("花费 (spend)" in line and "row 3: -3" in line for line in lines)
+    assert "Traceback" not in err
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_an_unknown_scenario_key_suggests_the_nearest(tmp_path, capsys):
+    path = scenario(tmp_path, "[goal]\nbudjet = 100\n")
+    code, _, err = run(capsys, "plan", path)
+    assert code == 2
+    assert "Unknown key 'budjet' in [goal]. Did you mean 'budget'?" in err
+
+
+def test_a_plan_the_reports_do_not_have_is_named(tmp_path, capsys):
+    path = scenario(tmp_path, '[plans."女装-连衣裙-主退"]\nlocked = true\n')
+    code, _, err = run(capsys, "plan", path)
+    assert code == 2
+    assert "[plans.\"女装-连衣裙-主退\"] names no plan in the reports. Did you mean '女装-连衣裙-主推'?" in err
+
+
+def test_no_scenario_and_no_report_is_a_usage_error(capsys):
+    code, _, err = run(capsys, "plan")
+    assert code == 2
+    assert err == "error: give a scenario file or at least one --report FILE (see 'bidopt plan --help')\n"
+
+
+def test_locked_plan_keeps_its_bids(tmp_path, capsys):
+    path = scenario(tmp_path, '[goal]\nmin_roi = 2.4\n[plans."女装-连衣裙-主推"]\nlocked = true\n')
+    assert run(capsys, "plan", path, "--out", tmp_path / "out", "--quiet")[0] == 0
+    rows = [row for row in read_csv(tmp_path / "out" / "bids.csv") if row["plan"] == "女装-连衣裙-主推"]
+    assert rows and all(row["action"] == "hold" and row["new_bid"] == row["current_bid"] for row in rows)
+
+
+def test_write_lp_exports_the_same_model(tmp_path, capsys):
+    path = scenario(tmp_path, "[goal]\nmin_roi = 2.4\n")
+    code, out, _ = run(capsys, "plan", path, "--out", tmp_path / "out", "--write-lp", tmp_path / "plan.lp", "--quiet")
+    assert code == 0
+    text = (tmp_path / "plan.lp").read_text()
+    assert "Maximize" in text and "min_roi:" in text and "budget:" in text
+    assert f"wrote {tmp_path / 'plan.lp'}" in out
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=[p.name for p in SCENARIOS])
+def test_every_shipped_scenario_plans(path, tmp_path, capsys):
+    code, _, err = run(capsys, "plan", path, "--out", tmp_path / "out", "--quiet")
+    assert (code, err) == (0, "")
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["status"] == "optimal"
+    assert summary["after"]["spend"] <= summary["budget"] * (1 + 1e-9)
+    if summary["min_roi"]:
+        assert summary["after"]["roi"] >= summary["min_roi"] - 1e-6
+
+
+def test_the_real_amazon_targeting_report_plans(tmp_path, capsys):
+    report = needs_real("amazon_sp_india/Sponsored Products Targeting report (1).xlsx")
+    code, _, err = run(capsys, "plan", "--report", report, "--min-roi", "2", "--out", tmp_path / "out", "--quiet")
+    assert (code, err) == (0, "")
+    bids = read_csv(tmp_path / "out" / "bids.csv")
+    assert len(bids) == 107
+    assert {row["bid_source"] for row in bids} == {"inferred from CPC"}
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert any("inferred as CPC" in warning for warning in summary["warnings"])
+    assert summary["after"]["roi"] >= 2 - 1e-6
+
+
+def test_the_real_amazon_campaign_report_plans_budgets_only(tmp_path, capsys):
+    report = needs_real("amazon_sp_india/Sponsored Products Campaign report.csv")
+    code, _, _ = run(capsys, "plan", "--report", report, "--out", tmp_path / "out", "--quiet")
+    assert code == 0
+    assert not (tmp_path / "out" / "bids.csv").exists()
+    plans = read_csv(tmp_path / "out" / "plans.csv")
+    assert len(plans) == 10
+    assert "current_daily_budget" in plans[0]
+
+
+def test_the_real_facebook_file_plans_orders(tmp_path, capsys):
+    report = needs_real("kaggle_fb_kag/KAG_conversion_data.csv")
+    path = scenario(tmp_path, '[goal]\nobjective = "orders"\n', report).read_text(encoding="utf-8")
+    path = path.replace("[goal]", "period_days = 14\n[goal]")
+    (tmp_path / "fb.toml").write_text(path, encoding="utf-8")
+    code, _, _ = run(capsys, "plan", tmp_path / "fb.toml", "--out", tmp_path / "out", "--quiet")
+    assert code == 0
+    assert [row["plan"] for row in read_csv(tmp_path / "out" / "plans.csv")] == ["1178", "916", "936"]
+
+
+def test_the_facebook_file_without_revenue_cannot_chase_revenue(tmp_path, capsys):
+    report = needs_real("kaggle_fb_kag/KAG_conversion_data.csv")
+    path = scenario(tmp_path, "period_days = 14\n[goal]\nmin_roi = 2\n", report)
+    code, _, err = run(capsys, "plan", path, "--out", tmp_path / "out")
+    assert code == 2
+    assert err == ('error: KAG_conversion_data.csv: has no revenue column, needed by objective = "revenue" and '
+                   'min_roi. Set [goal] objective = "orders" without min_roi, or give [goal] value_per_order.\n')
