@@ -236,11 +236,15 @@ def _keywords(n_keywords: int, rng: np.random.Generator) -> dict[str, np.ndarray
         grid = np.indices([len(slot) for slot in slots]).reshape(len(slots), -1)
         log_weight = sum(np.log(w)[g] for w, g in zip(slot_weights, grid))
         order = np.argsort(-(log_weight + rng.gumbel(size=grid.shape[1])), kind="stable")
-        grid = grid[:, order]
-        phrase = np.asarray(slots[0], dtype=object)[grid[0]]
-        for slot, index in zip(slots[1:], grid[1:]):
-            phrase = phrase + np.asarray(slot, dtype=object)[index]
-        unique = ~pd.Series(phrase).duplicated().to_numpy()
+        for head in (min(2 * count + 64, len(order)), len(order)):  # spell out few, all if needed
+            ranked = grid[:, order[:head]]
+            phrase = np.asarray(slots[0], dtype=object)[ranked[0]]
+            for slot, index in zip(slots[1:], ranked[1:]):
+                phrase = phrase + np.asarray(slot, dtype=object)[index]
+            unique = ~pd.Series(phrase).duplicated().to_numpy()
+            if unique.sum() >= count:
+                break
+        grid = ranked
         if unique.sum() < count:
             raise ValueError(f"Item {item.name!r} has only {unique.sum()} distinct keywords; "
                              f"{count} were asked for. Ask for fewer keywords.")
