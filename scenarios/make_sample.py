@@ -9,7 +9,8 @@ checked against what was put in:
 - **Plans and items.** Seven 推广计划 (``PLANS``), each with 2-4 宝贝 of known price,
   from cheap traffic drivers (防晒喷雾 ¥69) to image items (双面羊绒大衣 ¥999). Plans
   differ on purpose: 防晒霜 and 坚果 convert well (ROI ~3-4), 保温杯-新品测款 and
-  羊绒大衣-形象款 do not (ROI ~1.3-1.8), 女装 plans sit near the account's ~2.3.
+  羊绒大衣-形象款 do not (ROI ~1.3-1.9), 女装 and 男鞋 sit near the account's ~2.2-2.5.
+  300 keywords spend about ¥4,000 a day; spend grows in proportion to ``n_keywords``.
 - **Keywords.** Chinese phrases joined from word lists (front + core + back + extra),
   unique within an item; shorter phrases are head terms with more searches. ~35% are
   精确匹配 (fewer searches, higher CTR), the rest 广泛匹配.
@@ -149,11 +150,12 @@ def make_keyword_report(n_keywords: int = 300, days: int = 28, seed: int = 7,
                         start: str = "2026-10-26") -> pd.DataFrame:
     """A keyword x day performance report of the ``PLANS`` market, in canonical columns.
 
-    Rows are ordered by date, then plan, item and keyword; only keyword-days with
+    Rows are ordered by date, then plan and item as in ``PLANS``; only keyword-days with
     impressions appear. ``match_type`` is "exact" or "broad"; money is rounded to fen.
     """
     if isinstance(n_keywords, bool) or not isinstance(n_keywords, (int, np.integer)) or n_keywords < 1:
-        raise ValueError(f"The 'n_keywords' parameter must be an int in the range [1, inf). Got {n_keywords!r} instead.")
+        raise ValueError("The 'n_keywords' parameter must be an int in the range [1, inf). "
+                         f"Got {n_keywords!r} instead.")
     if isinstance(days, bool) or not isinstance(days, (int, np.integer)) or days < 1:
         raise ValueError(f"The 'days' parameter must be an int in the range [1, inf). Got {days!r} instead.")
     rng = np.random.default_rng(seed)

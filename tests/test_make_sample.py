@@ -103,7 +103,8 @@ def test_market_has_plans_that_clearly_differ():
 
 
 def test_bad_sizes_are_refused_with_the_parameter_named():
-    with pytest.raises(ValueError, match=r"The 'n_keywords' parameter must be an int in the range \[1, inf\). Got 0"):
+    with pytest.raises(ValueError,
+                       match=r"The 'n_keywords' parameter must be an int in the range \[1, inf\). Got 0"):
         make_sample.make_keyword_report(0)
     with pytest.raises(ValueError, match=r"The 'days' parameter must be an int .* Got 2.5"):
         make_sample.make_keyword_report(10, 2.5)
