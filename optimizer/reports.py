@@ -130,6 +130,10 @@ def read_report(path: str | Path, columns: Mapping[str, str] | None = None) -> R
         raise InputDataError([Problem(
             f"cannot read files ending in '{suffix or '(none)'}'", file=path.name,
             hint="Export the report as CSV or XLSX")])
+    if not path.is_file():
+        raise InputDataError([Problem(
+            f"no such file (looked for {path.resolve()})", file=path.name,
+            hint="Check the path: report paths in a scenario are relative to the scenario file")])
     user_headers = {normalise_header(header) for header in columns}
     try:
         if suffix in TEXT_EXTENSIONS:

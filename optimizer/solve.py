@@ -138,6 +138,7 @@ def solve(program: Program, *, time_limit: float | None = None) -> Solution:
     # linprog minimises -objective: a row's marginal is d(min)/d(b_ub) <= 0, so what loosening
     # the limit gains is minus the marginal, for <= rows and for the negated >= rows alike
     gains = -np.asarray(result.ineqlin.marginals)[int(pausable.sum()):]
+    gains = np.where(np.abs(gains) > 1e-12, gains, 0.0)  # no "-0.00" for a slack limit
     objective = -float(result.fun)
     activity = [float(value) for value in (np.asarray(coef.ravel()[columns]) @ result.x for _, coef, *_ in coupling)]
     scale = max(1.0, abs(objective))

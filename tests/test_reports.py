@@ -176,7 +176,7 @@ def test_unknown_extension_unreadable_file_and_no_header(tmp_path):
     (tmp_path / "broken.xlsx").write_bytes(b"not a workbook")
     with pytest.raises(InputDataError, match=r"broken\.xlsx: cannot be read \(.*\)\. Check the path"):
         read_report(tmp_path / "broken.xlsx")
-    with pytest.raises(InputDataError, match=r"missing\.csv: cannot be read \(FileNotFoundError"):
+    with pytest.raises(InputDataError, match=r"missing\.csv: no such file \(looked for .*missing\.csv\)\. Check the path"):
         read_report(tmp_path / "missing.csv")
     write(tmp_path / "notes.csv", ["hello,world", "1,2"])
     with pytest.raises(InputDataError, match=r"notes\.csv: no header row found in the first 30 lines"):
