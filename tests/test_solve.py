@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from optimizer.feasibility import best_roi, diagnose
+from optimizer.feasibility import diagnose
 from optimizer.response import Candidates
 from optimizer.solve import Limits, Program, solve, write_lp
 
@@ -83,38 +83,6 @@ def test_limits_always_hold_when_feasible(seed, n, budget, min_roi, can_pause):
     assert np.all(chosen <= 1 + 1e-9)
     if not can_pause:
         assert np.allclose(chosen, 1.0)
-
-
-def test_min_budget_above_what_bids_can_spend_is_diagnosed():
-    cand = concave_candidates(np.random.default_rng(4), 10)
-    lim = limits(10, budget=10_000.0, floor=5_000.0)
-    assert solve(program(cand, lim)).status == "infeasible"
-    (conflict,) = diagnose(program(cand, lim))
-    assert conflict.limit == "plan_budget_floor[计划0]"
-    assert conflict.reachable == pytest.approx(cand.spend[::2, -1].sum())
-    assert conflict.message.startswith("plan 计划0: min_budget 5,000.00 cannot be reached")
-
-
-def test_roi_floor_no_forced_spend_can_meet_reports_the_best_roi():
-    import itertools
-
-    cand = concave_candidates(np.random.default_rng(5), 4, levels=4, can_pause=False)
-    lim = limits(4, budget=10_000.0, min_roi=1000.0, plans=1)
-    assert solve(program(cand, lim)).status == "infeasible"
-    (conflict,) = diagnose(program(cand, lim))
-    # the ratio of two linear functions peaks at a vertex: one level per unit, all tried
-    expected = max(
-        sum(cand.revenue[i, k] for i, k in enumerate(pick)) / sum(cand.spend[i, k] for i, k in enumerate(pick))
-        for pick in itertools.product(range(4), repeat=4)
-    )
-    assert conflict.reachable == pytest.approx(expected, rel=1e-6)
-    assert conflict.message == f"min_roi 1000 cannot be met: the highest ROI any bids reach is {expected:.2f}"
-
-
-def test_best_roi_with_pausing_is_the_steepest_first_step():
-    cand = concave_candidates(np.random.default_rng(6), 12)
-    lim = limits(12, budget=10_000.0, plans=1)
-    assert best_roi(program(cand, lim)) == pytest.approx((cand.revenue[:, 0] / cand.spend[:, 0]).max(), rel=1e-6)
 
 
 def test_write_lp_names_the_rows(tmp_path):
