@@ -127,7 +127,7 @@ def shrink_rate(successes: pd.Series, trials: pd.Series, levels: list[list[str]]
     return parent
 
 
-def shrink_value(revenue: pd.Series, orders: pd.Series, frame: pd.DataFrame, keys: list[str],
+def shrink_value(revenue: pd.Series, orders: pd.Series, frame: pd.DataFrame,
                  daily_value: np.ndarray, daily_orders: np.ndarray, daily_unit: np.ndarray) -> np.ndarray:
     """Order value per unit shrunk toward its plan's, with a pseudo-order count fitted from the data.
 
@@ -237,7 +237,6 @@ def estimate(performance: Performance, *, period_days: int, value_per_order: flo
     n_units = int(unit.max()) + 1 if len(unit) else 0
     first_row = pd.Series(np.arange(len(days))).groupby(unit).first().to_numpy()
     units = days.iloc[first_row][keys].reset_index(drop=True)
-    plan_of_row = days["plan"].to_numpy()
     warnings: list[str] = []
 
     keyword_level = performance.level == "keyword"
@@ -296,7 +295,7 @@ def estimate(performance: Performance, *, period_days: int, value_per_order: flo
     if performance.has_revenue:
         daily_value = days["revenue"].to_numpy(float)
         daily_orders = days["orders"].to_numpy(float)
-        order_value = shrink_value(stats["rev"], stats["ords"], stats, keys, daily_value, daily_orders, unit)
+        order_value = shrink_value(stats["rev"], stats["ords"], stats, daily_value, daily_orders, unit)
     else:
         order_value = np.full(n_units, float(value_per_order or 0.0))
 

@@ -116,7 +116,7 @@ def solve(program: Program, *, time_limit: float | None = None) -> Solution:
                            shape=(n_units, len(columns)))
     pausable = cand.can_pause
     rows, bounds = [choose[pausable]], [np.ones(pausable.sum())]
-    for name, coef, lower, upper, _ in coupling:
+    for _, coef, lower, upper, _ in coupling:
         flat = coef.ravel()[columns]
         sign = 1.0 if upper < INF else -1.0  # a >= row enters as -a <= -lower
         rows.append(sp.csr_matrix(sign * flat[None, :]))
