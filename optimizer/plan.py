@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from optimizer import outputs, summary
+from optimizer.adjust import apply_adjustments
 from optimizer.errors import Conflict, InfeasibleError, InputDataError, Problem, ScenarioError
 from optimizer.estimate import Estimates, estimate
 from optimizer.explain import cutoff_roi, decide
@@ -81,29 +82,44 @@ def check_goal_fits_data(scenario: Scenario, performance: Performance) -> None:
         raise InputDataError(problems)
 
 
-def plan_limits(scenario: Scenario, estimates: Estimates, before_spend: float) -> tuple[Limits, np.ndarray]:
-    """The program's limits and the locked units, from the scenario's [goal] and [plans]."""
-    plan_codes, plan_names = pd.factorize(estimates.units["plan"], sort=True)
-    known = set(plan_names)
-    unknown = [name for name in scenario.plans if name not in known]
+def _unknown_names(table: str, asked, known, scenario: Scenario) -> None:
+    """A [plans."X"] or [items."X"] that the reports never mention is a typo until shown otherwise."""
+    unknown = [name for name in asked if name not in set(known)]
     if unknown:
         raise ScenarioError([
-            f"[plans.\"{name}\"] names no plan in the reports."
+            f"[{table}.\"{name}\"] names no {table[:-1]} in the reports."
             + (f" Did you mean '{match[0]}'?" if (match := get_close_matches(name, list(known), n=1)) else "")
             for name in unknown
         ], file=str(scenario.path) if scenario.path else None)
-    settings = [scenario.plans.get(name) for name in plan_names]
 
-    def per_plan(attribute: str) -> np.ndarray:
-        return np.array([np.nan if s is None or getattr(s, attribute) is None else float(getattr(s, attribute))
-                         for s in settings], dtype=float)
 
-    locked_plans = np.array([bool(s and s.locked) for s in settings], dtype=bool)
+def _per_name(settings: list, attribute: str) -> np.ndarray:
+    return np.array([np.nan if s is None or getattr(s, attribute) is None else float(getattr(s, attribute))
+                     for s in settings], dtype=float)
+
+
+def plan_limits(scenario: Scenario, estimates: Estimates, before_spend: float) -> tuple[Limits, np.ndarray]:
+    """The program's limits and the locked units, from the scenario's [goal], [plans] and [items]."""
+    units = estimates.units
+    plan_codes, plan_names = pd.factorize(units["plan"], sort=True)
+    _unknown_names("plans", scenario.plans, plan_names, scenario)
+    plans = [scenario.plans.get(name) for name in plan_names]
+    items: dict = {}
+    if scenario.items:
+        item_column = units["ad_group"] if "ad_group" in units else pd.Series([""] * len(units))
+        _unknown_names("items", scenario.items, sorted(set(item_column) - {""}), scenario)
+        item_names = tuple(scenario.items)
+        codes = pd.Categorical(item_column, categories=item_names).codes.astype(int)
+        settings = [scenario.items[name] for name in item_names]
+        items = dict(item_of_unit=codes, item_names=item_names, item_stock=_per_name(settings, "stock"),
+                     item_min_orders=_per_name(settings, "min_orders"), item_min_share=_per_name(settings, "min_share"))
+    locked_plans = np.array([bool(s and s.locked) for s in plans], dtype=bool)
     budget = scenario.goal.budget if scenario.goal.budget is not None else before_spend
     limits = Limits(
         budget=float(budget), min_roi=scenario.goal.min_roi or None,
         plan_of_unit=plan_codes, plan_names=tuple(plan_names),
-        plan_max_budget=per_plan("max_budget"), plan_min_budget=per_plan("min_budget"), plan_min_roi=per_plan("min_roi"),
+        plan_max_budget=_per_name(plans, "max_budget"), plan_min_budget=_per_name(plans, "min_budget"),
+        plan_min_roi=_per_name(plans, "min_roi"), **items,
     )
     return limits, locked_plans[plan_codes] if len(plan_names) else np.zeros(0, bool)
 
@@ -128,9 +144,41 @@ def _inverse(values: np.ndarray) -> np.ndarray:
     return np.divide(1.0, values, out=np.full(len(values), np.inf), where=values > 0)
 
 
-def make_plan(scenario: Scenario) -> PlanResult:
-    """Read, estimate and solve the weekly plan of a scenario; ``timings`` has each phase's seconds."""
-    timings: dict[str, float] = {}
+@dataclass(frozen=True)
+class Prepared:
+    """What a scenario's reports say, read and estimated once; scenarios sharing reports share it."""
+
+    performance: Performance
+    estimates: Estimates
+    timings: dict[str, float]
+
+
+def prepare(scenario: Scenario) -> Prepared:
+    """Read, validate and estimate a scenario's reports."""
+    clock = time.perf_counter()
+    performance = read_performance(scenario)
+    read_seconds = time.perf_counter() - clock
+    check_goal_fits_data(scenario, performance)
+    estimates = estimate(performance, period_days=scenario.goal.period_days, value_per_order=scenario.goal.value_per_order)
+    timings = {"read and validate": read_seconds, "estimate": time.perf_counter() - clock - read_seconds}
+    return Prepared(performance, estimates, timings)
+
+
+def data_key(scenario: Scenario) -> tuple:
+    """Scenarios with equal keys read and estimate the same thing (see :func:`prepare`)."""
+    data, goal = scenario.data, scenario.goal
+    return (data.reports, tuple(sorted(data.columns.items())), data.period_days, data.on_bad_rows,
+            goal.period_days, goal.value_per_order)
+
+
+def make_plan(scenario: Scenario, prepared: Prepared | None = None) -> PlanResult:
+    """The weekly plan of a scenario; pass ``prepared`` to reuse another scenario's reading and estimates."""
+    if prepared is None:
+        prepared = prepare(scenario)
+    else:
+        check_goal_fits_data(scenario, prepared.performance)
+    performance, estimates = prepared.performance, prepared.estimates
+    timings: dict[str, float] = dict(prepared.timings)
     clock = time.perf_counter()
 
     def lap(phase: str) -> None:
@@ -139,12 +187,7 @@ def make_plan(scenario: Scenario) -> PlanResult:
         timings[phase] = now - clock
         clock = now
 
-    performance = read_performance(scenario)
-    lap("read and validate")
-    check_goal_fits_data(scenario, performance)
-    estimates = estimate(performance, period_days=scenario.goal.period_days, value_per_order=scenario.goal.value_per_order)
-    lap("estimate")
-    units = estimates.units
+    units = apply_adjustments(estimates.units, scenario.adjust)
     before_spend = float(units["spend"].sum())
     limits, locked = plan_limits(scenario, estimates, before_spend)
     no_data = units["observed_impressions"].fillna(0).to_numpy() <= 0

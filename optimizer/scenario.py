@@ -8,236 +8,21 @@ problem in it at once, so a person fixes the file in one pass.
 
 from __future__ import annotations
 
-import difflib
-import numbers
-import os
 import tomllib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from optimizer.errors import ScenarioError
-
-#: Tables a scenario file may hold at the top. ``extends`` (another issue) is one more name here.
-TOP_LEVEL_KEYS = ("data", "goal", "bids", "plans")
-OBJECTIVES = ("revenue", "orders", "clicks", "profit")
-ON_BAD_ROWS = ("error", "skip")
-#: Names ``[data] columns`` may map a report's headers to.
-CANONICAL_COLUMNS = (
-    "date", "plan", "ad_group", "keyword", "match_type", "bid", "impressions", "clicks", "spend",
-    "orders", "revenue", "plan_budget", "ctr", "cpc", "roi", "acos", "cvr",
+from optimizer.settings import (  # noqa: F401  (re-exported: the sections are part of a scenario's API)
+    ADJUSTABLE, CANONICAL_COLUMNS, OBJECTIVES, ON_BAD_ROWS, Adjustment, BidLimits, DataSettings, FrozenMap, Goal,
+    ItemLimits, PlanLimits, _is_path, _Section, _unknown,
 )
+
+#: Keys a scenario file may hold at the top.
+TOP_LEVEL_KEYS = ("extends", "data", "goal", "bids", "plans", "items", "adjust")
 NO_REPORTS = "No reports to read: list them in [data] reports or pass --report FILE."
-
-
-class FrozenMap(Mapping):
-    """A read-only, hashable mapping, so frozen settings stay hashable and cannot change after checks."""
-
-    def __init__(self, items: Mapping | Iterable = ()):
-        self._items = dict(items)
-
-    def __getitem__(self, key: Any) -> Any:
-        return self._items[key]
-
-    def __iter__(self) -> Iterator:
-        return iter(self._items)
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def __hash__(self) -> int:
-        return hash(frozenset(self._items.items()))
-
-    def __repr__(self) -> str:
-        return f"FrozenMap({self._items!r})"
-
-
-def _suggest(word: Any, known: Sequence[str]) -> str:
-    """The ' Did you mean ...?' tail naming the nearest known name, or nothing when none is close."""
-    close = difflib.get_close_matches(word, known, n=1) if isinstance(word, str) else []
-    return f" Did you mean {close[0]!r}?" if close else ""
-
-
-def _unknown(key: str, where: str, known: Sequence[str]) -> str:
-    return f"Unknown key {key!r} {where}.{_suggest(key, known)}"
-
-
-def _check_value(section: str, name: str, value: Any, rule: tuple[str, Any], optional: bool) -> list[str]:
-    """Problems with one setting; ``None`` ("not set") passes only where the default is None.
-
-    A number's ``spec`` is its interval as the message shows it, e.g. ``"[0, 1)"``, so the two cannot disagree.
-    """
-    kind, spec = rule
-    start = f"The {name!r} parameter of {section} must be"
-    if kind == "bool":
-        return [] if isinstance(value, bool) else [f"{start} a bool (true or false). Got {value!r} instead."]
-    if kind == "choice":
-        ok = value in spec and isinstance(value, str)
-        choices = ", ".join(repr(choice) for choice in spec)
-        return [] if ok else [f"{start} one of {choices}. Got {value!r} instead.{_suggest(value, spec)}"]
-    if value is None and optional:
-        return []
-    low, high = (float(bound) for bound in spec[1:-1].split(", "))
-    if isinstance(value, numbers.Integral if kind == "int" else numbers.Real) and not isinstance(value, bool):
-        if (low <= value if spec[0] == "[" else low < value) and (value <= high if spec[-1] == "]" else value < high):
-            return []
-    article = "an" if kind == "int" else "a"
-    return [f"{start} {article} {kind} in the range {spec}. Got {value!r} instead."]
-
-
-def _ordered(section: str, values: Mapping[str, Any], low: str, high: str) -> list[str]:
-    """A lower limit above its upper limit, checked only when both are valid numbers."""
-    pair = values[low], values[high]
-    if not all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in pair) or pair[0] <= pair[1]:
-        return []
-    got = f"Got {low}={pair[0]!r} and {high}={pair[1]!r} instead."
-    return [f"The {low!r} parameter of {section} must be at most {high!r}. {got}"]
-
-
-class _Section:
-    """Checks shared by the sections: per-setting rules, then relations between settings."""
-
-    SECTION: ClassVar[str] = ""
-    RULES: ClassVar[dict[str, tuple[str, Any]]] = {}
-
-    def __post_init__(self) -> None:
-        values = {f.name: getattr(self, f.name) for f in fields(self)}
-        problems = self.check(values, self.SECTION)
-        if problems:
-            raise ScenarioError(problems)
-        for name, (kind, _) in self.RULES.items():
-            if kind == "float" and values[name] is not None:
-                object.__setattr__(self, name, float(values[name]))
-
-    @classmethod
-    def check(cls, values: Mapping[str, Any], section: str) -> list[str]:
-        """Every problem with ``values``, labelled with ``section`` (the loader passes a plan's own name)."""
-        optional = {f.name: f.default is None for f in fields(cls)}
-        problems = [
-            message for name, rule in cls.RULES.items()
-            for message in _check_value(section, name, values[name], rule, optional[name])
-        ]
-        return problems + cls._relations(values, section)
-
-    @classmethod
-    def _relations(cls, values: Mapping[str, Any], section: str) -> list[str]:
-        return []
-
-
-def _is_path(value: Any) -> bool:
-    return isinstance(value, (str, os.PathLike)) and str(value) != ""
-
-
-@dataclass(frozen=True)
-class DataSettings(_Section):
-    """Which reports to read and how; ``columns`` maps a report's own headers to canonical names."""
-
-    reports: tuple[Path, ...] = ()
-    period_days: int | None = None
-    columns: Mapping[str, str] = field(default_factory=FrozenMap)
-    on_bad_rows: str = "error"
-
-    SECTION: ClassVar[str] = "[data]"
-    RULES: ClassVar[dict] = {"period_days": ("int", "[1, inf)"), "on_bad_rows": ("choice", ON_BAD_ROWS)}
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        reports = [self.reports] if _is_path(self.reports) else self.reports
-        object.__setattr__(self, "reports", tuple(Path(report) for report in reports))
-        object.__setattr__(self, "columns", FrozenMap(self.columns))
-
-    @classmethod
-    def _relations(cls, values: Mapping[str, Any], section: str) -> list[str]:
-        problems = []
-        reports, columns = values["reports"], values["columns"]
-        listed = isinstance(reports, (list, tuple)) and all(_is_path(report) for report in reports)
-        if not (listed or _is_path(reports)):
-            problems.append(
-                f"The 'reports' parameter of {section} must be a list of file paths. Got {reports!r} instead."
-            )
-        if not isinstance(columns, Mapping) or not all(isinstance(header, str) for header in columns):
-            table = "a table of header = canonical name"
-            return problems + [f"The 'columns' parameter of {section} must be {table}. Got {columns!r} instead."]
-        for header, target in columns.items():
-            if target not in CANONICAL_COLUMNS or not isinstance(target, str):
-                hint = _suggest(target, CANONICAL_COLUMNS) or f" Canonical names: {', '.join(CANONICAL_COLUMNS)}."
-                problems.append(
-                    f"The 'columns' parameter of {section} maps {header!r} to {target!r}, "
-                    f"which is not a canonical column name.{hint}"
-                )
-        return problems
-
-
-@dataclass(frozen=True)
-class Goal(_Section):
-    """What the plan maximises and the account-wide limits; ``budget`` None keeps today's forecast spend."""
-
-    objective: str = "revenue"
-    budget: float | None = None
-    period_days: int = 7
-    min_roi: float | None = None
-    margin: float | None = None
-    value_per_order: float | None = None
-
-    SECTION: ClassVar[str] = "[goal]"
-    RULES: ClassVar[dict] = {
-        "objective": ("choice", OBJECTIVES), "budget": ("float", "(0, inf)"), "period_days": ("int", "[1, inf)"),
-        "min_roi": ("float", "[0, inf)"), "margin": ("float", "(0, 1]"), "value_per_order": ("float", "(0, inf)"),
-    }
-
-    @classmethod
-    def _relations(cls, values: Mapping[str, Any], section: str) -> list[str]:
-        if values["objective"] != "profit" or values["margin"] is not None:
-            return []
-        return [
-            f"The 'margin' parameter of {section} is needed when objective is 'profit': "
-            "set the gross margin on revenue, e.g. margin = 0.3."
-        ]
-
-
-@dataclass(frozen=True)
-class BidLimits(_Section):
-    """How far bids may move in one run, so a plan never swings an account further than a person would."""
-
-    min: float = 0.05
-    max: float = 99.0
-    max_raise: float = 1.0
-    max_cut: float = 0.5
-    allow_pause: bool = True
-    hold_within: float = 0.05
-    increment: float = 0.01
-
-    SECTION: ClassVar[str] = "[bids]"
-    RULES: ClassVar[dict] = {
-        "min": ("float", "(0, inf)"), "max": ("float", "(0, inf)"), "max_raise": ("float", "[0, inf)"),
-        "max_cut": ("float", "[0, 1)"), "allow_pause": ("bool", None), "hold_within": ("float", "[0, 1)"),
-        "increment": ("float", "(0, inf)"),
-    }
-
-    @classmethod
-    def _relations(cls, values: Mapping[str, Any], section: str) -> list[str]:
-        return _ordered(section, values, "min", "max")
-
-
-@dataclass(frozen=True)
-class PlanLimits(_Section):
-    """Limits for one plan over the planning period; ``locked`` keeps every bid in it as it is."""
-
-    min_budget: float | None = None
-    max_budget: float | None = None
-    min_roi: float | None = None
-    locked: bool = False
-
-    SECTION: ClassVar[str] = "[plans]"
-    RULES: ClassVar[dict] = {
-        "min_budget": ("float", "[0, inf)"), "max_budget": ("float", "[0, inf)"),
-        "min_roi": ("float", "[0, inf)"), "locked": ("bool", None),
-    }
-
-    @classmethod
-    def _relations(cls, values: Mapping[str, Any], section: str) -> list[str]:
-        return _ordered(section, values, "min_budget", "max_budget")
 
 
 def _gather(build, problems: list[str]) -> Any:
@@ -258,6 +43,8 @@ class Scenario:
     bids: BidLimits = field(default_factory=BidLimits)
     plans: Mapping[str, PlanLimits] = field(default_factory=FrozenMap)
     path: Path | None = None
+    items: Mapping[str, ItemLimits] = field(default_factory=FrozenMap)
+    adjust: tuple[Adjustment, ...] = ()
 
     def __post_init__(self) -> None:
         kinds = {"data": DataSettings, "goal": Goal, "bids": BidLimits}
@@ -271,8 +58,14 @@ class Scenario:
             problems.append(
                 f"The 'plans' parameter of Scenario must map plan names to PlanLimits. Got {plans!r} instead."
             )
+        if not all(isinstance(limits, ItemLimits) for limits in dict(self.items).values()):
+            problems.append(f"The 'items' parameter of Scenario must map item names to ItemLimits. Got {self.items!r} instead.")
+        if not all(isinstance(entry, Adjustment) for entry in self.adjust):
+            problems.append(f"The 'adjust' parameter of Scenario must be Adjustments. Got {self.adjust!r} instead.")
         if problems:
             raise ScenarioError(problems)
+        object.__setattr__(self, "items", FrozenMap(self.items))
+        object.__setattr__(self, "adjust", tuple(self.adjust))
         object.__setattr__(self, "plans", FrozenMap(plans))
         object.__setattr__(self, "path", None if self.path is None else Path(self.path))
 
@@ -308,7 +101,7 @@ def scenario_from_reports(reports: Sequence[str | Path]) -> Scenario:
     return Scenario(data=DataSettings(reports=reports))
 
 
-def _section(cls: type[_Section], raw: Any, section: str, problems: list[str], folder: Path | None = None) -> Any:
+def _section(cls: type[_Section], raw: Any, section: str, problems: list[str]) -> Any:
     """Build one section from its TOML table, adding its problems (unknown keys and values) to ``problems``."""
     if not isinstance(raw, dict):
         problems.append(f"{section} must be a table. Got {raw!r} instead.")
@@ -317,18 +110,17 @@ def _section(cls: type[_Section], raw: Any, section: str, problems: list[str], f
     known = [f.name for f in fields(cls)]
     problems.extend(_unknown(key, f"in {section}", known) for key in raw if key not in known)
     values = {name: raw.get(name, getattr(defaults, name)) for name in known}
-    if folder is not None:  # reports are relative to the scenario's folder, so the two move together
-        reports = [values["reports"]] if _is_path(values["reports"]) else values["reports"]
-        if isinstance(reports, list) and all(_is_path(report) for report in reports):
-            values["reports"] = [folder / Path(report).expanduser() for report in reports]
     found = cls.check(values, section)
     problems.extend(found)
     return None if found else cls(**values)
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Read and check a scenario file, raising one ScenarioError that lists every problem in it."""
-    path = Path(path)
+def read_document(path: Path, seen: tuple[Path, ...] = ()) -> dict:
+    """The TOML of a scenario with its ``extends`` chain merged in, report paths made relative to each file.
+
+    A file that extends another overrides it key by key: tables merge, anything else
+    (numbers, lists) replaces. The chain may not loop.
+    """
     try:
         document = tomllib.loads(path.read_bytes().decode("utf-8-sig"))  # -sig: Notepad saves a BOM
     except FileNotFoundError:
@@ -339,24 +131,65 @@ def load_scenario(path: str | Path) -> Scenario:
         raise ScenarioError(["The scenario file is not UTF-8 text: save it as UTF-8."], file=str(path)) from None
     except tomllib.TOMLDecodeError as error:
         raise ScenarioError([f"Not valid TOML: {error}."], file=str(path)) from None
+    data = document.get("data")
+    if isinstance(data, dict) and "reports" in data:  # reports are relative to the file that names them
+        reports = [data["reports"]] if _is_path(data["reports"]) else data["reports"]
+        if isinstance(reports, list) and all(_is_path(report) for report in reports):
+            data["reports"] = [str(path.parent / Path(report).expanduser()) for report in reports]
+    base = document.pop("extends", None)
+    if base is None:
+        return document
+    if not isinstance(base, str) or not base:
+        raise ScenarioError([f"'extends' must name another scenario file. Got {base!r} instead."], file=str(path))
+    base_path = (path.parent / base).resolve()
+    if base_path in seen + (path.resolve(),):
+        raise ScenarioError([f"'extends' loops back to {base}."], file=str(path))
+    return _merge(read_document(base_path, seen + (path.resolve(),)), document)
+
+
+def _merge(base: dict, override: dict) -> dict:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _named_tables(cls: type[_Section], raw: Any, table: str, problems: list[str]) -> dict:
+    """``[plans."X"]`` / ``[items."X"]``: one section per name."""
+    if not isinstance(raw, dict):
+        problems.append(f"[{table}] must be a table. Got {raw!r} instead.")
+        return {}
+    built = {}
+    for name, values in raw.items():
+        if not isinstance(values, dict):
+            problems.append(f'[{table}] holds one table per name, like [{table}."Name"]. Got {name!r} = {values!r} instead.')
+        elif not name:
+            problems.append(f"Names in [{table}] must not be empty.")
+        else:
+            built[name] = _section(cls, values, f'[{table}."{name}"]', problems)
+    return built
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and check a scenario file (and what it extends), raising one ScenarioError listing every problem."""
+    path = Path(path)
+    document = read_document(path)
     unknown = [key for key in document if key not in TOP_LEVEL_KEYS]
     problems = [_unknown(key, "at the top of the file", TOP_LEVEL_KEYS) for key in unknown]
-    data = _section(DataSettings, document.get("data", {}), "[data]", problems, folder=path.parent)
+    data = _section(DataSettings, document.get("data", {}), "[data]", problems)
     goal = _section(Goal, document.get("goal", {}), "[goal]", problems)
     bids = _section(BidLimits, document.get("bids", {}), "[bids]", problems)
-    plans = {}
-    raw_plans = document.get("plans", {})
-    if not isinstance(raw_plans, dict):
-        problems.append(f"[plans] must be a table. Got {raw_plans!r} instead.")
-        raw_plans = {}
-    for name, raw in raw_plans.items():
-        if not isinstance(raw, dict):
-            shape = '[plans] holds one table per plan, like [plans."Plan name"].'
-            problems.append(f"{shape} Got {name!r} = {raw!r} instead.")
-        elif not name:
-            problems.append("Plan names in [plans] must not be empty.")
-        else:
-            plans[name] = _section(PlanLimits, raw, f'[plans."{name}"]', problems)
+    plans = _named_tables(PlanLimits, document.get("plans", {}), "plans", problems)
+    items = _named_tables(ItemLimits, document.get("items", {}), "items", problems)
+    raw_adjust = document.get("adjust", [])
+    entries = [raw_adjust] if isinstance(raw_adjust, dict) else raw_adjust
+    if not isinstance(entries, list):
+        problems.append(f"[adjust] must be a table or a list of tables. Got {raw_adjust!r} instead.")
+        entries = []
+    adjust = [_section(Adjustment, entry, "[adjust]", problems) for entry in entries]
     if problems:
         raise ScenarioError(problems, file=str(path))
-    return Scenario(data=data, goal=goal, bids=bids, plans=plans, path=path)
+    return Scenario(data=data, goal=goal, bids=bids, plans=plans, path=path, items=items, adjust=tuple(adjust))

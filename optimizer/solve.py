@@ -11,6 +11,9 @@ what is left is paused). Named rows, as in the maths::
     plan_budget_cap[p]      sum_{i in p} spend share             <= max_budget[p]
     plan_budget_floor[p]    sum_{i in p} spend share             >= min_budget[p]
     plan_min_roi[p]         sum_{i in p} (revenue - r_p spend)   >= 0
+    item_stock[j]           sum_{i in j} orders share            <= stock[j]
+    item_min_orders[j]      sum_{i in j} orders share            >= min_orders[j]
+    item_min_share[j]       sum_{i in j} spend - share_j sum spend >= 0
 
 Solved exactly by HiGHS through scipy's ``linprog`` (scipy's wrapper is silent and
 public; highspy prints a banner on stdout when constructed), with the interior point
@@ -48,6 +51,12 @@ class Limits:
     plan_max_budget: np.ndarray
     plan_min_budget: np.ndarray
     plan_min_roi: np.ndarray
+    #: Item (ad group) limits: the item of each unit (-1 for none) and per-item arrays, NaN for no limit.
+    item_of_unit: np.ndarray | None = None
+    item_names: tuple[str, ...] = ()
+    item_stock: np.ndarray | None = None
+    item_min_orders: np.ndarray | None = None
+    item_min_share: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -79,6 +88,16 @@ class Program:
             if np.isfinite(lim.plan_min_roi[p]) and lim.plan_min_roi[p] > 0:
                 coef = (cand.revenue - lim.plan_min_roi[p] * cand.spend) * in_plan
                 rows.append((f"plan_min_roi[{name}]", coef, 0.0, INF, members))
+        for k, name in enumerate(lim.item_names):
+            members = lim.item_of_unit == k
+            in_item = members[:, None]
+            if np.isfinite(lim.item_stock[k]):
+                rows.append((f"item_stock[{name}]", cand.orders * in_item, -INF, lim.item_stock[k], members))
+            if np.isfinite(lim.item_min_orders[k]) and lim.item_min_orders[k] > 0:
+                rows.append((f"item_min_orders[{name}]", cand.orders * in_item, lim.item_min_orders[k], INF, members))
+            if np.isfinite(lim.item_min_share[k]) and lim.item_min_share[k] > 0:
+                coef = cand.spend * in_item - lim.item_min_share[k] * cand.spend
+                rows.append((f"item_min_share[{name}]", coef, 0.0, INF, None))
         return rows
 
 

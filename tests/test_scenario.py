@@ -12,6 +12,7 @@ from hypothesis import given, strategies as st
 
 from optimizer.errors import ScenarioError
 from optimizer.scenario import (
+    Adjustment,
     NO_REPORTS,
     TOP_LEVEL_KEYS,
     BidLimits,
@@ -189,8 +190,8 @@ def test_missing_reports_are_not_checked_here(tmp_path):
         ),
         ('[plans."计划A"]\nlocked = "no"', "The 'locked' parameter of [plans.\"计划A\"] must be a bool (true or false). Got 'no' instead."),
         ('[plans."B"]\nmin_roi = -2', "The 'min_roi' parameter of [plans.\"B\"] must be a float in the range [0, inf). Got -2 instead."),
-        ("[plans]\nmin_budget = 5", "[plans] holds one table per plan, like [plans.\"Plan name\"]. Got 'min_budget' = 5 instead."),
-        ('[plans.""]\nlocked = true', "Plan names in [plans] must not be empty."),
+        ("[plans]\nmin_budget = 5", "[plans] holds one table per name, like [plans.\"Name\"]. Got 'min_budget' = 5 instead."),
+        ('[plans.""]\nlocked = true', "Names in [plans] must not be empty."),
         ("goal = 3", "[goal] must be a table. Got 3 instead."),
         ("plans = [1]", "[plans] must be a table. Got [1] instead."),
     ],
@@ -214,7 +215,7 @@ def test_each_bad_setting_has_its_own_message(tmp_path, text, message):
         ("[bids]\ncolour = 1", "Unknown key 'colour' in [bids]."),
         ('[plans."计划A"]\nlockd = true', "Unknown key 'lockd' in [plans.\"计划A\"]. Did you mean 'locked'?"),
         ("[goals]\nbudget = 5", "Unknown key 'goals' at the top of the file. Did you mean 'goal'?"),
-        ('extends = "base.toml"', "Unknown key 'extends' at the top of the file."),
+        ('extend = "base.toml"', "Unknown key 'extend' at the top of the file. Did you mean 'extends'?"),
     ],
 )
 def test_unknown_keys_suggest_the_nearest_known_one(tmp_path, text, message):
@@ -365,7 +366,44 @@ def test_dataclasses_check_themselves_when_built_in_python():
 
 
 def test_top_level_keys_live_in_one_place():
-    assert TOP_LEVEL_KEYS == ("data", "goal", "bids", "plans")
+    assert TOP_LEVEL_KEYS == ("extends", "data", "goal", "bids", "plans", "items", "adjust")
+
+
+def test_a_scenario_extends_another_and_overrides_key_by_key(tmp_path):
+    (tmp_path / "base").mkdir()
+    (tmp_path / "base" / "weekly.toml").write_text(
+        '[data]\nreports = ["data/r.csv"]\n[goal]\nbudget = 1000\nmin_roi = 3.0\n[plans."计划A"]\nmax_budget = 500\n',
+        encoding="utf-8")
+    (tmp_path / "double11.toml").write_text(
+        'extends = "base/weekly.toml"\n[goal]\nbudget = 2000\n[plans."计划A"]\nmin_roi = 2.0\n'
+        '[adjust]\ncpc = 1.3\nvolume = 1.6\n', encoding="utf-8")
+    scenario = load_scenario(tmp_path / "double11.toml")
+    assert scenario.data.reports == (tmp_path / "base" / "data" / "r.csv",)
+    assert (scenario.goal.budget, scenario.goal.min_roi) == (2000.0, 3.0)
+    assert scenario.plans["计划A"] == PlanLimits(max_budget=500, min_roi=2.0)
+    assert scenario.adjust == (Adjustment(cpc=1.3, volume=1.6),)
+    assert scenario.name == "double11"
+
+
+def test_extends_may_not_loop(tmp_path):
+    (tmp_path / "a.toml").write_text('extends = "b.toml"\n', encoding="utf-8")
+    (tmp_path / "b.toml").write_text('extends = "a.toml"\n', encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"b\.toml: 'extends' loops back to a\.toml\."):
+        load_scenario(tmp_path / "a.toml")
+
+
+def test_adjustments_and_items_are_checked(tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text(
+        '[[adjust]]\nitems = ["羊绒*"]\norder_value = 0.8\ncvr = 1.25\n[[adjust]]\ncpc = -1\n'
+        '[items."羊绒大衣"]\nstock = 10\nmin_orders = 20\nrole = "imag"\n', encoding="utf-8")
+    with pytest.raises(ScenarioError) as error:
+        load_scenario(path)
+    assert error.value.problems == [
+        "The 'role' parameter of [items.\"羊绒大衣\"] must be one of 'traffic', 'profit', 'image'. Got 'imag' instead. Did you mean 'image'?",
+        "The 'min_orders' parameter of [items.\"羊绒大衣\"] must be at most 'stock'. Got min_orders=20 and stock=10 instead.",
+        "The 'cpc' parameter of [adjust] must be a float in the range (0, inf). Got -1 instead.",
+    ]
 
 
 @given(st.floats(min_value=0, max_value=1, exclude_max=True))
