@@ -52,6 +52,37 @@ def best_roi(program: Program, members: np.ndarray | None = None) -> float:
     return ratio
 
 
+def item_conflicts(program: Program) -> list[Conflict]:
+    """Item order limits that the bid bounds cannot meet: too few orders to buy, or too many forced."""
+    lim, cand = program.limits, program.candidates
+    if not lim.item_names:
+        return []
+    orders = np.where(cand.valid, cand.orders, np.nan)
+    has_level = cand.valid.any(axis=1)
+    most = np.where(has_level, np.nanmax(np.where(cand.valid, orders, -np.inf), axis=1), 0.0)
+    least = np.where(cand.can_pause | ~has_level, 0.0, np.nanmin(np.where(cand.valid, orders, np.inf), axis=1))
+    inside = lim.item_of_unit >= 0
+    count = len(lim.item_names)
+    item_most = np.bincount(lim.item_of_unit[inside], weights=most[inside], minlength=count)
+    item_least = np.bincount(lim.item_of_unit[inside], weights=least[inside], minlength=count)
+    conflicts = []
+    for k, name in enumerate(lim.item_names):
+        wanted, stock = lim.item_min_orders[k], lim.item_stock[k]
+        if np.isfinite(wanted) and wanted > item_most[k] + 1e-9:
+            conflicts.append(Conflict(
+                f"item_min_orders[{name}]", float(wanted), float(item_most[k]),
+                f"item {name}: min_orders {wanted:g} cannot be reached: its keywords bring at most "
+                f"{item_most[k]:,.1f} orders at the highest bids allowed; lower min_orders or raise [bids] max_raise",
+            ))
+        if np.isfinite(stock) and stock < item_least[k] - 1e-9:
+            conflicts.append(Conflict(
+                f"item_stock[{name}]", float(stock), float(item_least[k]),
+                f"item {name}: stock {stock:g} is below the {item_least[k]:,.1f} orders its keywords bring "
+                "at the lowest bids allowed; allow pausing or unlock its plan",
+            ))
+    return conflicts
+
+
 def diagnose(program: Program) -> list[Conflict]:
     """Every limit that cannot hold, with what is reachable; never empty for an infeasible program."""
     lim = program.limits
@@ -75,6 +106,7 @@ def diagnose(program: Program) -> list[Conflict]:
                 f"plan {name}: max_budget {cap:,.2f} cannot be kept: its keywords spend at least "
                 f"{plan_least[p]:,.2f} at the lowest bids allowed; raise max_budget or allow pausing",
             ))
+    conflicts += item_conflicts(program)
     forced = np.maximum(plan_least, np.nan_to_num(lim.plan_min_budget, nan=0.0)).sum()
     if lim.budget is not None and lim.budget < forced - 1e-6:
         conflicts.append(Conflict(

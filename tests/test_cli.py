@@ -217,3 +217,20 @@ def test_the_facebook_file_without_revenue_cannot_chase_revenue(tmp_path, capsys
     assert code == 2
     assert err == ('error: KAG_conversion_data.csv: has no revenue column, needed by objective = "revenue" and '
                    'min_roi. Set [goal] objective = "orders" without min_roi, or give [goal] value_per_order.\n')
+
+
+def test_a_sold_out_item_buys_no_more_orders_than_its_stock(tmp_path, capsys):
+    item = "法式碎花雪纺连衣裙女2026秋季新款"
+    path = scenario(tmp_path, f'[goal]\nmin_roi = 2.2\n[items."{item}"]\nstock = 5\n')
+    assert run(capsys, "plan", path, "--out", tmp_path / "out", "--quiet")[0] == 0
+    rows = [row for row in read_csv(tmp_path / "out" / "bids.csv") if row["ad_group"] == item]
+    assert rows and sum(float(row["orders"]) for row in rows) <= 5 + 0.05 * len(rows)  # orders rounded to 0.1
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert f"item_stock[{item}]" in summary["binding"]
+
+
+def test_an_unknown_item_is_named(tmp_path, capsys):
+    path = scenario(tmp_path, '[items."法式碎花雪纺连衣裙"]\nstock = 5\n')
+    code, _, err = run(capsys, "plan", path)
+    assert code == 2
+    assert "[items.\"法式碎花雪纺连衣裙\"] names no item in the reports. Did you mean '法式碎花雪纺连衣裙女2026秋季新款'?" in err

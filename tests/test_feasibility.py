@@ -57,3 +57,16 @@ def test_a_cap_below_what_units_that_cannot_pause_spend_is_named():
     (conflict,) = diagnose(program(cand, lim))
     assert conflict.limit == "plan_budget_cap[计划0]"
     assert conflict.reachable == pytest.approx(cand.spend[::2, 0].sum())
+
+
+def test_item_min_orders_beyond_reach_is_named():
+    from dataclasses import replace
+
+    cand = concave_candidates(np.random.default_rng(11), 6)
+    lim = replace(limits(6, budget=1e6), item_of_unit=np.array([0, 0, 0, -1, -1, -1]), item_names=("羊绒大衣",),
+                  item_stock=np.array([np.nan]), item_min_orders=np.array([1e6]), item_min_share=np.array([np.nan]))
+    assert solve(program(cand, lim)).status == "infeasible"
+    (conflict,) = diagnose(program(cand, lim))
+    assert conflict.limit == "item_min_orders[羊绒大衣]"
+    assert conflict.reachable == pytest.approx(cand.orders[:3, -1].sum())
+    assert conflict.message.startswith("item 羊绒大衣: min_orders 1e+06 cannot be reached")
