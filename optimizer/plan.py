@@ -109,7 +109,7 @@ def plan_limits(scenario: Scenario, estimates: Estimates, before_spend: float) -
         item_column = units["ad_group"] if "ad_group" in units else pd.Series([""] * len(units))
         _unknown_names("items", scenario.items, sorted(set(item_column) - {""}), scenario)
         item_names = tuple(scenario.items)
-        codes = pd.Categorical(item_column, categories=item_names).codes.astype(int)
+        codes = pd.Index(item_names).get_indexer(item_column.astype(str)).astype(int)  # -1: no limit
         settings = [scenario.items[name] for name in item_names]
         items = dict(item_of_unit=codes, item_names=item_names, item_stock=_per_name(settings, "stock"),
                      item_min_orders=_per_name(settings, "min_orders"), item_min_share=_per_name(settings, "min_share"))
