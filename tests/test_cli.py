@@ -50,7 +50,9 @@ def test_weekly_plan_writes_every_file_and_keeps_the_limits(tmp_path, capsys):
     code, out, err = run(capsys, "plan", path, "--out", tmp_path / "out", "--quiet")
     assert (code, err) == (0, "")
     assert out.startswith("plan: spend ")
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["bids.csv", "plans.csv", "summary.json", "summary.md"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "bids.csv", "frontier.png", "keywords.png", "plan_budgets.png", "plans.csv", "report.html", "summary.json",
+        "summary.md"]
     summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
     assert summary["status"] == "optimal"
     assert summary["after"]["spend"] <= 25000 * (1 + 1e-9)
@@ -234,3 +236,46 @@ def test_an_unknown_item_is_named(tmp_path, capsys):
     code, _, err = run(capsys, "plan", path)
     assert code == 2
     assert "[items.\"法式碎花雪纺连衣裙\"] names no item in the reports. Did you mean '法式碎花雪纺连衣裙女2026秋季新款'?" in err
+
+
+def test_plan_writes_the_report_and_its_figures(tmp_path, capsys):
+    path = scenario(tmp_path, "[goal]\nmin_roi = 2.4\n")
+    assert run(capsys, "plan", path, "--out", tmp_path / "out", "--quiet")[0] == 0
+    for name in ("report.html", "frontier.png", "plan_budgets.png", "keywords.png"):
+        assert (tmp_path / "out" / name).stat().st_size > 1000, name
+
+
+def test_compare_writes_the_table_and_reads_shared_reports_once(tmp_path, capsys):
+    shipped = ROOT / "scenarios"
+    code, out, _ = run(capsys, "compare", shipped / "weekly.toml", shipped / "budget_cut.toml", "--out", tmp_path)
+    assert code == 0
+    assert out.startswith("# Scenarios compared")
+    assert "| budget_cut | revenue | 21,920.00 |" in out
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "compare.csv", "compare.md", "frontier.png", "plan_budgets.csv", "report.html", "scenarios.png"]
+
+
+def test_frontier_command_writes_points_and_says_where_the_floor_binds(tmp_path, capsys):
+    code, out, _ = run(capsys, "frontier", ROOT / "scenarios" / "weekly.toml", "--from", "0.5", "--to", "1.5",
+                       "--points", "6", "--out", tmp_path)
+    assert code == 0
+    assert "the ROI floor 2.5 binds from a budget of" in out
+    rows = read_csv(tmp_path / "frontier.csv")
+    assert list(rows[0]) == ["budget", "objective", "spend", "revenue", "roi", "marginal", "binding"]
+    objectives = [float(row["objective"]) for row in rows]
+    assert objectives == sorted(objectives)
+
+
+def test_frontier_rejects_a_bad_range(capsys):
+    code, _, err = run(capsys, "frontier", ROOT / "scenarios" / "weekly.toml", "--from", "2", "--to", "1")
+    assert code == 2
+    assert err == "error: --points must be at least 2 and 0 < --from < --to (multiples of the plan's budget)\n"
+
+
+def test_compare_runs_on_the_real_amazon_export(tmp_path, capsys):
+    report = needs_real("amazon_sp_india/Sponsored Products Targeting report (1).xlsx")
+    base = tmp_path / "base.toml"
+    base.write_text(f'[data]\nreports = ["{report.as_posix()}"]\n[goal]\nmin_roi = 2.0\n', encoding="utf-8")
+    (tmp_path / "promo.toml").write_text('extends = "base.toml"\n[adjust]\ncpc = 1.2\nvolume = 1.5\n', encoding="utf-8")
+    code, out, _ = run(capsys, "compare", base, tmp_path / "promo.toml", "--out", tmp_path / "out", "--quiet")
+    assert code == 0 and "| promo |" in out

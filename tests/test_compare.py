@@ -1,0 +1,48 @@
+"""Scenarios side by side; reports read and estimated once for scenarios that share them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from optimizer.compare import compare, files, markdown
+from optimizer.scenario import load_scenario
+
+SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+
+
+@pytest.fixture(scope="module")
+def comparison():
+    names = ["weekly", "budget_cut", "higher_roi", "double11"]
+    return compare([load_scenario(SCENARIOS / f"{name}.toml") for name in names])
+
+
+def test_shared_reports_are_read_and_estimated_once(comparison):
+    assert comparison.preparations == 1
+    assert len(comparison.results) == 4
+
+
+def test_the_table_has_every_scenario_and_its_figures(comparison):
+    table = comparison.table.set_index("scenario")
+    assert list(table.index) == ["weekly", "budget_cut", "higher_roi", "double11"]
+    assert table.loc["budget_cut", "spend"] == pytest.approx(21920, rel=1e-6)
+    assert table.loc["higher_roi", "roi"] == pytest.approx(3.0, rel=1e-6)
+    # a higher floor or a smaller budget never buys more than the weekly plan
+    assert table.loc["higher_roi", "revenue"] < table.loc["weekly", "revenue"]
+    assert table.loc["budget_cut", "revenue"] < table.loc["weekly", "revenue"]
+
+
+def test_plan_budgets_move_between_scenarios(comparison):
+    budgets = comparison.plan_budgets.set_index("plan")
+    assert list(budgets.columns) == ["weekly", "budget_cut", "higher_roi", "double11"]
+    assert budgets["budget_cut"].sum() == pytest.approx(21920, rel=1e-6)
+    assert budgets.loc["防晒霜-引流", "weekly"] <= 3000 + 1e-6
+
+
+def test_files_and_markdown(comparison):
+    written = files(comparison)
+    assert set(written) == {"compare.csv", "compare.md", "plan_budgets.csv"}
+    assert written["compare.csv"].decode("utf-8-sig").splitlines()[0] == (
+        "scenario,objective,budget,min_roi,spend,clicks,ctr,cpc,orders,revenue,roi,objective_value")
+    assert "| double11 | revenue | 55,000.00 | 2 |" in markdown(comparison)
