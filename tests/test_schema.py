@@ -81,7 +81,7 @@ def test_missing_column_full_message(tmp_path):
     with pytest.raises(InputDataError, match="no clicks column") as raised:
         validate([report(tmp_path, "report.csv", lines)])
     assert str(raised.value) == (
-        "report.csv: no clicks column (looked for 点击量, 点击数, Clicks). "
+        "report.csv: no clicks column (looked for 点击量, 点击数, 点击次数, Clicks). "
         'Name it in [data] columns, e.g. columns = { "Your header" = "clicks" }.')
     performance = validate([report(tmp_path, "report.csv", lines, {"点击数据": "clicks"})])
     assert performance.frame["clicks"].tolist() == [5]
