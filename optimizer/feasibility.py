@@ -17,14 +17,13 @@ from optimizer.solve import Program, solve
 DINKELBACH_ITERATIONS = 30
 
 
-def spend_range(program: Program) -> tuple[np.ndarray, np.ndarray]:
-    """The least and the most each unit can spend within its allowed bids."""
+def reachable_range(program: Program, metric: str = "spend") -> tuple[np.ndarray, np.ndarray]:
+    """The least and the most of ``metric`` each unit can reach within its allowed bids (pausing counts)."""
     cand = program.candidates
-    spend = np.where(cand.valid, cand.spend, np.nan)
+    values = cand.metric(metric)
     has_level = cand.valid.any(axis=1)
-    most = np.where(has_level, np.nanmax(np.where(cand.valid, spend, -np.inf), axis=1), 0.0)
-    least = np.where(has_level, np.nanmin(np.where(cand.valid, spend, np.inf), axis=1), 0.0)
-    least = np.where(cand.can_pause, 0.0, least)
+    most = np.where(has_level, np.where(cand.valid, values, -np.inf).max(axis=1), 0.0)
+    least = np.where(has_level & ~cand.can_pause, np.where(cand.valid, values, np.inf).min(axis=1), 0.0)
     return least, most
 
 
@@ -54,13 +53,10 @@ def best_roi(program: Program, members: np.ndarray | None = None) -> float:
 
 def item_conflicts(program: Program) -> list[Conflict]:
     """Item order limits that the bid bounds cannot meet: too few orders to buy, or too many forced."""
-    lim, cand = program.limits, program.candidates
+    lim = program.limits
     if not lim.item_names:
         return []
-    orders = np.where(cand.valid, cand.orders, np.nan)
-    has_level = cand.valid.any(axis=1)
-    most = np.where(has_level, np.nanmax(np.where(cand.valid, orders, -np.inf), axis=1), 0.0)
-    least = np.where(cand.can_pause | ~has_level, 0.0, np.nanmin(np.where(cand.valid, orders, np.inf), axis=1))
+    least, most = reachable_range(program, "orders")
     inside = lim.item_of_unit >= 0
     count = len(lim.item_names)
     item_most = np.bincount(lim.item_of_unit[inside], weights=most[inside], minlength=count)
@@ -86,7 +82,7 @@ def item_conflicts(program: Program) -> list[Conflict]:
 def diagnose(program: Program) -> list[Conflict]:
     """Every limit that cannot hold, with what is reachable; never empty for an infeasible program."""
     lim = program.limits
-    least, most = spend_range(program)
+    least, most = reachable_range(program, "spend")
     plan = lim.plan_of_unit
     n_plans = len(lim.plan_names)
     plan_least = np.bincount(plan, weights=least, minlength=n_plans)
