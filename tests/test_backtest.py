@@ -1,0 +1,80 @@
+"""Closed-loop backtests on a tiny market: every policy plays, the table, plot and files come out right."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from optimizer.backtest import markdown, operator_bids, plot_backtest, run_backtest, write_backtest
+from optimizer.cli import main
+from optimizer.market import simulate
+from optimizer.settings import BidLimits, Goal
+
+
+@pytest.fixture(scope="module")
+def played(tmp_path_factory):
+    market, history = simulate(60, 14, seed=21)
+    today = market.expected()
+    goal = Goal(budget=float(today["spend"].sum()), min_roi=float(today["revenue"].sum() / today["spend"].sum()))
+    folder = tmp_path_factory.mktemp("backtest")
+    return market, history, goal, run_backtest(market, history, goal, BidLimits(max=20.0), weeks=2, folder=folder)
+
+
+def test_every_policy_plays_every_week_from_the_same_start(played):
+    market, _, goal, result = played
+    table = result.table
+    assert list(table["policy"].unique()) == ["keep", "operator", "bidopt"]
+    assert table.groupby("policy")["week"].apply(list).to_dict() == {p: [0, 1, 2, "total"] for p in table["policy"].unique()}
+    start = table[table["week"] == 0]
+    assert start["objective"].nunique() == 1 and start["spend_vs_budget"].iloc[0] == pytest.approx(1.0)
+    keep = table[(table["policy"] == "keep") & (table["week"] != "total")]
+    assert np.allclose(keep["objective_vs_oracle"], keep["objective_vs_oracle"].iloc[0])
+    weekly = table[table["week"] != "total"]
+    assert (weekly["oracle"] == result.oracle.objective).all() and weekly["objective_vs_oracle"].between(0, 1.5).all()
+
+
+def test_totals_are_the_weeks_summed(played):
+    *_, result = played
+    table = result.table
+    rows = table[(table["policy"] == "bidopt") & table["week"].isin([1, 2])]
+    total = table[(table["policy"] == "bidopt") & (table["week"] == "total")].iloc[0]
+    assert total["objective_vs_oracle"] == pytest.approx(rows["objective"].sum() / rows["oracle"].sum())
+    assert total["spend_vs_budget"] == pytest.approx(rows["spend"].sum() / rows["budget"].sum())
+
+
+def test_markdown_and_plot_show_every_week_and_policy(played):
+    *_, result = played
+    text = markdown(result.table)
+    assert text.splitlines()[0].startswith("| week | keep: obj/oracle")
+    assert len(text.splitlines()) == 2 + 4
+    ax = plot_backtest(result.table)
+    assert [line.get_label() for line in ax.get_lines()] == ["keep", "operator", "bidopt", "oracle"]
+    assert len(ax.get_lines()[0].get_xdata()) == 3 and ax.get_ylabel() == "true objective / oracle"
+
+
+def test_operator_rule_raises_plans_that_click_better_and_lands_on_the_budget(played):
+    market, history, goal, _ = played
+    bids = operator_bids(market, history, goal, BidLimits(max=20.0))
+    last = history[history["date"] > history["date"].max() - pd.Timedelta(days=7)]
+    by_plan = last.groupby("plan")[["clicks", "impressions"]].sum()
+    better = by_plan["clicks"] / by_plan["impressions"] > by_plan["clicks"].sum() / by_plan["impressions"].sum()
+    ratio = pd.Series(bids / market.bid).groupby(market.keywords["plan"].to_numpy()).median()
+    assert (ratio[better[better].index] > ratio[better[~better].index].max()).all()
+
+
+def test_backtest_command_writes_table_and_plot(tmp_path, capsys):
+    code = main(["backtest", "--keywords", "40", "--days", "14", "--seed", "3", "--weeks", "1", "--out", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert code == 0 and out.startswith("| week | keep: obj/oracle")
+    assert {"backtest.csv", "backtest.md", "backtest.png"} <= {path.name for path in tmp_path.iterdir()}
+    assert sorted(path.name for path in (tmp_path / "reports" / "bidopt").iterdir()) == ["scenario.toml", "week_00.csv"]
+
+
+def test_backtest_needs_a_budget_and_known_policies(played, tmp_path):
+    market, history, goal, _ = played
+    with pytest.raises(ValueError, match="The 'budget' parameter of the goal must be set"):
+        run_backtest(market, history, Goal(), BidLimits(), weeks=1, folder=tmp_path)
+    with pytest.raises(ValueError, match="The 'policies' parameter must name policies among"):
+        run_backtest(market, history, goal, BidLimits(), weeks=1, folder=tmp_path, policies=("magic",))
+    assert main(["backtest", "--weeks", "0", "--out", str(tmp_path)]) == 2
