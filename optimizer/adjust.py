@@ -14,6 +14,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from optimizer import auction
 from optimizer.settings import Adjustment
 
 
@@ -42,10 +43,20 @@ def apply_adjustments(units: pd.DataFrame, adjustments: tuple[Adjustment, ...]) 
     out["impressions"] = units["impressions"] * factors["volume"]
     out["clicks"] = units["clicks"] * factors["volume"] * factors["ctr"]
     out["ctr"] = units["ctr"] * factors["ctr"]
-    cpc = units["cpc"] * factors["cpc"]
-    if "current_bid" in units and units["current_bid"].notna().any():
-        cpc = np.minimum(cpc, units["current_bid"].fillna(np.inf))
-    out["cpc"] = cpc
+    if "z0" in units:
+        # auction pressure: competitors' scores rise by the factor, so today's bid wins fewer auctions
+        # and the same traffic costs that much more (a bid raised by the factor buys it back)
+        out["z0"] = units["z0"] - np.log(factors["cpc"]) / units["sigma"]
+        # at today's bid the keyword now stands where a bid 1/factor as high stood before
+        volume = auction.clicks_factor(units["z0"].to_numpy(), units["sigma"].to_numpy(), 1.0 / factors["cpc"])
+        out["impressions"] *= volume
+        out["clicks"] *= volume
+        out["cpc"] = units["current_bid"] * auction.cpc_ratio(out["z0"].to_numpy(), units["sigma"].to_numpy(), 1.0)
+    else:  # plan-level units: no auction position, the price simply scales (never past a known bid)
+        cpc = units["cpc"] * factors["cpc"]
+        if "current_bid" in units:
+            cpc = np.minimum(cpc, units["current_bid"].fillna(np.inf))
+        out["cpc"] = cpc
     out["cvr"] = units["cvr"] * factors["cvr"]
     out["value_per_order"] = units["value_per_order"] * factors["order_value"]
     out["value_per_click"] = out["cvr"] * out["value_per_order"]

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from optimizer import auction
 from optimizer.schema import Performance
 
 #: Days after which a day's figures count half.
@@ -69,6 +70,8 @@ class Estimates:
     clicks_elasticity: Elasticity
     cpc_elasticity: Elasticity
     warnings: tuple[str, ...]
+    #: Where each keyword's auction spread came from (see :mod:`optimizer.auction`), None for plans.
+    spread_source: str | None = None
 
 
 def recency_weights(dates: pd.Series, last_date: pd.Timestamp | None) -> np.ndarray:
@@ -255,21 +258,21 @@ def estimate(performance: Performance, *, period_days: int, value_per_order: flo
     alpha = np.clip(pd.Series(unit_plan).map(clicks_plan).fillna(clicks_e.value).to_numpy(float), *CLICKS_ELASTICITY_RANGE)
     gamma = np.clip(pd.Series(unit_plan).map(cpc_plan).fillna(cpc_e.value).to_numpy(float), *CPC_ELASTICITY_RANGE)
 
-    # Today's bid, and each day's figures moved to it along the fitted response.
+    # Today's bid, the keyword's place on its auction curve, and each day's volume moved to today's bid.
+    position = None
     if performance.has_bid and keyword_level:
         current_bid = days.groupby(unit)["bid"].last().reindex(range(n_units)).to_numpy(float)
-        ratio = np.where(days["bid"] > 0, current_bid[unit] / days["bid"].where(days["bid"] > 0, 1.0), 1.0)
-        ratio = np.nan_to_num(ratio, nan=1.0)
+        position = auction.place(days, unit, current_bid, unit_plan)
+        day_bid = days["bid"].to_numpy(float)
+        move = np.where(day_bid > 0, day_bid / current_bid[unit], 1.0)
+        move = np.nan_to_num(move, nan=1.0, posinf=1.0)
+        volume_factor = np.clip(1.0 / auction.clicks_factor(position.z0[unit], position.sigma[unit], move), 0.25, 4.0)
     else:
         current_bid = np.full(n_units, np.nan)
-        ratio = np.ones(len(days))
-    volume_factor = ratio ** alpha[unit]
-    price_factor = ratio ** gamma[unit]
+        volume_factor = np.ones(len(days))
     clicks_d = days["clicks"].to_numpy(float) * volume_factor
     cpc_d = np.divide(days["spend"].to_numpy(float), days["clicks"].to_numpy(float),
-                      out=np.zeros(len(days)), where=days["clicks"].to_numpy() > 0) * price_factor
-    if keyword_level and performance.has_bid:
-        cpc_d = np.minimum(cpc_d, np.nan_to_num(current_bid[unit], nan=np.inf))
+                      out=np.zeros(len(days)), where=days["clicks"].to_numpy() > 0)
     weight = recency_weights(days["date"], performance.last_date)
     per_day = total_weight(performance.history_days, performance.last_date)
 
@@ -307,8 +310,13 @@ def estimate(performance: Performance, *, period_days: int, value_per_order: flo
         current_bid = cpc / CPC_TO_BID
         warnings.append(f"the report has no bid column: today's bids are inferred as CPC / {CPC_TO_BID} "
                         "(column bid_source in bids.csv)")
+        sigma = np.full(n_units, auction.DEFAULT_SIGMA)
+        position = auction.Position(sigma, auction.z_from_ratio(np.full(n_units, CPC_TO_BID), sigma),
+                                    np.full(n_units, CPC_TO_BID), "default (the report has no bid column)")
     if keyword_level:
-        cpc = np.minimum(cpc, current_bid)
+        # CPC at today's bid from the keyword's (shrunk) place on its curve, never above the bid
+        cpc = current_bid * auction.cpc_ratio(position.z0, position.sigma, np.ones(n_units))
+        alpha, gamma = auction.local_elasticities(position.z0, position.sigma)
     spend = clicks * cpc
     orders = clicks * cvr
     revenue = orders * order_value
@@ -317,6 +325,7 @@ def estimate(performance: Performance, *, period_days: int, value_per_order: flo
         current_bid=current_bid, impressions=impressions, clicks=clicks, spend=spend, orders=orders,
         revenue=revenue, ctr=ctr, cvr=cvr, value_per_order=order_value, value_per_click=cvr * order_value,
         cpc=cpc, clicks_elasticity=alpha, cpc_elasticity=gamma,
+        **({"sigma": position.sigma, "z0": position.z0} if position is not None else {}),
         observed_impressions=observed["impressions"].to_numpy(float),
         observed_clicks=observed["clicks"].to_numpy(float),
         observed_spend=observed["spend"].to_numpy(float),
@@ -326,7 +335,8 @@ def estimate(performance: Performance, *, period_days: int, value_per_order: flo
     if "plan_budget" in days and days["plan_budget"].notna().any():
         budget = days.groupby(unit)["plan_budget"].last().reindex(range(n_units)).to_numpy(float)
         units = units.assign(current_daily_budget=budget)
-    return Estimates(units, tuple(keys), performance.level, bid_inferred, clicks_e, cpc_e, tuple(warnings))
+    return Estimates(units, tuple(keys), performance.level, bid_inferred, clicks_e, cpc_e, tuple(warnings),
+                     position.sigma_source if position is not None else None)
 
 
 def _cpc(spend_w: np.ndarray, clicks_w: np.ndarray, current_bid: np.ndarray, plan: np.ndarray, keyword_level: bool) -> np.ndarray:

@@ -7,11 +7,11 @@ the bounds rule out is marked invalid. Cuts and raises smaller than
 Pausing is the point (0, 0) and needs no column: it is the slack of the unit's
 ``choose`` row.
 
-At a bid ``b = b0 * m`` a keyword buys ``clicks0 * m ** clicks_elasticity``
-clicks at a CPC of ``min(b, cpc0 * m ** cpc_elasticity)``; orders and revenue
-follow clicks at the unit's shrunk CVR and order value. For a plan-level unit
-the "bid" is its spend: spend scales with ``m`` and clicks with
-``m ** clicks_elasticity``.
+At a bid ``b = b0 * m`` a keyword moves along its second-price auction curve
+(:mod:`optimizer.auction`): clicks scale with ``Phi(z0 + log(m) / sigma) / Phi(z0)``
+and CPC is ``b * rho(z)``, never above the bid; orders and revenue follow clicks at
+the unit's shrunk CVR and order value. For a plan-level unit the "bid" is its spend:
+spend scales with ``m`` and clicks with ``m ** clicks_elasticity``.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from optimizer import auction
 from optimizer.scenario import BidLimits
 
 #: Candidate levels on each side of today's bid.
@@ -102,21 +103,6 @@ def _spend_multipliers(n: int, bids: BidLimits, locked: np.ndarray) -> tuple[np.
     return multiplier, valid
 
 
-def capped_cpc_elasticity(gamma: np.ndarray, cpc0: np.ndarray, current_bid: np.ndarray, multiplier: np.ndarray,
-                          valid: np.ndarray) -> np.ndarray:
-    """The CPC elasticity each unit needs so that CPC stays under the bid at its lowest candidate.
-
-    A hard cap ``min(bid, cpc)`` would bend the spend curve where it starts to bind and
-    make value convex in spend there; raising the elasticity just enough keeps one
-    smooth power law (a unit paying close to its bid sees its CPC fall with the bid).
-    """
-    lowest = np.where(valid, multiplier, np.inf).min(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        needed = 1.0 - np.log(current_bid / cpc0) / np.log(1.0 / lowest)
-    needed = np.where((lowest < 1.0) & (cpc0 > 0) & np.isfinite(needed), needed, 0.0)
-    return np.maximum(gamma, np.clip(needed, 0.0, 1.0))
-
-
 def build_candidates(units: pd.DataFrame, bids: BidLimits, locked: np.ndarray, level: str) -> Candidates:
     """Forecast every candidate level of every unit from the unit's estimates."""
     n = len(units)
@@ -129,14 +115,17 @@ def build_candidates(units: pd.DataFrame, bids: BidLimits, locked: np.ndarray, l
         current_bid = units["current_bid"].to_numpy(float)
         grid, valid = bid_grid(current_bid, bids, locked)
         multiplier = grid / np.where(current_bid > 0, current_bid, 1.0)[:, None]
-        gamma = capped_cpc_elasticity(gamma[:, 0], cpc0[:, 0], current_bid, multiplier, valid)[:, None]
-        cpc = np.minimum(grid, cpc0 * multiplier**gamma)
+        z0, sigma = units["z0"].to_numpy(float)[:, None], units["sigma"].to_numpy(float)[:, None]
+        safe = np.where(valid & (multiplier > 0), multiplier, 1.0)
+        volume = auction.clicks_factor(z0, sigma, safe)
+        cpc = grid * auction.cpc_ratio(z0, sigma, safe)
     else:
         multiplier, valid = _spend_multipliers(n, bids, locked)
         grid = units["spend"].to_numpy(float)[:, None] * multiplier
         cpc = cpc0 * multiplier**gamma
-    clicks = clicks0 * multiplier**alpha
-    impressions = impressions0 * multiplier**alpha
+        volume = multiplier**alpha
+    clicks = clicks0 * volume
+    impressions = impressions0 * volume
     value_per_click = units["value_per_click"].to_numpy(float)[:, None]
     cvr = units["cvr"].to_numpy(float)[:, None]
     spend = clicks * cpc

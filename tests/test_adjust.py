@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -45,3 +46,19 @@ def test_a_price_cut_on_one_item_changes_only_that_item():
 def test_entries_that_match_the_same_unit_multiply():
     out = apply_adjustments(units(), (Adjustment(volume=2.0), Adjustment(plans=("防晒*",), volume=0.5)))
     assert out["impressions"].tolist() == pytest.approx([2000.0, 1000.0, 800.0])
+
+
+def test_auction_pressure_costs_traffic_at_todays_bid_and_a_raise_buys_it_back():
+    """cpc = 1.3 on a keyword placed on its auction curve: competitors score 30% higher."""
+    from optimizer import auction
+
+    sigma = np.array([0.6])
+    z0 = auction.z_from_ratio(np.array([0.7]), sigma)
+    keyword = units().iloc[:1].assign(sigma=sigma, z0=z0, cpc=2.0 * 0.7)
+    out = apply_adjustments(keyword, (Adjustment(cpc=1.3),))
+    assert out["clicks"].iloc[0] < keyword["clicks"].iloc[0]
+    assert out["cpc"].iloc[0] < 2.0  # never above today's bid
+    # raising the bid 30% restores the position: the same clicks at 30% more per click
+    back = auction.clicks_factor(out["z0"].to_numpy(), sigma, 1.3)[0] * out["clicks"].iloc[0]
+    assert back == pytest.approx(keyword["clicks"].iloc[0], rel=1e-9)
+    assert 1.3 * 2.0 * auction.cpc_ratio(out["z0"].to_numpy(), sigma, 1.3)[0] == pytest.approx(1.3 * 1.4, rel=1e-9)

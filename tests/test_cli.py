@@ -256,8 +256,8 @@ def test_compare_writes_the_table_and_reads_shared_reports_once(tmp_path, capsys
 
 
 def test_frontier_command_writes_points_and_says_where_the_floor_binds(tmp_path, capsys):
-    code, out, _ = run(capsys, "frontier", ROOT / "scenarios" / "weekly.toml", "--from", "0.5", "--to", "1.5",
-                       "--points", "6", "--out", tmp_path)
+    code, out, _ = run(capsys, "frontier", ROOT / "scenarios" / "weekly.toml", "--from", "0.5", "--to", "2.0",
+                       "--points", "7", "--out", tmp_path)
     assert code == 0
     assert "the ROI floor 2.5 binds from a budget of" in out
     rows = read_csv(tmp_path / "frontier.csv")

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from optimizer.auction import DEFAULT_SIGMA
 from optimizer.estimate import (
     CPC_TO_BID,
     DEFAULT_CLICKS_ELASTICITY,
@@ -251,7 +252,8 @@ def test_elasticities_fall_back_to_defaults_without_bid_changes():
     assert estimates.cpc_elasticity.value == DEFAULT_CPC_ELASTICITY
     assert "default" in estimates.clicks_elasticity.source
     assert "default" in estimates.cpc_elasticity.source
-    assert set(estimates.units["clicks_elasticity"]) == {DEFAULT_CLICKS_ELASTICITY}
+    assert set(estimates.units["sigma"]) == {DEFAULT_SIGMA}
+    assert estimates.spread_source.startswith("default")
 
 
 def test_history_is_moved_to_todays_bid():

@@ -44,10 +44,11 @@ def test_a_point_equals_a_plan_run_at_that_budget(weekly):
 def test_with_the_roi_floor_on_the_curve_ends_where_the_floor_binds_and_says_so(weekly):
     _, _, result = weekly
     front = plan_frontier(result, low=0.5, high=2.0, count=10)
-    assert front.floor_binds_from == pytest.approx(result.summary["after"]["spend"], rel=1e-6)
-    assert front.note.startswith("the ROI floor 2.5 binds from a budget of ")
     last = front.points.iloc[-1]
     assert last["spend"] < last["budget"] and "min_roi" in last["binding"]
+    assert last["roi"] == pytest.approx(2.5, rel=1e-6)
+    assert front.floor_binds_from == pytest.approx(last["spend"])
+    assert front.note.startswith("the ROI floor 2.5 binds from a budget of ")
     assert (front.points["spend"].iloc[:-1] >= front.points["budget"].iloc[:-1] * (1 - 1e-6)).all()
 
 
