@@ -7,13 +7,9 @@ For each market seed and two goals ("same budget, ROI floor 1.15 x today's" and
 
 * one weekly ``bidopt plan``: true revenue / oracle, true spend / budget, true ROI / floor,
   and the plan's own forecast of its spend against the truth;
-* two diagnoses, re-solving bidopt's own program with part of the truth put in:
-  ``true elasticity`` (each keyword's true local clicks and CPC elasticities at today's bid
-  instead of the pooled estimates; still a power law) and ``true curves`` (the market's
-  expected figures at bidopt's own candidate bids: no forecast error, only bidopt's grid,
-  hold band and one-week bounds); and ``S-curve response``, the response model proposed for
-  ``optimizer/response.py``: the keyword's place on a second-price S-curve read from its
-  CPC / bid, with one assumed spread for every keyword;
+* a diagnosis, ``true curves``: bidopt's own program re-solved with the market's expected
+  figures at its candidate bids (no forecast error, only bidopt's grid, hold band and
+  one-week bounds), which separates forecast error from everything else;
 * the 8-week closed loop per policy (keep / operator / bidopt), scored against the
   oracle over any bids in [bids] min..max.
 
@@ -33,7 +29,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.special import ndtr
 
 from optimizer.backtest import run_backtest
 from optimizer.market import simulate
@@ -41,16 +36,12 @@ from optimizer.market_reports import FILE_NAMES, report_bytes, scenario_text
 from optimizer.oracle import KEYS, bids_from_sheet, score, solve_oracle
 from optimizer.outputs import write_all
 from optimizer.plan import make_plan
-from optimizer.response import build_candidates
 from optimizer.scenario import load_scenario
 from optimizer.settings import BidLimits, Goal
 from optimizer.solve import Program, solve
 
 GOALS = {"same budget, ROI x1.15": (1.0, 1.15), "1.6x budget, same ROI": (1.6, 1.0)}
 LIMITS = BidLimits(max=20.0)
-#: The spread of competitors' log scores the proposed S-curve response assumes for every keyword
-#: (the market draws each keyword's from 0.35..0.85: the proposal does not know them).
-SPREAD = 0.6
 
 
 def _main_bids(market, unit_index, candidates, share) -> np.ndarray:
@@ -63,65 +54,13 @@ def _main_bids(market, unit_index, candidates, share) -> np.ndarray:
     return bids
 
 
-def _true_local_elasticities(market) -> tuple[np.ndarray, np.ndarray]:
-    step = 1e-3
-    low, high = market.expected(market.bid * (1 - step)), market.expected(market.bid * (1 + step))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        clicks = (np.log(high["clicks"]) - np.log(low["clicks"])) / (2 * step)
-        cpc = (np.log(high["spend"] / high["clicks"]) - np.log(low["spend"] / low["clicks"])) / (2 * step)
-    return np.nan_to_num(clicks), np.nan_to_num(cpc)
-
-
-def _price_ratio(z: np.ndarray, sigma: float) -> np.ndarray:
-    """CPC / bid in a second-price auction against a lognormal score, at position z on the S-curve."""
-    return np.exp(0.5 * sigma**2 - sigma * z) * ndtr(z - sigma) / np.maximum(ndtr(z), 1e-300)
-
-
-def s_curve_candidates(units: pd.DataFrame, own, sigma: float | np.ndarray = SPREAD):
-    """The proposed response: where a keyword sits on its S-curve, read from its CPC / bid, one spread for all.
-
-    The CPC-to-bid ratio falls monotonically from 1 (barely winning) to 0 (winning every auction),
-    so solving ``_price_ratio(z0) = cpc / bid`` places the keyword; a bid b moves it to
-    ``z0 + log(b / b0) / sigma``, clicks follow ``Phi(z)`` and CPC ``b * _price_ratio(z)``.
-    """
-    bid0 = units["current_bid"].to_numpy(float)
-    sigma = np.broadcast_to(np.asarray(sigma, dtype=float), bid0.shape)
-    ratio = np.clip(units["cpc"].to_numpy(float) / bid0, 0.02, 0.98)
-    low, high = np.full(len(units), -8.0), np.full(len(units), 8.0)
-    for _ in range(60):  # bisection, vectorised over keywords
-        middle = 0.5 * (low + high)
-        above = _price_ratio(middle, sigma) > ratio
-        low, high = np.where(above, middle, low), np.where(above, high, middle)
-    z0 = 0.5 * (low + high)
-    bids = np.where(own.valid, own.bid, bid0[:, None])
-    z = z0[:, None] + np.log(bids / bid0[:, None]) / sigma[:, None]
-    clicks = units["clicks"].to_numpy(float)[:, None] * ndtr(z) / ndtr(z0)[:, None]
-    spend = clicks * bids * _price_ratio(z, sigma[:, None])
-    revenue = clicks * units["value_per_click"].to_numpy(float)[:, None]
-    valid = own.valid
-    return replace(own, clicks=np.where(valid, clicks, 0.0), spend=np.where(valid, spend, 0.0),
-                   revenue=np.where(valid, revenue, 0.0), orders=np.where(valid, clicks * units["cvr"].to_numpy()[:, None], 0.0))
-
-
 def diagnoses(market, result, goal, oracle) -> dict[str, dict]:
-    """Re-solve bidopt's program with the true local elasticities, then with the true curves at its candidates."""
+    """Re-solve bidopt's own program with the market's true curves at its candidate bids (no forecast error)."""
     units = result.estimates.units
     unit_index = pd.MultiIndex.from_frame(market.keywords[KEYS]).get_indexer(
         pd.MultiIndex.from_frame(units[KEYS].astype(str)))
-    no_data = units["observed_impressions"].fillna(0).to_numpy() <= 0
-    alpha, gamma = _true_local_elasticities(market)
-    elastic = units.assign(clicks_elasticity=alpha[unit_index], cpc_elasticity=gamma[unit_index])
     found = {}
-    candidates = build_candidates(elastic, result.scenario.bids, no_data, "keyword")
-    solution = solve(Program(candidates, candidates.revenue, result.program.limits))
-    found["true elasticity"] = score(market, _main_bids(market, unit_index, candidates, solution.share), goal, oracle)
     own = result.candidates
-    proposed = s_curve_candidates(units, own)
-    solution = solve(Program(proposed, proposed.revenue, result.program.limits))
-    found[f"S-curve response (spread {SPREAD})"] = score(market, _main_bids(market, unit_index, own, solution.share), goal, oracle)
-    proposed = s_curve_candidates(units, own, market.competitor_sigma[unit_index])
-    solution = solve(Program(proposed, proposed.revenue, result.program.limits))
-    found["S-curve response (true spreads)"] = score(market, _main_bids(market, unit_index, own, solution.share), goal, oracle)
     bids = np.where(own.valid, own.bid, market.bid[unit_index][:, None])
     truth = market.__class__.expected(replace(market, **{name: getattr(market, name)[unit_index] for name in (
         "volume", "ctr", "cvr", "order_value", "quality", "competitor_mu", "competitor_sigma", "bid")},
