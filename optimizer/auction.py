@@ -34,10 +34,13 @@ from scipy.special import log_ndtr
 #: Spread of the log competing score when no bid change shows it (mid of 0.3-1.0 seen across markets).
 DEFAULT_SIGMA = 0.6
 SIGMA_GRID = np.geomspace(0.2, 2.0, 19)
-#: Without a bid column, CPC / bid is taken to be this (and today's bid inferred from it).
-DEFAULT_RATIO = 0.85
+#: Without a bid column a keyword is placed where its local elasticities are the documented
+#: search-ads defaults (clicks +0.8% and CPC +0.6% per +1% bid): z = 0.55 on the default spread.
+DEFAULT_Z0 = 0.55
 RATIO_RANGE = (0.02, 0.995)
-Z_RANGE = (-6.0, 6.0)
+#: Below z = -1.5 a keyword wins under 7% of its auctions; CPC / bid cannot tell that apart from
+#: noise, so the curve is not extrapolated steeper than there (a conservative raise).
+Z_RANGE = (-1.5, 6.0)
 #: A plan fits its own spread only with at least this many keyword-days after bid changes.
 MIN_PLAN_DAYS = 150
 
@@ -47,11 +50,15 @@ def log_rho(z: np.ndarray, sigma: np.ndarray) -> np.ndarray:
     return 0.5 * sigma**2 - sigma * z + log_ndtr(z - sigma) - log_ndtr(z)
 
 
+#: CPC / bid at the default position: today's bid is inferred as CPC / DEFAULT_RATIO without a bid column.
+DEFAULT_RATIO = float(np.exp(log_rho(np.array(DEFAULT_Z0), np.array(DEFAULT_SIGMA))))
+
+
 def z_from_ratio(ratio: np.ndarray, sigma: np.ndarray) -> np.ndarray:
     """The position whose CPC / bid is ``ratio`` (bisection: rho falls in z)."""
     target = np.log(np.clip(ratio, *RATIO_RANGE))
     sigma = np.broadcast_to(sigma, target.shape)
-    low, high = np.full(target.shape, Z_RANGE[0]), np.full(target.shape, Z_RANGE[1])
+    low, high = np.full(target.shape, -8.0), np.full(target.shape, 8.0)
     for _ in range(48):
         middle = 0.5 * (low + high)
         above = log_rho(middle, sigma) > target

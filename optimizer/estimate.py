@@ -39,9 +39,9 @@ ELASTICITY_PRIOR_SD = 0.25
 #: Elasticities are kept in these ranges so that value stays concave in spend.
 CLICKS_ELASTICITY_RANGE = (0.1, 2.0)
 CPC_ELASTICITY_RANGE = (0.0, 1.5)
-#: Without a bid column today's bid is inferred as CPC / CPC_TO_BID (second-price auctions
-#: charge a little under the bid; 0.85 is the ratio in the sample market and typical reports).
-CPC_TO_BID = 0.85
+#: Without a bid column today's bid is inferred as CPC / CPC_TO_BID: the CPC / bid of a keyword
+#: placed where its local elasticities are the defaults above (see optimizer.auction.DEFAULT_Z0).
+CPC_TO_BID = auction.DEFAULT_RATIO
 
 
 @dataclass(frozen=True)
@@ -308,11 +308,11 @@ def estimate(performance: Performance, *, period_days: int, value_per_order: flo
     cpc = _cpc(spend_w, clicks_w, current_bid, unit_plan, keyword_level)
     if bid_inferred:
         current_bid = cpc / CPC_TO_BID
-        warnings.append(f"the report has no bid column: today's bids are inferred as CPC / {CPC_TO_BID} "
+        warnings.append(f"the report has no bid column: today's bids are inferred as CPC / {CPC_TO_BID:.2f} "
                         "(column bid_source in bids.csv)")
         sigma = np.full(n_units, auction.DEFAULT_SIGMA)
-        position = auction.Position(sigma, auction.z_from_ratio(np.full(n_units, CPC_TO_BID), sigma),
-                                    np.full(n_units, CPC_TO_BID), "default (the report has no bid column)")
+        position = auction.Position(sigma, np.full(n_units, auction.DEFAULT_Z0), np.full(n_units, CPC_TO_BID),
+                                    "default (the report has no bid column)")
     if keyword_level:
         # CPC at today's bid from the keyword's (shrunk) place on its curve, never above the bid
         cpc = current_bid * auction.cpc_ratio(position.z0, position.sigma, np.ones(n_units))

@@ -194,6 +194,8 @@ def test_incremental_roi_falls_with_the_bid_everywhere_on_the_curve(units):
         roi = incremental_roi(candidates, unit)
         spend = candidates.spend[unit][candidates.valid[unit]]
         roi = roi[np.diff(spend) > 1e-7 * spend.max()]  # steps past saturation are rounding noise
+        if roi.size == 0:
+            continue
         assert np.all(np.diff(roi) <= 1e-9 * np.abs(roi).max())
 
 
