@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from optimizer import fastsolve
 from optimizer.solve import Program, solve
 
 #: Relative slack under which the budget counts as spent (the budget binds).
@@ -31,6 +32,12 @@ class Frontier:
     note: str
 
 
+def _row(budget: float, objective: float, spend: float, revenue: float, duals: dict, binding) -> dict:
+    return {"budget": budget, "objective": objective, "spend": spend, "revenue": revenue,
+            "roi": revenue / spend if spend > 0 else 0.0, "marginal": duals.get("budget", 0.0),
+            "binding": ", ".join(binding)}
+
+
 def budget_grid(budget: float, low: float, high: float, count: int) -> np.ndarray:
     """``count`` budgets from ``low`` to ``high`` times the plan's budget."""
     return np.linspace(low, high, count) * budget
@@ -38,20 +45,29 @@ def budget_grid(budget: float, low: float, high: float, count: int) -> np.ndarra
 
 def frontier(program: Program, *, objective: str, today: dict[str, float], chosen: dict[str, float],
              low: float = 0.25, high: float = 2.0, count: int = 40) -> Frontier:
-    """Solve the program at ``count`` budgets and collect the curve; infeasible budgets are left out."""
+    """The program's optimum at ``count`` budgets; infeasible budgets are left out.
+
+    When the limits fit the structured solver the whole curve comes from one sort of
+    the hull increments (:func:`optimizer.fastsolve.frontier`); otherwise HiGHS solves
+    each point.
+    """
     cand, limits = program.candidates, program.limits
+    budgets = budget_grid(limits.budget, low, high, count)
     rows = []
-    for budget in budget_grid(limits.budget, low, high, count):
-        solution = solve(replace(program, limits=replace(limits, budget=float(budget))))
-        if solution.status != "optimal":
-            continue
-        spend = float((solution.share * cand.spend).sum())
-        revenue = float((solution.share * cand.revenue).sum())
-        rows.append({
-            "budget": float(budget), "objective": solution.objective, "spend": spend, "revenue": revenue,
-            "roi": revenue / spend if spend > 0 else 0.0, "marginal": solution.duals.get("budget", 0.0),
-            "binding": ", ".join(solution.binding),
-        })
+    try:
+        for point in fastsolve.frontier(program, budgets):
+            if point.status != "optimal":
+                continue
+            revenue = point.revenue if np.isfinite(point.revenue) else (
+                point.objective if objective == "revenue" else float("nan"))
+            rows.append(_row(point.budget, point.objective, point.spend, revenue, point.duals, point.binding))
+    except fastsolve.UnfitProgram:
+        for budget in budgets:
+            solution = solve(replace(program, limits=replace(limits, budget=float(budget))))
+            if solution.status != "optimal":
+                continue
+            rows.append(_row(float(budget), solution.objective, float((solution.share * cand.spend).sum()),
+                             float((solution.share * cand.revenue).sum()), solution.duals, solution.binding))
     points = pd.DataFrame(rows, columns=["budget", "objective", "spend", "revenue", "roi", "marginal", "binding"])
     floor_from, note = None, ""
     if len(points):

@@ -48,7 +48,12 @@ class PlanResult:
             files["bids.csv"] = outputs.csv_bytes(summary.bid_sheet(self.bids, self.estimates.bid_inferred))
         files["plans.csv"] = outputs.csv_bytes(self.plans)
         files["summary.json"] = outputs.json_bytes(self.summary)
-        files["summary.md"] = summary.markdown(self.summary, self.bids, self.plans).encode("utf-8")
+        text = summary.markdown(self.summary, self.bids, self.plans)
+        if self.summary.get("forecast_check"):   # set by the run history (optimizer.forecast_check)
+            from optimizer.forecast_check import markdown as forecast_markdown
+
+            text += "\n" + forecast_markdown(self.summary["forecast_check"])
+        files["summary.md"] = text.encode("utf-8")
         return files
 
 
@@ -144,6 +149,20 @@ def _inverse(values: np.ndarray) -> np.ndarray:
     return np.divide(1.0, values, out=np.full(len(values), np.inf), where=values > 0)
 
 
+SOLVERS = ("auto", "fast", "highs", "pulp")
+
+
+def solve_with(program: Program, solver: str = "auto") -> Solution:
+    """Solve with the named solver; "fast" on a program outside its structure is a scenario error."""
+    from optimizer.fastsolve import solve_auto, unfit_reason
+
+    if solver not in SOLVERS:
+        raise ScenarioError([f"The 'solver' parameter must be one of {', '.join(SOLVERS)}. Got {solver!r} instead."])
+    if solver == "fast" and (reason := unfit_reason(program)):
+        raise ScenarioError([f"solver 'fast' cannot plan this scenario: {reason}; use --solver highs"])
+    return solve_auto(program, solver)
+
+
 @dataclass(frozen=True)
 class Prepared:
     """What a scenario's reports say, read and estimated once; scenarios sharing reports share it."""
@@ -171,8 +190,11 @@ def data_key(scenario: Scenario) -> tuple:
             goal.period_days, goal.value_per_order)
 
 
-def make_plan(scenario: Scenario, prepared: Prepared | None = None) -> PlanResult:
-    """The weekly plan of a scenario; pass ``prepared`` to reuse another scenario's reading and estimates."""
+def make_plan(scenario: Scenario, prepared: Prepared | None = None, *, solver: str = "auto") -> PlanResult:
+    """The weekly plan of a scenario; pass ``prepared`` to reuse another scenario's reading and estimates.
+
+    ``solver``: "auto" (the structured solver when the program fits it, else HiGHS), "fast", "highs" or "pulp".
+    """
     if prepared is None:
         prepared = prepare(scenario)
     else:
@@ -195,7 +217,7 @@ def make_plan(scenario: Scenario, prepared: Prepared | None = None) -> PlanResul
     objective, per_revenue, spend_cost = objective_coefficients(scenario, candidates)
     program = Program(candidates, objective, limits)
     lap("build")
-    solution = solve(program)
+    solution = solve_with(program, solver)
     if solution.status == "infeasible":
         raise InfeasibleError(diagnose(program))
     if solution.status != "optimal":

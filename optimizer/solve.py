@@ -173,7 +173,12 @@ def solve(program: Program, *, time_limit: float | None = None) -> Solution:
 
 
 def write_lp(program: Program, path) -> None:
-    """Write the same program through PuLP as an LP file a person can audit.
+    """Write the same program through PuLP as an LP file a person can audit (see :func:`pulp_model`)."""
+    pulp_model(program).writeLP(str(path))
+
+
+def pulp_model(program: Program):
+    """The same program as a PuLP model, constraints named as in :meth:`Program.rows`.
 
     Variable ``share_<unit>_<level>`` is the part of the period unit ``unit`` runs at
     candidate ``level`` (today's bid is the middle level). PuLP needs one Python
@@ -209,4 +214,4 @@ def write_lp(program: Program, path) -> None:
             model += expression(coef) <= upper, label
         else:
             model += expression(coef) >= lower, label
-    model.writeLP(str(path))
+    return model
