@@ -33,7 +33,7 @@ from scipy.special import log_ndtr
 
 #: Spread of the log competing score when no bid change shows it (mid of 0.3-1.0 seen across markets).
 DEFAULT_SIGMA = 0.6
-SIGMA_GRID = np.geomspace(0.2, 2.0, 19)
+SIGMA_GRID = np.geomspace(0.2, 2.0, 17)
 #: Without a bid column a keyword is placed where its local elasticities are the documented
 #: search-ads defaults (clicks +0.8% and CPC +0.6% per +1% bid): z = 0.55 on the default spread.
 DEFAULT_Z0 = 0.55
@@ -130,35 +130,43 @@ def shrunk_ratio(days: pd.DataFrame, unit: np.ndarray, plan_of_unit: np.ndarray,
     return np.clip(ratio, *RATIO_RANGE), log_bid
 
 
-def fit_sigma(days: pd.DataFrame, unit: np.ndarray, ratio: np.ndarray, mean_log_bid: np.ndarray,
-              current_bid: np.ndarray, rows: np.ndarray) -> tuple[float, np.ndarray]:
-    """The spread that best explains how impressions moved with the bid on ``rows`` (least squares on a grid).
+def fit_spreads(days: pd.DataFrame, unit: np.ndarray, ratio: np.ndarray, mean_log_bid: np.ndarray,
+                current_bid: np.ndarray, rows: np.ndarray, plan_of_unit: np.ndarray) -> tuple[float, dict]:
+    """The spread that best explains how impressions moved with the bid: for the account and each plan.
 
-    Returns the best spread and the sum of squares at every grid value.
+    Least squares on a grid of spreads, keyword and plan-day effects removed; every grid
+    value is placed and scored in one pass over the rows, so the account and all plans
+    cost one fit. Returns the account's spread and those of plans with enough evidence.
     """
     impressions = days["impressions"].to_numpy(float)[rows]
     y = np.log(impressions)
     weight = impressions / (impressions + 20.0)
-    day = pd.factorize(days["date"].to_numpy()[rows])[0]
-    units = pd.factorize(unit[rows])[0]
-    moves = np.log(days["bid"].to_numpy(float)[rows] / current_bid[unit[rows]])
-    errors = []
-    for sigma in SIGMA_GRID:
-        z_today = z_from_ratio(ratio, sigma) + (np.log(current_bid) - np.nan_to_num(mean_log_bid, nan=np.log(current_bid))) / sigma
-        x = log_ndtr(z_today[unit[rows]] + moves / sigma)
-        residual = y - x
-        errors.append(_demeaned_sse(residual, weight, units, day))
-    errors = np.array(errors)
-    return float(SIGMA_GRID[int(np.argmin(errors))]), errors
+    row_unit = unit[rows]
+    plan_codes, plan_names = pd.factorize(plan_of_unit[row_unit])
+    day = pd.factorize(pd.Series(plan_codes).astype(str) + "|" + pd.Series(days["date"].to_numpy()[rows]).astype(str))[0]
+    dense_unit = pd.factorize(row_unit)[0]
+    moves = np.log(days["bid"].to_numpy(float)[rows] / current_bid[row_unit])
+    grid = SIGMA_GRID[:, None]
+    shift = np.where(np.isfinite(mean_log_bid), np.log(current_bid) - mean_log_bid, 0.0)
+    z_today = z_from_ratio(np.broadcast_to(ratio, (len(SIGMA_GRID), len(ratio))), grid) + shift / grid
+    errors = np.zeros((len(SIGMA_GRID), len(plan_names)))
+    for g, sigma in enumerate(SIGMA_GRID):
+        residual = _demeaned(y - log_ndtr(z_today[g, row_unit] + moves / sigma), weight, dense_unit, day)
+        errors[g] = np.bincount(plan_codes, weights=weight * residual**2, minlength=len(plan_names))
+    account = float(SIGMA_GRID[int(np.argmin(errors.sum(axis=1)))])
+    evidence = np.bincount(plan_codes, minlength=len(plan_names))
+    plans = {name: float(SIGMA_GRID[int(np.argmin(errors[:, p]))])
+             for p, name in enumerate(plan_names) if evidence[p] >= MIN_PLAN_DAYS}
+    return account, plans
 
 
-def _demeaned_sse(values: np.ndarray, weight: np.ndarray, unit: np.ndarray, day: np.ndarray) -> float:
+def _demeaned(values: np.ndarray, weight: np.ndarray, unit: np.ndarray, day: np.ndarray) -> np.ndarray:
     residual = values.copy()
-    for _ in range(4):
+    for _ in range(3):
         for group in (unit, day):
             total = np.bincount(group, weights=weight)
             residual = residual - (np.bincount(group, weights=weight * residual) / np.where(total > 0, total, 1.0))[group]
-    return float(np.sum(weight * residual**2))
+    return residual
 
 
 def place(days: pd.DataFrame, unit: np.ndarray, current_bid: np.ndarray, plan_of_unit: np.ndarray) -> Position:
@@ -174,14 +182,9 @@ def place(days: pd.DataFrame, unit: np.ndarray, current_bid: np.ndarray, plan_of
     sigma = np.full(n_units, DEFAULT_SIGMA)
     source = f"default {DEFAULT_SIGMA} (no bid changes in the history)"
     if rows.sum() >= 20:
-        account, _ = fit_sigma(days, unit, ratio, mean_log_bid, current_bid, rows)
-        sigma[:] = account
+        account, plans = fit_spreads(days, unit, ratio, mean_log_bid, current_bid, rows, plan_of_unit)
+        sigma = pd.Series(plan_of_unit).map(plans).fillna(account).to_numpy(float)
         source = f"fitted to {int(rows.sum())} keyword-days after bid changes"
-        plan_of_row = plan_of_unit[unit]
-        for plan in pd.unique(plan_of_unit):
-            own = rows & (plan_of_row == plan)
-            if own.sum() >= MIN_PLAN_DAYS:
-                sigma[plan_of_unit == plan], _ = fit_sigma(days, unit, ratio, mean_log_bid, current_bid, own)
     z_mean = z_from_ratio(ratio, sigma)
     shift = np.where(np.isfinite(mean_log_bid), np.log(current_bid) - mean_log_bid, 0.0)
     z0 = np.clip(z_mean + shift / sigma, *Z_RANGE)
