@@ -82,10 +82,10 @@ def write_report(frame: pd.DataFrame, path: Path) -> None:
 
 
 def time_solvers(program, args) -> None:
-    from optimizer import fastsolve
+    from optimizer import fastsolve, increments
     from optimizer.solve import solve
 
-    path = fastsolve._build_path(program)
+    path = increments.build_path(program)
     clock = time.perf_counter()
     np.argsort(-path.inc_eff)
     sort_seconds = time.perf_counter() - clock

@@ -31,68 +31,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from optimizer.increments import FEAS_TOL, IncrementPath, affine_fit, build_path, has_roi_rows, row_names
 from optimizer.solve import BINDING_TOL, Limits, Program, Solution
-
-#: Relative tolerance of the objective-is-affine-in-revenue check and of feasibility.
-FIT_TOL = 1e-9
-FEAS_TOL = 1e-9
-
 
 class UnfitProgram(ValueError):
     """The program has a limit or objective outside the structured solver's reach."""
-
-
-def row_names(limits: Limits) -> list[str]:
-    """The coupling rows' names, in the order of :meth:`Program.rows`, without building their arrays."""
-    names = []
-    if limits.budget is not None:
-        names.append("budget")
-    if limits.min_roi:
-        names.append("min_roi")
-    for p, name in enumerate(limits.plan_names):
-        if np.isfinite(limits.plan_max_budget[p]):
-            names.append(f"plan_budget_cap[{name}]")
-        if np.isfinite(limits.plan_min_budget[p]):
-            names.append(f"plan_budget_floor[{name}]")
-        if np.isfinite(limits.plan_min_roi[p]) and limits.plan_min_roi[p] > 0:
-            names.append(f"plan_min_roi[{name}]")
-    for k, name in enumerate(limits.item_names):
-        if np.isfinite(limits.item_stock[k]):
-            names.append(f"item_stock[{name}]")
-        if np.isfinite(limits.item_min_orders[k]) and limits.item_min_orders[k] > 0:
-            names.append(f"item_min_orders[{name}]")
-        if np.isfinite(limits.item_min_share[k]) and limits.item_min_share[k] > 0:
-            names.append(f"item_min_share[{name}]")
-    return names
-
-
-def _has_roi_rows(limits: Limits) -> bool:
-    return bool(limits.min_roi) or bool(np.any(np.nan_to_num(limits.plan_min_roi) > 0))
-
-
-def _affine_fit(program: Program) -> tuple[float, float] | None:
-    """``(alpha, beta)`` with objective = alpha revenue + beta spend on every valid candidate, alpha > 0; else None."""
-    cand = program.candidates
-    valid = cand.valid
-    objective, revenue, spend = program.objective[valid], cand.revenue[valid], cand.spend[valid]
-    if objective.size == 0:
-        return 1.0, 0.0
-    step = max(1, objective.size // 20_000)
-    design = np.column_stack([revenue[::step], spend[::step]])
-    (_, fitted_beta), *_ = np.linalg.lstsq(design, objective[::step], rcond=None)
-    scale = np.abs(objective) + np.abs(revenue) + spend + 1e-12
-    # revenue and profit objectives have beta 0 or -1; try those first (exact even when revenue is
-    # proportional to spend everywhere and least squares cannot tell alpha from beta)
-    for beta in (0.0, -1.0, float(np.round(fitted_beta, 12))):
-        rest = objective - beta * spend
-        positive = revenue > 0
-        if not positive.any():
-            continue
-        alpha = float(np.median(rest[positive] / revenue[positive]))
-        if alpha > 0 and np.all(np.abs(rest - alpha * revenue) <= FIT_TOL * (scale + abs(alpha) * np.abs(revenue))):
-            return alpha, beta
-    return None
-    return alpha, beta
 
 
 def unfit_reason(program: Program) -> str | None:
@@ -101,265 +44,12 @@ def unfit_reason(program: Program) -> str | None:
     items = [name for name in names if name.startswith("item_")]
     if items:
         return f"item limits ({items[0]}{', …' if len(items) > 1 else ''}) are rows on orders, not on spend and revenue"
-    if _has_roi_rows(program.limits) and _affine_fit(program) is None:
+    if has_roi_rows(program.limits) and affine_fit(program) is None:
         return ("an ROI floor with an objective that is not alpha * revenue + beta * spend "
                 "(objective orders or clicks) changes the order of increments with the floor's price")
     if not np.all(np.isfinite(program.objective[program.candidates.valid])):
         return "the objective has non-finite coefficients"
     return None
-
-
-@dataclass(frozen=True)
-class _Path:
-    """Hull increments of every unit, cut to each plan's allowed range, in the global order of efficiency."""
-
-    # per unit: hull vertices as columns of the (units, levels + 1) point table (column 0 = paused)
-    vertex_column: np.ndarray
-    vertex_start: np.ndarray
-    # per increment (unit-major): unit, spend, efficiency, and how much is forced / optional
-    inc_unit: np.ndarray
-    inc_spend: np.ndarray
-    inc_eff: np.ndarray
-    forced: np.ndarray
-    # the optional part, in global order
-    order: np.ndarray
-    opt_spend: np.ndarray
-    opt_eff: np.ndarray
-    cum_spend: np.ndarray
-    cum_roi: np.ndarray
-    # totals at the start of the path (base vertices plus forced increments)
-    base_spend: float
-    base_value: float
-    base_revenue: float
-    base_roi: float
-    alpha: float
-    beta: float
-    rho: float
-    # per plan: the efficiency of the increment a limit cuts, and which limit cuts it
-    plan_cut_hi: np.ndarray
-    plan_cut_lo: np.ndarray
-    plan_hi_by_roi: np.ndarray
-    plan_lo_by_roi: np.ndarray
-    plan_rho: np.ndarray
-    feasible: bool
-    scale: float
-
-
-def _hull(spend: np.ndarray, value: np.ndarray, alive: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-    """Mask of each row's upper concave hull vertices, from its lowest spend to its highest value.
-
-    Rows are points sorted by spend (``perm`` says how, when a row was not). Dominated
-    points go first (no more value for at least the spend), then rounds drop every point
-    whose incoming slope is not above its outgoing one, all rows at once.
-    """
-    n, width = spend.shape
-    columns = np.arange(width)
-    key = np.where(alive, spend, np.inf)
-    running = np.maximum.accumulate(np.where(alive, spend, -np.inf), axis=1)
-    perm = None
-    if np.any(alive[:, 1:] & (spend[:, 1:] < running[:, :-1])):
-        perm = np.argsort(key, axis=1, kind="stable")
-        spend, value, alive = (np.take_along_axis(a, perm, axis=1) for a in (spend, value, alive))
-    rows = np.flatnonzero(alive.sum(axis=1) >= 2)
-    while rows.size:
-        sub_alive, sub_spend, sub_value = alive[rows], spend[rows], value[rows]
-        prev = np.maximum.accumulate(np.where(sub_alive, columns, -1), axis=1)
-        prev = np.concatenate([np.full((len(rows), 1), -1), prev[:, :-1]], axis=1)
-        nxt = np.minimum.accumulate(np.where(sub_alive, columns, width)[:, ::-1], axis=1)[:, ::-1]
-        nxt = np.concatenate([nxt[:, 1:], np.full((len(rows), 1), width)], axis=1)
-        has_prev, has_next = prev >= 0, nxt < width
-        p, q = np.maximum(prev, 0), np.minimum(nxt, width - 1)
-        sp, vp = np.take_along_axis(sub_spend, p, 1), np.take_along_axis(sub_value, p, 1)
-        sq, vq = np.take_along_axis(sub_spend, q, 1), np.take_along_axis(sub_value, q, 1)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            # the same division as the final efficiencies, so kept vertices have strictly falling slopes
-            slope_in = (sub_value - vp) / (sub_spend - sp)
-            slope_out = (vq - sub_value) / (sq - sub_spend)
-        # of points at one spend only the best stays (the first of equals)
-        same_next = has_next & (sq == sub_spend) & (vq > sub_value)
-        same_prev = has_prev & (sp == sub_spend) & (vp >= sub_value)
-        inner = has_prev & has_next & (sp < sub_spend) & (sq > sub_spend)
-        drop = sub_alive & (same_next | same_prev | (inner & ~(slope_in > slope_out)))
-        if not drop.any():
-            break
-        sub_alive &= ~drop
-        alive[rows] = sub_alive
-        rows = rows[sub_alive.sum(axis=1) >= 2]
-    if perm is not None:
-        unsorted = np.empty_like(alive)
-        np.put_along_axis(unsorted, perm, alive, axis=1)
-        return unsorted, perm
-    return alive, None
-
-
-def _first_in_group(condition: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    """Per group (``starts`` has groups + 1 entries) the first index where ``condition`` holds, or -1."""
-    size = len(condition)
-    index = np.where(condition, np.arange(size), size)
-    first = np.full(len(starts) - 1, -1)
-    nonempty = starts[:-1] < starts[1:]
-    if size and nonempty.any():
-        found = np.minimum.reduceat(index, starts[:-1][nonempty])
-        ends = starts[1:][nonempty]
-        first[nonempty] = np.where(found < ends, found, -1)
-    return first
-
-
-def _build_path(program: Program) -> _Path:
-    cand, limits = program.candidates, program.limits
-    n, width = cand.valid.shape
-    with_roi = _has_roi_rows(limits)
-    if with_roi:
-        alpha, beta = _affine_fit(program)
-        value = cand.revenue
-    else:
-        alpha, beta = 1.0, 0.0
-        value = program.objective
-    alive = np.concatenate([cand.can_pause[:, None], cand.valid], axis=1)
-    spend = np.concatenate([np.zeros((n, 1)), np.where(cand.valid, cand.spend, 0.0)], axis=1)
-    points = np.concatenate([np.zeros((n, 1)), np.where(cand.valid, value, 0.0)], axis=1)
-    hull, perm = _hull(spend, points, alive)
-    if perm is not None:
-        # vertices must run in order of spend within a unit: sort each row's kept columns by spend
-        key = np.where(hull, spend, np.inf)
-        columns = np.argsort(key, axis=1, kind="stable")
-        counts = hull.sum(axis=1)
-        keep = np.arange(width + 1)[None, :] < counts[:, None]
-        vertex_column = columns[keep]
-        counts = hull.sum(axis=1)
-        vertex_unit = np.repeat(np.arange(n), counts)
-        v_spend = spend[vertex_unit, vertex_column]
-        v_value = points[vertex_unit, vertex_column]
-    else:
-        flat = np.flatnonzero(hull)
-        vertex_unit, vertex_column = np.divmod(flat, width + 1)
-        counts = np.bincount(vertex_unit, minlength=n)
-        v_spend, v_value = spend.ravel()[flat], points.ravel()[flat]
-    has_point = counts > 0
-    vertex_start = np.concatenate([[0], np.cumsum(counts)])
-
-    first = vertex_start[:-1][has_point]
-    base_spend_unit = np.zeros(n)
-    base_value_unit = np.zeros(n)
-    base_spend_unit[has_point] = v_spend[first]
-    base_value_unit[has_point] = v_value[first]
-    feasible = bool(np.all(has_point | cand.can_pause))
-
-    is_inc = np.ones(len(vertex_column), bool)
-    is_inc[vertex_start[:-1][has_point]] = False  # a unit's first vertex is its base
-    inc_to = np.flatnonzero(is_inc)
-    inc_unit = vertex_unit[inc_to]
-    inc_spend = v_spend[inc_to] - v_spend[inc_to - 1]
-    inc_gain = v_value[inc_to] - v_value[inc_to - 1]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        inc_eff = np.where(inc_spend > 0, inc_gain / inc_spend, np.inf)
-
-    plan = limits.plan_of_unit
-    n_plans = len(limits.plan_names)
-    inc_plan = plan[inc_unit] if n_plans else np.zeros(len(inc_unit), int)
-    rho = float(limits.min_roi or 0.0)
-    plan_rho = np.nan_to_num(np.asarray(limits.plan_min_roi, float), nan=0.0) if n_plans else np.zeros(0)
-    scale = float(np.abs(cand.spend).max(initial=0) + np.abs(value).max(initial=0)) * max(n, 1)
-
-    # zero-spend increments (a free level above pausing) are always bought
-    forced = np.where(inc_spend <= 0, inc_spend, 0.0)
-    free = inc_spend <= 0
-    order = np.argsort(-inc_eff)
-    plan_cut_hi = np.full(n_plans, np.nan)
-    plan_cut_lo = np.full(n_plans, np.nan)
-    plan_hi_by_roi = np.zeros(n_plans, bool)
-    plan_lo_by_roi = np.zeros(n_plans, bool)
-    optional = np.where(free, 0.0, inc_spend)
-    free_gain = np.where(free, inc_gain, 0.0)
-    unit_base_gain = np.bincount(inc_unit, weights=free_gain, minlength=n)
-
-    plan_limited = n_plans and (np.isfinite(limits.plan_max_budget).any() or np.isfinite(limits.plan_min_budget).any()
-                                or (plan_rho > 0).any())
-    if plan_limited:
-        base_spend_plan = np.bincount(plan, weights=base_spend_unit, minlength=n_plans)
-        base_value_plan = np.bincount(plan, weights=base_value_unit + unit_base_gain, minlength=n_plans)
-        code_type = np.int16 if n_plans < 2**15 else np.int32  # small ints: numpy's stable sort is a radix sort
-        grouped = order[np.argsort(inc_plan[order].astype(code_type), kind="stable")]
-        g_plan, g_spend, g_eff = inc_plan[grouped], optional[grouped], inc_eff[grouped]
-        starts = np.searchsorted(g_plan, np.arange(n_plans + 1))
-        total = np.concatenate([[0.0], np.cumsum(g_spend)])
-        offset = total[starts[:-1]]
-        g_end = total[1:] - offset[g_plan]
-        g_before = g_end - g_spend
-        plan_total = total[starts[1:]] - offset
-        hi = np.nan_to_num(limits.plan_max_budget - base_spend_plan, nan=np.inf)
-        lo = np.maximum(np.nan_to_num(limits.plan_min_budget - base_spend_plan, nan=0.0), 0.0)
-        if np.any(hi < -FEAS_TOL * (1 + np.abs(base_spend_plan))):
-            feasible = False
-        hi = np.maximum(hi, 0.0)
-        if (plan_rho > 0).any():
-            # the plan's running revenue - rho_p spend along its own order: concave, so >= 0 on one range
-            base_act = base_value_plan - plan_rho * base_spend_plan
-            g_act_end = np.concatenate([[0.0], np.cumsum(g_spend * (g_eff - plan_rho[g_plan]))])[1:]
-            act_offset = np.concatenate([[0.0], np.cumsum(g_spend * (g_eff - plan_rho[g_plan]))])[starts[:-1]]
-            g_act_end = g_act_end - act_offset[g_plan] + base_act[g_plan]
-            g_act_before = g_act_end - g_spend * (g_eff - plan_rho[g_plan])
-            roi_tol = FEAS_TOL * (1 + np.abs(base_value_plan) + plan_rho * np.abs(base_spend_plan))
-            has_floor = plan_rho > 0
-            up = _first_in_group(g_act_end >= -roi_tol[g_plan], starts)
-            reached = (base_act >= -roi_tol) | (up >= 0)
-            if np.any(has_floor & ~reached):
-                feasible = False
-            with np.errstate(divide="ignore", invalid="ignore"):
-                k = np.maximum(up, 0)
-                cross_up = np.where(base_act >= 0, 0.0,
-                                    g_before[k] + np.clip(-g_act_before[k] / (g_spend[k] * (g_eff[k] - plan_rho)), 0, 1)
-                                    * g_spend[k]) if len(g_spend) else np.zeros(n_plans)
-                down = _first_in_group((g_eff < plan_rho[g_plan]) & (g_act_end < -roi_tol[g_plan]), starts)
-                j = np.maximum(down, 0)
-                cross_down = np.where(down >= 0, g_before[j] + np.clip(
-                    g_act_before[j] / (g_spend[j] * (plan_rho - g_eff[j])), 0, 1) * g_spend[j], np.inf) \
-                    if len(g_spend) else np.full(n_plans, np.inf)
-            roi_lo = np.where(has_floor & reached, np.nan_to_num(cross_up, nan=0.0), 0.0)
-            roi_hi = np.where(has_floor, cross_down, np.inf)
-            plan_lo_by_roi = has_floor & (roi_lo > lo)
-            plan_hi_by_roi = has_floor & (roi_hi < hi)
-            lo, hi = np.maximum(lo, roi_lo), np.minimum(hi, roi_hi)
-        if np.any(lo > hi + FEAS_TOL * (1 + np.abs(hi))) or np.any(lo > plan_total + FEAS_TOL * (1 + plan_total)):
-            feasible = False
-        hi = np.minimum(hi, plan_total)
-        lo = np.minimum(lo, hi)
-        g_forced = np.clip(lo[g_plan] - g_before, 0.0, g_spend)
-        g_allowed = np.clip(hi[g_plan] - g_before, 0.0, g_spend)
-        # the increment each limit cuts (the one its range ends in, or the next when it ends between two)
-        cut_hi = _first_in_group(g_end > hi[g_plan], starts)
-        cut_lo = _first_in_group(g_end > lo[g_plan], starts)
-        plan_cut_hi = np.where((cut_hi >= 0) & (hi < plan_total), g_eff[np.maximum(cut_hi, 0)] if len(g_eff) else 0, np.nan)
-        plan_cut_lo = np.where((cut_lo >= 0) & (lo > 0), g_eff[np.maximum(cut_lo, 0)] if len(g_eff) else 0, np.nan)
-        forced_opt = np.zeros(len(inc_unit))
-        allowed = np.zeros(len(inc_unit))
-        forced_opt[grouped] = g_forced
-        allowed[grouped] = g_allowed
-        forced = forced + forced_opt
-        optional = allowed - forced_opt
-    forced_total = np.where(free, inc_spend, forced)  # spend taken at the start, per increment
-
-    base_spend = float(base_spend_unit.sum() + forced_total.sum())
-    forced_gain = np.where(free, inc_gain, forced_total * np.where(np.isfinite(inc_eff), inc_eff, 0.0))
-    base_y = float(base_value_unit.sum() + forced_gain.sum())
-    if with_roi:
-        base_value, base_revenue = alpha * base_y + beta * base_spend, base_y
-    else:
-        base_value, base_revenue = base_y, float("nan")
-    opt_order = order[optional[order] > 0]
-    opt_spend = optional[opt_order]
-    opt_eff = inc_eff[opt_order]
-    cum_spend = np.cumsum(opt_spend)
-    cum_roi = np.cumsum(opt_spend * (opt_eff - rho)) if with_roi else np.zeros(len(opt_order))
-    return _Path(
-        vertex_column=vertex_column, vertex_start=vertex_start, inc_unit=inc_unit, inc_spend=inc_spend,
-        inc_eff=inc_eff, forced=forced_total, order=opt_order, opt_spend=opt_spend, opt_eff=opt_eff,
-        cum_spend=cum_spend, cum_roi=cum_roi, base_spend=base_spend, base_value=base_value,
-        base_revenue=base_revenue, base_roi=base_y - rho * base_spend if with_roi else 0.0,
-        alpha=alpha, beta=beta, rho=rho, plan_cut_hi=plan_cut_hi, plan_cut_lo=plan_cut_lo,
-        plan_hi_by_roi=plan_hi_by_roi, plan_lo_by_roi=plan_lo_by_roi, plan_rho=plan_rho,
-        feasible=feasible, scale=max(scale, 1.0),
-    )
 
 
 @dataclass(frozen=True)
@@ -372,7 +62,7 @@ class _Point:
     feasible: bool
 
 
-def _locate(path: _Path, budget: float | None, with_roi: bool) -> _Point:
+def _locate(path: IncrementPath, budget: float | None, with_roi: bool) -> _Point:
     """The optimum's position on the path (full increments + fraction) for one budget."""
     count = len(path.opt_spend)
     tol = FEAS_TOL * path.scale
@@ -446,8 +136,8 @@ def solve_fast(program: Program) -> Solution:
         raise UnfitProgram(reason)
     cand, limits = program.candidates, program.limits
     n, width = cand.valid.shape
-    with_roi = _has_roi_rows(limits)
-    path = _build_path(program)
+    with_roi = has_roi_rows(limits)
+    path = build_path(program)
     point = _locate(path, limits.budget, with_roi)
     if not point.feasible:
         return _infeasible(cand.valid.shape)
@@ -483,7 +173,7 @@ def solve_fast(program: Program) -> Solution:
     return Solution("optimal", objective, share, duals, activity, binding, solver="fast")
 
 
-def _plan_duals(path: _Path, limits: Limits, budget_dual: float, roi_dual: float) -> dict[str, np.ndarray]:
+def _plan_duals(path: IncrementPath, limits: Limits, budget_dual: float, roi_dual: float) -> dict[str, np.ndarray]:
     """Per plan multipliers of its cap, floor and ROI floor from the increments they cut."""
     alpha, beta, rho = path.alpha, path.beta, path.rho
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -497,7 +187,7 @@ def _plan_duals(path: _Path, limits: Limits, budget_dual: float, roi_dual: float
     return {"cap": cap, "floor": floor, "roi": plan_roi}
 
 
-def _duals_and_activity(program: Program, path: _Path, point: _Point, share: np.ndarray):
+def _duals_and_activity(program: Program, path: IncrementPath, point: _Point, share: np.ndarray):
     cand, limits = program.candidates, program.limits
     unit_spend = (share * cand.spend).sum(axis=1)
     unit_revenue = (share * cand.revenue).sum(axis=1)
@@ -549,8 +239,8 @@ def frontier(program: Program, budgets) -> list[FrontierPoint]:
     if reason:
         raise UnfitProgram(reason)
     limits = program.limits
-    with_roi = _has_roi_rows(limits)
-    path = _build_path(program)
+    with_roi = has_roi_rows(limits)
+    path = build_path(program)
     value_steps = path.opt_spend * (path.alpha * path.opt_eff + path.beta)
     cum_value = np.concatenate([[0.0], np.cumsum(value_steps)])
     cum_spend = np.concatenate([[0.0], path.cum_spend])

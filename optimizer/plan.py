@@ -24,7 +24,7 @@ from optimizer.reports import read_report
 from optimizer.response import Candidates, build_candidates
 from optimizer.scenario import Scenario
 from optimizer.schema import Performance, validate
-from optimizer.solve import Limits, Program, Solution, solve
+from optimizer.solve import Limits, Program, Solution
 
 @dataclass(frozen=True)
 class PlanResult:

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from optimizer.backtest import markdown, operator_bids, plot_backtest, run_backtest, write_backtest
+from optimizer.backtest import markdown, operator_bids, plot_backtest, run_backtest
 from optimizer.cli import main
 from optimizer.market import simulate
 from optimizer.settings import BidLimits, Goal
