@@ -51,7 +51,9 @@ def apply_adjustments(units: pd.DataFrame, adjustments: tuple[Adjustment, ...]) 
         volume = auction.clicks_factor(units["z0"].to_numpy(), units["sigma"].to_numpy(), 1.0 / factors["cpc"])
         out["impressions"] *= volume
         out["clicks"] *= volume
-        out["cpc"] = units["current_bid"] * auction.cpc_ratio(out["z0"].to_numpy(), units["sigma"].to_numpy(), 1.0)
+        sigma = units["sigma"].to_numpy()
+        shift = np.exp(auction.log_rho(out["z0"].to_numpy(), sigma) - auction.log_rho(units["z0"].to_numpy(), sigma))
+        out["cpc"] = np.minimum(units["cpc"] * shift, units["current_bid"])
     else:  # plan-level units: no auction position, the price simply scales (never past a known bid)
         cpc = units["cpc"] * factors["cpc"]
         if "current_bid" in units:

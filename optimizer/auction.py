@@ -77,6 +77,11 @@ def cpc_ratio(z0: np.ndarray, sigma: np.ndarray, multiplier: np.ndarray) -> np.n
     return np.exp(log_rho(z0 + np.log(multiplier) / sigma, sigma))
 
 
+def cpc_factor(z0: np.ndarray, sigma: np.ndarray, multiplier: np.ndarray) -> np.ndarray:
+    """CPC at ``multiplier`` x today's bid relative to today's CPC: the curve's shape, anchored on the data."""
+    return multiplier * np.exp(log_rho(z0 + np.log(multiplier) / sigma, sigma) - log_rho(z0, sigma))
+
+
 def local_elasticities(z0: np.ndarray, sigma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """d log clicks / d log bid and d log CPC / d log bid at today's bid, for the summary."""
     step = 1e-3
@@ -91,7 +96,9 @@ class Position:
     """Each unit's place on its auction curve: spread and position at today's bid."""
 
     sigma: np.ndarray
+    #: position at today's bid, kept inside Z_RANGE (the shape of the response)
     z0: np.ndarray
+    #: CPC / bid at today's bid, from the data (the level of the response)
     ratio: np.ndarray
     sigma_source: str
 
@@ -187,5 +194,8 @@ def place(days: pd.DataFrame, unit: np.ndarray, current_bid: np.ndarray, plan_of
         source = f"fitted to {int(rows.sum())} keyword-days after bid changes"
     z_mean = z_from_ratio(ratio, sigma)
     shift = np.where(np.isfinite(mean_log_bid), np.log(current_bid) - mean_log_bid, 0.0)
-    z0 = np.clip(z_mean + shift / sigma, *Z_RANGE)
-    return Position(sigma, z0, ratio, source)
+    z_today = z_mean + shift / sigma
+    # today's CPC / bid stays what the data say; only the shape of the response is kept from
+    # extrapolating beyond Z_RANGE
+    ratio_today = np.exp(log_rho(z_today, sigma))
+    return Position(sigma, np.clip(z_today, *Z_RANGE), ratio_today, source)

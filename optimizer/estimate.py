@@ -315,7 +315,7 @@ def estimate(performance: Performance, *, period_days: int, value_per_order: flo
                                     "default (the report has no bid column)")
     if keyword_level:
         # CPC at today's bid from the keyword's (shrunk) place on its curve, never above the bid
-        cpc = current_bid * auction.cpc_ratio(position.z0, position.sigma, np.ones(n_units))
+        cpc = current_bid * position.ratio
         alpha, gamma = auction.local_elasticities(position.z0, position.sigma)
     spend = clicks * cpc
     orders = clicks * cvr

@@ -9,7 +9,7 @@ Pausing is the point (0, 0) and needs no column: it is the slack of the unit's
 
 At a bid ``b = b0 * m`` a keyword moves along its second-price auction curve
 (:mod:`optimizer.auction`): clicks scale with ``Phi(z0 + log(m) / sigma) / Phi(z0)``
-and CPC is ``b * rho(z)``, never above the bid; orders and revenue follow clicks at
+and CPC moves from today's as ``b * rho(z)`` does, never above the bid; orders and revenue follow clicks at
 the unit's shrunk CVR and order value. For a plan-level unit the "bid" is its spend:
 spend scales with ``m`` and clicks with ``m ** clicks_elasticity``.
 """
@@ -118,7 +118,7 @@ def build_candidates(units: pd.DataFrame, bids: BidLimits, locked: np.ndarray, l
         z0, sigma = units["z0"].to_numpy(float)[:, None], units["sigma"].to_numpy(float)[:, None]
         safe = np.where(valid & (multiplier > 0), multiplier, 1.0)
         volume = auction.clicks_factor(z0, sigma, safe)
-        cpc = grid * auction.cpc_ratio(z0, sigma, safe)
+        cpc = np.minimum(grid, cpc0 * auction.cpc_factor(z0, sigma, safe))
     else:
         multiplier, valid = _spend_multipliers(n, bids, locked)
         grid = units["spend"].to_numpy(float)[:, None] * multiplier
