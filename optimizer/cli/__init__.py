@@ -1,0 +1,43 @@
+"""``bidopt``: parse flags, call the library, turn its typed errors into ``error: …`` and an exit code.
+
+Exit codes: 0 done, 2 bad input or scenario, 3 limits no bids can meet.
+Phase times of slow runs go to stderr (never stdout); ``--quiet`` turns them off.
+One module per group of commands: planning (plan, compare, frontier), history, market (simulate,
+backtest), amazon (harvest and the platform options); common holds what they share.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from optimizer import __version__
+from optimizer.cli import amazon, history, market, planning
+from optimizer.cli.common import EXIT_BAD_INPUT, Parser
+from optimizer.errors import BidoptError
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="bidopt", description="Bids and budgets for paid search, by linear programming.")
+    parser.add_argument("--version", action="version", version=f"bidopt {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    for group in (planning, history, market, amazon):
+        group.add_commands(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit code."""
+    try:
+        args = build_parser().parse_args(argv)
+        return args.handler(args)
+    except BidoptError as error:
+        for line in str(error).splitlines():
+            print(f"error: {line}", file=sys.stderr)
+        return error.exit_code
+    except OSError as error:
+        print(f"error: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("error: interrupted; no files were written", file=sys.stderr)
+        return 130

@@ -1,0 +1,86 @@
+"""The platforms' files: ``--bulk``/``--export`` options of plan, and ``bidopt harvest``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from optimizer.cli.common import EXIT_OK
+
+
+def add_commands(commands) -> None:
+    """Declare this module's subcommands."""
+    harvest = commands.add_parser("harvest", help="search terms to new exact keywords and negatives (Amazon bulk file)")
+    harvest.add_argument("--report", type=Path, required=True, metavar="FILE", help="Sponsored Products search term report")
+    harvest.add_argument("--bulk", type=Path, required=True, metavar="FILE.xlsx", help="the downloaded Amazon bulk file")
+    harvest.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: ./out)")
+    harvest.add_argument("--min-orders", type=float, default=2, help="orders a term needs to become a keyword (default 2)")
+    harvest.add_argument("--max-acos", type=float, help="ACoS ceiling, e.g. 0.3 (default: the report's own ACoS)")
+    harvest.add_argument("--marketplace", metavar="CODE", help="Amazon marketplace for bid limits (default: the report's currency)")
+    harvest.set_defaults(handler=run_harvest)
+
+
+def platform_options(command: argparse.ArgumentParser) -> None:
+    """Upload files for the platforms (optimizer.exports) and the Amazon bulk file (optimizer.bulk)."""
+    command.add_argument("--export", action="append", choices=["amazon", "google", "ztc"], default=[],
+                         help="also write the platform's upload file (repeatable): amazon-bulk.xlsx, "
+                              "google-ads-editor.csv, ztc-bids.csv")
+    command.add_argument("--bulk", type=Path, metavar="FILE.xlsx",
+                         help="Amazon bulk file downloaded from Campaign Manager: today's bids, budgets and states")
+    command.add_argument("--marketplace", metavar="CODE",
+                         help="Amazon marketplace for bid limits (US, UK, DE, IN, JP, …; default: the reports' currency)")
+
+
+def bulk_file(args: argparse.Namespace):
+    from optimizer.bulk import read_bulk
+
+    return read_bulk(args.bulk) if getattr(args, "bulk", None) else None
+
+
+def prepared_with_bulk(scenario, bulk):
+    from optimizer.bulk import prepare_with_bulk
+
+    return None if bulk is None else prepare_with_bulk(scenario, bulk)
+
+
+def with_exports(args: argparse.Namespace, result, bulk):
+    """The upload files asked with --export, and the result with their warnings in its summary."""
+    from dataclasses import replace
+
+    from optimizer.exports import (
+        check_marketplace,
+        marketplace_from_reports,
+        plan_exports,
+    )
+
+    if not getattr(args, "export", None):
+        return result, {}
+    marketplace = (check_marketplace(args.marketplace) if args.marketplace
+                   else marketplace_from_reports(result.scenario.data.reports))
+    files, warnings = plan_exports(result, args.export, bulk=bulk, marketplace=marketplace)
+    summary = {**result.summary, "warnings": list(result.summary["warnings"]) + warnings}
+    return replace(result, summary=summary), files
+
+
+def run_harvest(args: argparse.Namespace) -> int:
+    from collections import Counter
+
+    from optimizer.bulk import read_bulk
+    from optimizer.exports import check_marketplace, marketplace_from_reports
+    from optimizer.harvest import harvest, harvest_files, read_search_terms
+    from optimizer.outputs import write_all
+
+    marketplace = check_marketplace(args.marketplace) if args.marketplace else marketplace_from_reports([args.report])
+    bulk = read_bulk(args.bulk)
+    result = harvest(read_search_terms(args.report), bulk, min_orders=args.min_orders, max_acos=args.max_acos,
+                     marketplace=marketplace)
+    written = write_all(args.out, harvest_files(result, bulk))
+    counts = Counter(result.table["decision"])
+    print(f"harvest: {len(result.table)} terms, ROI floor {result.min_roi:.2f}: "
+          + ", ".join(f"{count} {decision}" for decision, count in sorted(counts.items())))
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for path in written:
+        print(f"wrote {path}")
+    return EXIT_OK

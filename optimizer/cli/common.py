@@ -1,0 +1,70 @@
+"""What every ``bidopt`` command shares: exit codes, the argparse that raises, scenario loading, options."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from optimizer.errors import BidoptError
+
+EXIT_OK, EXIT_BAD_INPUT, EXIT_INFEASIBLE = 0, 2, 3
+#: Runs slower than this report their phase times on stderr.
+SLOW_RUN_SECONDS = 2.0
+#: Budgets on the frontier drawn in report.html (bidopt frontier takes --points).
+REPORT_FRONTIER_POINTS = 20
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors as BidoptError (exit 2, one line) instead of exiting itself."""
+
+    def error(self, message: str):
+        raise BidoptError(f"{message} (see 'bidopt {self.prog.split()[-1]} --help')")
+
+
+def common_options(command: argparse.ArgumentParser, *, scenario_help: str) -> None:
+    """The options every planning command shares, declared once."""
+    command.add_argument("--report", action="append", type=Path, default=None, metavar="FILE",
+                         help="a report to read (repeatable); replaces the scenarios' [data] reports")
+    command.add_argument("--budget", type=float, help="spend allowed over the planning period")
+    command.add_argument("--min-roi", type=float, help="account ROI floor (revenue / spend)")
+    command.add_argument("--objective", choices=["revenue", "orders", "clicks", "profit"])
+    command.add_argument("--out", type=Path, help=f"output folder (default: out/ beside the {scenario_help})")
+    command.add_argument("--quiet", action="store_true", help="no phase times on stderr")
+
+
+def db_option(command: argparse.ArgumentParser, default=None) -> None:
+    command.add_argument("--db", metavar="URL", default=default,
+                         help="history store: sqlite:///PATH or postgresql://USER@HOST/DB (default: $BIDOPT_DB, "
+                              "else SQLite in the user's data folder)")
+
+
+def load(args: argparse.Namespace, path: Path | None = None):
+    """The scenario the flags describe: the file with the flags on top, or the flags alone."""
+    from optimizer.scenario import load_scenario, require_reports, scenario_from_reports
+
+    if path is not None:
+        scenario = load_scenario(path)
+    elif args.report:
+        scenario = scenario_from_reports(args.report)
+    else:
+        raise BidoptError(f"give a scenario file or at least one --report FILE (see 'bidopt {args.command} --help')")
+    scenario = scenario.with_overrides(reports=args.report, budget=args.budget, min_roi=args.min_roi,
+                                       objective=args.objective)
+    require_reports(scenario)
+    return scenario
+
+
+def out_folder(args: argparse.Namespace, scenario) -> Path:
+    return args.out or ((scenario.path.parent if scenario.path else Path.cwd()) / "out")
+
+
+def report_timings(args: argparse.Namespace, timings: dict[str, float]) -> None:
+    if not args.quiet and sum(timings.values()) > SLOW_RUN_SECONDS:
+        print("bidopt: " + ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in timings.items()), file=sys.stderr)
+
+
+def history_store(args: argparse.Namespace):
+    from optimizer.history import HistoryStore
+
+    return HistoryStore(args.db)

@@ -1,0 +1,85 @@
+"""``bidopt simulate`` and ``backtest``: the market with known truth."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from optimizer.cli.common import EXIT_OK
+from optimizer.errors import BidoptError
+
+
+def add_commands(commands) -> None:
+    """Declare this module's subcommands."""
+    simulate = commands.add_parser("simulate", help="a market with known truth: its reports, a scenario, the oracle")
+    market_options(simulate)
+    simulate.add_argument("--out", type=Path, required=True, help="folder for the reports and scenario.toml")
+    simulate.add_argument("--score", type=Path, metavar="BIDS_CSV", help="also score a bid sheet on the true curves")
+    simulate.set_defaults(handler=run_simulate)
+
+    backtest = commands.add_parser("backtest", help="weekly closed loop of keep / operator / bidopt on a simulated market")
+    market_options(backtest)
+    backtest.add_argument("--weeks", type=int, default=8, help="weeks to play (default 8)")
+    backtest.add_argument("--budget-factor", type=float, default=1.0, help="weekly budget, x today's true spend")
+    backtest.add_argument("--roi-factor", type=float, default=1.0, help="ROI floor, x today's true ROI")
+    backtest.add_argument("--out", type=Path, required=True, help="folder for backtest.csv/.md/.png and bidopt's reports")
+    backtest.set_defaults(handler=run_backtest)
+
+
+def market_options(command: argparse.ArgumentParser) -> None:
+    """The simulated market's size, history, seed and export format, shared by simulate and backtest."""
+    command.add_argument("--keywords", type=int, default=300, help="keywords (default 300)")
+    command.add_argument("--days", type=int, default=28, help="days of history (default 28)")
+    command.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    command.add_argument("--format", choices=["ztc", "google", "amazon"], default="ztc", help="export format")
+
+
+def _simulated(args: argparse.Namespace):
+    from optimizer.market import simulate
+    from optimizer.market_reports import LANGUAGE
+
+    if args.keywords < 1 or args.days < 1:
+        raise BidoptError("--keywords and --days must be at least 1")
+    return simulate(args.keywords, args.days, seed=args.seed, language=LANGUAGE[args.format])
+
+
+def run_simulate(args: argparse.Namespace) -> int:
+    from optimizer.market_reports import simulation_files
+    from optimizer.oracle import bids_from_sheet, score, solve_oracle
+    from optimizer.outputs import json_bytes, write_all
+    from optimizer.settings import BidLimits, Goal
+
+    market, history = _simulated(args)
+    flags = " ".join(f"--{name} {getattr(args, name)}" for name in ("keywords", "days", "seed", "format"))
+    files, budget, min_roi = simulation_files(market, history, args.format, command=f"bidopt simulate {flags}")
+    goal, limits = Goal(budget=budget, min_roi=min_roi), BidLimits(max=20.0)
+    oracle = solve_oracle(market, goal, limits)
+    files["oracle.json"] = json_bytes({"budget": budget, "min_roi": min_roi, "oracle_revenue": oracle.revenue,
+                                       "oracle_spend": oracle.spend, "today": score(market, market.bid, goal, oracle)})
+    for path in write_all(args.out, files):
+        print(f"wrote {path}")
+    print(f"oracle: revenue {oracle.revenue:,.2f} at spend {oracle.spend:,.2f} (budget {budget:,.2f}, ROI floor {min_roi:g})")
+    if args.score:
+        scored = score(market, bids_from_sheet(market, args.score), goal, oracle)
+        print(f"{args.score}: revenue / oracle {scored['revenue_vs_oracle']:.3f}, spend / budget "
+              f"{scored['spend_vs_budget']:.3f}, ROI / floor {scored['roi_vs_floor']:.3f} (true expected figures)")
+    return EXIT_OK
+
+
+def run_backtest(args: argparse.Namespace) -> int:
+    from optimizer.backtest import markdown, write_backtest
+    from optimizer.backtest import run_backtest as play
+    from optimizer.settings import BidLimits, Goal
+
+    if args.weeks < 1 or args.budget_factor <= 0 or args.roi_factor < 0:
+        raise BidoptError("--weeks must be at least 1, --budget-factor above 0 and --roi-factor at least 0")
+    market, history = _simulated(args)
+    today = market.expected(days=7)
+    spend = float(today["spend"].sum())
+    goal = Goal(budget=args.budget_factor * spend, min_roi=args.roi_factor * float(today["revenue"].sum()) / spend)
+    result = play(market, history, goal, BidLimits(max=20.0), weeks=args.weeks, folder=args.out / "reports",
+                  fmt=args.format)
+    print(markdown(result.table).rstrip())
+    for path in write_backtest(args.out, result):
+        print(f"wrote {path}")
+    return EXIT_OK

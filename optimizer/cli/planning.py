@@ -1,0 +1,143 @@
+"""``bidopt plan``, ``compare`` and ``frontier``: the weekly plan and its what-ifs."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from optimizer.cli.amazon import (
+    bulk_file,
+    platform_options,
+    prepared_with_bulk,
+    with_exports,
+)
+from optimizer.cli.common import (
+    EXIT_OK,
+    REPORT_FRONTIER_POINTS,
+    common_options,
+    db_option,
+    history_store,
+    load,
+    out_folder,
+    report_timings,
+)
+from optimizer.errors import BidoptError
+
+
+def add_commands(commands) -> None:
+    """Declare this module's subcommands."""
+    plan = commands.add_parser("plan", help="the weekly plan: new bids and plan budgets from last weeks' reports")
+    plan.add_argument("scenario", nargs="?", type=Path, help="scenario file (TOML); optional with --report")
+    common_options(plan, scenario_help="scenario")
+    plan.add_argument("--solver", choices=["fast", "highs", "pulp"], default="auto",
+                      help="force a solver (default: the structured 'fast' one when the limits fit it, else HiGHS)")
+    plan.add_argument("--write-lp", type=Path, metavar="FILE", help="also write the LP through PuLP for audit")
+    platform_options(plan)
+    db_option(plan)
+    plan.add_argument("--no-history", action="store_true", help="neither read nor record the run history")
+    plan.set_defaults(handler=run_plan)
+
+    compare = commands.add_parser("compare", help="plan several scenarios and compare them side by side")
+    compare.add_argument("scenarios", nargs="+", type=Path, metavar="SCENARIO", help="scenario files (TOML)")
+    common_options(compare, scenario_help="first scenario")
+    compare.set_defaults(handler=run_compare)
+
+    frontier = commands.add_parser("frontier", help="the best objective at each budget (the efficient frontier)")
+    frontier.add_argument("scenario", nargs="?", type=Path, help="scenario file (TOML); optional with --report")
+    common_options(frontier, scenario_help="scenario")
+    frontier.add_argument("--from", dest="low", type=float, default=0.25, help="lowest budget, x the plan's")
+    frontier.add_argument("--to", dest="high", type=float, default=2.0, help="highest budget, x the plan's")
+    frontier.add_argument("--points", type=int, default=40, help="number of budgets")
+    frontier.set_defaults(handler=run_frontier)
+
+
+def run_plan(args: argparse.Namespace) -> int:
+    from optimizer.frontier import plan_frontier
+    from optimizer.outputs import write_all
+    from optimizer.plan import make_plan
+    from optimizer.report import plan_report
+    from optimizer.solve import write_lp
+
+    scenario = load(args, args.scenario)
+    store = None if args.no_history else history_store(args)
+    bulk = bulk_file(args)
+    result = make_plan(scenario, prepared_with_bulk(scenario, bulk), solver=args.solver)
+    if store is not None:
+        result = _with_forecast_check(store, result)
+    clock = time.perf_counter()
+    result, exported = with_exports(args, result, bulk)
+    files = {**result.files(), **plan_report(result, plan_frontier(result, count=REPORT_FRONTIER_POINTS)), **exported}
+    report_timings(args, {**result.timings, "report": time.perf_counter() - clock})
+    written = write_all(out_folder(args, scenario), files)
+    if args.write_lp:
+        handle, temporary = tempfile.mkstemp(suffix=".lp", dir=args.write_lp.resolve().parent)
+        os.close(handle)
+        write_lp(result.program, temporary)
+        os.replace(temporary, args.write_lp)
+        written.append(args.write_lp)
+    after, before = result.summary["after"], result.summary["before"]
+    print(f"plan: spend {before['spend']:,.2f} -> {after['spend']:,.2f}, revenue {before['revenue']:,.2f} -> "
+          f"{after['revenue']:,.2f}, ROI {before['roi']:.2f} -> {after['roi']:.2f}")
+    for path in written:
+        print(f"wrote {path}")
+    if store is not None:
+        with store:
+            print(f"recorded run {store.record(result)} in {store.location}")
+    return EXIT_OK
+
+
+def _with_forecast_check(store, result):
+    from dataclasses import replace
+
+    from optimizer.forecast_check import against_history
+
+    check = against_history(store, result.performance)
+    return result if check is None else replace(result, summary={**result.summary, "forecast_check": check})
+
+
+def run_compare(args: argparse.Namespace) -> int:
+    from optimizer import compare
+    from optimizer.frontier import plan_frontier
+    from optimizer.outputs import write_all
+    from optimizer.report import compare_report
+
+    scenarios = [load(args, path) for path in args.scenarios]
+    comparison = compare.compare(scenarios)
+    first = comparison.results[0]
+    front = plan_frontier(first, count=REPORT_FRONTIER_POINTS)
+    points = {name: {"spend": row.spend, "objective": row.objective_value}
+              for name, row in zip(comparison.table["scenario"], comparison.table.itertuples(index=False))}
+    files = {**compare.files(comparison), **compare_report(comparison.table, comparison.plan_budgets, front, points)}
+    written = write_all(out_folder(args, scenarios[0]), files)
+    print(compare.markdown(comparison).split("\n## Plan budgets")[0].rstrip())
+    for path in written:
+        print(f"wrote {path}")
+    return EXIT_OK
+
+
+def run_frontier(args: argparse.Namespace) -> int:
+    from optimizer import outputs
+    from optimizer.frontier import plan_frontier
+    from optimizer.plan import make_plan
+    from optimizer.report import plots, png
+
+    if args.points < 2 or not 0 < args.low < args.high:
+        raise BidoptError("--points must be at least 2 and 0 < --from < --to (multiples of the plan's budget)")
+    scenario = load(args, args.scenario)
+    result = make_plan(scenario)
+    front = plan_frontier(result, low=args.low, high=args.high, count=args.points)
+    table = front.points.round(6)
+    figure = png(lambda ax: plots.plot_frontier(front.points, objective=front.objective, today=front.today,
+                                                chosen=front.chosen, note=front.note, ax=ax))
+    written = outputs.write_all(out_folder(args, scenario), {"frontier.csv": outputs.csv_bytes(table), "frontier.png": figure})
+    print(f"{len(table)} points; today: spend {front.today['spend']:,.2f}, {front.objective} "
+          f"{front.today['objective']:,.2f}; plan: spend {front.chosen['spend']:,.2f}, {front.objective} "
+          f"{front.chosen['objective']:,.2f}")
+    if front.note:
+        print(front.note)
+    for path in written:
+        print(f"wrote {path}")
+    return EXIT_OK
