@@ -10,8 +10,9 @@ For each market seed and two goals ("same budget, ROI floor 1.15 x today's" and
 * a diagnosis, ``true curves``: bidopt's own program re-solved with the market's expected
   figures at its candidate bids (no forecast error, only bidopt's grid, hold band and
   one-week bounds), which separates forecast error from everything else;
-* the 8-week closed loop per policy (keep / operator / bidopt), scored against the
-  oracle over any bids in [bids] min..max.
+* the 8-week closed loop per policy (keep / operator / bidopt, and bidopt with
+  ``min_roi_confidence = 0.8``), scored against the oracle over any bids in [bids]
+  min..max, with bidopt's own forecast error of each week's revenue.
 
 The market, the oracle and the policies are in ``optimizer.market``, ``optimizer.oracle``
 and ``optimizer.backtest``; this script only runs them and prints the averages.
@@ -41,6 +42,9 @@ from optimizer.settings import BidLimits, Goal
 from optimizer.solve import Program, solve
 
 GOALS = {"same budget, ROI x1.15": (1.0, 1.15), "1.6x budget, same ROI": (1.6, 1.0)}
+#: The closed loop is also played by bidopt holding the ROI floor with this probability (issue 7).
+CONFIDENCE = 0.8
+HEDGED = f"bidopt {CONFIDENCE:.0%}"
 LIMITS = BidLimits(max=20.0)
 
 
@@ -95,8 +99,16 @@ def one_seed(seed: int, keywords: int, days: int, weeks: int) -> list[dict]:
                          "seconds": time.perf_counter() - clock})
             for name, figures in diagnoses(market, result, goal, oracle).items():
                 rows.append({"seed": seed, "goal": label, "what": name, **figures})
+            (folder / "scenario.toml").write_text(scenario_text([FILE_NAMES["ztc"]], budget=goal.budget,
+                                                               min_roi=goal.min_roi, min_roi_confidence=CONFIDENCE),
+                                                  encoding="utf-8")
+            hedged = make_plan(load_scenario(folder / "scenario.toml"))
+            rows.append({"seed": seed, "goal": label, "what": f"weekly plan, {HEDGED}",
+                         **score(market, bids_from_sheet(market, hedged.bids), goal, oracle)})
             loop = run_backtest(market, history, goal, LIMITS, weeks=weeks, folder=folder / f"loop{roi_x}").table
-            for row in loop.to_dict("records"):
+            safe = run_backtest(market, history, replace(goal, min_roi_confidence=CONFIDENCE), LIMITS, weeks=weeks,
+                                folder=folder / f"safe{roi_x}", policies=("bidopt",)).table.assign(policy=HEDGED)
+            for row in pd.concat([loop, safe]).to_dict("records"):
                 rows.append({"seed": seed, "goal": label, "what": f"loop {row['policy']}", **row})
     return rows
 
@@ -146,6 +158,18 @@ def main(argv: list[str] | None = None) -> int:
         wide = weekly.pivot_table(index=["seed", "week"], columns="policy", values="objective_vs_oracle")
         beats = ((wide["bidopt"] > wide["keep"]) & (wide["bidopt"] > wide["operator"])).mean()
         print(f"bidopt beats both other policies in {beats:.0%} of seed-weeks\n")
+        errors = weekly[weekly["policy"].str.startswith("bidopt")].pivot_table(
+            index="week", columns="policy", values="forecast_error", aggfunc=lambda e: e.abs().median())
+        print("Median absolute error of bidopt's forecast of the week's revenue (against the true expected revenue):\n")
+        print(errors.round(3).to_string(), "\n")
+        last = weekly[weekly["week"] == args.weeks]
+        total = part[part["week"] == "total"]
+        for policy in ("bidopt", HEDGED):
+            held_last = (last.loc[last["policy"] == policy, "roi_vs_floor"] >= 1.0).mean()
+            held_total = (total.loc[total["policy"] == policy, "roi_vs_floor"] >= 1.0).mean()
+            print(f"{policy}: true ROI >= floor in {held_last:.0%} of seeds in week {args.weeks}, "
+                  f"{held_total:.0%} over the {args.weeks} weeks")
+        print()
     return 0
 
 

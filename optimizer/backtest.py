@@ -8,7 +8,10 @@ random draws every week, so differences come from the bids, not the luck):
   the account's, cut the rest, then scale every bid so that last week's spend,
   assumed to follow the bid, lands on the budget;
 * ``bidopt``: :func:`optimizer.plan.make_plan` on a scenario reading every report
-  the policy has exported so far.
+  the policy has exported so far (with the goal's ``min_roi_confidence``, if any).
+  Its own forecast of the week is kept beside the truth: ``forecast_error`` is
+  forecast / true expected revenue - 1, which falls as the loop's own bid changes
+  teach the estimates how the auction responds.
 
 Each week is scored on the market's true expected curves against the oracle over
 any bids in [bids] min..max (not only those one week's max_raise/max_cut reach):
@@ -35,7 +38,7 @@ POLICIES = ("keep", "operator", "bidopt")
 #: How far the operators' rule moves a plan's bids in one week.
 OPERATOR_STEP = 0.10
 COLUMNS = ["policy", "week", "objective_vs_oracle", "spend_vs_budget", "roi_vs_floor", "objective", "oracle",
-           "spend", "budget", "revenue", "roi", "min_roi", "note"]
+           "spend", "budget", "revenue", "roi", "min_roi", "forecast_revenue", "forecast_error", "note"]
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,7 @@ class BidoptPolicy:
 
     def __init__(self, folder: Path, fmt: str):
         self.folder, self.fmt, self.files, self.note = Path(folder), fmt, [], ""
+        self.forecast_revenue = float("nan")
         self._exported_until = pd.Timestamp.min
 
     def __call__(self, market: Market, history: pd.DataFrame, goal: Goal, limits: BidLimits) -> np.ndarray:
@@ -89,14 +93,15 @@ class BidoptPolicy:
         self.files.append(name)
         self._exported_until = history["date"].max() + pd.Timedelta(days=1)
         scenario_file = self.folder / "scenario.toml"
-        text = scenario_text(self.files, budget=goal.budget, min_roi=goal.min_roi).encode("utf-8")
+        text = scenario_text(self.files, budget=goal.budget, min_roi=goal.min_roi,
+                             min_roi_confidence=goal.min_roi_confidence).encode("utf-8")
         outputs.write_all(self.folder, {name: report_bytes(new, self.fmt), "scenario.toml": text})
         try:
             result = make_plan(load_scenario(scenario_file))
         except InfeasibleError as error:
-            self.note = f"infeasible, bids kept: {error}"
+            self.note, self.forecast_revenue = f"infeasible, bids kept: {error}", float("nan")
             return market.bid.copy()
-        self.note = ""
+        self.note, self.forecast_revenue = "", float(result.bids["revenue"].sum())
         return bids_from_sheet(market, result.bids)
 
 
@@ -118,7 +123,10 @@ def run_backtest(market: Market, history: pd.DataFrame, goal: Goal, limits: BidL
             state = state.with_bids(bids, today=state.today + pd.Timedelta(days=7))
             rng = np.random.default_rng([market.seed, 7, week])  # the same draws for every policy
             past = pd.concat([past, state.play(bids, state.today - pd.Timedelta(days=7), 7, rng)], ignore_index=True)
-            rows.append({"policy": name, "week": week, **_row(state, bids, goal, oracle),
+            row = _row(state, bids, goal, oracle)
+            forecast = getattr(policy, "forecast_revenue", float("nan"))
+            rows.append({"policy": name, "week": week, **row, "forecast_revenue": forecast,
+                         "forecast_error": forecast / row["revenue"] - 1.0 if row["revenue"] > 0 else float("nan"),
                          "note": getattr(policy, "note", "")})
     table = pd.DataFrame(rows)
     return Backtest(_with_totals(table, goal, oracle)[COLUMNS], oracle)
@@ -127,7 +135,8 @@ def run_backtest(market: Market, history: pd.DataFrame, goal: Goal, limits: BidL
 def _row(market: Market, bids: np.ndarray, goal: Goal, oracle: Oracle) -> dict:
     figures = score(market, bids, goal, oracle)
     return {key: figures[key] for key in ("objective_vs_oracle", "spend_vs_budget", "roi_vs_floor", "objective",
-                                          "oracle", "spend", "budget", "revenue", "roi", "min_roi")} | {"note": ""}
+                                          "oracle", "spend", "budget", "revenue", "roi", "min_roi")} | {
+        "forecast_revenue": float("nan"), "forecast_error": float("nan"), "note": ""}
 
 
 def _with_totals(table: pd.DataFrame, goal: Goal, oracle: Oracle) -> pd.DataFrame:
@@ -137,20 +146,28 @@ def _with_totals(table: pd.DataFrame, goal: Goal, oracle: Oracle) -> pd.DataFram
                            spend_vs_budget=totals["spend"] / totals["budget"],
                            roi=totals["revenue"] / totals["spend"], min_roi=oracle.min_roi or np.nan, note="")
     totals["roi_vs_floor"] = totals["roi"] / totals["min_roi"]
+    totals["forecast_error"] = played.groupby("policy", sort=False)["forecast_error"].apply(
+        lambda errors: errors.abs().median())   # the total row: median absolute weekly error
     return pd.concat([table.astype({"week": object}), totals.reset_index()], ignore_index=True)
 
 
 def markdown(table: pd.DataFrame) -> str:
     """Weeks down, policies across: objective / oracle, true spend / budget, true ROI / floor."""
     policies = list(dict.fromkeys(table["policy"]))
-    header = "| week | " + " | ".join(f"{p}: obj/oracle | spend/budget | ROI/floor" for p in policies) + " |"
-    lines = [header, "|---|" + "---:|" * (3 * len(policies))]
+    forecasts = "bidopt" in policies
+    header = "| week | " + " | ".join(f"{p}: obj/oracle | spend/budget | ROI/floor" for p in policies)
+    header += " | bidopt: revenue forecast error |" if forecasts else " |"
+    lines = [header, "|---|" + "---:|" * (3 * len(policies) + forecasts)]
     for week in dict.fromkeys(table["week"]):
         cells = []
         for policy in policies:
             row = table[(table["policy"] == policy) & (table["week"] == week)].iloc[0]
             cells += [f"{row[c]:.3f}" if np.isfinite(row[c]) else "-"
                       for c in ("objective_vs_oracle", "spend_vs_budget", "roi_vs_floor")]
+        if forecasts:   # signed per week; the total row: the median absolute error
+            error = table[(table["policy"] == "bidopt") & (table["week"] == week)]["forecast_error"].iloc[0]
+            cells.append(f"{error:+.1%}" if np.isfinite(error) and week != "total" else
+                         f"{error:.1%} (median abs.)" if np.isfinite(error) else "-")
         lines.append(f"| {week} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 

@@ -59,8 +59,8 @@ class Estimates:
 
     ``units`` has one row per unit: the key columns, ``current_bid``,
     ``impressions, clicks, spend, orders, revenue`` for the planning period,
-    the shrunk ``ctr, cvr, value_per_order, value_per_click, cpc`` and the
-    unit's ``clicks_elasticity, cpc_elasticity``; raw ``observed_*`` sums too.
+    the shrunk ``ctr, cvr, value_per_order, value_per_click, cpc``, the posterior
+    coefficient of variation ``value_per_click_cv`` and the unit's ``clicks_elasticity, cpc_elasticity``; raw ``observed_*`` sums too.
     """
 
     units: pd.DataFrame
@@ -116,8 +116,18 @@ def shrink_rate(successes: pd.Series, trials: pd.Series, levels: list[list[str]]
     ``levels`` lists the grouping keys from the coarsest (e.g. ``["plan"]``) to the
     unit's own keys; each level's prior mean is its parent's posterior mean.
     """
+    return shrink_rate_posterior(successes, trials, levels, frame)[0]
+
+
+def shrink_rate_posterior(successes: pd.Series, trials: pd.Series, levels: list[list[str]],
+                          frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Posterior mean rate of each unit and its beta posterior's total count (trials + prior strength).
+
+    The rate's posterior variance is ``mean (1 - mean) / (count + 1)``.
+    """
     s_all, t_all = float(successes.sum()), float(trials.sum())
     parent = np.full(len(frame), (s_all + 0.5) / (t_all + 1.0))
+    count = np.full(len(frame), t_all + 1.0)
     for keys in levels:
         group = frame.groupby(keys, sort=False, observed=True).ngroup().to_numpy()
         s = np.bincount(group, weights=successes.to_numpy())
@@ -126,17 +136,19 @@ def shrink_rate(successes: pd.Series, trials: pd.Series, levels: list[list[str]]
         prior = parent[first]
         strength = fit_prior_strength(s, t, prior)
         posterior = (s + strength * prior) / (t + strength)
-        parent = posterior[group]
-    return parent
+        parent, count = posterior[group], (t + strength)[group]
+    return parent, count
 
 
 def shrink_value(revenue: pd.Series, orders: pd.Series, frame: pd.DataFrame,
-                 daily_value: np.ndarray, daily_orders: np.ndarray, daily_unit: np.ndarray) -> np.ndarray:
-    """Order value per unit shrunk toward its plan's, with a pseudo-order count fitted from the data.
+                 daily_value: np.ndarray, daily_orders: np.ndarray, daily_unit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Order value per unit shrunk toward its plan's, with a pseudo-order count fitted from the data, and its standard error.
 
     The within-unit variance of order value comes from the days' own order values,
     the between-unit variance from the units' values less that noise; their ratio
-    is the number of pseudo-orders the plan's value counts for.
+    is the number of pseudo-orders the plan's value counts for. The standard error
+    is ``sqrt(within / (orders + pseudo-orders))`` (zero when the history cannot tell
+    the within-unit variance).
     """
     rev, ords = revenue.to_numpy(), orders.to_numpy()
     plan_group = frame.groupby("plan", sort=False, observed=True).ngroup().to_numpy()
@@ -145,7 +157,7 @@ def shrink_value(revenue: pd.Series, orders: pd.Series, frame: pd.DataFrame,
     plan_value = np.where(np.bincount(plan_group, weights=ords) > 0, plan_value, account_value)
     prior = plan_value[plan_group]
     unit_value = np.divide(rev, ords, out=prior.copy(), where=ords > 0)
-    strength = 1.0
+    strength, within = 1.0, 0.0
     has = daily_orders > 0
     if has.sum() > len(frame) + 2:
         day_value = daily_value[has] / daily_orders[has]
@@ -153,7 +165,7 @@ def shrink_value(revenue: pd.Series, orders: pd.Series, frame: pd.DataFrame,
         seen = ords > 0
         between = np.average((unit_value[seen] - prior[seen]) ** 2, weights=ords[seen]) - within * seen.sum() / ords[seen].sum()
         strength = float(np.clip(within / between, 0.5, 1e4)) if between > 0 else 1e4
-    return (rev + strength * prior) / (ords + strength)
+    return (rev + strength * prior) / (ords + strength), np.sqrt(max(within, 0.0) / (ords + strength))
 
 
 def within_slope(x: np.ndarray, y: np.ndarray, weight: np.ndarray, unit: np.ndarray, day: np.ndarray) -> tuple[float, float, int]:
@@ -294,13 +306,16 @@ def estimate(performance: Performance, *, period_days: int, value_per_order: flo
     stats = units.assign(imp=impressions_w, clk=clicks_w, ords=orders_w, rev=revenue_w)
     levels = [["plan"], ["plan", "ad_group"], keys] if keyword_level else [keys]
     ctr = shrink_rate(stats["clk"], np.maximum(stats["imp"], stats["clk"]), levels, stats)
-    cvr = shrink_rate(stats["ords"], stats["clk"], levels, stats) if has_orders else np.zeros(n_units)
+    if has_orders:
+        cvr, cvr_count = shrink_rate_posterior(stats["ords"], stats["clk"], levels, stats)
+    else:
+        cvr, cvr_count = np.zeros(n_units), np.full(n_units, np.inf)
     if performance.has_revenue:
         daily_value = days["revenue"].to_numpy(float)
         daily_orders = days["orders"].to_numpy(float)
-        order_value = shrink_value(stats["rev"], stats["ords"], stats, daily_value, daily_orders, unit)
+        order_value, order_value_se = shrink_value(stats["rev"], stats["ords"], stats, daily_value, daily_orders, unit)
     else:
-        order_value = np.full(n_units, float(value_per_order or 0.0))
+        order_value, order_value_se = np.full(n_units, float(value_per_order or 0.0)), np.zeros(n_units)
 
     scale = period_days / per_day
     impressions = impressions_w * scale
@@ -324,6 +339,7 @@ def estimate(performance: Performance, *, period_days: int, value_per_order: flo
     units = units.assign(
         current_bid=current_bid, impressions=impressions, clicks=clicks, spend=spend, orders=orders,
         revenue=revenue, ctr=ctr, cvr=cvr, value_per_order=order_value, value_per_click=cvr * order_value,
+        value_per_click_cv=value_per_click_cv(cvr, cvr_count, order_value, order_value_se),
         cpc=cpc, clicks_elasticity=alpha, cpc_elasticity=gamma,
         **({"sigma": position.sigma, "z0": position.z0} if position is not None else {}),
         observed_impressions=observed["impressions"].to_numpy(float),
@@ -337,6 +353,20 @@ def estimate(performance: Performance, *, period_days: int, value_per_order: flo
         units = units.assign(current_daily_budget=budget)
     return Estimates(units, tuple(keys), performance.level, bid_inferred, clicks_e, cpc_e, tuple(warnings),
                      position.sigma_source if position is not None else None)
+
+
+def value_per_click_cv(cvr: np.ndarray, cvr_count: np.ndarray, order_value: np.ndarray,
+                       order_value_se: np.ndarray) -> np.ndarray:
+    """Coefficient of variation of each unit's value per click (CVR x order value) under its posterior.
+
+    The two factors are independent a posteriori, so their squared CVs add (to first order):
+    ``(1 - cvr) / (cvr (count + 1))`` for the beta posterior of CVR, ``(se / value)^2`` for order value.
+    A unit with no conversions expected gets 0 (it brings no value to be uncertain about).
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cvr_part = np.where(cvr > 0, (1.0 - cvr) / (cvr * (cvr_count + 1.0)), 0.0)
+        value_part = np.where(order_value > 0, (order_value_se / order_value) ** 2, 0.0)
+    return np.sqrt(np.nan_to_num(cvr_part) + np.nan_to_num(value_part))
 
 
 def _cpc(spend_w: np.ndarray, clicks_w: np.ndarray, current_bid: np.ndarray, plan: np.ndarray, keyword_level: bool) -> np.ndarray:

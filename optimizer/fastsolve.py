@@ -44,6 +44,9 @@ def unfit_reason(program: Program) -> str | None:
     items = [name for name in names if name.startswith("item_")]
     if items:
         return f"item limits ({items[0]}{', …' if len(items) > 1 else ''}) are rows on orders, not on spend and revenue"
+    if has_roi_rows(program.limits) and program.roi_revenue is not None:
+        return ("ROI floors held with a probability count revenue less a risk margin, a second value per keyword "
+                "whose weight in the order of increments depends on the floor's price")
     if has_roi_rows(program.limits) and affine_fit(program) is None:
         return ("an ROI floor with an objective that is not alpha * revenue + beta * spend "
                 "(objective orders or clicks) changes the order of increments with the floor's price")

@@ -37,10 +37,10 @@ def best_roi(program: Program, members: np.ndarray | None = None) -> float:
     relaxed = replace(lim, min_roi=None, plan_min_roi=np.full(len(lim.plan_names), np.nan))
     cand = program.candidates
     mask = np.ones(cand.valid.shape[0], bool) if members is None else members
-    revenue, spend = cand.revenue * mask[:, None], cand.spend * mask[:, None]
+    revenue, spend = program.revenue_in_roi_rows * mask[:, None], cand.spend * mask[:, None]
     ratio = 0.0
     for _ in range(DINKELBACH_ITERATIONS):
-        solution = solve(replace(program, objective=revenue - ratio * spend, limits=relaxed))
+        solution = solve(replace(program, objective=revenue - ratio * spend, limits=relaxed, roi_revenue=None))
         if solution.status != "optimal":
             return float("nan")
         total_spend = float((solution.share * spend).sum())
@@ -79,8 +79,11 @@ def item_conflicts(program: Program) -> list[Conflict]:
     return conflicts
 
 
-def diagnose(program: Program) -> list[Conflict]:
-    """Every limit that cannot hold, with what is reachable; never empty for an infeasible program."""
+def diagnose(program: Program, *, confidence: float | None = None) -> list[Conflict]:
+    """Every limit that cannot hold, with what is reachable; never empty for an infeasible program.
+
+    ``confidence``: the ROI floors' min_roi_confidence, named in their messages.
+    """
     lim = program.limits
     least, most = reachable_range(program, "spend")
     plan = lim.plan_of_unit
@@ -115,13 +118,13 @@ def diagnose(program: Program) -> list[Conflict]:
     if lim.min_roi:
         reachable = best_roi(program)
         if not reachable >= lim.min_roi - 1e-9:
-            conflicts.append(roi_conflict(lim.min_roi, reachable))
+            conflicts.append(roi_conflict(lim.min_roi, reachable, confidence=confidence))
     for p, name in enumerate(lim.plan_names):
         floor = lim.plan_min_roi[p]
         if np.isfinite(floor) and floor > 0:
             reachable = best_roi(program, plan == p)
             if not reachable >= floor - 1e-9:
-                conflicts.append(roi_conflict(floor, reachable, name))
+                conflicts.append(roi_conflict(floor, reachable, name, confidence=confidence))
     if not conflicts:
         conflicts.append(Conflict(
             "limits", float("nan"), float("nan"),
@@ -130,10 +133,13 @@ def diagnose(program: Program) -> list[Conflict]:
     return conflicts
 
 
-def roi_conflict(asked: float, reachable: float, plan: str | None = None) -> Conflict:
-    """The message for an ROI floor above what any bids reach."""
+def roi_conflict(asked: float, reachable: float, plan: str | None = None, *,
+                 confidence: float | None = None) -> Conflict:
+    """The message for an ROI floor above what any bids reach (at the confidence asked, if any)."""
+    held = "" if confidence is None else (
+        f" with {confidence:.0%} confidence (at its lower bound); lower min_roi_confidence or min_roi")
     if plan is None:
         return Conflict("min_roi", asked, reachable,
-                        f"min_roi {asked:g} cannot be met: the highest ROI any bids reach is {reachable:.2f}")
+                        f"min_roi {asked:g} cannot be met: the highest ROI any bids reach is {reachable:.2f}{held}")
     return Conflict(f"plan_min_roi[{plan}]", asked, reachable,
-                    f"plan {plan}: min_roi {asked:g} cannot be met: the highest ROI its bids reach is {reachable:.2f}")
+                    f"plan {plan}: min_roi {asked:g} cannot be met: the highest ROI its bids reach is {reachable:.2f}{held}")

@@ -120,13 +120,16 @@ def _amazon(rows: pd.DataFrame) -> bytes:
     return _csv([], columns, "utf-8")
 
 
-def scenario_text(report_names: list[str], *, budget: float, min_roi: float | None, note: str = "") -> str:
+def scenario_text(report_names: list[str], *, budget: float, min_roi: float | None, note: str = "",
+                  min_roi_confidence: float | None = None) -> str:
     """A scenario TOML reading ``report_names`` (relative to the scenario's folder) with this goal."""
     reports = ", ".join(f'"{name}"' for name in report_names)
     lines = [f"# {note}" if note else "", "[data]", f"reports = [{reports}]", "", "[goal]", 'objective = "revenue"',
              f"budget = {budget:.2f}", "period_days = 7"]
     if min_roi:
         lines.append(f"min_roi = {min_roi:.4f}")
+    if min_roi and min_roi_confidence:
+        lines.append(f"min_roi_confidence = {min_roi_confidence:g}")
     lines += ["", "[bids]", "min = 0.05", "max = 20", "max_raise = 1.0", "max_cut = 0.5", "allow_pause = true", ""]
     return "\n".join(line for line in lines if line is not None).lstrip("\n")
 

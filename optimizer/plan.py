@@ -11,20 +11,29 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from difflib import get_close_matches
+
 import numpy as np
 import pandas as pd
 
-from optimizer import outputs, summary
+from optimizer import outputs, risk, summary
 from optimizer.adjust import apply_adjustments
-from optimizer.errors import Conflict, InfeasibleError, InputDataError, Problem, ScenarioError
+from optimizer.errors import (
+    Conflict,
+    InfeasibleError,
+    InputDataError,
+    Problem,
+    ScenarioError,
+)
 from optimizer.estimate import Estimates, estimate
 from optimizer.explain import cutoff_roi, decide
 from optimizer.feasibility import best_roi, diagnose, roi_conflict
+from optimizer.increments import has_roi_rows
 from optimizer.reports import read_report
 from optimizer.response import Candidates, build_candidates
 from optimizer.scenario import Scenario
 from optimizer.schema import Performance, validate
 from optimizer.solve import Limits, Program, Solution
+
 
 @dataclass(frozen=True)
 class PlanResult:
@@ -217,20 +226,26 @@ def make_plan(scenario: Scenario, prepared: Prepared | None = None, *, solver: s
     objective, per_revenue, spend_cost = objective_coefficients(scenario, candidates)
     program = Program(candidates, objective, limits)
     lap("build")
-    solution = solve_with(program, solver)
+    confidence, margin = scenario.goal.min_roi_confidence, None
+    if confidence is not None and has_roi_rows(limits):
+        program, solution, margin = risk.solve_held(program, units["value_per_click_cv"].to_numpy(float), confidence,
+                                                    lambda program: solve_with(program, solver))
+    else:
+        solution = solve_with(program, solver)
     if solution.status == "infeasible":
-        raise InfeasibleError(diagnose(program))
+        raise InfeasibleError(diagnose(program, confidence=confidence))
     if solution.status != "optimal":
         raise InfeasibleError([Conflict("solver", float("nan"), float("nan"), f"the solver stopped: {solution.status}")])
     spent = float((solution.share * candidates.spend).sum())
     if limits.min_roi and spent <= 1e-6 * before_spend:
-        raise InfeasibleError([roi_conflict(limits.min_roi, best_roi(program))])
+        raise InfeasibleError([roi_conflict(limits.min_roi, best_roi(program), confidence=confidence)])
     lap("solve")
     cutoff = cutoff_roi(solution, limits, per_revenue, spend_cost)
     decisions = decide(units, candidates, solution, cutoff, locked=locked, level=estimates.level,
                        history_days=performance.history_days)
     plans = summary.plan_table(decisions.units, scenario.goal.period_days)
-    result_summary = summary.build(scenario, performance, estimates, program, solution, decisions.units, limits)
+    result_summary = summary.build(scenario, performance, estimates, program, solution, decisions.units, limits,
+                                   safety=margin)
     lap("explain")
     return PlanResult(scenario, performance, estimates, candidates, program, solution, decisions.units, plans,
                       result_summary, timings)

@@ -179,11 +179,14 @@ class Goal(_Section):
     min_roi: float | None = None
     margin: float | None = None
     value_per_order: float | None = None
+    #: Probability with which the ROI floors must hold under the estimates' uncertainty (None: in expectation).
+    min_roi_confidence: float | None = None
 
     SECTION: ClassVar[str] = "[goal]"
     RULES: ClassVar[dict] = {
         "objective": ("choice", OBJECTIVES), "budget": ("float", "(0, inf)"), "period_days": ("int", "[1, inf)"),
         "min_roi": ("float", "[0, inf)"), "margin": ("float", "(0, 1]"), "value_per_order": ("float", "(0, inf)"),
+        "min_roi_confidence": ("float", "[0.5, 1)"),
     }
 
     @classmethod

@@ -7,7 +7,8 @@ what is left is paused). Named rows, as in the maths::
     maximise    sum objective[i,k] share[i,k]
     choose[i]               sum_k share[i,k]                     <= 1   (= 1 when the unit may not pause)
     budget                  sum spend share                      <= budget
-    min_roi                 sum (revenue - min_roi spend) share  >= 0
+    min_roi                 sum (revenue - min_roi spend) share  >= 0   (revenue less a risk margin
+                                                                      when min_roi_confidence is set)
     plan_budget_cap[p]      sum_{i in p} spend share             <= max_budget[p]
     plan_budget_floor[p]    sum_{i in p} spend share             >= min_budget[p]
     plan_min_roi[p]         sum_{i in p} (revenue - r_p spend)   >= 0
@@ -66,18 +67,25 @@ class Program:
     candidates: Candidates
     objective: np.ndarray
     limits: Limits
+    #: Revenue counted in the ROI rows when floors must hold with a probability (less a risk margin,
+    #: see :mod:`optimizer.risk`); None counts the expected revenue.
+    roi_revenue: np.ndarray | None = None
+
+    @property
+    def revenue_in_roi_rows(self) -> np.ndarray:
+        return self.candidates.revenue if self.roi_revenue is None else self.roi_revenue
 
     def rows(self) -> list[tuple[str, np.ndarray, float, float, np.ndarray]]:
         """Every coupling row as (name, coefficients over candidates, lower, upper, units it covers).
 
         Coefficients are dense ``(units, levels)`` arrays, zero outside the row's units.
         """
-        cand, lim = self.candidates, self.limits
+        cand, lim, roi_revenue = self.candidates, self.limits, self.revenue_in_roi_rows
         rows = []
         if lim.budget is not None:
             rows.append(("budget", cand.spend, -INF, lim.budget, None))
         if lim.min_roi:
-            rows.append(("min_roi", cand.revenue - lim.min_roi * cand.spend, 0.0, INF, None))
+            rows.append(("min_roi", roi_revenue - lim.min_roi * cand.spend, 0.0, INF, None))
         for p, name in enumerate(lim.plan_names):
             members = lim.plan_of_unit == p
             in_plan = members[:, None]
@@ -86,7 +94,7 @@ class Program:
             if np.isfinite(lim.plan_min_budget[p]):
                 rows.append((f"plan_budget_floor[{name}]", cand.spend * in_plan, lim.plan_min_budget[p], INF, members))
             if np.isfinite(lim.plan_min_roi[p]) and lim.plan_min_roi[p] > 0:
-                coef = (cand.revenue - lim.plan_min_roi[p] * cand.spend) * in_plan
+                coef = (roi_revenue - lim.plan_min_roi[p] * cand.spend) * in_plan
                 rows.append((f"plan_min_roi[{name}]", coef, 0.0, INF, members))
         for k, name in enumerate(lim.item_names):
             members = lim.item_of_unit == k

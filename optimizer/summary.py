@@ -56,8 +56,9 @@ def plan_table(bids: pd.DataFrame, period_days: int) -> pd.DataFrame:
     return table.round({"current_spend": 2, "new_budget": 2, "clicks": 1, "orders": 1, "revenue": 2, "roi": 2})
 
 
-def build(scenario, performance, estimates, program, solution, bids: pd.DataFrame, limits) -> dict:
-    """summary.json's content."""
+def build(scenario, performance, estimates, program, solution, bids: pd.DataFrame, limits, *,
+          safety: dict | None = None) -> dict:
+    """summary.json's content; ``safety`` is what the ROI floors' confidence costs (:func:`optimizer.risk.solve_held`)."""
     before = kpis({name: program.candidates.current[name].sum() for name in KPI_METRICS})
     after = kpis({name: bids[name].sum() for name in KPI_METRICS})
     duals = solution.duals
@@ -112,11 +113,21 @@ def build(scenario, performance, estimates, program, solution, bids: pd.DataFram
             "cpc": {"value": estimates.cpc_elasticity.value, "source": estimates.cpc_elasticity.source},
         },
         "warnings": warnings,
+        **({"min_roi_confidence": {"confidence": goal.min_roi_confidence, **safety}} if safety else {}),
     }
 
 
 def _money(value: float) -> str:
     return f"{value:,.2f}"
+
+
+def _confidence_lines(summary: dict) -> list[str]:
+    held = summary.get("min_roi_confidence")
+    if not held:
+        return []
+    return [(f"- The ROI floors hold with {held['confidence']:.0%} confidence: the plan's ROI at the lower bound of "
+             f"value per click is {held['roi_at_lower_bound']:.2f}; the safety margin costs "
+             f"**{held['cost']:,.2f}** {summary['objective']} ({held['cost_share']:.1%}) against floors held in expectation.")]
 
 
 def markdown(summary: dict, bids: pd.DataFrame, plans: pd.DataFrame) -> str:
@@ -142,6 +153,7 @@ def markdown(summary: dict, bids: pd.DataFrame, plans: pd.DataFrame) -> str:
         f"- One more unit of budget buys **{shadow['budget']:.2f}** more {summary['objective']}.",
         f"- Raising the ROI floor by 0.1 costs **{shadow['min_roi']:,.2f}** {summary['objective']}.",
         f"- Binding limits: {', '.join(summary['binding']) or 'none'}.",
+        *_confidence_lines(summary),
         "",
         "## Plans",
         "",

@@ -48,6 +48,9 @@ def test_markdown_and_plot_show_every_week_and_policy(played):
     text = markdown(result.table)
     assert text.splitlines()[0].startswith("| week | keep: obj/oracle")
     assert len(text.splitlines()) == 2 + 4
+    assert text.splitlines()[0].endswith("| bidopt: revenue forecast error |")
+    assert all(line.count("|") == 3 * 3 + 3 for line in text.splitlines())
+    assert text.splitlines()[-1].endswith("(median abs.) |")
     ax = plot_backtest(result.table)
     assert [line.get_label() for line in ax.get_lines()] == ["keep", "operator", "bidopt", "oracle"]
     assert len(ax.get_lines()[0].get_xdata()) == 3 and ax.get_ylabel() == "true objective / oracle"
@@ -71,6 +74,14 @@ def test_backtest_command_writes_table_and_plot(tmp_path, capsys):
     assert sorted(path.name for path in (tmp_path / "reports" / "bidopt").iterdir()) == ["scenario.toml", "week_00.csv"]
 
 
+def test_backtest_command_passes_the_confidence_and_checks_it(tmp_path, capsys):
+    flags = ["backtest", "--keywords", "40", "--days", "14", "--seed", "3", "--weeks", "1", "--out", str(tmp_path)]
+    assert main(flags + ["--min-roi-confidence", "0.9"]) == 0
+    assert "min_roi_confidence = 0.9" in (tmp_path / "reports" / "bidopt" / "scenario.toml").read_text(encoding="utf-8")
+    assert main(flags + ["--min-roi-confidence", "1.5"]) == 2
+    assert "'min_roi_confidence' parameter of [goal] must be a float in the range [0.5, 1)" in capsys.readouterr().err
+
+
 def test_backtest_needs_a_budget_and_known_policies(played, tmp_path):
     market, history, goal, _ = played
     with pytest.raises(ValueError, match="The 'budget' parameter of the goal must be set"):
@@ -78,3 +89,29 @@ def test_backtest_needs_a_budget_and_known_policies(played, tmp_path):
     with pytest.raises(ValueError, match="The 'policies' parameter must name policies among"):
         run_backtest(market, history, goal, BidLimits(), weeks=1, folder=tmp_path, policies=("magic",))
     assert main(["backtest", "--weeks", "0", "--out", str(tmp_path)]) == 2
+
+
+def test_bidopt_keeps_its_forecast_beside_the_truth(played):
+    *_, result = played
+    table = result.table
+    bidopt = table[(table["policy"] == "bidopt") & table["week"].isin([1, 2])]
+    assert np.allclose(bidopt["forecast_error"], bidopt["forecast_revenue"] / bidopt["revenue"] - 1.0)
+    assert bidopt["forecast_error"].abs().max() < 0.5
+    total = table[(table["policy"] == "bidopt") & (table["week"] == "total")].iloc[0]
+    assert total["forecast_error"] == pytest.approx(bidopt["forecast_error"].abs().median())
+    others = table[(table["policy"] != "bidopt") & (table["week"] != "total")]
+    assert others["forecast_revenue"].isna().all()
+
+
+def test_bidopt_can_hold_the_floor_with_a_probability(played, tmp_path):
+    """The scenario it writes asks for the confidence, and where the floor binds the margin buys true ROI."""
+    market, history, goal, _ = played
+    from dataclasses import replace
+
+    high = replace(goal, min_roi=1.3 * goal.min_roi)
+    tables = [run_backtest(market, history, replace(high, min_roi_confidence=confidence), BidLimits(max=20.0),
+                           weeks=1, folder=tmp_path / str(confidence), policies=("bidopt",)).table
+              for confidence in (None, 0.8)]
+    assert "min_roi_confidence = 0.8" in (tmp_path / "0.8" / "bidopt" / "scenario.toml").read_text(encoding="utf-8")
+    plain, held = (table[table["week"] == 1].iloc[0] for table in tables)
+    assert held["roi"] > plain["roi"] and held["spend"] < plain["spend"]

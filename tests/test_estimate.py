@@ -9,6 +9,7 @@ from hypothesis import given, settings, strategies as st
 
 from optimizer.auction import DEFAULT_SIGMA
 from optimizer.estimate import (
+    value_per_click_cv,
     CPC_TO_BID,
     DEFAULT_CLICKS_ELASTICITY,
     DEFAULT_CPC_ELASTICITY,
@@ -359,3 +360,27 @@ def test_plan_spend_elasticity_is_kept_in_the_plan_range(true_elasticity):
     estimates = estimate(performance(plan_frame(rng, true_elasticity), level="plan", has_bid=False), period_days=7)
     assert 0.3 <= estimates.clicks_elasticity.value <= 0.95
     assert estimates.cpc_elasticity.value == pytest.approx(1 - estimates.clicks_elasticity.value)
+
+
+# --- how sure the value per click is (min_roi_confidence) ---------------------------------------------
+
+
+def test_value_per_click_cv_falls_with_clicks_and_follows_the_beta_posterior():
+    cvr, value = np.array([0.05, 0.05, 0.05]), np.full(3, 80.0)
+    cv = value_per_click_cv(cvr, np.array([10.0, 100.0, 1000.0]), value, np.zeros(3))
+    assert cv[0] > cv[1] > cv[2] > 0
+    assert cv[1] == pytest.approx(np.sqrt(0.95 / (0.05 * 101.0)))
+    with_value_noise = value_per_click_cv(cvr, np.array([100.0] * 3), value, np.array([0.0, 8.0, 16.0]))
+    assert with_value_noise[0] < with_value_noise[1] < with_value_noise[2]
+    assert value_per_click_cv(np.zeros(1), np.ones(1), np.zeros(1), np.zeros(1))[0] == 0.0
+
+
+def test_estimates_are_surer_of_keywords_with_more_traffic():
+    _, perf = market(4, n_keywords=40)
+    frame = perf.frame.copy()
+    quiet = frame["keyword"].isin(["关键词00", "关键词01"])
+    frame.loc[quiet, ["impressions", "clicks", "spend", "orders", "revenue"]] *= 0.02
+    units = estimate(Performance(**{**perf.__dict__, "frame": frame}), period_days=7).units.set_index("keyword")
+    busy = units.drop(["关键词00", "关键词01"])["value_per_click_cv"]
+    assert units.loc[["关键词00", "关键词01"], "value_per_click_cv"].min() > busy.median()
+    assert busy.between(0.0, 1.0).all()

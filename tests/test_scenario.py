@@ -357,6 +357,9 @@ def test_dataclasses_check_themselves_when_built_in_python():
         BidLimits(max=None)  # type: ignore[arg-type]
     with pytest.raises(ScenarioError, match=re.escape("The 'period_days' parameter of [goal] must be an int in the range [1, inf). Got None instead.")):
         Goal(period_days=None)  # type: ignore[arg-type]
+    with pytest.raises(ScenarioError, match=re.escape("The 'min_roi_confidence' parameter of [goal] must be a float in the range [0.5, 1). Got 1.0 instead.")):
+        Goal(min_roi_confidence=1.0)
+    assert Goal(min_roi_confidence=0.8).min_roi_confidence == 0.8
     with pytest.raises(ScenarioError, match=re.escape("The 'reports' parameter of [data] must be a list of file paths. Got [None] instead.")):
         scenario_from_reports([None])  # type: ignore[list-item]
     with pytest.raises(ScenarioError, match=re.escape("The 'goal' parameter of Scenario must be a Goal. Got {} instead.")):

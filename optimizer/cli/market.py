@@ -22,6 +22,8 @@ def add_commands(commands) -> None:
     backtest.add_argument("--weeks", type=int, default=8, help="weeks to play (default 8)")
     backtest.add_argument("--budget-factor", type=float, default=1.0, help="weekly budget, x today's true spend")
     backtest.add_argument("--roi-factor", type=float, default=1.0, help="ROI floor, x today's true ROI")
+    backtest.add_argument("--min-roi-confidence", type=float, metavar="P",
+                          help="bidopt holds the ROI floor with this probability (as [goal] min_roi_confidence)")
     backtest.add_argument("--out", type=Path, required=True, help="folder for backtest.csv/.md/.png and bidopt's reports")
     backtest.set_defaults(handler=run_backtest)
 
@@ -76,7 +78,8 @@ def run_backtest(args: argparse.Namespace) -> int:
     market, history = _simulated(args)
     today = market.expected(days=7)
     spend = float(today["spend"].sum())
-    goal = Goal(budget=args.budget_factor * spend, min_roi=args.roi_factor * float(today["revenue"].sum()) / spend)
+    goal = Goal(budget=args.budget_factor * spend, min_roi=args.roi_factor * float(today["revenue"].sum()) / spend,
+                min_roi_confidence=args.min_roi_confidence)
     result = play(market, history, goal, BidLimits(max=20.0), weeks=args.weeks, folder=args.out / "reports",
                   fmt=args.format)
     print(markdown(result.table).rstrip())
