@@ -79,6 +79,21 @@ def plot_plan_budgets(plans: pd.DataFrame, ax=None):
     return ax
 
 
+def plot_forecast_check(check: dict, ax=None):
+    """Last run's forecast against what the reports show, revenue per plan and in total (optimizer.forecast_check)."""
+    ax = _axes(ax)
+    rows = [(entry["plan"], entry) for entry in check["plans"]] + [("total", check["total"])]
+    y = np.arange(len(rows))
+    ax.barh(y - 0.2, [entry["forecast"]["revenue"] for _, entry in rows], height=0.4, color="#8d99ae", label="forecast")
+    ax.barh(y + 0.2, [entry["actual"]["revenue"] for _, entry in rows], height=0.4, color="#e76f51", label="actual")
+    ax.set_yticks(y, [name for name, _ in rows])
+    ax.invert_yaxis()
+    ax.set_xlabel("revenue")
+    ax.set_title(f"Run {check['run']}: forecast vs actual")
+    ax.legend(fontsize=8)
+    return ax
+
+
 def plot_keywords(bids: pd.DataFrame, ax=None):
     """Keywords as CTR x CVR, bubble size = spend at the new bid, colour = action."""
     ax = _axes(ax)

@@ -79,6 +79,20 @@ KPI_FORMATS = {"impressions": "{:,.0f}", "clicks": "{:,.0f}", "spend": "{:,.2f}"
                "revenue": "{:,.2f}", "roi": "{:.2f}", "ctr": "{:.2%}", "cpc": "{:.2f}"}
 
 
+FORECAST_FORMATS = {f"{name} {kind}": fmt for name, fmt in (("spend", "{:,.2f}"), ("revenue", "{:,.2f}"), ("roi", "{:.2f}"))
+                    for kind in ("forecast", "actual")}
+
+
+def forecast_table(check: dict) -> pd.DataFrame:
+    """Per plan and in total: spend, revenue and ROI forecast and actual, and the bids applied."""
+    rows = [(entry["plan"], entry) for entry in check["plans"]] + [("total", check["total"])]
+    return pd.DataFrame([
+        {"plan": name, **{f"{metric} {kind}": entry[kind][metric] for metric in ("spend", "revenue", "roi")
+                          for kind in ("forecast", "actual")},
+         "bids applied": f"{entry['bids']['applied']}/{entry['bids']['applied'] + entry['bids']['not_applied']}"}
+        for name, entry in rows])
+
+
 def plan_report(result, front: Frontier) -> dict[str, bytes]:
     """report.html and frontier.png, plan_budgets.png (and keywords.png) for one plan."""
     figures = {
@@ -104,6 +118,18 @@ def plan_report(result, front: Frontier) -> dict[str, bytes]:
                {"current_spend": "{:,.2f}", "new_budget": "{:,.2f}", "daily_limit": "{:,.2f}",
                 "revenue": "{:,.2f}", "roi": "{:.2f}"}),
     ]
+    if summary.get("min_roi_confidence"):
+        held = summary["min_roi_confidence"]
+        sections.append(f"<p>The ROI floors hold with {held['confidence']:.0%} confidence (ROI {held['roi_at_lower_bound']:.2f} "
+                        f"at the lower bound of value per click); the margin costs {held['cost']:,.2f} "
+                        f"{html.escape(summary['objective'])} ({held['cost_share']:.1%}).</p>")
+    if summary.get("forecast_check"):   # set by the run history (optimizer.forecast_check)
+        check = summary["forecast_check"]
+        figures["forecast_check.png"] = png(lambda ax: plots.plot_forecast_check(check, ax=ax),
+                                            size=(9, 1.5 + 0.4 * (len(check["plans"]) + 1)))
+        sections += [f"<h2>Last run's forecast vs actual (run {check['run']})</h2>",
+                     _image("forecast vs actual", figures["forecast_check.png"]),
+                     _table(forecast_table(check), FORECAST_FORMATS)]
     if "keywords.png" in figures:
         bids = result.bids
         top = lambda frame: frame[["keyword", "plan", "current_bid", "new_bid", "reason"]]  # noqa: E731

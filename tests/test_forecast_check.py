@@ -159,3 +159,9 @@ def test_the_next_plan_shows_last_weeks_forecast_vs_actual(sample, tmp_path, cap
     assert text.count("| **total** |") == 1
     assert main(["history", "show", "2"]) == 0
     assert "forecast check of run 1 (2026-11-16 to 2026-11-22)" in capsys.readouterr().out
+    page = (tmp_path / "week4" / "report.html").read_text(encoding="utf-8")
+    assert "<h2>Last run's forecast vs actual (run 1)</h2>" in page and 'alt="forecast vs actual"' in page
+    total = summary["forecast_check"]["total"]
+    assert f"<td>total</td><td>{total['forecast']['spend']:,.2f}</td><td>{total['actual']['spend']:,.2f}</td>" in page
+    assert (tmp_path / "week4" / "forecast_check.png").stat().st_size > 0
+    assert not (tmp_path / "week3" / "forecast_check.png").exists()

@@ -60,3 +60,17 @@ def test_scenarios_side_by_side():
     assert [patch.get_height() for patch in ax.patches] == [1.0, 2.0, 3.0, 5.0]
     assert [label.get_text() for label in ax.get_xticklabels()] == ["weekly", "double11"]
     plt.close(ax.figure)
+
+
+def test_forecast_check_has_forecast_and_actual_bars_per_plan_and_total():
+    def entry(forecast, actual):
+        return {"forecast": {"revenue": forecast}, "actual": {"revenue": actual}}
+
+    check = {"run": 3, "plans": [{"plan": "计划A", **entry(100.0, 80.0)}, {"plan": "计划B", **entry(50.0, 60.0)}],
+             "total": entry(150.0, 140.0)}
+    ax = plots.plot_forecast_check(check)
+    widths = sorted(round(patch.get_width()) for patch in ax.patches)
+    assert widths == [50, 60, 80, 100, 140, 150]
+    assert [label.get_text() for label in ax.get_yticklabels()] == ["计划A", "计划B", "total"]
+    assert ax.get_title() == "Run 3: forecast vs actual"
+    assert [text.get_text() for text in ax.get_legend().get_texts()] == ["forecast", "actual"]
