@@ -203,11 +203,12 @@ def check_marketplace(code: str) -> str:
     return code
 
 
-def plan_exports(result, platforms, *, bulk=None, marketplace: str | None = None):
+def plan_exports(result, platforms, *, bulk=None, marketplace: str | None = None, placements=None):
     """The upload files of a plan for each platform asked, and the warnings they add to the summary.
 
     Returns ``(files, warnings)``; ``files`` maps file names to bytes or to a function writing
-    the file (amazon-bulk.xlsx), ready for :func:`optimizer.outputs.write_all`.
+    the file (amazon-bulk.xlsx), ready for :func:`optimizer.outputs.write_all`. ``placements``
+    (:class:`optimizer.placements.Placements`) adds its Bidding Adjustment updates to amazon-bulk.xlsx.
     """
     platforms = list(dict.fromkeys(platforms))
     if not platforms:
@@ -227,12 +228,17 @@ def plan_exports(result, platforms, *, bulk=None, marketplace: str | None = None
         elif platform == "google":
             files["google-ads-editor.csv"] = google_csv(upload, result.plans)
         else:
-            from optimizer.bulk import plan_edits
+            from optimizer.bulk import WriteBack, plan_edits
 
             back = plan_edits(bulk, upload, result.plans)
+            adjusted = placements.rows_updated if placements is not None else 0
+            if adjusted:
+                back = WriteBack(back.edits + placements.edits, back.unmatched, back.rows_updated + adjusted)
             files["amazon-bulk.xlsx"] = back.writer(bulk)
             warnings.append(f"amazon-bulk.xlsx: {back.rows_updated} rows set to Operation = update "
-                            f"(bids, paused keywords, campaign daily budgets); every other cell as downloaded")
+                            f"(bids, paused keywords, campaign daily budgets"
+                            + (f", {adjusted} placement adjustments" if adjusted else "")
+                            + "); every other cell as downloaded")
             if back.unmatched:
                 warnings.append(f"amazon-bulk.xlsx: {len(back.unmatched)} changed keywords have no row in the bulk "
                                 f"file and are not in the upload: {'; '.join(back.unmatched[:5])}"

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from optimizer.cli.amazon import (
     bulk_file,
+    placement_report,
     platform_options,
     prepared_with_bulk,
     with_exports,
@@ -64,11 +65,12 @@ def run_plan(args: argparse.Namespace) -> int:
     scenario = load(args, args.scenario)
     store = None if args.no_history else history_store(args)
     bulk = bulk_file(args)
+    placements = placement_report(args)
     result = make_plan(scenario, prepared_with_bulk(scenario, bulk), solver=args.solver)
     if store is not None:
         result = _with_forecast_check(store, result)
     clock = time.perf_counter()
-    result, exported = with_exports(args, result, bulk)
+    result, exported = with_exports(args, result, bulk, placements)
     files = {**result.files(), **plan_report(result, plan_frontier(result, count=REPORT_FRONTIER_POINTS)), **exported}
     report_timings(args, {**result.timings, "report": time.perf_counter() - clock})
     written = write_all(out_folder(args, scenario), files)
