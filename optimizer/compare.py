@@ -40,14 +40,22 @@ def unique_names(scenarios: Sequence[Scenario]) -> list[str]:
     return names
 
 
-def compare(scenarios: Sequence[Scenario]) -> Comparison:
-    """Plan every scenario; reading and estimation are shared between scenarios with the same data."""
+def compare(scenarios: Sequence[Scenario], *, bulk=None) -> Comparison:
+    """Plan every scenario; reading and estimation are shared between scenarios with the same data.
+
+    ``bulk`` (:class:`optimizer.bulk.Bulk`): today's bids, budgets and states from the Amazon bulk file.
+    """
     prepared: dict[tuple, Prepared] = {}
     results = []
     for scenario in scenarios:
         key = data_key(scenario)
         if key not in prepared:
-            prepared[key] = prepare(scenario)
+            if bulk is None:
+                prepared[key] = prepare(scenario)
+            else:
+                from optimizer.bulk import prepare_with_bulk
+
+                prepared[key] = prepare_with_bulk(scenario, bulk)
         results.append(make_plan(scenario, prepared[key]))
     names = unique_names(scenarios)
     rows = []

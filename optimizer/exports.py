@@ -32,11 +32,18 @@ from optimizer.settings import BidLimits
 PLATFORMS = ("amazon", "google", "ztc")
 
 #: Sponsored Products keyword/target bid limits per marketplace: (currency, min, max, source).
-#: "api" rows are the table of Amazon's Sponsored Products API v2 ``Bid`` model ("Min / Max bid
-#: for SP", as generated from Amazon's OpenAPI in wangjoshuah/Amazon-Ads-Sponsored-Products-API-
-#: Python-Client docs/Bid.md). IN is from Amazon Ads API "Limits" (advertising.amazon.com/API/docs/
-#: en-us/reference/concepts/limits), which the stored material did not show: check it, and set
-#: [bids] min / max in the scenario to override any row.
+#: "api" rows are the table in the description of the ``bid`` field of Amazon's Sponsored Products
+#: API models ("This table details the maximum allowable bid (in local currency) for keywords by
+#: marketplace … Min / Max bid for SP"), as generated from Amazon's OpenAPI specification in
+#: https://github.com/wangjoshuah/Amazon-Ads-Sponsored-Products-API-Python-Client (docs/Bid.md,
+#: docs/Keyword.md), https://github.com/vanling1111/amazon-ads-api-go-sdk and
+#: https://github.com/vancodocton/AmazonAdsGenerated (SponsoredProductsTargetingClause). That table
+#: stops at AE. IN (1 to 5,000 INR) is NOT verified against Amazon: its only source found is
+#: https://github.com/ScaleLeap/amazon-marketplaces src/marketplaces/in.ts (sponsoredProducts
+#: min 1, max 5000), a library that writes the other marketplaces in hundredths (US 2 / 100000),
+#: so its unit for IN is unclear; read as whole rupees here (a ₹50 maximum would sit below the
+#: real IN report's CPCs of up to ₹66, though placement adjustments can lift a CPC above the bid).
+#: Set [bids] min / max in the scenario to override any row.
 AMAZON_BID_LIMITS: dict[str, tuple[str, float, float, str]] = {
     "US": ("USD", 0.02, 1000.0, "api"),
     "CA": ("CAD", 0.02, 1000.0, "api"),
@@ -48,13 +55,18 @@ AMAZON_BID_LIMITS: dict[str, tuple[str, float, float, str]] = {
     "JP": ("JPY", 2.0, 100000.0, "api"),
     "AU": ("AUD", 0.10, 1410.0, "api"),
     "AE": ("AED", 0.24, 184.0, "api"),
-    "IN": ("INR", 1.0, 5000.0, "limits page (unverified here)"),
+    "IN": ("INR", 1.0, 5000.0, "unverified: ScaleLeap/amazon-marketplaces, unit unclear"),
 }
 #: A report's Currency column names its marketplace (EUR: the EU marketplaces share limits).
 CURRENCY_MARKETPLACE = {currency: code for code, (currency, *_rest) in reversed(AMAZON_BID_LIMITS.items())}
 #: Google Ads: no platform maximum on a manual CPC bid; one cent (the currency's smallest unit) at least.
 GOOGLE_BID_LIMITS = (0.01, math.inf)
-#: 直通车 keyword bids: 0.05 to 99.99 元 (the console's own bounds; not in the stored documentation).
+#: 直通车 keyword bids: 0.05 to 99.99 元, and never above the plan's 日限额. Taobao Open Platform,
+#: taobao.simba.keywords.pricevon.set (https://open.taobao.com/api.htm?docId=21685&docType=2),
+#: parameter keywordid_prices: "maxPrice：价格，是整数，以“分”为单位，不能小于5，不能大于日限额,
+#: 也不能大于99.99元" (as quoted in https://github.com/bububa/opentaobao,
+#: model/simba/TaobaoSimbaKeywordsPricevonSetRequest.go). 京东快车's range was not found in any
+#: source searched: the same limits are applied to it, unverified.
 ZTC_BID_LIMITS = (0.05, 99.99)
 GOOGLE_MATCH = {"exact": "Exact", "phrase": "Phrase", "broad": "Broad"}
 CHANGED = ("raise", "cut", "pause")
@@ -120,6 +132,28 @@ def upload_bids(bids: pd.DataFrame, platform: str, limits: BidLimits, marketplac
         warnings.append(f"{platform}: {int(clipped.sum())} bids clipped to the platform's range "
                         f"[{low:g}, {high:g}] ({source}): {shown}{'; …' if clipped.sum() > 3 else ''}")
     return Upload(platform, table, tuple(warnings))
+
+
+def cap_at_daily_limit(upload: Upload, plans: pd.DataFrame) -> Upload:
+    """直通车 refuses a keyword bid above its plan's 日限额: cut such bids to it (to the fen) and say so."""
+    daily = _daily_limits(plans).groupby(level=0).first()
+    limit = np.floor(daily.reindex(upload.table["plan"]).to_numpy(float) * 100 + 1e-6) / 100
+    over = (np.nan_to_num(limit, nan=np.inf) < upload.table["upload_bid"].to_numpy(float)) & (
+        upload.table["status"] != "paused").to_numpy()
+    if not over.any():
+        return upload
+    table = upload.table.copy()
+    note = np.vectorize(lambda bid, cap: f"cut to the plan's 日限额 {cap:.2f} (直通车 takes no bid above it; "
+                        f"plan {bid:.2f})", otypes=[object])
+    table.loc[over, "note"] = note(table.loc[over, "upload_bid"].to_numpy(float), limit[over])
+    table.loc[over, "upload_bid"] = limit[over]
+    table.loc[over, "clipped"] = True
+    table.loc[over, "changed"] = (np.abs(limit[over] - table.loc[over, "current_bid"].to_numpy(float)) > 1e-9) | (
+        table.loc[over, "current_bid"].isna().to_numpy())
+    warning = (f"ztc: {int(over.sum())} bids cut to their plan's 日限额 (直通车 takes no bid above it): "
+               + "; ".join(f"{row.keyword} ({row.plan})" for row in table[over].head(3).itertuples())
+               + ("; …" if over.sum() > 3 else ""))
+    return Upload(upload.platform, table, upload.warnings + (warning,))
 
 
 def _daily_limits(plans: pd.DataFrame) -> pd.Series:
@@ -203,11 +237,12 @@ def check_marketplace(code: str) -> str:
     return code
 
 
-def plan_exports(result, platforms, *, bulk=None, marketplace: str | None = None):
+def plan_exports(result, platforms, *, bulk=None, marketplace: str | None = None, placements=None):
     """The upload files of a plan for each platform asked, and the warnings they add to the summary.
 
     Returns ``(files, warnings)``; ``files`` maps file names to bytes or to a function writing
-    the file (amazon-bulk.xlsx), ready for :func:`optimizer.outputs.write_all`.
+    the file (amazon-bulk.xlsx), ready for :func:`optimizer.outputs.write_all`. ``placements``
+    (:class:`optimizer.placements.Placements`) adds its Bidding Adjustment updates to amazon-bulk.xlsx.
     """
     platforms = list(dict.fromkeys(platforms))
     if not platforms:
@@ -220,6 +255,8 @@ def plan_exports(result, platforms, *, bulk=None, marketplace: str | None = None
     files, warnings, uploads = {}, [], []
     for platform in platforms:
         upload = upload_bids(result.bids, platform, result.scenario.bids, marketplace)
+        if platform == "ztc":
+            upload = cap_at_daily_limit(upload, result.plans)
         uploads.append(upload)
         warnings.extend(upload.warnings)
         if platform == "ztc":
@@ -227,12 +264,17 @@ def plan_exports(result, platforms, *, bulk=None, marketplace: str | None = None
         elif platform == "google":
             files["google-ads-editor.csv"] = google_csv(upload, result.plans)
         else:
-            from optimizer.bulk import plan_edits
+            from optimizer.bulk import WriteBack, plan_edits
 
             back = plan_edits(bulk, upload, result.plans)
+            adjusted = placements.rows_updated if placements is not None else 0
+            if adjusted:
+                back = WriteBack(back.edits + placements.edits, back.unmatched, back.rows_updated + adjusted)
             files["amazon-bulk.xlsx"] = back.writer(bulk)
             warnings.append(f"amazon-bulk.xlsx: {back.rows_updated} rows set to Operation = update "
-                            f"(bids, paused keywords, campaign daily budgets); every other cell as downloaded")
+                            f"(bids, paused keywords, campaign daily budgets"
+                            + (f", {adjusted} placement adjustments" if adjusted else "")
+                            + "); every other cell as downloaded")
             if back.unmatched:
                 warnings.append(f"amazon-bulk.xlsx: {len(back.unmatched)} changed keywords have no row in the bulk "
                                 f"file and are not in the upload: {'; '.join(back.unmatched[:5])}"

@@ -67,16 +67,24 @@ def write_all(folder: Path, files: Mapping[str, bytes | Callable[[Path], None]])
     """Write every file to a temporary name, then rename them all into place.
 
     A value is either the file's bytes or a function that writes the file to the
-    path it is given (for formats written by another library, such as XLSX).
+    path it is given (for formats written by another library, such as XLSX). A name
+    may hold a sub-folder (``weekly/ztc-bids.csv``); sub-folders made here are removed
+    again when a file fails.
     """
+    created = [parent for parent in (folder, *folder.parents) if not parent.exists()]
     folder.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[Path, Path]] = []
     try:
         for name, content in files.items():
-            handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+            final = folder / name
+            if ".." in Path(name).parts or Path(name).is_absolute():
+                raise ValueError(f"output name {name!r} must stay inside {folder}")
+            created += [parent for parent in reversed(final.parents) if not parent.exists()]
+            final.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
             os.close(handle)
             temporary_path = Path(temporary)
-            staged.append((temporary_path, folder / name))
+            staged.append((temporary_path, final))
             if callable(content):
                 content(temporary_path)
             else:
@@ -84,6 +92,9 @@ def write_all(folder: Path, files: Mapping[str, bytes | Callable[[Path], None]])
     except BaseException:
         for temporary_path, _ in staged:
             temporary_path.unlink(missing_ok=True)
+        for made in sorted(set(created), key=lambda path: len(path.parts), reverse=True):
+            if made.is_dir() and not any(made.iterdir()):
+                made.rmdir()
         raise
     for temporary_path, final in staged:
         os.replace(temporary_path, final)

@@ -48,15 +48,20 @@ def write_bulk(path: Path, rows: list[dict], *, sheet: str = "Sponsored Products
     return path
 
 
-def _campaign(name: str, budget: float, auto: bool, state: str = "enabled") -> list[dict]:
+def _campaign(name: str, budget: float, auto: bool, state: str = "enabled",
+              adjustments: dict[str, float] | None = None) -> list[dict]:
+    """The Campaign row and its Bidding Adjustment rows (as downloaded: one per placement, 0 unless
+    ``adjustments`` maps a placement to today's percentage; an empty dict leaves them out)."""
     cid = fake_id(name)
     base = {"Product": "Sponsored Products", "Campaign ID": cid, "Campaign Name (Informational only)": name,
             "Campaign State (Informational only)": state}
     rows = [{**base, "Entity": "Campaign", "Campaign Name": name, "State": state, "Daily Budget": budget,
              "Targeting Type": "Auto" if auto else "Manual", "Bidding Strategy": "Dynamic bids - down only",
              "Start Date": "20191122"}]
-    rows += [{**base, "Entity": "Bidding Adjustment", "Placement": placement, "Percentage": 0,
-              "Bidding Strategy": "Dynamic bids - down only"} for placement in PLACEMENTS]
+    percentages = {placement: 0 for placement in PLACEMENTS} if adjustments is None else {
+        placement: adjustments.get(placement, 0) for placement in PLACEMENTS} if adjustments else {}
+    rows += [{**base, "Entity": "Bidding Adjustment", "Placement": placement, "Percentage": percentage,
+              "Bidding Strategy": "Dynamic bids - down only"} for placement, percentage in percentages.items()]
     return rows
 
 
@@ -84,8 +89,13 @@ def target_row(campaign: str, group: str, text: str, match_type: str, bid: float
             "Product Targeting Expression": text, "Resolved Product Targeting Expression (Informational only)": text}
 
 
-def bulk_from_reports(path: Path, targeting: Path, campaigns: Path, *, extra_rows: list[dict] = ()) -> Path:
-    """The bulk file of the campaigns, ad groups and targets the real reports mention; bids from their CPC."""
+def bulk_from_reports(path: Path, targeting: Path, campaigns: Path, *, extra_rows: list[dict] = (),
+                      adjustments: dict[str, dict[str, float]] | None = None) -> Path:
+    """The bulk file of the campaigns, ad groups and targets the real reports mention; bids from their CPC.
+
+    ``adjustments`` maps a campaign to today's placement percentages (``{}``: no Bidding Adjustment rows).
+    """
+    adjustments = adjustments or {}
     report = pd.read_excel(targeting, engine="calamine", dtype=str)
     report["Spend"] = pd.to_numeric(report["Spend"], errors="coerce").fillna(0)
     report["Clicks"] = pd.to_numeric(report["Clicks"], errors="coerce").fillna(0)
@@ -94,7 +104,7 @@ def bulk_from_reports(path: Path, targeting: Path, campaigns: Path, *, extra_row
     rows: list[dict] = []
     for campaign, of_campaign in report.groupby("Campaign Name", sort=True):
         auto = (of_campaign["Match Type"] == "-").all()
-        rows += _campaign(campaign, float(budgets.get(campaign, 1000.0)), auto)
+        rows += _campaign(campaign, float(budgets.get(campaign, 1000.0)), auto, adjustments=adjustments.get(campaign))
         for group, of_group in of_campaign.groupby("Ad Group Name", sort=True):
             rows += _ad_group(campaign, group, 10.0)
             for (text, match), of_target in of_group.groupby(["Targeting", "Match Type"], sort=True):

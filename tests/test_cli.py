@@ -279,3 +279,43 @@ def test_compare_runs_on_the_real_amazon_export(tmp_path, capsys):
     (tmp_path / "promo.toml").write_text('extends = "base.toml"\n[adjust]\ncpc = 1.2\nvolume = 1.5\n', encoding="utf-8")
     code, out, _ = run(capsys, "compare", base, tmp_path / "promo.toml", "--out", tmp_path / "out", "--quiet")
     assert code == 0 and "| promo |" in out
+
+
+def test_compare_export_writes_each_scenario_s_upload_files_in_its_own_folder(tmp_path, capsys):
+    shipped = ROOT / "scenarios"
+    code, _, err = run(capsys, "compare", shipped / "weekly.toml", shipped / "budget_cut.toml", "--export", "ztc",
+                       "--out", tmp_path / "out")
+    assert code == 0, err
+    assert sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*.csv")) == [
+        "budget_cut/export-changes.csv", "budget_cut/ztc-bids.csv", "compare.csv", "plan_budgets.csv",
+        "weekly/export-changes.csv", "weekly/ztc-bids.csv"]
+    weekly, cut = (read_csv(tmp_path / "out" / name / "ztc-bids.csv") for name in ("weekly", "budget_cut"))
+    assert weekly != cut
+    # each folder holds what `bidopt plan SCENARIO --export ztc` writes for that scenario
+    code, _, _ = run(capsys, "plan", shipped / "budget_cut.toml", "--export", "ztc", "--out", tmp_path / "plan",
+                     "--no-history", "--quiet")
+    assert code == 0
+    assert (tmp_path / "plan" / "ztc-bids.csv").read_bytes() == (tmp_path / "out" / "budget_cut" / "ztc-bids.csv").read_bytes()
+
+
+def test_compare_export_amazon_without_a_bulk_file_writes_nothing(tmp_path, capsys):
+    shipped = ROOT / "scenarios"
+    code, _, err = run(capsys, "compare", shipped / "weekly.toml", shipped / "budget_cut.toml", "--export", "amazon",
+                       "--out", tmp_path / "out")
+    assert code == 2 and err.startswith("error: --export amazon needs --bulk FILE.xlsx")
+    assert not (tmp_path / "out").exists()
+
+
+def test_compare_placements_follow_each_scenario_s_roi_floor(tmp_path, capsys):
+    report = needs_real("amazon_sp_india/Sponsored Products Targeting report (1).xlsx")
+    placements = needs_real("amazon_sp_india/Sponsored Products Placement report (1).xlsx")
+    for name, floor in (("loose", 0.5), ("strict", 3.0)):
+        (tmp_path / f"{name}.toml").write_text(f'[data]\nreports = ["{report.as_posix()}"]\n[goal]\nmin_roi = {floor}\n',
+                                              encoding="utf-8")
+    code, _, err = run(capsys, "compare", tmp_path / "loose.toml", tmp_path / "strict.toml", "--placements", placements,
+                       "--out", tmp_path / "out", "--quiet")
+    assert code == 0, err
+    loose, strict = (read_csv(tmp_path / "out" / name / "placements.csv") for name in ("loose", "strict"))
+    assert [row["campaign"] for row in loose] == [row["campaign"] for row in strict]
+    assert all(int(a["percentage"]) >= int(b["percentage"]) for a, b in zip(loose, strict))
+    assert any(int(a["percentage"]) > int(b["percentage"]) for a, b in zip(loose, strict))

@@ -46,3 +46,21 @@ def test_files_and_markdown(comparison):
     assert written["compare.csv"].decode("utf-8-sig").splitlines()[0] == (
         "scenario,objective,budget,min_roi,spend,clicks,ctr,cpc,orders,revenue,roi,objective_value")
     assert "| double11 | revenue | 55,000.00 | 2 |" in markdown(comparison)
+
+
+def test_a_bulk_file_gives_every_scenario_today_s_bids_and_budgets(tmp_path):
+    from dataclasses import replace
+
+    from optimizer.bulk import read_bulk
+    from optimizer.scenario import scenario_from_reports
+    from tests.bulk_fixture import bulk_from_reports
+    from tests.test_bulk import CAMPAIGNS, TARGETING, real
+
+    bulk = read_bulk(bulk_from_reports(tmp_path / "bulk.xlsx", real(TARGETING), real(CAMPAIGNS)))
+    base = replace(scenario_from_reports([real(TARGETING)]), path=tmp_path / "base.toml")
+    tighter = replace(base, path=tmp_path / "tighter.toml", goal=replace(base.goal, min_roi=2.0))
+    comparison = compare([base, tighter], bulk=bulk)
+    assert comparison.preparations == 1
+    for result in comparison.results:
+        assert not result.estimates.bid_inferred
+        assert result.estimates.units["current_daily_budget"].notna().all()

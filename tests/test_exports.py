@@ -70,3 +70,19 @@ def test_upload_bids_are_on_the_grid_and_inside_the_range(pairs, platform):
     values = upload.table["upload_bid"].to_numpy()
     assert ((values >= low - 1e-9) & (values <= high + 1e-9)).all()
     assert np.allclose(values * 100, np.round(values * 100))
+
+
+def test_ztc_bids_above_the_plan_s_daily_limit_are_cut_to_it():
+    from optimizer.exports import cap_at_daily_limit
+
+    bids = pd.DataFrame([("计划A", "宝贝1", "连衣裙", "exact", 10.0, 45.0, "raise"),
+                         ("计划A", "宝贝1", "长裙", "exact", 20.0, 20.0, "hold"),
+                         ("计划B", "宝贝2", "短裙", "exact", 50.0, 60.0, "raise")], columns=regenerate.COLUMNS)
+    plans = pd.DataFrame({"plan": ["计划A", "计划B"], "daily_limit": [30.456, 0.0]})   # uploaded as 30.46
+    upload = cap_at_daily_limit(upload_bids(bids, "ztc", BidLimits(max=100)), plans)
+    table = upload.table.set_index("keyword")
+    assert table.loc["连衣裙", "upload_bid"] == 30.46 and table.loc["连衣裙", "changed"]
+    assert table.loc["连衣裙", "note"] == "cut to the plan's 日限额 30.46 (直通车 takes no bid above it; plan 45.00)"
+    assert table.loc["长裙", "upload_bid"] == 20.0 and not table.loc["长裙", "changed"]
+    assert table.loc["短裙", "upload_bid"] == 60.0         # a plan with no budget keeps today's 日限额: no cap known
+    assert upload.warnings[-1] == "ztc: 1 bids cut to their plan's 日限额 (直通车 takes no bid above it): 连衣裙 (计划A)"

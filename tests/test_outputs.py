@@ -46,3 +46,25 @@ def test_a_failing_write_leaves_no_new_files(tmp_path):
         write_all(tmp_path, {"a.csv": b"new", "b.xlsx": broken})
     assert sorted(path.name for path in tmp_path.iterdir()) == ["a.csv"]
     assert (tmp_path / "a.csv").read_bytes() == b"old"
+
+
+def test_write_all_makes_sub_folders_for_names_that_hold_them(tmp_path):
+    written = write_all(tmp_path / "out", {"weekly/ztc-bids.csv": b"1", "budget_cut/ztc-bids.csv": b"2", "a.csv": b"3"})
+    assert [path.relative_to(tmp_path / "out").as_posix() for path in written] == [
+        "weekly/ztc-bids.csv", "budget_cut/ztc-bids.csv", "a.csv"]
+    assert (tmp_path / "out" / "budget_cut" / "ztc-bids.csv").read_bytes() == b"2"
+
+
+def test_a_failing_write_removes_the_folders_it_made(tmp_path):
+    def broken(path):
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        write_all(tmp_path / "out", {"weekly/a.csv": b"1", "double11/b.xlsx": broken})
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_names_may_not_leave_the_output_folder(tmp_path):
+    with pytest.raises(ValueError, match=r"output name '../x.csv' must stay inside"):
+        write_all(tmp_path / "out", {"../x.csv": b"1"})
+    assert list(tmp_path.iterdir()) == []

@@ -30,6 +30,9 @@ def platform_options(command: argparse.ArgumentParser) -> None:
                          help="Amazon bulk file downloaded from Campaign Manager: today's bids, budgets and states")
     command.add_argument("--marketplace", metavar="CODE",
                          help="Amazon marketplace for bid limits (US, UK, DE, IN, JP, …; default: the reports' currency)")
+    command.add_argument("--placements", type=Path, metavar="FILE",
+                         help="Sponsored Products placement report: write placements.csv and, with --export amazon, "
+                              "the campaigns' Top of search / Product pages adjustments into amazon-bulk.xlsx")
 
 
 def bulk_file(args: argparse.Namespace):
@@ -38,14 +41,25 @@ def bulk_file(args: argparse.Namespace):
     return read_bulk(args.bulk) if getattr(args, "bulk", None) else None
 
 
+def placement_report(args: argparse.Namespace):
+    """The placement report of --placements, read before planning so that a bad one fails first."""
+    from optimizer.placements import read_placements
+
+    return read_placements(args.placements) if getattr(args, "placements", None) else None
+
+
 def prepared_with_bulk(scenario, bulk):
     from optimizer.bulk import prepare_with_bulk
 
     return None if bulk is None else prepare_with_bulk(scenario, bulk)
 
 
-def with_exports(args: argparse.Namespace, result, bulk):
-    """The upload files asked with --export, and the result with their warnings in its summary."""
+def with_exports(args: argparse.Namespace, result, bulk, placements_read=None):
+    """The upload files asked with --export and placements.csv, and the result with their warnings in its summary.
+
+    ``placements_read`` is the report :func:`placement_report` read; the plan's ROI floor (else the
+    report's own ROI) decides the adjustments.
+    """
     from dataclasses import replace
 
     from optimizer.exports import (
@@ -53,12 +67,22 @@ def with_exports(args: argparse.Namespace, result, bulk):
         marketplace_from_reports,
         plan_exports,
     )
+    from optimizer.placements import placement_adjustments
 
-    if not getattr(args, "export", None):
+    files, warnings, placements = {}, [], None
+    if placements_read is not None:
+        placements = placement_adjustments(placements_read, min_roi=result.scenario.goal.min_roi, bulk=bulk)
+        files["placements.csv"] = placements.csv()
+        warnings += list(placements.warnings)
+    if getattr(args, "export", None):
+        marketplace = (check_marketplace(args.marketplace) if args.marketplace
+                       else marketplace_from_reports(result.scenario.data.reports))
+        exported, export_warnings = plan_exports(result, args.export, bulk=bulk, marketplace=marketplace,
+                                                 placements=placements)
+        files.update(exported)
+        warnings += export_warnings
+    if not files:
         return result, {}
-    marketplace = (check_marketplace(args.marketplace) if args.marketplace
-                   else marketplace_from_reports(result.scenario.data.reports))
-    files, warnings = plan_exports(result, args.export, bulk=bulk, marketplace=marketplace)
     summary = {**result.summary, "warnings": list(result.summary["warnings"]) + warnings}
     return replace(result, summary=summary), files
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 from optimizer.cli.amazon import (
     bulk_file,
+    placement_report,
     platform_options,
     prepared_with_bulk,
     with_exports,
@@ -43,6 +45,7 @@ def add_commands(commands) -> None:
     compare = commands.add_parser("compare", help="plan several scenarios and compare them side by side")
     compare.add_argument("scenarios", nargs="+", type=Path, metavar="SCENARIO", help="scenario files (TOML)")
     common_options(compare, scenario_help="first scenario")
+    platform_options(compare)
     compare.set_defaults(handler=run_compare)
 
     frontier = commands.add_parser("frontier", help="the best objective at each budget (the efficient frontier)")
@@ -64,11 +67,12 @@ def run_plan(args: argparse.Namespace) -> int:
     scenario = load(args, args.scenario)
     store = None if args.no_history else history_store(args)
     bulk = bulk_file(args)
+    placements = placement_report(args)
     result = make_plan(scenario, prepared_with_bulk(scenario, bulk), solver=args.solver)
     if store is not None:
         result = _with_forecast_check(store, result)
     clock = time.perf_counter()
-    result, exported = with_exports(args, result, bulk)
+    result, exported = with_exports(args, result, bulk, placements)
     files = {**result.files(), **plan_report(result, plan_frontier(result, count=REPORT_FRONTIER_POINTS)), **exported}
     report_timings(args, {**result.timings, "report": time.perf_counter() - clock})
     written = write_all(out_folder(args, scenario), files)
@@ -105,14 +109,24 @@ def run_compare(args: argparse.Namespace) -> int:
     from optimizer.report import compare_report
 
     scenarios = [load(args, path) for path in args.scenarios]
-    comparison = compare.compare(scenarios)
+    bulk = bulk_file(args)
+    placements = placement_report(args)
+    comparison = compare.compare(scenarios, bulk=bulk)
     first = comparison.results[0]
     front = plan_frontier(first, count=REPORT_FRONTIER_POINTS)
     points = {name: {"spend": row.spend, "objective": row.objective_value}
               for name, row in zip(comparison.table["scenario"], comparison.table.itertuples(index=False))}
     files = {**compare.files(comparison), **compare_report(comparison.table, comparison.plan_budgets, front, points)}
+    warnings = []
+    for name, result in zip(comparison.table["scenario"], comparison.results):
+        exported_result, exported = with_exports(args, result, bulk, placements)
+        files.update({f"{name}/{file}": content for file, content in exported.items()})
+        warnings += [f"{name}: {warning}" for warning in
+                     exported_result.summary["warnings"][len(result.summary["warnings"]):]]
     written = write_all(out_folder(args, scenarios[0]), files)
     print(compare.markdown(comparison).split("\n## Plan budgets")[0].rstrip())
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     for path in written:
         print(f"wrote {path}")
     return EXIT_OK

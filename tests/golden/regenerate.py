@@ -22,6 +22,7 @@ from bulk_fixture import _ad_group, _campaign, target_row, write_bulk  # noqa: E
 
 from optimizer.bulk import plan_edits, read_bulk  # noqa: E402
 from optimizer.exports import google_csv, upload_bids, ztc_csv  # noqa: E402
+from optimizer.placements import placement_adjustments, read_placements
 from optimizer.settings import BidLimits  # noqa: E402
 
 COLUMNS = ["plan", "ad_group", "keyword", "match_type", "current_bid", "new_bid", "action"]
@@ -58,6 +59,33 @@ def golden_bulk(path: Path) -> Path:
     return write_bulk(path, rows)
 
 
+#: A placement report in Amazon's headers: Camp A's top of search is worth twice rest of search; Camp B's
+#: has two clicks only; an Amazon Business row has no adjustment of its own here.
+PLACEMENT_REPORT = """Date,Campaign Name,Placement,Impressions,Clicks,Spend,14 Day Total Sales (₹),14 Day Total Orders (#)
+2020-02-01,Camp A,Top of Search on-Amazon,4000,400,2000,16000,40
+2020-02-01,Camp A,Detail Page on-Amazon,30000,300,1500,3000,9
+2020-02-01,Camp A,Other on-Amazon,9000,500,2500,8000,20
+2020-02-01,Camp B,Top of Search on-Amazon,20,2,10,500,1
+2020-02-01,Camp B,Detail Page on-Amazon,5000,50,200,0,0
+2020-02-01,Camp B,Other on-Amazon,3000,100,600,1000,5
+2020-02-01,Camp B,Amazon Business,300,3,15,0,0
+"""
+
+
+def placement_bulk(path: Path) -> Path:
+    """The golden bulk file's campaigns, Camp A with today's Top of search at 20% and Rest of search at 10%."""
+    rows = _campaign("Camp A", 100.0, False, adjustments={"Placement Top": 20, "Placement Rest Of Search": 10})
+    rows += _ad_group("Camp A", "Group 1", 10.0) + _campaign("Camp B", 50.0, False) + _ad_group("Camp B", "Group 2", 10.0)
+    return write_bulk(path, rows)
+
+
+def placements(folder: Path):
+    """The adjustments of PLACEMENT_REPORT against placement_bulk at an ROI floor of 2."""
+    (folder / "placement.csv").write_text(PLACEMENT_REPORT, encoding="utf-8")
+    bulk = read_bulk(placement_bulk(folder / "placement-bulk.xlsx"))
+    return placement_adjustments(read_placements(folder / "placement.csv"), min_roi=2.0, bulk=bulk), bulk
+
+
 def sheet_csv(path: Path, sheet: str = "Sponsored Products Campaigns") -> bytes:
     """A workbook sheet as CSV text (every cell as read, None as empty), for comparing with a golden file."""
     book = openpyxl.load_workbook(path, read_only=True)
@@ -79,6 +107,7 @@ def outputs(folder: Path) -> dict[str, bytes]:
         "ztc-bids.csv": ztc_csv(upload_bids(ZTC, "ztc", limits), plans(("计划A", "计划B"))),
         "google-ads-editor.csv": google_csv(upload_bids(ENGLISH, "google", limits), plans(("Camp A", "Camp B"))),
         "amazon-bulk.csv": sheet_csv(folder / "amazon-bulk.xlsx"),
+        "placements.csv": placements(folder)[0].csv(),
     }
 
 
