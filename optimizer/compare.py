@@ -32,8 +32,8 @@ class Comparison:
 
 
 def unique_names(scenarios: Sequence[Scenario]) -> list[str]:
-    """Scenario names for columns; a repeated file stem gets a number."""
-    names, seen = [], {}
+    """Scenario names for columns; a repeated file stem gets a number, and so does "plan" (plan_budgets' key column)."""
+    names, seen = [], {"plan": 1}
     for scenario in scenarios:
         seen[scenario.name] = seen.get(scenario.name, 0) + 1
         names.append(scenario.name if seen[scenario.name] == 1 else f"{scenario.name}-{seen[scenario.name]}")

@@ -64,3 +64,13 @@ def test_a_bulk_file_gives_every_scenario_today_s_bids_and_budgets(tmp_path):
     for result in comparison.results:
         assert not result.estimates.bid_inferred
         assert result.estimates.units["current_daily_budget"].notna().all()
+
+
+def test_a_scenario_called_plan_does_not_clash_with_the_plan_column():
+    from optimizer.scenario import scenario_from_reports
+
+    flags_only = scenario_from_reports([SCENARIOS / "data" / "ztc_keywords.csv"])   # named "plan", like a run from flags
+    assert flags_only.name == "plan"
+    comparison = compare([flags_only, flags_only.with_overrides(budget=20000.0)])
+    assert list(comparison.plan_budgets.columns) == ["plan", "plan-2", "plan-3"]
+    assert list(comparison.table["scenario"]) == ["plan-2", "plan-3"]
