@@ -21,12 +21,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from optimizer import history
+from optimizer import history, history_db
 from optimizer.cli import main
 from optimizer.history import HistoryError, HistoryStore
 from optimizer.plan import make_plan
 from optimizer.scenario import load_scenario
-
 from tests.test_make_sample import make_sample
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -103,7 +102,7 @@ def store_url(request, history_store) -> str:
 def count_rows(url: str) -> dict[str, int]:
     with HistoryStore(url) as store, store.engine.connect() as connection:
         return {table.name: connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
-                for table in history.metadata.sorted_tables}
+                for table in history_db.metadata.sorted_tables}
 
 
 # ---------------------------------------------------------------- the store
@@ -136,14 +135,14 @@ def test_a_run_is_recorded_whole_and_read_back(store_url, plan_result, small_rep
 def test_the_schema_is_created_once_and_versioned(store_url):
     HistoryStore(store_url).close()
     with HistoryStore(store_url) as store, store.engine.connect() as connection:
-        versions = connection.execute(sa.select(history.schema_version.c.version)).scalars().all()
-    assert versions == [history.SCHEMA_VERSION]
+        versions = connection.execute(sa.select(history_db.schema_version.c.version)).scalars().all()
+    assert versions == [history_db.SCHEMA_VERSION]
 
 
 def test_a_store_from_a_newer_bidopt_is_refused(store_url):
     with HistoryStore(store_url) as store, store.engine.begin() as connection:
-        connection.execute(history.schema_version.insert().values(
-            version=history.SCHEMA_VERSION + 1, description="from the future", applied_at=sa.func.now()))
+        connection.execute(history_db.schema_version.insert().values(
+            version=history_db.SCHEMA_VERSION + 1, description="from the future", applied_at=sa.func.now()))
     with pytest.raises(HistoryError, match=r"schema version 2, newer than this bidopt's 1: upgrade bidopt"):
         HistoryStore(store_url)
 
@@ -152,10 +151,10 @@ def test_migrations_run_in_order_from_where_the_store_stands(history_store, monk
     steps = []
     second = (2, "a later step", lambda connection: steps.append(2))
     HistoryStore(history_store).close()   # at version 1
-    monkeypatch.setattr(history, "MIGRATIONS", history.MIGRATIONS + (second,))
-    monkeypatch.setattr(history, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(history_db, "MIGRATIONS", history_db.MIGRATIONS + (second,))
+    monkeypatch.setattr(history_db, "SCHEMA_VERSION", 2)
     with HistoryStore(history_store) as store, store.engine.connect() as connection:
-        versions = connection.execute(sa.select(history.schema_version.c.version)).scalars().all()
+        versions = connection.execute(sa.select(history_db.schema_version.c.version)).scalars().all()
     assert (steps, sorted(versions)) == ([2], [1, 2])
 
 
@@ -174,8 +173,8 @@ def test_the_default_store_is_in_the_user_data_folder(monkeypatch):
 
     monkeypatch.delenv("BIDOPT_DB")
     folder = Path(platformdirs.user_data_dir("bidopt", appauthor=False))
-    assert history.resolve_url() == f"sqlite:///{folder / 'history.sqlite'}"
-    assert history.resolve_url("sqlite:///x.db") == "sqlite:///x.db"
+    assert history_db.resolve_url() == f"sqlite:///{folder / 'history.sqlite'}"
+    assert history_db.resolve_url("sqlite:///x.db") == "sqlite:///x.db"
 
 
 # ---------------------------------------------------------------- the CLI
@@ -296,4 +295,4 @@ def test_two_new_stores_opened_at_once_migrate_once(store_url):
     errors = [process.communicate(timeout=120)[1] for process in processes]
     assert [process.returncode for process in processes] == [0, 0], errors
     with HistoryStore(store_url) as store, store.engine.connect() as connection:
-        assert connection.execute(sa.select(history.schema_version.c.version)).scalars().all() == [1]
+        assert connection.execute(sa.select(history_db.schema_version.c.version)).scalars().all() == [1]
