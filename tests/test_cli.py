@@ -178,6 +178,9 @@ def test_every_shipped_scenario_plans(path, tmp_path, capsys):
     assert summary["after"]["spend"] <= summary["budget"] * (1 + 1e-9)
     if summary["min_roi"]:
         assert summary["after"]["roi"] >= summary["min_roi"] - 1e-6
+    if "min_roi_confidence" in summary:   # sure_roi.toml: the floor holds at the lower bound too
+        assert summary["min_roi_confidence"]["roi_at_lower_bound"] >= summary["min_roi"] - 1e-6
+        assert summary["min_roi_confidence"]["cost"] > 0
 
 
 def test_the_real_amazon_targeting_report_plans(tmp_path, capsys):
