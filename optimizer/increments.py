@@ -209,7 +209,7 @@ def build_path(program: Program, fit: tuple[float, float] | None = None) -> Incr
         v_spend = spend[vertex_unit, vertex_column]
         v_value = points[vertex_unit, vertex_column]
     elif hull.all():
-        vertex_column = np.tile(np.arange(width + 1), n)
+        vertex_column = np.tile(np.arange(width + 1, dtype=np.int16), n)   # small: it lives as long as the path
         counts = np.full(n, width + 1)
         v_spend, v_value = spend.ravel(), points.ravel()
     else:
@@ -240,6 +240,7 @@ def build_path(program: Program, fit: tuple[float, float] | None = None) -> Incr
         inc_gain = v_value[inc_to] - v_value[inc_to - 1]
     with np.errstate(divide="ignore", invalid="ignore"):
         inc_eff = np.where(inc_spend > 0, inc_gain / inc_spend, np.inf)
+    del spend, points, alive, hull, v_spend, v_value   # the (units, levels) tables: 10^6 x 14 each
 
     plan = limits.plan_of_unit
     n_plans = len(limits.plan_names)
@@ -257,8 +258,10 @@ def build_path(program: Program, fit: tuple[float, float] | None = None) -> Incr
     plan_hi_by_roi = np.zeros(n_plans, bool)
     plan_lo_by_roi = np.zeros(n_plans, bool)
     optional = np.where(free, 0.0, inc_spend)
-    free_gain = np.where(free, inc_gain, 0.0)
-    unit_base_gain = np.bincount(inc_unit, weights=free_gain, minlength=n)
+    if free.any():
+        unit_base_gain = np.bincount(inc_unit, weights=np.where(free, inc_gain, 0.0), minlength=n)
+    else:
+        unit_base_gain = np.zeros(n)
 
     plan_limited = n_plans and (np.isfinite(limits.plan_max_budget).any() or np.isfinite(limits.plan_min_budget).any()
                                 or (plan_rho > 0).any())
