@@ -91,7 +91,8 @@ def _cell_text(column: pd.Series) -> pa.Array:
                           pa.scalar("False", pa.large_string()))
     if dtype.kind == "i":
         return pc.cast(pa.array(column.to_numpy()), pa.large_string())
-    return pc.fill_null(pc.cast(pa.array(column, from_pandas=True), pa.large_string()), "")
+    text = pc.fill_null(pc.cast(pa.array(column, from_pandas=True), pa.large_string()), "")
+    return text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text   # pandas' Arrow-backed text
 
 
 def _quoted(text: pa.Array) -> pa.Array:

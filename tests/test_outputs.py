@@ -61,6 +61,8 @@ def test_csv_of_a_large_frame_is_what_pandas_writes():
         "roi": np.round(rng.lognormal(0, 3, n), 2), "units": rng.integers(-5, 10**9, n), "paused": rng.random(n) < 0.5,
     })
     frame.loc[:4, "spend"] = [np.inf, -0.0, 1e300, 5e-324, 999_999.5]
+    frame["policy"] = pd.concat([pd.Series(["keep"] * (n // 2)), pd.Series(["bidopt,v2"] * (n - n // 2))],
+                                ignore_index=True)   # Arrow-backed text in chunks
     expected = "\ufeff" + neutralize(frame).to_csv(index=False, lineterminator="\n", float_format="%.6g")
     assert csv_bytes(frame) == expected.encode("utf-8")
-    assert csv_bytes(frame.iloc[:0]).decode("utf-8-sig") == "plan,keyword,reason,spend,roi,units,paused\n"
+    assert csv_bytes(frame.iloc[:0]).decode("utf-8-sig") == "plan,keyword,reason,spend,roi,units,paused,policy\n"
