@@ -17,7 +17,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from optimizer import numtext
 from optimizer.response import STEPS, Candidates
 from optimizer.solve import Limits, Solution
 
@@ -52,7 +55,7 @@ def decide(units: pd.DataFrame, candidates: Candidates, solution: Solution, cuto
            *, locked: np.ndarray, level: str, history_days: int) -> Decisions:
     """Turn the LP's shares into one bid per unit, its action, forecast and reason."""
     share = solution.share
-    n, n_levels = share.shape
+    n = share.shape[0]
     paused = np.clip(1.0 - share.sum(axis=1), 0.0, 1.0)
     main_level = share.argmax(axis=1)
     main_share = share[np.arange(n), main_level]
@@ -72,15 +75,15 @@ def decide(units: pd.DataFrame, candidates: Candidates, solution: Solution, cuto
     lowest = np.where(valid.any(axis=1), valid.argmax(axis=1), STEPS)
     first_step = _ratio(revenue[np.arange(n), lowest], spend[np.arange(n), lowest])
     no_data = units["observed_impressions"].fillna(0).to_numpy() <= 0
+    at_top = _at_top(valid, main_level)
     reasons = _reasons(action, step_in, step_out, first_step, cutoff, share, candidates.bid, main_level, paused,
-                       locked=locked, no_data=no_data, history_days=history_days, at_top=_at_top(valid, main_level))
+                       locked=locked, no_data=no_data, history_days=history_days, at_top=at_top)
     with np.errstate(divide="ignore", invalid="ignore"):
         change = np.where(current_bid > 0, (new_bid - current_bid) / current_bid * 100.0, 0.0)
-    at_top = _at_top(valid, main_level)
     table = units.assign(
         before_spend=units["spend"], before_revenue=units["revenue"], at_bid_limit=(action == "raise") & at_top,
         new_bid=new_bid, change_pct=np.round(change, 1), action=action,
-        **forecast, roi=_ratio(forecast["revenue"], forecast["spend"]), reason=reasons,
+        **forecast, roi=_ratio(forecast["revenue"], forecast["spend"]), reason=pd.array(reasons, dtype="str"),
     )
     return Decisions(table, cutoff)
 
@@ -118,32 +121,70 @@ def _at_top(valid: np.ndarray, level: np.ndarray) -> np.ndarray:
     return ~(valid & (cols > level[:, None])).any(axis=1)
 
 
+#: The four sentences, each as (start, first number, middle, second number, end); the numbers are named.
+_SENTENCES = {
+    "raise": ("marginal ROI ", "step_in", " above the ", "cutoff", " cut-off: raised to buy more clicks"),
+    "cut": ("marginal ROI ", "step_out", " below the ", "cutoff",
+            " cut-off at a higher bid: cut to where the last click pays"),
+    "pause": ("even the lowest bid returns ROI ", "first_step", ", below the ", "cutoff", " cut-off: paused"),
+    "hold": ("already at the best bid for the ", "cutoff", " cut-off (next step up returns ", "step_out", ")"),
+}
+
+
+def _number_text(values: np.ndarray) -> pa.Array:
+    """A number as a reason quotes it: two decimals below 10, one from 10, "-" when not finite."""
+    values = np.asarray(values, dtype=float)
+    finite = np.isfinite(values)
+    text = numtext.fixed(np.where(finite, values, 0.0), np.where(values < 10, 2, 1))
+    return text if finite.all() else pc.if_else(pa.array(finite), text, _text("-"))
+
+
+def _text(value: str) -> pa.Scalar:
+    return pa.scalar(value, pa.large_string())
+
+
+def _join(*parts) -> pa.Array:
+    return pc.binary_join_element_wise(*(_text(part) if isinstance(part, str) else part for part in parts), _text(""))
+
+
 def _reasons(action, step_in, step_out, first_step, cutoff, share, bids, level, paused, *, locked, no_data,
-             history_days, at_top) -> np.ndarray:
-    """One short sentence per unit; vectorised string assembly over a few cases."""
-    fmt = np.vectorize(lambda value: "-" if not np.isfinite(value) else f"{value:.2f}" if value < 10 else f"{value:.1f}",
-                       otypes=[object])
-    cut_s, in_s, out_s, first_s = fmt(cutoff), fmt(step_in), fmt(step_out), fmt(first_step)
-    raise_text = "marginal ROI " + in_s + " above the " + cut_s + " cut-off: raised to buy more clicks"
-    raise_text = np.where(at_top, raise_text + " (as far as the bid limits allow)", raise_text)
-    cut_text = "marginal ROI " + out_s + " below the " + cut_s + " cut-off at a higher bid: cut to where the last click pays"
-    hold_text = "already at the best bid for the " + cut_s + " cut-off (next step up returns " + out_s + ")"
-    pause_text = "even the lowest bid returns ROI " + first_s + ", below the " + cut_s + " cut-off: paused"
-    reasons = np.select([action == "raise", action == "cut", action == "pause"], [raise_text, cut_text, pause_text],
-                        default=hold_text).astype(object)
-    # a unit that mixes two bids runs each for part of the week (a time split)
+             history_days, at_top) -> pa.Array:
+    """One short sentence per unit, assembled as Arrow text from a few cases (10^6 units in about a second)."""
     n = len(action)
-    order = np.argsort(-share, axis=1)
-    second = order[:, 1]
-    second_share = share[np.arange(n), second]
+    rows = np.arange(n)
+    kind = np.zeros(n, dtype=np.int64)   # position of each unit's action in _SENTENCES
+    for position, name in enumerate(_SENTENCES):
+        kind[action == name] = position
+    numbers = {"step_in": step_in, "step_out": step_out, "first_step": first_step, "cutoff": cutoff}
+    sentences = list(_SENTENCES.values())
+
+    def choose(position: int):
+        pieces = [sentence[position] for sentence in sentences]
+        if position in (1, 3):   # a number, picked per unit from the one its sentence quotes
+            return _number_text(np.choose(kind, [np.broadcast_to(numbers[name], (n,)) for name in pieces]))
+        return pc.take(pa.array(pieces, pa.large_string()), pa.array(kind))
+
+    reasons = _join(*(choose(position) for position in range(5)))
+    reasons = pc.if_else(pa.array((action == "raise") & at_top), _join(reasons, " (as far as the bid limits allow)"),
+                         reasons)
+    # a unit that mixes two bids runs each for part of the week (a time split)
+    others = share.copy()
+    others[rows, level] = -np.inf
+    second = others.argmax(axis=1) if share.shape[1] > 1 else level
+    second_share = share[rows, second]
     split = (second_share > 1e-6) & (action != "pause")
     if split.any():
-        main_share = share[np.arange(n), level]
-        text = (" — time split: " + fmt(main_share * 100) + "% of the week at " + fmt(bids[np.arange(n), level])
-                + ", " + fmt(second_share * 100) + "% at " + fmt(bids[np.arange(n), second]))
-        reasons[split] = reasons[split] + text[split]
+        chosen = np.flatnonzero(split)
+        text = _join(" — time split: ", _number_text(share[chosen, level[chosen]] * 100), "% of the week at ",
+                     _number_text(bids[chosen, level[chosen]]), ", ", _number_text(second_share[chosen] * 100), "% at ",
+                     _number_text(bids[chosen, second[chosen]]))
+        reasons = pc.replace_with_mask(reasons, pa.array(split), _join(pc.filter(reasons, pa.array(split)), text))
     part_paused = (paused > 1e-6) & (action != "pause")
-    reasons[part_paused] = reasons[part_paused] + " — paused " + fmt(paused * 100)[part_paused] + "% of the week"
-    reasons[no_data] = f"no impressions in the last {history_days} days (无展现词): kept; check its relevance or test a higher bid"
-    reasons[locked] = "plan locked: bid kept as it is"
-    return reasons
+    if part_paused.any():
+        chosen = np.flatnonzero(part_paused)
+        text = _join(pc.filter(reasons, pa.array(part_paused)), " — paused ", _number_text(paused[chosen] * 100),
+                     "% of the week")
+        reasons = pc.replace_with_mask(reasons, pa.array(part_paused), text)
+    reasons = pc.if_else(pa.array(no_data), _text(f"no impressions in the last {history_days} days (无展现词): kept; "
+                                                  "check its relevance or test a higher bid"), reasons)
+    return pc.if_else(pa.array(np.asarray(locked, bool)), _text("plan locked: bid kept as it is"), reasons)

@@ -31,8 +31,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optimizer.increments import FEAS_TOL, IncrementPath, affine_fit, build_path, has_roi_rows, row_names
+from optimizer.increments import (
+    FEAS_TOL,
+    IncrementPath,
+    affine_fit,
+    build_path,
+    has_roi_rows,
+    row_names,
+)
 from optimizer.solve import BINDING_TOL, Limits, Program, Solution
+
 
 class UnfitProgram(ValueError):
     """The program has a limit or objective outside the structured solver's reach."""
@@ -40,19 +48,26 @@ class UnfitProgram(ValueError):
 
 def unfit_reason(program: Program) -> str | None:
     """Why the structured solver cannot take this program (None when it can)."""
+    return _fit(program)[0]
+
+
+def _fit(program: Program) -> tuple[str | None, tuple[float, float] | None]:
+    """Why the program is out of reach (or None), and its :func:`affine_fit` when it has ROI rows."""
     names = row_names(program.limits)
     items = [name for name in names if name.startswith("item_")]
     if items:
-        return f"item limits ({items[0]}{', …' if len(items) > 1 else ''}) are rows on orders, not on spend and revenue"
+        return (f"item limits ({items[0]}{', …' if len(items) > 1 else ''}) are rows on orders, not on spend "
+                "and revenue"), None
     if has_roi_rows(program.limits) and program.roi_revenue is not None:
         return ("ROI floors held with a probability count revenue less a risk margin, a second value per keyword "
-                "whose weight in the order of increments depends on the floor's price")
-    if has_roi_rows(program.limits) and affine_fit(program) is None:
+                "whose weight in the order of increments depends on the floor's price"), None
+    fit = affine_fit(program) if has_roi_rows(program.limits) else None
+    if has_roi_rows(program.limits) and fit is None:
         return ("an ROI floor with an objective that is not alpha * revenue + beta * spend "
-                "(objective orders or clicks) changes the order of increments with the floor's price")
-    if not np.all(np.isfinite(program.objective[program.candidates.valid])):
-        return "the objective has non-finite coefficients"
-    return None
+                "(objective orders or clicks) changes the order of increments with the floor's price"), None
+    if not np.all(np.isfinite(program.objective) | ~program.candidates.valid):
+        return "the objective has non-finite coefficients", fit
+    return None, fit
 
 
 @dataclass(frozen=True)
@@ -134,13 +149,13 @@ def _infeasible(shape) -> Solution:
 
 def solve_fast(program: Program) -> Solution:
     """Solve the program exactly by its structure; raises :class:`UnfitProgram` outside it."""
-    reason = unfit_reason(program)
+    reason, fit = _fit(program)
     if reason:
         raise UnfitProgram(reason)
     cand, limits = program.candidates, program.limits
     n, width = cand.valid.shape
     with_roi = has_roi_rows(limits)
-    path = build_path(program)
+    path = build_path(program, fit)
     point = _locate(path, limits.budget, with_roi)
     if not point.feasible:
         return _infeasible(cand.valid.shape)
@@ -148,11 +163,12 @@ def solve_fast(program: Program) -> Solution:
     # how much of each increment is bought: forced part, then the optional part up to the position
     full = int(np.floor(point.position))
     taken = path.forced.copy()
-    optional_taken = np.zeros(len(path.opt_spend))
-    optional_taken[:full] = path.opt_spend[:full]
+    # only the prefix of the path up to the position is bought (the order visits each increment once)
+    bought = path.order[:full + 1]
+    optional_taken = path.opt_spend[:full + 1].copy()
     if full < len(path.opt_spend):
         optional_taken[full] = (point.position - full) * path.opt_spend[full]
-    taken[path.order] += optional_taken
+    taken[bought] += optional_taken
     with np.errstate(divide="ignore", invalid="ignore"):
         fraction = np.where(path.inc_spend > 0, taken / path.inc_spend, 1.0)
     fraction = np.clip(fraction, 0.0, 1.0)
@@ -238,12 +254,12 @@ def frontier(program: Program, budgets) -> list[FrontierPoint]:
     Only the account budget changes between points, so each point is where the same
     sorted increments are cut; duals of the plan rows are left out (only the account's).
     """
-    reason = unfit_reason(program)
+    reason, fit = _fit(program)
     if reason:
         raise UnfitProgram(reason)
     limits = program.limits
     with_roi = has_roi_rows(limits)
-    path = build_path(program)
+    path = build_path(program, fit)
     value_steps = path.opt_spend * (path.alpha * path.opt_eff + path.beta)
     cum_value = np.concatenate([[0.0], np.cumsum(value_steps)])
     cum_spend = np.concatenate([[0.0], path.cum_spend])
@@ -257,7 +273,7 @@ def frontier(program: Program, budgets) -> list[FrontierPoint]:
         k = int(np.floor(point.position))
         part = point.position - k
 
-        def along(cumulative: np.ndarray) -> float:
+        def along(cumulative: np.ndarray, k: int = k, part: float = part) -> float:
             if k >= len(path.opt_spend):
                 return float(cumulative[-1])
             return float(cumulative[k] + part * (cumulative[k + 1] - cumulative[k]))

@@ -52,9 +52,11 @@ def affine_fit(program: Program) -> tuple[float, float] | None:
     """``(alpha, beta)`` with objective = alpha revenue + beta spend on every valid candidate, alpha > 0; else None."""
     cand = program.candidates
     valid = cand.valid
-    objective, revenue, spend = program.objective[valid], cand.revenue[valid], cand.spend[valid]
-    if objective.size == 0:
+    if not valid.any():
         return 1.0, 0.0
+    if program.objective is cand.revenue or np.array_equal(program.objective[valid], cand.revenue[valid]):
+        return 1.0, 0.0   # the revenue objective: no fit needed (the one below returns the same)
+    objective, revenue, spend = program.objective[valid], cand.revenue[valid], cand.spend[valid]
     step = max(1, objective.size // 20_000)
     design = np.column_stack([revenue[::step], spend[::step]])
     (_, fitted_beta), *_ = np.linalg.lstsq(design, objective[::step], rcond=None)
@@ -115,15 +117,27 @@ def _hull(spend: np.ndarray, value: np.ndarray, alive: np.ndarray) -> tuple[np.n
     points go first (no more value for at least the spend), then rounds drop every point
     whose incoming slope is not above its outgoing one, all rows at once.
     """
-    n, width = spend.shape
+    width = spend.shape[1]
     columns = np.arange(width)
     key = np.where(alive, spend, np.inf)
-    running = np.maximum.accumulate(np.where(alive, spend, -np.inf), axis=1)
     perm = None
-    if np.any(alive[:, 1:] & (spend[:, 1:] < running[:, :-1])):
+    if alive.all():   # the usual table: no running maximum needed to see that spend never falls
+        unsorted_rows = bool((np.diff(spend, axis=1) < 0).any())
+    else:
+        running = np.maximum.accumulate(np.where(alive, spend, -np.inf), axis=1)
+        unsorted_rows = bool(np.any(alive[:, 1:] & (spend[:, 1:] < running[:, :-1])))
+    if unsorted_rows:
         perm = np.argsort(key, axis=1, kind="stable")
         spend, value, alive = (np.take_along_axis(a, perm, axis=1) for a in (spend, value, alive))
     rows = np.flatnonzero(alive.sum(axis=1) >= 2)
+    if perm is None and width > 2:
+        # the usual row: every point alive, spend rising, slopes falling: it is its own hull (the rounds
+        # below would drop nothing; the slopes are the same divisions they make)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            slopes = np.diff(value, axis=1) / np.diff(spend, axis=1)
+        concave = (alive.all(axis=1) & (np.diff(spend, axis=1) > 0).all(axis=1)
+                   & (slopes[:, :-1] > slopes[:, 1:]).all(axis=1))
+        rows = rows[~concave[rows]]
     while rows.size:
         sub_alive, sub_spend, sub_value = alive[rows], spend[rows], value[rows]
         prev = np.maximum.accumulate(np.where(sub_alive, columns, -1), axis=1)
@@ -168,12 +182,13 @@ def _first_in_group(condition: np.ndarray, starts: np.ndarray) -> np.ndarray:
     return first
 
 
-def build_path(program: Program) -> IncrementPath:
+def build_path(program: Program, fit: tuple[float, float] | None = None) -> IncrementPath:
+    """The sorted increments of ``program``; ``fit`` is its :func:`affine_fit` when the caller has it already."""
     cand, limits = program.candidates, program.limits
     n, width = cand.valid.shape
     with_roi = has_roi_rows(limits)
     if with_roi:
-        alpha, beta = affine_fit(program)
+        alpha, beta = fit if fit is not None else affine_fit(program)
         value = cand.revenue
     else:
         alpha, beta = 1.0, 0.0
@@ -193,6 +208,10 @@ def build_path(program: Program) -> IncrementPath:
         vertex_unit = np.repeat(np.arange(n), counts)
         v_spend = spend[vertex_unit, vertex_column]
         v_value = points[vertex_unit, vertex_column]
+    elif hull.all():
+        vertex_column = np.tile(np.arange(width + 1, dtype=np.int16), n)   # small: it lives as long as the path
+        counts = np.full(n, width + 1)
+        v_spend, v_value = spend.ravel(), points.ravel()
     else:
         flat = np.flatnonzero(hull)
         vertex_unit, vertex_column = np.divmod(flat, width + 1)
@@ -208,14 +227,20 @@ def build_path(program: Program) -> IncrementPath:
     base_value_unit[has_point] = v_value[first]
     feasible = bool(np.all(has_point | cand.can_pause))
 
-    is_inc = np.ones(len(vertex_column), bool)
-    is_inc[vertex_start[:-1][has_point]] = False  # a unit's first vertex is its base
-    inc_to = np.flatnonzero(is_inc)
-    inc_unit = vertex_unit[inc_to]
-    inc_spend = v_spend[inc_to] - v_spend[inc_to - 1]
-    inc_gain = v_value[inc_to] - v_value[inc_to - 1]
+    if perm is None and hull.all():
+        # every point of every unit is a vertex: the increments are the table's differences along a row
+        inc_unit = np.repeat(np.arange(n), width)
+        inc_spend, inc_gain = np.diff(spend, axis=1).ravel(), np.diff(points, axis=1).ravel()
+    else:
+        is_inc = np.ones(len(vertex_column), bool)
+        is_inc[vertex_start[:-1][has_point]] = False  # a unit's first vertex is its base
+        inc_to = np.flatnonzero(is_inc)
+        inc_unit = vertex_unit[inc_to]
+        inc_spend = v_spend[inc_to] - v_spend[inc_to - 1]
+        inc_gain = v_value[inc_to] - v_value[inc_to - 1]
     with np.errstate(divide="ignore", invalid="ignore"):
         inc_eff = np.where(inc_spend > 0, inc_gain / inc_spend, np.inf)
+    del spend, points, alive, hull, v_spend, v_value   # the (units, levels) tables: 10^6 x 14 each
 
     plan = limits.plan_of_unit
     n_plans = len(limits.plan_names)
@@ -233,8 +258,10 @@ def build_path(program: Program) -> IncrementPath:
     plan_hi_by_roi = np.zeros(n_plans, bool)
     plan_lo_by_roi = np.zeros(n_plans, bool)
     optional = np.where(free, 0.0, inc_spend)
-    free_gain = np.where(free, inc_gain, 0.0)
-    unit_base_gain = np.bincount(inc_unit, weights=free_gain, minlength=n)
+    if free.any():
+        unit_base_gain = np.bincount(inc_unit, weights=np.where(free, inc_gain, 0.0), minlength=n)
+    else:
+        unit_base_gain = np.zeros(n)
 
     plan_limited = n_plans and (np.isfinite(limits.plan_max_budget).any() or np.isfinite(limits.plan_min_budget).any()
                                 or (plan_rho > 0).any())
@@ -303,14 +330,21 @@ def build_path(program: Program) -> IncrementPath:
     forced_total = np.where(free, inc_spend, forced)  # spend taken at the start, per increment
 
     base_spend = float(base_spend_unit.sum() + forced_total.sum())
-    forced_gain = np.where(free, inc_gain, forced_total * np.where(np.isfinite(inc_eff), inc_eff, 0.0))
-    base_y = float(base_value_unit.sum() + forced_gain.sum())
+    if forced_total.any():
+        forced_gain = np.where(free, inc_gain, forced_total * np.where(np.isfinite(inc_eff), inc_eff, 0.0)).sum()
+    else:
+        forced_gain = 0.0
+    base_y = float(base_value_unit.sum() + forced_gain)
     if with_roi:
         base_value, base_revenue = alpha * base_y + beta * base_spend, base_y
     else:
         base_value, base_revenue = base_y, float("nan")
-    opt_order = order[optional[order] > 0]
-    opt_spend = optional[opt_order]
+    opt_spend = optional[order]
+    bought = opt_spend > 0
+    if bought.all():
+        opt_order = order
+    else:
+        opt_order, opt_spend = order[bought], opt_spend[bought]
     opt_eff = inc_eff[opt_order]
     cum_spend = np.cumsum(opt_spend)
     cum_roi = np.cumsum(opt_spend * (opt_eff - rho)) if with_roi else np.zeros(len(opt_order))

@@ -28,6 +28,7 @@ from optimizer.estimate import Estimates, estimate
 from optimizer.explain import cutoff_roi, decide
 from optimizer.feasibility import best_roi, diagnose, roi_conflict
 from optimizer.increments import has_roi_rows
+from optimizer.progress import SILENT, Progress
 from optimizer.reports import read_report
 from optimizer.response import Candidates, build_candidates
 from optimizer.scenario import Scenario
@@ -90,7 +91,7 @@ def check_goal_fits_data(scenario: Scenario, performance: Performance) -> None:
                                 hint="Map the conversions column in [data] columns or set objective = \"clicks\""))
     elif needs_revenue and not performance.has_revenue and goal.value_per_order is None:
         problems.append(Problem(
-            "has no revenue column, needed by objective = \"%s\"%s" % (goal.objective, " and min_roi" if goal.min_roi else ""),
+            "has no revenue column, needed by objective = \"{}\"{}".format(goal.objective, " and min_roi" if goal.min_roi else ""),
             file=files, hint="Set [goal] objective = \"orders\" without min_roi, or give [goal] value_per_order"))
     if problems:
         raise InputDataError(problems)
@@ -125,8 +126,8 @@ def plan_limits(scenario: Scenario, estimates: Estimates, before_spend: float) -
         item_names = tuple(scenario.items)
         codes = pd.Index(item_names).get_indexer(item_column.astype(str)).astype(int)  # -1: no limit
         settings = [scenario.items[name] for name in item_names]
-        items = dict(item_of_unit=codes, item_names=item_names, item_stock=_per_name(settings, "stock"),
-                     item_min_orders=_per_name(settings, "min_orders"), item_min_share=_per_name(settings, "min_share"))
+        items = {"item_of_unit": codes, "item_names": item_names, "item_stock": _per_name(settings, "stock"),
+                     "item_min_orders": _per_name(settings, "min_orders"), "item_min_share": _per_name(settings, "min_share")}
     locked_plans = np.array([bool(s and s.locked) for s in plans], dtype=bool)
     budget = scenario.goal.budget if scenario.goal.budget is not None else before_spend
     limits = Limits(
@@ -181,12 +182,14 @@ class Prepared:
     timings: dict[str, float]
 
 
-def prepare(scenario: Scenario) -> Prepared:
+def prepare(scenario: Scenario, progress: Progress = SILENT) -> Prepared:
     """Read, validate and estimate a scenario's reports."""
     clock = time.perf_counter()
+    progress.phase("read and validate")
     performance = read_performance(scenario)
     read_seconds = time.perf_counter() - clock
     check_goal_fits_data(scenario, performance)
+    progress.phase("estimate")
     estimates = estimate(performance, period_days=scenario.goal.period_days, value_per_order=scenario.goal.value_per_order)
     timings = {"read and validate": read_seconds, "estimate": time.perf_counter() - clock - read_seconds}
     return Prepared(performance, estimates, timings)
@@ -199,25 +202,30 @@ def data_key(scenario: Scenario) -> tuple:
             goal.period_days, goal.value_per_order)
 
 
-def make_plan(scenario: Scenario, prepared: Prepared | None = None, *, solver: str = "auto") -> PlanResult:
+def make_plan(scenario: Scenario, prepared: Prepared | None = None, *, solver: str = "auto",
+              progress: Progress = SILENT) -> PlanResult:
     """The weekly plan of a scenario; pass ``prepared`` to reuse another scenario's reading and estimates.
 
     ``solver``: "auto" (the structured solver when the program fits it, else HiGHS), "fast", "highs" or "pulp".
+    ``progress`` hears the start of each phase (:mod:`optimizer.progress`).
     """
     if prepared is None:
-        prepared = prepare(scenario)
+        prepared = prepare(scenario, progress)
     else:
         check_goal_fits_data(scenario, prepared.performance)
     performance, estimates = prepared.performance, prepared.estimates
     timings: dict[str, float] = dict(prepared.timings)
     clock = time.perf_counter()
 
-    def lap(phase: str) -> None:
+    def lap(phase: str, following: str | None = None) -> None:
         nonlocal clock
         now = time.perf_counter()
         timings[phase] = now - clock
         clock = now
+        if following:
+            progress.phase(following)
 
+    progress.phase("build")
     units = apply_adjustments(estimates.units, scenario.adjust)
     before_spend = float(units["spend"].sum())
     limits, locked = plan_limits(scenario, estimates, before_spend)
@@ -225,7 +233,7 @@ def make_plan(scenario: Scenario, prepared: Prepared | None = None, *, solver: s
     candidates = build_candidates(units, scenario.bids, locked | no_data, estimates.level)
     objective, per_revenue, spend_cost = objective_coefficients(scenario, candidates)
     program = Program(candidates, objective, limits)
-    lap("build")
+    lap("build", "solve")
     confidence, margin = scenario.goal.min_roi_confidence, None
     if confidence is not None and has_roi_rows(limits):
         program, solution, margin = risk.solve_held(program, units["value_per_click_cv"].to_numpy(float), confidence,
@@ -239,7 +247,7 @@ def make_plan(scenario: Scenario, prepared: Prepared | None = None, *, solver: s
     spent = float((solution.share * candidates.spend).sum())
     if limits.min_roi and spent <= 1e-6 * before_spend:
         raise InfeasibleError([roi_conflict(limits.min_roi, best_roi(program), confidence=confidence)])
-    lap("solve")
+    lap("solve", "explain")
     cutoff = cutoff_roi(solution, limits, per_revenue, spend_cost)
     decisions = decide(units, candidates, solution, cutoff, locked=locked, level=estimates.level,
                        history_days=performance.history_days)

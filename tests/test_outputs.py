@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -68,3 +69,22 @@ def test_names_may_not_leave_the_output_folder(tmp_path):
     with pytest.raises(ValueError, match=r"output name '../x.csv' must stay inside"):
         write_all(tmp_path / "out", {"../x.csv": b"1"})
     assert list(tmp_path.iterdir()) == []
+
+
+def test_csv_of_a_large_frame_is_what_pandas_writes():
+    """csv_bytes assembles big CSVs itself (Arrow text, numtext); the bytes must equal pandas' to_csv."""
+    rng = np.random.default_rng(7)
+    n = 5_000
+    frame = pd.DataFrame({
+        "plan": pd.Categorical(rng.choice(["a,b", "女装", "=sum", 'q"x', "plain"], n)),
+        "keyword": pd.Series(np.char.add("kw ", rng.integers(0, 1000, n).astype(str))),
+        "reason": np.array(["x", "-y", "a\rb", "c\nd", "@z"] * (n // 5), dtype=object),
+        "spend": np.where(rng.random(n) < 0.1, np.nan, rng.lognormal(0, 3, n) * rng.choice([-1, 1], n)),
+        "roi": np.round(rng.lognormal(0, 3, n), 2), "units": rng.integers(-5, 10**9, n), "paused": rng.random(n) < 0.5,
+    })
+    frame.loc[:4, "spend"] = [np.inf, -0.0, 1e300, 5e-324, 999_999.5]
+    frame["policy"] = pd.concat([pd.Series(["keep"] * (n // 2)), pd.Series(["bidopt,v2"] * (n - n // 2))],
+                                ignore_index=True)   # Arrow-backed text in chunks
+    expected = "\ufeff" + neutralize(frame).to_csv(index=False, lineterminator="\n", float_format="%.6g")
+    assert csv_bytes(frame) == expected.encode("utf-8")
+    assert csv_bytes(frame.iloc[:0]).decode("utf-8-sig") == "plan,keyword,reason,spend,roi,units,paused,policy\n"

@@ -30,7 +30,14 @@ def common_options(command: argparse.ArgumentParser, *, scenario_help: str) -> N
     command.add_argument("--min-roi", type=float, help="account ROI floor (revenue / spend)")
     command.add_argument("--objective", choices=["revenue", "orders", "clicks", "profit"])
     command.add_argument("--out", type=Path, help=f"output folder (default: out/ beside the {scenario_help})")
-    command.add_argument("--quiet", action="store_true", help="no phase times on stderr")
+    progress_options(command)
+
+
+def progress_options(command: argparse.ArgumentParser) -> None:
+    """--quiet and --progress: what long runs show on stderr (never on stdout)."""
+    command.add_argument("--quiet", action="store_true", help="no progress display and no phase times on stderr")
+    command.add_argument("--progress", action="store_true",
+                         help="show the progress on stderr from the start, even when stderr is not a terminal")
 
 
 def db_option(command: argparse.ArgumentParser, default=None) -> None:

@@ -26,6 +26,7 @@ from optimizer.cli.common import (
     out_folder,
     report_timings,
 )
+from optimizer.cli.progress import progress_for
 from optimizer.errors import BidoptError
 
 
@@ -68,20 +69,25 @@ def run_plan(args: argparse.Namespace) -> int:
     store = None if args.no_history else history_store(args)
     bulk = bulk_file(args)
     placements = placement_report(args)
-    result = make_plan(scenario, prepared_with_bulk(scenario, bulk), solver=args.solver)
-    if store is not None:
-        result = _with_forecast_check(store, result)
-    clock = time.perf_counter()
-    result, exported = with_exports(args, result, bulk, placements)
-    files = {**result.files(), **plan_report(result, plan_frontier(result, count=REPORT_FRONTIER_POINTS)), **exported}
-    report_timings(args, {**result.timings, "report": time.perf_counter() - clock})
-    written = write_all(out_folder(args, scenario), files)
-    if args.write_lp:
-        handle, temporary = tempfile.mkstemp(suffix=".lp", dir=args.write_lp.resolve().parent)
-        os.close(handle)
-        write_lp(result.program, temporary)
-        os.replace(temporary, args.write_lp)
-        written.append(args.write_lp)
+    with progress_for(args) as progress:
+        result = make_plan(scenario, prepared_with_bulk(scenario, bulk), solver=args.solver, progress=progress)
+        if store is not None:
+            result = _with_forecast_check(store, result)
+        clock = time.perf_counter()
+        progress.phase("report")
+        result, exported = with_exports(args, result, bulk, placements)
+        files = {**result.files(), **plan_report(result, plan_frontier(result, count=REPORT_FRONTIER_POINTS)),
+                 **exported}
+        timings = {**result.timings, "report": time.perf_counter() - clock}
+        progress.phase("write")
+        written = write_all(out_folder(args, scenario), files)
+        if args.write_lp:
+            handle, temporary = tempfile.mkstemp(suffix=".lp", dir=args.write_lp.resolve().parent)
+            os.close(handle)
+            write_lp(result.program, temporary)
+            os.replace(temporary, args.write_lp)
+            written.append(args.write_lp)
+    report_timings(args, timings)
     after, before = result.summary["after"], result.summary["before"]
     print(f"plan: spend {before['spend']:,.2f} -> {after['spend']:,.2f}, revenue {before['revenue']:,.2f} -> "
           f"{after['revenue']:,.2f}, ROI {before['roi']:.2f} -> {after['roi']:.2f}")
@@ -141,8 +147,10 @@ def run_frontier(args: argparse.Namespace) -> int:
     if args.points < 2 or not 0 < args.low < args.high:
         raise BidoptError("--points must be at least 2 and 0 < --from < --to (multiples of the plan's budget)")
     scenario = load(args, args.scenario)
-    result = make_plan(scenario)
-    front = plan_frontier(result, low=args.low, high=args.high, count=args.points)
+    with progress_for(args) as progress:
+        result = make_plan(scenario, progress=progress)
+        progress.phase("frontier")
+        front = plan_frontier(result, low=args.low, high=args.high, count=args.points)
     table = front.points.round(6)
     figure = png(lambda ax: plots.plot_frontier(front.points, objective=front.objective, today=front.today,
                                                 chosen=front.chosen, note=front.note, ax=ax))

@@ -1,0 +1,56 @@
+"""``bidopt batch``: plan many accounts independently on Dask, one folder each, one summary."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from optimizer.cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_INFEASIBLE,
+    EXIT_OK,
+    progress_options,
+)
+from optimizer.cli.progress import progress_for
+
+
+def add_commands(commands) -> None:
+    """Declare this module's subcommands."""
+    batch = commands.add_parser("batch", help="plan many accounts (one scenario each) in parallel on Dask")
+    batch.add_argument("scenarios", nargs="+", type=Path, metavar="SCENARIO", help="scenario files (TOML), one per account")
+    batch.add_argument("--out", type=Path, default=Path("batch"),
+                       help="output folder: one subfolder per account, batch.csv and batch.json (default: batch/)")
+    batch.add_argument("--scheduler", metavar="ADDRESS",
+                       help="address of a running Dask scheduler (default: a local cluster of processes)")
+    batch.add_argument("--workers", type=int, help="worker processes of the local cluster (default: one per core)")
+    progress_options(batch)
+    batch.set_defaults(handler=run_batch)
+
+
+def run_batch(args: argparse.Namespace) -> int:
+    from optimizer.batch import BAD_INPUT, INFEASIBLE, OK
+    from optimizer.batch import run_batch as plan_all
+
+    with progress_for(args) as progress:
+        result = plan_all(args.scenarios, args.out, scheduler=args.scheduler, workers=args.workers, progress=progress)
+    for outcome in result.outcomes:
+        if outcome.status == OK:
+            print(f"{outcome.account}: ok, spend {outcome.spend:,.2f}, revenue {outcome.revenue:,.2f}, "
+                  f"ROI {outcome.roi:.2f} -> {outcome.out}")
+        else:
+            print(f"{outcome.account}: {outcome.status}")
+            for line in outcome.error.splitlines():
+                print(f"error: {outcome.account}: {line}", file=sys.stderr)
+    for name in ("batch.csv", "batch.json"):
+        print(f"wrote {args.out / name}")
+    bad, infeasible = result.count(BAD_INPUT), result.count(INFEASIBLE)
+    if bad:
+        print(f"error: {bad} of {len(result.outcomes)} accounts had bad input; the others were planned "
+              "(see batch.csv)", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if infeasible:
+        print(f"error: {infeasible} of {len(result.outcomes)} accounts have limits no bids can meet; the others "
+              "were planned (see batch.csv)", file=sys.stderr)
+        return EXIT_INFEASIBLE
+    return EXIT_OK
