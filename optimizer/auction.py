@@ -54,17 +54,35 @@ def log_rho(z: np.ndarray, sigma: np.ndarray) -> np.ndarray:
 DEFAULT_RATIO = float(np.exp(log_rho(np.array(DEFAULT_Z0), np.array(DEFAULT_SIGMA))))
 
 
+#: Bisection steps that bracket the position to 16 / 2**8 before the Newton steps polish it.
+BRACKET_STEPS, NEWTON_STEPS = 8, 4
+
+
 def z_from_ratio(ratio: np.ndarray, sigma: np.ndarray) -> np.ndarray:
-    """The position whose CPC / bid is ``ratio`` (bisection: rho falls in z)."""
+    """The position whose CPC / bid is ``ratio``: rho falls in z, so bisect to a bracket, then Newton inside it.
+
+    ``d log rho / dz = -sigma + m(z - sigma) - m(z)`` with ``m = phi / Phi`` (the inverse Mills
+    ratio); from a bracket of width 1/16 four Newton steps reach machine precision, three
+    times faster than bisecting all the way (this runs on every keyword x every spread tried).
+    """
     target = np.log(np.clip(ratio, *RATIO_RANGE))
     sigma = np.broadcast_to(sigma, target.shape)
     low, high = np.full(target.shape, -8.0), np.full(target.shape, 8.0)
-    for _ in range(48):
+    for _ in range(BRACKET_STEPS):
         middle = 0.5 * (low + high)
         above = log_rho(middle, sigma) > target
         low = np.where(above, middle, low)
         high = np.where(above, high, middle)
-    return 0.5 * (low + high)
+    z = 0.5 * (low + high)
+    for _ in range(NEWTON_STEPS):
+        slope = -sigma + _mills(z - sigma) - _mills(z)
+        z = np.clip(z - (log_rho(z, sigma) - target) / np.minimum(slope, -1e-12), low, high)
+    return z
+
+
+def _mills(x: np.ndarray) -> np.ndarray:
+    """phi(x) / Phi(x), computed in logs so it stays finite far in the left tail."""
+    return np.exp(-0.5 * x**2 - 0.5 * np.log(2 * np.pi) - log_ndtr(x))
 
 
 def clicks_factor(z0: np.ndarray, sigma: np.ndarray, multiplier: np.ndarray) -> np.ndarray:
