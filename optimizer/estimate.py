@@ -7,7 +7,9 @@ the report has no keywords):
   (empirical Bayes, beta-binomial, the prior strength fitted by the method of
   moments at each level), order value likewise with a fitted pseudo-order count,
   so one click and one order is never "100% CVR".
-* **Recency.** Each day weighs ``0.5 ** (age / HALF_LIFE_DAYS)``.
+* **Recency.** Each day weighs ``0.5 ** (age / HALF_LIFE_DAYS)`` in traffic (impressions,
+  clicks, CPC) and ``0.5 ** (age / RATE_HALF_LIFE_DAYS)`` in conversions (CVR, order value):
+  orders are the scarcest figure, so they are learnt over a longer memory.
 * **Bid response.** Clicks ~ bid ** clicks_elasticity and CPC ~ bid ** cpc_elasticity,
   estimated from the bid changes found in the history (two-way within regression,
   keyword and day effects removed), pooled per plan and shrunk toward the account
@@ -26,6 +28,11 @@ from optimizer.schema import Performance
 
 #: Days after which a day's figures count half.
 HALF_LIFE_DAYS = 14.0
+#: Rounds of (prior mean, prior strength) refitting in the shrinkage; the pair settles in two.
+PRIOR_MEAN_ROUNDS = 2
+#: Days after which a day's orders and revenue (and the clicks they are rated against) count half:
+#: conversion rates and order values are learnt over a longer memory than traffic.
+RATE_HALF_LIFE_DAYS = 56.0
 #: Clicks per +1% bid, in %, when the history shows no bid changes. Search-ads studies put
 #: keyword click elasticities to bid between 0.5 and 1.2; 0.8 is the middle.
 DEFAULT_CLICKS_ELASTICITY = 0.8
@@ -74,12 +81,12 @@ class Estimates:
     spread_source: str | None = None
 
 
-def recency_weights(dates: pd.Series, last_date: pd.Timestamp | None) -> np.ndarray:
-    """Weight of each row by the age of its day: half after HALF_LIFE_DAYS."""
+def recency_weights(dates: pd.Series, last_date: pd.Timestamp | None, half_life: float = HALF_LIFE_DAYS) -> np.ndarray:
+    """Weight of each row by the age of its day: half after ``half_life`` days."""
     if last_date is None or dates.isna().all():
         return np.ones(len(dates))
     age = (last_date - dates).dt.days.to_numpy(dtype=float)
-    return np.power(0.5, np.nan_to_num(age, nan=0.0) / HALF_LIFE_DAYS)
+    return np.power(0.5, np.nan_to_num(age, nan=0.0) / half_life)
 
 
 def total_weight(history_days: int, last_date: pd.Timestamp | None) -> float:
@@ -127,17 +134,41 @@ def shrink_rate_posterior(successes: pd.Series, trials: pd.Series, levels: list[
     """
     s_all, t_all = float(successes.sum()), float(trials.sum())
     parent = np.full(len(frame), (s_all + 0.5) / (t_all + 1.0))
+    parent_group = np.zeros(len(frame), dtype=np.int64)
     count = np.full(len(frame), t_all + 1.0)
     for keys in levels:
         group = frame.groupby(keys, sort=False, observed=True).ngroup().to_numpy()
         s = np.bincount(group, weights=successes.to_numpy())
         t = np.bincount(group, weights=trials.to_numpy())
         first = pd.Series(np.arange(len(group))).groupby(group).first().to_numpy()
-        prior = parent[first]
-        strength = fit_prior_strength(s, t, prior)
+        pooled, siblings = parent[first], parent_group[first]
+        prior, strength = pooled, fit_prior_strength(s, t, pooled)
+        for _ in range(PRIOR_MEAN_ROUNDS):
+            prior = sibling_mean(s, t, strength, siblings, pooled)
+            strength = fit_prior_strength(s, t, prior)
         posterior = (s + strength * prior) / (t + strength)
-        parent, count = posterior[group], (t + strength)[group]
+        parent, parent_group, count = posterior[group], group, (t + strength)[group]
     return parent, count
+
+
+def sibling_mean(successes: np.ndarray, trials: np.ndarray, strength: float, parent: np.ndarray,
+                 pooled: np.ndarray) -> np.ndarray:
+    """The prior mean of each unit: the precision-weighted mean rate of the units under the same parent.
+
+    The parent's pooled rate (all its successes over all its trials) is the mean rate of a
+    *click*, not of a keyword: when the units that get many trials convert worse (head
+    terms against the long tail, or keywords that competitors bid up because they convert
+    well), it understates a small unit. Each unit's raw rate weighs ``t / (t + strength)``,
+    its precision under the beta-binomial model; the pooled rate counts as one more unit so
+    that a parent with a single seen child keeps a sensible mean.
+    """
+    rate = np.divide(successes, trials, out=np.zeros(len(trials)), where=trials > 0)
+    weight = trials / (trials + strength)
+    first_pooled = np.zeros(int(parent.max()) + 1)
+    first_pooled[parent] = pooled
+    total = np.bincount(parent, weights=weight * rate, minlength=len(first_pooled)) + first_pooled
+    mass = np.bincount(parent, weights=weight, minlength=len(first_pooled)) + 1.0
+    return (total / mass)[parent]
 
 
 def shrink_value(revenue: pd.Series, orders: pd.Series, frame: pd.DataFrame,
@@ -299,10 +330,18 @@ def estimate(performance: Performance, *, period_days: int, value_per_order: flo
     impressions_w = weighted(days["impressions"].to_numpy(float) * volume_factor)
     clicks_w = weighted(clicks_d)
     spend_w = weighted(clicks_d * cpc_d)
+    # conversions are counted over a longer memory: orders are the scarcest figure, and a keyword's
+    # buyers change more slowly than its traffic
+    rate_weight = recency_weights(days["date"], performance.last_date, RATE_HALF_LIFE_DAYS)
+
+    def rate_weighted(values: np.ndarray) -> np.ndarray:
+        return np.bincount(unit, weights=np.nan_to_num(values) * rate_weight, minlength=n_units)
+
     has_orders = performance.has_orders
-    orders_w = weighted(days["orders"].to_numpy(float) * volume_factor) if has_orders else np.zeros(n_units)
+    rate_clicks_w = rate_weighted(clicks_d)
+    orders_w = rate_weighted(days["orders"].to_numpy(float) * volume_factor) if has_orders else np.zeros(n_units)
     if performance.has_revenue:
-        revenue_w = weighted(days["revenue"].to_numpy(float) * volume_factor)
+        revenue_w = rate_weighted(days["revenue"].to_numpy(float) * volume_factor)
     elif value_per_order is not None:
         revenue_w = orders_w * value_per_order
     else:
@@ -311,11 +350,11 @@ def estimate(performance: Performance, *, period_days: int, value_per_order: flo
     # the units' names as integer codes: the shrinkage groups by them level after level, and grouping
     # integers is an order of magnitude faster than grouping text
     codes = pd.DataFrame({key: pd.factorize(units[key], sort=False)[0] for key in keys})
-    stats = codes.assign(imp=impressions_w, clk=clicks_w, ords=orders_w, rev=revenue_w)
+    stats = codes.assign(imp=impressions_w, clk=clicks_w, rate_clk=rate_clicks_w, ords=orders_w, rev=revenue_w)
     levels = [["plan"], ["plan", "ad_group"], keys] if keyword_level else [keys]
     ctr = shrink_rate(stats["clk"], np.maximum(stats["imp"], stats["clk"]), levels, stats)
     if has_orders:
-        cvr, cvr_count = shrink_rate_posterior(stats["ords"], stats["clk"], levels, stats)
+        cvr, cvr_count = shrink_rate_posterior(stats["ords"], stats["rate_clk"], levels, stats)
     else:
         cvr, cvr_count = np.zeros(n_units), np.full(n_units, np.inf)
     if performance.has_revenue:

@@ -321,8 +321,10 @@ def solve_pulp(program: Program) -> Solution:
             _, unit, level = variable.name.split("_")
             share[int(unit), int(level)] = variable.value() or 0.0
     duals, activity = {}, {}
+    constraints = {c.name: c for c in model.constraints.values()} if not callable(model.constraints) else {
+        c.name: c for c in model.constraints()}
     for name, coef, lower, upper, _ in program.rows():
-        constraint = model.constraints.get(name.replace("[", "_").replace("]", ""))
+        constraint = constraints.get(name.replace("[", "_").replace("]", ""))
         pi = constraint.pi if constraint is not None and constraint.pi is not None else 0.0
         # CBC's pi is d objective / d right-hand side of the row as written (<= upper, or >= lower)
         duals[name] = float(pi if upper < np.inf else -pi)

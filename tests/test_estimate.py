@@ -9,13 +9,17 @@ from hypothesis import given, settings, strategies as st
 
 from optimizer.auction import DEFAULT_SIGMA
 from optimizer.estimate import (
+    HALF_LIFE_DAYS,
     value_per_click_cv,
     CPC_TO_BID,
     DEFAULT_CLICKS_ELASTICITY,
     DEFAULT_CPC_ELASTICITY,
     estimate,
+    RATE_HALF_LIFE_DAYS,
     fit_prior_strength,
     recency_weights,
+    shrink_rate_posterior,
+    sibling_mean,
     total_weight,
 )
 from optimizer.schema import Performance
@@ -232,6 +236,58 @@ def test_prior_strength_recovers_the_beta_prior_it_was_drawn_from():
 def test_prior_strength_with_under_three_measured_units_means_no_spread_information():
     strength = fit_prior_strength(np.array([1.0, 9.0, 0.0]), np.array([10.0, 10.0, 0.0]), np.full(3, 0.5))
     assert strength == 1e6
+
+
+def test_sibling_mean_weighs_each_unit_by_its_precision_not_by_its_trials():
+    # one head unit with 100x the trials converts at 1%, nine small ones at 5%
+    successes = np.array([100.0] + [25.0] * 9)
+    trials = np.array([10_000.0] + [500.0] * 9)
+    parent = np.zeros(10, dtype=np.int64)
+    pooled = np.full(10, successes.sum() / trials.sum())
+    mean = sibling_mean(successes, trials, 100.0, parent, pooled)
+    weight = trials / (trials + 100.0)
+    rates = successes / trials
+    expected = (np.sum(weight * rates) + pooled[0]) / (weight.sum() + 1.0)
+    assert mean == pytest.approx(np.full(10, expected))
+    assert pooled[0] < 0.025 and 0.04 < mean[0] < 0.05
+
+
+def test_an_unseen_keyword_gets_the_mean_of_its_siblings_not_the_rate_of_the_head_term():
+    # the head term's clicks convert at 1%, the long tail's at 6%: a new keyword is likelier a tail term
+    frame = pd.DataFrame({
+        "plan": "计划A", "ad_group": "单元1", "keyword": [f"词{i}" for i in range(21)],
+        "clicks": [20_000.0] + [300.0] * 19 + [0.0], "orders": [200.0] + [18.0] * 19 + [0.0],
+    })
+    cvr, _ = shrink_rate_posterior(frame["orders"], frame["clicks"], [["plan"], ["plan", "ad_group"],
+                                                                      ["plan", "ad_group", "keyword"]], frame)
+    pooled = frame["orders"].sum() / frame["clicks"].sum()
+    assert pooled < 0.03
+    assert cvr[-1] > 0.045
+    assert cvr[0] == pytest.approx(0.01, abs=0.002)
+
+
+def test_conversions_are_remembered_longer_than_traffic():
+    assert RATE_HALF_LIFE_DAYS > 2 * HALF_LIFE_DAYS
+    # a keyword whose CVR was 10% in the first half of the history and 5% in the last: the estimate stays
+    # nearer the whole history's mean than traffic's half-life alone would put it
+    rng = np.random.default_rng(11)
+    truth = make_truth(rng, 8)
+    truth["daily_impressions"] = 50_000.0
+    truth["ctr"] = 0.05
+    frame = simulate(rng, truth, flat_bids(truth))
+    first_half = frame["date"] <= LAST_DATE - pd.Timedelta(days=14)
+    clicks = frame["clicks"]
+    frame["orders"] = np.round(clicks * np.where(first_half, 0.10, 0.05))
+    frame["revenue"] = frame["orders"] * 50.0
+    estimates = estimate(performance(frame), period_days=7)
+    ages = (LAST_DATE - frame.loc[frame["keyword"] == "关键词00", "date"]).dt.days.to_numpy(float)
+
+    def remembered_cvr(half_life: float) -> float:
+        weight = 0.5 ** (ages / half_life)
+        return float(np.sum(weight * np.where(ages >= 14, 0.10, 0.05)) / weight.sum())
+
+    assert forecast_of(estimates, "关键词00")["cvr"] == pytest.approx(remembered_cvr(RATE_HALF_LIFE_DAYS), abs=0.004)
+    assert remembered_cvr(RATE_HALF_LIFE_DAYS) > remembered_cvr(HALF_LIFE_DAYS) + 0.005
 
 
 # --- bid elasticities ---------------------------------------------------------------------------------------
