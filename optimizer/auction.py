@@ -14,8 +14,8 @@ curve, both observed in every report with a bid column:
 
 * its CPC / bid ratio gives ``z`` at today's bid (shrunk toward its plan's, since the
   ratio of a keyword with three clicks is mostly noise);
-* the spread ``sigma`` is fitted per plan to how impressions moved after bid changes,
-  with a documented default when the history has none.
+* the spread ``sigma`` is fitted per plan to how impressions and CPC moved after bid
+  changes, with a documented default when the history has none.
 
 A power law with one elasticity stretches a local slope over -50%..+100% bid moves
 and so over-forecasts keywords that already win almost every auction; this curve
@@ -41,6 +41,9 @@ RATIO_RANGE = (0.02, 0.995)
 #: Below z = -1.5 a keyword wins under 7% of its auctions; CPC / bid cannot tell that apart from
 #: noise, so the curve is not extrapolated steeper than there (a conservative raise).
 Z_RANGE = (-1.5, 6.0)
+#: No day's log impressions or log CPC is trusted to better than 3%: a near-exact series (a CPC
+#: that barely moves) cannot outvote the other one by more than its real noise allows.
+NOISE_FLOOR = 0.03
 #: A plan fits its own spread only with at least this many keyword-days after bid changes.
 MIN_PLAN_DAYS = 150
 
@@ -157,30 +160,53 @@ def shrunk_ratio(days: pd.DataFrame, unit: np.ndarray, plan_of_unit: np.ndarray,
 
 def fit_spreads(days: pd.DataFrame, unit: np.ndarray, ratio: np.ndarray, mean_log_bid: np.ndarray,
                 current_bid: np.ndarray, rows: np.ndarray, plan_of_unit: np.ndarray) -> tuple[float, dict]:
-    """The spread that best explains how impressions moved with the bid: for the account and each plan.
+    """The spread that best explains how impressions and CPC moved with the bid: for the account and each plan.
 
-    Least squares on a grid of spreads, keyword and plan-day effects removed; every grid
-    value is placed and scored in one pass over the rows, so the account and all plans
-    cost one fit. Returns the account's spread and those of plans with enough evidence.
+    Both follow from the spread: impressions as ``Phi(z)``, CPC / bid as ``rho(z)``, with
+    ``z`` moving by ``log(bid move) / sigma``. Each is fitted in logs, keyword and plan-day
+    effects removed; the two residual sums are combined by their concentrated likelihood,
+    ``n_imp log SSE_imp + n_cpc log SSE_cpc``, so each counts by its own noise (a day's CPC
+    is far steadier than its impressions, which swing with search volume); neither is
+    trusted to better than NOISE_FLOOR. Every grid value is placed and scored in one pass over the rows, so the
+    account and all plans cost one fit. Returns the account's spread and those of plans
+    with enough evidence.
     """
     impressions = days["impressions"].to_numpy(float)[rows]
-    y = np.log(impressions)
-    weight = impressions / (impressions + 20.0)
+    clicks = days["clicks"].to_numpy(float)[rows]
+    spend = days["spend"].to_numpy(float)[rows]
+    bid = days["bid"].to_numpy(float)[rows]
+    log_impressions = np.log(impressions)
+    impressions_weight = impressions / (impressions + 20.0)
+    paid = (clicks > 0) & (spend > 0)
+    log_ratio = np.log(np.divide(spend, clicks * bid, out=np.ones(len(spend)), where=paid))
+    cpc_weight = np.where(paid, clicks / (clicks + 5.0), 0.0)
     row_unit = unit[rows]
     plan_codes, plan_names = pd.factorize(plan_of_unit[row_unit])
     day = pd.factorize(pd.Series(plan_codes).astype(str) + "|" + pd.Series(days["date"].to_numpy()[rows]).astype(str))[0]
     dense_unit = pd.factorize(row_unit)[0]
-    moves = np.log(days["bid"].to_numpy(float)[rows] / current_bid[row_unit])
+    moves = np.log(bid / current_bid[row_unit])
     grid = SIGMA_GRID[:, None]
     shift = np.where(np.isfinite(mean_log_bid), np.log(current_bid) - mean_log_bid, 0.0)
     z_today = z_from_ratio(np.broadcast_to(ratio, (len(SIGMA_GRID), len(ratio))), grid) + shift / grid
-    errors = np.zeros((len(SIGMA_GRID), len(plan_names)))
+    squares = np.zeros((2, len(SIGMA_GRID), len(plan_names)))
     for g, sigma in enumerate(SIGMA_GRID):
-        residual = _demeaned(y - log_ndtr(z_today[g, row_unit] + moves / sigma), weight, dense_unit, day)
-        errors[g] = np.bincount(plan_codes, weights=weight * residual**2, minlength=len(plan_names))
-    account = float(SIGMA_GRID[int(np.argmin(errors.sum(axis=1)))])
+        z = z_today[g, row_unit] + moves / sigma
+        for k, (observed, curve, weight) in enumerate(((log_impressions, log_ndtr(z), impressions_weight),
+                                                       (log_ratio, log_rho(z, sigma), cpc_weight))):
+            residual = _demeaned(observed - curve, weight, dense_unit, day)
+            squares[k, g] = np.bincount(plan_codes, weights=weight * residual**2, minlength=len(plan_names))
+    counts = np.stack([np.bincount(plan_codes, weights=(w > 0).astype(float), minlength=len(plan_names))
+                       for w in (impressions_weight, cpc_weight)])
+
+    def best(sums: np.ndarray, n: np.ndarray) -> float:   # sums: (2, grid), n: (2,)
+        used = n > 0
+        variance = sums[used] / n[used, None] + NOISE_FLOOR**2
+        loss = (n[used, None] * np.log(variance)).sum(axis=0)
+        return float(SIGMA_GRID[int(np.argmin(loss))])
+
+    account = best(squares.sum(axis=2), counts.sum(axis=1))
     evidence = np.bincount(plan_codes, minlength=len(plan_names))
-    plans = {name: float(SIGMA_GRID[int(np.argmin(errors[:, p]))])
+    plans = {name: best(squares[:, :, p], counts[:, p])
              for p, name in enumerate(plan_names) if evidence[p] >= MIN_PLAN_DAYS}
     return account, plans
 

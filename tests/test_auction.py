@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
+from scipy.special import ndtr
 import pytest
 from hypothesis import given, settings, strategies as st
 
@@ -34,3 +36,36 @@ def test_a_raise_buys_more_clicks_at_a_higher_cpc_never_above_the_bid():
     assert np.all(more > 1.0) and more[0] > more[1] > more[2]   # the keyword that barely wins gains most
     assert np.all(auction.cpc_factor(z0, sigma, np.full(3, 1.5)) > 1.0)
     assert np.all(auction.cpc_ratio(z0, sigma, np.full(3, 1.5)) < 1.0)
+
+
+def auction_days(rng: np.random.Generator, sigma: float, n_keywords: int = 300, days: int = 28) -> pd.DataFrame:
+    """Keyword-days of a lognormal-competition auction with spread ``sigma``: every keyword's bid moves
+    once by x0.6..x1.6; impressions swing 25% a day with search volume, CPC 4%."""
+    z0 = rng.uniform(-1.0, 2.5, n_keywords)              # position at the first bid
+    bid0 = rng.uniform(0.5, 3.0, n_keywords)
+    move = np.exp(rng.uniform(np.log(0.6), np.log(1.6), n_keywords))
+    change_day = rng.integers(5, days - 5, n_keywords)
+    day = np.arange(days)
+    bids = np.where(day[None, :] >= change_day[:, None], bid0[:, None] * move[:, None], bid0[:, None])
+    z = z0[:, None] + np.log(bids / bid0[:, None]) / sigma
+    searches = rng.uniform(500, 5000, n_keywords)[:, None] * rng.lognormal(-0.03, 0.25, (n_keywords, days))
+    impressions = rng.poisson(searches * ndtr(z)).astype(float)
+    clicks = rng.binomial(impressions.astype(int), 0.05).astype(float)
+    cpc = bids * np.exp(auction.log_rho(z, np.full_like(z, sigma))) * rng.lognormal(0, 0.04, z.shape)
+    return pd.DataFrame({
+        "date": np.tile(pd.date_range("2024-06-01", periods=days), n_keywords),
+        "unit": np.repeat(np.arange(n_keywords), days),
+        "bid": np.round(bids, 2).ravel(), "impressions": impressions.ravel(), "clicks": clicks.ravel(),
+        "spend": np.round(clicks * cpc, 2).ravel(),
+    })
+
+
+@pytest.mark.parametrize("sigma", [0.4, 0.8])
+def test_the_spread_is_found_back_from_how_impressions_and_cpc_moved_after_bid_changes(sigma):
+    days = auction_days(np.random.default_rng(int(sigma * 10)), sigma)
+    unit = days["unit"].to_numpy()
+    current_bid = days.groupby("unit")["bid"].last().to_numpy()
+    position = auction.place(days, unit, current_bid, np.full(len(current_bid), "plan"))
+    grid_step = auction.SIGMA_GRID[1] / auction.SIGMA_GRID[0]
+    assert position.sigma[0] == pytest.approx(sigma, rel=grid_step - 1)
+    assert "fitted" in position.sigma_source
