@@ -124,7 +124,20 @@ class Position:
     sigma_source: str
 
 
-def shrunk_ratio(days: pd.DataFrame, unit: np.ndarray, plan_of_unit: np.ndarray, n_units: int) -> tuple[np.ndarray, np.ndarray]:
+@dataclass(frozen=True)
+class Ratios:
+    """Each unit's CPC / bid over its history, shrunk toward its plan's."""
+
+    #: the shrunk ratio, click-weighted over the unit's days (whatever their bids)
+    shrunk: np.ndarray
+    #: the click-weighted mean log bid those days were paid at
+    mean_log_bid: np.ndarray
+    #: the plan's ratio each unit is shrunk toward, and the prior's weight in clicks
+    prior: np.ndarray
+    strength: float
+
+
+def shrunk_ratio(days: pd.DataFrame, unit: np.ndarray, plan_of_unit: np.ndarray, n_units: int) -> Ratios:
     """Each unit's CPC / bid (click-weighted over its days), shrunk toward its plan's, and its mean log bid.
 
     The prior strength (in clicks) is fitted like order value's: day-to-day spread of
@@ -155,7 +168,7 @@ def shrunk_ratio(days: pd.DataFrame, unit: np.ndarray, plan_of_unit: np.ndarray,
     ratio = (unit_clicks * raw + strength * prior) / (unit_clicks + strength)
     log_bid = np.divide(np.bincount(unit, weights=np.where(seen, clicks * np.log(np.where(bid > 0, bid, 1.0)), 0.0),
                                     minlength=n_units), unit_clicks, out=np.full(n_units, np.nan), where=has)
-    return np.clip(ratio, *RATIO_RANGE), log_bid
+    return Ratios(np.clip(ratio, *RATIO_RANGE), log_bid, prior, strength)
 
 
 def fit_spreads(days: pd.DataFrame, unit: np.ndarray, ratio: np.ndarray, mean_log_bid: np.ndarray,
@@ -223,7 +236,7 @@ def _demeaned(values: np.ndarray, weight: np.ndarray, unit: np.ndarray, day: np.
 def place(days: pd.DataFrame, unit: np.ndarray, current_bid: np.ndarray, plan_of_unit: np.ndarray) -> Position:
     """Spread per plan and position at today's bid per unit, from CPC / bid and the bid changes."""
     n_units = len(current_bid)
-    ratio, mean_log_bid = shrunk_ratio(days, unit, plan_of_unit, n_units)
+    ratios = shrunk_ratio(days, unit, plan_of_unit, n_units)
     bid = days["bid"].to_numpy(float)
     has_bid = bid > 0
     low = pd.Series(np.where(has_bid, bid, np.inf)).groupby(unit).min().reindex(range(n_units)).to_numpy()
@@ -233,13 +246,65 @@ def place(days: pd.DataFrame, unit: np.ndarray, current_bid: np.ndarray, plan_of
     sigma = np.full(n_units, DEFAULT_SIGMA)
     source = f"default {DEFAULT_SIGMA} (no bid changes in the history)"
     if rows.sum() >= 20:
-        account, plans = fit_spreads(days, unit, ratio, mean_log_bid, current_bid, rows, plan_of_unit)
+        account, plans = fit_spreads(days, unit, ratios.shrunk, ratios.mean_log_bid, current_bid, rows, plan_of_unit)
         sigma = pd.Series(plan_of_unit).map(plans).fillna(account).to_numpy(float)
         source = f"fitted to {int(rows.sum())} keyword-days after bid changes"
-    z_mean = z_from_ratio(ratio, sigma)
-    shift = np.where(np.isfinite(mean_log_bid), np.log(current_bid) - mean_log_bid, 0.0)
+    z_mean = z_from_ratio(ratios.shrunk, sigma)
+    shift = np.where(np.isfinite(ratios.mean_log_bid), np.log(current_bid) - ratios.mean_log_bid, 0.0)
     z_today = z_mean + shift / sigma
+    if moved_unit.any():
+        z_today[moved_unit] = anchor_moved(days, unit, current_bid, sigma, ratios, moved_unit)
     # today's CPC / bid stays what the data say; only the shape of the response is kept from
     # extrapolating beyond Z_RANGE
     ratio_today = np.exp(log_rho(z_today, sigma))
     return Position(sigma, np.clip(z_today, *Z_RANGE), ratio_today, source)
+
+
+def anchor_moved(days: pd.DataFrame, unit: np.ndarray, current_bid: np.ndarray, sigma: np.ndarray,
+                 ratios: Ratios, moved: np.ndarray) -> np.ndarray:
+    """Today's position of each unit whose bid moved in the history: the one whose curve pays what it paid.
+
+    A ratio averaged over days at different bids is no ratio at any one bid (rho is not
+    linear in the bid), and after a doubled bid the average understates today's CPC.
+    Instead ``z`` solves ``sum_d clicks_d bid_d rho(z + log(bid_d / bid) / sigma) + k bid
+    rho(z) = spend + k bid prior``: every day's clicks priced at that day's bid on one
+    curve, plus the plan's ratio as ``k`` pseudo-clicks at today's bid. The left side
+    falls in ``z``, so bisect to a bracket, then Newton.
+    """
+    index = np.flatnonzero(moved)
+    local = np.full(len(moved), -1)
+    local[index] = np.arange(len(index))
+    bid = days["bid"].to_numpy(float)
+    clicks = days["clicks"].to_numpy(float)
+    rows = (local[unit] >= 0) & (bid > 0) & (clicks > 0)
+    row_unit = local[unit[rows]]
+    paid = clicks[rows] * bid[rows]
+    today_bid, unit_sigma = current_bid[index], sigma[index]
+    row_sigma = unit_sigma[row_unit]
+    offset = np.log(bid[rows] / today_bid[row_unit]) / row_sigma
+    pseudo = ratios.strength * today_bid
+    target = (np.bincount(row_unit, weights=days["spend"].to_numpy(float)[rows], minlength=len(index))
+              + pseudo * ratios.prior[index])
+
+    def excess(z: np.ndarray) -> np.ndarray:   # model spend - target: falls in z
+        row_rho = np.exp(log_rho(z[row_unit] + offset, row_sigma))
+        return np.bincount(row_unit, weights=paid * row_rho, minlength=len(index)) + pseudo * np.exp(
+            log_rho(z, unit_sigma)) - target
+
+    low, high = np.full(len(index), -8.0), np.full(len(index), 8.0)
+    for _ in range(BRACKET_STEPS + 4):
+        middle = 0.5 * (low + high)
+        above = excess(middle) > 0
+        low = np.where(above, middle, low)
+        high = np.where(above, high, middle)
+    z = 0.5 * (low + high)
+    for _ in range(NEWTON_STEPS):
+        row_z = z[row_unit] + offset
+        row_rho = np.exp(log_rho(row_z, row_sigma))
+        row_slope = row_rho * (-row_sigma + _mills(row_z - row_sigma) - _mills(row_z))
+        rho = np.exp(log_rho(z, unit_sigma))
+        slope = (np.bincount(row_unit, weights=paid * row_slope, minlength=len(index))
+                 + pseudo * rho * (-unit_sigma + _mills(z - unit_sigma) - _mills(z)))
+        value = np.bincount(row_unit, weights=paid * row_rho, minlength=len(index)) + pseudo * rho - target
+        z = np.clip(z - value / np.minimum(slope, -1e-12), low, high)
+    return z

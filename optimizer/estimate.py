@@ -5,7 +5,7 @@ the report has no keywords):
 
 * **Rates, shrunk.** CTR and CVR are shrunk toward ad group, plan and account
   (empirical Bayes, beta-binomial, the prior strength fitted by the method of
-  moments at each level), order value likewise with a fitted pseudo-order count,
+  moments at each level), order value likewise with fitted pseudo-order counts,
   so one click and one order is never "100% CVR".
 * **Recency.** Each day weighs ``0.5 ** (age / HALF_LIFE_DAYS)`` in traffic (impressions,
   clicks, CPC) and ``0.5 ** (age / RATE_HALF_LIFE_DAYS)`` in conversions (CVR, order value):
@@ -171,32 +171,43 @@ def sibling_mean(successes: np.ndarray, trials: np.ndarray, strength: float, par
     return (total / mass)[parent]
 
 
-def shrink_value(revenue: pd.Series, orders: pd.Series, frame: pd.DataFrame,
+def shrink_value(revenue: pd.Series, orders: pd.Series, frame: pd.DataFrame, levels: list[list[str]],
                  daily_value: np.ndarray, daily_orders: np.ndarray, daily_unit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Order value per unit shrunk toward its plan's, with a pseudo-order count fitted from the data, and its standard error.
+    """Order value per unit shrunk level by level from the account down, with pseudo-order counts fitted from the data, and its standard error.
 
-    The within-unit variance of order value comes from the days' own order values,
-    the between-unit variance from the units' values less that noise; their ratio
-    is the number of pseudo-orders the plan's value counts for. The standard error
-    is ``sqrt(within / (orders + pseudo-orders))`` (zero when the history cannot tell
-    the within-unit variance).
+    An ad group is usually one item (直通车's 推广单元 is), so a keyword's order value is
+    shrunk toward its ad group's, the ad group's toward its plan's. The within-unit
+    variance of order value comes from the days' own order values, each level's
+    between-group variance from its groups' values less that noise; their ratio is the
+    number of pseudo-orders the parent's value counts for. The standard error is
+    ``sqrt(within / (orders + pseudo-orders))`` (zero when the history cannot tell the
+    within-unit variance).
     """
     rev, ords = revenue.to_numpy(), orders.to_numpy()
-    plan_group = frame.groupby("plan", sort=False, observed=True).ngroup().to_numpy()
-    plan_value = np.bincount(plan_group, weights=rev) / np.maximum(np.bincount(plan_group, weights=ords), 1e-9)
-    account_value = rev.sum() / max(ords.sum(), 1e-9)
-    plan_value = np.where(np.bincount(plan_group, weights=ords) > 0, plan_value, account_value)
-    prior = plan_value[plan_group]
-    unit_value = np.divide(rev, ords, out=prior.copy(), where=ords > 0)
-    strength, within = 1.0, 0.0
+    account = rev.sum() / ords.sum() if ords.sum() > 0 else 0.0
+    unit_value = np.divide(rev, ords, out=np.full(len(rev), account), where=ords > 0)
+    within = 0.0
     has = daily_orders > 0
     if has.sum() > len(frame) + 2:
         day_value = daily_value[has] / daily_orders[has]
         within = np.sum(daily_orders[has] * (day_value - unit_value[daily_unit[has]]) ** 2) / (has.sum() - len(frame))
-        seen = ords > 0
-        between = np.average((unit_value[seen] - prior[seen]) ** 2, weights=ords[seen]) - within * seen.sum() / ords[seen].sum()
-        strength = float(np.clip(within / between, 0.5, 1e4)) if between > 0 else 1e4
-    return (rev + strength * prior) / (ords + strength), np.sqrt(max(within, 0.0) / (ords + strength))
+    parent = np.full(len(frame), account)
+    count = np.full(len(frame), float(ords.sum()))
+    for keys in levels:
+        group = frame.groupby(keys, sort=False, observed=True).ngroup().to_numpy()
+        group_rev, group_orders = np.bincount(group, weights=rev), np.bincount(group, weights=ords)
+        first = pd.Series(np.arange(len(group))).groupby(group).first().to_numpy()
+        prior = parent[first]
+        strength = 1.0
+        seen = group_orders > 0
+        if within > 0 and seen.sum() > 2:
+            value = group_rev[seen] / group_orders[seen]
+            between = (np.average((value - prior[seen]) ** 2, weights=group_orders[seen])
+                       - within * seen.sum() / group_orders[seen].sum())
+            strength = float(np.clip(within / between, 0.5, 1e4)) if between > 0 else 1e4
+        posterior = (group_rev + strength * prior) / (group_orders + strength)
+        parent, count = posterior[group], (group_orders + strength)[group]
+    return parent, np.sqrt(max(within, 0.0) / count)
 
 
 def within_slope(x: np.ndarray, y: np.ndarray, weight: np.ndarray, unit: np.ndarray, day: np.ndarray) -> tuple[float, float, int]:
@@ -360,7 +371,8 @@ def estimate(performance: Performance, *, period_days: int, value_per_order: flo
     if performance.has_revenue:
         daily_value = days["revenue"].to_numpy(float)
         daily_orders = days["orders"].to_numpy(float)
-        order_value, order_value_se = shrink_value(stats["rev"], stats["ords"], stats, daily_value, daily_orders, unit)
+        order_value, order_value_se = shrink_value(stats["rev"], stats["ords"], stats, levels, daily_value,
+                                                   daily_orders, unit)
     else:
         order_value, order_value_se = np.full(n_units, float(value_per_order or 0.0)), np.zeros(n_units)
 

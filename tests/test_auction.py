@@ -69,3 +69,21 @@ def test_the_spread_is_found_back_from_how_impressions_and_cpc_moved_after_bid_c
     grid_step = auction.SIGMA_GRID[1] / auction.SIGMA_GRID[0]
     assert position.sigma[0] == pytest.approx(sigma, rel=grid_step - 1)
     assert "fitted" in position.sigma_source
+
+
+def test_a_keyword_whose_bid_moved_is_placed_where_its_curve_pays_what_it_paid():
+    # the ratio averaged over days at two bids is no ratio at either; today's must be the curve's at today's bid
+    sigma = 0.6
+    days = auction_days(np.random.default_rng(3), sigma)
+    unit = days["unit"].to_numpy()
+    current_bid = days.groupby("unit")["bid"].last().to_numpy()
+    first_bid = days.groupby("unit")["bid"].first().to_numpy()
+    position = auction.place(days, unit, current_bid, np.full(len(current_bid), "plan"))
+    # the truth at today's bid, from the generator's own z0 (drawn first from the same seed)
+    z0 = np.random.default_rng(3).uniform(-1.0, 2.5, len(current_bid))
+    true_ratio = np.exp(auction.log_rho(z0 + np.log(current_bid / first_bid) / sigma, np.full(len(z0), sigma)))
+    clicks = days.groupby("unit")["clicks"].sum().to_numpy()
+    error = np.average(np.abs(position.ratio / true_ratio - 1.0), weights=clicks)
+    assert error < 0.01
+    for moved in (current_bid > 1.3 * first_bid, current_bid < 0.75 * first_bid):   # raised, cut
+        assert np.average(position.ratio[moved] / true_ratio[moved], weights=clicks[moved]) == pytest.approx(1.0, abs=0.01)
