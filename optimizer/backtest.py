@@ -10,8 +10,8 @@ random draws every week, so differences come from the bids, not the luck):
 * ``bidopt``: :func:`optimizer.plan.make_plan` on a scenario reading every report
   the policy has exported so far (with the goal's ``min_roi_confidence``, if any).
   Its own forecast of the week is kept beside the truth: ``forecast_error`` is
-  forecast / true expected revenue - 1, which falls as the loop's own bid changes
-  teach the estimates how the auction responds.
+  forecast / true expected revenue - 1 (``spend_forecast_error`` likewise for spend),
+  which falls as the loop's own bid changes teach the estimates how the auction responds.
 
 Each week is scored on the market's true expected curves against the oracle over
 any bids in [bids] min..max (not only those one week's max_raise/max_cut reach):
@@ -38,7 +38,8 @@ POLICIES = ("keep", "operator", "bidopt")
 #: How far the operators' rule moves a plan's bids in one week.
 OPERATOR_STEP = 0.10
 COLUMNS = ["policy", "week", "objective_vs_oracle", "spend_vs_budget", "roi_vs_floor", "objective", "oracle",
-           "spend", "budget", "revenue", "roi", "min_roi", "forecast_revenue", "forecast_error", "note"]
+           "spend", "budget", "revenue", "roi", "min_roi", "forecast_revenue", "forecast_error", "forecast_spend",
+           "spend_forecast_error", "note"]
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ class BidoptPolicy:
 
     def __init__(self, folder: Path, fmt: str):
         self.folder, self.fmt, self.files, self.note = Path(folder), fmt, [], ""
-        self.forecast_revenue = float("nan")
+        self.forecast_revenue = self.forecast_spend = float("nan")
         self._exported_until = pd.Timestamp.min
 
     def __call__(self, market: Market, history: pd.DataFrame, goal: Goal, limits: BidLimits) -> np.ndarray:
@@ -99,9 +100,11 @@ class BidoptPolicy:
         try:
             result = make_plan(load_scenario(scenario_file))
         except InfeasibleError as error:
-            self.note, self.forecast_revenue = f"infeasible, bids kept: {error}", float("nan")
+            self.note = f"infeasible, bids kept: {error}"
+            self.forecast_revenue = self.forecast_spend = float("nan")
             return market.bid.copy()
-        self.note, self.forecast_revenue = "", float(result.bids["revenue"].sum())
+        self.note = ""
+        self.forecast_revenue, self.forecast_spend = float(result.bids["revenue"].sum()), float(result.bids["spend"].sum())
         return bids_from_sheet(market, result.bids)
 
 
@@ -125,8 +128,11 @@ def run_backtest(market: Market, history: pd.DataFrame, goal: Goal, limits: BidL
             past = pd.concat([past, state.play(bids, state.today - pd.Timedelta(days=7), 7, rng)], ignore_index=True)
             row = _row(state, bids, goal, oracle)
             forecast = getattr(policy, "forecast_revenue", float("nan"))
+            forecast_spend = getattr(policy, "forecast_spend", float("nan"))
             rows.append({"policy": name, "week": week, **row, "forecast_revenue": forecast,
                          "forecast_error": forecast / row["revenue"] - 1.0 if row["revenue"] > 0 else float("nan"),
+                         "forecast_spend": forecast_spend,
+                         "spend_forecast_error": forecast_spend / row["spend"] - 1.0 if row["spend"] > 0 else float("nan"),
                          "note": getattr(policy, "note", "")})
     table = pd.DataFrame(rows)
     return Backtest(_with_totals(table, goal, oracle)[COLUMNS], oracle)
@@ -136,7 +142,8 @@ def _row(market: Market, bids: np.ndarray, goal: Goal, oracle: Oracle) -> dict:
     figures = score(market, bids, goal, oracle)
     return {key: figures[key] for key in ("objective_vs_oracle", "spend_vs_budget", "roi_vs_floor", "objective",
                                           "oracle", "spend", "budget", "revenue", "roi", "min_roi")} | {
-        "forecast_revenue": float("nan"), "forecast_error": float("nan"), "note": ""}
+        "forecast_revenue": float("nan"), "forecast_error": float("nan"), "forecast_spend": float("nan"),
+        "spend_forecast_error": float("nan"), "note": ""}
 
 
 def _with_totals(table: pd.DataFrame, goal: Goal, oracle: Oracle) -> pd.DataFrame:
@@ -146,8 +153,8 @@ def _with_totals(table: pd.DataFrame, goal: Goal, oracle: Oracle) -> pd.DataFram
                            spend_vs_budget=totals["spend"] / totals["budget"],
                            roi=totals["revenue"] / totals["spend"], min_roi=oracle.min_roi or np.nan, note="")
     totals["roi_vs_floor"] = totals["roi"] / totals["min_roi"]
-    totals["forecast_error"] = played.groupby("policy", sort=False)["forecast_error"].apply(
-        lambda errors: errors.abs().median())   # the total row: median absolute weekly error
+    for error in ("forecast_error", "spend_forecast_error"):   # the total row: median absolute weekly error
+        totals[error] = played.groupby("policy", sort=False)[error].apply(lambda errors: errors.abs().median())
     return pd.concat([table.astype({"week": object}), totals.reset_index()], ignore_index=True)
 
 

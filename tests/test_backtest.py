@@ -96,11 +96,15 @@ def test_bidopt_keeps_its_forecast_beside_the_truth(played):
     table = result.table
     bidopt = table[(table["policy"] == "bidopt") & table["week"].isin([1, 2])]
     assert np.allclose(bidopt["forecast_error"], bidopt["forecast_revenue"] / bidopt["revenue"] - 1.0)
+    assert np.allclose(bidopt["spend_forecast_error"], bidopt["forecast_spend"] / bidopt["spend"] - 1.0)
     assert bidopt["forecast_error"].abs().max() < 0.5
+    assert bidopt["spend_forecast_error"].abs().max() < 0.5
     total = table[(table["policy"] == "bidopt") & (table["week"] == "total")].iloc[0]
     assert total["forecast_error"] == pytest.approx(bidopt["forecast_error"].abs().median())
+    assert total["spend_forecast_error"] == pytest.approx(bidopt["spend_forecast_error"].abs().median())
     others = table[(table["policy"] != "bidopt") & (table["week"] != "total")]
     assert others["forecast_revenue"].isna().all()
+    assert others["forecast_spend"].isna().all()
 
 
 def test_bidopt_can_hold_the_floor_with_a_probability(played, tmp_path):

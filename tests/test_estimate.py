@@ -380,6 +380,22 @@ def test_value_per_order_prices_orders_when_the_report_has_no_revenue():
     assert set(units["value_per_order"]) == {88.0}
 
 
+def test_order_value_is_shrunk_toward_the_keywords_own_item_not_the_plans_average():
+    # 计划A sells a 300 item (单元1) and a 60 item (单元2); a keyword of 单元1 with two orders worth 270
+    # each is near its item's price, not dragged halfway to the plan's ~180
+    rng = np.random.default_rng(16)
+    truth = make_truth(rng)
+    truth["order_value"] = np.where(truth["ad_group"] == "单元1", 300.0, 60.0) * rng.uniform(0.97, 1.03, len(truth))
+    frame = simulate(rng, truth, flat_bids(truth))
+    frame["revenue"] = frame["revenue"] * rng.lognormal(0.0, 0.05, len(frame))
+    frame = with_tiny_keyword(frame, clicks=10, orders=2)
+    frame.loc[frame["keyword"] == "新词", "revenue"] = 540.0
+    units = estimate(performance(frame), period_days=7).units.set_index("keyword")
+    assert units.loc["新词", "value_per_order"] == pytest.approx(285.0, abs=20.0)
+    group2 = units[(units["plan"] == "计划A") & (units["ad_group"] == "单元2")]
+    assert group2["value_per_order"].between(55.0, 65.0).all()
+
+
 # --- plan-level reports -------------------------------------------------------------------------------------
 
 
