@@ -30,6 +30,8 @@ from optimizer.schema import Performance
 HALF_LIFE_DAYS = 14.0
 #: Rounds of (prior mean, prior strength) refitting in the shrinkage; the pair settles in two.
 PRIOR_MEAN_ROUNDS = 2
+#: The prior's slope in a unit's log traffic is fitted only across at least this many seen units.
+MIN_UNITS_FOR_SLOPE = 30
 #: Days after which a day's orders and revenue (and the clicks they are rated against) count half:
 #: conversion rates and order values are learnt over a longer memory than traffic.
 RATE_HALF_LIFE_DAYS = 56.0
@@ -153,22 +155,34 @@ def shrink_rate_posterior(successes: pd.Series, trials: pd.Series, levels: list[
 
 def sibling_mean(successes: np.ndarray, trials: np.ndarray, strength: float, parent: np.ndarray,
                  pooled: np.ndarray) -> np.ndarray:
-    """The prior mean of each unit: the precision-weighted mean rate of the units under the same parent.
+    """The prior mean of each unit: what its siblings' rates say about a unit with its traffic.
 
     The parent's pooled rate (all its successes over all its trials) is the mean rate of a
-    *click*, not of a keyword: when the units that get many trials convert worse (head
-    terms against the long tail, or keywords that competitors bid up because they convert
-    well), it understates a small unit. Each unit's raw rate weighs ``t / (t + strength)``,
-    its precision under the beta-binomial model; the pooled rate counts as one more unit so
-    that a parent with a single seen child keeps a sensible mean.
+    *click*, not of a keyword: head terms convert worse than the long tail (and competitors
+    bid up the keywords that convert well, which leaves them fewer clicks), so it
+    understates every small unit. The prior is instead a line in the unit's log trials,
+    fitted to the siblings' raw rates with their precision ``t / (t + strength)`` as
+    weights: its level per parent (the pooled rate counting as one more unit, so a parent
+    with a single seen child keeps a sensible mean), its slope shared across the level and
+    used only with at least MIN_UNITS_FOR_SLOPE units seen. Raw rates are unbiased at any
+    trial count, so the line is too; it is kept within 1/5..5x the parent's mean.
     """
+    n_parents = int(parent.max()) + 1
     rate = np.divide(successes, trials, out=np.zeros(len(trials)), where=trials > 0)
     weight = trials / (trials + strength)
-    first_pooled = np.zeros(int(parent.max()) + 1)
-    first_pooled[parent] = pooled
-    total = np.bincount(parent, weights=weight * rate, minlength=len(first_pooled)) + first_pooled
-    mass = np.bincount(parent, weights=weight, minlength=len(first_pooled)) + 1.0
-    return (total / mass)[parent]
+    parent_pooled = np.zeros(n_parents)
+    parent_pooled[parent] = pooled
+    mass = np.bincount(parent, weights=weight, minlength=n_parents) + 1.0
+    level = (np.bincount(parent, weights=weight * rate, minlength=n_parents) + parent_pooled) / mass
+    traffic = np.log1p(trials)
+    seen_mass = mass - 1.0
+    centre = np.bincount(parent, weights=weight * traffic, minlength=n_parents) / np.where(seen_mass > 0, seen_mass, 1.0)
+    spread = traffic - centre[parent]
+    slope = 0.0
+    if (trials > 0).sum() >= MIN_UNITS_FOR_SLOPE and np.sum(weight * spread**2) > 0:
+        slope = float(np.sum(weight * spread * (rate - level[parent])) / np.sum(weight * spread**2))
+    mean = level[parent]
+    return np.clip(mean + slope * spread, mean / 5.0, np.minimum(5.0 * mean, 0.999))
 
 
 def shrink_value(revenue: pd.Series, orders: pd.Series, frame: pd.DataFrame, levels: list[list[str]],

@@ -266,6 +266,22 @@ def test_an_unseen_keyword_gets_the_mean_of_its_siblings_not_the_rate_of_the_hea
     assert cvr[0] == pytest.approx(0.01, abs=0.002)
 
 
+def test_the_prior_follows_the_siblings_trend_in_traffic():
+    # 80 keywords whose CVR falls from 6% (long tail, ~50 clicks) to 2% (head terms, ~20,000 clicks)
+    rng = np.random.default_rng(12)
+    clicks = np.round(np.geomspace(50, 20_000, 80))
+    true_cvr = 0.06 - 0.04 * np.log(clicks / 50) / np.log(400)
+    orders = rng.binomial(clicks.astype(int), true_cvr).astype(float)
+    frame = pd.DataFrame({"plan": "计划A", "ad_group": "单元1", "keyword": [f"词{i}" for i in range(81)],
+                          "clicks": np.r_[clicks, 5.0], "orders": np.r_[orders, 0.0]})
+    levels = [["plan"], ["plan", "ad_group"], ["plan", "ad_group", "keyword"]]
+    cvr, _ = shrink_rate_posterior(frame["orders"], frame["clicks"], levels, frame)
+    # a new keyword with 5 clicks and no order: the tail's rate, well above the pooled and the mean rate
+    assert cvr[-1] > 0.05
+    assert cvr[-1] > np.mean(orders / clicks) + 0.01
+    assert cvr[-1] > orders.sum() / clicks.sum() + 0.02
+
+
 def test_conversions_are_remembered_longer_than_traffic():
     assert RATE_HALF_LIFE_DAYS > 2 * HALF_LIFE_DAYS
     # a keyword whose CVR was 10% in the first half of the history and 5% in the last: the estimate stays
