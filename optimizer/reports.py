@@ -242,17 +242,17 @@ def _nth_line_end(text: str, count: int) -> int:
 
 def _read_excel(path: Path, user_headers: set[str]) -> tuple[pd.DataFrame, int]:
     """Pick the sheet whose header looks most like a report; cells keep their Excel types."""
-    book = pd.ExcelFile(path, engine="calamine")
-    best: tuple[int, str, int] | None = None
-    for sheet in book.sheet_names:
-        head = pd.read_excel(book, sheet_name=sheet, header=None, nrows=HEADER_SCAN_LINES)
-        found = _find_header(head.astype(object).where(head.notna(), "").values.tolist(), user_headers)
-        if found is not None and (best is None or found[1] > best[0]):
-            best = (found[1], sheet, found[0])
-    if best is None:
-        raise _no_header(path)
-    _, sheet, header_index = best
-    sheet_table = pd.read_excel(book, sheet_name=sheet, header=None)
+    with pd.ExcelFile(path, engine="calamine") as book:
+        best: tuple[int, str, int] | None = None
+        for sheet in book.sheet_names:
+            head = pd.read_excel(book, sheet_name=sheet, header=None, nrows=HEADER_SCAN_LINES)
+            found = _find_header(head.astype(object).where(head.notna(), "").values.tolist(), user_headers)
+            if found is not None and (best is None or found[1] > best[0]):
+                best = (found[1], sheet, found[0])
+        if best is None:
+            raise _no_header(path)
+        _, sheet, header_index = best
+        sheet_table = pd.read_excel(book, sheet_name=sheet, header=None)
     names = [str(name) if pd.notna(name) else f"Unnamed: {position}"
              for position, name in enumerate(sheet_table.iloc[header_index])]
     table = sheet_table.iloc[header_index + 1:].set_axis(names, axis=1).reset_index(drop=True)
