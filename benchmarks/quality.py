@@ -162,6 +162,10 @@ def main(argv: list[str] | None = None) -> int:
             index="week", columns="policy", values="forecast_error", aggfunc=lambda e: e.abs().median())
         print("Median absolute error of bidopt's forecast of the week's revenue (against the true expected revenue):\n")
         print(errors.round(3).to_string(), "\n")
+        spend_errors = weekly[weekly["policy"].str.startswith("bidopt")].pivot_table(
+            index="week", columns="policy", values="spend_forecast_error", aggfunc="mean")
+        print("Mean signed error of bidopt's forecast of the week's spend (forecast / true - 1):\n")
+        print(spend_errors.round(3).to_string(), "\n")
         last = weekly[weekly["week"] == args.weeks]
         total = part[part["week"] == "total"]
         for policy in ("bidopt", HEDGED):

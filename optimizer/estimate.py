@@ -362,11 +362,15 @@ def estimate(performance: Performance, *, period_days: int, value_per_order: flo
     def rate_weighted(values: np.ndarray) -> np.ndarray:
         return np.bincount(unit, weights=np.nan_to_num(values) * rate_weight, minlength=n_units)
 
+    # Rates are counted as the days saw them, not moved to today's bid: a day at half today's bid
+    # moved up by its volume factor would count its clicks twice as evidence (and those are the
+    # keywords the plan raised because they converted well).
+    raw_clicks = days["clicks"].to_numpy(float)
     has_orders = performance.has_orders
-    rate_clicks_w = rate_weighted(clicks_d)
-    orders_w = rate_weighted(days["orders"].to_numpy(float) * volume_factor) if has_orders else np.zeros(n_units)
+    rate_clicks_w = rate_weighted(raw_clicks)
+    orders_w = rate_weighted(days["orders"].to_numpy(float)) if has_orders else np.zeros(n_units)
     if performance.has_revenue:
-        revenue_w = rate_weighted(days["revenue"].to_numpy(float) * volume_factor)
+        revenue_w = rate_weighted(days["revenue"].to_numpy(float))
     elif value_per_order is not None:
         revenue_w = orders_w * value_per_order
     else:
@@ -375,7 +379,8 @@ def estimate(performance: Performance, *, period_days: int, value_per_order: flo
     # the units' names as integer codes: the shrinkage groups by them level after level, and grouping
     # integers is an order of magnitude faster than grouping text
     codes = pd.DataFrame({key: pd.factorize(units[key], sort=False)[0] for key in keys})
-    stats = codes.assign(imp=impressions_w, clk=clicks_w, rate_clk=rate_clicks_w, ords=orders_w, rev=revenue_w)
+    stats = codes.assign(imp=weighted(days["impressions"].to_numpy(float)), clk=weighted(raw_clicks),
+                         rate_clk=rate_clicks_w, ords=orders_w, rev=revenue_w)
     levels = [["plan"], ["plan", "ad_group"], keys] if keyword_level else [keys]
     ctr = shrink_rate(stats["clk"], np.maximum(stats["imp"], stats["clk"]), levels, stats)
     if has_orders:

@@ -123,6 +123,10 @@ def forecast_of(estimates, keyword: str) -> pd.Series:
     return estimates.units.set_index("keyword").loc[keyword]
 
 
+def forecast_of_units(units: pd.DataFrame, keyword: str) -> pd.Series:
+    return units.set_index("keyword").loc[keyword]
+
+
 def market(seed: int, *, changed_share: float = 0.0, n_keywords: int = 24, **simulate_options):
     """A seeded truth table and its Performance, ``changed_share`` of the keywords with a bid change."""
     rng = np.random.default_rng(seed)
@@ -280,6 +284,23 @@ def test_the_prior_follows_the_siblings_trend_in_traffic():
     assert cvr[-1] > 0.05
     assert cvr[-1] > np.mean(orders / clicks) + 0.01
     assert cvr[-1] > orders.sum() / clicks.sum() + 0.02
+
+
+def test_a_keywords_conversion_evidence_does_not_depend_on_the_bids_its_clicks_were_bought_at():
+    # twin keywords with the same clicks and orders every day; the twin's bid was half today's for three
+    # weeks. Its history is moved to today's bid for traffic, but its clicks are no more evidence of CVR.
+    rng = np.random.default_rng(13)
+    truth = make_truth(rng)
+    bids, _ = change_bids(rng, flat_bids(truth), 0.5)
+    frame = simulate(rng, truth, bids)
+    twin = frame[frame["keyword"] == "关键词00"].copy()
+    twin["keyword"] = "关键词00b"
+    twin["bid"] = np.where(twin["date"] <= LAST_DATE - pd.Timedelta(days=7), twin["bid"] / 2, twin["bid"])
+    units = estimate(performance(pd.concat([frame, twin], ignore_index=True)), period_days=7).units
+    one, other = forecast_of_units(units, "关键词00"), forecast_of_units(units, "关键词00b")
+    for column in ("cvr", "value_per_order", "value_per_click_cv"):
+        assert other[column] == pytest.approx(one[column], rel=1e-9)
+    assert other["clicks"] != pytest.approx(one["clicks"], rel=0.01)   # the traffic forecast does differ
 
 
 def test_conversions_are_remembered_longer_than_traffic():
