@@ -218,8 +218,10 @@ def _plan_duals(path: IncrementPath, limits: Limits, budget_dual: float, roi_dua
 
 def _duals_and_activity(program: Program, path: IncrementPath, point: _Point, share: np.ndarray):
     cand, limits = program.candidates, program.limits
-    unit_spend = (share * cand.spend).sum(axis=1)
-    unit_revenue = (share * cand.revenue).sum(axis=1)
+    scratch = np.multiply(share, cand.spend)
+    unit_spend = scratch.sum(axis=1)
+    unit_revenue = np.multiply(share, cand.revenue, out=scratch).sum(axis=1)   # the same buffer again
+    del scratch
     n_plans = len(limits.plan_names)
     plan = limits.plan_of_unit
     plan_spend = np.bincount(plan, weights=unit_spend, minlength=n_plans) if n_plans else np.zeros(0)

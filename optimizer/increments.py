@@ -110,17 +110,19 @@ class IncrementPath:
     scale: float
 
 
-def _hull(spend: np.ndarray, value: np.ndarray, alive: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+def _hull(spend: np.ndarray, value: np.ndarray, alive: np.ndarray, steps: np.ndarray | None = None,
+          rises: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:
     """Mask of each row's upper concave hull vertices, from its lowest spend to its highest value.
 
     Rows are points sorted by spend (``perm`` says how, when a row was not). Dominated
     points go first (no more value for at least the spend), then rounds drop every point
-    whose incoming slope is not above its outgoing one, all rows at once.
+    whose incoming slope is not above its outgoing one, all rows at once. ``steps`` and
+    ``rises``: ``np.diff`` of spend and value along the rows, when the caller has them.
     """
     width = spend.shape[1]
     columns = np.arange(width)
     perm = None
-    steps = np.diff(spend, axis=1)
+    steps = np.diff(spend, axis=1) if steps is None else steps
     if alive.all():   # the usual table: no running maximum needed to see that spend never falls
         unsorted_rows = bool((steps < 0).any())
     else:
@@ -134,7 +136,7 @@ def _hull(spend: np.ndarray, value: np.ndarray, alive: np.ndarray) -> tuple[np.n
         # the usual row: every point alive, spend rising, slopes falling: it is its own hull (the rounds
         # below would drop nothing; the slopes are the same divisions they make)
         with np.errstate(divide="ignore", invalid="ignore"):
-            slopes = np.diff(value, axis=1) / steps
+            slopes = (np.diff(value, axis=1) if rises is None else rises) / steps
         concave = (alive.all(axis=1) & (steps > 0).all(axis=1)
                    & (slopes[:, :-1] > slopes[:, 1:]).all(axis=1))
         rows = rows[~concave[rows]]
@@ -203,7 +205,8 @@ def build_path(program: Program, fit: tuple[float, float] | None = None) -> Incr
     spend, points = np.zeros((n, width + 1)), np.zeros((n, width + 1))
     np.copyto(spend[:, 1:], cand.spend, where=cand.valid)
     np.copyto(points[:, 1:], value, where=cand.valid)
-    hull, perm = _hull(spend, points, alive)
+    steps, rises = np.diff(spend, axis=1), np.diff(points, axis=1)
+    hull, perm = _hull(spend, points, alive, steps, rises)
     if perm is not None:
         # vertices must run in order of spend within a unit: sort each row's kept columns by spend
         key = np.where(hull, spend, np.inf)
@@ -237,7 +240,7 @@ def build_path(program: Program, fit: tuple[float, float] | None = None) -> Incr
     if perm is None and hull.all():
         # every point of every unit is a vertex: the increments are the table's differences along a row
         inc_unit = np.repeat(np.arange(n), width)
-        inc_spend, inc_gain = np.diff(spend, axis=1).ravel(), np.diff(points, axis=1).ravel()
+        inc_spend, inc_gain = steps.ravel(), rises.ravel()
     else:
         is_inc = np.ones(len(vertex_column), bool)
         is_inc[vertex_start[:-1][has_point]] = False  # a unit's first vertex is its base
@@ -249,7 +252,7 @@ def build_path(program: Program, fit: tuple[float, float] | None = None) -> Incr
     with np.errstate(divide="ignore", invalid="ignore"):
         inc_eff = np.divide(inc_gain, inc_spend, out=np.full(len(inc_spend), np.inf),
                             where=inc_spend > 0)
-    del spend, points, alive, hull, v_spend, v_value   # the (units, levels) tables: 10^6 x 14 each
+    del spend, points, alive, hull, v_spend, v_value, steps, rises   # the (units, levels) tables: 10^6 x 14 each
 
     plan = limits.plan_of_unit
     n_plans = len(limits.plan_names)
