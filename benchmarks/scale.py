@@ -1,12 +1,12 @@
 """Time `bidopt plan` at scale: a Google Ads keyword report of N keywords, phase by phase, with peak memory.
 
-    python benchmarks/scale.py [--keywords 100000] [--highs-max 200000] [--cbc-max 20000] [--seed 1]
+    python benchmarks/scale.py [--keywords 100000] [--highs-max 200000] [--cbc-max 20000] [--seed 1] [--repeat 3]
 
 The report is one row per keyword for a 7-day period (no "Day" column), written by a
 vectorised generator. The plan (read, validate, estimate, build, solve, explain,
 write) runs in a fresh child process so the peak resident memory is the plan's own.
 Then, in this process and on the same Program, the structured solver is timed against
-one sort of its hull increments, HiGHS (``solve.solve``) and PuLP + CBC where they
+one sort of its hull increments (each the best of ``--repeat`` runs), HiGHS (``solve.solve``) and PuLP + CBC where they
 finish in reasonable time (``--highs-max``, ``--cbc-max`` keywords), with the ratios
 from the same run. Targets (issue 5): 1,000,000 keywords end to end under 30 s and
 3 GiB; the solve within 2x of one sort; at 100,000 keywords >= 50x faster than HiGHS
@@ -86,14 +86,17 @@ def time_solvers(program, args) -> None:
     from optimizer.solve import solve
 
     path = increments.build_path(program)
-    clock = time.perf_counter()
-    np.argsort(-path.inc_eff)
-    sort_seconds = time.perf_counter() - clock
-    clock = time.perf_counter()
-    solution = fastsolve.solve_fast(program)
-    fast_again = time.perf_counter() - clock
+    sort_seconds = fast_again = float("inf")
+    for _ in range(args.repeat):   # best of a few: one run of a fraction of a second is mostly the machine's load
+        clock = time.perf_counter()
+        np.argsort(-path.inc_eff)
+        sort_seconds = min(sort_seconds, time.perf_counter() - clock)
+        clock = time.perf_counter()
+        solution = fastsolve.solve_fast(program)
+        fast_again = min(fast_again, time.perf_counter() - clock)
     units = program.candidates.valid.shape[0]
-    print(f"solve on the same Program ({units:,} keywords, {len(path.inc_eff):,} hull increments):")
+    print(f"solve on the same Program ({units:,} keywords, {len(path.inc_eff):,} hull increments), "
+          f"sort and structured solver best of {args.repeat}:")
     print(f"  one sort of the increments   {sort_seconds:8.3f} s")
     print(f"  structured solver (fast)     {fast_again:8.3f} s   {fast_again / sort_seconds:5.2f}x the sort"
           f"   objective {solution.objective:,.4f}")
@@ -123,6 +126,7 @@ def main() -> None:
     parser.add_argument("--highs-max", type=int, default=200_000)
     parser.add_argument("--cbc-max", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=3, help="times the sort and the structured solver (best kept)")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:

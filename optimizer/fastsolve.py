@@ -106,20 +106,22 @@ def _locate(path: IncrementPath, budget: float | None, with_roi: bool) -> _Point
     positive = int(np.count_nonzero(alpha * eff + beta > 0))
     position_low, position_high = 0.0, top
     if with_roi and rho > 0:
-        roi_steps = path.opt_spend * (eff - rho)
+        def roi_step(k: int) -> float:   # opt_spend * (eff - rho) where it is read, not as a 10^7 array
+            return path.opt_spend[k] * (eff[k] - rho)
+
         activity = path.base_roi + path.cum_roi
         if path.base_roi < -tol:
             reach = np.flatnonzero(activity >= -tol)
             if reach.size == 0:
                 return _Point(0.0, 0.0, 0.0, False)
             k = int(reach[0])
-            before = activity[k] - roi_steps[k]
-            position_low = k + float(np.clip(-before / roi_steps[k], 0.0, 1.0)) if roi_steps[k] > 0 else float(k + 1)
+            before = activity[k] - roi_step(k)
+            position_low = k + float(np.clip(-before / roi_step(k), 0.0, 1.0)) if roi_step(k) > 0 else float(k + 1)
         falling = np.flatnonzero((eff < rho) & (activity < -tol))
         if falling.size:
             k = int(falling[0])
-            before = activity[k] - roi_steps[k]
-            position_high = k + float(np.clip(before / -roi_steps[k], 0.0, 1.0))
+            before = activity[k] - roi_step(k)
+            position_high = k + float(np.clip(before / -roi_step(k), 0.0, 1.0))
     upper = min(position_budget, position_high)
     if position_low > upper + 1e-9:
         return _Point(0.0, 0.0, 0.0, False)
@@ -162,16 +164,21 @@ def solve_fast(program: Program) -> Solution:
 
     # how much of each increment is bought: forced part, then the optional part up to the position
     full = int(np.floor(point.position))
-    taken = path.forced.copy()
     # only the prefix of the path up to the position is bought (the order visits each increment once)
     bought = path.order[:full + 1]
     optional_taken = path.opt_spend[:full + 1].copy()
     if full < len(path.opt_spend):
         optional_taken[full] = (point.position - full) * path.opt_spend[full]
-    taken[bought] += optional_taken
-    with np.errstate(divide="ignore", invalid="ignore"):
-        fraction = np.where(path.inc_spend > 0, taken / path.inc_spend, 1.0)
-    fraction = np.clip(fraction, 0.0, 1.0)
+    if path.forced.any():
+        taken = path.forced.copy()
+        taken[bought] += optional_taken
+    else:   # nothing forced (the usual case): the bought increments are all that is taken
+        taken = np.zeros(len(path.forced))
+        taken[bought] = optional_taken
+    paid = path.inc_spend > 0
+    fraction = np.divide(taken, path.inc_spend, out=taken, where=paid)   # in place: 10^7 increments
+    fraction[~paid] = 1.0
+    np.clip(fraction, 0.0, 1.0, out=fraction)
     steps = np.bincount(path.inc_unit, weights=fraction, minlength=n)
     whole = np.floor(steps + 1e-12).astype(int)
     part = np.clip(steps - whole, 0.0, 1.0)
@@ -180,10 +187,13 @@ def solve_fast(program: Program) -> Solution:
     units = np.flatnonzero(has_point)
     low_vertex = path.vertex_start[units] + np.minimum(whole[units], counts[units] - 1)
     high_vertex = np.minimum(low_vertex + 1, path.vertex_start[units + 1] - 1)
-    share = np.zeros((n, width + 1))
-    share[units, path.vertex_column[low_vertex]] += 1.0 - part[units]
-    share[units, path.vertex_column[high_vertex]] += part[units]
-    share = share[:, 1:]  # column 0 is pausing, the slack of the choose row
+    # vertex column 0 is pausing, the slack of the choose row: not a column of the share table
+    share = np.zeros((n, width))
+    cells = share.reshape(-1)   # flat indices: one unit per cell and statement, as share[unit, column] would
+    for vertex, amount in ((low_vertex, 1.0 - part[units]), (high_vertex, part[units])):
+        column = path.vertex_column[vertex].astype(np.intp) - 1
+        chosen = column >= 0
+        cells[units[chosen] * width + column[chosen]] += amount[chosen]
 
     duals, activity = _duals_and_activity(program, path, point, share)
     objective = float((share * program.objective).sum())
@@ -208,8 +218,10 @@ def _plan_duals(path: IncrementPath, limits: Limits, budget_dual: float, roi_dua
 
 def _duals_and_activity(program: Program, path: IncrementPath, point: _Point, share: np.ndarray):
     cand, limits = program.candidates, program.limits
-    unit_spend = (share * cand.spend).sum(axis=1)
-    unit_revenue = (share * cand.revenue).sum(axis=1)
+    scratch = np.multiply(share, cand.spend)
+    unit_spend = scratch.sum(axis=1)
+    unit_revenue = np.multiply(share, cand.revenue, out=scratch).sum(axis=1)   # the same buffer again
+    del scratch
     n_plans = len(limits.plan_names)
     plan = limits.plan_of_unit
     plan_spend = np.bincount(plan, weights=unit_spend, minlength=n_plans) if n_plans else np.zeros(0)

@@ -110,32 +110,34 @@ class IncrementPath:
     scale: float
 
 
-def _hull(spend: np.ndarray, value: np.ndarray, alive: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+def _hull(spend: np.ndarray, value: np.ndarray, alive: np.ndarray, steps: np.ndarray | None = None,
+          rises: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:
     """Mask of each row's upper concave hull vertices, from its lowest spend to its highest value.
 
     Rows are points sorted by spend (``perm`` says how, when a row was not). Dominated
     points go first (no more value for at least the spend), then rounds drop every point
-    whose incoming slope is not above its outgoing one, all rows at once.
+    whose incoming slope is not above its outgoing one, all rows at once. ``steps`` and
+    ``rises``: ``np.diff`` of spend and value along the rows, when the caller has them.
     """
     width = spend.shape[1]
     columns = np.arange(width)
-    key = np.where(alive, spend, np.inf)
     perm = None
+    steps = np.diff(spend, axis=1) if steps is None else steps
     if alive.all():   # the usual table: no running maximum needed to see that spend never falls
-        unsorted_rows = bool((np.diff(spend, axis=1) < 0).any())
+        unsorted_rows = bool((steps < 0).any())
     else:
         running = np.maximum.accumulate(np.where(alive, spend, -np.inf), axis=1)
         unsorted_rows = bool(np.any(alive[:, 1:] & (spend[:, 1:] < running[:, :-1])))
     if unsorted_rows:
-        perm = np.argsort(key, axis=1, kind="stable")
+        perm = np.argsort(np.where(alive, spend, np.inf), axis=1, kind="stable")
         spend, value, alive = (np.take_along_axis(a, perm, axis=1) for a in (spend, value, alive))
     rows = np.flatnonzero(alive.sum(axis=1) >= 2)
     if perm is None and width > 2:
         # the usual row: every point alive, spend rising, slopes falling: it is its own hull (the rounds
         # below would drop nothing; the slopes are the same divisions they make)
         with np.errstate(divide="ignore", invalid="ignore"):
-            slopes = np.diff(value, axis=1) / np.diff(spend, axis=1)
-        concave = (alive.all(axis=1) & (np.diff(spend, axis=1) > 0).all(axis=1)
+            slopes = (np.diff(value, axis=1) if rises is None else rises) / steps
+        concave = (alive.all(axis=1) & (steps > 0).all(axis=1)
                    & (slopes[:, :-1] > slopes[:, 1:]).all(axis=1))
         rows = rows[~concave[rows]]
     while rows.size:
@@ -169,6 +171,11 @@ def _hull(spend: np.ndarray, value: np.ndarray, alive: np.ndarray) -> tuple[np.n
     return alive, None
 
 
+def _abs_max(values: np.ndarray) -> float:
+    """``np.abs(values).max(initial=0)`` without the absolute-value copy."""
+    return max(float(values.max(initial=0)), -float(values.min(initial=0)))
+
+
 def _first_in_group(condition: np.ndarray, starts: np.ndarray) -> np.ndarray:
     """Per group (``starts`` has groups + 1 entries) the first index where ``condition`` holds, or -1."""
     size = len(condition)
@@ -194,9 +201,12 @@ def build_path(program: Program, fit: tuple[float, float] | None = None) -> Incr
         alpha, beta = 1.0, 0.0
         value = program.objective
     alive = np.concatenate([cand.can_pause[:, None], cand.valid], axis=1)
-    spend = np.concatenate([np.zeros((n, 1)), np.where(cand.valid, cand.spend, 0.0)], axis=1)
-    points = np.concatenate([np.zeros((n, 1)), np.where(cand.valid, value, 0.0)], axis=1)
-    hull, perm = _hull(spend, points, alive)
+    # (units, levels + 1) tables with the paused point (0, 0) in column 0, invalid points at 0
+    spend, points = np.zeros((n, width + 1)), np.zeros((n, width + 1))
+    np.copyto(spend[:, 1:], cand.spend, where=cand.valid)
+    np.copyto(points[:, 1:], value, where=cand.valid)
+    steps, rises = np.diff(spend, axis=1), np.diff(points, axis=1)
+    hull, perm = _hull(spend, points, alive, steps, rises)
     if perm is not None:
         # vertices must run in order of spend within a unit: sort each row's kept columns by spend
         key = np.where(hull, spend, np.inf)
@@ -230,7 +240,7 @@ def build_path(program: Program, fit: tuple[float, float] | None = None) -> Incr
     if perm is None and hull.all():
         # every point of every unit is a vertex: the increments are the table's differences along a row
         inc_unit = np.repeat(np.arange(n), width)
-        inc_spend, inc_gain = np.diff(spend, axis=1).ravel(), np.diff(points, axis=1).ravel()
+        inc_spend, inc_gain = steps.ravel(), rises.ravel()
     else:
         is_inc = np.ones(len(vertex_column), bool)
         is_inc[vertex_start[:-1][has_point]] = False  # a unit's first vertex is its base
@@ -238,27 +248,28 @@ def build_path(program: Program, fit: tuple[float, float] | None = None) -> Incr
         inc_unit = vertex_unit[inc_to]
         inc_spend = v_spend[inc_to] - v_spend[inc_to - 1]
         inc_gain = v_value[inc_to] - v_value[inc_to - 1]
+    free = inc_spend <= 0
     with np.errstate(divide="ignore", invalid="ignore"):
-        inc_eff = np.where(inc_spend > 0, inc_gain / inc_spend, np.inf)
-    del spend, points, alive, hull, v_spend, v_value   # the (units, levels) tables: 10^6 x 14 each
+        inc_eff = np.divide(inc_gain, inc_spend, out=np.full(len(inc_spend), np.inf),
+                            where=inc_spend > 0)
+    del spend, points, alive, hull, v_spend, v_value, steps, rises   # the (units, levels) tables: 10^6 x 14 each
 
     plan = limits.plan_of_unit
     n_plans = len(limits.plan_names)
-    inc_plan = plan[inc_unit] if n_plans else np.zeros(len(inc_unit), int)
     rho = float(limits.min_roi or 0.0)
     plan_rho = np.nan_to_num(np.asarray(limits.plan_min_roi, float), nan=0.0) if n_plans else np.zeros(0)
-    scale = float(np.abs(cand.spend).max(initial=0) + np.abs(value).max(initial=0)) * max(n, 1)
+    scale = float(_abs_max(cand.spend) + _abs_max(value)) * max(n, 1)
 
     # zero-spend increments (a free level above pausing) are always bought
-    forced = np.where(inc_spend <= 0, inc_spend, 0.0)
-    free = inc_spend <= 0
+    any_free = bool(free.any())
+    forced = np.where(free, inc_spend, 0.0) if any_free else np.zeros(len(inc_spend))
     order = np.argsort(-inc_eff)
     plan_cut_hi = np.full(n_plans, np.nan)
     plan_cut_lo = np.full(n_plans, np.nan)
     plan_hi_by_roi = np.zeros(n_plans, bool)
     plan_lo_by_roi = np.zeros(n_plans, bool)
-    optional = np.where(free, 0.0, inc_spend)
-    if free.any():
+    optional = np.where(free, 0.0, inc_spend) if any_free else inc_spend
+    if any_free:
         unit_base_gain = np.bincount(inc_unit, weights=np.where(free, inc_gain, 0.0), minlength=n)
     else:
         unit_base_gain = np.zeros(n)
@@ -266,6 +277,7 @@ def build_path(program: Program, fit: tuple[float, float] | None = None) -> Incr
     plan_limited = n_plans and (np.isfinite(limits.plan_max_budget).any() or np.isfinite(limits.plan_min_budget).any()
                                 or (plan_rho > 0).any())
     if plan_limited:
+        inc_plan = plan[inc_unit]
         base_spend_plan = np.bincount(plan, weights=base_spend_unit, minlength=n_plans)
         base_value_plan = np.bincount(plan, weights=base_value_unit + unit_base_gain, minlength=n_plans)
         code_type = np.int16 if n_plans < 2**15 else np.int32  # small ints: numpy's stable sort is a radix sort
@@ -327,7 +339,8 @@ def build_path(program: Program, fit: tuple[float, float] | None = None) -> Incr
         allowed[grouped] = g_allowed
         forced = forced + forced_opt
         optional = allowed - forced_opt
-    forced_total = np.where(free, inc_spend, forced)  # spend taken at the start, per increment
+    # spend taken at the start, per increment (without plan limits: the free increments, as forced already is)
+    forced_total = np.where(free, inc_spend, forced) if plan_limited else forced
 
     base_spend = float(base_spend_unit.sum() + forced_total.sum())
     if forced_total.any():
@@ -347,7 +360,12 @@ def build_path(program: Program, fit: tuple[float, float] | None = None) -> Incr
         opt_order, opt_spend = order[bought], opt_spend[bought]
     opt_eff = inc_eff[opt_order]
     cum_spend = np.cumsum(opt_spend)
-    cum_roi = np.cumsum(opt_spend * (opt_eff - rho)) if with_roi else np.zeros(len(opt_order))
+    if with_roi:
+        cum_roi = opt_eff - rho
+        cum_roi *= opt_spend
+        np.cumsum(cum_roi, out=cum_roi)
+    else:
+        cum_roi = np.zeros(len(opt_order))
     return IncrementPath(
         vertex_column=vertex_column, vertex_start=vertex_start, inc_unit=inc_unit, inc_spend=inc_spend,
         inc_eff=inc_eff, forced=forced_total, order=opt_order, opt_spend=opt_spend, opt_eff=opt_eff,

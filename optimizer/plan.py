@@ -143,16 +143,14 @@ def objective_coefficients(scenario: Scenario, candidates: Candidates) -> tuple[
     """Objective per candidate, objective per unit of revenue per unit, and the objective's cost per unit spend."""
     goal = scenario.goal
     revenue = candidates.revenue
-    with np.errstate(divide="ignore", invalid="ignore"):
-        per_click = np.where(candidates.clicks > 0, revenue / candidates.clicks, 0.0).max(axis=1)
-        per_order = np.where(candidates.orders > 0, revenue / candidates.orders, 0.0).max(axis=1)
     if goal.objective == "revenue":
         return revenue, np.ones(len(revenue)), 0.0
     if goal.objective == "profit":
         return goal.margin * revenue - candidates.spend, np.full(len(revenue), goal.margin), 1.0
-    if goal.objective == "orders":
-        return candidates.orders, _inverse(per_order), 0.0
-    return candidates.clicks, _inverse(per_click), 0.0
+    volume = candidates.orders if goal.objective == "orders" else candidates.clicks
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_unit = np.where(volume > 0, revenue / volume, 0.0).max(axis=1)
+    return volume, _inverse(per_unit), 0.0
 
 
 def _inverse(values: np.ndarray) -> np.ndarray:

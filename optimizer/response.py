@@ -117,8 +117,9 @@ def build_candidates(units: pd.DataFrame, bids: BidLimits, locked: np.ndarray, l
         multiplier = grid / np.where(current_bid > 0, current_bid, 1.0)[:, None]
         z0, sigma = units["z0"].to_numpy(float)[:, None], units["sigma"].to_numpy(float)[:, None]
         safe = np.where(valid & (multiplier > 0), multiplier, 1.0)
-        volume = auction.clicks_factor(z0, sigma, safe)
-        cpc = np.minimum(grid, cpc0 * auction.cpc_factor(z0, sigma, safe))
+        volume, cpc = auction.response_factors(z0, sigma, safe)
+        cpc *= cpc0
+        np.minimum(grid, cpc, out=cpc)
     else:
         multiplier, valid = _spend_multipliers(n, bids, locked)
         grid = units["spend"].to_numpy(float)[:, None] * multiplier
@@ -133,8 +134,12 @@ def build_candidates(units: pd.DataFrame, bids: BidLimits, locked: np.ndarray, l
         "impressions": impressions, "clicks": clicks, "spend": spend,
         "orders": clicks * cvr, "revenue": clicks * value_per_click,
     }
-    for name, values in arrays.items():
-        arrays[name] = np.where(valid, np.nan_to_num(values), 0.0)
+    invalid = ~valid
+    for values in arrays.values():   # each a fresh (units, levels) array: cleaned in place
+        if not np.isfinite(values).all():
+            np.nan_to_num(values, copy=False)
+        values[invalid] = 0.0
     current = {name: units[name].to_numpy(float).copy() for name in METRICS}
     can_pause = np.full(n, bids.allow_pause) & ~locked
-    return Candidates(bid=np.where(valid, grid, np.nan), valid=valid, can_pause=can_pause, current=current, **arrays)
+    grid[invalid] = np.nan
+    return Candidates(bid=grid, valid=valid, can_pause=can_pause, current=current, **arrays)
