@@ -152,14 +152,9 @@ def read_report(path: str | Path, columns: Mapping[str, str] | None = None) -> R
     headers = _map_headers(list(table.columns), columns, path.name)
     rows = pd.Series(np.arange(len(table), dtype=np.int64) + header_row + 1, index=table.index)
     raw = table[list(headers.values())].set_axis(list(headers), axis=1)
-    # every cell stripped and lowered once: for the totals and blanks, then for parsing
-    texts = {name: _cell_text(raw[name]) for name in raw.columns}
-    lowered = {name: text.str.lower() for name, text in texts.items()}
-    keep = ~_total_or_blank(raw.index, lowered, table.iloc[:, 0] if len(table.columns) else None)
-    if not keep.all():
-        raw, rows = raw[keep], rows[keep]
-        texts, lowered = ({name: text[keep] for name, text in by_name.items()} for by_name in (texts, lowered))
-    frame, bad_cells = _parse(raw, rows, from_excel=suffix not in TEXT_EXTENSIONS, texts=texts, lowered=lowered)
+    keep = ~_total_or_blank(raw, table.iloc[:, 0] if len(table.columns) else None)
+    raw, rows = raw[keep], rows[keep]
+    frame, bad_cells = _parse(raw, rows, from_excel=suffix not in TEXT_EXTENSIONS)
     frame["source"] = path.name
     frame["row"] = rows.to_numpy()
     orders_header = headers.get("orders", "")
@@ -318,56 +313,48 @@ def _cell_text(column: pd.Series) -> pd.Series:
     return column.fillna("").str.strip()
 
 
-def _total_or_blank(index: pd.Index, lowered: dict[str, pd.Series], first_column: pd.Series | None) -> pd.Series:
-    """Rows to drop: totals (合计, Total: Account …) and rows with every cell blank.
-
-    ``lowered``: each canonical column's cells as :func:`_cell_text`, lowered.
-    """
-    total = pd.Series(False, index=index)
-    identity = [lowered[name] for name in ("date", "plan", "ad_group", "keyword") if name in lowered]
+def _total_or_blank(raw: pd.DataFrame, first_column: pd.Series | None) -> pd.Series:
+    """Rows to drop: totals (合计, Total: Account …) and rows with every cell blank."""
+    texts = {name: _cell_text(raw[name]) for name in raw.columns}
+    total = pd.Series(False, index=raw.index)
+    identity = [texts[name] for name in ("date", "plan", "ad_group", "keyword") if name in texts]
     if first_column is not None:
-        identity.append(_cell_text(first_column).str.lower())
+        identity.append(_cell_text(first_column))
     for text in identity:
-        total |= text.str.startswith(_TOTAL_PREFIXES) | text.isin(_TOTAL_CELLS)
-    blank = pd.Series(True, index=index)
-    for text in lowered.values():
-        blank &= text.isin(MISSING_TOKENS)
+        lowered = text.str.lower()
+        total |= lowered.str.startswith(_TOTAL_PREFIXES) | lowered.isin(_TOTAL_CELLS)
+    blank = pd.Series(True, index=raw.index)
+    for text in texts.values():
+        blank &= text.str.lower().isin(MISSING_TOKENS)
     return total | blank
 
 
-def _parse(raw: pd.DataFrame, rows: pd.Series, from_excel: bool, texts: dict[str, pd.Series],
-           lowered: dict[str, pd.Series]):
-    """Parse every canonical column (``texts``, ``lowered``: its cells as :func:`_cell_text`, and lowered);
-    unparseable cells go to ``bad_cells``."""
+def _parse(raw: pd.DataFrame, rows: pd.Series, from_excel: bool):
+    """Parse every canonical column; unparseable cells go to ``bad_cells``."""
     parsed, bad_cells = {}, {}
     for name in raw.columns:
         column = raw[name]
         if name in TEXT_COLUMNS:
-            text = texts[name]
+            text = _cell_text(column)
             if from_excel:
                 text = text.str.replace(r"^(-?[0-9]+)\.0$", r"\1", regex=True)
             if name == "match_type":
-                low = text.str.lower() if from_excel else lowered[name]
-                text = low.map(MATCH_TYPES).fillna(low).astype(str)
+                lowered = text.str.lower()
+                text = lowered.map(MATCH_TYPES).fillna(lowered).astype(str)
             parsed[name] = text
             continue
-        if name == "date":
-            values, bad = _parse_dates(column, texts[name])
-        else:
-            values, bad = _parse_numbers(column, lowered[name])
+        values, bad = _parse_dates(column) if name == "date" else _parse_numbers(column)
         parsed[name] = values
         if bad.any():
-            bad_cells[name] = (rows[bad].tolist(), texts[name][bad].tolist())
+            bad_cells[name] = (rows[bad].tolist(), _cell_text(column[bad]).tolist())
     return pd.DataFrame(parsed, index=raw.index), bad_cells
 
 
-def _parse_numbers(column: pd.Series, lowered: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """"¥1,234.50", "Rs.201.68", "9.09%" (-> 0.0909), "-" (-> NaN); numbers pass through.
-
-    ``lowered``: the cells as :func:`_cell_text`, lowered.
-    """
+def _parse_numbers(column: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """"¥1,234.50", "Rs.201.68", "9.09%" (-> 0.0909), "-" (-> NaN); numbers pass through."""
     if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
         return column.astype("float64"), pd.Series(False, index=column.index)
+    lowered = _cell_text(column).str.lower()
     missing = lowered.isin(MISSING_TOKENS)
     cleaned = lowered
     valid = cleaned.str.fullmatch(_NUMBER).fillna(False).astype(bool) & ~missing
@@ -382,11 +369,11 @@ def _parse_numbers(column: pd.Series, lowered: pd.Series) -> tuple[pd.Series, pd
     return values, ~valid & ~missing
 
 
-def _parse_dates(column: pd.Series, text: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Dates in the usual export formats, Excel datetimes and Excel serial numbers (``text``: as :func:`_cell_text`)."""
+def _parse_dates(column: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Dates in the usual export formats, Excel datetimes and Excel serial numbers."""
     if pd.api.types.is_datetime64_any_dtype(column):
         return column.astype("datetime64[ns]"), pd.Series(False, index=column.index)
-    text = text.str.replace(r"^([0-9]{8})\.0$", r"\1", regex=True)
+    text = _cell_text(column).str.replace(r"^([0-9]{8})\.0$", r"\1", regex=True)
     missing = text.str.lower().isin(MISSING_TOKENS)
     dates = pd.Series(pd.NaT, index=column.index, dtype="datetime64[ns]")
     for date_format in _DATE_FORMATS:
