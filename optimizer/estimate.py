@@ -3,9 +3,9 @@
 Three estimates, all vectorised over units (a unit is a keyword, or a plan when
 the report has no keywords):
 
-* **Rates, shrunk.** CTR and CVR are shrunk toward ad group, plan and account
-  (empirical Bayes, beta-binomial, the prior strength fitted by the method of
-  moments at each level), order value likewise with fitted pseudo-order counts,
+* **Rates, shrunk** (:mod:`optimizer.shrinkage`). CTR and CVR are shrunk toward ad group,
+  plan and account (empirical Bayes, beta-binomial, the prior strength fitted by the method
+  of moments at each level), order value likewise with fitted pseudo-order counts,
   so one click and one order is never "100% CVR".
 * **Recency.** Each day weighs ``0.5 ** (age / HALF_LIFE_DAYS)`` in traffic (impressions,
   clicks, CPC) and ``0.5 ** (age / RATE_HALF_LIFE_DAYS)`` in conversions (CVR, order value):
@@ -25,13 +25,10 @@ import pandas as pd
 
 from optimizer import auction
 from optimizer.schema import Performance
+from optimizer.shrinkage import shrink_rate, shrink_rate_posterior, shrink_value, value_per_click_cv
 
 #: Days after which a day's figures count half.
 HALF_LIFE_DAYS = 14.0
-#: Rounds of (prior mean, prior strength) refitting in the shrinkage; the pair settles in two.
-PRIOR_MEAN_ROUNDS = 2
-#: The prior's slope in a unit's log traffic is fitted only across at least this many seen units.
-MIN_UNITS_FOR_SLOPE = 30
 #: Days after which a day's orders and revenue (and the clicks they are rated against) count half:
 #: conversion rates and order values are learnt over a longer memory than traffic.
 RATE_HALF_LIFE_DAYS = 56.0
@@ -97,131 +94,6 @@ def total_weight(history_days: int, last_date: pd.Timestamp | None) -> float:
         return float(history_days)
     ages = np.arange(history_days, dtype=float)
     return float(np.power(0.5, ages / HALF_LIFE_DAYS).sum())
-
-
-def fit_prior_strength(successes: np.ndarray, trials: np.ndarray, prior_mean: np.ndarray) -> float:
-    """Beta-binomial prior strength by the method of moments.
-
-    The spread of observed rates around their prior means, less the spread that
-    binomial counting alone would give, is the spread of the true rates; the
-    prior strength is ``m (1 - m) / var_true - 1``.
-    """
-    seen = trials > 0
-    if seen.sum() < 3:
-        return 1e6
-    t, s, m = trials[seen], successes[seen], np.clip(prior_mean[seen], 1e-9, 1 - 1e-9)
-    observed = np.sum(t * (s / t - m) ** 2) / t.sum()
-    counting = np.sum(m * (1 - m)) / t.sum()
-    true_var = observed - counting
-    spread = np.average(m * (1 - m), weights=t)
-    if true_var <= spread * 1e-6:
-        return 1e6
-    return float(np.clip(spread / true_var - 1.0, 0.5, 1e6))
-
-
-def shrink_rate(successes: pd.Series, trials: pd.Series, levels: list[list[str]], frame: pd.DataFrame) -> np.ndarray:
-    """Posterior mean rate of each unit, shrunk level by level from the account down.
-
-    ``levels`` lists the grouping keys from the coarsest (e.g. ``["plan"]``) to the
-    unit's own keys; each level's prior mean is its parent's posterior mean.
-    """
-    return shrink_rate_posterior(successes, trials, levels, frame)[0]
-
-
-def shrink_rate_posterior(successes: pd.Series, trials: pd.Series, levels: list[list[str]],
-                          frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Posterior mean rate of each unit and its beta posterior's total count (trials + prior strength).
-
-    The rate's posterior variance is ``mean (1 - mean) / (count + 1)``.
-    """
-    s_all, t_all = float(successes.sum()), float(trials.sum())
-    parent = np.full(len(frame), (s_all + 0.5) / (t_all + 1.0))
-    parent_group = np.zeros(len(frame), dtype=np.int64)
-    count = np.full(len(frame), t_all + 1.0)
-    for keys in levels:
-        group = frame.groupby(keys, sort=False, observed=True).ngroup().to_numpy()
-        s = np.bincount(group, weights=successes.to_numpy())
-        t = np.bincount(group, weights=trials.to_numpy())
-        first = pd.Series(np.arange(len(group))).groupby(group).first().to_numpy()
-        pooled, siblings = parent[first], parent_group[first]
-        prior, strength = pooled, fit_prior_strength(s, t, pooled)
-        for _ in range(PRIOR_MEAN_ROUNDS):
-            prior = sibling_mean(s, t, strength, siblings, pooled)
-            strength = fit_prior_strength(s, t, prior)
-        posterior = (s + strength * prior) / (t + strength)
-        parent, parent_group, count = posterior[group], group, (t + strength)[group]
-    return parent, count
-
-
-def sibling_mean(successes: np.ndarray, trials: np.ndarray, strength: float, parent: np.ndarray,
-                 pooled: np.ndarray) -> np.ndarray:
-    """The prior mean of each unit: what its siblings' rates say about a unit with its traffic.
-
-    The parent's pooled rate (all its successes over all its trials) is the mean rate of a
-    *click*, not of a keyword: head terms convert worse than the long tail (and competitors
-    bid up the keywords that convert well, which leaves them fewer clicks), so it
-    understates every small unit. The prior is instead a line in the unit's log trials,
-    fitted to the siblings' raw rates with their precision ``t / (t + strength)`` as
-    weights: its level per parent (the pooled rate counting as one more unit, so a parent
-    with a single seen child keeps a sensible mean), its slope shared across the level and
-    used only with at least MIN_UNITS_FOR_SLOPE units seen. Raw rates are unbiased at any
-    trial count, so the line is too; it is kept within 1/5..5x the parent's mean.
-    """
-    n_parents = int(parent.max()) + 1
-    rate = np.divide(successes, trials, out=np.zeros(len(trials)), where=trials > 0)
-    weight = trials / (trials + strength)
-    parent_pooled = np.zeros(n_parents)
-    parent_pooled[parent] = pooled
-    mass = np.bincount(parent, weights=weight, minlength=n_parents) + 1.0
-    level = (np.bincount(parent, weights=weight * rate, minlength=n_parents) + parent_pooled) / mass
-    traffic = np.log1p(trials)
-    seen_mass = mass - 1.0
-    centre = np.bincount(parent, weights=weight * traffic, minlength=n_parents) / np.where(seen_mass > 0, seen_mass, 1.0)
-    spread = traffic - centre[parent]
-    slope = 0.0
-    if (trials > 0).sum() >= MIN_UNITS_FOR_SLOPE and np.sum(weight * spread**2) > 0:
-        slope = float(np.sum(weight * spread * (rate - level[parent])) / np.sum(weight * spread**2))
-    mean = level[parent]
-    return np.clip(mean + slope * spread, mean / 5.0, np.minimum(5.0 * mean, 0.999))
-
-
-def shrink_value(revenue: pd.Series, orders: pd.Series, frame: pd.DataFrame, levels: list[list[str]],
-                 daily_value: np.ndarray, daily_orders: np.ndarray, daily_unit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Order value per unit shrunk level by level from the account down, with pseudo-order counts fitted from the data, and its standard error.
-
-    An ad group is usually one item (直通车's 推广单元 is), so a keyword's order value is
-    shrunk toward its ad group's, the ad group's toward its plan's. The within-unit
-    variance of order value comes from the days' own order values, each level's
-    between-group variance from its groups' values less that noise; their ratio is the
-    number of pseudo-orders the parent's value counts for. The standard error is
-    ``sqrt(within / (orders + pseudo-orders))`` (zero when the history cannot tell the
-    within-unit variance).
-    """
-    rev, ords = revenue.to_numpy(), orders.to_numpy()
-    account = rev.sum() / ords.sum() if ords.sum() > 0 else 0.0
-    unit_value = np.divide(rev, ords, out=np.full(len(rev), account), where=ords > 0)
-    within = 0.0
-    has = daily_orders > 0
-    if has.sum() > len(frame) + 2:
-        day_value = daily_value[has] / daily_orders[has]
-        within = np.sum(daily_orders[has] * (day_value - unit_value[daily_unit[has]]) ** 2) / (has.sum() - len(frame))
-    parent = np.full(len(frame), account)
-    count = np.full(len(frame), float(ords.sum()))
-    for keys in levels:
-        group = frame.groupby(keys, sort=False, observed=True).ngroup().to_numpy()
-        group_rev, group_orders = np.bincount(group, weights=rev), np.bincount(group, weights=ords)
-        first = pd.Series(np.arange(len(group))).groupby(group).first().to_numpy()
-        prior = parent[first]
-        strength = 1.0
-        seen = group_orders > 0
-        if within > 0 and seen.sum() > 2:
-            value = group_rev[seen] / group_orders[seen]
-            between = (np.average((value - prior[seen]) ** 2, weights=group_orders[seen])
-                       - within * seen.sum() / group_orders[seen].sum())
-            strength = float(np.clip(within / between, 0.5, 1e4)) if between > 0 else 1e4
-        posterior = (group_rev + strength * prior) / (group_orders + strength)
-        parent, count = posterior[group], (group_orders + strength)[group]
-    return parent, np.sqrt(max(within, 0.0) / count)
 
 
 def within_slope(x: np.ndarray, y: np.ndarray, weight: np.ndarray, unit: np.ndarray, day: np.ndarray) -> tuple[float, float, int]:
@@ -431,20 +303,6 @@ def estimate(performance: Performance, *, period_days: int, value_per_order: flo
         units = units.assign(current_daily_budget=budget)
     return Estimates(units, tuple(keys), performance.level, bid_inferred, clicks_e, cpc_e, tuple(warnings),
                      position.sigma_source if position is not None else None)
-
-
-def value_per_click_cv(cvr: np.ndarray, cvr_count: np.ndarray, order_value: np.ndarray,
-                       order_value_se: np.ndarray) -> np.ndarray:
-    """Coefficient of variation of each unit's value per click (CVR x order value) under its posterior.
-
-    The two factors are independent a posteriori, so their squared CVs add (to first order):
-    ``(1 - cvr) / (cvr (count + 1))`` for the beta posterior of CVR, ``(se / value)^2`` for order value.
-    A unit with no conversions expected gets 0 (it brings no value to be uncertain about).
-    """
-    with np.errstate(divide="ignore", invalid="ignore"):
-        cvr_part = np.where(cvr > 0, (1.0 - cvr) / (cvr * (cvr_count + 1.0)), 0.0)
-        value_part = np.where(order_value > 0, (order_value_se / order_value) ** 2, 0.0)
-    return np.sqrt(np.nan_to_num(cvr_part) + np.nan_to_num(value_part))
 
 
 def _cpc(spend_w: np.ndarray, clicks_w: np.ndarray, current_bid: np.ndarray, plan: np.ndarray, keyword_level: bool) -> np.ndarray:

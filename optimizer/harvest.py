@@ -1,7 +1,7 @@
 """Search-term harvesting: converting terms become exact keywords, wasting terms negative exact.
 
 Every term is judged on shrunk figures, as the plan judges keywords: its conversion
-rate is shrunk toward its ad group's and campaign's (:func:`optimizer.estimate.shrink_rate`),
+rate is shrunk toward its ad group's and campaign's (:func:`optimizer.shrinkage.shrink_rate`),
 its order value toward its ad group's with one pseudo-order. So two clicks without
 an order decide nothing: a term is negated only after more clicks than an order
 takes in its ad group, and only when its shrunk ROI is under the floor.
@@ -18,7 +18,7 @@ import pandas as pd
 
 from optimizer.bulk import Bulk, norm
 from optimizer.errors import BidoptError, InputDataError, Problem
-from optimizer.estimate import shrink_rate
+from optimizer.shrinkage import shrink_rate
 from optimizer.exports import bid_range
 from optimizer.outputs import csv_bytes
 from optimizer.reports import read_report

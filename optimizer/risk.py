@@ -3,7 +3,7 @@
 Each keyword's value per click is known only up to its posterior (CVR from a beta
 posterior, order value from its shrunk mean and standard error): its revenue at a
 candidate bid has standard deviation ``cv_i * revenue`` (see
-:func:`optimizer.estimate.value_per_click_cv`). The floor must hold with probability ``p``::
+:func:`optimizer.shrinkage.value_per_click_cv`). The floor must hold with probability ``p``::
 
     P(sum revenue >= r sum spend) >= p   <=>   E[sum revenue] - z_p sd(sum revenue) >= r sum spend
 

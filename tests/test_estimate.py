@@ -10,16 +10,12 @@ from hypothesis import given, settings, strategies as st
 from optimizer.auction import DEFAULT_SIGMA
 from optimizer.estimate import (
     HALF_LIFE_DAYS,
-    value_per_click_cv,
     CPC_TO_BID,
     DEFAULT_CLICKS_ELASTICITY,
     DEFAULT_CPC_ELASTICITY,
     estimate,
     RATE_HALF_LIFE_DAYS,
-    fit_prior_strength,
     recency_weights,
-    shrink_rate_posterior,
-    sibling_mean,
     total_weight,
 )
 from optimizer.schema import Performance
@@ -213,79 +209,6 @@ def test_well_measured_rates_approach_truth_and_keep_their_order():
     assert got["value_per_order"].to_numpy() == pytest.approx(truth["order_value"].to_numpy(), rel=0.01)
 
 
-def prior_strength_of(rng: np.random.Generator, true_rates: np.ndarray, trials: int) -> float:
-    """Fit the prior strength from seeded binomial draws around the units' ``true_rates``."""
-    trials_per_unit = np.full(len(true_rates), float(trials))
-    successes = rng.binomial(trials, true_rates).astype(float)
-    prior_mean = np.full(len(true_rates), successes.sum() / trials_per_unit.sum())
-    return fit_prior_strength(successes, trials_per_unit, prior_mean)
-
-
-def test_prior_strength_is_large_for_one_shared_rate_and_small_for_spread_rates():
-    rng = np.random.default_rng(6)
-    shared = prior_strength_of(rng, np.full(200, 0.05), trials=2000)
-    spread = prior_strength_of(rng, rng.uniform(0.01, 0.3, 200), trials=2000)
-    assert shared > 1000
-    assert spread < 30
-    assert shared > 100 * spread
-
-
-def test_prior_strength_recovers_the_beta_prior_it_was_drawn_from():
-    rng = np.random.default_rng(7)
-    alpha, beta = 4.0, 36.0  # mean 0.1, strength alpha + beta = 40
-    strength = prior_strength_of(rng, rng.beta(alpha, beta, 2000), trials=500)
-    assert strength == pytest.approx(alpha + beta, rel=0.25)
-
-
-def test_prior_strength_with_under_three_measured_units_means_no_spread_information():
-    strength = fit_prior_strength(np.array([1.0, 9.0, 0.0]), np.array([10.0, 10.0, 0.0]), np.full(3, 0.5))
-    assert strength == 1e6
-
-
-def test_sibling_mean_weighs_each_unit_by_its_precision_not_by_its_trials():
-    # one head unit with 100x the trials converts at 1%, nine small ones at 5%
-    successes = np.array([100.0] + [25.0] * 9)
-    trials = np.array([10_000.0] + [500.0] * 9)
-    parent = np.zeros(10, dtype=np.int64)
-    pooled = np.full(10, successes.sum() / trials.sum())
-    mean = sibling_mean(successes, trials, 100.0, parent, pooled)
-    weight = trials / (trials + 100.0)
-    rates = successes / trials
-    expected = (np.sum(weight * rates) + pooled[0]) / (weight.sum() + 1.0)
-    assert mean == pytest.approx(np.full(10, expected))
-    assert pooled[0] < 0.025 and 0.04 < mean[0] < 0.05
-
-
-def test_an_unseen_keyword_gets_the_mean_of_its_siblings_not_the_rate_of_the_head_term():
-    # the head term's clicks convert at 1%, the long tail's at 6%: a new keyword is likelier a tail term
-    frame = pd.DataFrame({
-        "plan": "计划A", "ad_group": "单元1", "keyword": [f"词{i}" for i in range(21)],
-        "clicks": [20_000.0] + [300.0] * 19 + [0.0], "orders": [200.0] + [18.0] * 19 + [0.0],
-    })
-    cvr, _ = shrink_rate_posterior(frame["orders"], frame["clicks"], [["plan"], ["plan", "ad_group"],
-                                                                      ["plan", "ad_group", "keyword"]], frame)
-    pooled = frame["orders"].sum() / frame["clicks"].sum()
-    assert pooled < 0.03
-    assert cvr[-1] > 0.045
-    assert cvr[0] == pytest.approx(0.01, abs=0.002)
-
-
-def test_the_prior_follows_the_siblings_trend_in_traffic():
-    # 80 keywords whose CVR falls from 6% (long tail, ~50 clicks) to 2% (head terms, ~20,000 clicks)
-    rng = np.random.default_rng(12)
-    clicks = np.round(np.geomspace(50, 20_000, 80))
-    true_cvr = 0.06 - 0.04 * np.log(clicks / 50) / np.log(400)
-    orders = rng.binomial(clicks.astype(int), true_cvr).astype(float)
-    frame = pd.DataFrame({"plan": "计划A", "ad_group": "单元1", "keyword": [f"词{i}" for i in range(81)],
-                          "clicks": np.r_[clicks, 5.0], "orders": np.r_[orders, 0.0]})
-    levels = [["plan"], ["plan", "ad_group"], ["plan", "ad_group", "keyword"]]
-    cvr, _ = shrink_rate_posterior(frame["orders"], frame["clicks"], levels, frame)
-    # a new keyword with 5 clicks and no order: the tail's rate, well above the pooled and the mean rate
-    assert cvr[-1] > 0.05
-    assert cvr[-1] > np.mean(orders / clicks) + 0.01
-    assert cvr[-1] > orders.sum() / clicks.sum() + 0.02
-
-
 def test_a_keywords_conversion_evidence_does_not_depend_on_the_bids_its_clicks_were_bought_at():
     # twin keywords with the same clicks and orders every day; the twin's bid was half today's for three
     # weeks. Its history is moved to today's bid for traffic, but its clicks are no more evidence of CVR.
@@ -474,16 +397,6 @@ def test_plan_spend_elasticity_is_kept_in_the_plan_range(true_elasticity):
 
 
 # --- how sure the value per click is (min_roi_confidence) ---------------------------------------------
-
-
-def test_value_per_click_cv_falls_with_clicks_and_follows_the_beta_posterior():
-    cvr, value = np.array([0.05, 0.05, 0.05]), np.full(3, 80.0)
-    cv = value_per_click_cv(cvr, np.array([10.0, 100.0, 1000.0]), value, np.zeros(3))
-    assert cv[0] > cv[1] > cv[2] > 0
-    assert cv[1] == pytest.approx(np.sqrt(0.95 / (0.05 * 101.0)))
-    with_value_noise = value_per_click_cv(cvr, np.array([100.0] * 3), value, np.array([0.0, 8.0, 16.0]))
-    assert with_value_noise[0] < with_value_noise[1] < with_value_noise[2]
-    assert value_per_click_cv(np.zeros(1), np.ones(1), np.zeros(1), np.zeros(1))[0] == 0.0
 
 
 def test_estimates_are_surer_of_keywords_with_more_traffic():
