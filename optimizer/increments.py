@@ -249,10 +249,21 @@ def build_path(program: Program, fit: tuple[float, float] | None = None) -> Incr
         inc_spend = v_spend[inc_to] - v_spend[inc_to - 1]
         inc_gain = v_value[inc_to] - v_value[inc_to - 1]
     free = inc_spend <= 0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        inc_eff = np.divide(inc_gain, inc_spend, out=np.full(len(inc_spend), np.inf),
-                            where=inc_spend > 0)
-    del spend, points, alive, hull, v_spend, v_value, steps, rises   # the (units, levels) tables: 10^6 x 14 each
+    any_free = bool(free.any())
+    if perm is None and hull.all() and not any_free:
+        # every increment is paid and inc_gain is this function's own diff table: divide in place (no fresh
+        # 10^7 array); inc_gain is not read again when nothing is free
+        with np.errstate(divide="ignore", invalid="ignore"):
+            inc_eff = np.divide(inc_gain, inc_spend, out=inc_gain)
+        inc_gain = None
+    else:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            inc_eff = np.divide(inc_gain, inc_spend, out=np.full(len(inc_spend), np.inf),
+                                where=inc_spend > 0)
+    # the (units, levels + 1) tables' pages are touched already: they take the two gathers in sorted order below
+    # (each holds every increment) instead of two fresh 10^7 arrays
+    spare_spend, spare_value = spend.reshape(-1), points.reshape(-1)
+    del spend, points, alive, hull, v_spend, v_value, steps, rises
 
     plan = limits.plan_of_unit
     n_plans = len(limits.plan_names)
@@ -261,9 +272,9 @@ def build_path(program: Program, fit: tuple[float, float] | None = None) -> Incr
     scale = float(_abs_max(cand.spend) + _abs_max(value)) * max(n, 1)
 
     # zero-spend increments (a free level above pausing) are always bought
-    any_free = bool(free.any())
     forced = np.where(free, inc_spend, 0.0) if any_free else np.zeros(len(inc_spend))
-    order = np.argsort(-inc_eff)
+    sort_key = np.negative(inc_eff)
+    order = np.argsort(sort_key)   # the same as np.argsort(-inc_eff); the key's buffer is reused below
     plan_cut_hi = np.full(n_plans, np.nan)
     plan_cut_lo = np.full(n_plans, np.nan)
     plan_hi_by_roi = np.zeros(n_plans, bool)
@@ -344,7 +355,10 @@ def build_path(program: Program, fit: tuple[float, float] | None = None) -> Incr
 
     base_spend = float(base_spend_unit.sum() + forced_total.sum())
     if forced_total.any():
-        forced_gain = np.where(free, inc_gain, forced_total * np.where(np.isfinite(inc_eff), inc_eff, 0.0)).sum()
+        forced_gain = forced_total * np.where(np.isfinite(inc_eff), inc_eff, 0.0)
+        if any_free:
+            forced_gain = np.where(free, inc_gain, forced_gain)
+        forced_gain = forced_gain.sum()
     else:
         forced_gain = 0.0
     base_y = float(base_value_unit.sum() + forced_gain)
@@ -352,14 +366,17 @@ def build_path(program: Program, fit: tuple[float, float] | None = None) -> Incr
         base_value, base_revenue = alpha * base_y + beta * base_spend, base_y
     else:
         base_value, base_revenue = base_y, float("nan")
-    opt_spend = optional[order]
+    # mode="clip": the same gather as optional[order] (every index is in range), without take's buffered copy
+    opt_spend = np.take(optional, order, out=spare_spend[:len(order)], mode="clip")
     bought = opt_spend > 0
     if bought.all():
         opt_order = order
     else:
         opt_order, opt_spend = order[bought], opt_spend[bought]
-    opt_eff = inc_eff[opt_order]
-    cum_spend = np.cumsum(opt_spend)
+    opt_eff = np.take(inc_eff, opt_order, out=spare_value[:len(opt_order)], mode="clip")
+    del spare_spend, spare_value
+    cum_spend = np.cumsum(opt_spend, out=sort_key[:len(opt_spend)])   # into the sort key's pages, touched already
+    del sort_key
     if with_roi:
         cum_roi = opt_eff - rho
         cum_roi *= opt_spend
