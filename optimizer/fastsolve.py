@@ -166,6 +166,18 @@ def _infeasible(shape) -> Solution:
     return Solution("infeasible", float("nan"), np.zeros(shape), {}, {}, (), solver="fast")
 
 
+def _spare(array: np.ndarray, shape: tuple[int, ...]) -> np.ndarray | None:
+    """A zeroed float table of ``shape`` in ``array``'s memory (a path array read no more), or None if it is no fit.
+
+    Fresh 10^7-entry arrays are costly (their pages are faulted in one by one); the path's are touched already.
+    """
+    if array.size != int(np.prod(shape)) or array.dtype != np.float64 or not array.flags.c_contiguous:
+        return None
+    table = array.reshape(shape)
+    table.fill(0.0)
+    return table
+
+
 def solve_fast(program: Program) -> Solution:
     """Solve the program exactly by its structure; raises :class:`UnfitProgram` outside it."""
     reason, fit = _fit(program)
@@ -183,22 +195,22 @@ def solve_fast(program: Program) -> Solution:
     full = int(np.floor(point.position))
     # only the prefix of the path up to the position is bought (the order visits each increment once)
     bought = path.order[:full + 1]
-    optional_taken = path.opt_spend[:full + 1].copy()
-    if full < len(path.opt_spend):
-        optional_taken[full] = (point.position - full) * path.opt_spend[full]
+    cut = full < len(path.opt_spend)   # the last bought increment is taken in part
     if path.forced.any():
+        optional_taken = path.opt_spend[:full + 1].copy()
+        if cut:
+            optional_taken[full] = (point.position - full) * path.opt_spend[full]
         taken = path.forced.copy()
         taken[bought] += optional_taken
     else:   # nothing forced (the usual case): the bought increments are all that is taken
         # the path is this call's own and its running ROI is not read after _locate: its pages, touched
         # already, hold ``taken`` when they are the right size (a fresh 10^7 array otherwise)
-        spare = path.cum_roi
-        if spare.shape == path.forced.shape and spare.dtype == np.float64 and spare.flags.c_contiguous:
-            taken = spare
-            taken.fill(0.0)
-        else:
+        taken = _spare(path.cum_roi, path.forced.shape)
+        if taken is None:
             taken = np.zeros(len(path.forced))
-        taken[bought] = optional_taken
+        taken[bought] = path.opt_spend[:full + 1]   # no copy of the prefix: the cut increment is set after
+        if cut:
+            taken[path.order[full]] = (point.position - full) * path.opt_spend[full]
     paid = path.inc_spend > 0
     fraction = np.divide(taken, path.inc_spend, out=taken, where=paid)   # in place: 10^7 increments
     fraction[~paid] = 1.0
@@ -212,19 +224,22 @@ def solve_fast(program: Program) -> Solution:
     low_vertex = path.vertex_start[units] + np.minimum(whole[units], counts[units] - 1)
     high_vertex = np.minimum(low_vertex + 1, path.vertex_start[units + 1] - 1)
     # vertex column 0 is pausing, the slack of the choose row: not a column of the share table
-    share = np.zeros((n, width))
+    # the share table in the running spend's pages (not read after _locate, touched already) when they fit
+    share = _spare(path.cum_spend, (n, width))
+    if share is None:
+        share = np.zeros((n, width))
     cells = share.reshape(-1)   # flat indices: one unit per cell and statement, as share[unit, column] would
-    for vertex, amount in ((low_vertex, 1.0 - part[units]), (high_vertex, part[units])):
+    for first, (vertex, amount) in enumerate(((low_vertex, 1.0 - part[units]), (high_vertex, part[units]))):
         column = path.vertex_column[vertex].astype(np.intp) - 1
         chosen = column >= 0
-        cells[units[chosen] * width + column[chosen]] += amount[chosen]
+        if first == 0:   # each cell still 0: 0 + amount is amount (1 - part is never -0), so set, not add
+            cells[units[chosen] * width + column[chosen]] = amount[chosen]
+        else:
+            cells[units[chosen] * width + column[chosen]] += amount[chosen]
 
-    # a (units, levels) scratch table for the products below: the path's running spend (not read after
-    # _locate) when it is that size, its pages touched already
-    spare = path.cum_spend
-    if spare.size == share.size and spare.dtype == np.float64 and spare.flags.c_contiguous:
-        scratch = spare.reshape(share.shape)
-    else:
+    # a scratch table for the products below: the running ROI's pages, which held ``taken`` (read no more)
+    scratch = _spare(path.cum_roi, share.shape)
+    if scratch is None:
         scratch = np.empty_like(share)
     duals, activity = _duals_and_activity(program, path, point, share, scratch)
     objective = float(np.multiply(share, program.objective, out=scratch).sum())
