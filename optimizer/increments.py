@@ -111,13 +111,14 @@ class IncrementPath:
 
 
 def _hull(spend: np.ndarray, value: np.ndarray, alive: np.ndarray, steps: np.ndarray | None = None,
-          rises: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+          rises: np.ndarray | None = None, slopes: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:
     """Mask of each row's upper concave hull vertices, from its lowest spend to its highest value.
 
     Rows are points sorted by spend (``perm`` says how, when a row was not). Dominated
     points go first (no more value for at least the spend), then rounds drop every point
     whose incoming slope is not above its outgoing one, all rows at once. ``steps`` and
-    ``rises``: ``np.diff`` of spend and value along the rows, when the caller has them.
+    ``rises``: ``np.diff`` of spend and value along the rows, when the caller has them; ``slopes``:
+    ``rises / steps``, likewise.
     """
     width = spend.shape[1]
     columns = np.arange(width)
@@ -135,8 +136,9 @@ def _hull(spend: np.ndarray, value: np.ndarray, alive: np.ndarray, steps: np.nda
     if perm is None and width > 2:
         # the usual row: every point alive, spend rising, slopes falling: it is its own hull (the rounds
         # below would drop nothing; the slopes are the same divisions they make)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            slopes = (np.diff(value, axis=1) if rises is None else rises) / steps
+        if slopes is None:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                slopes = (np.diff(value, axis=1) if rises is None else rises) / steps
         concave = (alive.all(axis=1) & (steps > 0).all(axis=1)
                    & (slopes[:, :-1] > slopes[:, 1:]).all(axis=1))
         rows = rows[~concave[rows]]
@@ -206,7 +208,10 @@ def build_path(program: Program, fit: tuple[float, float] | None = None) -> Incr
     np.copyto(spend[:, 1:], cand.spend, where=cand.valid)
     np.copyto(points[:, 1:], value, where=cand.valid)
     steps, rises = np.diff(spend, axis=1), np.diff(points, axis=1)
-    hull, perm = _hull(spend, points, alive, steps, rises)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # _hull's concavity test, and the increments' efficiencies when every point is a vertex
+        slopes = rises / steps
+    hull, perm = _hull(spend, points, alive, steps, rises, slopes)
     if perm is not None:
         # vertices must run in order of spend within a unit: sort each row's kept columns by spend
         key = np.where(hull, spend, np.inf)
@@ -250,11 +255,11 @@ def build_path(program: Program, fit: tuple[float, float] | None = None) -> Incr
         inc_gain = v_value[inc_to] - v_value[inc_to - 1]
     free = inc_spend <= 0
     any_free = bool(free.any())
+    spare_gain = None
     if perm is None and hull.all() and not any_free:
-        # every increment is paid and inc_gain is this function's own diff table: divide in place (no fresh
-        # 10^7 array); inc_gain is not read again when nothing is free
-        with np.errstate(divide="ignore", invalid="ignore"):
-            inc_eff = np.divide(inc_gain, inc_spend, out=inc_gain)
+        # every increment is paid: its efficiency is the table's slope, divided already; inc_gain is not read
+        # again when nothing is free, and its pages (touched already) take the running ROI below
+        inc_eff, spare_gain = slopes.reshape(-1), inc_gain
         inc_gain = None
     else:
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -263,7 +268,7 @@ def build_path(program: Program, fit: tuple[float, float] | None = None) -> Incr
     # the (units, levels + 1) tables' pages are touched already: they take the two gathers in sorted order below
     # (each holds every increment) instead of two fresh 10^7 arrays
     spare_spend, spare_value = spend.reshape(-1), points.reshape(-1)
-    del spend, points, alive, hull, v_spend, v_value, steps, rises
+    del spend, points, alive, hull, v_spend, v_value, steps, rises, slopes
 
     plan = limits.plan_of_unit
     n_plans = len(limits.plan_names)
@@ -378,7 +383,10 @@ def build_path(program: Program, fit: tuple[float, float] | None = None) -> Incr
     cum_spend = np.cumsum(opt_spend, out=sort_key[:len(opt_spend)])   # into the sort key's pages, touched already
     del sort_key
     if with_roi:
-        cum_roi = opt_eff - rho
+        if spare_gain is not None:
+            cum_roi = np.subtract(opt_eff, rho, out=spare_gain[:len(opt_eff)])
+        else:
+            cum_roi = opt_eff - rho
         cum_roi *= opt_spend
         np.cumsum(cum_roi, out=cum_roi)
     else:
