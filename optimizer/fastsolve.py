@@ -80,6 +80,23 @@ class _Point:
     feasible: bool
 
 
+_CHUNK = 1 << 20
+
+
+def _count_chunked(condition, count: int) -> int:
+    """``np.count_nonzero(condition(0, count))``, a million entries at a time (no 10^7 temporaries)."""
+    return sum(int(np.count_nonzero(condition(i, min(i + _CHUNK, count)))) for i in range(0, count, _CHUNK))
+
+
+def _first_chunked(condition, count: int) -> int:
+    """The first index where ``condition(start, stop)`` holds (``np.flatnonzero(...)[0]``), or -1; chunk by chunk."""
+    for i in range(0, count, _CHUNK):
+        hits = np.flatnonzero(condition(i, min(i + _CHUNK, count)))
+        if hits.size:
+            return i + int(hits[0])
+    return -1
+
+
 def _locate(path: IncrementPath, budget: float | None, with_roi: bool) -> _Point:
     """The optimum's position on the path (full increments + fraction) for one budget."""
     count = len(path.opt_spend)
@@ -103,24 +120,24 @@ def _locate(path: IncrementPath, budget: float | None, with_roi: bool) -> _Point
         if room < -tol:
             return _Point(0.0, 0.0, 0.0, False)
         position_budget = at(path.cum_spend, max(room, 0.0), path.opt_spend)
-    positive = int(np.count_nonzero(alpha * eff + beta > 0))
+    positive = _count_chunked(lambda i, j: alpha * eff[i:j] + beta > 0, count)
     position_low, position_high = 0.0, top
     if with_roi and rho > 0:
         def roi_step(k: int) -> float:   # opt_spend * (eff - rho) where it is read, not as a 10^7 array
             return path.opt_spend[k] * (eff[k] - rho)
 
-        activity = path.base_roi + path.cum_roi
+        def activity(i: int, j: int) -> np.ndarray:   # base_roi + cum_roi, read a chunk at a time
+            return path.base_roi + path.cum_roi[i:j]
+
         if path.base_roi < -tol:
-            reach = np.flatnonzero(activity >= -tol)
-            if reach.size == 0:
+            k = _first_chunked(lambda i, j: activity(i, j) >= -tol, count)
+            if k < 0:
                 return _Point(0.0, 0.0, 0.0, False)
-            k = int(reach[0])
-            before = activity[k] - roi_step(k)
+            before = activity(k, k + 1)[0] - roi_step(k)
             position_low = k + float(np.clip(-before / roi_step(k), 0.0, 1.0)) if roi_step(k) > 0 else float(k + 1)
-        falling = np.flatnonzero((eff < rho) & (activity < -tol))
-        if falling.size:
-            k = int(falling[0])
-            before = activity[k] - roi_step(k)
+        k = _first_chunked(lambda i, j: (eff[i:j] < rho) & (activity(i, j) < -tol), count)
+        if k >= 0:
+            before = activity(k, k + 1)[0] - roi_step(k)
             position_high = k + float(np.clip(before / -roi_step(k), 0.0, 1.0))
     upper = min(position_budget, position_high)
     if position_low > upper + 1e-9:
@@ -149,6 +166,18 @@ def _infeasible(shape) -> Solution:
     return Solution("infeasible", float("nan"), np.zeros(shape), {}, {}, (), solver="fast")
 
 
+def _spare(array: np.ndarray, shape: tuple[int, ...]) -> np.ndarray | None:
+    """A zeroed float table of ``shape`` in ``array``'s memory (a path array read no more), or None if it is no fit.
+
+    Fresh 10^7-entry arrays are costly (their pages are faulted in one by one); the path's are touched already.
+    """
+    if array.size != int(np.prod(shape)) or array.dtype != np.float64 or not array.flags.c_contiguous:
+        return None
+    table = array.reshape(shape)
+    table.fill(0.0)
+    return table
+
+
 def solve_fast(program: Program) -> Solution:
     """Solve the program exactly by its structure; raises :class:`UnfitProgram` outside it."""
     reason, fit = _fit(program)
@@ -166,15 +195,22 @@ def solve_fast(program: Program) -> Solution:
     full = int(np.floor(point.position))
     # only the prefix of the path up to the position is bought (the order visits each increment once)
     bought = path.order[:full + 1]
-    optional_taken = path.opt_spend[:full + 1].copy()
-    if full < len(path.opt_spend):
-        optional_taken[full] = (point.position - full) * path.opt_spend[full]
+    cut = full < len(path.opt_spend)   # the last bought increment is taken in part
     if path.forced.any():
+        optional_taken = path.opt_spend[:full + 1].copy()
+        if cut:
+            optional_taken[full] = (point.position - full) * path.opt_spend[full]
         taken = path.forced.copy()
         taken[bought] += optional_taken
     else:   # nothing forced (the usual case): the bought increments are all that is taken
-        taken = np.zeros(len(path.forced))
-        taken[bought] = optional_taken
+        # the path is this call's own and its running ROI is not read after _locate: its pages, touched
+        # already, hold ``taken`` when they are the right size (a fresh 10^7 array otherwise)
+        taken = _spare(path.cum_roi, path.forced.shape)
+        if taken is None:
+            taken = np.zeros(len(path.forced))
+        taken[bought] = path.opt_spend[:full + 1]   # no copy of the prefix: the cut increment is set after
+        if cut:
+            taken[path.order[full]] = (point.position - full) * path.opt_spend[full]
     paid = path.inc_spend > 0
     fraction = np.divide(taken, path.inc_spend, out=taken, where=paid)   # in place: 10^7 increments
     fraction[~paid] = 1.0
@@ -188,15 +224,25 @@ def solve_fast(program: Program) -> Solution:
     low_vertex = path.vertex_start[units] + np.minimum(whole[units], counts[units] - 1)
     high_vertex = np.minimum(low_vertex + 1, path.vertex_start[units + 1] - 1)
     # vertex column 0 is pausing, the slack of the choose row: not a column of the share table
-    share = np.zeros((n, width))
+    # the share table in the running spend's pages (not read after _locate, touched already) when they fit
+    share = _spare(path.cum_spend, (n, width))
+    if share is None:
+        share = np.zeros((n, width))
     cells = share.reshape(-1)   # flat indices: one unit per cell and statement, as share[unit, column] would
-    for vertex, amount in ((low_vertex, 1.0 - part[units]), (high_vertex, part[units])):
+    for first, (vertex, amount) in enumerate(((low_vertex, 1.0 - part[units]), (high_vertex, part[units]))):
         column = path.vertex_column[vertex].astype(np.intp) - 1
         chosen = column >= 0
-        cells[units[chosen] * width + column[chosen]] += amount[chosen]
+        if first == 0:   # each cell still 0: 0 + amount is amount (1 - part is never -0), so set, not add
+            cells[units[chosen] * width + column[chosen]] = amount[chosen]
+        else:
+            cells[units[chosen] * width + column[chosen]] += amount[chosen]
 
-    duals, activity = _duals_and_activity(program, path, point, share)
-    objective = float((share * program.objective).sum())
+    # a scratch table for the products below: the running ROI's pages, which held ``taken`` (read no more)
+    scratch = _spare(path.cum_roi, share.shape)
+    if scratch is None:
+        scratch = np.empty_like(share)
+    duals, activity = _duals_and_activity(program, path, point, share, scratch)
+    objective = float(np.multiply(share, program.objective, out=scratch).sum())
     bound = BINDING_TOL * max(1.0, abs(objective))
     binding = tuple(name for name, gain in duals.items() if gain > bound)
     return Solution("optimal", objective, share, duals, activity, binding, solver="fast")
@@ -216,12 +262,11 @@ def _plan_duals(path: IncrementPath, limits: Limits, budget_dual: float, roi_dua
     return {"cap": cap, "floor": floor, "roi": plan_roi}
 
 
-def _duals_and_activity(program: Program, path: IncrementPath, point: _Point, share: np.ndarray):
+def _duals_and_activity(program: Program, path: IncrementPath, point: _Point, share: np.ndarray,
+                        scratch: np.ndarray):
     cand, limits = program.candidates, program.limits
-    scratch = np.multiply(share, cand.spend)
-    unit_spend = scratch.sum(axis=1)
+    unit_spend = np.multiply(share, cand.spend, out=scratch).sum(axis=1)
     unit_revenue = np.multiply(share, cand.revenue, out=scratch).sum(axis=1)   # the same buffer again
-    del scratch
     n_plans = len(limits.plan_names)
     plan = limits.plan_of_unit
     plan_spend = np.bincount(plan, weights=unit_spend, minlength=n_plans) if n_plans else np.zeros(0)

@@ -111,13 +111,14 @@ class IncrementPath:
 
 
 def _hull(spend: np.ndarray, value: np.ndarray, alive: np.ndarray, steps: np.ndarray | None = None,
-          rises: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+          rises: np.ndarray | None = None, slopes: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:
     """Mask of each row's upper concave hull vertices, from its lowest spend to its highest value.
 
     Rows are points sorted by spend (``perm`` says how, when a row was not). Dominated
     points go first (no more value for at least the spend), then rounds drop every point
     whose incoming slope is not above its outgoing one, all rows at once. ``steps`` and
-    ``rises``: ``np.diff`` of spend and value along the rows, when the caller has them.
+    ``rises``: ``np.diff`` of spend and value along the rows, when the caller has them; ``slopes``:
+    ``rises / steps``, likewise.
     """
     width = spend.shape[1]
     columns = np.arange(width)
@@ -135,8 +136,9 @@ def _hull(spend: np.ndarray, value: np.ndarray, alive: np.ndarray, steps: np.nda
     if perm is None and width > 2:
         # the usual row: every point alive, spend rising, slopes falling: it is its own hull (the rounds
         # below would drop nothing; the slopes are the same divisions they make)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            slopes = (np.diff(value, axis=1) if rises is None else rises) / steps
+        if slopes is None:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                slopes = (np.diff(value, axis=1) if rises is None else rises) / steps
         concave = (alive.all(axis=1) & (steps > 0).all(axis=1)
                    & (slopes[:, :-1] > slopes[:, 1:]).all(axis=1))
         rows = rows[~concave[rows]]
@@ -206,7 +208,10 @@ def build_path(program: Program, fit: tuple[float, float] | None = None) -> Incr
     np.copyto(spend[:, 1:], cand.spend, where=cand.valid)
     np.copyto(points[:, 1:], value, where=cand.valid)
     steps, rises = np.diff(spend, axis=1), np.diff(points, axis=1)
-    hull, perm = _hull(spend, points, alive, steps, rises)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # _hull's concavity test, and the increments' efficiencies when every point is a vertex
+        slopes = rises / steps
+    hull, perm = _hull(spend, points, alive, steps, rises, slopes)
     if perm is not None:
         # vertices must run in order of spend within a unit: sort each row's kept columns by spend
         key = np.where(hull, spend, np.inf)
@@ -249,10 +254,21 @@ def build_path(program: Program, fit: tuple[float, float] | None = None) -> Incr
         inc_spend = v_spend[inc_to] - v_spend[inc_to - 1]
         inc_gain = v_value[inc_to] - v_value[inc_to - 1]
     free = inc_spend <= 0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        inc_eff = np.divide(inc_gain, inc_spend, out=np.full(len(inc_spend), np.inf),
-                            where=inc_spend > 0)
-    del spend, points, alive, hull, v_spend, v_value, steps, rises   # the (units, levels) tables: 10^6 x 14 each
+    any_free = bool(free.any())
+    spare_gain = None
+    if perm is None and hull.all() and not any_free:
+        # every increment is paid: its efficiency is the table's slope, divided already; inc_gain is not read
+        # again when nothing is free, and its pages (touched already) take the running ROI below
+        inc_eff, spare_gain = slopes.reshape(-1), inc_gain
+        inc_gain = None
+    else:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            inc_eff = np.divide(inc_gain, inc_spend, out=np.full(len(inc_spend), np.inf),
+                                where=inc_spend > 0)
+    # the (units, levels + 1) tables' pages are touched already: they take the two gathers in sorted order below
+    # (each holds every increment) instead of two fresh 10^7 arrays
+    spare_spend, spare_value = spend.reshape(-1), points.reshape(-1)
+    del spend, points, alive, hull, v_spend, v_value, steps, rises, slopes
 
     plan = limits.plan_of_unit
     n_plans = len(limits.plan_names)
@@ -261,9 +277,9 @@ def build_path(program: Program, fit: tuple[float, float] | None = None) -> Incr
     scale = float(_abs_max(cand.spend) + _abs_max(value)) * max(n, 1)
 
     # zero-spend increments (a free level above pausing) are always bought
-    any_free = bool(free.any())
     forced = np.where(free, inc_spend, 0.0) if any_free else np.zeros(len(inc_spend))
-    order = np.argsort(-inc_eff)
+    sort_key = np.negative(inc_eff)
+    order = np.argsort(sort_key)   # the same as np.argsort(-inc_eff); the key's buffer is reused below
     plan_cut_hi = np.full(n_plans, np.nan)
     plan_cut_lo = np.full(n_plans, np.nan)
     plan_hi_by_roi = np.zeros(n_plans, bool)
@@ -344,7 +360,10 @@ def build_path(program: Program, fit: tuple[float, float] | None = None) -> Incr
 
     base_spend = float(base_spend_unit.sum() + forced_total.sum())
     if forced_total.any():
-        forced_gain = np.where(free, inc_gain, forced_total * np.where(np.isfinite(inc_eff), inc_eff, 0.0)).sum()
+        forced_gain = forced_total * np.where(np.isfinite(inc_eff), inc_eff, 0.0)
+        if any_free:
+            forced_gain = np.where(free, inc_gain, forced_gain)
+        forced_gain = forced_gain.sum()
     else:
         forced_gain = 0.0
     base_y = float(base_value_unit.sum() + forced_gain)
@@ -352,16 +371,22 @@ def build_path(program: Program, fit: tuple[float, float] | None = None) -> Incr
         base_value, base_revenue = alpha * base_y + beta * base_spend, base_y
     else:
         base_value, base_revenue = base_y, float("nan")
-    opt_spend = optional[order]
+    # mode="clip": the same gather as optional[order] (every index is in range), without take's buffered copy
+    opt_spend = np.take(optional, order, out=spare_spend[:len(order)], mode="clip")
     bought = opt_spend > 0
     if bought.all():
         opt_order = order
     else:
         opt_order, opt_spend = order[bought], opt_spend[bought]
-    opt_eff = inc_eff[opt_order]
-    cum_spend = np.cumsum(opt_spend)
+    opt_eff = np.take(inc_eff, opt_order, out=spare_value[:len(opt_order)], mode="clip")
+    del spare_spend, spare_value
+    cum_spend = np.cumsum(opt_spend, out=sort_key[:len(opt_spend)])   # into the sort key's pages, touched already
+    del sort_key
     if with_roi:
-        cum_roi = opt_eff - rho
+        if spare_gain is not None:
+            cum_roi = np.subtract(opt_eff, rho, out=spare_gain[:len(opt_eff)])
+        else:
+            cum_roi = opt_eff - rho
         cum_roi *= opt_spend
         np.cumsum(cum_roi, out=cum_roi)
     else:
