@@ -202,9 +202,9 @@ def fit_spreads(days: pd.DataFrame, unit: np.ndarray, ratio: np.ndarray, mean_lo
     effects removed; the two residual sums are combined by their concentrated likelihood,
     ``n_imp log SSE_imp + n_cpc log SSE_cpc``, so each counts by its own noise (a day's CPC
     is far steadier than its impressions, which swing with search volume); neither is
-    trusted to better than NOISE_FLOOR. Every grid value is placed and scored in one pass over the rows, so the
-    account and all plans cost one fit. Returns the account's spread and those of plans
-    with enough evidence.
+    trusted to better than NOISE_FLOOR. Every grid value is placed and scored in one pass
+    over the rows, so the account and all plans cost one fit. Returns the account's spread
+    and those of plans with enough evidence.
     """
     impressions = days["impressions"].to_numpy(float)[rows]
     clicks = days["clicks"].to_numpy(float)[rows]

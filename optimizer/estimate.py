@@ -221,8 +221,8 @@ def estimate(performance: Performance, *, period_days: int, value_per_order: flo
     weight = recency_weights(days["date"], performance.last_date)
     per_day = total_weight(performance.history_days, performance.last_date)
 
-    def weighted(values: np.ndarray) -> np.ndarray:
-        return np.bincount(unit, weights=np.nan_to_num(values) * weight, minlength=n_units)
+    def weighted(values: np.ndarray, by: np.ndarray = weight) -> np.ndarray:
+        return np.bincount(unit, weights=np.nan_to_num(values) * by, minlength=n_units)
 
     impressions_w = weighted(days["impressions"].to_numpy(float) * volume_factor)
     clicks_w = weighted(clicks_d)
@@ -231,18 +231,15 @@ def estimate(performance: Performance, *, period_days: int, value_per_order: flo
     # buyers change more slowly than its traffic
     rate_weight = recency_weights(days["date"], performance.last_date, RATE_HALF_LIFE_DAYS)
 
-    def rate_weighted(values: np.ndarray) -> np.ndarray:
-        return np.bincount(unit, weights=np.nan_to_num(values) * rate_weight, minlength=n_units)
-
     # Rates are counted as the days saw them, not moved to today's bid: a day at half today's bid
     # moved up by its volume factor would count its clicks twice as evidence (and those are the
     # keywords the plan raised because they converted well).
     raw_clicks = days["clicks"].to_numpy(float)
     has_orders = performance.has_orders
-    rate_clicks_w = rate_weighted(raw_clicks)
-    orders_w = rate_weighted(days["orders"].to_numpy(float)) if has_orders else np.zeros(n_units)
+    rate_clicks_w = weighted(raw_clicks, rate_weight)
+    orders_w = weighted(days["orders"].to_numpy(float), rate_weight) if has_orders else np.zeros(n_units)
     if performance.has_revenue:
-        revenue_w = rate_weighted(days["revenue"].to_numpy(float))
+        revenue_w = weighted(days["revenue"].to_numpy(float), rate_weight)
     elif value_per_order is not None:
         revenue_w = orders_w * value_per_order
     else:

@@ -36,8 +36,6 @@ from optimizer.increments import (
     IncrementPath,
     affine_fit,
     build_path,
-    has_roi_rows,
-    row_names,
 )
 from optimizer.solve import BINDING_TOL, Limits, Program, Solution
 
@@ -53,16 +51,16 @@ def unfit_reason(program: Program) -> str | None:
 
 def _fit(program: Program) -> tuple[str | None, tuple[float, float] | None]:
     """Why the program is out of reach (or None), and its :func:`affine_fit` when it has ROI rows."""
-    names = row_names(program.limits)
+    names = program.limits.row_names()
     items = [name for name in names if name.startswith("item_")]
     if items:
         return (f"item limits ({items[0]}{', …' if len(items) > 1 else ''}) are rows on orders, not on spend "
                 "and revenue"), None
-    if has_roi_rows(program.limits) and program.roi_revenue is not None:
+    if program.limits.has_roi_rows() and program.roi_revenue is not None:
         return ("ROI floors held with a probability count revenue less a risk margin, a second value per keyword "
                 "whose weight in the order of increments depends on the floor's price"), None
-    fit = affine_fit(program) if has_roi_rows(program.limits) else None
-    if has_roi_rows(program.limits) and fit is None:
+    fit = affine_fit(program) if program.limits.has_roi_rows() else None
+    if program.limits.has_roi_rows() and fit is None:
         return ("an ROI floor with an objective that is not alpha * revenue + beta * spend "
                 "(objective orders or clicks) changes the order of increments with the floor's price"), None
     if not np.all(np.isfinite(program.objective) | ~program.candidates.valid):
@@ -185,7 +183,7 @@ def solve_fast(program: Program) -> Solution:
         raise UnfitProgram(reason)
     cand, limits = program.candidates, program.limits
     n, width = cand.valid.shape
-    with_roi = has_roi_rows(limits)
+    with_roi = limits.has_roi_rows()
     path = build_path(program, fit)
     point = _locate(path, limits.budget, with_roi)
     if not point.feasible:
@@ -273,7 +271,7 @@ def _duals_and_activity(program: Program, path: IncrementPath, point: _Point, sh
     plan_revenue = np.bincount(plan, weights=unit_revenue, minlength=n_plans) if n_plans else np.zeros(0)
     per_plan = _plan_duals(path, limits, point.budget_dual, point.roi_dual) if n_plans else {}
     duals, activity = {}, {}
-    for name in row_names(limits):
+    for name in limits.row_names():
         if name == "budget":
             duals[name], activity[name] = point.budget_dual, float(unit_spend.sum())
         elif name == "min_roi":
@@ -315,7 +313,7 @@ def frontier(program: Program, budgets) -> list[FrontierPoint]:
     if reason:
         raise UnfitProgram(reason)
     limits = program.limits
-    with_roi = has_roi_rows(limits)
+    with_roi = limits.has_roi_rows()
     path = build_path(program, fit)
     value_steps = path.opt_spend * (path.alpha * path.opt_eff + path.beta)
     cum_value = np.concatenate([[0.0], np.cumsum(value_steps)])

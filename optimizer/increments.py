@@ -13,39 +13,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optimizer.solve import Limits, Program
+from optimizer.solve import Program
 
 #: Relative tolerance of the objective-is-affine-in-revenue check and of feasibility.
 FIT_TOL = 1e-9
 FEAS_TOL = 1e-9
-
-
-def row_names(limits: Limits) -> list[str]:
-    """The coupling rows' names, in the order of :meth:`Program.rows`, without building their arrays."""
-    names = []
-    if limits.budget is not None:
-        names.append("budget")
-    if limits.min_roi:
-        names.append("min_roi")
-    for p, name in enumerate(limits.plan_names):
-        if np.isfinite(limits.plan_max_budget[p]):
-            names.append(f"plan_budget_cap[{name}]")
-        if np.isfinite(limits.plan_min_budget[p]):
-            names.append(f"plan_budget_floor[{name}]")
-        if np.isfinite(limits.plan_min_roi[p]) and limits.plan_min_roi[p] > 0:
-            names.append(f"plan_min_roi[{name}]")
-    for k, name in enumerate(limits.item_names):
-        if np.isfinite(limits.item_stock[k]):
-            names.append(f"item_stock[{name}]")
-        if np.isfinite(limits.item_min_orders[k]) and limits.item_min_orders[k] > 0:
-            names.append(f"item_min_orders[{name}]")
-        if np.isfinite(limits.item_min_share[k]) and limits.item_min_share[k] > 0:
-            names.append(f"item_min_share[{name}]")
-    return names
-
-
-def has_roi_rows(limits: Limits) -> bool:
-    return bool(limits.min_roi) or bool(np.any(np.nan_to_num(limits.plan_min_roi) > 0))
 
 
 def affine_fit(program: Program) -> tuple[float, float] | None:
@@ -195,7 +167,7 @@ def build_path(program: Program, fit: tuple[float, float] | None = None) -> Incr
     """The sorted increments of ``program``; ``fit`` is its :func:`affine_fit` when the caller has it already."""
     cand, limits = program.candidates, program.limits
     n, width = cand.valid.shape
-    with_roi = has_roi_rows(limits)
+    with_roi = limits.has_roi_rows()
     if with_roi:
         alpha, beta = fit if fit is not None else affine_fit(program)
         value = cand.revenue

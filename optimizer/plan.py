@@ -27,7 +27,6 @@ from optimizer.errors import (
 from optimizer.estimate import Estimates, estimate
 from optimizer.explain import cutoff_roi, decide
 from optimizer.feasibility import best_roi, diagnose, roi_conflict
-from optimizer.increments import has_roi_rows
 from optimizer.progress import SILENT, Progress
 from optimizer.reports import read_report
 from optimizer.response import Candidates, build_candidates
@@ -233,7 +232,7 @@ def make_plan(scenario: Scenario, prepared: Prepared | None = None, *, solver: s
     program = Program(candidates, objective, limits)
     lap("build", "solve")
     confidence, margin = scenario.goal.min_roi_confidence, None
-    if confidence is not None and has_roi_rows(limits):
+    if confidence is not None and limits.has_roi_rows():
         program, solution, margin = risk.solve_held(program, units["value_per_click_cv"].to_numpy(float), confidence,
                                                     lambda program: solve_with(program, solver))
     else:

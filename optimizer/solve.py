@@ -59,6 +59,33 @@ class Limits:
     item_min_orders: np.ndarray | None = None
     item_min_share: np.ndarray | None = None
 
+    def row_names(self) -> list[str]:
+        """The coupling rows' names, in the order of :meth:`Program.rows`, without building their arrays."""
+        names = []
+        if self.budget is not None:
+            names.append("budget")
+        if self.min_roi:
+            names.append("min_roi")
+        for p, name in enumerate(self.plan_names):
+            if np.isfinite(self.plan_max_budget[p]):
+                names.append(f"plan_budget_cap[{name}]")
+            if np.isfinite(self.plan_min_budget[p]):
+                names.append(f"plan_budget_floor[{name}]")
+            if np.isfinite(self.plan_min_roi[p]) and self.plan_min_roi[p] > 0:
+                names.append(f"plan_min_roi[{name}]")
+        for k, name in enumerate(self.item_names):
+            if np.isfinite(self.item_stock[k]):
+                names.append(f"item_stock[{name}]")
+            if np.isfinite(self.item_min_orders[k]) and self.item_min_orders[k] > 0:
+                names.append(f"item_min_orders[{name}]")
+            if np.isfinite(self.item_min_share[k]) and self.item_min_share[k] > 0:
+                names.append(f"item_min_share[{name}]")
+        return names
+
+    def has_roi_rows(self) -> bool:
+        """Whether an account or plan ROI floor is set."""
+        return bool(self.min_roi) or bool(np.any(np.nan_to_num(self.plan_min_roi) > 0))
+
 
 @dataclass(frozen=True)
 class Program:
