@@ -205,6 +205,11 @@ def fit_spreads(days: pd.DataFrame, unit: np.ndarray, ratio: np.ndarray, mean_lo
     trusted to better than NOISE_FLOOR. Every grid value is placed and scored in one pass
     over the rows, so the account and all plans cost one fit. Returns the account's spread
     and those of plans with enough evidence.
+
+    Each keyword's days also weigh by the keyword's spend per day: keywords differ in
+    spread, and one spread per plan is a compromise that should serve where the money is.
+    Counted keyword by keyword, the many small keywords (whose positions rest on a few
+    clicks) pulled the fit a grid step too wide, and a raise's spend was forecast 5-13% high.
     """
     impressions = days["impressions"].to_numpy(float)[rows]
     clicks = days["clicks"].to_numpy(float)[rows]
@@ -216,6 +221,9 @@ def fit_spreads(days: pd.DataFrame, unit: np.ndarray, ratio: np.ndarray, mean_lo
     log_ratio = np.log(np.divide(spend, clicks * bid, out=np.ones(len(spend)), where=paid))
     cpc_weight = np.where(paid, clicks / (clicks + 5.0), 0.0)
     row_unit = unit[rows]
+    focus = _spend_focus(spend, row_unit, len(current_bid))
+    impressions_weight *= focus
+    cpc_weight *= focus
     plan_codes, plan_names = pd.factorize(plan_of_unit[row_unit])
     day = pd.factorize(pd.Series(plan_codes).astype(str) + "|" + pd.Series(days["date"].to_numpy()[rows]).astype(str))[0]
     dense_unit = pd.factorize(row_unit)[0]
@@ -230,20 +238,30 @@ def fit_spreads(days: pd.DataFrame, unit: np.ndarray, ratio: np.ndarray, mean_lo
                                                        (log_ratio, log_rho(z, sigma), cpc_weight))):
             residual = _demeaned(observed - curve, weight, dense_unit, day)
             squares[k, g] = np.bincount(plan_codes, weights=weight * residual**2, minlength=len(plan_names))
-    counts = np.stack([np.bincount(plan_codes, weights=(w > 0).astype(float), minlength=len(plan_names))
-                       for w in (impressions_weight, cpc_weight)])
+    counts, weights = (np.stack([np.bincount(plan_codes, weights=of(w), minlength=len(plan_names))
+                                 for w in (impressions_weight, cpc_weight)])
+                       for of in (lambda w: (w > 0).astype(float), lambda w: w))
 
-    def best(sums: np.ndarray, n: np.ndarray) -> float:   # sums: (2, grid), n: (2,)
-        used = n > 0
-        variance = sums[used] / n[used, None] + NOISE_FLOOR**2
+    def best(sums: np.ndarray, n: np.ndarray, total: np.ndarray) -> float:   # sums: (2, grid); n, total: (2,)
+        used = total > 0
+        variance = sums[used] / total[used, None] + NOISE_FLOOR**2   # the weighted mean square
         loss = (n[used, None] * np.log(variance)).sum(axis=0)
         return float(SIGMA_GRID[int(np.argmin(loss))])
 
-    account = best(squares.sum(axis=2), counts.sum(axis=1))
+    account = best(squares.sum(axis=2), counts.sum(axis=1), weights.sum(axis=1))
     evidence = np.bincount(plan_codes, minlength=len(plan_names))
-    plans = {name: best(squares[:, :, p], counts[:, p])
+    plans = {name: best(squares[:, :, p], counts[:, p], weights[:, p])
              for p, name in enumerate(plan_names) if evidence[p] >= MIN_PLAN_DAYS}
     return account, plans
+
+
+def _spend_focus(spend: np.ndarray, row_unit: np.ndarray, n_units: int) -> np.ndarray:
+    """Each row's keyword's spend per day, relative to the mean over the rows of keywords that spent."""
+    per_day = np.bincount(row_unit, weights=spend, minlength=n_units) / np.maximum(
+        np.bincount(row_unit, minlength=n_units), 1)
+    focus = per_day[row_unit]
+    spent = focus > 0
+    return focus / focus[spent].mean() if spent.any() else np.ones(len(focus))
 
 
 def _demeaned(values: np.ndarray, weight: np.ndarray, unit: np.ndarray, day: np.ndarray) -> np.ndarray:
