@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from optimizer.backtest import run_backtest
+from optimizer.backtest import better, run_backtest
 from optimizer.market import simulate
 from optimizer.market_reports import FILE_NAMES, report_bytes, scenario_text
 from optimizer.oracle import KEYS, bids_from_sheet, score, solve_oracle
@@ -156,8 +156,15 @@ def main(argv: list[str] | None = None) -> int:
         print(table.round(3).to_string(), "\n")
         weekly = part[part["week"].isin(range(1, args.weeks + 1))]
         wide = weekly.pivot_table(index=["seed", "week"], columns="policy", values="objective_vs_oracle")
-        beats = ((wide["bidopt"] > wide["keep"]) & (wide["bidopt"] > wide["operator"])).mean()
-        print(f"bidopt beats both other policies in {beats:.0%} of seed-weeks\n")
+        richer = ((wide["bidopt"] > wide["keep"]) & (wide["bidopt"] > wide["operator"])).mean()
+        won = [all(better(rows[rows["policy"] == "bidopt"].iloc[0], other)
+                   for _, other in rows[rows["policy"].isin(["keep", "operator"])].iterrows())
+               for _, rows in weekly.groupby(["seed", "week"])]
+        outside = weekly.groupby("policy")["within_limits"].apply(lambda kept: 1.0 - kept.astype(bool).mean())
+        print(f"bidopt does better on the goal than both other policies in {np.mean(won):.0%} of seed-weeks "
+              f"(within the limits where the other is not, else a higher objective); more objective than both, "
+              f"limits or not, in {richer:.0%}")
+        print("seed-weeks outside the limits in truth: " + ", ".join(f"{p} {v:.0%}" for p, v in outside.items()) + "\n")
         errors = weekly[weekly["policy"].str.startswith("bidopt")].pivot_table(
             index="week", columns="policy", values="forecast_error", aggfunc=lambda e: e.abs().median())
         print("Median absolute error of bidopt's forecast of the week's revenue (against the true expected revenue):\n")

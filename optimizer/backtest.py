@@ -15,7 +15,10 @@ random draws every week, so differences come from the bids, not the luck):
 
 Each week is scored on the market's true expected curves against the oracle over
 any bids in [bids] min..max (not only those one week's max_raise/max_cut reach):
-where the loop should converge.
+where the loop should converge. A policy does better than another in a week when it
+keeps the limits in truth (``within_limits``, see :func:`optimizer.oracle.score`) and
+the other does not, or both keep them and its objective is higher: revenue bought by
+breaking the ROI floor is not what the goal asked for.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from optimizer import outputs
 from optimizer.errors import InfeasibleError
 from optimizer.market import Market
 from optimizer.market_reports import report_bytes, scenario_text
-from optimizer.oracle import Oracle, bids_from_sheet, score, solve_oracle
+from optimizer.oracle import ROI_TOLERANCE, SPEND_TOLERANCE, Oracle, bids_from_sheet, score, solve_oracle
 from optimizer.settings import BidLimits, Goal
 
 POLICIES = ("keep", "operator", "bidopt")
@@ -39,7 +42,7 @@ POLICIES = ("keep", "operator", "bidopt")
 OPERATOR_STEP = 0.10
 COLUMNS = ["policy", "week", "objective_vs_oracle", "spend_vs_budget", "roi_vs_floor", "objective", "oracle",
            "spend", "budget", "revenue", "roi", "min_roi", "forecast_revenue", "forecast_error", "forecast_spend",
-           "spend_forecast_error", "note"]
+           "spend_forecast_error", "within_limits", "note"]
 
 
 @dataclass(frozen=True)
@@ -141,7 +144,8 @@ def run_backtest(market: Market, history: pd.DataFrame, goal: Goal, limits: BidL
 def _row(market: Market, bids: np.ndarray, goal: Goal, oracle: Oracle) -> dict:
     figures = score(market, bids, goal, oracle)
     return {key: figures[key] for key in ("objective_vs_oracle", "spend_vs_budget", "roi_vs_floor", "objective",
-                                          "oracle", "spend", "budget", "revenue", "roi", "min_roi")} | {
+                                          "oracle", "spend", "budget", "revenue", "roi", "min_roi",
+                                          "within_limits")} | {
         "forecast_revenue": float("nan"), "forecast_error": float("nan"), "forecast_spend": float("nan"),
         "spend_forecast_error": float("nan"), "note": ""}
 
@@ -153,13 +157,33 @@ def _with_totals(table: pd.DataFrame, goal: Goal, oracle: Oracle) -> pd.DataFram
                            spend_vs_budget=totals["spend"] / totals["budget"],
                            roi=totals["revenue"] / totals["spend"], min_roi=oracle.min_roi or np.nan, note="")
     totals["roi_vs_floor"] = totals["roi"] / totals["min_roi"]
+    totals["within_limits"] = (totals["spend_vs_budget"] <= SPEND_TOLERANCE) & ~(totals["roi_vs_floor"] < ROI_TOLERANCE)
     for error in ("forecast_error", "spend_forecast_error"):   # the total row: median absolute weekly error
         totals[error] = played.groupby("policy", sort=False)[error].apply(lambda errors: errors.abs().median())
     return pd.concat([table.astype({"week": object}), totals.reset_index()], ignore_index=True)
 
 
+def better(row: pd.Series, other: pd.Series) -> bool:
+    """``row`` did better on the goal than ``other``: within the limits where the other is not, or higher objective."""
+    return bool(row["within_limits"]) and (not other["within_limits"] or row["objective"] > other["objective"])
+
+
+def weeks_won(table: pd.DataFrame, policy: str = "bidopt") -> tuple[int, int]:
+    """Weeks (after week 0) in which ``policy`` did better than every other policy, and the weeks played."""
+    weekly = table[~table["week"].isin([0, "total"])]
+    won = 0
+    for _, rows in weekly.groupby("week", sort=False):
+        mine = rows[rows["policy"] == policy].iloc[0]
+        won += all(better(mine, other) for _, other in rows[rows["policy"] != policy].iterrows())
+    return won, weekly["week"].nunique()
+
+
 def markdown(table: pd.DataFrame) -> str:
-    """Weeks down, policies across: objective / oracle, true spend / budget, true ROI / floor."""
+    """Weeks down, policies across: objective / oracle, true spend / budget, true ROI / floor.
+
+    A policy outside the limits in truth has its objective marked, and the last line counts
+    the weeks bidopt did better on the goal than every other policy.
+    """
     policies = list(dict.fromkeys(table["policy"]))
     forecasts = "bidopt" in policies
     header = "| week | " + " | ".join(f"{p}: obj/oracle | spend/budget | ROI/floor" for p in policies)
@@ -171,11 +195,18 @@ def markdown(table: pd.DataFrame) -> str:
             row = table[(table["policy"] == policy) & (table["week"] == week)].iloc[0]
             cells += [f"{row[c]:.3f}" if np.isfinite(row[c]) else "-"
                       for c in ("objective_vs_oracle", "spend_vs_budget", "roi_vs_floor")]
+            cells[-3] += "" if row["within_limits"] else " ✗"
         if forecasts:   # signed per week; the total row: the median absolute error
             error = table[(table["policy"] == "bidopt") & (table["week"] == week)]["forecast_error"].iloc[0]
             cells.append(f"{error:+.1%}" if np.isfinite(error) and week != "total" else
                          f"{error:.1%} (median abs.)" if np.isfinite(error) else "-")
         lines.append(f"| {week} | " + " | ".join(cells) + " |")
+    lines.append(f"\n✗ outside the limits in truth (spend > {SPEND_TOLERANCE:g} x budget or ROI < "
+                 f"{ROI_TOLERANCE:g} x floor): more objective than the oracle, which keeps them, is possible there.")
+    if forecasts and len(policies) > 1:
+        won, played = weeks_won(table)
+        lines.append(f"bidopt did better on the goal than every other policy in {won} of {played} weeks "
+                     "(within the limits where the other is not, else a higher objective).")
     return "\n".join(lines) + "\n"
 
 

@@ -23,6 +23,10 @@ from optimizer.solve import Limits, Program, solve
 
 #: Bids per keyword on the oracle's grid (geometric between the bounds).
 GRID_LEVELS = 48
+#: A bid sheet keeps the limits in truth when its true spend is at most SPEND_TOLERANCE x the budget
+#: and its true ROI at least ROI_TOLERANCE x the floor: a plan is made on forecasts, so it is held to
+#: the limits with this much room (the tolerances of the quality benchmark's goals).
+SPEND_TOLERANCE, ROI_TOLERANCE = 1.01, 0.98
 KEYS = ["plan", "ad_group", "keyword", "match_type"]
 
 
@@ -114,10 +118,17 @@ def bids_from_sheet(market: Market, sheet: pd.DataFrame | str | Path) -> np.ndar
 
 
 def score(market: Market, bids: np.ndarray, goal: Goal, oracle: Oracle) -> dict[str, float]:
-    """True expected figures of ``bids`` over the goal's period and how they compare with the oracle and limits."""
+    """True expected figures of ``bids`` over the goal's period and how they compare with the oracle and limits.
+
+    ``within_limits``: true spend and ROI within the limits, up to SPEND_TOLERANCE and ROI_TOLERANCE.
+    A sheet outside them may earn more than the oracle, which keeps the limits exactly: its
+    objective / oracle is no measure of how close it got, and it beats no sheet within them.
+    """
     figures = {name: float(values.sum()) for name, values in market.expected(bids, days=goal.period_days).items()}
     objective = float(objective_of(goal, figures))
     roi = figures["revenue"] / figures["spend"] if figures["spend"] > 0 else float("nan")
+    within = figures["spend"] <= SPEND_TOLERANCE * oracle.budget and (
+        not oracle.min_roi or (figures["spend"] > 0 and roi >= ROI_TOLERANCE * oracle.min_roi))
     return {
         **figures, "roi": roi, "objective": objective, "oracle": oracle.objective,
         "objective_vs_oracle": objective / oracle.objective if oracle.objective else float("nan"),
@@ -125,4 +136,5 @@ def score(market: Market, bids: np.ndarray, goal: Goal, oracle: Oracle) -> dict[
         "budget": oracle.budget, "spend_vs_budget": figures["spend"] / oracle.budget,
         "min_roi": oracle.min_roi or float("nan"),
         "roi_vs_floor": roi / oracle.min_roi if oracle.min_roi else float("nan"),
+        "within_limits": bool(within),
     }

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from optimizer.backtest import markdown, operator_bids, plot_backtest, run_backtest
+from optimizer.backtest import better, markdown, operator_bids, plot_backtest, run_backtest, weeks_won
 from optimizer.cli import main
 from optimizer.market import simulate
 from optimizer.settings import BidLimits, Goal
@@ -46,11 +46,15 @@ def test_totals_are_the_weeks_summed(played):
 def test_markdown_and_plot_show_every_week_and_policy(played):
     *_, result = played
     text = markdown(result.table)
-    assert text.splitlines()[0].startswith("| week | keep: obj/oracle")
-    assert len(text.splitlines()) == 2 + 4
-    assert text.splitlines()[0].endswith("| bidopt: revenue forecast error |")
-    assert all(line.count("|") == 3 * 3 + 3 for line in text.splitlines())
-    assert text.splitlines()[-1].endswith("(median abs.) |")
+    rows = [line for line in text.splitlines() if line.startswith("|")]
+    assert rows[0].startswith("| week | keep: obj/oracle")
+    assert len(rows) == 2 + 4
+    assert rows[0].endswith("| bidopt: revenue forecast error |")
+    assert all(line.count("|") == 3 * 3 + 3 for line in rows)
+    assert rows[-1].endswith("(median abs.) |")
+    won, played = weeks_won(result.table)
+    assert text.splitlines()[-1].startswith(f"bidopt did better on the goal than every other policy in {won} of 2 weeks")
+    assert played == 2
     ax = plot_backtest(result.table)
     assert [line.get_label() for line in ax.get_lines()] == ["keep", "operator", "bidopt", "oracle"]
     assert len(ax.get_lines()[0].get_xdata()) == 3 and ax.get_ylabel() == "true objective / oracle"
@@ -119,3 +123,24 @@ def test_bidopt_can_hold_the_floor_with_a_probability(played, tmp_path):
     assert "min_roi_confidence = 0.8" in (tmp_path / "0.8" / "bidopt" / "scenario.toml").read_text(encoding="utf-8")
     plain, held = (table[table["week"] == 1].iloc[0] for table in tables)
     assert held["roi"] > plain["roi"] and held["spend"] < plain["spend"]
+
+
+def row(objective: float, within: bool) -> pd.Series:
+    return pd.Series({"objective": objective, "within_limits": within})
+
+
+def test_a_policy_that_breaks_the_limits_beats_none_that_keeps_them():
+    assert better(row(0.9, True), row(1.1, False))           # more revenue bought by breaking the ROI floor
+    assert not better(row(1.1, False), row(0.9, True))
+    assert not better(row(1.1, False), row(0.9, False))     # outside the limits it beats nobody
+    assert better(row(0.95, True), row(0.94, True)) and not better(row(0.94, True), row(0.95, True))
+
+
+def test_a_week_outside_the_limits_is_marked(played):
+    *_, result = played
+    table = result.table.copy()
+    broken = (table["policy"] == "operator") & (table["week"] == 1)
+    table.loc[broken, "within_limits"] = False
+    line = [line for line in markdown(table).splitlines() if line.startswith("| 1 |")][0]
+    cells = [cell.strip() for cell in line.strip("|").split("|")]
+    assert cells[4].endswith(" ✗") and not cells[1].endswith("✗") and not cells[7].endswith("✗")

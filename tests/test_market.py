@@ -136,6 +136,18 @@ def test_score_of_today_and_of_a_sheet():
     sheet.loc[0, "action"] = "pause"
     bids = bids_from_sheet(market, sheet.iloc[:-1])
     assert bids[0] == 0 and bids[-1] == market.bid[-1] and np.allclose(bids[1:-1], market.bid[1:-1] * 2)
+    assert today["within_limits"] and not score(market, market.bid * 2, goal, oracle)["within_limits"]
+
+
+def test_a_sheet_keeps_the_limits_within_the_tolerances():
+    market = make_market(80, seed=8)
+    today = market.expected()
+    spend, roi = float(today["spend"].sum()), float(today["revenue"].sum() / today["spend"].sum())
+    for budget_x, roi_x, within in ((1 / 1.009, 1.0, True), (1 / 1.011, 1.0, False),
+                                    (1.0, 1 / 0.981, True), (1.0, 1 / 0.979, False)):
+        goal = Goal(budget=spend * budget_x, min_roi=roi * roi_x)
+        figures = score(market, market.bid, goal, solve_oracle(market, goal, BidLimits()))
+        assert figures["within_limits"] is within, (budget_x, roi_x)
 
 
 def test_bad_sizes_say_so():
