@@ -6,7 +6,10 @@ the report has no keywords):
 * **Rates, shrunk** (:mod:`optimizer.shrinkage`). CTR and CVR are shrunk toward ad group,
   plan and account (empirical Bayes, beta-binomial, the prior strength fitted by the method
   of moments at each level), order value likewise with fitted pseudo-order counts,
-  so one click and one order is never "100% CVR".
+  so one click and one order is never "100% CVR". A keyword's CVR prior also follows what
+  its siblings show about keywords with its CTR (a higher CTR is stronger intent) and its
+  price of the auction (competitors bid up keywords that convert: the bid that wins half the
+  auctions is the market's estimate of a click's worth), with slopes fitted on the account.
 * **Recency.** Each day weighs ``0.5 ** (age / HALF_LIFE_DAYS)`` in traffic (impressions,
   clicks, CPC) and ``0.5 ** (age / RATE_HALF_LIFE_DAYS)`` in conversions (CVR, order value):
   orders are the scarcest figure, so they are learnt over a longer memory.
@@ -172,6 +175,23 @@ def unit_keys(level: str) -> list[str]:
     return ["plan", "ad_group", "keyword", "match_type"] if level == "keyword" else ["plan"]
 
 
+def conversion_signals(ctr: np.ndarray, current_bid: np.ndarray, position: auction.Position | None) -> np.ndarray:
+    """What a keyword's other figures say about its conversion rate, as columns for the CVR prior.
+
+    Log CTR (the shrunk estimate: a click-through is intent, and the operators' first rule);
+    and, where the auction is placed, the log of the bid that would win half the keyword's
+    auctions, ``log(bid) - sigma z`` (competitors bid more where a click converts, so the
+    price of the auction carries their far larger data). The prior's slopes on them are
+    fitted to the siblings' rates: where the account shows no relation they come out near zero.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        columns = [np.log(ctr)]
+        if position is not None:
+            columns.append(np.log(current_bid) - position.sigma * position.z0)
+        signals = np.stack(columns, axis=1)
+    return np.where(np.isfinite(signals), signals, np.nan)
+
+
 def estimate(performance: Performance, *, period_days: int, value_per_order: float | None = None) -> Estimates:
     """Forecast every unit's week at today's bid and fit how it responds to a new bid."""
     days = performance.frame
@@ -253,7 +273,8 @@ def estimate(performance: Performance, *, period_days: int, value_per_order: flo
     levels = [["plan"], ["plan", "ad_group"], keys] if keyword_level else [keys]
     ctr = shrink_rate(stats["clk"], np.maximum(stats["imp"], stats["clk"]), levels, stats)
     if has_orders:
-        cvr, cvr_count = shrink_rate_posterior(stats["ords"], stats["rate_clk"], levels, stats)
+        cvr, cvr_count = shrink_rate_posterior(stats["ords"], stats["rate_clk"], levels, stats,
+                                               conversion_signals(ctr, current_bid, position))
     else:
         cvr, cvr_count = np.zeros(n_units), np.full(n_units, np.inf)
     if performance.has_revenue:

@@ -16,8 +16,12 @@ import pandas as pd
 
 #: Rounds of (prior mean, prior strength) refitting in the shrinkage; the pair settles in two.
 PRIOR_MEAN_ROUNDS = 2
-#: The prior's slope in a unit's log traffic is fitted only across at least this many seen units.
+#: The prior's slopes (log traffic, covariates) are fitted only across at least this many seen units.
 MIN_UNITS_FOR_SLOPE = 30
+#: Gauss-Newton steps that fit the prior's log-linear slopes; from zero they settle in four.
+PRIOR_SLOPE_STEPS = 5
+#: The prior of a unit stays within this factor of its parent's level either way.
+PRIOR_RANGE = 5.0
 
 
 def fit_prior_strength(successes: np.ndarray, trials: np.ndarray, prior_mean: np.ndarray) -> float:
@@ -50,24 +54,26 @@ def shrink_rate(successes: pd.Series, trials: pd.Series, levels: list[list[str]]
 
 
 def shrink_rate_posterior(successes: pd.Series, trials: pd.Series, levels: list[list[str]],
-                          frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+                          frame: pd.DataFrame, covariates: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Posterior mean rate of each unit and its beta posterior's total count (trials + prior strength).
 
-    The rate's posterior variance is ``mean (1 - mean) / (count + 1)``.
+    The rate's posterior variance is ``mean (1 - mean) / (count + 1)``. ``covariates`` (units x k,
+    NaN where unknown) join log traffic in the prior of the last level, the units' own.
     """
     s_all, t_all = float(successes.sum()), float(trials.sum())
     parent = np.full(len(frame), (s_all + 0.5) / (t_all + 1.0))
     parent_group = np.zeros(len(frame), dtype=np.int64)
     count = np.full(len(frame), t_all + 1.0)
-    for keys in levels:
+    for depth, keys in enumerate(levels):
         group = frame.groupby(keys, sort=False, observed=True).ngroup().to_numpy()
+        own = covariates if depth == len(levels) - 1 else None
         s = np.bincount(group, weights=successes.to_numpy())
         t = np.bincount(group, weights=trials.to_numpy())
         first = pd.Series(np.arange(len(group))).groupby(group).first().to_numpy()
         pooled, siblings = parent[first], parent_group[first]
         prior, strength = pooled, fit_prior_strength(s, t, pooled)
         for _ in range(PRIOR_MEAN_ROUNDS):
-            prior = sibling_mean(s, t, strength, siblings, pooled)
+            prior = sibling_mean(s, t, strength, siblings, pooled, own)
             strength = fit_prior_strength(s, t, prior)
         posterior = (s + strength * prior) / (t + strength)
         parent, parent_group, count = posterior[group], group, (t + strength)[group]
@@ -75,35 +81,54 @@ def shrink_rate_posterior(successes: pd.Series, trials: pd.Series, levels: list[
 
 
 def sibling_mean(successes: np.ndarray, trials: np.ndarray, strength: float, parent: np.ndarray,
-                 pooled: np.ndarray) -> np.ndarray:
-    """The prior mean of each unit: what its siblings' rates say about a unit with its traffic.
+                 pooled: np.ndarray, covariates: np.ndarray | None = None) -> np.ndarray:
+    """The prior mean of each unit: what its siblings' rates say about a unit like it.
 
     The parent's pooled rate (all its successes over all its trials) is the mean rate of a
-    *click*, not of a keyword: head terms convert worse than the long tail (and competitors
-    bid up the keywords that convert well, which leaves them fewer clicks), so it
-    understates every small unit. The prior is instead a line in the unit's log trials,
-    fitted to the siblings' raw rates with their precision ``t / (t + strength)`` as
-    weights: its level per parent (the pooled rate counting as one more unit, so a parent
-    with a single seen child keeps a sensible mean), its slope shared across the level and
-    used only with at least MIN_UNITS_FOR_SLOPE units seen. Raw rates are unbiased at any
-    trial count, so the line is too; it is kept within 1/5..5x the parent's mean.
+    *click*, not of a keyword: head terms convert worse than the long tail, so it understates
+    every small unit. The prior is instead a log-linear curve, ``level x exp(slopes . x)``,
+    in the unit's log trials and any ``covariates`` (each centred within its parent; a
+    missing value sits at the centre), fitted to the siblings' raw rates by least squares
+    with their precision ``t / (t + strength)`` as weights: its level per parent (the pooled
+    rate counting as one more unit at the centre, so a parent with a single seen child keeps
+    a sensible mean), its slopes shared across the level and fitted only with at least
+    MIN_UNITS_FOR_SLOPE units seen. Raw rates are unbiased at any trial count, so the curve
+    is too; it stays within 1/PRIOR_RANGE..PRIOR_RANGE x the level.
     """
     n_parents = int(parent.max()) + 1
     rate = np.divide(successes, trials, out=np.zeros(len(trials)), where=trials > 0)
     weight = trials / (trials + strength)
     parent_pooled = np.zeros(n_parents)
     parent_pooled[parent] = pooled
-    mass = np.bincount(parent, weights=weight, minlength=n_parents) + 1.0
-    level = (np.bincount(parent, weights=weight * rate, minlength=n_parents) + parent_pooled) / mass
-    traffic = np.log1p(trials)
-    seen_mass = mass - 1.0
-    centre = np.bincount(parent, weights=weight * traffic, minlength=n_parents) / np.where(seen_mass > 0, seen_mass, 1.0)
-    spread = traffic - centre[parent]
-    slope = 0.0
-    if (trials > 0).sum() >= MIN_UNITS_FOR_SLOPE and np.sum(weight * spread**2) > 0:
-        slope = float(np.sum(weight * spread * (rate - level[parent])) / np.sum(weight * spread**2))
-    mean = level[parent]
-    return np.clip(mean + slope * spread, mean / 5.0, np.minimum(5.0 * mean, 0.999))
+    columns = [np.log1p(trials)] + ([] if covariates is None else list(np.asarray(covariates, float).reshape(len(trials), -1).T))
+    x = np.stack([_centred(column, weight, parent, n_parents) for column in columns], axis=1)
+
+    def curve(slopes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:   # (level per parent, factor per unit)
+        factor = np.exp(np.clip(x @ slopes, -np.log(PRIOR_RANGE), np.log(PRIOR_RANGE)))
+        level = (np.bincount(parent, weights=weight * rate * factor, minlength=n_parents) + parent_pooled) / (
+            np.bincount(parent, weights=weight * factor**2, minlength=n_parents) + 1.0)
+        return level, factor
+
+    slopes = np.zeros(x.shape[1])
+    for _ in range(PRIOR_SLOPE_STEPS if (trials > 0).sum() >= MIN_UNITS_FOR_SLOPE else 0):
+        level, factor = curve(slopes)
+        predicted = level[parent] * factor
+        gradient = predicted[:, None] * x * weight[:, None]
+        normal = gradient.T @ (predicted[:, None] * x)
+        if np.linalg.matrix_rank(normal) < len(slopes):
+            break
+        slopes = slopes + np.linalg.solve(normal, gradient.T @ (rate - predicted))
+    level, factor = curve(slopes)
+    return np.minimum(level[parent] * factor, 0.999)
+
+
+def _centred(column: np.ndarray, weight: np.ndarray, parent: np.ndarray, n_parents: int) -> np.ndarray:
+    """``column`` less its precision-weighted mean within each parent; 0 where it is not finite."""
+    known = np.isfinite(column)
+    value = np.where(known, column, 0.0)
+    mass = np.bincount(parent, weights=weight * known, minlength=n_parents)
+    centre = np.bincount(parent, weights=weight * value, minlength=n_parents) / np.where(mass > 0, mass, 1.0)
+    return np.where(known, value - centre[parent], 0.0)
 
 
 def shrink_value(revenue: pd.Series, orders: pd.Series, frame: pd.DataFrame, levels: list[list[str]],

@@ -408,3 +408,44 @@ def test_estimates_are_surer_of_keywords_with_more_traffic():
     busy = units.drop(["关键词00", "关键词01"])["value_per_click_cv"]
     assert units.loc[["关键词00", "关键词01"], "value_per_click_cv"].min() > busy.median()
     assert busy.between(0.0, 1.0).all()
+
+
+# --- what a keyword's other figures say about its conversion rate --------------------------------------------
+
+
+def test_conversion_signals_are_log_ctr_and_the_price_of_half_the_auctions():
+    from optimizer.auction import Position
+    from optimizer.estimate import conversion_signals
+
+    ctr, bid = np.array([0.02, 0.0, 0.05]), np.array([1.0, 2.0, 4.0])
+    assert conversion_signals(ctr, bid, None).shape == (3, 1)
+    position = Position(np.full(3, 0.5), np.array([0.0, 1.0, -2.0]), np.full(3, 0.6), "fitted")
+    signals = conversion_signals(ctr, bid, position)
+    assert signals[0] == pytest.approx([np.log(0.02), 0.0])
+    assert np.isnan(signals[1, 0]) and signals[1, 1] == pytest.approx(np.log(2.0) - 0.5)   # no CTR: unknown
+    assert signals[2, 1] == pytest.approx(np.log(4.0) + 1.0)
+
+
+def test_the_market_price_of_a_keyword_sharpens_the_cvr_of_its_small_keywords(tmp_path, monkeypatch):
+    # in the simulated market competitors bid toward each keyword's value per click, as in real auctions
+    from optimizer import estimate as estimate_module
+    from optimizer.market import simulate as simulate_market
+    from optimizer.market_reports import FILE_NAMES, report_bytes, scenario_text
+    from optimizer.oracle import KEYS
+    from optimizer.plan import read_performance
+    from optimizer.scenario import load_scenario
+
+    market, history = simulate_market(1200, 28, seed=5)
+    (tmp_path / FILE_NAMES["ztc"]).write_bytes(report_bytes(history, "ztc"))
+    (tmp_path / "s.toml").write_text(scenario_text([FILE_NAMES["ztc"]], budget=1e5, min_roi=2.0), encoding="utf-8")
+    performance = read_performance(load_scenario(tmp_path / "s.toml"))
+
+    def cvr_error() -> float:   # log error of CVR over keywords with 20..300 clicks
+        units = estimate(performance, period_days=7).units
+        index = pd.MultiIndex.from_frame(market.keywords[KEYS]).get_indexer(pd.MultiIndex.from_frame(units[KEYS].astype(str)))
+        small = units["observed_clicks"].between(20, 300).to_numpy()
+        return float(np.sqrt(np.mean(np.log(units["cvr"].to_numpy()[small] / market.cvr[index][small]) ** 2)))
+
+    with_signals = cvr_error()
+    monkeypatch.setattr(estimate_module, "conversion_signals", lambda *args: None)
+    assert with_signals < 0.85 * cvr_error()

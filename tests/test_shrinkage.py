@@ -90,3 +90,38 @@ def test_value_per_click_cv_falls_with_clicks_and_follows_the_beta_posterior():
     with_value_noise = value_per_click_cv(cvr, np.array([100.0] * 3), value, np.array([0.0, 8.0, 16.0]))
     assert with_value_noise[0] < with_value_noise[1] < with_value_noise[2]
     assert value_per_click_cv(np.zeros(1), np.ones(1), np.zeros(1), np.zeros(1))[0] == 0.0
+
+
+def covariate_units(rng: np.random.Generator, slope: float, n: int = 400):
+    """Units in 8 parents whose true rate is 3% x exp(slope x covariate), with 20..2,000 trials each."""
+    parent = rng.integers(0, 8, n)
+    covariate = rng.normal(0.0, 0.5, n)
+    true_rate = 0.03 * np.exp(slope * covariate)
+    trials = np.round(np.exp(rng.uniform(np.log(20), np.log(2000), n)))
+    successes = rng.binomial(trials.astype(int), true_rate).astype(float)
+    pooled = (np.bincount(parent, weights=successes) / np.bincount(parent, weights=trials))[parent]
+    return successes, trials, parent, pooled, covariate, true_rate
+
+
+def test_the_prior_follows_a_covariate_the_siblings_show_a_relation_to():
+    rng = np.random.default_rng(31)
+    successes, trials, parent, pooled, covariate, true_rate = covariate_units(rng, slope=0.8)
+    with_signal = sibling_mean(successes, trials, 50.0, parent, pooled, covariate[:, None])
+    without = sibling_mean(successes, trials, 50.0, parent, pooled)
+    # the prior alone (no unit's own successes) now tracks the true rates: log-linear in the covariate
+    fitted_slope = np.polyfit(covariate, np.log(with_signal), 1)[0]
+    assert fitted_slope == pytest.approx(0.8, abs=0.15)
+    error = lambda prior: np.sqrt(np.mean(np.log(prior / true_rate) ** 2))   # noqa: E731
+    assert error(with_signal) < 0.5 * error(without)
+
+
+def test_a_covariate_without_a_relation_leaves_the_prior_as_it_was():
+    rng = np.random.default_rng(32)
+    successes, trials, parent, pooled, covariate, _ = covariate_units(rng, slope=0.0)
+    with_noise = sibling_mean(successes, trials, 50.0, parent, pooled, covariate[:, None])
+    without = sibling_mean(successes, trials, 50.0, parent, pooled)
+    assert np.max(np.abs(np.log(with_noise / without))) < 0.1
+    # unknown values sit at the centre: the prior of such a unit is its siblings' level
+    covariate[:10] = np.nan
+    missing = sibling_mean(successes, trials, 50.0, parent, pooled, covariate[:, None])
+    assert np.all(np.isfinite(missing))
