@@ -35,6 +35,8 @@ HALF_LIFE_DAYS = 14.0
 #: Days after which a day's orders and revenue (and the clicks they are rated against) count half:
 #: conversion rates and order values are learnt over a longer memory than traffic.
 RATE_HALF_LIFE_DAYS = 56.0
+#: Clicks behind a keyword's CPC / bid before the price of its auction counts in its CVR prior.
+MIN_CLICKS_FOR_PRICE = 10
 #: Clicks per +1% bid, in %, when the history shows no bid changes. Search-ads studies put
 #: keyword click elasticities to bid between 0.5 and 1.2; 0.8 is the middle.
 DEFAULT_CLICKS_ELASTICITY = 0.8
@@ -175,19 +177,26 @@ def unit_keys(level: str) -> list[str]:
     return ["plan", "ad_group", "keyword", "match_type"] if level == "keyword" else ["plan"]
 
 
-def conversion_signals(ctr: np.ndarray, current_bid: np.ndarray, position: auction.Position | None) -> np.ndarray:
+def conversion_signals(ctr: np.ndarray, current_bid: np.ndarray, position: auction.Position | None,
+                       clicks: np.ndarray) -> np.ndarray:
     """What a keyword's other figures say about its conversion rate, as columns for the CVR prior.
 
     Log CTR (the shrunk estimate: a click-through is intent, and the operators' first rule);
     and, where the auction is placed, the log of the bid that would win half the keyword's
     auctions, ``log(bid) - sigma z`` (competitors bid more where a click converts, so the
-    price of the auction carries their far larger data). The prior's slopes on them are
-    fitted to the siblings' rates: where the account shows no relation they come out near zero.
+    price of the auction carries their far larger data). That price is read from the keyword's
+    own CPC / bid: with fewer than MIN_CLICKS_FOR_PRICE ``clicks`` it is mostly its plan's
+    ratio, so it is left unknown and a third column marks those keywords, which get a level
+    of their own (few clicks often means a keyword that loses its auctions, not one that is
+    worth little). The prior's slopes are fitted to the siblings' rates: where the account
+    shows no relation they come out near zero.
     """
     with np.errstate(divide="ignore", invalid="ignore"):
         columns = [np.log(ctr)]
         if position is not None:
-            columns.append(np.log(current_bid) - position.sigma * position.z0)
+            measured = clicks >= MIN_CLICKS_FOR_PRICE
+            columns += [np.where(measured, np.log(current_bid) - position.sigma * position.z0, np.nan),
+                        np.where(measured, 0.0, 1.0)]
         signals = np.stack(columns, axis=1)
     return np.where(np.isfinite(signals), signals, np.nan)
 
@@ -273,8 +282,8 @@ def estimate(performance: Performance, *, period_days: int, value_per_order: flo
     levels = [["plan"], ["plan", "ad_group"], keys] if keyword_level else [keys]
     ctr = shrink_rate(stats["clk"], np.maximum(stats["imp"], stats["clk"]), levels, stats)
     if has_orders:
-        cvr, cvr_count = shrink_rate_posterior(stats["ords"], stats["rate_clk"], levels, stats,
-                                               conversion_signals(ctr, current_bid, position))
+        signals = conversion_signals(ctr, current_bid, position, np.bincount(unit, weights=raw_clicks, minlength=n_units))
+        cvr, cvr_count = shrink_rate_posterior(stats["ords"], stats["rate_clk"], levels, stats, signals)
     else:
         cvr, cvr_count = np.zeros(n_units), np.full(n_units, np.inf)
     if performance.has_revenue:

@@ -102,6 +102,7 @@ def sibling_mean(successes: np.ndarray, trials: np.ndarray, strength: float, par
     parent_pooled[parent] = pooled
     columns = [np.log1p(trials)] + ([] if covariates is None else list(np.asarray(covariates, float).reshape(len(trials), -1).T))
     x = np.stack([_centred(column, weight, parent, n_parents) for column in columns], axis=1)
+    x = x[:, (x != 0).any(axis=0)]   # a column that does not vary within any parent says nothing
 
     def curve(slopes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:   # (level per parent, factor per unit)
         factor = np.exp(np.clip(x @ slopes, -np.log(PRIOR_RANGE), np.log(PRIOR_RANGE)))

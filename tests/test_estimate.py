@@ -417,13 +417,15 @@ def test_conversion_signals_are_log_ctr_and_the_price_of_half_the_auctions():
     from optimizer.auction import Position
     from optimizer.estimate import conversion_signals
 
-    ctr, bid = np.array([0.02, 0.0, 0.05]), np.array([1.0, 2.0, 4.0])
-    assert conversion_signals(ctr, bid, None).shape == (3, 1)
-    position = Position(np.full(3, 0.5), np.array([0.0, 1.0, -2.0]), np.full(3, 0.6), "fitted")
-    signals = conversion_signals(ctr, bid, position)
-    assert signals[0] == pytest.approx([np.log(0.02), 0.0])
+    ctr, bid, clicks = np.array([0.02, 0.0, 0.05, 0.03]), np.array([1.0, 2.0, 4.0, 1.0]), np.array([50.0, 50.0, 50.0, 3.0])
+    assert conversion_signals(ctr, bid, None, clicks).shape == (4, 1)
+    position = Position(np.full(4, 0.5), np.array([0.0, 1.0, -2.0, 0.0]), np.full(4, 0.6), "fitted")
+    signals = conversion_signals(ctr, bid, position, clicks)
+    assert signals[0] == pytest.approx([np.log(0.02), 0.0, 0.0])
     assert np.isnan(signals[1, 0]) and signals[1, 1] == pytest.approx(np.log(2.0) - 0.5)   # no CTR: unknown
     assert signals[2, 1] == pytest.approx(np.log(4.0) + 1.0)
+    # three clicks cannot place a keyword on its own: its price is unknown and marked
+    assert np.isnan(signals[3, 1]) and signals[3, 2] == 1.0 and signals[0, 2] == 0.0
 
 
 def test_the_market_price_of_a_keyword_sharpens_the_cvr_of_its_small_keywords(tmp_path, monkeypatch):

@@ -125,3 +125,11 @@ def test_a_covariate_without_a_relation_leaves_the_prior_as_it_was():
     covariate[:10] = np.nan
     missing = sibling_mean(successes, trials, 50.0, parent, pooled, covariate[:, None])
     assert np.all(np.isfinite(missing))
+
+
+def test_a_covariate_that_never_varies_leaves_the_other_slopes_fitted():
+    rng = np.random.default_rng(33)
+    successes, trials, parent, pooled, covariate, _ = covariate_units(rng, slope=0.8)
+    constant = np.zeros(len(trials))
+    both = sibling_mean(successes, trials, 50.0, parent, pooled, np.stack([covariate, constant], axis=1))
+    assert both == pytest.approx(sibling_mean(successes, trials, 50.0, parent, pooled, covariate[:, None]))
