@@ -282,7 +282,8 @@ def estimate(performance: Performance, *, period_days: int, value_per_order: flo
     levels = [["plan"], ["plan", "ad_group"], keys] if keyword_level else [keys]
     ctr = shrink_rate(stats["clk"], np.maximum(stats["imp"], stats["clk"]), levels, stats)
     if has_orders:
-        signals = conversion_signals(ctr, current_bid, position, np.bincount(unit, weights=raw_clicks, minlength=n_units))
+        own_clicks = np.bincount(unit, weights=raw_clicks, minlength=n_units)
+        signals = conversion_signals(ctr, current_bid, position, own_clicks)
         cvr, cvr_count = shrink_rate_posterior(stats["ords"], stats["rate_clk"], levels, stats, signals)
     else:
         cvr, cvr_count = np.zeros(n_units), np.full(n_units, np.inf)

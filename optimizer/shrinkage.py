@@ -100,7 +100,8 @@ def sibling_mean(successes: np.ndarray, trials: np.ndarray, strength: float, par
     weight = trials / (trials + strength)
     parent_pooled = np.zeros(n_parents)
     parent_pooled[parent] = pooled
-    columns = [np.log1p(trials)] + ([] if covariates is None else list(np.asarray(covariates, float).reshape(len(trials), -1).T))
+    extra = [] if covariates is None else list(np.asarray(covariates, float).reshape(len(trials), -1).T)
+    columns = [np.log1p(trials), *extra]
     x = np.stack([_centred(column, weight, parent, n_parents) for column in columns], axis=1)
     x = x[:, (x != 0).any(axis=0)]   # a column that does not vary within any parent says nothing
 
