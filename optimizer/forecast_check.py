@@ -163,7 +163,7 @@ def _money(value: float) -> str:
 
 
 def _bid(value: float | None) -> str:
-    return "-" if value is None or value != value else f"{value:.2f}"
+    return "-" if value is None or np.isnan(value) else f"{value:.2f}"
 
 
 def _ratio(actual: float, forecast: float) -> float | None:

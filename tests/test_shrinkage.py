@@ -111,7 +111,9 @@ def test_the_prior_follows_a_covariate_the_siblings_show_a_relation_to():
     # the prior alone (no unit's own successes) now tracks the true rates: log-linear in the covariate
     fitted_slope = np.polyfit(covariate, np.log(with_signal), 1)[0]
     assert fitted_slope == pytest.approx(0.8, abs=0.15)
-    error = lambda prior: np.sqrt(np.mean(np.log(prior / true_rate) ** 2))   # noqa: E731
+    def error(prior: np.ndarray) -> float:
+        return float(np.sqrt(np.mean(np.log(prior / true_rate) ** 2)))
+
     assert error(with_signal) < 0.5 * error(without)
 
 
