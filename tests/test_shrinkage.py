@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from optimizer.shrinkage import fit_prior_strength, shrink_rate_posterior, sibling_mean, value_per_click_cv
 
@@ -135,3 +136,19 @@ def test_a_covariate_that_never_varies_leaves_the_other_slopes_fitted():
     constant = np.zeros(len(trials))
     both = sibling_mean(successes, trials, 50.0, parent, pooled, np.stack([covariate, constant], axis=1))
     assert both == pytest.approx(sibling_mean(successes, trials, 50.0, parent, pooled, covariate[:, None]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 10_000), units=st.integers(1, 120), missing=st.floats(0.0, 1.0))
+def test_the_prior_is_a_rate_for_any_covariates_and_unknown_ones_change_nothing(seed, units, missing):
+    rng = np.random.default_rng(seed)
+    parent = rng.integers(0, 4, units)
+    trials = np.where(rng.random(units) < 0.2, 0.0, np.round(np.exp(rng.uniform(0, 8, units))))
+    successes = rng.binomial(trials.astype(int), rng.uniform(0.0, 0.3, units)).astype(float)
+    pooled = np.full(units, (successes.sum() + 0.5) / (trials.sum() + 1.0))
+    covariates = rng.normal(0, 2, (units, 2))
+    covariates[rng.random((units, 2)) < missing] = np.nan
+    prior = sibling_mean(successes, trials, 20.0, parent, pooled, covariates)
+    assert np.all(np.isfinite(prior)) and np.all(prior >= 0) and np.all(prior <= 0.999)
+    unknown = sibling_mean(successes, trials, 20.0, parent, pooled, np.full((units, 2), np.nan))
+    assert unknown == pytest.approx(sibling_mean(successes, trials, 20.0, parent, pooled))
