@@ -238,9 +238,10 @@ def fit_spreads(days: pd.DataFrame, unit: np.ndarray, ratio: np.ndarray, mean_lo
                                                        (log_ratio, log_rho(z, sigma), cpc_weight))):
             residual = _demeaned(observed - curve, weight, dense_unit, day)
             squares[k, g] = np.bincount(plan_codes, weights=weight * residual**2, minlength=len(plan_names))
-    counts, weights = (np.stack([np.bincount(plan_codes, weights=of(w), minlength=len(plan_names))
-                                 for w in (impressions_weight, cpc_weight)])
-                       for of in (lambda w: (w > 0).astype(float), lambda w: w))
+    series_weights = (impressions_weight, cpc_weight)
+    counts = np.stack([np.bincount(plan_codes, weights=(w > 0).astype(float), minlength=len(plan_names))
+                       for w in series_weights])
+    weights = np.stack([np.bincount(plan_codes, weights=w, minlength=len(plan_names)) for w in series_weights])
 
     def best(sums: np.ndarray, n: np.ndarray, total: np.ndarray) -> float:   # sums: (2, grid); n, total: (2,)
         used = total > 0

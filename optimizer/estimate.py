@@ -7,8 +7,8 @@ the report has no keywords):
   plan and account (empirical Bayes, beta-binomial, the prior strength fitted by the method
   of moments at each level), order value likewise with fitted pseudo-order counts,
   so one click and one order is never "100% CVR". A keyword's CVR prior also follows what
-  its siblings show about keywords with its CTR (a higher CTR is stronger intent) and its
-  price of the auction (competitors bid up keywords that convert: the bid that wins half the
+  its siblings show about keywords with its CTR (a higher CTR is stronger intent) and the
+  price of its auction (competitors bid up keywords that convert: the bid that wins half the
   auctions is the market's estimate of a click's worth), with slopes fitted on the account.
 * **Recency.** Each day weighs ``0.5 ** (age / HALF_LIFE_DAYS)`` in traffic (impressions,
   clicks, CPC) and ``0.5 ** (age / RATE_HALF_LIFE_DAYS)`` in conversions (CVR, order value):
