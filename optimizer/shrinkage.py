@@ -24,18 +24,25 @@ PRIOR_SLOPE_STEPS = 5
 PRIOR_RANGE = 5.0
 
 
-def fit_prior_strength(successes: np.ndarray, trials: np.ndarray, prior_mean: np.ndarray) -> float:
+def fit_prior_strength(successes: np.ndarray, trials: np.ndarray, prior_mean: np.ndarray,
+                       parameters: int = 0) -> float:
     """Beta-binomial prior strength by the method of moments.
 
     The spread of observed rates around their prior means, less the spread that
     binomial counting alone would give, is the spread of the true rates; the
-    prior strength is ``m (1 - m) / var_true - 1``.
+    prior strength is ``m (1 - m) / var_true - 1``. A prior mean fitted to the same
+    rates with ``parameters`` free numbers (a level per parent, slopes) sits closer
+    to them than the truth does, so the observed spread is scaled by ``n / (n -
+    parameters)`` over the ``n`` seen units: without it a small account whose prior
+    has a level per ad group came out with no spread left, and every keyword was
+    set to its prior, its own orders ignored.
     """
     seen = trials > 0
-    if seen.sum() < 3:
+    n = int(seen.sum())
+    if n < 3 or n <= parameters:
         return 1e6
     t, s, m = trials[seen], successes[seen], np.clip(prior_mean[seen], 1e-9, 1 - 1e-9)
-    observed = np.sum(t * (s / t - m) ** 2) / t.sum()
+    observed = np.sum(t * (s / t - m) ** 2) / t.sum() * n / (n - parameters)
     counting = np.sum(m * (1 - m)) / t.sum()
     true_var = observed - counting
     spread = np.average(m * (1 - m), weights=t)
@@ -71,13 +78,22 @@ def shrink_rate_posterior(successes: pd.Series, trials: pd.Series, levels: list[
         t = np.bincount(group, weights=trials.to_numpy())
         first = pd.Series(np.arange(len(group))).groupby(group).first().to_numpy()
         pooled, siblings = parent[first], parent_group[first]
-        prior, strength = pooled, fit_prior_strength(s, t, pooled)
+        levels_fitted = len(np.unique(siblings[t > 0]))
+        slopes_fitted = prior_slopes(t, own)
+        prior, strength = pooled, fit_prior_strength(s, t, pooled, levels_fitted)
         for _ in range(PRIOR_MEAN_ROUNDS):
             prior = sibling_mean(s, t, strength, siblings, pooled, own)
-            strength = fit_prior_strength(s, t, prior)
+            strength = fit_prior_strength(s, t, prior, levels_fitted + slopes_fitted)
         posterior = (s + strength * prior) / (t + strength)
         parent, parent_group, count = posterior[group], group, (t + strength)[group]
     return parent, count
+
+
+def prior_slopes(trials: np.ndarray, covariates: np.ndarray | None) -> int:
+    """How many slopes :func:`sibling_mean` fits: log traffic and each covariate, with enough units seen."""
+    if (trials > 0).sum() < MIN_UNITS_FOR_SLOPE:
+        return 0
+    return 1 + (0 if covariates is None else np.asarray(covariates).reshape(len(trials), -1).shape[1])
 
 
 def sibling_mean(successes: np.ndarray, trials: np.ndarray, strength: float, parent: np.ndarray,
