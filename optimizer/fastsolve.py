@@ -51,8 +51,7 @@ def unfit_reason(program: Program) -> str | None:
 
 def _fit(program: Program) -> tuple[str | None, tuple[float, float] | None]:
     """Why the program is out of reach (or None), and its :func:`affine_fit` when it has ROI rows."""
-    names = program.limits.row_names()
-    items = [name for name in names if name.startswith("item_")]
+    items = [name for name, kind, _ in program.limits.row_specs() if kind.startswith("item_")]
     if items:
         return (f"item limits ({items[0]}{', …' if len(items) > 1 else ''}) are rows on orders, not on spend "
                 "and revenue"), None
@@ -271,22 +270,19 @@ def _duals_and_activity(program: Program, path: IncrementPath, point: _Point, sh
     plan_revenue = np.bincount(plan, weights=unit_revenue, minlength=n_plans) if n_plans else np.zeros(0)
     per_plan = _plan_duals(path, limits, point.budget_dual, point.roi_dual) if n_plans else {}
     duals, activity = {}, {}
-    for name in limits.row_names():
-        if name == "budget":
+    for name, kind, p in limits.row_specs():   # no item rows: solve_fast refuses them
+        if kind == "budget":
             duals[name], activity[name] = point.budget_dual, float(unit_spend.sum())
-        elif name == "min_roi":
+        elif kind == "min_roi":
             duals[name] = point.roi_dual
             activity[name] = float(unit_revenue.sum() - limits.min_roi * unit_spend.sum())
+        elif kind == "plan_budget_cap":
+            duals[name], activity[name] = float(per_plan["cap"][p]), float(plan_spend[p])
+        elif kind == "plan_budget_floor":
+            duals[name], activity[name] = float(per_plan["floor"][p]), float(plan_spend[p])
         else:
-            kind, plan_name = name[:-1].split("[", 1)
-            p = limits.plan_names.index(plan_name)
-            if kind == "plan_budget_cap":
-                duals[name], activity[name] = float(per_plan["cap"][p]), float(plan_spend[p])
-            elif kind == "plan_budget_floor":
-                duals[name], activity[name] = float(per_plan["floor"][p]), float(plan_spend[p])
-            else:
-                duals[name] = float(per_plan["roi"][p])
-                activity[name] = float(plan_revenue[p] - limits.plan_min_roi[p] * plan_spend[p])
+            duals[name] = float(per_plan["roi"][p])
+            activity[name] = float(plan_revenue[p] - limits.plan_min_roi[p] * plan_spend[p])
     return duals, activity
 
 

@@ -59,28 +59,27 @@ class Limits:
     item_min_orders: np.ndarray | None = None
     item_min_share: np.ndarray | None = None
 
+    def row_specs(self) -> list[tuple[str, str, int]]:
+        """Every coupling row as (name, kind, plan or item index), in order: the one place that says which exist."""
+        specs = [(kind, kind, -1) for kind, on in (("budget", self.budget is not None), ("min_roi", bool(self.min_roi)))
+                 if on]
+        for p, name in enumerate(self.plan_names):
+            for kind, on in (("plan_budget_cap", np.isfinite(self.plan_max_budget[p])),
+                             ("plan_budget_floor", np.isfinite(self.plan_min_budget[p])),
+                             ("plan_min_roi", np.isfinite(self.plan_min_roi[p]) and self.plan_min_roi[p] > 0)):
+                if on:
+                    specs.append((f"{kind}[{name}]", kind, p))
+        for k, name in enumerate(self.item_names):
+            for kind, on in (("item_stock", np.isfinite(self.item_stock[k])),
+                             ("item_min_orders", np.isfinite(self.item_min_orders[k]) and self.item_min_orders[k] > 0),
+                             ("item_min_share", np.isfinite(self.item_min_share[k]) and self.item_min_share[k] > 0)):
+                if on:
+                    specs.append((f"{kind}[{name}]", kind, k))
+        return specs
+
     def row_names(self) -> list[str]:
         """The coupling rows' names, in the order of :meth:`Program.rows`, without building their arrays."""
-        names = []
-        if self.budget is not None:
-            names.append("budget")
-        if self.min_roi:
-            names.append("min_roi")
-        for p, name in enumerate(self.plan_names):
-            if np.isfinite(self.plan_max_budget[p]):
-                names.append(f"plan_budget_cap[{name}]")
-            if np.isfinite(self.plan_min_budget[p]):
-                names.append(f"plan_budget_floor[{name}]")
-            if np.isfinite(self.plan_min_roi[p]) and self.plan_min_roi[p] > 0:
-                names.append(f"plan_min_roi[{name}]")
-        for k, name in enumerate(self.item_names):
-            if np.isfinite(self.item_stock[k]):
-                names.append(f"item_stock[{name}]")
-            if np.isfinite(self.item_min_orders[k]) and self.item_min_orders[k] > 0:
-                names.append(f"item_min_orders[{name}]")
-            if np.isfinite(self.item_min_share[k]) and self.item_min_share[k] > 0:
-                names.append(f"item_min_share[{name}]")
-        return names
+        return [name for name, _, _ in self.row_specs()]
 
     def has_roi_rows(self) -> bool:
         """Whether an account or plan ROI floor is set."""
@@ -109,30 +108,31 @@ class Program:
         """
         cand, lim, roi_revenue = self.candidates, self.limits, self.revenue_in_roi_rows
         rows = []
-        if lim.budget is not None:
-            rows.append(("budget", cand.spend, -INF, lim.budget, None))
-        if lim.min_roi:
-            rows.append(("min_roi", roi_revenue - lim.min_roi * cand.spend, 0.0, INF, None))
-        for p, name in enumerate(lim.plan_names):
-            members = lim.plan_of_unit == p
-            in_plan = members[:, None]
-            if np.isfinite(lim.plan_max_budget[p]):
-                rows.append((f"plan_budget_cap[{name}]", cand.spend * in_plan, -INF, lim.plan_max_budget[p], members))
-            if np.isfinite(lim.plan_min_budget[p]):
-                rows.append((f"plan_budget_floor[{name}]", cand.spend * in_plan, lim.plan_min_budget[p], INF, members))
-            if np.isfinite(lim.plan_min_roi[p]) and lim.plan_min_roi[p] > 0:
-                coef = (roi_revenue - lim.plan_min_roi[p] * cand.spend) * in_plan
-                rows.append((f"plan_min_roi[{name}]", coef, 0.0, INF, members))
-        for k, name in enumerate(lim.item_names):
-            members = lim.item_of_unit == k
-            in_item = members[:, None]
-            if np.isfinite(lim.item_stock[k]):
-                rows.append((f"item_stock[{name}]", cand.orders * in_item, -INF, lim.item_stock[k], members))
-            if np.isfinite(lim.item_min_orders[k]) and lim.item_min_orders[k] > 0:
-                rows.append((f"item_min_orders[{name}]", cand.orders * in_item, lim.item_min_orders[k], INF, members))
-            if np.isfinite(lim.item_min_share[k]) and lim.item_min_share[k] > 0:
-                coef = cand.spend * in_item - lim.item_min_share[k] * cand.spend
-                rows.append((f"item_min_share[{name}]", coef, 0.0, INF, None))
+        for name, kind, index in lim.row_specs():
+            if kind == "budget":
+                rows.append((name, cand.spend, -INF, lim.budget, None))
+            elif kind == "min_roi":
+                rows.append((name, roi_revenue - lim.min_roi * cand.spend, 0.0, INF, None))
+            elif kind.startswith("plan_"):
+                members = lim.plan_of_unit == index
+                in_plan = members[:, None]
+                if kind == "plan_budget_cap":
+                    rows.append((name, cand.spend * in_plan, -INF, lim.plan_max_budget[index], members))
+                elif kind == "plan_budget_floor":
+                    rows.append((name, cand.spend * in_plan, lim.plan_min_budget[index], INF, members))
+                else:
+                    coef = (roi_revenue - lim.plan_min_roi[index] * cand.spend) * in_plan
+                    rows.append((name, coef, 0.0, INF, members))
+            else:
+                members = lim.item_of_unit == index
+                in_item = members[:, None]
+                if kind == "item_stock":
+                    rows.append((name, cand.orders * in_item, -INF, lim.item_stock[index], members))
+                elif kind == "item_min_orders":
+                    rows.append((name, cand.orders * in_item, lim.item_min_orders[index], INF, members))
+                else:
+                    coef = cand.spend * in_item - lim.item_min_share[index] * cand.spend
+                    rows.append((name, coef, 0.0, INF, None))
         return rows
 
 
