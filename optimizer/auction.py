@@ -62,7 +62,7 @@ BRACKET_STEPS, NEWTON_STEPS = 8, 4
 
 
 def z_from_ratio(ratio: np.ndarray, sigma: np.ndarray) -> np.ndarray:
-    """The position whose CPC / bid is ``ratio``: rho falls in z, so bisect to a bracket, then Newton inside it.
+    """The position whose CPC / bid is ``ratio``: rho falls in z, so :func:`_falling_root` finds it.
 
     ``d log rho / dz = -sigma + m(z - sigma) - m(z)`` with ``m = phi / Phi`` (the inverse Mills
     ratio); from a bracket of width 1/16 four Newton steps reach machine precision, three
@@ -70,16 +70,28 @@ def z_from_ratio(ratio: np.ndarray, sigma: np.ndarray) -> np.ndarray:
     """
     target = np.log(np.clip(ratio, *RATIO_RANGE))
     sigma = np.broadcast_to(sigma, target.shape)
-    low, high = np.full(target.shape, -8.0), np.full(target.shape, 8.0)
-    for _ in range(BRACKET_STEPS):
+
+    def gap(z: np.ndarray, slope: bool) -> tuple[np.ndarray, np.ndarray | None]:
+        return log_rho(z, sigma) - target, (-sigma + _mills(z - sigma) - _mills(z)) if slope else None
+
+    return _falling_root(gap, target.shape, BRACKET_STEPS)
+
+
+def _falling_root(gap, shape: tuple[int, ...], bracket_steps: int) -> np.ndarray:
+    """Where ``gap(z, slope)`` (value, and its derivative when ``slope``), falling in z, crosses 0 in [-8, 8].
+
+    Bisect ``bracket_steps`` times to a bracket, then NEWTON_STEPS Newton steps kept inside it.
+    """
+    low, high = np.full(shape, -8.0), np.full(shape, 8.0)
+    for _ in range(bracket_steps):
         middle = 0.5 * (low + high)
-        above = log_rho(middle, sigma) > target
+        above = gap(middle, False)[0] > 0
         low = np.where(above, middle, low)
         high = np.where(above, high, middle)
     z = 0.5 * (low + high)
     for _ in range(NEWTON_STEPS):
-        slope = -sigma + _mills(z - sigma) - _mills(z)
-        z = np.clip(z - (log_rho(z, sigma) - target) / np.minimum(slope, -1e-12), low, high)
+        value, slope = gap(z, True)
+        z = np.clip(z - value / np.minimum(slope, -1e-12), low, high)
     return z
 
 
@@ -310,7 +322,7 @@ def anchor_moved(days: pd.DataFrame, unit: np.ndarray, current_bid: np.ndarray, 
     Instead ``z`` solves ``sum_d clicks_d bid_d rho(z + log(bid_d / bid) / sigma) + k bid
     rho(z) = spend + k bid prior``: every day's clicks priced at that day's bid on one
     curve, plus the plan's ratio as ``k`` pseudo-clicks at today's bid. The left side
-    falls in ``z``, so bisect to a bracket, then Newton.
+    falls in ``z``: :func:`_falling_root`.
     """
     index = np.flatnonzero(moved)
     local = np.full(len(moved), -1)
@@ -327,25 +339,15 @@ def anchor_moved(days: pd.DataFrame, unit: np.ndarray, current_bid: np.ndarray, 
     target = (np.bincount(row_unit, weights=days["spend"].to_numpy(float)[rows], minlength=len(index))
               + pseudo * ratios.prior[index])
 
-    def excess(z: np.ndarray) -> np.ndarray:   # model spend - target: falls in z
-        row_rho = np.exp(log_rho(z[row_unit] + offset, row_sigma))
-        return np.bincount(row_unit, weights=paid * row_rho, minlength=len(index)) + pseudo * np.exp(
-            log_rho(z, unit_sigma)) - target
-
-    low, high = np.full(len(index), -8.0), np.full(len(index), 8.0)
-    for _ in range(BRACKET_STEPS + 4):
-        middle = 0.5 * (low + high)
-        above = excess(middle) > 0
-        low = np.where(above, middle, low)
-        high = np.where(above, high, middle)
-    z = 0.5 * (low + high)
-    for _ in range(NEWTON_STEPS):
+    def gap(z: np.ndarray, slope: bool) -> tuple[np.ndarray, np.ndarray | None]:   # model spend - target
         row_z = z[row_unit] + offset
         row_rho = np.exp(log_rho(row_z, row_sigma))
-        row_slope = row_rho * (-row_sigma + _mills(row_z - row_sigma) - _mills(row_z))
         rho = np.exp(log_rho(z, unit_sigma))
-        slope = (np.bincount(row_unit, weights=paid * row_slope, minlength=len(index))
-                 + pseudo * rho * (-unit_sigma + _mills(z - unit_sigma) - _mills(z)))
         value = np.bincount(row_unit, weights=paid * row_rho, minlength=len(index)) + pseudo * rho - target
-        z = np.clip(z - value / np.minimum(slope, -1e-12), low, high)
-    return z
+        if not slope:
+            return value, None
+        row_slope = row_rho * (-row_sigma + _mills(row_z - row_sigma) - _mills(row_z))
+        return value, (np.bincount(row_unit, weights=paid * row_slope, minlength=len(index))
+                       + pseudo * rho * (-unit_sigma + _mills(z - unit_sigma) - _mills(z)))
+
+    return _falling_root(gap, (len(index),), BRACKET_STEPS + 4)
