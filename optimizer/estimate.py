@@ -279,11 +279,11 @@ def estimate(performance: Performance, *, period_days: int, value_per_order: flo
     codes = pd.DataFrame({key: pd.factorize(units[key], sort=False)[0] for key in keys})
     stats = codes.assign(imp=weighted(days["impressions"].to_numpy(float)), clk=weighted(raw_clicks),
                          rate_clk=rate_clicks_w, ords=orders_w, rev=revenue_w)
+    observed = days.groupby(unit)[["impressions", "clicks", "spend", "orders", "revenue"]].sum(min_count=1)
     levels = [["plan"], ["plan", "ad_group"], keys] if keyword_level else [keys]
     ctr = shrink_rate(stats["clk"], np.maximum(stats["imp"], stats["clk"]), levels, stats)
     if has_orders:
-        own_clicks = np.bincount(unit, weights=raw_clicks, minlength=n_units)
-        signals = conversion_signals(ctr, current_bid, position, own_clicks)
+        signals = conversion_signals(ctr, current_bid, position, np.nan_to_num(observed["clicks"].to_numpy(float)))
         cvr, cvr_count = shrink_rate_posterior(stats["ords"], stats["rate_clk"], levels, stats, signals)
     else:
         cvr, cvr_count = np.zeros(n_units), np.full(n_units, np.inf)
@@ -313,7 +313,6 @@ def estimate(performance: Performance, *, period_days: int, value_per_order: flo
     spend = clicks * cpc
     orders = clicks * cvr
     revenue = orders * order_value
-    observed = days.groupby(unit)[["impressions", "clicks", "spend", "orders", "revenue"]].sum(min_count=1)
     units = units.assign(
         current_bid=current_bid, impressions=impressions, clicks=clicks, spend=spend, orders=orders,
         revenue=revenue, ctr=ctr, cvr=cvr, value_per_order=order_value, value_per_click=cvr * order_value,

@@ -90,10 +90,20 @@ def shrink_rate_posterior(successes: pd.Series, trials: pd.Series, levels: list[
 
 
 def prior_slopes(trials: np.ndarray, covariates: np.ndarray | None) -> int:
-    """How many slopes :func:`sibling_mean` fits: log traffic and each covariate, with enough units seen."""
+    """How many slopes :func:`sibling_mean` may fit: log traffic and each covariate, with enough units seen.
+
+    A column it drops for not varying still counts here; the method of moments then errs toward a
+    wider prior (less shrinkage), never a narrower one.
+    """
     if (trials > 0).sum() < MIN_UNITS_FOR_SLOPE:
         return 0
-    return 1 + (0 if covariates is None else np.asarray(covariates).reshape(len(trials), -1).shape[1])
+    return len(_prior_columns(trials, covariates))
+
+
+def _prior_columns(trials: np.ndarray, covariates: np.ndarray | None) -> list[np.ndarray]:
+    """Log traffic, then each covariate (``covariates`` is units x k, or one column)."""
+    extra = [] if covariates is None else list(np.asarray(covariates, float).reshape(len(trials), -1).T)
+    return [np.log1p(trials), *extra]
 
 
 def sibling_mean(successes: np.ndarray, trials: np.ndarray, strength: float, parent: np.ndarray,
@@ -116,9 +126,8 @@ def sibling_mean(successes: np.ndarray, trials: np.ndarray, strength: float, par
     weight = trials / (trials + strength)
     parent_pooled = np.zeros(n_parents)
     parent_pooled[parent] = pooled
-    extra = [] if covariates is None else list(np.asarray(covariates, float).reshape(len(trials), -1).T)
-    columns = [np.log1p(trials), *extra]
-    x = np.stack([_centred(column, weight, parent, n_parents) for column in columns], axis=1)
+    x = np.stack([_centred(column, weight, parent, n_parents) for column in _prior_columns(trials, covariates)],
+                 axis=1)
     x = x[:, (x != 0).any(axis=0)]   # a column that does not vary within any parent says nothing
 
     def curve(slopes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:   # (level per parent, factor per unit)
