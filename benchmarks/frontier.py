@@ -30,9 +30,9 @@ def main() -> None:
 
     from make_sample import make_keyword_report, write_ztc_csv
 
-    from optimizer.frontier import plan_frontier
-    from optimizer.plan import make_plan
-    from optimizer.scenario import load_scenario
+    from optimizer.decisions.plan import make_plan
+    from optimizer.scenario.scenario_file import load_scenario
+    from optimizer.solver.frontier import plan_frontier
 
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)

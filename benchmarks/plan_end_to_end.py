@@ -26,9 +26,9 @@ sys.path.insert(0, str(ROOT / "scenarios"))
 CHILD = """
 import json, sys, time
 from pathlib import Path
-from optimizer.outputs import write_all
-from optimizer.plan import make_plan
-from optimizer.scenario import load_scenario
+from optimizer.outputs.files import write_all
+from optimizer.decisions.plan import make_plan
+from optimizer.scenario.scenario_file import load_scenario
 
 start = time.perf_counter()
 scenario = load_scenario(sys.argv[1])

@@ -14,8 +14,8 @@ For each market seed and two goals ("same budget, ROI floor 1.15 x today's" and
   ``min_roi_confidence = 0.8``), scored against the oracle over any bids in [bids]
   min..max, with bidopt's own forecast error of each week's revenue.
 
-The market, the oracle and the policies are in ``optimizer.market``, ``optimizer.oracle``
-and ``optimizer.backtest``; this script only runs them and prints the averages.
+The market, the oracle and the policies are in ``optimizer.simulation.market``, ``optimizer.simulation.oracle``
+and ``optimizer.simulation.backtest``; this script only runs them and prints the averages.
 """
 
 from __future__ import annotations
@@ -31,15 +31,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from optimizer.backtest import run_backtest, weeks_won
-from optimizer.market import simulate
-from optimizer.market_reports import FILE_NAMES, report_bytes, scenario_text
-from optimizer.oracle import KEYS, bids_from_sheet, score, solve_oracle
-from optimizer.outputs import write_all
-from optimizer.plan import make_plan
-from optimizer.scenario import load_scenario
-from optimizer.settings import BidLimits, Goal
-from optimizer.solve import Program, solve
+from optimizer.decisions.plan import make_plan
+from optimizer.outputs.files import write_all
+from optimizer.scenario.scenario_file import load_scenario
+from optimizer.scenario.settings import BidLimits, Goal
+from optimizer.simulation.backtest import run_backtest, weeks_won
+from optimizer.simulation.market import simulate
+from optimizer.simulation.market_exports import FILE_NAMES, report_bytes, scenario_text
+from optimizer.simulation.oracle import KEYS, bids_from_sheet, score, solve_oracle
+from optimizer.solver.program import Program, solve
 
 GOALS = {"same budget, ROI x1.15": (1.0, 1.15), "1.6x budget, same ROI": (1.6, 1.0)}
 #: The closed loop is also played by bidopt holding the ROI floor with this probability (issue 7).

@@ -30,9 +30,9 @@ import pandas as pd
 CHILD = """
 import json, sys, time
 from pathlib import Path
-from optimizer.outputs import write_all
-from optimizer.plan import make_plan
-from optimizer.scenario import load_scenario
+from optimizer.outputs.files import write_all
+from optimizer.decisions.plan import make_plan
+from optimizer.scenario.scenario_file import load_scenario
 
 start = time.perf_counter()
 scenario = load_scenario(sys.argv[1])
@@ -82,8 +82,9 @@ def write_report(frame: pd.DataFrame, path: Path) -> None:
 
 
 def time_solvers(program, args) -> None:
-    from optimizer import fastsolve, increments
-    from optimizer.solve import solve
+    from optimizer.solver import increments
+    from optimizer.solver import structured as fastsolve
+    from optimizer.solver.program import solve
 
     path = increments.build_path(program)
     sort_seconds = fast_again = float("inf")
@@ -155,8 +156,8 @@ def main() -> None:
         print(f"  {'process (wall)':<18} {wall:7.2f} s   (includes Python start-up)")
         print(f"peak memory (RSS) {peak_mib:,.0f} MiB")
 
-        from optimizer.plan import make_plan
-        from optimizer.scenario import load_scenario
+        from optimizer.decisions.plan import make_plan
+        from optimizer.scenario.scenario_file import load_scenario
 
         result = make_plan(load_scenario(folder / "plan.toml"))
         time_solvers(result.program, args)

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from optimizer.cli import main
+from tests.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "scenarios" / "data" / "ztc_keywords.csv"
 REAL = ROOT.parent / "shared" / "data" / "real"
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.toml"))

@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.paths import ROOT
+
 SAMPLE = ROOT / "scenarios" / "data" / "ztc_keywords.csv"
 
 
@@ -129,7 +130,7 @@ def test_shipped_sample_is_what_the_generator_makes_by_default(tmp_path):
 
 
 def test_shipped_sample_reads_through_the_project_reader():
-    from optimizer.reports import read_report
+    from optimizer.reading.report_file import read_report
 
     frame = read_report(SAMPLE).frame
     assert len(frame) == len(make_sample.make_keyword_report())

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import io
 import shutil
-from pathlib import Path
 
 import pytest
 
 from optimizer import cli
 from optimizer.cli.progress import StderrProgress
-from optimizer.plan import make_plan
+from optimizer.decisions.plan import make_plan
 from optimizer.progress import Progress
-from optimizer.scenario import load_scenario
-
-SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+from optimizer.scenario.scenario_file import load_scenario
+from tests.paths import SCENARIOS
 
 
 class Recorder(Progress):

@@ -22,7 +22,7 @@ def add_commands(commands) -> None:
 
 
 def platform_options(command: argparse.ArgumentParser) -> None:
-    """Upload files for the platforms (optimizer.exports) and the Amazon bulk file (optimizer.bulk)."""
+    """Upload files for the platforms (optimizer.platforms.uploads) and the Amazon bulk file (optimizer.platforms.amazon_bulk)."""
     command.add_argument("--export", action="append", choices=["amazon", "google", "ztc"], default=[],
                          help="also write the platform's upload file (repeatable): amazon-bulk.xlsx, "
                               "google-ads-editor.csv, ztc-bids.csv")
@@ -36,20 +36,20 @@ def platform_options(command: argparse.ArgumentParser) -> None:
 
 
 def bulk_file(args: argparse.Namespace):
-    from optimizer.bulk import read_bulk
+    from optimizer.platforms.amazon_bulk import read_bulk
 
     return read_bulk(args.bulk) if getattr(args, "bulk", None) else None
 
 
 def placement_report(args: argparse.Namespace):
     """The placement report of --placements, read before planning so that a bad one fails first."""
-    from optimizer.placements import read_placements
+    from optimizer.platforms.placements import read_placements
 
     return read_placements(args.placements) if getattr(args, "placements", None) else None
 
 
 def prepared_with_bulk(scenario, bulk):
-    from optimizer.bulk import prepare_with_bulk
+    from optimizer.platforms.amazon_bulk import prepare_with_bulk
 
     return None if bulk is None else prepare_with_bulk(scenario, bulk)
 
@@ -62,12 +62,12 @@ def with_exports(args: argparse.Namespace, result, bulk, placements_read=None):
     """
     from dataclasses import replace
 
-    from optimizer.exports import (
+    from optimizer.platforms.placements import placement_adjustments
+    from optimizer.platforms.uploads import (
         check_marketplace,
         marketplace_from_reports,
         plan_exports,
     )
-    from optimizer.placements import placement_adjustments
 
     files, warnings, placements = {}, [], None
     if placements_read is not None:
@@ -90,10 +90,10 @@ def with_exports(args: argparse.Namespace, result, bulk, placements_read=None):
 def run_harvest(args: argparse.Namespace) -> int:
     from collections import Counter
 
-    from optimizer.bulk import read_bulk
-    from optimizer.exports import check_marketplace, marketplace_from_reports
-    from optimizer.harvest import harvest, harvest_files, read_search_terms
-    from optimizer.outputs import write_all
+    from optimizer.outputs.files import write_all
+    from optimizer.platforms.amazon_bulk import read_bulk
+    from optimizer.platforms.harvest import harvest, harvest_files, read_search_terms
+    from optimizer.platforms.uploads import check_marketplace, marketplace_from_reports
 
     marketplace = check_marketplace(args.marketplace) if args.marketplace else marketplace_from_reports([args.report])
     bulk = read_bulk(args.bulk)

@@ -29,8 +29,8 @@ def add_commands(commands) -> None:
 
 
 def run_batch(args: argparse.Namespace) -> int:
-    from optimizer.batch import BAD_INPUT, INFEASIBLE, OK
-    from optimizer.batch import run_batch as plan_all
+    from optimizer.decisions.batch import BAD_INPUT, INFEASIBLE, OK
+    from optimizer.decisions.batch import run_batch as plan_all
 
     with progress_for(args) as progress:
         result = plan_all(args.scenarios, args.out, scheduler=args.scheduler, workers=args.workers, progress=progress)

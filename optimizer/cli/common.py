@@ -48,7 +48,7 @@ def db_option(command: argparse.ArgumentParser, default=None) -> None:
 
 def load(args: argparse.Namespace, path: Path | None = None):
     """The scenario the flags describe: the file with the flags on top, or the flags alone."""
-    from optimizer.scenario import load_scenario, require_reports, scenario_from_reports
+    from optimizer.scenario.scenario_file import load_scenario, require_reports, scenario_from_reports
 
     if path is not None:
         scenario = load_scenario(path)
@@ -72,6 +72,6 @@ def report_timings(args: argparse.Namespace, timings: dict[str, float]) -> None:
 
 
 def history_store(args: argparse.Namespace):
-    from optimizer.history import HistoryStore
+    from optimizer.history.store import HistoryStore
 
     return HistoryStore(args.db)

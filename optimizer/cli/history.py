@@ -22,7 +22,7 @@ def add_commands(commands) -> None:
 
 
 def run_history(args: argparse.Namespace) -> int:
-    from optimizer.history_view import runs_text
+    from optimizer.history.view import runs_text
 
     if args.limit < 1:
         raise BidoptError("--limit must be at least 1")
@@ -32,7 +32,7 @@ def run_history(args: argparse.Namespace) -> int:
 
 
 def run_history_show(args: argparse.Namespace) -> int:
-    from optimizer.history_view import run_text
+    from optimizer.history.view import run_text
 
     with history_store(args) as store:
         run_id = store.latest_id() if args.run == "last" else _run_id(args.run)

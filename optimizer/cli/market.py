@@ -37,8 +37,8 @@ def market_options(command: argparse.ArgumentParser) -> None:
 
 
 def _simulated(args: argparse.Namespace):
-    from optimizer.market import simulate
-    from optimizer.market_reports import LANGUAGE
+    from optimizer.simulation.market import simulate
+    from optimizer.simulation.market_exports import LANGUAGE
 
     if args.keywords < 1 or args.days < 1:
         raise BidoptError("--keywords and --days must be at least 1")
@@ -46,10 +46,10 @@ def _simulated(args: argparse.Namespace):
 
 
 def run_simulate(args: argparse.Namespace) -> int:
-    from optimizer.market_reports import simulation_files
-    from optimizer.oracle import bids_from_sheet, score, solve_oracle
-    from optimizer.outputs import json_bytes, write_all
-    from optimizer.settings import BidLimits, Goal
+    from optimizer.outputs.files import json_bytes, write_all
+    from optimizer.scenario.settings import BidLimits, Goal
+    from optimizer.simulation.market_exports import simulation_files
+    from optimizer.simulation.oracle import bids_from_sheet, score, solve_oracle
 
     market, history = _simulated(args)
     flags = " ".join(f"--{name} {getattr(args, name)}" for name in ("keywords", "days", "seed", "format"))
@@ -69,9 +69,9 @@ def run_simulate(args: argparse.Namespace) -> int:
 
 
 def run_backtest(args: argparse.Namespace) -> int:
-    from optimizer.backtest import markdown, write_backtest
-    from optimizer.backtest import run_backtest as play
-    from optimizer.settings import BidLimits, Goal
+    from optimizer.scenario.settings import BidLimits, Goal
+    from optimizer.simulation.backtest import markdown, write_backtest
+    from optimizer.simulation.backtest import run_backtest as play
 
     if args.weeks < 1 or args.budget_factor <= 0 or args.roi_factor < 0:
         raise BidoptError("--weeks must be at least 1, --budget-factor above 0 and --roi-factor at least 0")

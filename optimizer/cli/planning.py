@@ -59,11 +59,11 @@ def add_commands(commands) -> None:
 
 
 def run_plan(args: argparse.Namespace) -> int:
-    from optimizer.frontier import plan_frontier
-    from optimizer.outputs import write_all
-    from optimizer.plan import make_plan
-    from optimizer.report import plan_report
-    from optimizer.solve import write_lp
+    from optimizer.decisions.plan import make_plan
+    from optimizer.outputs.files import write_all
+    from optimizer.outputs.html_report import plan_report
+    from optimizer.solver.frontier import plan_frontier
+    from optimizer.solver.program import write_lp
 
     scenario = load(args, args.scenario)
     store = None if args.no_history else history_store(args)
@@ -102,17 +102,17 @@ def run_plan(args: argparse.Namespace) -> int:
 def _with_forecast_check(store, result):
     from dataclasses import replace
 
-    from optimizer.forecast_check import against_history
+    from optimizer.history.forecast_check import against_history
 
     check = against_history(store, result.performance)
     return result if check is None else replace(result, summary={**result.summary, "forecast_check": check})
 
 
 def run_compare(args: argparse.Namespace) -> int:
-    from optimizer import compare
-    from optimizer.frontier import plan_frontier
-    from optimizer.outputs import write_all
-    from optimizer.report import compare_report
+    from optimizer.decisions import compare
+    from optimizer.outputs.files import write_all
+    from optimizer.outputs.html_report import compare_report
+    from optimizer.solver.frontier import plan_frontier
 
     scenarios = [load(args, path) for path in args.scenarios]
     bulk = bulk_file(args)
@@ -139,10 +139,10 @@ def run_compare(args: argparse.Namespace) -> int:
 
 
 def run_frontier(args: argparse.Namespace) -> int:
-    from optimizer import outputs
-    from optimizer.frontier import plan_frontier
-    from optimizer.plan import make_plan
-    from optimizer.report import plots, png
+    from optimizer.decisions.plan import make_plan
+    from optimizer.outputs.files import csv_bytes, write_all
+    from optimizer.outputs.html_report import plots, png
+    from optimizer.solver.frontier import plan_frontier
 
     if args.points < 2 or not 0 < args.low < args.high:
         raise BidoptError("--points must be at least 2 and 0 < --from < --to (multiples of the plan's budget)")
@@ -154,7 +154,7 @@ def run_frontier(args: argparse.Namespace) -> int:
     table = front.points.round(6)
     figure = png(lambda ax: plots.plot_frontier(front.points, objective=front.objective, today=front.today,
                                                 chosen=front.chosen, note=front.note, ax=ax))
-    written = outputs.write_all(out_folder(args, scenario), {"frontier.csv": outputs.csv_bytes(table), "frontier.png": figure})
+    written = write_all(out_folder(args, scenario), {"frontier.csv": csv_bytes(table), "frontier.png": figure})
     print(f"{len(table)} points; today: spend {front.today['spend']:,.2f}, {front.objective} "
           f"{front.today['objective']:,.2f}; plan: spend {front.chosen['spend']:,.2f}, {front.objective} "
           f"{front.chosen['objective']:,.2f}")

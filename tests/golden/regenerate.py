@@ -20,10 +20,10 @@ sys.path.insert(0, str(HERE.parent))
 
 from bulk_fixture import _ad_group, _campaign, target_row, write_bulk  # noqa: E402
 
-from optimizer.bulk import plan_edits, read_bulk  # noqa: E402
-from optimizer.exports import google_csv, upload_bids, ztc_csv  # noqa: E402
-from optimizer.placements import placement_adjustments, read_placements
-from optimizer.settings import BidLimits  # noqa: E402
+from optimizer.platforms.amazon_bulk import plan_edits, read_bulk  # noqa: E402
+from optimizer.platforms.placements import placement_adjustments, read_placements
+from optimizer.platforms.uploads import google_csv, upload_bids, ztc_csv  # noqa: E402
+from optimizer.scenario.settings import BidLimits  # noqa: E402
 
 COLUMNS = ["plan", "ad_group", "keyword", "match_type", "current_bid", "new_bid", "action"]
 

@@ -1,0 +1,1 @@
+"""Decisions: the plan pipeline, each change explained, the summary, what-if comparisons and batches."""

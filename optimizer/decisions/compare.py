@@ -1,0 +1,99 @@
+"""What-if comparisons: several scenarios planned side by side, reports read and estimated once.
+
+Scenarios that read the same reports the same way (see :func:`optimizer.decisions.plan.data_key`)
+share one reading and one estimation; each then applies its own adjustments, goal
+and limits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import pandas as pd
+
+from optimizer.decisions.plan import PlanResult, Prepared, data_key, make_plan, prepare
+from optimizer.outputs.files import csv_bytes
+from optimizer.scenario.scenario_file import Scenario
+
+TABLE_COLUMNS = ["scenario", "objective", "budget", "min_roi", "spend", "clicks", "ctr", "cpc", "orders", "revenue",
+                 "roi", "objective_value"]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Each scenario's plan, the side-by-side table, and each plan's budget per scenario."""
+
+    results: list[PlanResult]
+    table: pd.DataFrame
+    plan_budgets: pd.DataFrame
+    #: How many times reports were read and estimated (fewer than scenarios when they share reports).
+    preparations: int
+
+
+def unique_names(scenarios: Sequence[Scenario]) -> list[str]:
+    """Scenario names for columns; a repeated file stem gets a number, and so does "plan" (plan_budgets' key column)."""
+    names, seen = [], {"plan": 1}
+    for scenario in scenarios:
+        seen[scenario.name] = seen.get(scenario.name, 0) + 1
+        names.append(scenario.name if seen[scenario.name] == 1 else f"{scenario.name}-{seen[scenario.name]}")
+    return names
+
+
+def compare(scenarios: Sequence[Scenario], *, bulk=None) -> Comparison:
+    """Plan every scenario; reading and estimation are shared between scenarios with the same data.
+
+    ``bulk`` (:class:`optimizer.platforms.amazon_bulk.Bulk`): today's bids, budgets and states from the Amazon bulk file.
+    """
+    prepared: dict[tuple, Prepared] = {}
+    results = []
+    for scenario in scenarios:
+        key = data_key(scenario)
+        if key not in prepared:
+            if bulk is None:
+                prepared[key] = prepare(scenario)
+            else:
+                from optimizer.platforms.amazon_bulk import prepare_with_bulk
+
+                prepared[key] = prepare_with_bulk(scenario, bulk)
+        results.append(make_plan(scenario, prepared[key]))
+    names = unique_names(scenarios)
+    rows = []
+    for name, result in zip(names, results):
+        summary, after = result.summary, result.summary["after"]
+        rows.append({"scenario": name, "objective": summary["objective"], "budget": summary["budget"],
+                     "min_roi": summary["min_roi"] or 0.0,
+                     **{key: after[key] for key in ("spend", "clicks", "ctr", "cpc", "orders", "revenue", "roi")},
+                     "objective_value": summary["objective_value"]})
+    table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
+    budgets = [result.plans.set_index("plan")["new_budget"].rename(name) for name, result in zip(names, results)]
+    plan_budgets = pd.concat(budgets, axis=1).fillna(0.0).rename_axis("plan").reset_index()
+    return Comparison(results, table, plan_budgets, len(prepared))
+
+
+def markdown(comparison: Comparison) -> str:
+    """compare.md: the table and the plan budgets, for a person."""
+    table = comparison.table
+    lines = ["# Scenarios compared", "",
+             "| scenario | objective | budget | min ROI | spend | clicks | CTR | CPC | orders | revenue | ROI |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for row in table.itertuples(index=False):
+        lines.append(f"| {row.scenario} | {row.objective} | {row.budget:,.2f} | {row.min_roi:g} | {row.spend:,.2f} | "
+                     f"{row.clicks:,.0f} | {row.ctr:.2%} | {row.cpc:.2f} | {row.orders:,.1f} | {row.revenue:,.2f} | "
+                     f"{row.roi:.2f} |")
+    budgets = comparison.plan_budgets
+    names = [column for column in budgets.columns if column != "plan"]
+    lines += ["", "## Plan budgets", "", "| plan | " + " | ".join(names) + " |",
+              "|---|" + "---:|" * len(names)]
+    for row in budgets.itertuples(index=False):
+        lines.append(f"| {row[0]} | " + " | ".join(f"{value:,.2f}" for value in row[1:]) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def files(comparison: Comparison) -> dict[str, bytes]:
+    """compare.csv, compare.md and plan_budgets.csv."""
+    return {
+        "compare.csv": csv_bytes(comparison.table.round(4)),
+        "compare.md": markdown(comparison).encode("utf-8"),
+        "plan_budgets.csv": csv_bytes(comparison.plan_budgets.round(2)),
+    }

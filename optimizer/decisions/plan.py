@@ -1,0 +1,258 @@
+"""The weekly plan, end to end: reports -> estimates -> candidates -> program -> decisions.
+
+``make_plan`` is the library call behind ``bidopt plan``; it raises the typed
+errors of :mod:`optimizer.errors` and never prints. ``PlanResult.files`` gives the
+bytes of every output file so :func:`optimizer.outputs.files.write_all` can put them in
+place atomically.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from difflib import get_close_matches
+
+import numpy as np
+import pandas as pd
+
+from optimizer.decisions import summary
+from optimizer.decisions.explain import cutoff_roi, decide
+from optimizer.errors import (
+    Conflict,
+    InfeasibleError,
+    InputDataError,
+    Problem,
+    ScenarioError,
+)
+from optimizer.model.estimate import Estimates, estimate
+from optimizer.model.response import Candidates, build_candidates
+from optimizer.outputs.files import csv_bytes, json_bytes
+from optimizer.progress import SILENT, Progress
+from optimizer.reading.report_file import read_report
+from optimizer.reading.schema import Performance, validate
+from optimizer.scenario.adjustments import apply_adjustments
+from optimizer.scenario.scenario_file import Scenario
+from optimizer.solver import risk
+from optimizer.solver.feasibility import best_roi, diagnose, roi_conflict
+from optimizer.solver.program import Limits, Program, Solution
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """Everything a plan run produced, as data."""
+
+    scenario: Scenario
+    performance: Performance
+    estimates: Estimates
+    candidates: Candidates
+    program: Program
+    solution: Solution
+    bids: pd.DataFrame
+    plans: pd.DataFrame
+    summary: dict
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def files(self) -> dict[str, bytes]:
+        """The output files' contents, by file name."""
+        files = {}
+        if self.estimates.level == "keyword":
+            files["bids.csv"] = csv_bytes(summary.bid_sheet(self.bids, self.estimates.bid_inferred))
+        files["plans.csv"] = csv_bytes(self.plans)
+        files["summary.json"] = json_bytes(self.summary)
+        text = summary.markdown(self.summary, self.bids, self.plans)
+        if self.summary.get("forecast_check"):   # set by the run history (optimizer.history.forecast_check)
+            from optimizer.history.forecast_check import markdown as forecast_markdown
+
+            text += "\n" + forecast_markdown(self.summary["forecast_check"])
+        files["summary.md"] = text.encode("utf-8")
+        return files
+
+
+def read_performance(scenario: Scenario) -> Performance:
+    """Read and validate every report of the scenario, reporting the problems of all files at once."""
+    reports, problems = [], []
+    for path in scenario.data.reports:
+        try:
+            reports.append(read_report(path, dict(scenario.data.columns)))
+        except InputDataError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise InputDataError(problems)
+    return validate(reports, on_bad_rows=scenario.data.on_bad_rows, period_days=scenario.data.period_days)
+
+
+def check_goal_fits_data(scenario: Scenario, performance: Performance) -> None:
+    """An objective or ROI floor needs the columns it is computed from."""
+    goal, files = scenario.goal, ", ".join(performance.sources)
+    needs_revenue = goal.objective in ("revenue", "profit") or bool(goal.min_roi) or any(
+        limits.min_roi for limits in scenario.plans.values())
+    problems = []
+    if not performance.has_orders and (goal.objective == "orders" or needs_revenue and not performance.has_revenue):
+        problems.append(Problem(f"has no orders column, needed by objective = \"{goal.objective}\"", file=files,
+                                hint="Map the conversions column in [data] columns or set objective = \"clicks\""))
+    elif needs_revenue and not performance.has_revenue and goal.value_per_order is None:
+        problems.append(Problem(
+            "has no revenue column, needed by objective = \"{}\"{}".format(goal.objective, " and min_roi" if goal.min_roi else ""),
+            file=files, hint="Set [goal] objective = \"orders\" without min_roi, or give [goal] value_per_order"))
+    if problems:
+        raise InputDataError(problems)
+
+
+def _unknown_names(table: str, asked, known, scenario: Scenario) -> None:
+    """A [plans."X"] or [items."X"] that the reports never mention is a typo until shown otherwise."""
+    unknown = [name for name in asked if name not in set(known)]
+    if unknown:
+        raise ScenarioError([
+            f"[{table}.\"{name}\"] names no {table[:-1]} in the reports."
+            + (f" Did you mean '{match[0]}'?" if (match := get_close_matches(name, list(known), n=1)) else "")
+            for name in unknown
+        ], file=str(scenario.path) if scenario.path else None)
+
+
+def _per_name(settings: list, attribute: str) -> np.ndarray:
+    return np.array([np.nan if s is None or getattr(s, attribute) is None else float(getattr(s, attribute))
+                     for s in settings], dtype=float)
+
+
+def plan_limits(scenario: Scenario, estimates: Estimates, before_spend: float) -> tuple[Limits, np.ndarray]:
+    """The program's limits and the locked units, from the scenario's [goal], [plans] and [items]."""
+    units = estimates.units
+    plan_codes, plan_names = pd.factorize(units["plan"], sort=True)
+    _unknown_names("plans", scenario.plans, plan_names, scenario)
+    plans = [scenario.plans.get(name) for name in plan_names]
+    items: dict = {}
+    if scenario.items:
+        item_column = units["ad_group"] if "ad_group" in units else pd.Series([""] * len(units))
+        _unknown_names("items", scenario.items, sorted(set(item_column) - {""}), scenario)
+        item_names = tuple(scenario.items)
+        codes = pd.Index(item_names).get_indexer(item_column.astype(str)).astype(int)  # -1: no limit
+        settings = [scenario.items[name] for name in item_names]
+        items = {"item_of_unit": codes, "item_names": item_names, "item_stock": _per_name(settings, "stock"),
+                     "item_min_orders": _per_name(settings, "min_orders"), "item_min_share": _per_name(settings, "min_share")}
+    locked_plans = np.array([bool(s and s.locked) for s in plans], dtype=bool)
+    budget = scenario.goal.budget if scenario.goal.budget is not None else before_spend
+    limits = Limits(
+        budget=float(budget), min_roi=scenario.goal.min_roi or None,
+        plan_of_unit=plan_codes, plan_names=tuple(plan_names),
+        plan_max_budget=_per_name(plans, "max_budget"), plan_min_budget=_per_name(plans, "min_budget"),
+        plan_min_roi=_per_name(plans, "min_roi"), **items,
+    )
+    return limits, locked_plans[plan_codes] if len(plan_names) else np.zeros(0, bool)
+
+
+def objective_coefficients(scenario: Scenario, candidates: Candidates) -> tuple[np.ndarray, np.ndarray, float]:
+    """Objective per candidate, objective per unit of revenue per unit, and the objective's cost per unit spend."""
+    goal = scenario.goal
+    revenue = candidates.revenue
+    if goal.objective == "revenue":
+        return revenue, np.ones(len(revenue)), 0.0
+    if goal.objective == "profit":
+        return goal.margin * revenue - candidates.spend, np.full(len(revenue), goal.margin), 1.0
+    volume = candidates.orders if goal.objective == "orders" else candidates.clicks
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_unit = np.where(volume > 0, revenue / volume, 0.0).max(axis=1)
+    return volume, _inverse(per_unit), 0.0
+
+
+def _inverse(values: np.ndarray) -> np.ndarray:
+    return np.divide(1.0, values, out=np.full(len(values), np.inf), where=values > 0)
+
+
+SOLVERS = ("auto", "fast", "highs", "pulp")
+
+
+def solve_with(program: Program, solver: str = "auto") -> Solution:
+    """Solve with the named solver; "fast" on a program outside its structure is a scenario error."""
+    from optimizer.solver.structured import solve_auto, unfit_reason
+
+    if solver not in SOLVERS:
+        raise ScenarioError([f"The 'solver' parameter must be one of {', '.join(SOLVERS)}. Got {solver!r} instead."])
+    if solver == "fast" and (reason := unfit_reason(program)):
+        raise ScenarioError([f"solver 'fast' cannot plan this scenario: {reason}; use --solver highs"])
+    return solve_auto(program, solver)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What a scenario's reports say, read and estimated once; scenarios sharing reports share it."""
+
+    performance: Performance
+    estimates: Estimates
+    timings: dict[str, float]
+
+
+def prepare(scenario: Scenario, progress: Progress = SILENT) -> Prepared:
+    """Read, validate and estimate a scenario's reports."""
+    clock = time.perf_counter()
+    progress.phase("read and validate")
+    performance = read_performance(scenario)
+    read_seconds = time.perf_counter() - clock
+    check_goal_fits_data(scenario, performance)
+    progress.phase("estimate")
+    estimates = estimate(performance, period_days=scenario.goal.period_days, value_per_order=scenario.goal.value_per_order)
+    timings = {"read and validate": read_seconds, "estimate": time.perf_counter() - clock - read_seconds}
+    return Prepared(performance, estimates, timings)
+
+
+def data_key(scenario: Scenario) -> tuple:
+    """Scenarios with equal keys read and estimate the same thing (see :func:`prepare`)."""
+    data, goal = scenario.data, scenario.goal
+    return (data.reports, tuple(sorted(data.columns.items())), data.period_days, data.on_bad_rows,
+            goal.period_days, goal.value_per_order)
+
+
+def make_plan(scenario: Scenario, prepared: Prepared | None = None, *, solver: str = "auto",
+              progress: Progress = SILENT) -> PlanResult:
+    """The weekly plan of a scenario; pass ``prepared`` to reuse another scenario's reading and estimates.
+
+    ``solver``: "auto" (the structured solver when the program fits it, else HiGHS), "fast", "highs" or "pulp".
+    ``progress`` hears the start of each phase (:mod:`optimizer.progress`).
+    """
+    if prepared is None:
+        prepared = prepare(scenario, progress)
+    else:
+        check_goal_fits_data(scenario, prepared.performance)
+    performance, estimates = prepared.performance, prepared.estimates
+    timings: dict[str, float] = dict(prepared.timings)
+    clock = time.perf_counter()
+
+    def lap(phase: str, following: str | None = None) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[phase] = now - clock
+        clock = now
+        if following:
+            progress.phase(following)
+
+    progress.phase("build")
+    units = apply_adjustments(estimates.units, scenario.adjust)
+    before_spend = float(units["spend"].sum())
+    limits, locked = plan_limits(scenario, estimates, before_spend)
+    no_data = units["observed_impressions"].fillna(0).to_numpy() <= 0
+    candidates = build_candidates(units, scenario.bids, locked | no_data, estimates.level)
+    objective, per_revenue, spend_cost = objective_coefficients(scenario, candidates)
+    program = Program(candidates, objective, limits)
+    lap("build", "solve")
+    confidence, margin = scenario.goal.min_roi_confidence, None
+    if confidence is not None and limits.has_roi_rows():
+        program, solution, margin = risk.solve_held(program, units["value_per_click_cv"].to_numpy(float), confidence,
+                                                    lambda program: solve_with(program, solver))
+    else:
+        solution = solve_with(program, solver)
+    if solution.status == "infeasible":
+        raise InfeasibleError(diagnose(program, confidence=confidence))
+    if solution.status != "optimal":
+        raise InfeasibleError([Conflict("solver", float("nan"), float("nan"), f"the solver stopped: {solution.status}")])
+    spent = float((solution.share * candidates.spend).sum())
+    if limits.min_roi and spent <= 1e-6 * before_spend:
+        raise InfeasibleError([roi_conflict(limits.min_roi, best_roi(program), confidence=confidence)])
+    lap("solve", "explain")
+    cutoff = cutoff_roi(solution, limits, per_revenue, spend_cost)
+    decisions = decide(units, candidates, solution, cutoff, locked=locked, level=estimates.level,
+                       history_days=performance.history_days)
+    plans = summary.plan_table(decisions.units, scenario.goal.period_days)
+    result_summary = summary.build(scenario, performance, estimates, program, solution, decisions.units, limits,
+                                   safety=margin)
+    lap("explain")
+    return PlanResult(scenario, performance, estimates, candidates, program, solution, decisions.units, plans,
+                      result_summary, timings)

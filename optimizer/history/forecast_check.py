@@ -1,0 +1,215 @@
+"""Forecast vs actual: how the last recorded run's forecast turned out, once the reports cover its week.
+
+A run forecasts ``period_days`` from the day after its data ends. When a later
+run's reports cover some of those days, each recommendation is matched to what the
+reports say happened (by plan, ad group, keyword and match type, as far as both
+have them) and its forecast, pro-rated to the days covered, is set against the
+actual figures per plan and in total. A bid counts as applied when the reported bid
+is the recommended one to the cent (or within 2%); reports without a bid column are
+judged by CPC: applied when the CPC paid is nearer the forecast CPC at the new bid
+than the CPC at the old one. New keywords the run never saw are counted apart.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import numpy as np
+import pandas as pd
+
+from optimizer.history.store import UNIT_KEYS, HistoryStore, Run
+
+METRICS = ("clicks", "spend", "orders", "revenue")
+#: A run is "the previous run" of these reports when at least this share of its recommendations is in them.
+MIN_MATCH_SHARE = 0.5
+#: A reported bid within this much of the recommendation counts as applied (platforms round to the cent).
+BID_ATOL, BID_RTOL = 0.011, 0.02
+SHOWN_NOT_APPLIED = 10
+STATUSES = ("applied", "not_applied", "not_reported")
+
+
+def against_history(store: HistoryStore, performance) -> dict | None:
+    """The check of the latest run whose forecast period these reports cover, or None when there is none."""
+    dates = _dates(performance.frame)
+    if dates is None:
+        return None
+    first, last = dates.min().date(), dates.max().date()
+    for run in store.candidates(after=first - timedelta(days=1), before=last):
+        recommended = store.recommendations(run.id)
+        keys = key_columns(recommended, performance.frame)
+        seen = performance.frame[keys].drop_duplicates()
+        share = len(recommended.merge(seen, on=keys)) / max(len(recommended), 1)
+        if share >= MIN_MATCH_SHARE:
+            return check(run, recommended, performance)
+    return None
+
+
+def key_columns(recommended: pd.DataFrame, frame: pd.DataFrame) -> list[str]:
+    """The unit keys both sides carry: all four for keyword reports, the plan alone for plan reports."""
+    return [key for key in UNIT_KEYS if key in frame and key in recommended and recommended[key].notna().all()]
+
+
+def window(run: Run, frame: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp, int]:
+    """The days of the run's forecast period that the reports cover: first, last, how many."""
+    start = pd.Timestamp(run.last_date) + pd.Timedelta(days=1)
+    end = min(pd.Timestamp(run.last_date) + pd.Timedelta(days=run.period_days), _dates(frame).max())
+    return start, end, int((end - start).days) + 1
+
+
+def match(run: Run, recommended: pd.DataFrame, performance) -> pd.DataFrame:
+    """One row per recommendation: its forecast pro-rated to the days covered, what happened, and its status."""
+    frame = performance.frame
+    start, end, days = window(run, frame)
+    keys = key_columns(recommended, frame)
+    merged = recommended.rename(columns={name: f"forecast_{name}" for name in ("impressions", *METRICS)})
+    for name in (*METRICS, "before_spend", "before_revenue"):
+        column = name if name.startswith("before_") else f"forecast_{name}"
+        merged[column] = merged[column].astype(float) * (days / run.period_days)
+    merged = merged.merge(_actual(frame, keys, start, end, performance.has_bid), on=keys, how="left", indicator="found")
+    reported = (merged.pop("found") == "both").to_numpy()
+    for name in ("impressions", *METRICS):
+        merged[f"actual_{name}"] = merged[f"actual_{name}"].fillna(0.0)
+    merged["status"] = _applied(merged, reported, performance.has_bid)
+    return merged
+
+
+def _actual(frame: pd.DataFrame, keys: list[str], start: pd.Timestamp, end: pd.Timestamp, has_bid: bool) -> pd.DataFrame:
+    """What the reports say happened per unit in [start, end]; the bid standing on the last day reported."""
+    rows = frame[(frame["date"] >= start) & (frame["date"] <= end)].sort_values("date", kind="stable")
+    grouped = rows.groupby(keys, sort=False, observed=True)
+    actual = grouped[["impressions", *METRICS]].sum().add_prefix("actual_")
+    if has_bid:
+        actual["reported_bid"] = grouped["bid"].last()
+    return actual.reset_index()
+
+
+def check(run: Run, recommended: pd.DataFrame, performance) -> dict:
+    """Forecast (pro-rated to the days covered) vs actual, per plan and in total, and which bids were applied."""
+    frame = performance.frame
+    start, end, days = window(run, frame)
+    keys = key_columns(recommended, frame)
+    merged = match(run, recommended, performance)
+    unmatched = _actual(frame, keys, start, end, False).merge(
+        recommended[keys].drop_duplicates(), on=keys, how="left", indicator="found")
+    unmatched = unmatched[unmatched["found"] == "left_only"]
+    plans = [{"plan": plan, **_figures(rows)} for plan, rows in merged.groupby("plan", sort=True, observed=True)]
+    shown = merged[merged["status"] == "not_applied"].nlargest(SHOWN_NOT_APPLIED, "forecast_spend")
+    return {
+        "run": run.id,
+        "run_created_at": run.created_at.isoformat(timespec="seconds"),
+        "scenario": run.scenario_name,
+        "window": {"first": start.date().isoformat(), "last": end.date().isoformat(), "days": days,
+                   "period_days": run.period_days, "forecast_scale": days / run.period_days},
+        "bid_source": "reported bid" if performance.has_bid else "CPC (the reports have no bid column)",
+        "total": _figures(merged),
+        "plans": plans,
+        "unmatched": {"units": len(unmatched), "spend": float(unmatched["actual_spend"].sum()),
+                      "revenue": float(unmatched["actual_revenue"].sum())},
+        "not_applied": [
+            {**{key: row[key] for key in keys}, "recommended_bid": row["new_bid"], "previous_bid": row["current_bid"],
+             "reported_bid": row.get("reported_bid", np.nan)}
+            for row in shown.to_dict("records")
+        ],
+    }
+
+
+def _applied(merged: pd.DataFrame, reported: np.ndarray, has_bid: bool) -> np.ndarray:
+    """applied / not_applied / not_reported per recommendation, vectorised."""
+    paused = (merged["action"] == "pause").to_numpy() if "action" in merged else np.zeros(len(merged), bool)
+    new_bid = merged["new_bid"].astype(float).to_numpy()
+    if has_bid:
+        reported_bid = merged["reported_bid"].astype(float).to_numpy()
+        applied = np.isclose(reported_bid, np.round(new_bid, 2), atol=BID_ATOL, rtol=BID_RTOL)
+        known = reported & np.isfinite(reported_bid) & np.isfinite(new_bid)
+    else:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            paid = merged["actual_spend"].to_numpy() / merged["actual_clicks"].to_numpy()
+            at_new = merged["forecast_spend"].to_numpy() / merged["forecast_clicks"].to_numpy()
+        at_old = merged["current_cpc"].astype(float).to_numpy()
+        applied = np.abs(paid - at_new) <= np.abs(paid - at_old)
+        known = reported & np.isfinite(paid) & np.isfinite(at_new) & np.isfinite(at_old)
+    status = np.where(known, np.where(applied, "applied", "not_applied"), "not_reported")
+    # a paused keyword shows no rows: that is the pause applied; rows with impressions mean it ran on
+    no_show = ~reported | (merged["actual_impressions"].to_numpy() <= 0)
+    return np.where(paused, np.where(no_show, "applied", "not_applied"), status)
+
+
+def _kpis(rows: pd.DataFrame, side: str) -> dict[str, float]:
+    out = {name: float(rows[f"{side}_{name}"].sum()) for name in METRICS}
+    out["roi"] = out["revenue"] / out["spend"] if out["spend"] > 0 else 0.0
+    return out
+
+
+def _figures(rows: pd.DataFrame) -> dict:
+    """Forecast, actual and their error; and the forecast as applied: at the old bid where the new one was not."""
+    forecast, actual = _kpis(rows, "forecast"), _kpis(rows, "actual")
+    error = {name: (actual[name] / forecast[name] - 1.0) if forecast[name] > 0 else None for name in forecast}
+    counts = rows["status"].value_counts()
+    kept_old = (rows["status"] == "not_applied").to_numpy()
+    as_applied = {name: float(np.where(kept_old, rows[f"before_{name}"], rows[f"forecast_{name}"]).sum())
+                  for name in ("spend", "revenue")}
+    as_applied["roi"] = as_applied["revenue"] / as_applied["spend"] if as_applied["spend"] > 0 else 0.0
+    return {"forecast": forecast, "actual": actual, "error": error, "forecast_as_applied": as_applied,
+            "bids": {status: int(counts.get(status, 0)) for status in STATUSES}}
+
+
+def _dates(frame: pd.DataFrame) -> pd.Series | None:
+    dates = frame["date"].dropna() if "date" in frame else pd.Series([], dtype="datetime64[ns]")
+    return dates if len(dates) else None
+
+
+def _money(value: float) -> str:
+    return f"{value:,.2f}"
+
+
+def _bid(value: float | None) -> str:
+    return "-" if value is None or np.isnan(value) else f"{value:.2f}"
+
+
+def _ratio(actual: float, forecast: float) -> float | None:
+    return actual / forecast - 1.0 if forecast > 0 else None
+
+
+def _error(value: float | None) -> str:
+    return "" if value is None else f" ({value:+.0%})"
+
+
+def markdown(check: dict) -> str:
+    """The summary.md section: the run checked, the window, per plan and total forecast vs actual."""
+    window, bids = check["window"], check["total"]["bids"]
+    partial = "" if window["days"] == window["period_days"] else f", pro-rated to the {window['days']} days reported"
+    lines = [
+        "## Last run's forecast vs actual",
+        "",
+        f"Run {check['run']} ({check['run_created_at'][:10]}, {check['scenario']}) forecast {window['period_days']} days "
+        f"from {window['first']}; the reports cover {window['first']} to {window['last']}{partial}.",
+        f"Bids applied (judged by {check['bid_source']}): {bids['applied']} applied, {bids['not_applied']} not applied, "
+        f"{bids['not_reported']} not in the reports.",
+        "",
+        "| plan | spend forecast | spend actual | clicks forecast | clicks actual | orders forecast | orders actual "
+        "| revenue forecast | revenue actual | ROI forecast | ROI actual | bids applied |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for label, figures in [(entry["plan"], entry) for entry in check["plans"]] + [("**total**", check["total"])]:
+        forecast, actual, error, counts = figures["forecast"], figures["actual"], figures["error"], figures["bids"]
+        checked = counts["applied"] + counts["not_applied"]
+        lines.append(
+            f"| {label} | {_money(forecast['spend'])} | {_money(actual['spend'])}{_error(error['spend'])} | "
+            f"{forecast['clicks']:,.0f} | {actual['clicks']:,.0f} | {forecast['orders']:,.1f} | {actual['orders']:,.1f} | "
+            f"{_money(forecast['revenue'])} | {_money(actual['revenue'])}{_error(error['revenue'])} | "
+            f"{forecast['roi']:.2f} | {actual['roi']:.2f} | {counts['applied']}/{checked} |")
+    if bids["not_applied"]:
+        as_applied, actual = check["total"]["forecast_as_applied"], check["total"]["actual"]
+        revenue_error = _error(_ratio(actual["revenue"], as_applied["revenue"]))
+        lines += ["", f"With the old bid where the new one was not applied, the forecast is spend "
+                      f"{_money(as_applied['spend'])}, revenue {_money(as_applied['revenue'])}{revenue_error}, "
+                      f"ROI {as_applied['roi']:.2f}."]
+    unmatched = check["unmatched"]
+    if unmatched["units"]:
+        lines += ["", f"{unmatched['units']} keywords in the reports were not in run {check['run']}: spend "
+                      f"{_money(unmatched['spend'])}, revenue {_money(unmatched['revenue'])} (not in the figures above)."]
+    if check["not_applied"]:
+        lines += ["", "Largest recommendations not applied:", ""]
+        lines += [f"- {row.get('keyword') or row['plan']} ({row['plan']}): recommended {_bid(row['recommended_bid'])}, "
+                  f"reported {_bid(row.get('reported_bid'))}" for row in check["not_applied"]]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,1 @@
+"""The model: what each keyword does at each bid (estimation, shrinkage, the auction, response curves)."""

@@ -1,0 +1,145 @@
+"""Candidate bids per unit and what each buys: the points the linear program mixes.
+
+Every unit gets the same layout of ``2 * STEPS + 1`` columns: STEPS cuts (lowest
+first), today's bid in the middle column ``STEPS``, STEPS raises. A column that
+the bounds rule out is marked invalid. Cuts and raises smaller than
+``hold_within`` are left out, so a change within noise is never proposed.
+Pausing is the point (0, 0) and needs no column: it is the slack of the unit's
+``choose`` row.
+
+At a bid ``b = b0 * m`` a keyword moves along its second-price auction curve
+(:mod:`optimizer.model.auction`): clicks scale with ``Phi(z0 + log(m) / sigma) / Phi(z0)``
+and CPC moves from today's as ``b * rho(z)`` does, never above the bid; orders and revenue follow clicks at
+the unit's shrunk CVR and order value. For a plan-level unit the "bid" is its spend:
+spend scales with ``m`` and clicks with ``m ** clicks_elasticity``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from optimizer.model import auction
+from optimizer.scenario.scenario_file import BidLimits
+
+#: Candidate levels on each side of today's bid.
+STEPS = 6
+METRICS = ("impressions", "clicks", "spend", "orders", "revenue")
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Dense ``(units, levels)`` arrays of candidate bids and their forecasts."""
+
+    bid: np.ndarray
+    impressions: np.ndarray
+    clicks: np.ndarray
+    spend: np.ndarray
+    orders: np.ndarray
+    revenue: np.ndarray
+    valid: np.ndarray
+    can_pause: np.ndarray
+    #: Today's forecast (multiplier 1), valid or not: the "before" of the summary.
+    current: dict[str, np.ndarray]
+
+    @property
+    def current_level(self) -> int:
+        return STEPS
+
+    def metric(self, name: str) -> np.ndarray:
+        return getattr(self, name)
+
+
+def bid_grid(current_bid: np.ndarray, bids: BidLimits, locked: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate bids per unit (cuts, today, raises) on the increment grid, and which are allowed.
+
+    Bounds are rounded inward (a cut never goes below the allowed floor, a raise never
+    above the cap) and the hold band outward, so no rounded candidate breaks a limit
+    or moves the bid by less than ``hold_within``.
+    """
+    step = bids.increment
+    today = np.round(current_bid / step) * step
+    low = np.ceil(np.clip(current_bid * (1 - bids.max_cut), bids.min, bids.max) / step - 1e-9) * step
+    high = np.floor(np.clip(current_bid * (1 + bids.max_raise), bids.min, bids.max) / step + 1e-9) * step
+    near_low = np.minimum(np.floor(current_bid * (1 - bids.hold_within) / step + 1e-9) * step, high)
+    near_high = np.maximum(np.ceil(current_bid * (1 + bids.hold_within) / step - 1e-9) * step, low)
+    fractions = np.linspace(0.0, 1.0, STEPS)[None, :]
+    cuts = _geometric(low, np.maximum(near_low, low), fractions)
+    raises = _geometric(np.minimum(near_high, high), high, fractions)
+    grid = np.round(np.concatenate([cuts, today[:, None], raises], axis=1) / step) * step
+    cuts, raises = grid[:, :STEPS], grid[:, STEPS + 1:]
+    valid = np.ones_like(grid, dtype=bool)
+    # a duplicate after rounding keeps the copy nearest today's bid
+    valid[:, :STEPS] = ((near_low >= low - 1e-9)[:, None] & (cuts < today[:, None] - 1e-9)
+                        & (cuts < np.concatenate([cuts[:, 1:], np.full((len(grid), 1), np.inf)], axis=1) - 1e-9))
+    valid[:, STEPS + 1:] = ((near_high <= high + 1e-9)[:, None] & (raises > today[:, None] + 1e-9)
+                            & (raises > np.concatenate([np.full((len(grid), 1), -np.inf), raises[:, :-1]], axis=1) + 1e-9))
+    valid[:, STEPS] = (current_bid >= bids.min - 1e-9) & (current_bid <= bids.max + 1e-9)
+    valid &= np.isfinite(grid) & (grid > 0)
+    valid[locked] = False
+    valid[locked, STEPS] = True
+    return grid, valid
+
+
+def _geometric(start: np.ndarray, stop: np.ndarray, fractions: np.ndarray) -> np.ndarray:
+    """Points from start to stop with equal steps in log: the scale on which response curves bend."""
+    start, stop = np.maximum(start, 1e-12)[:, None], np.maximum(stop, 1e-12)[:, None]
+    return np.exp(np.log(start) + fractions * (np.log(stop) - np.log(start)))
+
+
+def _spend_multipliers(n: int, bids: BidLimits, locked: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Plan-level candidates: multiples of today's spend within max_cut / max_raise, outside the hold band."""
+    cuts = np.linspace(1 - bids.max_cut, 1 - bids.hold_within, STEPS)
+    raises = np.linspace(1 + bids.hold_within, 1 + bids.max_raise, STEPS)
+    multiplier = np.concatenate([cuts, [1.0], raises])[None, :].repeat(n, axis=0)
+    valid = np.ones_like(multiplier, dtype=bool)
+    valid[:, :STEPS] = bids.max_cut >= bids.hold_within
+    valid[:, STEPS + 1:] = bids.max_raise >= bids.hold_within
+    valid &= multiplier > 0
+    valid[locked] = False
+    valid[:, STEPS] = True
+    return multiplier, valid
+
+
+def build_candidates(units: pd.DataFrame, bids: BidLimits, locked: np.ndarray, level: str) -> Candidates:
+    """Forecast every candidate level of every unit from the unit's estimates."""
+    n = len(units)
+    alpha = units["clicks_elasticity"].to_numpy(float)[:, None]
+    gamma = units["cpc_elasticity"].to_numpy(float)[:, None]
+    clicks0 = units["clicks"].to_numpy(float)[:, None]
+    impressions0 = units["impressions"].to_numpy(float)[:, None]
+    cpc0 = units["cpc"].to_numpy(float)[:, None]
+    if level == "keyword":
+        current_bid = units["current_bid"].to_numpy(float)
+        grid, valid = bid_grid(current_bid, bids, locked)
+        multiplier = grid / np.where(current_bid > 0, current_bid, 1.0)[:, None]
+        z0, sigma = units["z0"].to_numpy(float)[:, None], units["sigma"].to_numpy(float)[:, None]
+        safe = np.where(valid & (multiplier > 0), multiplier, 1.0)
+        volume, cpc = auction.response_factors(z0, sigma, safe)
+        cpc *= cpc0
+        np.minimum(grid, cpc, out=cpc)
+    else:
+        multiplier, valid = _spend_multipliers(n, bids, locked)
+        grid = units["spend"].to_numpy(float)[:, None] * multiplier
+        cpc = cpc0 * multiplier**gamma
+        volume = multiplier**alpha
+    clicks = clicks0 * volume
+    impressions = impressions0 * volume
+    value_per_click = units["value_per_click"].to_numpy(float)[:, None]
+    cvr = units["cvr"].to_numpy(float)[:, None]
+    spend = clicks * cpc
+    arrays = {
+        "impressions": impressions, "clicks": clicks, "spend": spend,
+        "orders": clicks * cvr, "revenue": clicks * value_per_click,
+    }
+    invalid = ~valid
+    for values in arrays.values():   # each a fresh (units, levels) array: cleaned in place
+        if not np.isfinite(values).all():
+            np.nan_to_num(values, copy=False)
+        values[invalid] = 0.0
+    current = {name: units[name].to_numpy(float).copy() for name in METRICS}
+    can_pause = np.full(n, bids.allow_pause) & ~locked
+    grid[invalid] = np.nan
+    return Candidates(bid=grid, valid=valid, can_pause=can_pause, current=current, **arrays)

@@ -1,0 +1,1 @@
+"""Outputs: results as files (CSV, JSON, all or none), figures and the HTML report."""

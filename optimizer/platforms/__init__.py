@@ -1,0 +1,1 @@
+"""Platforms: Amazon bulk files, upload files for each platform, placements, search-term harvest."""

@@ -1,0 +1,289 @@
+"""Upload files for the platforms: bids rounded and clipped to each platform's rules, changed rows only.
+
+``upload_bids`` turns the plan's bids into the bids a platform accepts: rounded to
+the increment (0.01) and clipped to the platform's minimum and maximum, with a
+note on every bid that was clipped. The writers then lay those out as each
+platform's import file:
+
+* ``ztc-bids.csv`` for 直通车 / 京东快车 (UTF-8 with BOM): 推广计划名称, 宝贝名称,
+  关键词, 出价, 状态 and the plan's 日限额;
+* ``google-ads-editor.csv`` for Google Ads Editor (UTF-8 with BOM); columns as
+  documented in "Import a CSV file in Google Ads Editor — CSV file columns"
+  (https://support.google.com/google-ads/editor/answer/57747): ``Campaign``,
+  ``Ad group``, ``Keyword``, ``Criterion Type``, ``Max CPC``, ``Status``, and
+  ``Budget`` on campaign rows (headers in English; a blank cell changes nothing);
+* ``amazon-bulk.xlsx`` is written by :mod:`optimizer.platforms.amazon_bulk`, from the bulk file
+  the user downloaded.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from optimizer.errors import BidoptError
+from optimizer.outputs.files import csv_bytes
+from optimizer.scenario.settings import BidLimits
+
+PLATFORMS = ("amazon", "google", "ztc")
+
+#: Sponsored Products keyword/target bid limits per marketplace: (currency, min, max, source).
+#: "api" rows are the table in the description of the ``bid`` field of Amazon's Sponsored Products
+#: API models ("This table details the maximum allowable bid (in local currency) for keywords by
+#: marketplace … Min / Max bid for SP"), as generated from Amazon's OpenAPI specification in
+#: https://github.com/wangjoshuah/Amazon-Ads-Sponsored-Products-API-Python-Client (docs/Bid.md,
+#: docs/Keyword.md), https://github.com/vanling1111/amazon-ads-api-go-sdk and
+#: https://github.com/vancodocton/AmazonAdsGenerated (SponsoredProductsTargetingClause). That table
+#: stops at AE. IN (1 to 5,000 INR) is NOT verified against Amazon: its only source found is
+#: https://github.com/ScaleLeap/amazon-marketplaces src/marketplaces/in.ts (sponsoredProducts
+#: min 1, max 5000), a library that writes the other marketplaces in hundredths (US 2 / 100000),
+#: so its unit for IN is unclear; read as whole rupees here (a ₹50 maximum would sit below the
+#: real IN report's CPCs of up to ₹66, though placement adjustments can lift a CPC above the bid).
+#: Set [bids] min / max in the scenario to override any row.
+AMAZON_BID_LIMITS: dict[str, tuple[str, float, float, str]] = {
+    "US": ("USD", 0.02, 1000.0, "api"),
+    "CA": ("CAD", 0.02, 1000.0, "api"),
+    "UK": ("GBP", 0.02, 1000.0, "api"),
+    "DE": ("EUR", 0.02, 1000.0, "api"),
+    "FR": ("EUR", 0.02, 1000.0, "api"),
+    "ES": ("EUR", 0.02, 1000.0, "api"),
+    "IT": ("EUR", 0.02, 1000.0, "api"),
+    "JP": ("JPY", 2.0, 100000.0, "api"),
+    "AU": ("AUD", 0.10, 1410.0, "api"),
+    "AE": ("AED", 0.24, 184.0, "api"),
+    "IN": ("INR", 1.0, 5000.0, "unverified: ScaleLeap/amazon-marketplaces, unit unclear"),
+}
+#: A report's Currency column names its marketplace (EUR: the EU marketplaces share limits).
+CURRENCY_MARKETPLACE = {currency: code for code, (currency, *_rest) in reversed(AMAZON_BID_LIMITS.items())}
+#: Google Ads: no platform maximum on a manual CPC bid; one cent (the currency's smallest unit) at least.
+GOOGLE_BID_LIMITS = (0.01, math.inf)
+#: 直通车 keyword bids: 0.05 to 99.99 元, and never above the plan's 日限额. Taobao Open Platform,
+#: taobao.simba.keywords.pricevon.set (https://open.taobao.com/api.htm?docId=21685&docType=2),
+#: parameter keywordid_prices: "maxPrice：价格，是整数，以“分”为单位，不能小于5，不能大于日限额,
+#: 也不能大于99.99元" (as quoted in https://github.com/bububa/opentaobao,
+#: model/simba/TaobaoSimbaKeywordsPricevonSetRequest.go). 京东快车's range was not found in any
+#: source searched: the same limits are applied to it, unverified.
+ZTC_BID_LIMITS = (0.05, 99.99)
+GOOGLE_MATCH = {"exact": "Exact", "phrase": "Phrase", "broad": "Broad"}
+CHANGED = ("raise", "cut", "pause")
+
+
+@dataclass(frozen=True)
+class Upload:
+    """The bids of one platform: every keyword with its upload bid, whether it changed, and notes."""
+
+    platform: str
+    table: pd.DataFrame
+    warnings: tuple[str, ...]
+
+    @property
+    def changed(self) -> pd.DataFrame:
+        return self.table[self.table["changed"]]
+
+
+def bid_range(platform: str, limits: BidLimits, marketplace: str | None = None) -> tuple[float, float, str]:
+    """The platform's (min, max) bid and where it comes from; a scenario's [bids] min / max override it."""
+    if platform == "amazon":
+        currency, low, high, _ = AMAZON_BID_LIMITS[marketplace or "US"]
+        source = f"Amazon {marketplace or 'US'} ({currency})"
+    elif platform == "google":
+        (low, high), source = GOOGLE_BID_LIMITS, "Google Ads"
+    else:
+        (low, high), source = ZTC_BID_LIMITS, "直通车"
+    defaults = BidLimits()
+    if limits.min != defaults.min:
+        low, source = limits.min, source + ", [bids] min"
+    if limits.max != defaults.max:
+        high, source = limits.max, source + ", [bids] max"
+    return float(low), float(high), source
+
+
+def upload_bids(bids: pd.DataFrame, platform: str, limits: BidLimits, marketplace: str | None = None) -> Upload:
+    """Round each new bid to the increment, clip it to the platform's range, and mark the rows that change.
+
+    A paused keyword keeps its bid and gets ``paused``; a bid that rounds back to today's is no change.
+    """
+    if platform not in PLATFORMS:
+        raise ValueError(f"The 'platform' parameter must be one of {PLATFORMS}. Got {platform!r} instead.")
+    low, high, source = bid_range(platform, limits, marketplace)
+    step = limits.increment
+    rounded = np.round(np.round(bids["new_bid"].to_numpy(float) / step) * step, 6)
+    upload = np.clip(rounded, low, high)
+    current = np.round(np.round(bids["current_bid"].to_numpy(float) / step) * step, 6)
+    pause = (bids["action"] == "pause").to_numpy()
+    upload = np.where(pause, np.clip(np.nan_to_num(current, nan=low), low, high), upload)
+    clipped = ~pause & (np.abs(upload - rounded) > 1e-9)
+    changed = pause | ((bids["action"].isin(CHANGED)).to_numpy() & (np.abs(upload - current) > 1e-9))
+    note = np.full(len(bids), "", dtype=object)
+    side = np.where(upload > rounded, "raised to the minimum", "cut to the maximum")
+    money = np.vectorize(lambda value: f"{value:.2f}", otypes=[object])
+    if clipped.any():
+        note[clipped] = (side[clipped] + " " + money(upload[clipped]) + " of " + source + " (plan "
+                         + money(rounded[clipped]) + ")")
+    table = bids[["plan", "ad_group", "keyword", "match_type", "current_bid", "new_bid", "action"]].assign(
+        upload_bid=upload, changed=changed, clipped=clipped, status=np.where(pause, "paused", "enabled"), note=note)
+    warnings = []
+    if clipped.any():
+        shown = "; ".join(f"{row.keyword} ({row.plan}): {row.note}" for row in table[clipped].head(3).itertuples())
+        warnings.append(f"{platform}: {int(clipped.sum())} bids clipped to the platform's range "
+                        f"[{low:g}, {high:g}] ({source}): {shown}{'; …' if clipped.sum() > 3 else ''}")
+    return Upload(platform, table, tuple(warnings))
+
+
+def cap_at_daily_limit(upload: Upload, plans: pd.DataFrame) -> Upload:
+    """直通车 refuses a keyword bid above its plan's 日限额: cut such bids to it (to the fen) and say so."""
+    daily = _daily_limits(plans).groupby(level=0).first()
+    limit = np.floor(daily.reindex(upload.table["plan"]).to_numpy(float) * 100 + 1e-6) / 100
+    over = (np.nan_to_num(limit, nan=np.inf) < upload.table["upload_bid"].to_numpy(float)) & (
+        upload.table["status"] != "paused").to_numpy()
+    if not over.any():
+        return upload
+    table = upload.table.copy()
+    note = np.vectorize(lambda bid, cap: f"cut to the plan's 日限额 {cap:.2f} (直通车 takes no bid above it; "
+                        f"plan {bid:.2f})", otypes=[object])
+    table.loc[over, "note"] = note(table.loc[over, "upload_bid"].to_numpy(float), limit[over])
+    table.loc[over, "upload_bid"] = limit[over]
+    table.loc[over, "clipped"] = True
+    table.loc[over, "changed"] = (np.abs(limit[over] - table.loc[over, "current_bid"].to_numpy(float)) > 1e-9) | (
+        table.loc[over, "current_bid"].isna().to_numpy())
+    warning = (f"ztc: {int(over.sum())} bids cut to their plan's 日限额 (直通车 takes no bid above it): "
+               + "; ".join(f"{row.keyword} ({row.plan})" for row in table[over].head(3).itertuples())
+               + ("; …" if over.sum() > 3 else ""))
+    return Upload(upload.platform, table, upload.warnings + (warning,))
+
+
+def _daily_limits(plans: pd.DataFrame) -> pd.Series:
+    """Each plan's daily limit to the cent; a plan the plan gives nothing keeps today's budget (blank)."""
+    daily = np.round(plans["daily_limit"].to_numpy(float), 2)
+    return pd.Series(np.where(daily > 0, daily, np.nan), index=plans["plan"].to_numpy())
+
+
+def ztc_csv(upload: Upload, plans: pd.DataFrame) -> bytes:
+    """ztc-bids.csv: one row per changed keyword with its plan's 日限额 (UTF-8 with BOM)."""
+    rows = upload.changed
+    daily = _daily_limits(plans)
+    frame = pd.DataFrame({
+        "推广计划名称": rows["plan"].to_numpy(), "宝贝名称": rows["ad_group"].to_numpy(),
+        "关键词": rows["keyword"].to_numpy(), "匹配方式": rows["match_type"].map(_ztc_match).to_numpy(),
+        "出价": np.round(rows["upload_bid"].to_numpy(float), 2),
+        "状态": np.where(rows["status"] == "paused", "暂停", "推广中"),
+        "日限额": daily.reindex(rows["plan"]).to_numpy(),
+    })
+    return csv_bytes(frame.astype(object).where(frame.notna(), ""))
+
+
+def _ztc_match(match_type: str) -> str:
+    return {"exact": "精确匹配", "phrase": "短语匹配", "broad": "广泛匹配"}.get(str(match_type), str(match_type))
+
+
+def google_csv(upload: Upload, plans: pd.DataFrame) -> bytes:
+    """google-ads-editor.csv: a campaign row with its Budget per plan, then one row per changed keyword.
+
+    A paused keyword gets ``Status = Paused`` and a blank ``Max CPC`` (blank = no change, per Editor's
+    CSV rules).
+    """
+    rows = upload.changed
+    campaigns = pd.DataFrame({"Campaign": plans["plan"].to_numpy(), "Budget": _daily_limits(plans).to_numpy()})
+    campaigns = campaigns[campaigns["Budget"].notna()]
+    paused = (rows["status"] == "paused").to_numpy()
+    keywords = pd.DataFrame({
+        "Campaign": rows["plan"].to_numpy(), "Ad group": rows["ad_group"].to_numpy(),
+        "Keyword": rows["keyword"].to_numpy(),
+        "Criterion Type": rows["match_type"].map(lambda value: GOOGLE_MATCH.get(str(value), "Broad")).to_numpy(),
+        "Max CPC": np.where(paused, np.nan, np.round(rows["upload_bid"].to_numpy(float), 2)),
+        "Status": np.where(paused, "Paused", "Enabled"),
+    })
+    columns = ["Campaign", "Budget", "Ad group", "Keyword", "Criterion Type", "Max CPC", "Status"]
+    frame = pd.concat([campaigns, keywords], ignore_index=True).reindex(columns=columns)
+    return csv_bytes(frame.astype(object).where(frame.notna(), ""))
+
+
+def changes_csv(uploads: list[Upload]) -> bytes:
+    """export-changes.csv: the change log of every export: plan bid, upload bid, and why they differ."""
+    tables = [upload.changed.assign(platform=upload.platform) for upload in uploads]
+    columns = ["platform", "plan", "ad_group", "keyword", "match_type", "current_bid", "new_bid", "upload_bid",
+               "action", "status", "note"]
+    frame = pd.concat(tables, ignore_index=True)[columns] if tables else pd.DataFrame(columns=columns)
+    return csv_bytes(frame.round({"current_bid": 2, "new_bid": 2, "upload_bid": 2}))
+
+
+def marketplace_from_reports(paths) -> str | None:
+    """The Amazon marketplace a report's ``Currency`` column names (INR -> IN), or None when none says."""
+    for path in paths:
+        path = Path(path)
+        try:
+            if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
+                head = pd.read_excel(path, nrows=5, engine="calamine", dtype=str)
+            else:
+                head = pd.read_csv(path, nrows=5, dtype=str, encoding="utf-8-sig", encoding_errors="replace",
+                                   sep=None, engine="python")
+        except (OSError, ValueError):
+            continue
+        for column in head.columns:
+            if str(column).strip().lower() == "currency" and head[column].notna().any():
+                return CURRENCY_MARKETPLACE.get(str(head[column].dropna().iloc[0]).strip().upper())
+    return None
+
+
+def check_marketplace(code: str) -> str:
+    """An upper-case marketplace code of AMAZON_BID_LIMITS, or a BidoptError naming the known ones."""
+    code = code.strip().upper()
+    if code not in AMAZON_BID_LIMITS:
+        raise BidoptError(f"--marketplace must be one of {', '.join(AMAZON_BID_LIMITS)}. Got {code!r} instead.")
+    return code
+
+
+def plan_exports(result, platforms, *, bulk=None, marketplace: str | None = None, placements=None):
+    """The upload files of a plan for each platform asked, and the warnings they add to the summary.
+
+    Returns ``(files, warnings)``; ``files`` maps file names to bytes or to a function writing
+    the file (amazon-bulk.xlsx), ready for :func:`optimizer.outputs.files.write_all`. ``placements``
+    (:class:`optimizer.platforms.placements.Placements`) adds its Bidding Adjustment updates to amazon-bulk.xlsx.
+    """
+    platforms = list(dict.fromkeys(platforms))
+    if not platforms:
+        return {}, []
+    if result.estimates.level != "keyword":
+        raise BidoptError("--export needs a keyword-level report (a plan-level report has no bids to upload)")
+    if "amazon" in platforms and bulk is None:
+        raise BidoptError("--export amazon needs --bulk FILE.xlsx: the bulk file downloaded from Campaign Manager "
+                          "(Sponsored ads > Bulk operations), which amazon-bulk.xlsx is written back into")
+    files, warnings, uploads = {}, [], []
+    for platform in platforms:
+        upload = upload_bids(result.bids, platform, result.scenario.bids, marketplace)
+        if platform == "ztc":
+            upload = cap_at_daily_limit(upload, result.plans)
+        uploads.append(upload)
+        warnings.extend(upload.warnings)
+        if platform == "ztc":
+            files["ztc-bids.csv"] = ztc_csv(upload, result.plans)
+        elif platform == "google":
+            files["google-ads-editor.csv"] = google_csv(upload, result.plans)
+        else:
+            from optimizer.platforms.amazon_bulk import WriteBack, plan_edits
+
+            back = plan_edits(bulk, upload, result.plans)
+            adjusted = placements.rows_updated if placements is not None else 0
+            if adjusted:
+                back = WriteBack(back.edits + placements.edits, back.unmatched, back.rows_updated + adjusted)
+            files["amazon-bulk.xlsx"] = back.writer(bulk)
+            warnings.append(f"amazon-bulk.xlsx: {back.rows_updated} rows set to Operation = update "
+                            f"(bids, paused keywords, campaign daily budgets"
+                            + (f", {adjusted} placement adjustments" if adjusted else "")
+                            + "); every other cell as downloaded")
+            if back.unmatched:
+                warnings.append(f"amazon-bulk.xlsx: {len(back.unmatched)} changed keywords have no row in the bulk "
+                                f"file and are not in the upload: {'; '.join(back.unmatched[:5])}"
+                                + ("; …" if len(back.unmatched) > 5 else ""))
+    if not marketplace and "amazon" in platforms:
+        warnings.append("amazon: the reports name no currency: US bid limits used; pass --marketplace")
+    idle = result.plans.loc[np.round(result.plans["daily_limit"].to_numpy(float), 2) <= 0, "plan"].tolist()
+    if idle:
+        warnings.append(f"{len(idle)} plans get no budget ({', '.join(map(str, idle[:5]))}{', …' if len(idle) > 5 else ''}): "
+                        "their keywords are paused and their daily budget is left as it is in the upload files")
+    files["export-changes.csv"] = changes_csv(uploads)
+    return files, warnings

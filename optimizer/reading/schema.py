@@ -1,0 +1,278 @@
+"""Check reports against the canonical schema and merge them into one table.
+
+Validation is lazy, pandera-style: every problem in every file is collected,
+then one ``InputDataError`` lists them all, so a user fixes an export once
+instead of once per problem.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from optimizer.errors import SHOWN_ROWS, InputDataError, Problem
+from optimizer.reading.report_file import ALIASES, MAP_HINT, Report, normalise_header
+
+IDENTITY = ("date", "plan", "ad_group", "keyword", "match_type")
+METRICS = ("impressions", "clicks", "spend", "orders", "revenue")
+OPTIONAL = ("bid", "plan_budget")
+#: Without these the optimizer has nothing to work on; plan or keyword is checked apart.
+REQUIRED = ("impressions", "clicks", "spend")
+UNIT = ("plan", "ad_group", "keyword", "match_type")
+ON_BAD_ROWS = ("error", "skip")
+SKIP_HINT = 'Fix the export or set on_bad_rows = "skip" in [data]'
+NO_PLAN = "(all)"
+
+
+def display_name(canonical: str, headers: Mapping[str, str]) -> str:
+    """Name a column as the user knows it: "点击量 (clicks)", or just "clicks" for "Clicks"."""
+    header = headers.get(canonical)
+    if not header or normalise_header(header) == canonical:
+        return canonical
+    return f"{header} ({canonical})"
+
+
+#: The name the brief gave this helper.
+DISPLAY = display_name
+
+
+@dataclass(frozen=True)
+class Performance:
+    """Validated performance, one row per (date, plan, ad_group, keyword, match_type).
+
+    ``history_days`` is the span the data covers (or ``period_days`` when the
+    reports have no date); ``warnings`` say what was skipped or kept on purpose.
+    """
+
+    frame: pd.DataFrame
+    level: str
+    has_bid: bool
+    has_revenue: bool
+    has_orders: bool
+    history_days: int
+    last_date: pd.Timestamp | None
+    warnings: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
+def validate(reports: Sequence[Report], *, on_bad_rows: str = "error",
+             period_days: int | None = None) -> Performance:
+    """Check every report, then merge them; raise one ``InputDataError`` listing all problems.
+
+    ``on_bad_rows="skip"`` drops rows with bad cells or impossible numbers and
+    says so in ``warnings``; missing columns are always errors.
+    """
+    if on_bad_rows not in ON_BAD_ROWS:
+        raise ValueError(f"The 'on_bad_rows' parameter must be one of {ON_BAD_ROWS}. "
+                         f"Got {on_bad_rows!r} instead.")
+    if period_days is not None and (not isinstance(period_days, (int, np.integer)) or period_days < 1):
+        raise ValueError(f"The 'period_days' parameter must be a positive int. Got {period_days!r} instead.")
+    if not reports:
+        raise InputDataError([Problem("no report files given", hint="Name at least one report in [data]")])
+    problems: list[Problem] = []
+    warnings: list[str] = []
+    frames: list[pd.DataFrame] = []
+    for report in reports:
+        frame = _check_report(report, on_bad_rows == "skip", period_days, problems, warnings)
+        if frame is not None:
+            frames.append(frame)
+    levels = {report.path.name: "keyword" if "keyword" in report.frame else "plan" for report in reports
+              if {"plan", "keyword"} & set(report.frame)}
+    if len(set(levels.values())) > 1:
+        by_level = {level: ", ".join(name for name, found in levels.items() if found == level)
+                    for level in ("keyword", "plan")}
+        problems.append(Problem(
+            f"reports mix keyword-level files ({by_level['keyword']}) and plan-level files "
+            f"({by_level['plan']})", hint="Give keyword reports only, or plan/campaign reports only"))
+    if problems:
+        raise InputDataError(problems)
+    if not any(len(frame) for frame in frames):
+        raise InputDataError([Problem("no rows left after skipping bad rows", hint="Fix the export")])
+    level = "keyword" if "keyword" in levels.values() else "plan"
+    has = {name: all(name in frame for frame in frames) for name in ("bid", "orders", "revenue")}
+    for name in ("bid", "orders", "revenue"):
+        lacking = [frame["source"].iat[0] for frame in frames if name not in frame and len(frame)]
+        if lacking and len(lacking) < len(frames):
+            warnings.append(f"{', '.join(lacking)}: no {name} column while other reports have one; "
+                            f"{name} is left unknown there")
+    merged = _merge(frames, level)
+    dates = merged["date"].dropna()
+    history_days = int((dates.max() - dates.min()).days + 1) if len(dates) else int(period_days or 0)
+    return Performance(
+        frame=merged, level=level, has_bid=has["bid"], has_revenue=has["revenue"],
+        has_orders=has["orders"], history_days=history_days,
+        last_date=dates.max() if len(dates) else None, warnings=tuple(warnings),
+        sources=tuple(report.path.name for report in reports))
+
+
+def _check_report(report: Report, skip: bool, period_days: int | None,
+                  problems: list[Problem], warnings: list[str]) -> pd.DataFrame | None:
+    """Fill derived metrics, add this file's problems; return its usable rows."""
+    name = report.path.name
+    frame, used = _fill_derived(report.frame.copy())
+    missing = [column for column in REQUIRED if column not in frame]
+    for column in missing:
+        problems.append(Problem(f"no {column} column (looked for {_looked_for(column)})", file=name,
+                                hint=MAP_HINT.format(canonical=column)))
+    if "plan" not in frame and "keyword" not in frame:
+        problems.append(Problem(
+            f"no plan or keyword column (looked for {_looked_for('plan')}, {_looked_for('keyword')})",
+            file=name, hint=MAP_HINT.format(canonical="plan")))
+    if "date" not in frame and period_days is None:
+        problems.append(Problem("has no date column: set [data] period_days to the number of days "
+                                "the report covers", file=name))
+    if frame.empty:
+        problems.append(Problem("has no data rows", file=name,
+                                hint="Export the report again for a period with data"))
+        return None
+    rows = frame["row"]
+    drop = pd.Series(False, index=frame.index)
+    checks = []  # (column, mask, phrase for warnings, values shown, noun when unreadable)
+    for column, (bad_rows, raw_values) in report.bad_cells.items():
+        if column in IDENTITY + METRICS + OPTIONAL or column in used:
+            mask = rows.isin(bad_rows)
+            values = [f'"{value}"' for value in raw_values]
+            checks.append((column, mask, f"unreadable {column}", values,
+                           "date" if column == "date" else "number"))
+    if "date" in frame:
+        mask = frame["date"].isna() & ~rows.isin(report.bad_cells.get("date", ([], []))[0])
+        checks.append(("date", mask, "no date", None, None))
+    if {"clicks", "impressions"} <= set(frame):
+        mask = frame["clicks"] > frame["impressions"]
+        values = [f"{_number(c)} > {_number(i)}" for c, i in
+                  zip(frame["clicks"][mask][:SHOWN_ROWS], frame["impressions"][mask][:SHOWN_ROWS])]
+        checks.append(("clicks", mask, "clicks above impressions", values, None))
+    for column in METRICS + OPTIONAL:
+        if column in frame:
+            mask = frame[column] < 0
+            values = [_number(value) for value in frame[column][mask][:SHOWN_ROWS]]
+            checks.append((column, mask, f"negative {column}", values, None))
+    for column, mask, phrase, values, unreadable in checks:
+        count = int(mask.sum())
+        if not count:
+            continue
+        verb = "has" if count == 1 else "have"
+        message = f"{verb} {phrase}"
+        if unreadable:
+            message = f"cannot be read as {'a ' + unreadable if count == 1 else unreadable + 's'}"
+        if skip:
+            drop |= mask
+            warnings.append(f"{name}: skipped {_count(count, 'row')} with {phrase} "
+                            f"({_rows_text(rows[mask])})")
+        else:
+            problems.append(Problem(
+                f"{_count(count, 'row')} {message}",
+                file=name, column=display_name(column, report.headers), rows=rows[mask][:SHOWN_ROWS].tolist(),
+                values=values or (), hint=SKIP_HINT, n_rows=count))
+    frame = frame[~drop]
+    if {"orders", "clicks"} <= set(frame) and len(frame):
+        frame = _check_units(frame, report, skip, problems, warnings)
+    return frame
+
+
+def _check_units(frame: pd.DataFrame, report: Report, skip: bool,
+                 problems: list[Problem], warnings: list[str]) -> pd.DataFrame:
+    """Orders above clicks summed per unit: a day may show it, a unit's whole period should not."""
+    name = report.path.name
+    keys = [key for key in UNIT if key in frame]
+    totals = frame.groupby(keys, sort=False, dropna=False)[["orders", "clicks"]].transform("sum")
+    bad = totals["orders"] > totals["clicks"]
+    if not bad.any():
+        return frame
+    first = frame[bad].drop_duplicates(keys)
+    units = len(first)
+    column = display_name("orders", report.headers)
+    values = [f"{_number(o)} > {_number(c)}" for o, c in
+              zip(totals["orders"][first.index][:SHOWN_ROWS], totals["clicks"][first.index][:SHOWN_ROWS])]
+    problem = Problem(f"{_count(units, 'unit')} {'have' if units > 1 else 'has'} more orders than clicks "
+                      "in total over the report; totals shown at each unit's first row",
+                      file=name, column=column, rows=first["row"][:SHOWN_ROWS].tolist(), values=values,
+                      n_rows=units)
+    if report.attribution_window:
+        warnings.append(str(replace(problem, hint="Kept: the orders column counts an attribution window, "
+                                                   "where one click can bring several orders")))
+        return frame
+    if skip:
+        warnings.append(f"{name}: skipped {_count(int(bad.sum()), 'row')} of {_count(units, 'unit')} with "
+                        f"more orders than clicks ({_rows_text(frame['row'][bad])})")
+        return frame[~bad]
+    problems.append(replace(problem, hint=SKIP_HINT))
+    return frame
+
+
+def _fill_derived(frame: pd.DataFrame) -> tuple[pd.DataFrame, set[str]]:
+    """Fill a missing metric from rates: spend = cpc × clicks, impressions = clicks / ctr, …"""
+    used: set[str] = set()
+
+    def ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
+        return (numerator / denominator.where(denominator > 0)).astype("float64")
+
+    if "spend" not in frame and {"cpc", "clicks"} <= set(frame):
+        frame["spend"] = (frame["cpc"] * frame["clicks"]).where(frame["clicks"] != 0, 0.0)
+        used.add("cpc")
+    if "impressions" not in frame and {"ctr", "clicks"} <= set(frame):
+        frame["impressions"] = ratio(frame["clicks"], frame["ctr"]).round()
+        used.add("ctr")
+    if "revenue" not in frame and "spend" in frame and ({"roi", "acos"} & set(frame)):
+        revenue = pd.Series(np.nan, index=frame.index)
+        if "roi" in frame:
+            revenue = frame["roi"] * frame["spend"]
+            used.add("roi")
+        if "acos" in frame:
+            revenue = revenue.fillna(ratio(frame["spend"], frame["acos"]))
+            used.add("acos")
+        frame["revenue"] = revenue
+    if "orders" not in frame and {"cvr", "clicks"} <= set(frame):
+        frame["orders"] = (frame["cvr"] * frame["clicks"]).round()
+        used.add("cvr")
+    return frame, used
+
+
+def _merge(frames: list[pd.DataFrame], level: str) -> pd.DataFrame:
+    """Canonical columns, then one row per key: metrics summed, bid and budget maxed."""
+    texts = ["plan", "ad_group"] + (["keyword"] if level == "keyword" else []) + ["match_type"]
+    columns = ["date"] + texts + ["bid", *METRICS, "plan_budget", "source", "row"]
+    defaults = {"date": pd.NaT, "plan": NO_PLAN, "ad_group": "", "match_type": ""}
+    standard = []
+    for frame in frames:
+        frame = frame.assign(**{column: defaults.get(column, np.nan)
+                                for column in columns if column not in frame})
+        standard.append(frame[columns])
+    combined = pd.concat(standard, ignore_index=True)
+    combined["date"] = pd.to_datetime(combined["date"]).astype("datetime64[ns]")
+    for column in texts:
+        combined[column] = combined[column].astype(str).astype("category")
+    for column in ("bid", *METRICS, "plan_budget"):
+        combined[column] = combined[column].astype("float64")
+    grouped = combined.groupby(texts + ["date"], observed=True, sort=True, dropna=False)
+    merged = pd.concat([grouped[list(METRICS)].sum(min_count=1),
+                        grouped[["bid", "plan_budget"]].max(),
+                        grouped[["source", "row"]].first()], axis=1).reset_index()
+    for column in texts:  # back from categorical by taking from the categories: no object round trip
+        codes = merged[column].cat.codes.to_numpy()
+        merged[column] = pd.Series(merged[column].cat.categories.array.take(codes), index=merged.index)
+    merged["row"] = merged["row"].astype("int64")
+    return merged[columns]
+
+
+def _looked_for(canonical: str) -> str:
+    return ", ".join(ALIASES[canonical])
+
+
+def _count(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _rows_text(rows: pd.Series) -> str:
+    shown = ", ".join(str(row) for row in rows[:SHOWN_ROWS].tolist())
+    more = ", …" if len(rows) > SHOWN_ROWS else ""
+    return f"{'row' if len(rows) == 1 else 'rows'} {shown}{more}"
+
+
+def _number(value: float) -> str:
+    """50.0 -> "50", 201.68 -> "201.68": numbers as a person would type them."""
+    value = float(value)
+    return str(int(value)) if value.is_integer() else f"{value:.10g}"

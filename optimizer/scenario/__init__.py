@@ -1,0 +1,1 @@
+"""The scenario: which reports to read, what to aim for, the limits, and what-if adjustments."""

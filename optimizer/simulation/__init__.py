@@ -1,0 +1,1 @@
+"""Simulation: a market with known truth, its exports, the oracle and the weekly backtest."""

@@ -1,0 +1,1 @@
+"""The solver: the linear program, its limits and its solvers (structured, HiGHS, PuLP); the frontier, feasibility and risk."""

@@ -1,0 +1,104 @@
+"""The efficient frontier: the best objective at each budget, and what one more unit buys there.
+
+Each point is the same program as the plan with only the budget changed, so a
+point and a ``bidopt plan --budget B`` run agree. With an ROI floor, more budget
+stops buying anything once the floor binds: the curve ends there and says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from optimizer.solver import structured as fastsolve
+from optimizer.solver.program import Program, solve
+
+#: Relative slack under which the budget counts as spent (the budget binds).
+SPENT_TOL = 1e-6
+
+
+@dataclass(frozen=True)
+class Frontier:
+    """Points (budget, objective, spend, revenue, roi, marginal, binding), today's and the plan's point."""
+
+    points: pd.DataFrame
+    today: dict[str, float]
+    chosen: dict[str, float]
+    objective: str
+    #: Budget from which the ROI floor, not the budget, limits the plan (None if it never does).
+    floor_binds_from: float | None
+    note: str
+
+
+def _row(budget: float, objective: float, spend: float, revenue: float, duals: dict, binding) -> dict:
+    return {"budget": budget, "objective": objective, "spend": spend, "revenue": revenue,
+            "roi": revenue / spend if spend > 0 else 0.0, "marginal": duals.get("budget", 0.0),
+            "binding": ", ".join(binding)}
+
+
+def budget_grid(budget: float, low: float, high: float, count: int) -> np.ndarray:
+    """``count`` budgets from ``low`` to ``high`` times the plan's budget."""
+    return np.linspace(low, high, count) * budget
+
+
+def frontier(program: Program, *, objective: str, today: dict[str, float], chosen: dict[str, float],
+             low: float = 0.25, high: float = 2.0, count: int = 40) -> Frontier:
+    """The program's optimum at ``count`` budgets; infeasible budgets are left out.
+
+    When the limits fit the structured solver the whole curve comes from one sort of
+    the hull increments (:func:`optimizer.solver.structured.frontier`); otherwise HiGHS solves
+    each point.
+    """
+    cand, limits = program.candidates, program.limits
+    budgets = budget_grid(limits.budget, low, high, count)
+    rows = []
+    try:
+        for point in fastsolve.frontier(program, budgets):
+            if point.status != "optimal":
+                continue
+            revenue = point.revenue if np.isfinite(point.revenue) else (
+                point.objective if objective == "revenue" else float("nan"))
+            rows.append(_row(point.budget, point.objective, point.spend, revenue, point.duals, point.binding))
+    except fastsolve.UnfitProgram:
+        for budget in budgets:
+            solution = solve(replace(program, limits=replace(limits, budget=float(budget))))
+            if solution.status != "optimal":
+                continue
+            rows.append(_row(float(budget), solution.objective, float((solution.share * cand.spend).sum()),
+                             float((solution.share * cand.revenue).sum()), solution.duals, solution.binding))
+    points = pd.DataFrame(rows, columns=["budget", "objective", "spend", "revenue", "roi", "marginal", "binding"])
+    floor_from, note = None, ""
+    if len(points):
+        unspent = points["spend"] < points["budget"] * (1 - SPENT_TOL) - SPENT_TOL
+        floor = unspent & points["binding"].str.contains(r"(?:^|, )min_roi(?:,|$)")
+        if floor.any():
+            first = int(np.argmax(floor.to_numpy()))
+            floor_from = float(points["spend"].iloc[first])
+            note = (f"the ROI floor {limits.min_roi:g} binds from a budget of {floor_from:,.2f}: "
+                    "more budget buys nothing at that floor, so the curve ends there")
+            points = points.iloc[: first + 1].reset_index(drop=True)
+        elif unspent.any():
+            first = int(np.argmax(unspent.to_numpy()))
+            floor_from = None
+            note = (f"beyond a budget of {points['spend'].iloc[first]:,.2f} the bid limits, not the budget, "
+                    "stop the plan: the curve ends there")
+            points = points.iloc[: first + 1].reset_index(drop=True)
+    return Frontier(points, today, chosen, objective, floor_from, note)
+
+
+def objective_of(figures: dict[str, float], objective: str, margin: float | None = None) -> float:
+    """The objective's value for a before/after KPI block of the summary."""
+    if objective == "profit":
+        return (margin or 0.0) * figures["revenue"] - figures["spend"]
+    return float(figures[objective])
+
+
+def plan_frontier(result, *, low: float = 0.25, high: float = 2.0, count: int = 40) -> Frontier:
+    """The frontier of a finished plan, with today's point and the plan's own."""
+    summary, goal = result.summary, result.scenario.goal
+    today = {"spend": summary["before"]["spend"], "objective": objective_of(summary["before"], goal.objective, goal.margin)}
+    chosen = {"spend": summary["after"]["spend"], "objective": summary["objective_value"]}
+    return frontier(result.program, objective=goal.objective, today=today, chosen=chosen, low=low, high=high,
+                    count=count)

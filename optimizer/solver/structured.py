@@ -1,0 +1,386 @@
+"""The plan's LP solved exactly by its structure: one sort of hull increments instead of a general solver.
+
+Per unit only the upper concave hull of its (spend, value) points matters. When the
+objective is ``alpha * revenue + beta * spend`` with one ``alpha > 0`` for every
+candidate (revenue, profit; or any objective when no ROI row exists, with value =
+objective), every limit on sums of spend and revenue (account budget, account ROI
+floor, plan budget caps and floors, plan ROI floors) keeps the optimum a *prefix* of
+the hull increments sorted by efficiency ``d revenue / d spend``:
+
+- the Lagrangian of the program prices an increment at
+  ``(alpha + mu + mu_p) e + beta - lambda - lambda_p - mu rho - mu_p rho_p`` per unit of
+  spend, increasing in its efficiency ``e`` for every choice of multipliers, so each
+  plan buys its own increments in order of ``e``;
+- a plan's limits therefore cut its own sorted list to a range ``[lo_p, hi_p]`` of
+  spend beyond its base (a plan ROI floor is the range where the plan's running
+  ``revenue - rho_p spend`` stays >= 0), and what is left is one path through all
+  plans in the global order, on which spend, value and the account ROI row are
+  piecewise linear (the ROI row concave): the optimum is a clip of where value stops
+  rising to where the budget and the ROI floor allow.
+
+Duals follow from the one or two increments cut in the middle, with the sign
+convention of :mod:`optimizer.solver.program` ("objective gained per unit the limit is
+loosened"). Programs outside this structure (item rows; an ROI floor with an
+objective that is not affine in revenue and spend, e.g. orders) are for HiGHS:
+:func:`unfit_reason` says why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from optimizer.solver.increments import (
+    FEAS_TOL,
+    IncrementPath,
+    affine_fit,
+    build_path,
+)
+from optimizer.solver.program import BINDING_TOL, Limits, Program, Solution
+
+
+class UnfitProgram(ValueError):
+    """The program has a limit or objective outside the structured solver's reach."""
+
+
+def unfit_reason(program: Program) -> str | None:
+    """Why the structured solver cannot take this program (None when it can)."""
+    return _fit(program)[0]
+
+
+def _fit(program: Program) -> tuple[str | None, tuple[float, float] | None]:
+    """Why the program is out of reach (or None), and its :func:`affine_fit` when it has ROI rows."""
+    items = [name for name, kind, _ in program.limits.row_specs() if kind.startswith("item_")]
+    if items:
+        return (f"item limits ({items[0]}{', …' if len(items) > 1 else ''}) are rows on orders, not on spend "
+                "and revenue"), None
+    if program.limits.has_roi_rows() and program.roi_revenue is not None:
+        return ("ROI floors held with a probability count revenue less a risk margin, a second value per keyword "
+                "whose weight in the order of increments depends on the floor's price"), None
+    fit = affine_fit(program) if program.limits.has_roi_rows() else None
+    if program.limits.has_roi_rows() and fit is None:
+        return ("an ROI floor with an objective that is not alpha * revenue + beta * spend "
+                "(objective orders or clicks) changes the order of increments with the floor's price"), None
+    if not np.all(np.isfinite(program.objective) | ~program.candidates.valid):
+        return "the objective has non-finite coefficients", fit
+    return None, fit
+
+
+@dataclass(frozen=True)
+class _Point:
+    """Where on the path the optimum for one budget lies, and the account-level multipliers there."""
+
+    position: float
+    budget_dual: float
+    roi_dual: float
+    feasible: bool
+
+
+_CHUNK = 1 << 20
+
+
+def _count_chunked(condition, count: int) -> int:
+    """``np.count_nonzero(condition(0, count))``, a million entries at a time (no 10^7 temporaries)."""
+    return sum(int(np.count_nonzero(condition(i, min(i + _CHUNK, count)))) for i in range(0, count, _CHUNK))
+
+
+def _first_chunked(condition, count: int) -> int:
+    """The first index where ``condition(start, stop)`` holds (``np.flatnonzero(...)[0]``), or -1; chunk by chunk."""
+    for i in range(0, count, _CHUNK):
+        hits = np.flatnonzero(condition(i, min(i + _CHUNK, count)))
+        if hits.size:
+            return i + int(hits[0])
+    return -1
+
+
+def _locate(path: IncrementPath, budget: float | None, with_roi: bool) -> _Point:
+    """The optimum's position on the path (full increments + fraction) for one budget."""
+    count = len(path.opt_spend)
+    tol = FEAS_TOL * path.scale
+    if not path.feasible:
+        return _Point(0.0, 0.0, 0.0, False)
+    alpha, beta, rho = path.alpha, path.beta, path.rho
+    eff = path.opt_eff
+
+    def at(cumulative: np.ndarray, target: float, increments: np.ndarray) -> float:
+        k = int(np.searchsorted(cumulative, target, side="right"))
+        if k >= count:
+            return float(count)
+        before = cumulative[k] - increments[k]
+        return k + float(np.clip((target - before) / increments[k], 0.0, 1.0))
+
+    top = float(count)
+    position_budget = top
+    if budget is not None:
+        room = budget - path.base_spend
+        if room < -tol:
+            return _Point(0.0, 0.0, 0.0, False)
+        position_budget = at(path.cum_spend, max(room, 0.0), path.opt_spend)
+    positive = _count_chunked(lambda i, j: alpha * eff[i:j] + beta > 0, count)
+    position_low, position_high = 0.0, top
+    if with_roi and rho > 0:
+        def roi_step(k: int) -> float:   # opt_spend * (eff - rho) where it is read, not as a 10^7 array
+            return path.opt_spend[k] * (eff[k] - rho)
+
+        def activity(i: int, j: int) -> np.ndarray:   # base_roi + cum_roi, read a chunk at a time
+            return path.base_roi + path.cum_roi[i:j]
+
+        if path.base_roi < -tol:
+            k = _first_chunked(lambda i, j: activity(i, j) >= -tol, count)
+            if k < 0:
+                return _Point(0.0, 0.0, 0.0, False)
+            before = activity(k, k + 1)[0] - roi_step(k)
+            position_low = k + float(np.clip(-before / roi_step(k), 0.0, 1.0)) if roi_step(k) > 0 else float(k + 1)
+        k = _first_chunked(lambda i, j: (eff[i:j] < rho) & (activity(i, j) < -tol), count)
+        if k >= 0:
+            before = activity(k, k + 1)[0] - roi_step(k)
+            position_high = k + float(np.clip(before / -roi_step(k), 0.0, 1.0))
+    upper = min(position_budget, position_high)
+    if position_low > upper + 1e-9:
+        return _Point(0.0, 0.0, 0.0, False)
+    position = min(max(float(positive), position_low), upper)
+
+    def marginal() -> float | None:
+        k = min(int(np.floor(position)), count - 1)
+        return float(eff[k]) if count else None
+
+    budget_dual = roi_dual = 0.0
+    e = marginal()
+    if e is not None and np.isfinite(e):
+        gain = alpha * e + beta
+        if position_low > 0 and position == position_low and position_low > positive:
+            roi_dual = max(0.0, -gain / (e - rho)) if e > rho else 0.0
+        elif positive >= upper:
+            if position_budget <= position_high:
+                budget_dual = max(0.0, gain) if position < top else 0.0
+            elif e < rho:
+                roi_dual = max(0.0, gain / (rho - e))
+    return _Point(position, budget_dual, roi_dual, True)
+
+
+def _infeasible(shape) -> Solution:
+    return Solution("infeasible", float("nan"), np.zeros(shape), {}, {}, (), solver="fast")
+
+
+def _spare(array: np.ndarray, shape: tuple[int, ...]) -> np.ndarray | None:
+    """A zeroed float table of ``shape`` in ``array``'s memory (a path array read no more), or None if it is no fit.
+
+    Fresh 10^7-entry arrays are costly (their pages are faulted in one by one); the path's are touched already.
+    """
+    if array.size != int(np.prod(shape)) or array.dtype != np.float64 or not array.flags.c_contiguous:
+        return None
+    table = array.reshape(shape)
+    table.fill(0.0)
+    return table
+
+
+def solve_fast(program: Program) -> Solution:
+    """Solve the program exactly by its structure; raises :class:`UnfitProgram` outside it."""
+    reason, fit = _fit(program)
+    if reason:
+        raise UnfitProgram(reason)
+    cand, limits = program.candidates, program.limits
+    n, width = cand.valid.shape
+    with_roi = limits.has_roi_rows()
+    path = build_path(program, fit)
+    point = _locate(path, limits.budget, with_roi)
+    if not point.feasible:
+        return _infeasible(cand.valid.shape)
+
+    # how much of each increment is bought: forced part, then the optional part up to the position
+    full = int(np.floor(point.position))
+    # only the prefix of the path up to the position is bought (the order visits each increment once)
+    bought = path.order[:full + 1]
+    cut = full < len(path.opt_spend)   # the last bought increment is taken in part
+    if path.forced.any():
+        optional_taken = path.opt_spend[:full + 1].copy()
+        if cut:
+            optional_taken[full] = (point.position - full) * path.opt_spend[full]
+        taken = path.forced.copy()
+        taken[bought] += optional_taken
+    else:   # nothing forced (the usual case): the bought increments are all that is taken
+        # the path is this call's own and its running ROI is not read after _locate: its pages, touched
+        # already, hold ``taken`` when they are the right size (a fresh 10^7 array otherwise)
+        taken = _spare(path.cum_roi, path.forced.shape)
+        if taken is None:
+            taken = np.zeros(len(path.forced))
+        taken[bought] = path.opt_spend[:full + 1]   # no copy of the prefix: the cut increment is set after
+        if cut:
+            taken[path.order[full]] = (point.position - full) * path.opt_spend[full]
+    paid = path.inc_spend > 0
+    fraction = np.divide(taken, path.inc_spend, out=taken, where=paid)   # in place: 10^7 increments
+    fraction[~paid] = 1.0
+    np.clip(fraction, 0.0, 1.0, out=fraction)
+    steps = np.bincount(path.inc_unit, weights=fraction, minlength=n)
+    whole = np.floor(steps + 1e-12).astype(int)
+    part = np.clip(steps - whole, 0.0, 1.0)
+    counts = np.diff(path.vertex_start)
+    has_point = counts > 0
+    units = np.flatnonzero(has_point)
+    low_vertex = path.vertex_start[units] + np.minimum(whole[units], counts[units] - 1)
+    high_vertex = np.minimum(low_vertex + 1, path.vertex_start[units + 1] - 1)
+    # vertex column 0 is pausing, the slack of the choose row: not a column of the share table
+    # the share table in the running spend's pages (not read after _locate, touched already) when they fit
+    share = _spare(path.cum_spend, (n, width))
+    if share is None:
+        share = np.zeros((n, width))
+    cells = share.reshape(-1)   # flat indices: one unit per cell and statement, as share[unit, column] would
+    for first, (vertex, amount) in enumerate(((low_vertex, 1.0 - part[units]), (high_vertex, part[units]))):
+        column = path.vertex_column[vertex].astype(np.intp) - 1
+        chosen = column >= 0
+        if first == 0:   # each cell still 0: 0 + amount is amount (1 - part is never -0), so set, not add
+            cells[units[chosen] * width + column[chosen]] = amount[chosen]
+        else:
+            cells[units[chosen] * width + column[chosen]] += amount[chosen]
+
+    # a scratch table for the products below: the running ROI's pages, which held ``taken`` (read no more)
+    scratch = _spare(path.cum_roi, share.shape)
+    if scratch is None:
+        scratch = np.empty_like(share)
+    duals, activity = _duals_and_activity(program, path, point, share, scratch)
+    objective = float(np.multiply(share, program.objective, out=scratch).sum())
+    bound = BINDING_TOL * max(1.0, abs(objective))
+    binding = tuple(name for name, gain in duals.items() if gain > bound)
+    return Solution("optimal", objective, share, duals, activity, binding, solver="fast")
+
+
+def _plan_duals(path: IncrementPath, limits: Limits, budget_dual: float, roi_dual: float) -> dict[str, np.ndarray]:
+    """Per plan multipliers of its cap, floor and ROI floor from the increments they cut."""
+    alpha, beta, rho = path.alpha, path.beta, path.rho
+    with np.errstate(invalid="ignore", divide="ignore"):
+        reduced_hi = (alpha + roi_dual) * path.plan_cut_hi + beta - roi_dual * rho - budget_dual
+        reduced_lo = (alpha + roi_dual) * path.plan_cut_lo + beta - roi_dual * rho - budget_dual
+        cap = np.where(~path.plan_hi_by_roi, np.maximum(np.nan_to_num(reduced_hi, nan=0.0), 0.0), 0.0)
+        floor = np.where(~path.plan_lo_by_roi, np.maximum(np.nan_to_num(-reduced_lo, nan=0.0), 0.0), 0.0)
+        roi_hi = np.maximum(np.nan_to_num(reduced_hi / (path.plan_rho - path.plan_cut_hi), nan=0.0), 0.0)
+        roi_lo = np.maximum(np.nan_to_num(-reduced_lo / (path.plan_cut_lo - path.plan_rho), nan=0.0), 0.0)
+        plan_roi = np.where(path.plan_hi_by_roi, roi_hi, 0.0) + np.where(path.plan_lo_by_roi, roi_lo, 0.0)
+    return {"cap": cap, "floor": floor, "roi": plan_roi}
+
+
+def _duals_and_activity(program: Program, path: IncrementPath, point: _Point, share: np.ndarray,
+                        scratch: np.ndarray):
+    cand, limits = program.candidates, program.limits
+    unit_spend = np.multiply(share, cand.spend, out=scratch).sum(axis=1)
+    unit_revenue = np.multiply(share, cand.revenue, out=scratch).sum(axis=1)   # the same buffer again
+    n_plans = len(limits.plan_names)
+    plan = limits.plan_of_unit
+    plan_spend = np.bincount(plan, weights=unit_spend, minlength=n_plans) if n_plans else np.zeros(0)
+    plan_revenue = np.bincount(plan, weights=unit_revenue, minlength=n_plans) if n_plans else np.zeros(0)
+    per_plan = _plan_duals(path, limits, point.budget_dual, point.roi_dual) if n_plans else {}
+    duals, activity = {}, {}
+    for name, kind, p in limits.row_specs():   # no item rows: solve_fast refuses them
+        if kind == "budget":
+            duals[name], activity[name] = point.budget_dual, float(unit_spend.sum())
+        elif kind == "min_roi":
+            duals[name] = point.roi_dual
+            activity[name] = float(unit_revenue.sum() - limits.min_roi * unit_spend.sum())
+        elif kind == "plan_budget_cap":
+            duals[name], activity[name] = float(per_plan["cap"][p]), float(plan_spend[p])
+        elif kind == "plan_budget_floor":
+            duals[name], activity[name] = float(per_plan["floor"][p]), float(plan_spend[p])
+        else:
+            duals[name] = float(per_plan["roi"][p])
+            activity[name] = float(plan_revenue[p] - limits.plan_min_roi[p] * plan_spend[p])
+    return duals, activity
+
+
+@dataclass(frozen=True)
+class FrontierPoint:
+    """The optimum at one budget, without the (units, levels) share table."""
+
+    budget: float
+    status: str
+    objective: float
+    spend: float
+    revenue: float
+    duals: dict[str, float]
+    binding: tuple[str, ...]
+
+
+def frontier(program: Program, budgets) -> list[FrontierPoint]:
+    """The best objective at each budget, from one hull and one sort (the budget moves along the same path).
+
+    Only the account budget changes between points, so each point is where the same
+    sorted increments are cut; duals of the plan rows are left out (only the account's).
+    """
+    reason, fit = _fit(program)
+    if reason:
+        raise UnfitProgram(reason)
+    limits = program.limits
+    with_roi = limits.has_roi_rows()
+    path = build_path(program, fit)
+    value_steps = path.opt_spend * (path.alpha * path.opt_eff + path.beta)
+    cum_value = np.concatenate([[0.0], np.cumsum(value_steps)])
+    cum_spend = np.concatenate([[0.0], path.cum_spend])
+    cum_gain = np.concatenate([[0.0], np.cumsum(path.opt_spend * path.opt_eff)])
+    points = []
+    for budget in np.asarray(budgets, float):
+        point = _locate(path, float(budget), with_roi)
+        if not point.feasible:
+            points.append(FrontierPoint(float(budget), "infeasible", float("nan"), float("nan"), float("nan"), {}, ()))
+            continue
+        k = int(np.floor(point.position))
+        part = point.position - k
+
+        def along(cumulative: np.ndarray, k: int = k, part: float = part) -> float:
+            if k >= len(path.opt_spend):
+                return float(cumulative[-1])
+            return float(cumulative[k] + part * (cumulative[k + 1] - cumulative[k]))
+
+        objective = path.base_value + along(cum_value)
+        spend = path.base_spend + along(cum_spend)
+        revenue = path.base_revenue + along(cum_gain) if with_roi else float("nan")
+        duals = {name: value for name, value in (("budget", point.budget_dual), ("min_roi", point.roi_dual))
+                 if name in ("budget",) or limits.min_roi}
+        bound = BINDING_TOL * max(1.0, abs(objective))
+        points.append(FrontierPoint(float(budget), "optimal", objective, spend, revenue, duals,
+                                    tuple(name for name, gain in duals.items() if gain > bound)))
+    return points
+
+
+def solve_auto(program: Program, solver: str = "auto") -> Solution:
+    """Solve with the structured solver when the program fits it (or ``solver`` says so), else HiGHS or PuLP."""
+    from optimizer.solver import program as general
+
+    if solver == "highs":
+        return general.solve(program)
+    if solver == "pulp":
+        return solve_pulp(program)
+    if solver == "fast" or unfit_reason(program) is None:
+        return solve_fast(program)
+    return general.solve(program)
+
+
+def solve_pulp(program: Program) -> Solution:
+    """Solve with PuLP's bundled CBC on the :func:`optimizer.solver.program.pulp_model` model (slow: one object per variable)."""
+    import pulp
+
+    from optimizer.solver.program import pulp_model
+
+    cand = program.candidates
+    n_units, n_levels = cand.valid.shape
+    model = pulp_model(program)
+    model.solve(pulp.PULP_CBC_CMD(msg=False))
+    status = {1: "optimal", -1: "infeasible", -2: "unbounded", 0: "not solved"}.get(model.status, "failed")
+    if status != "optimal":
+        return Solution(status, float("nan"), np.zeros((n_units, n_levels)), {}, {}, (), solver="pulp")
+    share = np.zeros((n_units, n_levels))
+    for variable in model.variables():
+        if variable.name.startswith("share_"):
+            _, unit, level = variable.name.split("_")
+            share[int(unit), int(level)] = variable.value() or 0.0
+    duals, activity = {}, {}
+    constraints = {c.name: c for c in model.constraints.values()} if not callable(model.constraints) else {
+        c.name: c for c in model.constraints()}
+    for name, coef, lower, upper, _ in program.rows():
+        constraint = constraints.get(name.replace("[", "_").replace("]", ""))
+        pi = constraint.pi if constraint is not None and constraint.pi is not None else 0.0
+        # CBC's pi is d objective / d right-hand side of the row as written (<= upper, or >= lower)
+        duals[name] = float(pi if upper < np.inf else -pi)
+        activity[name] = float((coef * share).sum())
+    objective = float((share * program.objective).sum())
+    bound = BINDING_TOL * max(1.0, abs(objective))
+    binding = tuple(name for name, gain in duals.items() if gain > bound)
+    return Solution("optimal", objective, share, duals, activity, binding, solver="pulp")

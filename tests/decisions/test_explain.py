@@ -1,0 +1,98 @@
+"""Reasons agree with the LP: what was bought beats the cut-off, what was not does not."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from optimizer.decisions.explain import _slope_above, _slope_below, cutoff_roi, decide
+from optimizer.model.response import STEPS, Candidates
+from optimizer.solver.program import Limits, Program, solve
+
+LEVELS = 2 * STEPS + 1
+
+
+def market(seed: int, n: int) -> tuple[pd.DataFrame, Candidates]:
+    """Units with concave revenue in spend; today's bid is the middle level."""
+    rng = np.random.default_rng(seed)
+    multiplier = np.geomspace(0.5, 2.0, LEVELS)
+    multiplier[STEPS] = 1.0
+    base_spend = rng.uniform(5, 200, (n, 1))
+    spend = base_spend * multiplier ** 1.6
+    revenue = base_spend * rng.uniform(0.5, 6, (n, 1)) * multiplier ** 0.8
+    zeros = np.zeros((n, LEVELS))
+    bids = np.round(rng.uniform(0.3, 3, (n, 1)) * multiplier, 2)
+    candidates = Candidates(bid=bids, impressions=zeros, clicks=spend, spend=spend, orders=revenue / 80,
+                            revenue=revenue, valid=np.ones((n, LEVELS), bool), can_pause=np.ones(n, bool),
+                            current={})
+    units = pd.DataFrame({
+        "plan": np.where(np.arange(n) % 2, "甲", "乙"), "keyword": [f"kw{i}" for i in range(n)],
+        "current_bid": bids[:, STEPS], "spend": spend[:, STEPS], "revenue": revenue[:, STEPS],
+        "observed_impressions": np.full(n, 100.0),
+    })
+    return units, candidates
+
+
+def run(seed: int, n: int, budget: float, min_roi: float | None):
+    units, candidates = market(seed, n)
+    limits = Limits(budget, min_roi, np.zeros(n, int), ("甲",), np.array([np.nan]), np.array([np.nan]),
+                    np.array([np.nan]))
+    solution = solve(Program(candidates, candidates.revenue, limits))
+    cutoff = cutoff_roi(solution, limits, np.ones(n), 0.0)
+    decisions = decide(units, candidates, solution, cutoff, locked=np.zeros(n, bool), level="keyword",
+                       history_days=28)
+    return candidates, solution, decisions
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 5000), n=st.integers(3, 25), budget_share=st.floats(0.2, 1.5),
+       min_roi=st.one_of(st.none(), st.floats(1.0, 4.0)))
+def test_bought_steps_beat_the_cutoff_and_the_next_step_does_not(seed, n, budget_share, min_roi):
+    units, _ = market(seed, n)
+    candidates, solution, decisions = run(seed, n, budget_share * units["spend"].sum(), min_roi)
+    if solution.status != "optimal":
+        return
+    share = solution.share
+    whole = np.isclose(share.max(axis=1), 1.0) | np.isclose(share.sum(axis=1), 0.0)
+    level = share.argmax(axis=1)
+    chosen = ~np.isclose(share.sum(axis=1), 0.0)
+    into = _slope_below(candidates.spend, candidates.revenue, candidates.valid, level, candidates.can_pause)
+    beyond = _slope_above(candidates.spend, candidates.revenue, candidates.valid, level)
+    cutoff = decisions.cutoff
+    tolerance = 1e-6 * (1 + np.abs(cutoff))
+    # complementary slackness: a step bought returns at least the cut-off, the next one at most
+    bought = whole & chosen
+    assert np.all(into[bought] >= cutoff[bought] - tolerance[bought])
+    has_next = bought & np.isfinite(beyond)
+    assert np.all(beyond[has_next] <= cutoff[has_next] + tolerance[has_next])
+
+
+def test_actions_and_reasons_name_the_cutoff():
+    units, _ = market(11, 12)
+    _, solution, decisions = run(11, 12, 0.6 * units["spend"].sum(), 2.0)
+    table = decisions.units
+    assert set(table["action"]) <= {"raise", "cut", "hold", "pause"}
+    raised = table[table["action"] == "raise"]
+    assert len(raised) and raised["reason"].str.contains(r"^marginal ROI [\d.]+ above the [\d.]+ cut-off").all()
+    assert (raised["new_bid"] > raised["current_bid"]).all()
+    paused = table[table["action"] == "pause"]
+    assert (paused["new_bid"] == 0).all()
+    assert paused["reason"].str.endswith("paused").all()
+    # the table's forecasts are the LP's: they add up to its totals
+    assert table["revenue"].sum() == pytest.approx(solution.objective, rel=1e-9)
+
+
+def test_locked_and_silent_units_are_explained_as_such():
+    units, candidates = market(3, 4)
+    units.loc[0, "observed_impressions"] = 0
+    locked = np.array([False, True, False, False])
+    limits = Limits(1e9, None, np.zeros(4, int), ("甲",), np.array([np.nan]), np.array([np.nan]), np.array([np.nan]))
+    solution = solve(Program(candidates, candidates.revenue, limits))
+    decisions = decide(units, candidates, solution, cutoff_roi(solution, limits, np.ones(4), 0.0), locked=locked,
+                       level="keyword", history_days=28)
+    reasons = decisions.units["reason"].tolist()
+    assert reasons[0].startswith("no impressions in the last 28 days (无展现词)")
+    assert reasons[1] == "plan locked: bid kept as it is"

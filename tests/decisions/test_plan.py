@@ -1,0 +1,108 @@
+"""The weekly plan as a library call: invariants in the model's own forecast, over random markets."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from optimizer.decisions.plan import make_plan
+from optimizer.errors import InfeasibleError
+from optimizer.scenario.scenario_file import load_scenario
+from tests.paths import ROOT
+
+sys.path.insert(0, str(ROOT / "scenarios"))
+from make_sample import make_keyword_report, write_ztc_csv  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def markets(tmp_path_factory) -> dict[int, Path]:
+    """Three small seeded shops written as Zhitongche exports, reused across examples."""
+    folder = tmp_path_factory.mktemp("markets")
+    paths = {}
+    for seed in (1, 2, 3):
+        paths[seed] = write_ztc_csv(make_keyword_report(60, 21, seed=seed), folder / f"shop{seed}.csv")
+    return paths
+
+
+def write_scenario(folder: Path, report: Path, body: str) -> Path:
+    path = folder / "scenario.toml"
+    path.write_text(f'[data]\nreports = ["{report.as_posix()}"]\n{body}', encoding="utf-8")
+    return path
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    seed=st.sampled_from([1, 2, 3]),
+    budget_share=st.floats(0.3, 1.6),
+    min_roi=st.one_of(st.none(), st.floats(1.0, 4.0)),
+    max_raise=st.floats(0.1, 1.5),
+    max_cut=st.floats(0.1, 0.9),
+    bid_max=st.floats(1.0, 30.0),
+    allow_pause=st.booleans(),
+)
+def test_a_plan_keeps_every_limit_in_its_own_forecast(markets, tmp_path, seed, budget_share, min_roi, max_raise,
+                                                      max_cut, bid_max, allow_pause):
+    first = make_plan(load_scenario(write_scenario(tmp_path, markets[seed], "")))
+    budget = budget_share * first.summary["before"]["spend"]
+    body = (f"[goal]\nbudget = {budget}\n" + (f"min_roi = {min_roi}\n" if min_roi else "")
+            + f"[bids]\nmin = 0.05\nmax = {bid_max}\nmax_raise = {max_raise}\nmax_cut = {max_cut}\n"
+            + f"allow_pause = {str(allow_pause).lower()}\n")
+    try:
+        result = make_plan(load_scenario(write_scenario(tmp_path, markets[seed], body)))
+    except InfeasibleError as error:
+        assert error.conflicts and all(conflict.message for conflict in error.conflicts)
+        return
+    after = result.summary["after"]
+    assert after["spend"] <= budget * (1 + 1e-7) + 1e-6
+    if min_roi:
+        assert after["revenue"] >= min_roi * after["spend"] - 1e-6 * max(1.0, after["spend"])
+    bids = result.bids
+    moved = bids[bids["action"].isin(["raise", "cut"])]
+    tolerance = 0.005 + 1e-9  # half a cent: bids are rounded to the increment
+    assert (moved["new_bid"] <= bid_max + tolerance).all()
+    assert (moved["new_bid"] >= 0.05 - tolerance).all()
+    within = moved["current_bid"].between(0.05, bid_max)
+    assert (moved.loc[within, "new_bid"] <= moved.loc[within, "current_bid"] * (1 + max_raise) + tolerance).all()
+    assert (moved.loc[within, "new_bid"] >= moved.loc[within, "current_bid"] * (1 - max_cut) - tolerance).all()
+    if not allow_pause:
+        assert not (bids["action"] == "pause").any()
+    assert np.isclose(bids["spend"].sum(), after["spend"])
+
+
+def test_the_same_input_gives_identical_files(markets, tmp_path):
+    scenario = load_scenario(write_scenario(tmp_path, markets[2], "[goal]\nmin_roi = 2.0\n"))
+    assert make_plan(scenario).files() == make_plan(scenario).files()
+
+
+def test_keywords_move_toward_high_ctr_and_high_conversion(tmp_path):
+    """The operators' rule made exact: raised keywords return more per unit spend, and click more, than cut ones."""
+    report = write_ztc_csv(make_keyword_report(300, 28, seed=7), tmp_path / "shop.csv")
+    result = make_plan(load_scenario(write_scenario(tmp_path, report, "[goal]\nmin_roi = 2.5\n")))
+    bids = result.bids
+    roi_today = bids["value_per_click"] / bids["cpc"]
+    raised = roi_today[bids["action"] == "raise"].median()
+    cut = roi_today[bids["action"].isin(["cut", "pause"])].median()
+    assert raised > 1.3 * cut
+    ctr_raised = bids.loc[bids["action"] == "raise", "ctr"].median()
+    assert ctr_raised > bids.loc[bids["action"].isin(["cut", "pause"]), "ctr"].median()
+
+
+def test_skip_mode_drops_impossible_rows_and_says_so(tmp_path):
+    report = tmp_path / "report.csv"
+    report.write_text(
+        "日期,推广计划名称,关键词,出价,展现量,点击量,花费,总成交笔数,总成交金额\n"
+        "2026-11-01,计划A,连衣裙,1.00,10,50,20.00,1,100\n"
+        "2026-11-01,计划A,半身裙,1.00,100,5,4.00,0,0\n"
+        "2026-11-02,计划A,连衣裙,1.00,100,5,4.00,1,80\n",
+        encoding="gbk",
+    )
+    scenario = load_scenario(write_scenario(tmp_path, report, 'on_bad_rows = "skip"\n'))
+    result = make_plan(scenario)
+    assert any("skipped 1 row with clicks above impressions (row 2)" in warning
+               for warning in result.summary["warnings"])
+    assert sorted(result.bids["keyword"]) == ["半身裙", "连衣裙"]

@@ -1,0 +1,299 @@
+"""The run history against a real SQLite file and a real PostgreSQL server: records, migrations, kills, races.
+
+PostgreSQL: ``BIDOPT_TEST_POSTGRES_URL`` names a server (``.ci/run`` starts one from the
+system's packages); without it the tests start their own with ``.ci/postgres`` and skip,
+saying why, only where that cannot be done. Under CI (``CI`` set) a missing server fails.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from optimizer.cli import main
+from optimizer.decisions.plan import make_plan
+from optimizer.history import database as history_db
+from optimizer.history import store as history
+from optimizer.history.store import HistoryError, HistoryStore
+from optimizer.scenario.scenario_file import load_scenario
+from tests.paths import ROOT
+from tests.test_make_sample import make_sample
+
+POSTGRES_SCRIPT = ROOT / ".ci" / "postgres"
+
+
+# ---------------------------------------------------------------- fixtures
+
+@pytest.fixture(scope="module")
+def small_report(tmp_path_factory) -> Path:
+    """A small 直通车 report (80 keywords, 21 days) so that subprocess runs stay quick."""
+    path = tmp_path_factory.mktemp("data") / "ztc_small.csv"
+    make_sample.write_ztc_csv(make_sample.make_keyword_report(80, 21, seed=11), path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def small_scenario(small_report) -> Path:
+    path = small_report.parent / "weekly.toml"
+    path.write_text(f'[data]\nreports = ["{small_report.as_posix()}"]\n[goal]\nmin_roi = 2.0\n[bids]\nmax = 20\n',
+                    encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def plan_result(small_scenario):
+    return make_plan(load_scenario(small_scenario))
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> str:
+    """The URL of a PostgreSQL server's maintenance database."""
+    url = os.environ.get("BIDOPT_TEST_POSTGRES_URL")
+    if url:
+        yield url
+        return
+    folder = tempfile.mkdtemp(prefix="bidopt-pg-")
+    started = subprocess.run(["bash", str(POSTGRES_SCRIPT), "start", folder], capture_output=True, text=True)
+    if started.returncode != 0:
+        shutil.rmtree(folder, ignore_errors=True)
+        reason = f"no PostgreSQL server could be started: {started.stderr.strip() or started.stdout.strip()}"
+        if os.environ.get("CI"):
+            pytest.fail(reason + " (CI must run these tests: .ci/run starts the server)")
+        pytest.skip(reason)
+    try:
+        yield started.stdout.strip()
+    finally:
+        subprocess.run(["bash", str(POSTGRES_SCRIPT), "stop", folder], capture_output=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def postgres_url(postgres_server) -> str:
+    """A fresh, empty database on the server for one test, dropped afterwards."""
+    name = f"bidopt_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(postgres_server.replace("postgresql://", "postgresql+psycopg://", 1),
+                             isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield postgres_server.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, history_store) -> str:
+    """Every store test runs against a SQLite file and against PostgreSQL."""
+    return history_store if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+
+
+def count_rows(url: str) -> dict[str, int]:
+    with HistoryStore(url) as store, store.engine.connect() as connection:
+        return {table.name: connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+                for table in history_db.metadata.sorted_tables}
+
+
+# ---------------------------------------------------------------- the store
+
+def test_a_run_is_recorded_whole_and_read_back(store_url, plan_result, small_report):
+    with HistoryStore(store_url) as store:
+        run_id = store.record(plan_result)
+        run = store.run(run_id)
+        recommended = store.recommendations(run_id)
+        budgets = store.plan_budgets(run_id)
+        files = store.input_files(run_id)
+        listed = store.runs()
+    summary = plan_result.summary
+    assert (run.status, run.objective, run.period_days) == ("optimal", "revenue", 7)
+    assert run.min_roi == 2.0 and run.budget == pytest.approx(summary["budget"])
+    assert run.summary["after"]["spend"] == pytest.approx(summary["after"]["spend"])
+    assert str(run.last_date) == str(plan_result.performance.last_date.date())
+    assert "min_roi = 2.0" in run.scenario_toml and run.settings["goal"]["min_roi"] == 2.0
+    assert len(recommended) == len(plan_result.bids)
+    assert recommended["keyword"].tolist() == plan_result.bids["keyword"].tolist()
+    assert recommended["new_bid"].to_numpy() == pytest.approx(plan_result.bids["new_bid"].to_numpy())
+    assert recommended["spend"].sum() == pytest.approx(summary["after"]["spend"])
+    assert budgets["plan"].tolist() == plan_result.plans["plan"].tolist()
+    assert files.to_dict("records") == [{
+        "name": small_report.name, "path": str(small_report.resolve()), "size": small_report.stat().st_size,
+        "sha256": hashlib.sha256(small_report.read_bytes()).hexdigest()}]
+    assert listed["id"].tolist() == [run_id]
+
+
+def test_the_schema_is_created_once_and_versioned(store_url):
+    HistoryStore(store_url).close()
+    with HistoryStore(store_url) as store, store.engine.connect() as connection:
+        versions = connection.execute(sa.select(history_db.schema_version.c.version)).scalars().all()
+    assert versions == [history_db.SCHEMA_VERSION]
+
+
+def test_a_store_from_a_newer_bidopt_is_refused(store_url):
+    with HistoryStore(store_url) as store, store.engine.begin() as connection:
+        connection.execute(history_db.schema_version.insert().values(
+            version=history_db.SCHEMA_VERSION + 1, description="from the future", applied_at=sa.func.now()))
+    with pytest.raises(HistoryError, match=r"schema version 2, newer than this bidopt's 1: upgrade bidopt"):
+        HistoryStore(store_url)
+
+
+def test_migrations_run_in_order_from_where_the_store_stands(history_store, monkeypatch):
+    steps = []
+    second = (2, "a later step", lambda connection: steps.append(2))
+    HistoryStore(history_store).close()   # at version 1
+    monkeypatch.setattr(history_db, "MIGRATIONS", history_db.MIGRATIONS + (second,))
+    monkeypatch.setattr(history_db, "SCHEMA_VERSION", 2)
+    with HistoryStore(history_store) as store, store.engine.connect() as connection:
+        versions = connection.execute(sa.select(history_db.schema_version.c.version)).scalars().all()
+    assert (steps, sorted(versions)) == ([2], [1, 2])
+
+
+def test_a_bad_url_says_what_to_give():
+    with pytest.raises(HistoryError, match=r"--db 'not a url' is not a database URL: give sqlite:///PATH"):
+        HistoryStore("not a url")
+
+
+def test_an_unreachable_server_is_named_without_its_password():
+    with pytest.raises(HistoryError, match=r"cannot open the history store postgresql://bob:\*\*\*@127.0.0.1:1/x: connection failed"):
+        HistoryStore("postgresql://bob:secret@127.0.0.1:1/x")
+
+
+def test_the_default_store_is_in_the_user_data_folder(monkeypatch):
+    import platformdirs
+
+    monkeypatch.delenv("BIDOPT_DB")
+    folder = Path(platformdirs.user_data_dir("bidopt", appauthor=False))
+    assert history_db.resolve_url() == f"sqlite:///{folder / 'history.sqlite'}"
+    assert history_db.resolve_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+# ---------------------------------------------------------------- the CLI
+
+def run(capsys, *argv) -> tuple[int, str, str]:
+    code = main([str(arg) for arg in argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_plan_records_each_run_and_history_lists_them(tmp_path, capsys, small_scenario, history_store):
+    code, out, err = run(capsys, "plan", small_scenario, "--out", tmp_path / "out", "--quiet")
+    assert code == 0 and out.endswith(f"recorded run 1 in {history_store}\n")
+    run(capsys, "plan", small_scenario, "--out", tmp_path / "out", "--quiet", "--budget", "5000")
+    code, out, err = run(capsys, "history")
+    lines = out.splitlines()
+    assert (code, err) == (0, "")
+    assert lines[0] == f"runs in {history_store} (newest first):"
+    assert lines[1].split() == ["run", "time", "(UTC)", "scenario", "budget", "min", "ROI", "status", "spend",
+                                "revenue", "ROI"]
+    assert [line.split()[0] for line in lines[2:]] == ["2", "1"]
+    assert lines[2].split()[3:7] == ["weekly", "5,000.00", "2", "optimal"]
+
+
+def test_history_show_gives_inputs_figures_plans_and_changes(tmp_path, capsys, small_scenario, small_report):
+    run(capsys, "plan", small_scenario, "--out", tmp_path / "out", "--quiet")
+    code, out, err = run(capsys, "history", "show", "last")
+    assert (code, err) == (0, "")
+    assert out.startswith("run 1, ")
+    digest = hashlib.sha256(small_report.read_bytes()).hexdigest()[:16]
+    assert f"  {small_report.name}  {small_report.stat().st_size:,}  {digest}" in out
+    for heading in ("inputs:", "forecast at today's bids -> at the new bids:", "plans:", "largest changes ("):
+        assert heading in out
+    assert run(capsys, "history", "show", "1")[1] == out
+
+
+def test_no_history_leaves_the_store_alone(tmp_path, capsys, small_scenario, history_store):
+    code, out, _ = run(capsys, "plan", small_scenario, "--out", tmp_path / "out", "--quiet", "--no-history")
+    assert code == 0 and "recorded run" not in out
+    assert not Path(history_store.removeprefix("sqlite:///")).exists()
+
+
+def test_history_errors_are_one_line_and_exit_2(capsys, history_store):
+    assert run(capsys, "history") == (0, f"no runs yet in {history_store}\n", "")
+    assert run(capsys, "history", "show", "last") == (2, "", f"error: no runs yet in {history_store}\n")
+    assert run(capsys, "history", "show", "7") == (2, "", f"error: no run 7 in {history_store} (no runs yet)\n")
+    code, _, err = run(capsys, "history", "show", "abc")
+    assert (code, err) == (2, "error: RUN must be a run id (a number from 'bidopt history') or 'last'. "
+                              "Got 'abc' instead.\n")
+
+
+def test_db_flag_wins_over_the_variable(tmp_path, capsys, small_scenario):
+    other = f"sqlite:///{tmp_path / 'team.sqlite'}"
+    code, out, _ = run(capsys, "plan", small_scenario, "--out", tmp_path / "out", "--quiet", "--db", other)
+    assert code == 0 and out.endswith(f"recorded run 1 in {other}\n")
+    assert run(capsys, "history", "show", "last", "--db", other)[0] == 0
+    assert run(capsys, "history", "--db", other)[1].splitlines()[2].split()[0] == "1"
+
+
+# ---------------------------------------------------------------- killed and concurrent runs
+
+def start_plan(scenario: Path, out: Path, url: str, pause: float) -> subprocess.Popen:
+    environment = {**os.environ, "BIDOPT_DB": url, history.PAUSE_ENV_VAR: str(pause)}
+    return subprocess.Popen([sys.executable, "-m", "optimizer", "plan", str(scenario), "--out", str(out), "--quiet"],
+                            env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_for_pause(process: subprocess.Popen, timeout: float = 120.0) -> None:
+    """Read the run's stderr until it says it sits inside its transaction."""
+    deadline = time.monotonic() + timeout
+    for line in process.stderr:
+        if line.strip() == history.PAUSE_MESSAGE:
+            return
+        assert time.monotonic() < deadline, "the run never reached its transaction"
+    raise AssertionError(f"the run ended before its transaction (exit {process.wait()}): {process.stdout.read()}")
+
+
+def test_a_run_killed_inside_its_transaction_leaves_the_store_consistent(store_url, plan_result, small_scenario,
+                                                                         tmp_path):
+    with HistoryStore(store_url) as store:
+        kept = store.record(plan_result)
+    process = start_plan(small_scenario, tmp_path / "out", store_url, pause=60)
+    wait_for_pause(process)
+    clock = time.monotonic()
+    with HistoryStore(store_url) as store:   # readers neither wait for the run nor see it
+        assert store.runs()["id"].tolist() == [kept]
+    assert time.monotonic() - clock < 10
+    process.send_signal(signal.SIGKILL)
+    process.communicate()
+    counts = count_rows(store_url)
+    assert counts["runs"] == 1 and counts["input_files"] == 1
+    assert counts["recommendations"] == len(plan_result.bids) and counts["plan_budgets"] == len(plan_result.plans)
+    if store_url.startswith("sqlite"):
+        with sa.create_engine(store_url).connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+            assert connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
+    with HistoryStore(store_url) as store:   # and the store takes the next run
+        assert store.record(plan_result) == kept + 1 + (0 if store_url.startswith("sqlite") else 1)
+        assert len(store.runs()) == 2
+
+
+def test_two_runs_at_once_both_land(store_url, small_scenario, tmp_path):
+    HistoryStore(store_url).close()   # the schema exists; the race is on the run itself
+    processes = [start_plan(small_scenario, tmp_path / f"out{index}", store_url, pause=1.5) for index in range(2)]
+    outputs = [process.communicate(timeout=300) for process in processes]
+    assert [process.returncode for process in processes] == [0, 0], outputs
+    counts = count_rows(store_url)
+    with HistoryStore(store_url) as store:
+        ids = sorted(store.runs()["id"].tolist())
+        assert all(len(store.recommendations(run_id)) == counts["recommendations"] // 2 for run_id in ids)
+    assert counts["runs"] == 2 and len(set(ids)) == 2
+
+
+def test_two_new_stores_opened_at_once_migrate_once(store_url):
+    """Two first runs against an empty store: one creates the schema, the other waits and finds it."""
+    code = (f"import sys; from optimizer.history.store import HistoryStore; HistoryStore({store_url!r}).close()")
+    processes = [subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    errors = [process.communicate(timeout=120)[1] for process in processes]
+    assert [process.returncode for process in processes] == [0, 0], errors
+    with HistoryStore(store_url) as store, store.engine.connect() as connection:
+        assert connection.execute(sa.select(history_db.schema_version.c.version)).scalars().all() == [1]

@@ -1,0 +1,78 @@
+"""report.html: self-contained, every image loads in a real browser, the page is not blank."""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import shutil
+
+import pytest
+
+from optimizer.decisions.plan import make_plan
+from optimizer.outputs.html_report import plan_report
+from optimizer.scenario.scenario_file import load_scenario
+from optimizer.solver.frontier import plan_frontier
+from tests.paths import SCENARIOS
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def report_files():
+    result = make_plan(load_scenario(SCENARIOS / "weekly.toml"))
+    return result, plan_report(result, plan_frontier(result, count=8))
+
+
+def test_the_page_embeds_every_figure_and_needs_no_network(report_files):
+    result, files = report_files
+    assert set(files) == {"report.html", "frontier.png", "plan_budgets.png", "keywords.png"}
+    page = files["report.html"].decode("utf-8")
+    images = re.findall(r'<img alt="[^"]*" src="data:image/png;base64,([^"]+)">', page)
+    assert len(images) == 3
+    assert all(base64.b64decode(image).startswith(PNG_MAGIC) for image in images)
+    assert not re.search(r'(?:src|href)="(?:https?:)?//', page)
+    assert "<script" not in page
+    assert all(f"<td>{plan}</td>" in page for plan in result.plans["plan"])
+    assert "Largest raises" in page and "Before and after" in page
+
+
+def _chromium() -> tuple[str, str]:
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver = shutil.which("chromedriver")
+    if not (browser and driver):
+        message = "headless Chromium is not installed (.ci/run installs the chromium and chromium-driver packages)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return browser, driver
+
+
+def test_report_opens_in_headless_chromium_with_every_image_loaded(report_files, tmp_path):
+    browser, driver_path = _chromium()
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+
+    page = tmp_path / "report.html"
+    page.write_bytes(report_files[1]["report.html"])
+    options = webdriver.ChromeOptions()
+    options.binary_location = browser
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1200,900"):
+        options.add_argument(flag)
+    browser_session = webdriver.Chrome(service=Service(driver_path), options=options)
+    try:
+        browser_session.get(page.as_uri())
+        images = browser_session.execute_script(
+            "return Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.naturalHeight])")
+        text = browser_session.execute_script("return document.body.innerText")
+        height = browser_session.execute_script("return document.body.scrollHeight")
+        shot = browser_session.get_screenshot_as_png()
+    finally:
+        browser_session.quit()
+    assert len(images) == 3
+    assert all(complete and width > 300 and height_ > 100 for complete, width, height_ in images)
+    assert "Before and after" in text and "女装-连衣裙-主推" in text
+    assert height > 1000
+    assert shot.startswith(PNG_MAGIC) and len(shot) > 20_000  # a blank page compresses to a few kB

@@ -1,0 +1,76 @@
+"""Figures checked by content: axes, labels, number of points and bars; Chinese names as characters."""
+
+from __future__ import annotations
+
+import warnings
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from optimizer.outputs import plots
+
+
+def test_the_cjk_font_is_found_and_draws_chinese_without_missing_glyphs():
+    assert plots.use_cjk_font() == "Noto Sans CJK SC"
+    figure, ax = plt.subplots()
+    ax.set_title("女装-连衣裙-主推")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns "Glyph ... missing from font(s)"
+        figure.canvas.draw()
+    plt.close(figure)
+
+
+def test_frontier_has_its_points_and_markers():
+    points = pd.DataFrame({"spend": [1.0, 2.0, 3.0], "objective": [5.0, 8.0, 9.0]})
+    ax = plots.plot_frontier(points, objective="revenue", today={"spend": 2.5, "objective": 6.0},
+                             chosen={"spend": 3.0, "objective": 9.0}, scenarios={"双11": {"spend": 4, "objective": 10}})
+    (line,) = ax.get_lines()
+    assert list(line.get_xdata()) == [1.0, 2.0, 3.0]
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("spend over the period", "revenue")
+    assert [text.get_text() for text in ax.get_legend().get_texts()] == ["efficient frontier", "today", "plan", "双11"]
+    plt.close(ax.figure)
+
+
+def test_plan_budgets_has_two_bars_per_plan():
+    plans = pd.DataFrame({"plan": ["甲", "乙", "丙"], "current_spend": [3.0, 1.0, 2.0], "new_budget": [1.0, 4.0, 2.0]})
+    ax = plots.plot_plan_budgets(plans)
+    widths = [patch.get_width() for patch in ax.patches]
+    assert len(widths) == 6
+    assert sorted(widths[3:]) == [1.0, 2.0, 4.0]
+    assert [label.get_text() for label in ax.get_yticklabels()] == ["甲", "丙", "乙"]
+    plt.close(ax.figure)
+
+
+def test_keywords_are_bubbles_coloured_by_action():
+    rng = np.random.default_rng(1)
+    bids = pd.DataFrame({"ctr": rng.uniform(0, 0.1, 20), "cvr": rng.uniform(0, 0.1, 20),
+                         "before_spend": rng.uniform(1, 100, 20),
+                         "action": ["raise"] * 8 + ["cut"] * 7 + ["pause"] * 5})
+    ax = plots.plot_keywords(bids)
+    counts = [len(collection.get_offsets()) for collection in ax.collections]
+    assert counts == [8, 7, 5]
+    assert ax.get_xlabel() == "CTR (%)" and ax.get_ylabel() == "CVR (%)"
+    plt.close(ax.figure)
+
+
+def test_scenarios_side_by_side():
+    table = pd.DataFrame({"scenario": ["weekly", "double11"], "spend": [1.0, 2.0], "revenue": [3.0, 5.0]})
+    ax = plots.plot_scenarios(table)
+    assert [patch.get_height() for patch in ax.patches] == [1.0, 2.0, 3.0, 5.0]
+    assert [label.get_text() for label in ax.get_xticklabels()] == ["weekly", "double11"]
+    plt.close(ax.figure)
+
+
+def test_forecast_check_has_forecast_and_actual_bars_per_plan_and_total():
+    def entry(forecast, actual):
+        return {"forecast": {"revenue": forecast}, "actual": {"revenue": actual}}
+
+    check = {"run": 3, "plans": [{"plan": "计划A", **entry(100.0, 80.0)}, {"plan": "计划B", **entry(50.0, 60.0)}],
+             "total": entry(150.0, 140.0)}
+    ax = plots.plot_forecast_check(check)
+    widths = sorted(round(patch.get_width()) for patch in ax.patches)
+    assert widths == [50, 60, 80, 100, 140, 150]
+    assert [label.get_text() for label in ax.get_yticklabels()] == ["计划A", "计划B", "total"]
+    assert ax.get_title() == "Run 3: forecast vs actual"
+    assert [text.get_text() for text in ax.get_legend().get_texts()] == ["forecast", "actual"]

@@ -1,0 +1,223 @@
+"""reports.read_report: encodings, title lines, aliases, value formats, totals, row numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from optimizer.errors import InputDataError
+from optimizer.reading.report_file import normalise_header, read_report
+from tests.paths import REAL
+
+ZTC_HEADER = "日期,推广计划名称,宝贝名称,关键词,匹配方式,出价,展现量,点击量,点击率,花费,平均点击花费,总成交笔数,总成交金额"
+
+
+def ztc_lines(seed: int = 7, days: int = 3) -> list[str]:
+    """A small 直通车 keyword report, seeded, with money as "￥1,234.50" and rates as "1.50%"."""
+    rng = np.random.default_rng(seed)
+    lines = []
+    for day in range(1, days + 1):
+        for keyword, match in (("连衣裙", "精确匹配"), ("夏季连衣裙", "广泛匹配")):
+            impressions = int(rng.integers(1000, 5000))
+            clicks = int(rng.integers(10, 100))
+            spend = round(clicks * float(rng.uniform(0.5, 2.0)), 2)
+            lines.append(f'2024-06-0{day},计划A,宝贝1,{keyword},{match},￥1.20,"{impressions:,}",{clicks},'
+                         f'{clicks / impressions:.2%},"￥{spend:,.2f}",￥{spend / clicks:.2f},3,"￥1,234.50"')
+    return lines
+
+
+def write(path: Path, lines: list[str], encoding: str = "utf-8") -> Path:
+    path.write_bytes("\n".join(lines).encode(encoding) + b"\n")
+    return path
+
+
+def require_real() -> Path:
+    if not REAL.is_dir():
+        pytest.skip(f"../shared/data/real is absent: no real exports at {REAL}")
+    return REAL
+
+
+def test_gbk_csv_with_title_line_and_total_row(tmp_path):
+    lines = ["关键词报表 2024-06-01 至 2024-06-03", ZTC_HEADER, *ztc_lines(), "合计,,,,,,9999,999,,,,,"]
+    report = read_report(write(tmp_path / "ztc.csv", lines, "gbk"))
+    assert report.encoding == "gb18030"
+    assert report.headers["orders"] == "总成交笔数" and report.headers["ad_group"] == "宝贝名称"
+    assert len(report.frame) == 6 and report.frame["row"].tolist() == [3, 4, 5, 6, 7, 8]
+    assert report.frame["keyword"].iloc[0] == "连衣裙"
+    assert report.frame["match_type"].tolist()[:2] == ["exact", "broad"]
+    assert report.frame["revenue"].iloc[0] == 1234.5 and report.frame["bid"].iloc[0] == 1.2
+    assert report.frame["date"].dt.day.tolist() == [1, 1, 2, 2, 3, 3]
+    assert report.bad_cells == {} and not report.attribution_window
+
+
+@pytest.mark.parametrize(("encoding", "expected"), [("utf-8-sig", "utf-8-sig"), ("utf-8", "utf-8")])
+def test_utf8_with_and_without_bom(tmp_path, encoding, expected):
+    report = read_report(write(tmp_path / "ztc.csv", [ZTC_HEADER, *ztc_lines()], encoding))
+    assert report.encoding == expected
+    assert report.headers["date"] == "日期"  # no BOM left on the first header
+    assert report.frame["row"].iloc[0] == 2 and report.frame["date"].notna().all()
+
+
+@pytest.mark.parametrize("separator", ["\t", ";"])
+def test_tab_and_semicolon_are_sniffed(tmp_path, separator):
+    lines = [line.replace(",", separator) for line in ["日期,推广计划,关键词,展现量,点击量,花费",
+                                                      "2024-06-01,计划A,裙子,100,5,6.5"]]
+    report = read_report(write(tmp_path / "ztc.tsv", lines))
+    assert report.frame[["impressions", "clicks", "spend"]].iloc[0].tolist() == [100, 5, 6.5]
+
+
+def test_google_ads_title_lines_and_total_rows(tmp_path):
+    lines = [
+        "Keyword report",
+        '"June 1, 2024 - June 2, 2024"',
+        "Day,Campaign,Ad group,Keyword,Match type,Max. CPC,Impr.,Clicks,CTR,Cost,Avg. CPC,Conversions,"
+        "All conv. value,Conv. value",
+        '2024-06-01,Shoes,Running,running shoes,Exact match,1.50,"1,200",40,3.33%,"1,050.00",26.25,2.00,99,80.5',
+        "2024-06-02,Shoes,Running,running shoes,Phrase match,1.50,900,30,3.33%,45.00,1.50,1.00,50,40",
+        "Total: Account,--,--,--,--,--,2100,70,3.33%,1095.00,15.64,3.00,149,120.5",
+        "Total: Search,--,--,--,--,--,2100,70,3.33%,1095.00,15.64,3.00,149,120.5",
+    ]
+    report = read_report(write(tmp_path / "google.csv", lines))
+    assert report.headers["revenue"] == "Conv. value" and report.headers["bid"] == "Max. CPC"
+    assert report.frame["row"].tolist() == [4, 5]
+    assert report.frame["impressions"].tolist() == [1200, 900] and report.frame["spend"].iloc[0] == 1050
+    assert report.frame["revenue"].tolist() == [80.5, 40] and report.frame["match_type"].tolist() == ["exact", "phrase"]
+    assert report.frame["ctr"].iloc[0] == pytest.approx(0.0333)
+
+
+def test_value_formats_and_bad_cells(tmp_path):
+    spends = ["¥1,234.50", "￥12", "$6.25", "Rs.201.68", "₹5", "-", "--", "", "N/A", " ", "abc", "12元"]
+    lines = ["date,keyword,impressions,clicks,spend,ctr"]
+    lines += [f'2024-06-01,k{i},100,1,"{spend}",9.09%' for i, spend in enumerate(spends)]
+    report = read_report(write(tmp_path / "values.csv", lines))
+    spend = report.frame["spend"].tolist()
+    assert spend[:5] == [1234.5, 12, 6.25, 201.68, 5] and spend[-1] == 12
+    assert np.isnan(spend[5:11]).all()
+    assert report.bad_cells == {"spend": ([12], ["abc"])}
+    assert report.frame["ctr"].iloc[0] == pytest.approx(0.0909)
+
+
+def test_date_formats(tmp_path):
+    dates = ["2020-02-01", "2020/2/1", '"Feb 1, 2020"', "20200201", "2020年2月1日", "someday"]
+    lines = ["date,keyword,clicks"] + [f"{date},k,1" for date in dates]
+    report = read_report(write(tmp_path / "dates.csv", lines))
+    assert (report.frame["date"].iloc[:5] == pd.Timestamp("2020-02-01")).all()
+    assert report.bad_cells == {"date": ([7], ["someday"])}
+
+
+def test_blank_trailing_columns_blank_lines_and_ragged_rows(tmp_path):
+    lines = ["Date,Campaign,Clicks,Spend,,", "2024-06-01,A,3,1.5,,", "", ",,,,,", "2024-06-02,A,4,2.0,,,,"]
+    report = read_report(write(tmp_path / "ragged.csv", lines))
+    assert list(report.frame.columns) == ["date", "plan", "clicks", "spend", "source", "row"]
+    assert report.frame["row"].tolist() == [2, 5] and report.frame["clicks"].tolist() == [3, 4]
+
+
+def test_xlsx_picks_the_report_sheet_and_keeps_numbers(tmp_path):
+    book = openpyxl.Workbook()
+    book.active.title = "说明"
+    book.active["A1"] = "本表由系统导出"
+    sheet = book.create_sheet("数据")
+    sheet.append(["关键词报表"])
+    sheet.append(["日期", "推广计划", "关键词", "匹配方式", "展现量", "点击量", "花费", "点击率", None])
+    sheet.append([dt.datetime(2024, 6, 1), "计划A", "裙子", "短语匹配", 100, 5, 6.5, 0.05, None])
+    sheet.append([dt.datetime(2024, 6, 2), "计划A", "裙子", "-", 80, "-", "¥3.00", "2.5%", None])
+    sheet.append(["合计", None, None, None, 180, 5, 9.5, None, None])
+    path = tmp_path / "ztc.xlsx"
+    book.save(path)
+    report = read_report(path)
+    assert report.encoding is None and report.frame["row"].tolist() == [3, 4]
+    assert report.frame["date"].tolist() == [pd.Timestamp("2024-06-01"), pd.Timestamp("2024-06-02")]
+    assert report.frame["match_type"].tolist() == ["phrase", ""]
+    assert report.frame["spend"].tolist() == [6.5, 3.0] and report.frame["ctr"].tolist() == [0.05, 0.025]
+    assert np.isnan(report.frame["clicks"].iloc[1])
+
+
+def test_preferred_alias_wins(tmp_path):
+    lines = ["日期,计划名称,直接成交笔数,成交笔数,总成交笔数,点击量,Customer Search Term,Targeting",
+             "2024-06-01,A,1,2,3,9,red shoe,shoes"]
+    report = read_report(write(tmp_path / "prefer.csv", lines))
+    assert report.headers["orders"] == "总成交笔数" and report.frame["orders"].iloc[0] == 3
+    assert report.headers["keyword"] == "Targeting" and report.frame["keyword"].iloc[0] == "shoes"
+
+
+def test_attribution_window_from_orders_header(tmp_path):
+    lines = ["Date,Campaign Name,Clicks,14 Day Total Orders (#),14 Day Total Sales (₹)", "2020-02-01,A,1,2,Rs.5"]
+    report = read_report(write(tmp_path / "amazon.csv", lines))
+    assert report.attribution_window and report.frame["revenue"].iloc[0] == 5
+
+
+def test_user_columns_take_precedence(tmp_path):
+    lines = ["Day,Campaign,Clicks,Cost,Conv. value,Shop revenue", "2024-06-01,A,3,1.5,9,12"]
+    report = read_report(write(tmp_path / "mapped.csv", lines), {"Shop revenue": "revenue", " day ": "date"})
+    assert report.headers["revenue"] == "Shop revenue" and report.frame["revenue"].iloc[0] == 12
+    assert report.headers["date"] == "Day"
+
+
+def test_user_columns_naming_absent_header_or_unknown_column(tmp_path):
+    path = write(tmp_path / "mapped.csv", ["Day,Campaign,Clicks,Cost", "2024-06-01,A,3,1.5"])
+    with pytest.raises(InputDataError, match=r'mapped\.csv: \[data\] columns names "Umsatz", which is not a '
+                                             r'column of this file\. Use one of its headers: "Day", "Campaign"'):
+        read_report(path, {"Umsatz": "revenue"})
+    with pytest.raises(InputDataError, match=r'maps "Cost" to unknown column "money"'):
+        read_report(path, {"Cost": "money"})
+
+
+def test_unknown_extension_unreadable_file_and_no_header(tmp_path):
+    (tmp_path / "report.pdf").write_bytes(b"%PDF")
+    with pytest.raises(InputDataError, match=r"report\.pdf: cannot read files ending in '\.pdf'\. Export the report as CSV or XLSX\."):
+        read_report(tmp_path / "report.pdf")
+    (tmp_path / "broken.xlsx").write_bytes(b"not a workbook")
+    with pytest.raises(InputDataError, match=r"broken\.xlsx: cannot be read \(.*\)\. Check the path"):
+        read_report(tmp_path / "broken.xlsx")
+    with pytest.raises(InputDataError, match=r"missing\.csv: no such file \(looked for .*missing\.csv\)\. Check the path"):
+        read_report(tmp_path / "missing.csv")
+    write(tmp_path / "notes.csv", ["hello,world", "1,2"])
+    with pytest.raises(InputDataError, match=r"notes\.csv: no header row found in the first 30 lines"):
+        read_report(tmp_path / "notes.csv")
+
+
+@pytest.mark.parametrize(("header", "normal"), [("Spend ($)", "spend"), (" 14 Day Total Orders (#) ", "14 day total orders"),
+                                                 ("花费（元）", "花费"), ("Max.  CPC", "max. cpc")])
+def test_normalise_header(header, normal):
+    assert normalise_header(header) == normal
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.decimals(min_value=0, max_value=10**7, places=2), st.sampled_from(["¥", "￥", "$", "Rs.", "₹", ""]))
+def test_money_round_trips(tmp_path_factory, amount, currency):
+    path = tmp_path_factory.mktemp("money") / "money.csv"
+    write(path, ["date,keyword,spend", f'2024-06-01,k,"{currency}{amount:,}"'])
+    assert read_report(path).frame["spend"].iloc[0] == pytest.approx(float(amount))
+
+
+def test_real_amazon_targeting_report():
+    report = read_report(require_real() / "amazon_sp_india" / "Sponsored Products Targeting report (1).xlsx")
+    frame = report.frame
+    assert len(frame) == 1683 and report.attribution_window and report.bad_cells == {}
+    assert report.headers["keyword"] == "Targeting" and "bid" not in frame
+    assert set(frame["match_type"]) == {"phrase", "exact", ""}
+    assert frame["row"].iloc[0] == 2 and frame["date"].min() == pd.Timestamp("2020-02-01")
+    assert int((frame["orders"] > frame["clicks"]).sum()) == 5
+
+
+def test_real_amazon_campaign_report():
+    report = read_report(require_real() / "amazon_sp_india" / "Sponsored Products Campaign report.csv")
+    frame = report.frame
+    assert len(frame) == 182 and "keyword" not in frame and report.bad_cells == {}
+    assert report.headers["plan_budget"] == "Budget" and report.headers["date"] == "Date"
+    assert frame[["spend", "plan_budget", "ctr"]].iloc[0].tolist() == pytest.approx([201.68, 1000.0, 0.0166])
+
+
+def test_real_facebook_kag_file():
+    report = read_report(require_real() / "kaggle_fb_kag" / "KAG_conversion_data.csv")
+    assert report.encoding == "utf-8-sig" and len(report.frame) == 1143
+    assert report.headers == {"plan": "xyz_campaign_id", "impressions": "Impressions", "clicks": "Clicks",
+                              "spend": "Spent", "orders": "Approved_Conversion"}
+    assert sorted(set(report.frame["plan"])) == ["1178", "916", "936"]

@@ -1,0 +1,146 @@
+"""Closed-loop backtests on a tiny market: every policy plays, the table, plot and files come out right."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from optimizer.cli import main
+from optimizer.scenario.settings import BidLimits, Goal
+from optimizer.simulation.backtest import better, markdown, operator_bids, plot_backtest, run_backtest, weeks_won
+from optimizer.simulation.market import simulate
+
+
+@pytest.fixture(scope="module")
+def played(tmp_path_factory):
+    market, history = simulate(60, 14, seed=21)
+    today = market.expected()
+    goal = Goal(budget=float(today["spend"].sum()), min_roi=float(today["revenue"].sum() / today["spend"].sum()))
+    folder = tmp_path_factory.mktemp("backtest")
+    return market, history, goal, run_backtest(market, history, goal, BidLimits(max=20.0), weeks=2, folder=folder)
+
+
+def test_every_policy_plays_every_week_from_the_same_start(played):
+    market, _, goal, result = played
+    table = result.table
+    assert list(table["policy"].unique()) == ["keep", "operator", "bidopt"]
+    assert table.groupby("policy")["week"].apply(list).to_dict() == {p: [0, 1, 2, "total"] for p in table["policy"].unique()}
+    start = table[table["week"] == 0]
+    assert start["objective"].nunique() == 1 and start["spend_vs_budget"].iloc[0] == pytest.approx(1.0)
+    keep = table[(table["policy"] == "keep") & (table["week"] != "total")]
+    assert np.allclose(keep["objective_vs_oracle"], keep["objective_vs_oracle"].iloc[0])
+    weekly = table[table["week"] != "total"]
+    assert (weekly["oracle"] == result.oracle.objective).all() and weekly["objective_vs_oracle"].between(0, 1.5).all()
+
+
+def test_totals_are_the_weeks_summed(played):
+    *_, result = played
+    table = result.table
+    rows = table[(table["policy"] == "bidopt") & table["week"].isin([1, 2])]
+    total = table[(table["policy"] == "bidopt") & (table["week"] == "total")].iloc[0]
+    assert total["objective_vs_oracle"] == pytest.approx(rows["objective"].sum() / rows["oracle"].sum())
+    assert total["spend_vs_budget"] == pytest.approx(rows["spend"].sum() / rows["budget"].sum())
+
+
+def test_markdown_and_plot_show_every_week_and_policy(played):
+    *_, result = played
+    text = markdown(result.table)
+    rows = [line for line in text.splitlines() if line.startswith("|")]
+    assert rows[0].startswith("| week | keep: obj/oracle")
+    assert len(rows) == 2 + 4
+    assert rows[0].endswith("| bidopt: revenue forecast error |")
+    assert all(line.count("|") == 3 * 3 + 3 for line in rows)
+    assert rows[-1].endswith("(median abs.) |")
+    won, played = weeks_won(result.table)
+    assert text.splitlines()[-1].startswith(f"bidopt did better on the goal than every other policy in {won} of 2 weeks")
+    assert played == 2
+    ax = plot_backtest(result.table)
+    assert [line.get_label() for line in ax.get_lines()] == ["keep", "operator", "bidopt", "oracle"]
+    assert len(ax.get_lines()[0].get_xdata()) == 3 and ax.get_ylabel() == "true objective / oracle"
+
+
+def test_operator_rule_raises_plans_that_click_better_and_lands_on_the_budget(played):
+    market, history, goal, _ = played
+    bids = operator_bids(market, history, goal, BidLimits(max=20.0))
+    last = history[history["date"] > history["date"].max() - pd.Timedelta(days=7)]
+    by_plan = last.groupby("plan")[["clicks", "impressions"]].sum()
+    better = by_plan["clicks"] / by_plan["impressions"] > by_plan["clicks"].sum() / by_plan["impressions"].sum()
+    ratio = pd.Series(bids / market.bid).groupby(market.keywords["plan"].to_numpy()).median()
+    assert (ratio[better[better].index] > ratio[better[~better].index].max()).all()
+
+
+def test_backtest_command_writes_table_and_plot(tmp_path, capsys):
+    code = main(["backtest", "--keywords", "40", "--days", "14", "--seed", "3", "--weeks", "1", "--out", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert code == 0 and out.startswith("| week | keep: obj/oracle")
+    assert {"backtest.csv", "backtest.md", "backtest.png"} <= {path.name for path in tmp_path.iterdir()}
+    assert sorted(path.name for path in (tmp_path / "reports" / "bidopt").iterdir()) == ["scenario.toml", "week_00.csv"]
+
+
+def test_backtest_command_passes_the_confidence_and_checks_it(tmp_path, capsys):
+    flags = ["backtest", "--keywords", "40", "--days", "14", "--seed", "3", "--weeks", "1", "--out", str(tmp_path)]
+    assert main(flags + ["--min-roi-confidence", "0.9"]) == 0
+    assert "min_roi_confidence = 0.9" in (tmp_path / "reports" / "bidopt" / "scenario.toml").read_text(encoding="utf-8")
+    assert main(flags + ["--min-roi-confidence", "1.5"]) == 2
+    assert "'min_roi_confidence' parameter of [goal] must be a float in the range [0.5, 1)" in capsys.readouterr().err
+
+
+def test_backtest_needs_a_budget_and_known_policies(played, tmp_path):
+    market, history, goal, _ = played
+    with pytest.raises(ValueError, match="The 'budget' parameter of the goal must be set"):
+        run_backtest(market, history, Goal(), BidLimits(), weeks=1, folder=tmp_path)
+    with pytest.raises(ValueError, match="The 'policies' parameter must name policies among"):
+        run_backtest(market, history, goal, BidLimits(), weeks=1, folder=tmp_path, policies=("magic",))
+    assert main(["backtest", "--weeks", "0", "--out", str(tmp_path)]) == 2
+
+
+def test_bidopt_keeps_its_forecast_beside_the_truth(played):
+    *_, result = played
+    table = result.table
+    bidopt = table[(table["policy"] == "bidopt") & table["week"].isin([1, 2])]
+    assert np.allclose(bidopt["forecast_error"], bidopt["forecast_revenue"] / bidopt["revenue"] - 1.0)
+    assert np.allclose(bidopt["spend_forecast_error"], bidopt["forecast_spend"] / bidopt["spend"] - 1.0)
+    assert bidopt["forecast_error"].abs().max() < 0.5
+    assert bidopt["spend_forecast_error"].abs().max() < 0.5
+    total = table[(table["policy"] == "bidopt") & (table["week"] == "total")].iloc[0]
+    assert total["forecast_error"] == pytest.approx(bidopt["forecast_error"].abs().median())
+    assert total["spend_forecast_error"] == pytest.approx(bidopt["spend_forecast_error"].abs().median())
+    others = table[(table["policy"] != "bidopt") & (table["week"] != "total")]
+    assert others["forecast_revenue"].isna().all()
+    assert others["forecast_spend"].isna().all()
+
+
+def test_bidopt_can_hold_the_floor_with_a_probability(played, tmp_path):
+    """The scenario it writes asks for the confidence, and where the floor binds the margin buys true ROI."""
+    market, history, goal, _ = played
+    from dataclasses import replace
+
+    high = replace(goal, min_roi=1.3 * goal.min_roi)
+    tables = [run_backtest(market, history, replace(high, min_roi_confidence=confidence), BidLimits(max=20.0),
+                           weeks=1, folder=tmp_path / str(confidence), policies=("bidopt",)).table
+              for confidence in (None, 0.8)]
+    assert "min_roi_confidence = 0.8" in (tmp_path / "0.8" / "bidopt" / "scenario.toml").read_text(encoding="utf-8")
+    plain, held = (table[table["week"] == 1].iloc[0] for table in tables)
+    assert held["roi"] > plain["roi"] and held["spend"] < plain["spend"]
+
+
+def row(objective: float, within: bool) -> pd.Series:
+    return pd.Series({"objective": objective, "within_limits": within})
+
+
+def test_a_policy_that_breaks_the_limits_beats_none_that_keeps_them():
+    assert better(row(0.9, True), row(1.1, False))           # more revenue bought by breaking the ROI floor
+    assert not better(row(1.1, False), row(0.9, True))
+    assert not better(row(1.1, False), row(0.9, False))     # outside the limits it beats nobody
+    assert better(row(0.95, True), row(0.94, True)) and not better(row(0.94, True), row(0.95, True))
+
+
+def test_a_week_outside_the_limits_is_marked(played):
+    *_, result = played
+    table = result.table.copy()
+    broken = (table["policy"] == "operator") & (table["week"] == 1)
+    table.loc[broken, "within_limits"] = False
+    line = [line for line in markdown(table).splitlines() if line.startswith("| 1 |")][0]
+    cells = [cell.strip() for cell in line.strip("|").split("|")]
+    assert cells[4].endswith(" ✗") and not cells[1].endswith("✗") and not cells[7].endswith("✗")
