@@ -10,5 +10,4 @@ def history_store(tmp_path, monkeypatch) -> str:
     """Point the run history (``BIDOPT_DB``) at a SQLite file in the test's own folder; return its URL."""
     url = f"sqlite:///{tmp_path / 'history.sqlite'}"
     monkeypatch.setenv("BIDOPT_DB", url)
-    monkeypatch.delenv("BIDOPT_HISTORY_TEST_PAUSE", raising=False)
     return url

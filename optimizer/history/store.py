@@ -13,9 +13,6 @@ import dataclasses
 import hashlib
 import json
 import math
-import os
-import sys
-import time
 from collections.abc import Mapping
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -39,9 +36,6 @@ from optimizer.history.database import (
     up_to_date,
 )
 
-#: Test hook: seconds to sleep inside a run's transaction, after its rows are written and before the commit.
-PAUSE_ENV_VAR = "BIDOPT_HISTORY_TEST_PAUSE"
-PAUSE_MESSAGE = "bidopt: history: paused inside the transaction"
 INSERT_CHUNK = 5_000
 UNIT_KEYS = ("plan", "ad_group", "keyword", "match_type")
 
@@ -123,7 +117,6 @@ class HistoryStore:
                 _insert(connection, input_files, [dict(file, run_id=run_id) for file in files])
                 _insert(connection, recommendations, _rows(result.bids, recommendations, run_id, positions=True))
                 _insert(connection, plan_budgets, _rows(result.plans, plan_budgets, run_id))
-                _test_pause()
         except sa.exc.SQLAlchemyError as error:
             raise HistoryError(f"cannot record the run in {self.location}: {_reason(error)}") from None
         return int(run_id)
@@ -255,10 +248,3 @@ def _read_text(path: Path | None) -> str | None:
 def _reason(error: sa.exc.SQLAlchemyError) -> str:
     original = getattr(error, "orig", None)
     return str(original or error).strip().splitlines()[0]
-
-
-def _test_pause() -> None:
-    seconds = os.environ.get(PAUSE_ENV_VAR)
-    if seconds:
-        print(PAUSE_MESSAGE, file=sys.stderr, flush=True)
-        time.sleep(float(seconds))

@@ -24,7 +24,6 @@ import sqlalchemy as sa
 from optimizer.cli import main
 from optimizer.decisions.plan import make_plan
 from optimizer.history import database as history_db
-from optimizer.history import store as history
 from optimizer.history.store import HistoryError, HistoryStore
 from optimizer.scenario.scenario_file import load_scenario
 from tests.paths import ROOT
@@ -237,17 +236,41 @@ def test_db_flag_wins_over_the_variable(tmp_path, capsys, small_scenario):
 
 # ---------------------------------------------------------------- killed and concurrent runs
 
+#: What a run started by :func:`start_plan` prints once its rows are written, inside its open transaction.
+PAUSE_MESSAGE = "test: paused inside the transaction"
+
+#: ``bidopt plan`` in a child process whose last insert of a run (its plan budgets) is followed by a pause, so that
+#: the test can kill it or race another run while the transaction is open. The pause is the test's own patch.
+PAUSED_PLAN = """
+import sys, time
+from optimizer.cli import main
+from optimizer.history import store
+
+insert = store._insert
+
+def insert_then_pause(connection, table, rows):
+    insert(connection, table, rows)
+    if table is store.plan_budgets:
+        print({message!r}, file=sys.stderr, flush=True)
+        time.sleep({seconds!r})
+
+store._insert = insert_then_pause
+sys.exit(main(sys.argv[1:]))
+"""
+
+
 def start_plan(scenario: Path, out: Path, url: str, pause: float) -> subprocess.Popen:
-    environment = {**os.environ, "BIDOPT_DB": url, history.PAUSE_ENV_VAR: str(pause)}
-    return subprocess.Popen([sys.executable, "-m", "optimizer", "plan", str(scenario), "--out", str(out), "--quiet"],
-                            env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    code = PAUSED_PLAN.format(message=PAUSE_MESSAGE, seconds=float(pause))
+    return subprocess.Popen([sys.executable, "-c", code, "plan", str(scenario), "--out", str(out), "--quiet"],
+                            env={**os.environ, "BIDOPT_DB": url}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
 
 
 def wait_for_pause(process: subprocess.Popen, timeout: float = 120.0) -> None:
     """Read the run's stderr until it says it sits inside its transaction."""
     deadline = time.monotonic() + timeout
     for line in process.stderr:
-        if line.strip() == history.PAUSE_MESSAGE:
+        if line.strip() == PAUSE_MESSAGE:
             return
         assert time.monotonic() < deadline, "the run never reached its transaction"
     raise AssertionError(f"the run ended before its transaction (exit {process.wait()}): {process.stdout.read()}")
