@@ -1,7 +1,7 @@
 """Typed errors that carry their data.
 
-The library raises these; only ``cli.py`` prints ``error: ...`` and picks the
-exit code (2 for bad input or scenario, 3 for limits no bids can meet).
+The library raises these and never prints; only the edges translate them: the
+command line (:mod:`optimizer.cli`) into ``error: ...`` lines and an exit code.
 """
 
 from __future__ import annotations
@@ -50,8 +50,6 @@ class Problem:
 class BidoptError(Exception):
     """Base of every error the library raises on purpose."""
 
-    exit_code = 2
-
 
 class InputDataError(BidoptError):
     """A report cannot be used as it is. Carries every problem found, not the first."""
@@ -83,8 +81,6 @@ class Conflict:
 
 class InfeasibleError(BidoptError):
     """The limits conflict: no bids meet them all. Says which and what is reachable."""
-
-    exit_code = 3
 
     def __init__(self, conflicts: Sequence[Conflict]):
         self.conflicts = list(conflicts)

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from optimizer.cli import main
+from optimizer.cli.common import exit_code
+from optimizer.errors import BidoptError, Conflict, InfeasibleError, InputDataError, Problem, ScenarioError
 from tests.paths import ROOT
 
 SAMPLE = ROOT / "scenarios" / "data" / "ztc_keywords.csv"
@@ -322,3 +324,26 @@ def test_compare_placements_follow_each_scenario_s_roi_floor(tmp_path, capsys):
     assert [row["campaign"] for row in loose] == [row["campaign"] for row in strict]
     assert all(int(a["percentage"]) >= int(b["percentage"]) for a, b in zip(loose, strict))
     assert any(int(a["percentage"]) > int(b["percentage"]) for a, b in zip(loose, strict))
+
+
+def test_only_the_command_line_picks_exit_codes():
+    assert exit_code(InfeasibleError([Conflict("budget", 1.0, 2.0, "budget 1 cannot be met")])) == 3
+    assert exit_code(ScenarioError(["one"])) == exit_code(InputDataError([Problem("x")])) == 2
+    assert not any(hasattr(error, "exit_code") for error in (BidoptError, InfeasibleError))
+
+
+
+def test_usage_errors_name_the_command_whose_help_to_read(capsys):
+    assert run(capsys) == (2, "", "error: the following arguments are required: command (see 'bidopt --help')\n")
+    code, _, err = run(capsys, "plan", "--budget", "x")
+    assert (code, err) == (2, "error: argument --budget: invalid float value: 'x' (see 'bidopt plan --help')\n")
+
+
+def test_every_option_of_every_command_says_what_it_does():
+    from optimizer.cli import build_parser
+
+    parser = build_parser()
+    commands = next(action for action in parser._actions if action.dest == "command").choices
+    silent = [f"bidopt {name} {action.option_strings[-1] if action.option_strings else action.dest}"
+              for name, command in commands.items() for action in command._actions if not action.help]
+    assert silent == []

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from optimizer import __version__
 from optimizer.cli import amazon, batch, history, market, planning
-from optimizer.cli.common import EXIT_BAD_INPUT, Parser
+from optimizer.cli.common import EXIT_BAD_INPUT, Parser, exit_code
 from optimizer.errors import BidoptError
 
 
@@ -34,7 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BidoptError as error:
         for line in str(error).splitlines():
             print(f"error: {line}", file=sys.stderr)
-        return error.exit_code
+        return exit_code(error)
     except OSError as error:
         print(f"error: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -6,8 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from optimizer.errors import BidoptError
+from optimizer.errors import BidoptError, InfeasibleError
 
+#: The exit codes, here and nowhere else: done, bad input or scenario, limits no bids can meet.
 EXIT_OK, EXIT_BAD_INPUT, EXIT_INFEASIBLE = 0, 2, 3
 #: Runs slower than this report their phase times on stderr.
 SLOW_RUN_SECONDS = 2.0
@@ -15,20 +16,27 @@ SLOW_RUN_SECONDS = 2.0
 REPORT_FRONTIER_POINTS = 20
 
 
+def exit_code(error: BidoptError) -> int:
+    """The exit code of a library error: 3 when the limits conflict, 2 for bad input or scenario."""
+    return EXIT_INFEASIBLE if isinstance(error, InfeasibleError) else EXIT_BAD_INPUT
+
+
 class Parser(argparse.ArgumentParser):
     """argparse that reports usage errors as BidoptError (exit 2, one line) instead of exiting itself."""
 
     def error(self, message: str):
-        raise BidoptError(f"{message} (see 'bidopt {self.prog.split()[-1]} --help')")
+        raise BidoptError(f"{message} (see '{self.prog} --help')")
 
 
 def common_options(command: argparse.ArgumentParser, *, scenario_help: str) -> None:
     """The options every planning command shares, declared once."""
     command.add_argument("--report", action="append", type=Path, default=None, metavar="FILE",
                          help="a report to read (repeatable); replaces the scenarios' [data] reports")
-    command.add_argument("--budget", type=float, help="spend allowed over the planning period")
-    command.add_argument("--min-roi", type=float, help="account ROI floor (revenue / spend)")
-    command.add_argument("--objective", choices=["revenue", "orders", "clicks", "profit"])
+    command.add_argument("--budget", type=float, metavar="AMOUNT",
+                         help="spend allowed over the planning period (default: the scenario's, else today's spend)")
+    command.add_argument("--min-roi", type=float, metavar="RATIO", help="account ROI floor (revenue / spend)")
+    command.add_argument("--objective", choices=["revenue", "orders", "clicks", "profit"],
+                         help="what to maximise (default: the scenario's, else revenue); profit needs [goal] margin")
     command.add_argument("--out", type=Path, help=f"output folder (default: out/ beside the {scenario_help})")
     progress_options(command)
 

@@ -14,7 +14,8 @@ def add_commands(commands) -> None:
     db_option(history)
     history.add_argument("--limit", type=int, default=20, help="runs to list, newest first (default 20)")
     history.set_defaults(handler=run_history)
-    shown = history.add_subparsers(dest="history_command", parser_class=Parser).add_parser(
+    shown = history.add_subparsers(dest="history_command", parser_class=Parser, metavar="show",
+                                   help="show one run").add_parser(
         "show", help="one run: its settings, inputs, figures and largest changes")
     shown.add_argument("run", help="run id, or 'last'")
     db_option(shown, default=argparse.SUPPRESS)

@@ -52,9 +52,12 @@ def add_commands(commands) -> None:
     frontier = commands.add_parser("frontier", help="the best objective at each budget (the efficient frontier)")
     frontier.add_argument("scenario", nargs="?", type=Path, help="scenario file (TOML); optional with --report")
     common_options(frontier, scenario_help="scenario")
-    frontier.add_argument("--from", dest="low", type=float, default=0.25, help="lowest budget, x the plan's")
-    frontier.add_argument("--to", dest="high", type=float, default=2.0, help="highest budget, x the plan's")
-    frontier.add_argument("--points", type=int, default=40, help="number of budgets")
+    frontier.add_argument("--from", dest="low", type=float, default=0.25, metavar="FACTOR",
+                          help="lowest budget, as a multiple of the plan's budget (default 0.25)")
+    frontier.add_argument("--to", dest="high", type=float, default=2.0, metavar="FACTOR",
+                          help="highest budget, as a multiple of the plan's budget (default 2.0)")
+    frontier.add_argument("--points", type=int, default=40, metavar="N",
+                          help="number of budgets, evenly spaced from --from to --to (default 40)")
     frontier.set_defaults(handler=run_frontier)
 
 
