@@ -12,7 +12,6 @@ import html
 import io
 from typing import Callable
 
-import matplotlib.pyplot as plt
 import pandas as pd
 
 from optimizer.outputs import plots
@@ -32,15 +31,12 @@ img { max-width: 100%; display: block; margin: 1em 0; }
 def png(draw: Callable, size: tuple[float, float] = (9, 5)) -> bytes:
     """Render one figure drawn by ``draw(ax)`` to PNG bytes."""
     plots.use_cjk_font()
-    figure, ax = plt.subplots(figsize=size)
-    try:
-        draw(ax)
-        figure.tight_layout()
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
-        return buffer.getvalue()
-    finally:
-        plt.close(figure)
+    ax = plots.new_axes(size)
+    draw(ax)
+    ax.figure.tight_layout()
+    buffer = io.BytesIO()
+    ax.figure.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
+    return buffer.getvalue()
 
 
 def _image(name: str, data: bytes) -> str:

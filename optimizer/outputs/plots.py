@@ -3,6 +3,9 @@
 Chinese plan and keyword names need a CJK font: :func:`use_cjk_font` registers
 Noto Sans CJK from the ``noto-cjk-sans-otc`` package (a dependency, so a fresh
 machine set up by ``pip install`` draws characters, not empty boxes).
+
+Figures are made without pyplot: importing this module leaves the caller's
+matplotlib backend (a notebook's, a GUI's) as it was.
 """
 
 from __future__ import annotations
@@ -10,12 +13,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
+import numpy as np
+import pandas as pd
+from matplotlib import font_manager
+from matplotlib.figure import Figure
 
 ACTION_COLOURS = {"raise": "#2a9d8f", "hold": "#8d99ae", "cut": "#f4a261", "pause": "#e63946"}
 CJK_FAMILY = "Noto Sans CJK SC"
@@ -37,15 +38,18 @@ def use_cjk_font() -> str | None:
 
 
 def _prefer(family: str) -> None:
-    plt.rcParams["font.family"] = "sans-serif"
-    plt.rcParams["font.sans-serif"] = [family, "DejaVu Sans"]
-    plt.rcParams["axes.unicode_minus"] = False
+    matplotlib.rcParams["font.family"] = "sans-serif"
+    matplotlib.rcParams["font.sans-serif"] = [family, "DejaVu Sans"]
+    matplotlib.rcParams["axes.unicode_minus"] = False
+
+
+def new_axes(size: tuple[float, float] = (8, 4.5)):
+    """Axes on a figure of their own, outside pyplot's global state (nothing to close)."""
+    return Figure(figsize=size).subplots()
 
 
 def _axes(ax):
-    if ax is None:
-        _, ax = plt.subplots(figsize=(8, 4.5))
-    return ax
+    return new_axes() if ax is None else ax
 
 
 def plot_frontier(points: pd.DataFrame, *, objective: str, today: dict, chosen: dict,

@@ -212,10 +212,9 @@ def markdown(table: pd.DataFrame) -> str:
 
 def plot_backtest(table: pd.DataFrame, ax=None):
     """Objective / oracle by week, one line per policy; the oracle is the line at 1."""
-    import matplotlib.pyplot as plt
+    from optimizer.outputs.plots import new_axes
 
-    if ax is None:
-        _, ax = plt.subplots(figsize=(8, 4.5))
+    ax = new_axes() if ax is None else ax
     weekly = table[table["week"] != "total"]
     for policy, rows in weekly.groupby("policy", sort=False):
         ax.plot(rows["week"].astype(int), rows["objective_vs_oracle"], "-o", markersize=4, label=policy)

@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import warnings
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from optimizer.outputs import plots
 
 
 def test_the_cjk_font_is_found_and_draws_chinese_without_missing_glyphs():
     assert plots.use_cjk_font() == "Noto Sans CJK SC"
-    figure, ax = plt.subplots()
+    ax = plots.new_axes()
     ax.set_title("女装-连衣裙-主推")
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # matplotlib warns "Glyph ... missing from font(s)"
-        figure.canvas.draw()
-    plt.close(figure)
+        FigureCanvasAgg(ax.figure).draw()
+
+
+def test_importing_the_figures_leaves_the_callers_backend_alone():
+    code = "import matplotlib; matplotlib.use('svg'); import optimizer.outputs.plots; print(matplotlib.get_backend())"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "svg\n"
 
 
 def test_frontier_has_its_points_and_markers():
@@ -29,7 +35,6 @@ def test_frontier_has_its_points_and_markers():
     assert list(line.get_xdata()) == [1.0, 2.0, 3.0]
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("spend over the period", "revenue")
     assert [text.get_text() for text in ax.get_legend().get_texts()] == ["efficient frontier", "today", "plan", "双11"]
-    plt.close(ax.figure)
 
 
 def test_plan_budgets_has_two_bars_per_plan():
@@ -39,7 +44,6 @@ def test_plan_budgets_has_two_bars_per_plan():
     assert len(widths) == 6
     assert sorted(widths[3:]) == [1.0, 2.0, 4.0]
     assert [label.get_text() for label in ax.get_yticklabels()] == ["甲", "丙", "乙"]
-    plt.close(ax.figure)
 
 
 def test_keywords_are_bubbles_coloured_by_action():
@@ -51,7 +55,6 @@ def test_keywords_are_bubbles_coloured_by_action():
     counts = [len(collection.get_offsets()) for collection in ax.collections]
     assert counts == [8, 7, 5]
     assert ax.get_xlabel() == "CTR (%)" and ax.get_ylabel() == "CVR (%)"
-    plt.close(ax.figure)
 
 
 def test_scenarios_side_by_side():
@@ -59,7 +62,6 @@ def test_scenarios_side_by_side():
     ax = plots.plot_scenarios(table)
     assert [patch.get_height() for patch in ax.patches] == [1.0, 2.0, 3.0, 5.0]
     assert [label.get_text() for label in ax.get_xticklabels()] == ["weekly", "double11"]
-    plt.close(ax.figure)
 
 
 def test_forecast_check_has_forecast_and_actual_bars_per_plan_and_total():
