@@ -2,9 +2,12 @@
 
 Every file is first written to a temporary name in the output folder and only
 renamed into place (``os.replace``) once all of them are written, so a run that
-fails leaves no new partial files. CSVs are UTF-8 with a BOM so that Excel shows
-Chinese names; a text cell starting with ``= + - @`` (or a tab / carriage return)
-is prefixed with ``'`` so a spreadsheet never runs it as a formula.
+fails leaves no new partial files, and each file gets the permissions the user's
+umask gives a new file (readable by the group where the umask says so). CSVs are
+UTF-8 with a BOM so that Excel shows Chinese names; money is written to the cent
+and other numbers to six significant digits; a text cell starting with
+``= + - @`` (or a tab / carriage return) is prefixed with ``'`` so a spreadsheet
+never runs it as a formula.
 """
 
 from __future__ import annotations
@@ -34,6 +37,12 @@ BID_COLUMNS = [
 PLAN_COLUMNS = [
     "plan", "current_spend", "new_budget", "daily_limit", "clicks", "orders", "revenue", "roi",
 ]
+#: Columns that hold money, written to the cent (``1234.50``) in every CSV that has them.
+MONEY_COLUMNS = frozenset({
+    "current_bid", "new_bid", "upload_bid", "bid", "cpc", "spend", "revenue", "budget", "current_spend", "new_budget",
+    "daily_limit", "before_spend", "after_spend", "before_revenue", "after_revenue", "value_per_click",
+    "shrunk_value_per_click", "supported_value_per_click",
+})
 
 
 def neutralize(frame: pd.DataFrame) -> pd.DataFrame:
@@ -47,16 +56,17 @@ def neutralize(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """A CSV Excel opens correctly: UTF-8 with BOM, neutralized cells, fixed float formatting."""
+def csv_bytes(frame: pd.DataFrame, money: frozenset[str] = MONEY_COLUMNS) -> bytes:
+    """A CSV Excel opens correctly: UTF-8 with BOM, neutralized cells, floats in ``money`` columns to the cent."""
     frame = neutralize(frame)
     if len(frame.columns) < 2 or not all(_fast_kind(frame[column]) for column in frame.columns):
-        return ("\ufeff" + frame.to_csv(index=False, lineterminator="\n", float_format="%.6g")).encode("utf-8")
+        return ("\ufeff" + _cents(frame, money).to_csv(index=False, lineterminator="\n", float_format="%.6g")
+                ).encode("utf-8")
     header = io.StringIO()
     csv.writer(header, lineterminator="\n").writerow([str(column) for column in frame.columns])
     if not len(frame):
         return ("\ufeff" + header.getvalue()).encode("utf-8")
-    cells = [_cell_text(frame[column]) for column in frame.columns]
+    cells = [_cell_text(frame[column], cents=column in money) for column in frame.columns]
     cells = [_quoted(text) if text.type == pa.large_string() and _is_text(frame[column]) else text
              for column, text in zip(frame.columns, cells)]
     comma, newline, empty = (pa.scalar(text, pa.large_string()) for text in (",", "\n", ""))
@@ -78,13 +88,23 @@ def _is_text(column: pd.Series) -> bool:
     return column.dtype == object or isinstance(column.dtype, pd.StringDtype)
 
 
-def _cell_text(column: pd.Series) -> pa.Array:
-    """Every cell as pandas writes it with ``float_format="%.6g"`` and ``na_rep=""``, as Arrow text (10^6 rows/s)."""
+def _cents(frame: pd.DataFrame, money: frozenset[str]) -> pd.DataFrame:
+    """The frame with its float money columns as text to the cent (missing stays empty), for pandas' writer."""
+    columns = [column for column in frame.columns if column in money and frame[column].dtype == np.float64]
+    if not columns:
+        return frame
+    return frame.assign(**{column: _cell_text(frame[column], cents=True).to_pandas() for column in columns})
+
+
+def _cell_text(column: pd.Series, cents: bool = False) -> pa.Array:
+    """Every cell as pandas writes it with ``float_format="%.6g"`` (``"%.2f"`` for ``cents``) and ``na_rep=""``,
+    as Arrow text (10^6 rows/s)."""
     dtype = column.dtype
     if dtype == np.float64:
         values = column.to_numpy()
         missing = np.isnan(values)
-        text = numtext.general(np.where(missing, 0.0, values))
+        known = np.where(missing, 0.0, values)
+        text = numtext.fixed(known, 2) if cents else numtext.general(known)
         return pc.if_else(pa.array(missing), pa.scalar("", pa.large_string()), text) if missing.any() else text
     if dtype == bool:
         return pc.if_else(pa.array(column.to_numpy()), pa.scalar("True", pa.large_string()),
@@ -162,6 +182,19 @@ def write_all(folder: Path, files: Mapping[str, bytes | Callable[[Path], None]])
             if made.is_dir() and not any(made.iterdir()):
                 made.rmdir()
         raise
+    mode = new_file_mode()
     for temporary_path, final in staged:
+        os.chmod(temporary_path, mode)   # mkstemp makes 0600 whatever the umask
         os.replace(temporary_path, final)
     return [final for _, final in staged]
+
+
+def new_file_mode() -> int:
+    """The permissions ``open()`` would give a new file under the process's umask (0644 under umask 022)."""
+    try:   # Linux says the umask without changing it (os.umask can only be read by setting it)
+        status = Path("/proc/self/status").read_text()
+        umask = int(next(line.split()[1] for line in status.splitlines() if line.startswith("Umask:")), 8)
+    except (OSError, StopIteration, ValueError):
+        umask = os.umask(0o022)
+        os.umask(umask)
+    return 0o666 & ~umask

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 
 import numpy as np
 import pandas as pd
@@ -86,5 +88,27 @@ def test_csv_of_a_large_frame_is_what_pandas_writes():
     frame["policy"] = pd.concat([pd.Series(["keep"] * (n // 2)), pd.Series(["bidopt,v2"] * (n - n // 2))],
                                 ignore_index=True)   # Arrow-backed text in chunks
     expected = "\ufeff" + neutralize(frame).to_csv(index=False, lineterminator="\n", float_format="%.6g")
+    assert csv_bytes(frame, money=frozenset()) == expected.encode("utf-8")
+    in_cents = neutralize(frame).assign(spend=[f"{v:.2f}" if v == v else "" for v in frame["spend"]])
+    expected = "\ufeff" + in_cents.to_csv(index=False, lineterminator="\n", float_format="%.6g")
     assert csv_bytes(frame) == expected.encode("utf-8")
     assert csv_bytes(frame.iloc[:0]).decode("utf-8-sig") == "plan,keyword,reason,spend,roi,units,paused,policy\n"
+
+
+def test_money_is_written_to_the_cent_and_counts_to_six_digits():
+    frame = pd.DataFrame({"plan": ["a", "b", "c"], "spend": [12527.1234, 104245.0, np.nan],
+                          "new_budget": [0.5, 1e7 / 3, 2.0], "clicks": [104245.4, 3.0, 0.125]})
+    assert csv_bytes(frame).decode("utf-8-sig").splitlines() == [
+        "plan,spend,new_budget,clicks", "a,12527.12,0.50,104245", "b,104245.00,3333333.33,3", "c,,2.00,0.125"]
+    one_column = pd.DataFrame({"revenue": [104245.0]})   # pandas' own writer takes frames of one column
+    assert csv_bytes(one_column).decode("utf-8-sig").splitlines() == ["revenue", "104245.00"]
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o027, 0o077])
+def test_written_files_get_the_permissions_the_umask_gives(tmp_path, umask):
+    previous = os.umask(umask)
+    try:
+        written = write_all(tmp_path / "out", {"a.csv": b"1", "sub/b.json": b"{}"})
+    finally:
+        os.umask(previous)
+    assert {stat.S_IMODE(path.stat().st_mode) for path in written} == {0o666 & ~umask}
