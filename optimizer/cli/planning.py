@@ -117,7 +117,7 @@ def run_compare(args: argparse.Namespace) -> int:
     scenarios = [load(args, path) for path in args.scenarios]
     bulk = bulk_file(args)
     placements = placement_report(args)
-    comparison = compare.compare(scenarios, bulk=bulk)
+    comparison = compare.compare(scenarios, bids_today=None if bulk is None else bulk.bids_today)
     first = comparison.results[0]
     front = plan_frontier(first, count=REPORT_FRONTIER_POINTS)
     points = {name: {"spend": row.spend, "objective": row.objective_value}

@@ -9,6 +9,7 @@ place atomically.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 
@@ -181,11 +182,18 @@ class Prepared:
     timings: dict[str, float]
 
 
-def prepare(scenario: Scenario, progress: Progress = SILENT) -> Prepared:
-    """Read, validate and estimate a scenario's reports."""
+def prepare(scenario: Scenario, progress: Progress = SILENT, *,
+            bids_today: Callable[[Performance], Performance] | None = None) -> Prepared:
+    """Read, validate and estimate a scenario's reports.
+
+    ``bids_today`` puts today's bids, budgets and states from another source into the validated
+    reports before estimation (the Amazon bulk file: :meth:`optimizer.platforms.amazon_bulk.Bulk.bids_today`).
+    """
     clock = time.perf_counter()
     progress.phase("read and validate")
     performance = read_performance(scenario)
+    if bids_today is not None:
+        performance = bids_today(performance)
     read_seconds = time.perf_counter() - clock
     check_goal_fits_data(scenario, performance)
     progress.phase("estimate")
