@@ -84,8 +84,7 @@ def with_exports(args: argparse.Namespace, result, bulk, placements_read=None):
         warnings += export_warnings
     if not files:
         return result, {}
-    summary = {**result.summary, "warnings": list(result.summary["warnings"]) + warnings}
-    return replace(result, summary=summary), files
+    return replace(result, summary=result.summary.with_warnings(warnings)), files
 
 
 def run_harvest(args: argparse.Namespace) -> int:

@@ -57,11 +57,11 @@ def compare(scenarios: Sequence[Scenario], *,
     names = unique_names(scenarios)
     rows = []
     for name, result in zip(names, results):
-        summary, after = result.summary, result.summary["after"]
-        rows.append({"scenario": name, "objective": summary["objective"], "budget": summary["budget"],
-                     "min_roi": summary["min_roi"] or 0.0,
-                     **{key: after[key] for key in ("spend", "clicks", "ctr", "cpc", "orders", "revenue", "roi")},
-                     "objective_value": summary["objective_value"]})
+        summary, after = result.summary, result.summary.after
+        rows.append({"scenario": name, "objective": summary.objective, "budget": summary.budget,
+                     "min_roi": summary.min_roi or 0.0,
+                     **{key: getattr(after, key) for key in ("spend", "clicks", "ctr", "cpc", "orders", "revenue", "roi")},
+                     "objective_value": summary.objective_value})
     table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
     budgets = [result.plans.set_index("plan")["new_budget"].rename(name) for name, result in zip(names, results)]
     plan_budgets = pd.concat(budgets, axis=1).fillna(0.0).rename_axis("plan").reset_index()

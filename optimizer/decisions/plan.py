@@ -16,8 +16,9 @@ from difflib import get_close_matches
 import numpy as np
 import pandas as pd
 
-from optimizer.decisions import summary
+from optimizer.decisions import sheets, summary
 from optimizer.decisions.explain import cutoff_roi, decide
+from optimizer.decisions.summary import Summary
 from optimizer.errors import (
     Conflict,
     InfeasibleError,
@@ -50,22 +51,17 @@ class PlanResult:
     solution: Solution
     bids: pd.DataFrame
     plans: pd.DataFrame
-    summary: dict
+    summary: Summary
     timings: dict[str, float] = field(default_factory=dict)
 
     def files(self) -> dict[str, bytes]:
         """The output files' contents, by file name."""
         files = {}
         if self.estimates.level == "keyword":
-            files["bids.csv"] = csv_bytes(summary.bid_sheet(self.bids, self.estimates.bid_inferred))
+            files["bids.csv"] = csv_bytes(sheets.bid_sheet(self.bids, self.estimates.bid_inferred))
         files["plans.csv"] = csv_bytes(self.plans)
-        files["summary.json"] = json_bytes(self.summary)
-        text = summary.markdown(self.summary, self.bids, self.plans)
-        if self.summary.get("forecast_check"):   # set by the run history (optimizer.history.forecast_check)
-            from optimizer.history.forecast_check import markdown as forecast_markdown
-
-            text += "\n" + forecast_markdown(self.summary["forecast_check"])
-        files["summary.md"] = text.encode("utf-8")
+        files["summary.json"] = json_bytes(self.summary.to_json())
+        files["summary.md"] = sheets.markdown(self.summary, self.bids, self.plans).encode("utf-8")
         return files
 
 
@@ -258,9 +254,8 @@ def make_plan(scenario: Scenario, prepared: Prepared | None = None, *, solver: s
     cutoff = cutoff_roi(solution, limits, per_revenue, spend_cost)
     decisions = decide(units, candidates, solution, cutoff, locked=locked, level=estimates.level,
                        history_days=performance.history_days)
-    plans = summary.plan_table(decisions.units, scenario.goal.period_days)
-    result_summary = summary.build(scenario, performance, estimates, program, solution, decisions.units, limits,
-                                   safety=margin)
+    plans = sheets.plan_table(decisions.units, scenario.goal.period_days)
+    result_summary = summary.build(scenario, prepared, program, solution, decisions.units, safety=margin)
     lap("explain")
     return PlanResult(scenario, performance, estimates, candidates, program, solution, decisions.units, plans,
                       result_summary, timings)
