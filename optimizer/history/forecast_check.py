@@ -8,6 +8,10 @@ actual figures per plan and in total. A bid counts as applied when the reported 
 is the recommended one to the cent (or within 2%); reports without a bid column are
 judged by CPC: applied when the CPC paid is nearer the forecast CPC at the new bid
 than the CPC at the old one. New keywords the run never saw are counted apart.
+
+:func:`check` returns plain data; the plan's summary carries it
+(:meth:`optimizer.decisions.summary.Summary.with_forecast_check`) and summary.md's section is
+rendered from it by :func:`optimizer.decisions.sheets.forecast_markdown`.
 """
 
 from __future__ import annotations
