@@ -49,9 +49,10 @@ def placement_report(args: argparse.Namespace):
 
 
 def prepared_with_bulk(scenario, bulk):
-    from optimizer.platforms.amazon_bulk import prepare_with_bulk
+    """The scenario's reports read and estimated with today's bids from the bulk file; None without one."""
+    from optimizer.decisions.plan import prepare
 
-    return None if bulk is None else prepare_with_bulk(scenario, bulk)
+    return None if bulk is None else prepare(scenario, bids_today=bulk.bids_today)
 
 
 def with_exports(args: argparse.Namespace, result, bulk, placements_read=None):
@@ -83,8 +84,7 @@ def with_exports(args: argparse.Namespace, result, bulk, placements_read=None):
         warnings += export_warnings
     if not files:
         return result, {}
-    summary = {**result.summary, "warnings": list(result.summary["warnings"]) + warnings}
-    return replace(result, summary=summary), files
+    return replace(result, summary=result.summary.with_warnings(warnings)), files
 
 
 def run_harvest(args: argparse.Namespace) -> int:

@@ -91,9 +91,9 @@ def run_plan(args: argparse.Namespace) -> int:
             os.replace(temporary, args.write_lp)
             written.append(args.write_lp)
     report_timings(args, timings)
-    after, before = result.summary["after"], result.summary["before"]
-    print(f"plan: spend {before['spend']:,.2f} -> {after['spend']:,.2f}, revenue {before['revenue']:,.2f} -> "
-          f"{after['revenue']:,.2f}, ROI {before['roi']:.2f} -> {after['roi']:.2f}")
+    after, before = result.summary.after, result.summary.before
+    print(f"plan: spend {before.spend:,.2f} -> {after.spend:,.2f}, revenue {before.revenue:,.2f} -> "
+          f"{after.revenue:,.2f}, ROI {before.roi:.2f} -> {after.roi:.2f}")
     for path in written:
         print(f"wrote {path}")
     if store is not None:
@@ -108,7 +108,7 @@ def _with_forecast_check(store, result):
     from optimizer.history.forecast_check import against_history
 
     check = against_history(store, result.performance)
-    return result if check is None else replace(result, summary={**result.summary, "forecast_check": check})
+    return result if check is None else replace(result, summary=result.summary.with_forecast_check(check))
 
 
 def run_compare(args: argparse.Namespace) -> int:
@@ -120,7 +120,7 @@ def run_compare(args: argparse.Namespace) -> int:
     scenarios = [load(args, path) for path in args.scenarios]
     bulk = bulk_file(args)
     placements = placement_report(args)
-    comparison = compare.compare(scenarios, bulk=bulk)
+    comparison = compare.compare(scenarios, bids_today=None if bulk is None else bulk.bids_today)
     first = comparison.results[0]
     front = plan_frontier(first, count=REPORT_FRONTIER_POINTS)
     points = {name: {"spend": row.spend, "objective": row.objective_value}
@@ -131,7 +131,7 @@ def run_compare(args: argparse.Namespace) -> int:
         exported_result, exported = with_exports(args, result, bulk, placements)
         files.update({f"{name}/{file}": content for file, content in exported.items()})
         warnings += [f"{name}: {warning}" for warning in
-                     exported_result.summary["warnings"][len(result.summary["warnings"]):]]
+                     exported_result.summary.warnings[len(result.summary.warnings):]]
     written = write_all(out_folder(args, scenarios[0]), files)
     print(compare.markdown(comparison).split("\n## Plan budgets")[0].rstrip())
     for warning in warnings:

@@ -86,9 +86,9 @@ def plan_account(scenario_path: str, out: str) -> AccountOutcome:
         return AccountOutcome(account, INFEASIBLE, scenario_path, "", error=str(error))
     except (BidoptError, OSError) as error:
         return AccountOutcome(account, BAD_INPUT, scenario_path, "", error=str(error))
-    after = result.summary["after"]
-    return AccountOutcome(account, OK, scenario_path, str(folder), spend=after["spend"], revenue=after["revenue"],
-                          roi=after["roi"], objective_value=float(result.solution.objective))
+    after = result.summary.after
+    return AccountOutcome(account, OK, scenario_path, str(folder), spend=after.spend, revenue=after.revenue,
+                          roi=after.roi, objective_value=float(result.solution.objective))
 
 
 def run_batch(scenarios: Sequence[str | Path], out: str | Path, *, scheduler: str | None = None,

@@ -7,13 +7,14 @@ and limits.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import pandas as pd
 
 from optimizer.decisions.plan import PlanResult, Prepared, data_key, make_plan, prepare
 from optimizer.outputs.files import csv_bytes
+from optimizer.reading.schema import Performance
 from optimizer.scenario.scenario_file import Scenario
 
 TABLE_COLUMNS = ["scenario", "objective", "budget", "min_roi", "spend", "clicks", "ctr", "cpc", "orders", "revenue",
@@ -40,31 +41,27 @@ def unique_names(scenarios: Sequence[Scenario]) -> list[str]:
     return names
 
 
-def compare(scenarios: Sequence[Scenario], *, bulk=None) -> Comparison:
+def compare(scenarios: Sequence[Scenario], *,
+            bids_today: Callable[[Performance], Performance] | None = None) -> Comparison:
     """Plan every scenario; reading and estimation are shared between scenarios with the same data.
 
-    ``bulk`` (:class:`optimizer.platforms.amazon_bulk.Bulk`): today's bids, budgets and states from the Amazon bulk file.
+    ``bids_today``: puts today's bids, budgets and states into the reports (see :func:`optimizer.decisions.plan.prepare`).
     """
     prepared: dict[tuple, Prepared] = {}
     results = []
     for scenario in scenarios:
         key = data_key(scenario)
         if key not in prepared:
-            if bulk is None:
-                prepared[key] = prepare(scenario)
-            else:
-                from optimizer.platforms.amazon_bulk import prepare_with_bulk
-
-                prepared[key] = prepare_with_bulk(scenario, bulk)
+            prepared[key] = prepare(scenario, bids_today=bids_today)
         results.append(make_plan(scenario, prepared[key]))
     names = unique_names(scenarios)
     rows = []
     for name, result in zip(names, results):
-        summary, after = result.summary, result.summary["after"]
-        rows.append({"scenario": name, "objective": summary["objective"], "budget": summary["budget"],
-                     "min_roi": summary["min_roi"] or 0.0,
-                     **{key: after[key] for key in ("spend", "clicks", "ctr", "cpc", "orders", "revenue", "roi")},
-                     "objective_value": summary["objective_value"]})
+        summary, after = result.summary, result.summary.after
+        rows.append({"scenario": name, "objective": summary.objective, "budget": summary.budget,
+                     "min_roi": summary.min_roi or 0.0,
+                     **{key: getattr(after, key) for key in ("spend", "clicks", "ctr", "cpc", "orders", "revenue", "roi")},
+                     "objective_value": summary.objective_value})
     table = pd.DataFrame(rows, columns=TABLE_COLUMNS)
     budgets = [result.plans.set_index("plan")["new_budget"].rename(name) for name, result in zip(names, results)]
     plan_budgets = pd.concat(budgets, axis=1).fillna(0.0).rename_axis("plan").reset_index()

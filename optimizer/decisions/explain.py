@@ -35,14 +35,28 @@ class Decisions:
     cutoff: np.ndarray
 
 
+#: The per-plan rows the cut-off reads, by row kind (see :meth:`Limits.row_specs`).
+PLAN_ROW_KINDS = ("plan_budget_cap", "plan_budget_floor", "plan_min_roi")
+
+
+def plan_duals(solution: Solution, limits: Limits) -> dict[str, np.ndarray]:
+    """Each per-plan row kind's dual, by plan (0 where the plan has no such row)."""
+    per_plan = {kind: np.zeros(len(limits.plan_names)) for kind in PLAN_ROW_KINDS}
+    for name, kind, index in limits.row_specs():
+        if kind in per_plan:
+            per_plan[kind][index] = solution.duals.get(name, 0.0)
+    return per_plan
+
+
 def cutoff_roi(solution: Solution, limits: Limits, objective_per_revenue: np.ndarray, spend_cost: float) -> np.ndarray:
     """Marginal ROI each unit's next increment must beat to be bought (see the module docstring)."""
     duals = solution.duals
     plan = limits.plan_of_unit
     names = limits.plan_names
-    cap = np.array([duals.get(f"plan_budget_cap[{name}]", 0.0) for name in names])[plan] if names else 0.0
-    floor = np.array([duals.get(f"plan_budget_floor[{name}]", 0.0) for name in names])[plan] if names else 0.0
-    plan_roi_dual = np.array([duals.get(f"plan_min_roi[{name}]", 0.0) for name in names])[plan] if names else 0.0
+    per_plan = plan_duals(solution, limits)
+    cap = per_plan["plan_budget_cap"][plan] if names else 0.0
+    floor = per_plan["plan_budget_floor"][plan] if names else 0.0
+    plan_roi_dual = per_plan["plan_min_roi"][plan] if names else 0.0
     plan_floor = np.nan_to_num(limits.plan_min_roi[plan]) if names else 0.0
     roi_dual = duals.get("min_roi", 0.0)
     numerator = spend_cost + duals.get("budget", 0.0) + cap - floor + (limits.min_roi or 0.0) * roi_dual + plan_floor * plan_roi_dual
@@ -76,8 +90,9 @@ def decide(units: pd.DataFrame, candidates: Candidates, solution: Solution, cuto
     first_step = _ratio(revenue[np.arange(n), lowest], spend[np.arange(n), lowest])
     no_data = units["observed_impressions"].fillna(0).to_numpy() <= 0
     at_top = _at_top(valid, main_level)
-    reasons = _reasons(action, step_in, step_out, first_step, cutoff, share, candidates.bid, main_level, paused,
-                       locked=locked, no_data=no_data, history_days=history_days, at_top=at_top)
+    choice = Choice(action, main_level, share, paused, candidates.bid, at_top,
+                    {"step_in": step_in, "step_out": step_out, "first_step": first_step, "cutoff": cutoff})
+    reasons = _reasons(choice, locked=locked, no_data=no_data, history_days=history_days)
     with np.errstate(divide="ignore", invalid="ignore"):
         change = np.where(current_bid > 0, (new_bid - current_bid) / current_bid * 100.0, 0.0)
     table = units.assign(
@@ -147,44 +162,68 @@ def _join(*parts) -> pa.Array:
     return pc.binary_join_element_wise(*(_text(part) if isinstance(part, str) else part for part in parts), _text(""))
 
 
-def _reasons(action, step_in, step_out, first_step, cutoff, share, bids, level, paused, *, locked, no_data,
-             history_days, at_top) -> pa.Array:
+@dataclass(frozen=True)
+class Choice:
+    """Per unit: the level the program chose and how it mixes levels, and the marginal ROIs a reason quotes."""
+
+    action: np.ndarray
+    #: The level run most of the period, its neighbours' shares and pause, and the candidate bids (units, levels).
+    level: np.ndarray
+    share: np.ndarray
+    paused: np.ndarray
+    bids: np.ndarray
+    #: No allowed level above the chosen one: a raise went as far as the bid limits allow.
+    at_top: np.ndarray
+    #: "step_in", "step_out", "first_step" and "cutoff", as the sentences of _SENTENCES name them.
+    marginal: dict[str, np.ndarray]
+
+
+def _reasons(choice: Choice, *, locked: np.ndarray, no_data: np.ndarray, history_days: int) -> pa.Array:
     """One short sentence per unit, assembled as Arrow text from a few cases (10^6 units in about a second)."""
-    n = len(action)
-    rows = np.arange(n)
-    kind = np.zeros(n, dtype=np.int64)   # position of each unit's action in _SENTENCES
-    for position, name in enumerate(_SENTENCES):
-        kind[action == name] = position
-    numbers = {"step_in": step_in, "step_out": step_out, "first_step": first_step, "cutoff": cutoff}
-    sentences = list(_SENTENCES.values())
-
-    def choose(position: int):
-        pieces = [sentence[position] for sentence in sentences]
-        if position in (1, 3):   # a number, picked per unit from the one its sentence quotes
-            return _number_text(np.choose(kind, [np.broadcast_to(numbers[name], (n,)) for name in pieces]))
-        return pc.take(pa.array(pieces, pa.large_string()), pa.array(kind))
-
-    reasons = _join(*(choose(position) for position in range(5)))
-    reasons = pc.if_else(pa.array((action == "raise") & at_top), _join(reasons, " (as far as the bid limits allow)"),
-                         reasons)
-    # a unit that mixes two bids runs each for part of the week (a time split)
-    others = share.copy()
-    others[rows, level] = -np.inf
-    second = others.argmax(axis=1) if share.shape[1] > 1 else level
-    second_share = share[rows, second]
-    split = (second_share > 1e-6) & (action != "pause")
-    if split.any():
-        chosen = np.flatnonzero(split)
-        text = _join(" — time split: ", _number_text(share[chosen, level[chosen]] * 100), "% of the week at ",
-                     _number_text(bids[chosen, level[chosen]]), ", ", _number_text(second_share[chosen] * 100), "% at ",
-                     _number_text(bids[chosen, second[chosen]]))
-        reasons = pc.replace_with_mask(reasons, pa.array(split), _join(pc.filter(reasons, pa.array(split)), text))
-    part_paused = (paused > 1e-6) & (action != "pause")
+    reasons = _time_split(_sentences(choice), choice)
+    part_paused = (choice.paused > 1e-6) & (choice.action != "pause")
     if part_paused.any():
         chosen = np.flatnonzero(part_paused)
-        text = _join(pc.filter(reasons, pa.array(part_paused)), " — paused ", _number_text(paused[chosen] * 100),
+        text = _join(pc.filter(reasons, pa.array(part_paused)), " — paused ", _number_text(choice.paused[chosen] * 100),
                      "% of the week")
         reasons = pc.replace_with_mask(reasons, pa.array(part_paused), text)
     reasons = pc.if_else(pa.array(no_data), _text(f"no impressions in the last {history_days} days (无展现词): kept; "
                                                   "check its relevance or test a higher bid"), reasons)
     return pc.if_else(pa.array(np.asarray(locked, bool)), _text("plan locked: bid kept as it is"), reasons)
+
+
+def _sentences(choice: Choice) -> pa.Array:
+    """Each unit's sentence of _SENTENCES, with its numbers, and the bid limit when a raise reached it."""
+    action, n = choice.action, len(choice.action)
+    kind = np.zeros(n, dtype=np.int64)   # position of each unit's action in _SENTENCES
+    for position, name in enumerate(_SENTENCES):
+        kind[action == name] = position
+    sentences = list(_SENTENCES.values())
+
+    def choose(position: int):
+        pieces = [sentence[position] for sentence in sentences]
+        if position in (1, 3):   # a number, picked per unit from the one its sentence quotes
+            return _number_text(np.choose(kind, [np.broadcast_to(choice.marginal[name], (n,)) for name in pieces]))
+        return pc.take(pa.array(pieces, pa.large_string()), pa.array(kind))
+
+    reasons = _join(*(choose(position) for position in range(5)))
+    return pc.if_else(pa.array((action == "raise") & choice.at_top),
+                      _join(reasons, " (as far as the bid limits allow)"), reasons)
+
+
+def _time_split(reasons: pa.Array, choice: Choice) -> pa.Array:
+    """A unit that mixes two bids runs each for part of the week (a time split): say which and how long."""
+    share, level, bids = choice.share, choice.level, choice.bids
+    rows = np.arange(len(level))
+    others = share.copy()
+    others[rows, level] = -np.inf
+    second = others.argmax(axis=1) if share.shape[1] > 1 else level
+    second_share = share[rows, second]
+    split = (second_share > 1e-6) & (choice.action != "pause")
+    if not split.any():
+        return reasons
+    chosen = np.flatnonzero(split)
+    text = _join(" — time split: ", _number_text(share[chosen, level[chosen]] * 100), "% of the week at ",
+                 _number_text(bids[chosen, level[chosen]]), ", ", _number_text(second_share[chosen] * 100), "% at ",
+                 _number_text(bids[chosen, second[chosen]]))
+    return pc.replace_with_mask(reasons, pa.array(split), _join(pc.filter(reasons, pa.array(split)), text))

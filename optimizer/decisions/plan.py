@@ -9,14 +9,16 @@ place atomically.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 
 import numpy as np
 import pandas as pd
 
-from optimizer.decisions import summary
+from optimizer.decisions import sheets, summary
 from optimizer.decisions.explain import cutoff_roi, decide
+from optimizer.decisions.summary import Summary
 from optimizer.errors import (
     Conflict,
     InfeasibleError,
@@ -49,22 +51,17 @@ class PlanResult:
     solution: Solution
     bids: pd.DataFrame
     plans: pd.DataFrame
-    summary: dict
+    summary: Summary
     timings: dict[str, float] = field(default_factory=dict)
 
     def files(self) -> dict[str, bytes]:
         """The output files' contents, by file name."""
         files = {}
         if self.estimates.level == "keyword":
-            files["bids.csv"] = csv_bytes(summary.bid_sheet(self.bids, self.estimates.bid_inferred))
+            files["bids.csv"] = csv_bytes(sheets.bid_sheet(self.bids, self.estimates.bid_inferred))
         files["plans.csv"] = csv_bytes(self.plans)
-        files["summary.json"] = json_bytes(self.summary)
-        text = summary.markdown(self.summary, self.bids, self.plans)
-        if self.summary.get("forecast_check"):   # set by the run history (optimizer.history.forecast_check)
-            from optimizer.history.forecast_check import markdown as forecast_markdown
-
-            text += "\n" + forecast_markdown(self.summary["forecast_check"])
-        files["summary.md"] = text.encode("utf-8")
+        files["summary.json"] = json_bytes(self.summary.to_json())
+        files["summary.md"] = sheets.markdown(self.summary, self.bids, self.plans).encode("utf-8")
         return files
 
 
@@ -181,11 +178,18 @@ class Prepared:
     timings: dict[str, float]
 
 
-def prepare(scenario: Scenario, progress: Progress = SILENT) -> Prepared:
-    """Read, validate and estimate a scenario's reports."""
+def prepare(scenario: Scenario, progress: Progress = SILENT, *,
+            bids_today: Callable[[Performance], Performance] | None = None) -> Prepared:
+    """Read, validate and estimate a scenario's reports.
+
+    ``bids_today`` puts today's bids, budgets and states from another source into the validated
+    reports before estimation (the Amazon bulk file: :meth:`optimizer.platforms.amazon_bulk.Bulk.bids_today`).
+    """
     clock = time.perf_counter()
     progress.phase("read and validate")
     performance = read_performance(scenario)
+    if bids_today is not None:
+        performance = bids_today(performance)
     read_seconds = time.perf_counter() - clock
     check_goal_fits_data(scenario, performance)
     progress.phase("estimate")
@@ -250,9 +254,8 @@ def make_plan(scenario: Scenario, prepared: Prepared | None = None, *, solver: s
     cutoff = cutoff_roi(solution, limits, per_revenue, spend_cost)
     decisions = decide(units, candidates, solution, cutoff, locked=locked, level=estimates.level,
                        history_days=performance.history_days)
-    plans = summary.plan_table(decisions.units, scenario.goal.period_days)
-    result_summary = summary.build(scenario, performance, estimates, program, solution, decisions.units, limits,
-                                   safety=margin)
+    plans = sheets.plan_table(decisions.units, scenario.goal.period_days)
+    result_summary = summary.build(scenario, prepared, program, solution, decisions.units, safety=margin)
     lap("explain")
     return PlanResult(scenario, performance, estimates, candidates, program, solution, decisions.units, plans,
                       result_summary, timings)

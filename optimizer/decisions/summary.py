@@ -1,177 +1,203 @@
-"""The run's figures as data (summary.json) and for a person (summary.md), and the two tables.
+"""The run's figures as one typed value, :class:`Summary`, written as summary.json.
 
 Before is the model's forecast at today's bids for the planning period, after the
 forecast at the new ones, so the two are comparable; shadow prices come from the
-LP's duals (see :mod:`optimizer.solver.program` for their sign).
+LP's duals (see :mod:`optimizer.solver.program` for their sign). A summary is built
+once, by :func:`build`; later stages add to it (:meth:`Summary.with_warnings`,
+:meth:`Summary.with_forecast_check`) and get a new value back.
 """
 
 from __future__ import annotations
 
-import numpy as np
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, replace
+
 import pandas as pd
 
-from optimizer.outputs.files import BID_COLUMNS, PLAN_COLUMNS
+from optimizer.model.estimate import Elasticity
+from optimizer.scenario.scenario_file import Scenario
+from optimizer.solver.program import Limits, Program, Solution
 
 KPI_METRICS = ("impressions", "clicks", "spend", "orders", "revenue")
+ACTIONS = ("raise", "cut", "hold", "pause")
 #: A binding ROI floor that leaves less than this share of today's spend is worth a warning.
 SMALL_SPEND_SHARE = 0.05
+#: Per-plan rows whose duals are shadow prices, by row kind (see :meth:`Limits.row_specs`), and their key.
+PLAN_SHADOW_KEYS = {"plan_budget_cap": "max_budget", "plan_budget_floor": "min_budget", "plan_min_roi": "min_roi"}
 
 
-def kpis(totals: dict[str, float]) -> dict[str, float]:
-    """Sums plus the ratios operators read: ROI, CTR, CPC."""
-    out = {name: float(totals[name]) for name in KPI_METRICS}
-    out["roi"] = out["revenue"] / out["spend"] if out["spend"] > 0 else 0.0
-    out["ctr"] = out["clicks"] / out["impressions"] if out["impressions"] > 0 else 0.0
-    out["cpc"] = out["spend"] / out["clicks"] if out["clicks"] > 0 else 0.0
-    return out
+@dataclass(frozen=True)
+class Kpis:
+    """Sums over the period plus the ratios operators read: ROI, CTR, CPC."""
+
+    impressions: float
+    clicks: float
+    spend: float
+    orders: float
+    revenue: float
+    roi: float
+    ctr: float
+    cpc: float
+
+    @classmethod
+    def of(cls, totals: Mapping[str, float]) -> Kpis:
+        """The ratios from the sums; a zero denominator gives 0."""
+        sums = {name: float(totals[name]) for name in KPI_METRICS}
+        return cls(**sums, roi=sums["revenue"] / sums["spend"] if sums["spend"] > 0 else 0.0,
+                   ctr=sums["clicks"] / sums["impressions"] if sums["impressions"] > 0 else 0.0,
+                   cpc=sums["spend"] / sums["clicks"] if sums["clicks"] > 0 else 0.0)
+
+    def to_json(self) -> dict[str, float]:
+        return asdict(self)
 
 
-def bid_sheet(bids: pd.DataFrame, bid_inferred: bool) -> pd.DataFrame:
-    """bids.csv: one row per keyword, bids to the cent, forecasts rounded for reading."""
-    sheet = bids[BID_COLUMNS].copy()
-    for column in ("current_bid", "new_bid"):
-        sheet[column] = sheet[column].round(2)
-    for column in ("impressions", "clicks", "orders"):
-        sheet[column] = sheet[column].round(1)
-    for column in ("spend", "revenue", "roi"):
-        sheet[column] = sheet[column].round(2)
-    if bid_inferred:
-        sheet.insert(sheet.columns.get_loc("current_bid") + 1, "bid_source", "inferred from CPC")
-    return sheet
+@dataclass(frozen=True)
+class ShadowPrices:
+    """What loosening each limit gains: budget per unit, ROI floors per 0.1, and per plan (plans with a limit)."""
+
+    budget: float
+    min_roi: float
+    plans: Mapping[str, Mapping[str, float]]
+
+    def to_json(self) -> dict:
+        plans = {"plans": {name: dict(entry) for name, entry in self.plans.items()}} if self.plans else {}
+        return {"budget": self.budget, "min_roi": self.min_roi, **plans}
 
 
-def plan_table(bids: pd.DataFrame, period_days: int) -> pd.DataFrame:
-    """plans.csv: per plan, today's forecast spend, the new budget for the period and its daily limit."""
-    grouped = bids.groupby("plan", sort=True, observed=True)
-    table = grouped[["spend", "clicks", "orders", "revenue"]].sum()
-    table.insert(0, "current_spend", grouped["before_spend"].sum())
-    table = table.rename(columns={"spend": "new_budget"}).reset_index()
-    # the daily limit is the budget spread over the period, rounded up to the cent so it never cuts the plan short
-    table.insert(3, "daily_limit", np.ceil(table["new_budget"] / period_days * 100) / 100)
-    table["roi"] = np.divide(table["revenue"], table["new_budget"], out=np.zeros(len(table)),
-                             where=table["new_budget"] > 0)
-    if "current_daily_budget" in bids:
-        table["current_daily_budget"] = grouped["current_daily_budget"].max().to_numpy()
-    table = table[PLAN_COLUMNS + (["current_daily_budget"] if "current_daily_budget" in bids else [])]
-    return table.round({"current_spend": 2, "new_budget": 2, "clicks": 1, "orders": 1, "revenue": 2, "roi": 2})
+@dataclass(frozen=True)
+class HeldFloors:
+    """What holding the ROI floors at a confidence costs (:func:`optimizer.solver.risk.solve_held`)."""
+
+    confidence: float
+    objective_without_margin: float
+    cost: float
+    cost_share: float
+    roi_at_lower_bound: float
+
+    def to_json(self) -> dict[str, float]:
+        return asdict(self)
 
 
-def build(scenario, performance, estimates, program, solution, bids: pd.DataFrame, limits, *,
-          safety: dict | None = None) -> dict:
-    """summary.json's content; ``safety`` is what the ROI floors' confidence costs (:func:`optimizer.solver.risk.solve_held`)."""
-    before = kpis({name: program.candidates.current[name].sum() for name in KPI_METRICS})
-    after = kpis({name: bids[name].sum() for name in KPI_METRICS})
+@dataclass(frozen=True)
+class Summary:
+    """The run's figures: goal and limits, before and after, shadow prices, actions, what to check."""
+
+    status: str
+    solver: str
+    level: str
+    objective: str
+    objective_value: float
+    budget: float | None
+    budget_source: str
+    min_roi: float | None
+    period_days: int
+    history_days: int
+    reports: tuple[str, ...]
+    units: int
+    before: Kpis
+    after: Kpis
+    shadow_prices: ShadowPrices
+    binding: tuple[str, ...]
+    actions: Mapping[str, int]
+    elasticities: Mapping[str, Elasticity]
+    warnings: tuple[str, ...]
+    min_roi_confidence: HeldFloors | None = None
+    #: Last run's forecast against what the reports say happened (:mod:`optimizer.history.forecast_check`).
+    forecast_check: Mapping | None = None
+
+    def with_warnings(self, warnings: Iterable[str]) -> Summary:
+        """The same summary with ``warnings`` added after its own."""
+        return replace(self, warnings=self.warnings + tuple(warnings))
+
+    def with_forecast_check(self, check: Mapping) -> Summary:
+        """The same summary carrying the forecast check of the last recorded run."""
+        return replace(self, forecast_check=check)
+
+    def to_json(self) -> dict:
+        """summary.json's content: plain dicts, lists and numbers."""
+        optional = {name: value for name, value in (
+            ("min_roi_confidence", self.min_roi_confidence and self.min_roi_confidence.to_json()),
+            ("forecast_check", self.forecast_check)) if value}
+        return {
+            "status": self.status, "solver": self.solver, "level": self.level, "objective": self.objective,
+            "objective_value": self.objective_value, "budget": self.budget, "budget_source": self.budget_source,
+            "min_roi": self.min_roi, "period_days": self.period_days, "history_days": self.history_days,
+            "reports": list(self.reports), "units": self.units,
+            "before": self.before.to_json(), "after": self.after.to_json(),
+            "shadow_prices": self.shadow_prices.to_json(), "binding": list(self.binding),
+            "actions": dict(self.actions),
+            "elasticities": {name: {"value": figure.value, "source": figure.source}
+                             for name, figure in self.elasticities.items()},
+            "warnings": list(self.warnings),
+            **optional,
+        }
+
+    def __getitem__(self, key: str):
+        """summary.json's value under ``key``, for readers that still take the JSON's shape."""
+        return self.to_json()[key]
+
+
+def build(scenario: Scenario, prepared, program: Program, solution: Solution, bids: pd.DataFrame, *,
+          safety: Mapping[str, float] | None = None) -> Summary:
+    """The summary of a solved plan.
+
+    ``prepared`` (:class:`optimizer.decisions.plan.Prepared`) gives the reports' performance and estimates;
+    ``bids`` is the decided table; ``safety`` what the ROI floors' confidence costs
+    (:func:`optimizer.solver.risk.solve_held`).
+    """
+    performance, estimates, limits = prepared.performance, prepared.estimates, program.limits
+    before = Kpis.of({name: program.candidates.current[name].sum() for name in KPI_METRICS})
+    after = Kpis.of({name: bids[name].sum() for name in KPI_METRICS})
+    goal = scenario.goal
+    return Summary(
+        status=solution.status, solver=solution.solver, level=estimates.level, objective=goal.objective,
+        objective_value=solution.objective, budget=limits.budget,
+        budget_source="scenario" if goal.budget is not None else "today's forecast spend (no budget given)",
+        min_roi=limits.min_roi, period_days=goal.period_days, history_days=performance.history_days,
+        reports=tuple(performance.sources), units=len(bids), before=before, after=after,
+        shadow_prices=shadow_prices(solution, limits, bids),
+        binding=_binding(solution, bids, estimates.level),
+        actions={action: int((bids["action"] == action).sum()) for action in ACTIONS},
+        elasticities={"clicks": estimates.clicks_elasticity, "cpc": estimates.cpc_elasticity},
+        warnings=_warnings(prepared, bids, solution, limits, (before, after)),
+        min_roi_confidence=HeldFloors(goal.min_roi_confidence, **safety) if safety else None,
+    )
+
+
+def shadow_prices(solution: Solution, limits: Limits, bids: pd.DataFrame) -> ShadowPrices:
+    """The duals as prices: per unit of budget, per 0.1 of ROI floor (scaled by the spend it applies to)."""
     duals = solution.duals
-    shadow = {
-        "budget": duals.get("budget", 0.0),
-        "min_roi": 0.1 * duals.get("min_roi", 0.0) * after["spend"],
-    }
-    plans = {}
-    for name in limits.plan_names:
-        entry = {key: duals[f"{row}[{name}]"] for key, row in
-                 (("max_budget", "plan_budget_cap"), ("min_budget", "plan_budget_floor"), ("min_roi", "plan_min_roi"))
-                 if f"{row}[{name}]" in duals}
-        if "min_roi" in entry:
-            entry["min_roi"] = 0.1 * entry["min_roi"] * float(bids.loc[bids["plan"] == name, "spend"].sum())
-        if entry:
-            plans[name] = entry
-    if plans:
-        shadow["plans"] = plans
+    plans: dict[str, dict[str, float]] = {}
+    for row, kind, index in limits.row_specs():
+        if kind not in PLAN_SHADOW_KEYS or row not in duals:
+            continue
+        name, price = limits.plan_names[index], duals[row]
+        if kind == "plan_min_roi":
+            price = 0.1 * price * float(bids.loc[bids["plan"] == name, "spend"].sum())
+        plans.setdefault(name, {})[PLAN_SHADOW_KEYS[kind]] = price
+    return ShadowPrices(budget=duals.get("budget", 0.0),
+                        min_roi=0.1 * duals.get("min_roi", 0.0) * float(bids["spend"].sum()), plans=plans)
+
+
+def _binding(solution: Solution, bids: pd.DataFrame, level: str) -> tuple[str, ...]:
+    """The binding rows, and the bid limit when it stopped raises."""
     binding = list(solution.binding)
     if "at_bid_limit" in bids and bids["at_bid_limit"].any():
-        what = "keywords" if estimates.level == "keyword" else "plans"
+        what = "keywords" if level == "keyword" else "plans"
         binding.append(f"max_raise ({int(bids['at_bid_limit'].sum())} {what} raised as far as allowed)")
-    warnings = list(performance.warnings) + list(estimates.warnings)
+    return tuple(binding)
+
+
+def _warnings(prepared, bids: pd.DataFrame, solution: Solution, limits: Limits,
+              before_after: tuple[Kpis, Kpis]) -> tuple[str, ...]:
+    """The reading's and estimation's warnings, keywords without data, and an ROI floor that leaves little to spend."""
+    performance, (before, after) = prepared.performance, before_after
+    warnings = list(performance.warnings) + list(prepared.estimates.warnings)
     no_data = int((bids["observed_impressions"].fillna(0) <= 0).sum())
     if no_data:
         warnings.append(f"{no_data} keywords had no impressions in the last {performance.history_days} days "
                         "(无展现词): kept at today's bid; review them")
-    if limits.min_roi and "min_roi" in solution.binding and after["spend"] < SMALL_SPEND_SHARE * before["spend"]:
-        warnings.append(f"the ROI floor {limits.min_roi:g} leaves {after['spend']:,.2f} to spend, "
-                        f"{after['spend'] / before['spend']:.1%} of today's {before['spend']:,.2f}: check the floor")
-    goal = scenario.goal
-    return {
-        "status": solution.status,
-        "solver": solution.solver,
-        "level": estimates.level,
-        "objective": goal.objective,
-        "objective_value": solution.objective,
-        "budget": limits.budget,
-        "budget_source": "scenario" if goal.budget is not None else "today's forecast spend (no budget given)",
-        "min_roi": limits.min_roi,
-        "period_days": goal.period_days,
-        "history_days": performance.history_days,
-        "reports": list(performance.sources),
-        "units": len(bids),
-        "before": before,
-        "after": after,
-        "shadow_prices": shadow,
-        "binding": binding,
-        "actions": {action: int((bids["action"] == action).sum()) for action in ("raise", "cut", "hold", "pause")},
-        "elasticities": {
-            "clicks": {"value": estimates.clicks_elasticity.value, "source": estimates.clicks_elasticity.source},
-            "cpc": {"value": estimates.cpc_elasticity.value, "source": estimates.cpc_elasticity.source},
-        },
-        "warnings": warnings,
-        **({"min_roi_confidence": {"confidence": goal.min_roi_confidence, **safety}} if safety else {}),
-    }
-
-
-def _money(value: float) -> str:
-    return f"{value:,.2f}"
-
-
-def _confidence_lines(summary: dict) -> list[str]:
-    held = summary.get("min_roi_confidence")
-    if not held:
-        return []
-    return [(f"- The ROI floors hold with {held['confidence']:.0%} confidence: the plan's ROI at the lower bound of "
-             f"value per click is {held['roi_at_lower_bound']:.2f}; the safety margin costs "
-             f"**{held['cost']:,.2f}** {summary['objective']} ({held['cost_share']:.1%}) against floors held in expectation.")]
-
-
-def markdown(summary: dict, bids: pd.DataFrame, plans: pd.DataFrame) -> str:
-    """summary.md: the same figures, for a person, with what to check before uploading."""
-    before, after = summary["before"], summary["after"]
-    lines = [
-        "# Weekly plan",
-        "",
-        f"Objective: **{summary['objective']}** over {summary['period_days']} days; budget {_money(summary['budget'])}"
-        + (f", ROI floor {summary['min_roi']:g}" if summary["min_roi"] else ", no ROI floor") + f". Status: {summary['status']}.",
-        "",
-        "| | impressions | clicks | spend | orders | revenue | ROI | CTR | CPC |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for label, row in (("before (today's bids)", before), ("after (new bids)", after)):
-        lines.append(f"| {label} | {row['impressions']:,.0f} | {row['clicks']:,.0f} | {_money(row['spend'])} | "
-                     f"{row['orders']:,.1f} | {_money(row['revenue'])} | {row['roi']:.2f} | {row['ctr']:.2%} | {row['cpc']:.2f} |")
-    shadow = summary["shadow_prices"]
-    lines += [
-        "",
-        "## What the limits cost",
-        "",
-        f"- One more unit of budget buys **{shadow['budget']:.2f}** more {summary['objective']}.",
-        f"- Raising the ROI floor by 0.1 costs **{shadow['min_roi']:,.2f}** {summary['objective']}.",
-        f"- Binding limits: {', '.join(summary['binding']) or 'none'}.",
-        *_confidence_lines(summary),
-        "",
-        "## Plans",
-        "",
-        "| plan | current spend | new budget | daily limit | revenue | ROI |",
-        "|---|---:|---:|---:|---:|---:|",
-    ]
-    for row in plans.itertuples(index=False):
-        lines.append(f"| {row.plan} | {_money(row.current_spend)} | {_money(row.new_budget)} | {_money(row.daily_limit)} | "
-                     f"{_money(row.revenue)} | {row.roi:.2f} |")
-    if summary["level"] == "keyword":
-        actions = summary["actions"]
-        lines += ["", "## Bids", "", ", ".join(f"{count} {action}" for action, count in actions.items()) + "."]
-        for title, chosen in (("Largest raises", bids[bids["action"] == "raise"].nlargest(5, "change_pct")),
-                              ("Largest cuts", bids[bids["action"].isin(["cut", "pause"])].nsmallest(5, "change_pct"))):
-            if len(chosen):
-                lines += ["", f"### {title}", ""]
-                lines += [f"- {row.keyword} ({row.plan}): {row.current_bid:.2f} → {row.new_bid:.2f} — {row.reason}"
-                          for row in chosen.itertuples(index=False)]
-    lines += ["", "## Check before uploading", ""]
-    lines += [f"- {warning}" for warning in summary["warnings"]] or ["- nothing unusual was found"]
-    return "\n".join(lines) + "\n"
+    if limits.min_roi and "min_roi" in solution.binding and after.spend < SMALL_SPEND_SHARE * before.spend:
+        warnings.append(f"the ROI floor {limits.min_roi:g} leaves {after.spend:,.2f} to spend, "
+                        f"{after.spend / before.spend:.1%} of today's {before.spend:,.2f}: check the floor")
+    return tuple(warnings)

@@ -8,6 +8,10 @@ actual figures per plan and in total. A bid counts as applied when the reported 
 is the recommended one to the cent (or within 2%); reports without a bid column are
 judged by CPC: applied when the CPC paid is nearer the forecast CPC at the new bid
 than the CPC at the old one. New keywords the run never saw are counted apart.
+
+:func:`check` returns plain data; the plan's summary carries it
+(:meth:`optimizer.decisions.summary.Summary.with_forecast_check`) and summary.md's section is
+rendered from it by :func:`optimizer.decisions.sheets.forecast_markdown`.
 """
 
 from __future__ import annotations
@@ -156,60 +160,3 @@ def _figures(rows: pd.DataFrame) -> dict:
 def _dates(frame: pd.DataFrame) -> pd.Series | None:
     dates = frame["date"].dropna() if "date" in frame else pd.Series([], dtype="datetime64[ns]")
     return dates if len(dates) else None
-
-
-def _money(value: float) -> str:
-    return f"{value:,.2f}"
-
-
-def _bid(value: float | None) -> str:
-    return "-" if value is None or np.isnan(value) else f"{value:.2f}"
-
-
-def _ratio(actual: float, forecast: float) -> float | None:
-    return actual / forecast - 1.0 if forecast > 0 else None
-
-
-def _error(value: float | None) -> str:
-    return "" if value is None else f" ({value:+.0%})"
-
-
-def markdown(check: dict) -> str:
-    """The summary.md section: the run checked, the window, per plan and total forecast vs actual."""
-    window, bids = check["window"], check["total"]["bids"]
-    partial = "" if window["days"] == window["period_days"] else f", pro-rated to the {window['days']} days reported"
-    lines = [
-        "## Last run's forecast vs actual",
-        "",
-        f"Run {check['run']} ({check['run_created_at'][:10]}, {check['scenario']}) forecast {window['period_days']} days "
-        f"from {window['first']}; the reports cover {window['first']} to {window['last']}{partial}.",
-        f"Bids applied (judged by {check['bid_source']}): {bids['applied']} applied, {bids['not_applied']} not applied, "
-        f"{bids['not_reported']} not in the reports.",
-        "",
-        "| plan | spend forecast | spend actual | clicks forecast | clicks actual | orders forecast | orders actual "
-        "| revenue forecast | revenue actual | ROI forecast | ROI actual | bids applied |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for label, figures in [(entry["plan"], entry) for entry in check["plans"]] + [("**total**", check["total"])]:
-        forecast, actual, error, counts = figures["forecast"], figures["actual"], figures["error"], figures["bids"]
-        checked = counts["applied"] + counts["not_applied"]
-        lines.append(
-            f"| {label} | {_money(forecast['spend'])} | {_money(actual['spend'])}{_error(error['spend'])} | "
-            f"{forecast['clicks']:,.0f} | {actual['clicks']:,.0f} | {forecast['orders']:,.1f} | {actual['orders']:,.1f} | "
-            f"{_money(forecast['revenue'])} | {_money(actual['revenue'])}{_error(error['revenue'])} | "
-            f"{forecast['roi']:.2f} | {actual['roi']:.2f} | {counts['applied']}/{checked} |")
-    if bids["not_applied"]:
-        as_applied, actual = check["total"]["forecast_as_applied"], check["total"]["actual"]
-        revenue_error = _error(_ratio(actual["revenue"], as_applied["revenue"]))
-        lines += ["", f"With the old bid where the new one was not applied, the forecast is spend "
-                      f"{_money(as_applied['spend'])}, revenue {_money(as_applied['revenue'])}{revenue_error}, "
-                      f"ROI {as_applied['roi']:.2f}."]
-    unmatched = check["unmatched"]
-    if unmatched["units"]:
-        lines += ["", f"{unmatched['units']} keywords in the reports were not in run {check['run']}: spend "
-                      f"{_money(unmatched['spend'])}, revenue {_money(unmatched['revenue'])} (not in the figures above)."]
-    if check["not_applied"]:
-        lines += ["", "Largest recommendations not applied:", ""]
-        lines += [f"- {row.get('keyword') or row['plan']} ({row['plan']}): recommended {_bid(row['recommended_bid'])}, "
-                  f"reported {_bid(row.get('reported_bid'))}" for row in check["not_applied"]]
-    return "\n".join(lines) + "\n"

@@ -59,6 +59,7 @@ class Run:
     first_date: date | None
     last_date: date | None
     status: str
+    #: summary.json as recorded: plain JSON, so runs of older versions read back as they were written.
     summary: dict
     scenario_toml: str | None
     settings: dict
@@ -102,13 +103,15 @@ class HistoryStore:
             "created_at": datetime.now(timezone.utc), "bidopt_version": __version__,
             "scenario_name": scenario.name, "scenario_path": None if scenario.path is None else str(scenario.path),
             "scenario_toml": _read_text(scenario.path), "settings_json": json.dumps(_jsonable(scenario), ensure_ascii=False),
-            "level": summary["level"], "objective": summary["objective"], "budget": summary["budget"],
-            "min_roi": summary["min_roi"], "period_days": summary["period_days"],
+            "level": summary.level, "objective": summary.objective, "budget": summary.budget,
+            "min_roi": summary.min_roi, "period_days": summary.period_days,
             "first_date": dates.min().date() if len(dates) else None,
             "last_date": dates.max().date() if len(dates) else None,
-            "status": summary["status"], "objective_value": summary["objective_value"],
-            **{f"{side}_{name}": summary[side][name] for side in ("before", "after") for name in ("spend", "revenue", "roi")},
-            "summary_json": json.dumps(_jsonable(summary), ensure_ascii=False, sort_keys=True),
+            "status": summary.status, "objective_value": summary.objective_value,
+            **{f"{side}_{name}": getattr(figures, name) for side, figures in (("before", summary.before),
+                                                                               ("after", summary.after))
+               for name in ("spend", "revenue", "roi")},
+            "summary_json": json.dumps(_jsonable(summary.to_json()), ensure_ascii=False, sort_keys=True),
         }
         files = [dict(position=position, **fingerprint(path)) for position, path in enumerate(scenario.data.reports)]
         try:

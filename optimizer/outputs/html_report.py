@@ -63,11 +63,11 @@ def _page(title: str, sections: list[str]) -> bytes:
             f"<h1>{html.escape(title)}</h1>" + "\n".join(sections) + "</body></html>\n").encode("utf-8")
 
 
-def kpi_table(summary: dict) -> pd.DataFrame:
-    """Before and after, one row each, the figures operators read."""
+def kpi_table(summary) -> pd.DataFrame:
+    """Before and after, one row each, the figures operators read (a :class:`~optimizer.decisions.summary.Summary`)."""
     names = ["impressions", "clicks", "spend", "orders", "revenue", "roi", "ctr", "cpc"]
-    rows = [{"": label, **{name: summary[key][name] for name in names}}
-            for label, key in (("before (today's bids)", "before"), ("after (new bids)", "after"))]
+    rows = [{"": label, **{name: getattr(figures, name) for name in names}}
+            for label, figures in (("before (today's bids)", summary.before), ("after (new bids)", summary.after))]
     return pd.DataFrame(rows)
 
 
@@ -100,13 +100,14 @@ def plan_report(result, front: Frontier) -> dict[str, bytes]:
     if result.estimates.level == "keyword":
         figures["keywords.png"] = png(lambda ax: plots.plot_keywords(result.bids, ax=ax))
     summary = result.summary
+    objective = html.escape(summary.objective)
     sections = [
-        f"<p>Objective <b>{html.escape(summary['objective'])}</b> over {summary['period_days']} days, budget "
-        f"{summary['budget']:,.2f}" + (f", ROI floor {summary['min_roi']:g}" if summary["min_roi"] else "") + ".</p>",
+        f"<p>Objective <b>{objective}</b> over {summary.period_days} days, budget "
+        f"{summary.budget:,.2f}" + (f", ROI floor {summary.min_roi:g}" if summary.min_roi else "") + ".</p>",
         "<h2>Before and after</h2>", _table(kpi_table(summary), KPI_FORMATS),
-        f"<p>One more unit of budget buys {summary['shadow_prices']['budget']:.2f} {html.escape(summary['objective'])}; "
-        f"+0.1 of ROI floor costs {summary['shadow_prices']['min_roi']:,.2f}. Binding: "
-        f"{html.escape(', '.join(summary['binding']) or 'none')}.</p>",
+        f"<p>One more unit of budget buys {summary.shadow_prices.budget:.2f} {objective}; "
+        f"+0.1 of ROI floor costs {summary.shadow_prices.min_roi:,.2f}. Binding: "
+        f"{html.escape(', '.join(summary.binding) or 'none')}.</p>",
         "<h2>What each budget buys</h2>", _image("frontier", figures["frontier.png"]),
         f"<p class=\"note\">{html.escape(front.note)}</p>" if front.note else "",
         "<h2>Where the money moves</h2>", _image("plan budgets", figures["plan_budgets.png"]),
@@ -114,13 +115,11 @@ def plan_report(result, front: Frontier) -> dict[str, bytes]:
                {"current_spend": "{:,.2f}", "new_budget": "{:,.2f}", "daily_limit": "{:,.2f}",
                 "revenue": "{:,.2f}", "roi": "{:.2f}"}),
     ]
-    if summary.get("min_roi_confidence"):
-        held = summary["min_roi_confidence"]
-        sections.append(f"<p>The ROI floors hold with {held['confidence']:.0%} confidence (ROI {held['roi_at_lower_bound']:.2f} "
-                        f"at the lower bound of value per click); the margin costs {held['cost']:,.2f} "
-                        f"{html.escape(summary['objective'])} ({held['cost_share']:.1%}).</p>")
-    if summary.get("forecast_check"):   # set by the run history (optimizer.history.forecast_check)
-        check = summary["forecast_check"]
+    if held := summary.min_roi_confidence:
+        sections.append(f"<p>The ROI floors hold with {held.confidence:.0%} confidence (ROI {held.roi_at_lower_bound:.2f} "
+                        f"at the lower bound of value per click); the margin costs {held.cost:,.2f} "
+                        f"{objective} ({held.cost_share:.1%}).</p>")
+    if check := summary.forecast_check:   # the run history's check of the last run (optimizer.history.forecast_check)
         figures["forecast_check.png"] = png(lambda ax: plots.plot_forecast_check(check, ax=ax),
                                             size=(9, 1.5 + 0.4 * (len(check["plans"]) + 1)))
         sections += [f"<h2>Last run's forecast vs actual (run {check['run']})</h2>",
@@ -136,9 +135,9 @@ def plan_report(result, front: Frontier) -> dict[str, bytes]:
             "<h3>Largest cuts</h3>", _table(top(bids[bids["action"].isin(["cut", "pause"])].nsmallest(10, "change_pct")),
                                             {"current_bid": "{:.2f}", "new_bid": "{:.2f}"}),
         ]
-    if summary["warnings"]:
+    if summary.warnings:
         sections += ["<h2>Check before uploading</h2><ul>"
-                     + "".join(f"<li>{html.escape(w)}</li>" for w in summary["warnings"]) + "</ul>"]
+                     + "".join(f"<li>{html.escape(w)}</li>" for w in summary.warnings) + "</ul>"]
     return {"report.html": _page(f"bidopt plan — {result.scenario.name}", sections), **figures}
 
 

@@ -66,6 +66,10 @@ class Bulk:
     campaigns: pd.DataFrame
     ad_groups: pd.DataFrame
 
+    def bids_today(self, performance):
+        """The validated reports with this file's bids, budgets and states (:func:`apply_bulk`), for planning."""
+        return apply_bulk(performance, self)[0]
+
 
 def read_bulk(path: str | Path) -> Bulk:
     """Read the ``Sponsored Products Campaigns`` sheet; one InputDataError lists every problem found."""
@@ -280,23 +284,6 @@ def _zero_rows(unseen: pd.DataFrame, frame: pd.DataFrame, performance, budgets: 
         "plan_budget": norm(unseen["campaign"]).map(budgets).astype(float).to_numpy(),
         "source": "bulk file (无展现词)", "row": unseen["row"].to_numpy(),
     })[frame.columns]
-
-
-def prepare_with_bulk(scenario, bulk: Bulk):
-    """Like :func:`optimizer.decisions.plan.prepare`, with the bulk file's bids, budgets and states applied."""
-    import time
-
-    from optimizer.decisions.plan import Prepared, check_goal_fits_data, read_performance
-    from optimizer.model.estimate import estimate
-
-    clock = time.perf_counter()
-    performance, _ = apply_bulk(read_performance(scenario), bulk)
-    read_seconds = time.perf_counter() - clock
-    check_goal_fits_data(scenario, performance)
-    estimates = estimate(performance, period_days=scenario.goal.period_days,
-                         value_per_order=scenario.goal.value_per_order)
-    return Prepared(performance, estimates,
-                    {"read and validate": read_seconds, "estimate": time.perf_counter() - clock - read_seconds})
 
 
 @dataclass(frozen=True)

@@ -157,7 +157,7 @@ def placement_adjustments(report: PlacementReport, *, min_roi: float | None = No
                          out=np.full(len(frame), np.inf), where=cpc > 0)
     wanted = np.where(is_rest, 1.0, np.minimum(ratio, headroom))
     percent = np.clip(np.round((wanted - 1) * 100), 0, MAX_PERCENT)
-    reason = _reasons(frame, value, ratio, headroom, cpc, current, percent, min_roi, has_sales=revenue > 0)
+    reason = _reasons(frame, _Sizing(value, ratio, headroom, cpc, current, percent, min_roi), has_sales=revenue > 0)
     roi = np.divide(frame["revenue"].to_numpy(float), frame["spend"].to_numpy(float), out=np.full(len(frame), np.nan),
                     where=frame["spend"].to_numpy(float) > 0)
     table = pd.DataFrame({
@@ -257,8 +257,26 @@ def bulk_edits(table: pd.DataFrame, bulk: Bulk) -> tuple[tuple[tuple[int, str, o
     return tuple(edits), missing
 
 
-def _reasons(frame, value, ratio, headroom, cpc, current, percent, min_roi, *, has_sales) -> np.ndarray:
+@dataclass(frozen=True)
+class _Sizing:
+    """Per placement row, what sized its adjustment: the figures a reason quotes."""
+
+    #: Value per click: "mean" (shrunk), "low" (at CONFIDENCE) and "rest" (rest of search's), see _values.
+    value: dict[str, np.ndarray]
+    #: low value per click over rest of search's, and the multiple of today's price the ROI floor allows.
+    ratio: np.ndarray
+    headroom: np.ndarray
+    cpc: np.ndarray
+    #: Today's percentage (NaN without a bulk file) and the new one.
+    current: np.ndarray
+    percent: np.ndarray
+    min_roi: float
+
+
+def _reasons(frame: pd.DataFrame, sizing: _Sizing, *, has_sales: bool) -> np.ndarray:
     """One sentence per row: the figures, the reference, and which limit decided."""
+    value, ratio, headroom, cpc = sizing.value, sizing.ratio, sizing.headroom, sizing.cpc
+    current, percent, min_roi = sizing.current, sizing.percent, sizing.min_roi
     money = np.vectorize(lambda number: f"{number:.2f}", otypes=[object])
     count = np.vectorize(lambda number: f"{number:g}", otypes=[object])
     whole = np.vectorize(lambda number: f"{number:.0f}", otypes=[object])

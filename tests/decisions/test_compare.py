@@ -56,7 +56,7 @@ def test_a_bulk_file_gives_every_scenario_today_s_bids_and_budgets(tmp_path):
     bulk = read_bulk(bulk_from_reports(tmp_path / "bulk.xlsx", real(TARGETING), real(CAMPAIGNS)))
     base = replace(scenario_from_reports([real(TARGETING)]), path=tmp_path / "base.toml")
     tighter = replace(base, path=tmp_path / "tighter.toml", goal=replace(base.goal, min_roi=2.0))
-    comparison = compare([base, tighter], bulk=bulk)
+    comparison = compare([base, tighter], bids_today=bulk.bids_today)
     assert comparison.preparations == 1
     for result in comparison.results:
         assert not result.estimates.bid_inferred

@@ -48,7 +48,7 @@ def write_scenario(folder: Path, report: Path, body: str) -> Path:
 def test_a_plan_keeps_every_limit_in_its_own_forecast(markets, tmp_path, seed, budget_share, min_roi, max_raise,
                                                       max_cut, bid_max, allow_pause):
     first = make_plan(load_scenario(write_scenario(tmp_path, markets[seed], "")))
-    budget = budget_share * first.summary["before"]["spend"]
+    budget = budget_share * first.summary.before.spend
     body = (f"[goal]\nbudget = {budget}\n" + (f"min_roi = {min_roi}\n" if min_roi else "")
             + f"[bids]\nmin = 0.05\nmax = {bid_max}\nmax_raise = {max_raise}\nmax_cut = {max_cut}\n"
             + f"allow_pause = {str(allow_pause).lower()}\n")
@@ -57,10 +57,10 @@ def test_a_plan_keeps_every_limit_in_its_own_forecast(markets, tmp_path, seed, b
     except InfeasibleError as error:
         assert error.conflicts and all(conflict.message for conflict in error.conflicts)
         return
-    after = result.summary["after"]
-    assert after["spend"] <= budget * (1 + 1e-7) + 1e-6
+    after = result.summary.after
+    assert after.spend <= budget * (1 + 1e-7) + 1e-6
     if min_roi:
-        assert after["revenue"] >= min_roi * after["spend"] - 1e-6 * max(1.0, after["spend"])
+        assert after.revenue >= min_roi * after.spend - 1e-6 * max(1.0, after.spend)
     bids = result.bids
     moved = bids[bids["action"].isin(["raise", "cut"])]
     tolerance = 0.005 + 1e-9  # half a cent: bids are rounded to the increment
@@ -71,7 +71,7 @@ def test_a_plan_keeps_every_limit_in_its_own_forecast(markets, tmp_path, seed, b
     assert (moved.loc[within, "new_bid"] >= moved.loc[within, "current_bid"] * (1 - max_cut) - tolerance).all()
     if not allow_pause:
         assert not (bids["action"] == "pause").any()
-    assert np.isclose(bids["spend"].sum(), after["spend"])
+    assert np.isclose(bids["spend"].sum(), after.spend)
 
 
 def test_the_same_input_gives_identical_files(markets, tmp_path):
@@ -104,5 +104,5 @@ def test_skip_mode_drops_impossible_rows_and_says_so(tmp_path):
     scenario = load_scenario(write_scenario(tmp_path, report, 'on_bad_rows = "skip"\n'))
     result = make_plan(scenario)
     assert any("skipped 1 row with clicks above impressions (row 2)" in warning
-               for warning in result.summary["warnings"])
+               for warning in result.summary.warnings)
     assert sorted(result.bids["keyword"]) == ["半身裙", "连衣裙"]

@@ -1,46 +1,82 @@
-"""Summary figures and tables: KPIs, plan budgets and daily limits, the page for a person."""
+"""The typed summary: its figures, the JSON it writes, and what later stages add to it."""
 
 from __future__ import annotations
 
-import pandas as pd
+import dataclasses
+import json
+
 import pytest
 
-from optimizer.decisions.summary import kpis, markdown, plan_table
+from optimizer.decisions.plan import make_plan
+from optimizer.decisions.summary import Kpis, Summary
+from optimizer.scenario.scenario_file import load_scenario
+from tests.paths import SCENARIOS
+
+#: summary.json's keys, in the order written, for every run (min_roi_confidence and forecast_check only when set).
+KEYS = ["status", "solver", "level", "objective", "objective_value", "budget", "budget_source", "min_roi",
+        "period_days", "history_days", "reports", "units", "before", "after", "shadow_prices", "binding", "actions",
+        "elasticities", "warnings"]
+
+
+@pytest.fixture(scope="module")
+def held():
+    """sure_roi.toml: plan budgets and ROI floors held at a confidence, so every optional part is present."""
+    return make_plan(load_scenario(SCENARIOS / "sure_roi.toml"))
+
+
+def _as_written(value):
+    """A JSON value as json_bytes writes it: floats to six decimals, tuples as lists."""
+    if isinstance(value, float):
+        return round(value, 6)
+    if isinstance(value, dict):
+        return {key: _as_written(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_as_written(item) for item in value]
+    return value
 
 
 def test_kpis_are_the_ratios_operators_read():
-    figures = kpis({"impressions": 1000, "clicks": 50, "spend": 100.0, "orders": 5, "revenue": 400.0})
-    assert (figures["roi"], figures["ctr"], figures["cpc"]) == (4.0, 0.05, 2.0)
-    assert kpis({"impressions": 0, "clicks": 0, "spend": 0, "orders": 0, "revenue": 0})["roi"] == 0.0
+    figures = Kpis.of({"impressions": 1000, "clicks": 50, "spend": 100.0, "orders": 5, "revenue": 400.0})
+    assert (figures.roi, figures.ctr, figures.cpc) == (4.0, 0.05, 2.0)
+    assert Kpis.of({"impressions": 0, "clicks": 0, "spend": 0, "orders": 0, "revenue": 0}).roi == 0.0
+    assert list(figures.to_json()) == ["impressions", "clicks", "spend", "orders", "revenue", "roi", "ctr", "cpc"]
 
 
-def bids() -> pd.DataFrame:
-    return pd.DataFrame({
-        "plan": ["乙", "甲", "甲"], "keyword": ["a", "b", "c"], "spend": [70.0, 10.0, 20.001],
-        "before_spend": [50.0, 20.0, 20.0], "clicks": [7.0, 1.0, 2.0], "orders": [1.0, 0.0, 1.0],
-        "revenue": [210.0, 0.0, 90.0],
-    })
+def test_to_json_is_the_written_summary_json(held):
+    written = json.loads(held.files()["summary.json"])
+    data = held.summary.to_json()
+    assert list(data) == KEYS + ["min_roi_confidence"]
+    assert written == _as_written(data)
+    assert list(data["shadow_prices"]) == ["budget", "min_roi", "plans"]
+    assert list(data["elasticities"]) == ["clicks", "cpc"] and list(data["elasticities"]["cpc"]) == ["value", "source"]
+    assert list(data["min_roi_confidence"]) == ["confidence", "objective_without_margin", "cost", "cost_share",
+                                                "roi_at_lower_bound"]
 
 
-def test_plan_table_sums_keywords_and_rounds_the_daily_limit_up():
-    table = plan_table(bids(), period_days=7)
-    assert table["plan"].tolist() == ["乙", "甲"]
-    assert table["current_spend"].tolist() == [50.0, 40.0]
-    assert table["new_budget"].tolist() == [70.0, 30.0]
-    # 30.001 / 7 = 4.28586: rounded up to the cent so the limit never stops the plan early
-    assert table["daily_limit"].tolist() == [10.0, 4.29]
-    assert table["roi"].tolist() == pytest.approx([3.0, 3.0], abs=1e-3)
+def test_figures_are_attributes(held):
+    summary, data = held.summary, held.summary.to_json()
+    assert isinstance(summary, Summary) and summary.status == "optimal"
+    assert summary.after.spend == data["after"]["spend"] == pytest.approx(held.bids["spend"].sum())
+    assert summary.before.roi == data["before"]["roi"]
+    assert summary.shadow_prices.plans == data["shadow_prices"]["plans"]
+    assert summary.min_roi_confidence.confidence == 0.8 == data["min_roi_confidence"]["confidence"]
+    assert summary.elasticities["clicks"].source == data["elasticities"]["clicks"]["source"]
+    assert sum(summary.actions.values()) == summary.units == len(held.bids)
+    with pytest.raises(dataclasses.FrozenInstanceError, match="cannot assign to field 'warnings'"):
+        summary.warnings = ()
 
 
-def test_markdown_has_the_before_after_table_and_what_to_check():
-    summary = {
-        "objective": "revenue", "period_days": 7, "budget": 100.0, "min_roi": 2.0, "status": "optimal",
-        "level": "plan", "before": kpis({"impressions": 10, "clicks": 5, "spend": 90, "orders": 1, "revenue": 150}),
-        "after": kpis({"impressions": 10, "clicks": 5, "spend": 100, "orders": 2, "revenue": 300}),
-        "shadow_prices": {"budget": 1.5, "min_roi": 12.0}, "binding": ["budget"], "warnings": ["check 计划甲"],
-    }
-    text = markdown(summary, bids(), plan_table(bids(), 7))
-    assert "| after (new bids) | 10 | 5 | 100.00 | 2.0 | 300.00 | 3.00 | 50.00% | 20.00 |" in text
-    assert "One more unit of budget buys **1.50** more revenue." in text
-    assert "Binding limits: budget." in text
-    assert text.rstrip().endswith("- check 计划甲")
+def test_with_warnings_adds_after_its_own_and_leaves_the_summary_as_it_was(held):
+    summary = dataclasses.replace(held.summary, warnings=("from the reports",))
+    added = summary.with_warnings(["from the upload"])
+    assert added.warnings == ("from the reports", "from the upload")
+    assert summary.warnings == ("from the reports",)
+    assert added.to_json()["warnings"] == ["from the reports", "from the upload"]
+    assert dataclasses.replace(added, warnings=summary.warnings) == summary
+
+
+def test_the_forecast_check_is_written_last_only_when_there_is_one(held):
+    check = {"run": 1, "window": {"first": "2026-11-16"}}
+    checked = held.summary.with_forecast_check(check)
+    assert held.summary.forecast_check is None and "forecast_check" not in held.summary.to_json()
+    assert list(checked.to_json())[-1] == "forecast_check" and checked.to_json()["forecast_check"] == check

@@ -16,7 +16,8 @@ import pytest
 
 from optimizer.cli import main
 from optimizer.decisions.plan import make_plan, read_performance
-from optimizer.history.forecast_check import against_history, check, markdown, match
+from optimizer.decisions.sheets import forecast_markdown
+from optimizer.history.forecast_check import against_history, check, match
 from optimizer.history.store import HistoryStore
 from optimizer.scenario.scenario_file import scenario_from_reports
 from tests.test_make_sample import make_sample
@@ -102,7 +103,7 @@ def test_a_partial_week_prorates_the_forecast(sample, recorded, tmp_path):
     result = check(run, recommended, performance)
     assert result["window"]["days"] == 3 and result["window"]["last"] == "2026-11-18"
     assert result["total"]["forecast"]["spend"] == pytest.approx(recommended["spend"].sum() * 3 / 7)
-    assert "pro-rated to the 3 days reported" in markdown(result)
+    assert "pro-rated to the 3 days reported" in forecast_markdown(result)
 
 
 def test_without_a_bid_column_the_cpc_paid_tells_what_was_applied(sample, recorded, tmp_path):

@@ -117,14 +117,15 @@ def test_a_run_is_recorded_whole_and_read_back(store_url, plan_result, small_rep
         listed = store.runs()
     summary = plan_result.summary
     assert (run.status, run.objective, run.period_days) == ("optimal", "revenue", 7)
-    assert run.min_roi == 2.0 and run.budget == pytest.approx(summary["budget"])
-    assert run.summary["after"]["spend"] == pytest.approx(summary["after"]["spend"])
+    assert run.min_roi == 2.0 and run.budget == pytest.approx(summary.budget)
+    assert run.summary["after"]["spend"] == pytest.approx(summary.after.spend)
+    assert run.summary.keys() == summary.to_json().keys()
     assert str(run.last_date) == str(plan_result.performance.last_date.date())
     assert "min_roi = 2.0" in run.scenario_toml and run.settings["goal"]["min_roi"] == 2.0
     assert len(recommended) == len(plan_result.bids)
     assert recommended["keyword"].tolist() == plan_result.bids["keyword"].tolist()
     assert recommended["new_bid"].to_numpy() == pytest.approx(plan_result.bids["new_bid"].to_numpy())
-    assert recommended["spend"].sum() == pytest.approx(summary["after"]["spend"])
+    assert recommended["spend"].sum() == pytest.approx(summary.after.spend)
     assert budgets["plan"].tolist() == plan_result.plans["plan"].tolist()
     assert files.to_dict("records") == [{
         "name": small_report.name, "path": str(small_report.resolve()), "size": small_report.stat().st_size,

@@ -91,10 +91,10 @@ def test_plan_writes_the_bulk_file_back_with_only_changed_rows_updated(tmp_path,
 
 
 def test_bulk_bids_and_budgets_are_today_s(tmp_path, real_bulk):
-    from optimizer.platforms.amazon_bulk import prepare_with_bulk
+    from optimizer.decisions.plan import prepare
     from optimizer.scenario.scenario_file import scenario_from_reports
 
-    prepared = prepare_with_bulk(scenario_from_reports([real(TARGETING)]), read_bulk(real_bulk))
+    prepared = prepare(scenario_from_reports([real(TARGETING)]), bids_today=read_bulk(real_bulk).bids_today)
     assert prepared.performance.has_bid and not prepared.estimates.bid_inferred
     units = prepared.estimates.units
     assert units["current_daily_budget"].notna().all()

@@ -74,7 +74,7 @@ def test_each_format_is_read_by_plan_unchanged(fmt, tmp_path):
         assert reported[column].sum() == history[column].sum()
     assert reported["spend"].sum() == pytest.approx(history["spend"].sum(), abs=0.01)
     assert reported["revenue"].sum() == pytest.approx(history["revenue"].sum(), abs=0.01)
-    assert result.summary["after"]["spend"] <= budget * (1 + 1e-9)
+    assert result.summary.after.spend <= budget * (1 + 1e-9)
     bids = bids_from_sheet(market, result.bids)
     assert ((bids == 0) | (bids >= 0.05)).all()
 

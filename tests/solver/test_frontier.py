@@ -35,8 +35,8 @@ def test_a_point_equals_a_plan_run_at_that_budget(weekly):
     front = plan_frontier(result, low=0.4, high=0.8, count=3)
     for row in front.points.itertuples(index=False):
         single = make_plan(replace(scenario, goal=replace(scenario.goal, budget=row.budget)), prepared)
-        assert single.summary["objective_value"] == pytest.approx(row.objective, rel=1e-7)
-        assert single.summary["after"]["spend"] == pytest.approx(row.spend, rel=1e-6)
+        assert single.summary.objective_value == pytest.approx(row.objective, rel=1e-7)
+        assert single.summary.after.spend == pytest.approx(row.spend, rel=1e-6)
 
 
 def test_with_the_roi_floor_on_the_curve_ends_where_the_floor_binds_and_says_so(weekly):
@@ -53,5 +53,5 @@ def test_with_the_roi_floor_on_the_curve_ends_where_the_floor_binds_and_says_so(
 def test_today_and_the_plan_are_marked(weekly):
     _, _, result = weekly
     front = plan_frontier(result, count=4)
-    assert front.today == {"spend": result.summary["before"]["spend"], "objective": result.summary["before"]["revenue"]}
-    assert front.chosen["objective"] == result.summary["objective_value"]
+    assert front.today == {"spend": result.summary.before.spend, "objective": result.summary.before.revenue}
+    assert front.chosen["objective"] == result.summary.objective_value

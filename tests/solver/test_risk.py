@@ -91,14 +91,14 @@ def test_plan_reports_what_the_margin_costs(tmp_path):
     scenario = load_scenario(SCENARIOS / "higher_roi.toml")
     plain = make_plan(scenario)
     held = make_plan(replace(scenario, goal=replace(scenario.goal, min_roi_confidence=0.8)))
-    figures = held.summary["min_roi_confidence"]
-    assert figures["confidence"] == 0.8
-    assert figures["objective_without_margin"] == pytest.approx(plain.summary["objective_value"], rel=1e-6)
-    assert figures["cost"] == pytest.approx(plain.summary["objective_value"] - held.summary["objective_value"], rel=1e-6)
-    assert figures["cost"] > 0
-    assert held.summary["after"]["roi"] > plain.summary["after"]["roi"]
-    assert figures["roi_at_lower_bound"] >= scenario.goal.min_roi * (1 - 1e-6)
-    assert held.summary["solver"] == "highs"
+    figures = held.summary.min_roi_confidence
+    assert figures.confidence == 0.8
+    assert figures.objective_without_margin == pytest.approx(plain.summary.objective_value, rel=1e-6)
+    assert figures.cost == pytest.approx(plain.summary.objective_value - held.summary.objective_value, rel=1e-6)
+    assert figures.cost > 0
+    assert held.summary.after.roi > plain.summary.after.roi
+    assert figures.roi_at_lower_bound >= scenario.goal.min_roi * (1 - 1e-6)
+    assert held.summary.solver == "highs"
     assert "hold with 80% confidence" in held.files()["summary.md"].decode("utf-8")
 
 
