@@ -63,7 +63,7 @@ def run_plan(args: argparse.Namespace) -> int:
     from optimizer.outputs.files import write_all
     from optimizer.outputs.html_report import plan_report
     from optimizer.solver.frontier import plan_frontier
-    from optimizer.solver.program import write_lp
+    from optimizer.solver.pulp_cbc import write_lp
 
     scenario = load(args, args.scenario)
     store = None if args.no_history else history_store(args)
