@@ -83,8 +83,9 @@ def write_report(frame: pd.DataFrame, path: Path) -> None:
 
 def time_solvers(program, args) -> None:
     from optimizer.solver import increments
-    from optimizer.solver import structured as fastsolve
-    from optimizer.solver.program import solve
+    from optimizer.solver.highs import solve_highs
+    from optimizer.solver.pulp_cbc import solve_pulp
+    from optimizer.solver.structured import solve_structured
 
     path = increments.build_path(program)
     sort_seconds = fast_again = float("inf")
@@ -93,7 +94,7 @@ def time_solvers(program, args) -> None:
         np.argsort(-path.inc_eff)
         sort_seconds = min(sort_seconds, time.perf_counter() - clock)
         clock = time.perf_counter()
-        solution = fastsolve.solve_fast(program)
+        solution = solve_structured(program)
         fast_again = min(fast_again, time.perf_counter() - clock)
     units = program.candidates.valid.shape[0]
     print(f"solve on the same Program ({units:,} keywords, {len(path.inc_eff):,} hull increments), "
@@ -103,7 +104,7 @@ def time_solvers(program, args) -> None:
           f"   objective {solution.objective:,.4f}")
     if units <= args.highs_max:
         clock = time.perf_counter()
-        reference = solve(program)
+        reference = solve_highs(program)
         highs_seconds = time.perf_counter() - clock
         gap = abs(reference.objective - solution.objective) / max(1.0, abs(reference.objective))
         print(f"  HiGHS (interior point)       {highs_seconds:8.3f} s   {highs_seconds / fast_again:7.1f}x slower"
@@ -113,7 +114,7 @@ def time_solvers(program, args) -> None:
         print(f"  HiGHS                        skipped above {args.highs_max:,} keywords (--highs-max)")
     if units <= args.cbc_max:
         clock = time.perf_counter()
-        cbc = fastsolve.solve_pulp(program)
+        cbc = solve_pulp(program)
         cbc_seconds = time.perf_counter() - clock
         print(f"  PuLP + CBC (model build incl.) {cbc_seconds:6.3f} s   {cbc_seconds / fast_again:7.1f}x slower"
               f"   objective {cbc.objective:,.4f}")

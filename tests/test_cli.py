@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -169,6 +170,24 @@ def test_write_lp_exports_the_same_model(tmp_path, capsys):
     text = (tmp_path / "plan.lp").read_text()
     assert "Maximize" in text and "min_roi:" in text and "budget:" in text
     assert f"wrote {tmp_path / 'plan.lp'}" in out
+
+
+def test_write_lp_names_the_keyword_and_bid_of_every_variable(tmp_path, capsys):
+    path = scenario(tmp_path, "[goal]\nmin_roi = 2.4\n")
+    code, out, _ = run(capsys, "plan", path, "--out", tmp_path / "out", "--write-lp", tmp_path / "plan.lp", "--quiet")
+    assert code == 0
+    assert f"wrote {tmp_path / 'plan.lp.vars.csv'}" in out
+    names = read_csv(tmp_path / "plan.lp.vars.csv")
+    assert list(names[0]) == ["lp_name", "plan", "ad_group", "keyword", "match_type", "bid"]
+    lp = (tmp_path / "plan.lp").read_text()
+    in_lp = set(re.findall(r"\b(?:share_\d+_\d+|choose_\d+)\b", lp))
+    assert {row["lp_name"] for row in names} == in_lp
+    bids = {(row["plan"], row["ad_group"], row["keyword"], row["match_type"]): row for row in read_csv(
+        tmp_path / "out" / "bids.csv")}
+    today = [row for row in names if re.fullmatch(r"share_\d+_6", row["lp_name"])]   # the middle one: today's bid
+    assert today and all(float(row["bid"]) == pytest.approx(float(bids[
+        row["plan"], row["ad_group"], row["keyword"], row["match_type"]]["current_bid"]), abs=0.006) for row in today)
+    assert all(row["bid"] == "" for row in names if row["lp_name"].startswith("choose_"))
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=[p.name for p in SCENARIOS])

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -37,7 +35,8 @@ def add_commands(commands) -> None:
     common_options(plan, scenario_help="scenario")
     plan.add_argument("--solver", choices=["fast", "highs", "pulp"], default="auto",
                       help="force a solver (default: the structured 'fast' one when the limits fit it, else HiGHS)")
-    plan.add_argument("--write-lp", type=Path, metavar="FILE", help="also write the LP through PuLP for audit")
+    plan.add_argument("--write-lp", type=Path, metavar="FILE",
+                      help="also write the LP through PuLP for audit, and FILE.vars.csv: each variable's keyword and bid")
     platform_options(plan)
     db_option(plan)
     plan.add_argument("--no-history", action="store_true", help="neither read nor record the run history")
@@ -63,10 +62,10 @@ def add_commands(commands) -> None:
 
 def run_plan(args: argparse.Namespace) -> int:
     from optimizer.decisions.plan import make_plan
-    from optimizer.outputs.files import write_all
+    from optimizer.outputs.files import csv_bytes, write_all
     from optimizer.outputs.html_report import plan_report
     from optimizer.solver.frontier import plan_frontier
-    from optimizer.solver.program import write_lp
+    from optimizer.solver.pulp_cbc import lp_names, names_file, write_lp
 
     scenario = load(args, args.scenario)
     store = None if args.no_history else history_store(args)
@@ -84,12 +83,11 @@ def run_plan(args: argparse.Namespace) -> int:
         timings = {**result.timings, "report": time.perf_counter() - clock}
         progress.phase("write")
         written = write_all(out_folder(args, scenario), files)
-        if args.write_lp:
-            handle, temporary = tempfile.mkstemp(suffix=".lp", dir=args.write_lp.resolve().parent)
-            os.close(handle)
-            write_lp(result.program, temporary)
-            os.replace(temporary, args.write_lp)
-            written.append(args.write_lp)
+        if args.write_lp:   # the LP and the map of its names (keyword, candidate bid): both or neither
+            names = csv_bytes(lp_names(result.program, result.estimates.units))
+            write_all(args.write_lp.resolve().parent, {args.write_lp.name: lambda path: write_lp(result.program, path),
+                                                       names_file(args.write_lp).name: names})
+            written += [args.write_lp, names_file(args.write_lp)]
     report_timings(args, timings)
     after, before = result.summary.after, result.summary.before
     print(f"plan: spend {before.spend:,.2f} -> {after.spend:,.2f}, revenue {before.revenue:,.2f} -> "

@@ -34,7 +34,7 @@ from optimizer.reading.report_file import read_report
 from optimizer.reading.schema import Performance, validate
 from optimizer.scenario.adjustments import apply_adjustments
 from optimizer.scenario.scenario_file import Scenario
-from optimizer.solver import risk
+from optimizer.solver import risk, solve
 from optimizer.solver.feasibility import best_roi, diagnose, roi_conflict
 from optimizer.solver.program import Limits, Program, Solution
 
@@ -155,20 +155,6 @@ def _inverse(values: np.ndarray) -> np.ndarray:
     return np.divide(1.0, values, out=np.full(len(values), np.inf), where=values > 0)
 
 
-SOLVERS = ("auto", "fast", "highs", "pulp")
-
-
-def solve_with(program: Program, solver: str = "auto") -> Solution:
-    """Solve with the named solver; "fast" on a program outside its structure is a scenario error."""
-    from optimizer.solver.structured import solve_auto, unfit_reason
-
-    if solver not in SOLVERS:
-        raise ScenarioError([f"The 'solver' parameter must be one of {', '.join(SOLVERS)}. Got {solver!r} instead."])
-    if solver == "fast" and (reason := unfit_reason(program)):
-        raise ScenarioError([f"solver 'fast' cannot plan this scenario: {reason}; use --solver highs"])
-    return solve_auto(program, solver)
-
-
 @dataclass(frozen=True)
 class Prepared:
     """What a scenario's reports say, read and estimated once; scenarios sharing reports share it."""
@@ -240,9 +226,9 @@ def make_plan(scenario: Scenario, prepared: Prepared | None = None, *, solver: s
     confidence, margin = scenario.goal.min_roi_confidence, None
     if confidence is not None and limits.has_roi_rows():
         program, solution, margin = risk.solve_held(program, units["value_per_click_cv"].to_numpy(float), confidence,
-                                                    lambda program: solve_with(program, solver))
+                                                    solver)
     else:
-        solution = solve_with(program, solver)
+        solution = solve(program, solver)
     if solution.status == "infeasible":
         raise InfeasibleError(diagnose(program, confidence=confidence))
     if solution.status != "optimal":

@@ -19,7 +19,8 @@ from optimizer.errors import Conflict, InfeasibleError
 from optimizer.model.response import Candidates
 from optimizer.scenario.settings import BidLimits, Goal
 from optimizer.simulation.market import METRICS, Market
-from optimizer.solver.program import Limits, Program, solve
+from optimizer.solver import solve
+from optimizer.solver.program import Limits, Program
 
 #: Bids per keyword on the oracle's grid (geometric between the bounds).
 GRID_LEVELS = 48
@@ -87,7 +88,7 @@ def solve_oracle(market: Market, goal: Goal, bids: BidLimits, *, relative: bool 
     limits = Limits(budget=budget, min_roi=goal.min_roi or None, plan_of_unit=plan_codes,
                     plan_names=tuple(plan_names), plan_max_budget=no_limit, plan_min_budget=no_limit,
                     plan_min_roi=no_limit)
-    solution = solve(Program(candidates, objective_of(goal, figures), limits))
+    solution = solve(Program(candidates, objective_of(goal, figures), limits), "highs")
     if solution.status != "optimal":
         raise InfeasibleError([Conflict("oracle", float("nan"), float("nan"),
                                         f"the oracle's program is {solution.status}")])

@@ -12,7 +12,8 @@ from dataclasses import replace
 import numpy as np
 
 from optimizer.errors import Conflict
-from optimizer.solver.program import Program, solve
+from optimizer.solver import solve
+from optimizer.solver.program import Program, row_name
 
 DINKELBACH_ITERATIONS = 30
 
@@ -40,7 +41,7 @@ def best_roi(program: Program, members: np.ndarray | None = None) -> float:
     revenue, spend = program.revenue_in_roi_rows * mask[:, None], cand.spend * mask[:, None]
     ratio = 0.0
     for _ in range(DINKELBACH_ITERATIONS):
-        solution = solve(replace(program, objective=revenue - ratio * spend, limits=relaxed, roi_revenue=None))
+        solution = solve(replace(program, objective=revenue - ratio * spend, limits=relaxed, roi_revenue=None), "highs")
         if solution.status != "optimal":
             return float("nan")
         total_spend = float((solution.share * spend).sum())
@@ -66,13 +67,13 @@ def item_conflicts(program: Program) -> list[Conflict]:
         wanted, stock = lim.item_min_orders[k], lim.item_stock[k]
         if np.isfinite(wanted) and wanted > item_most[k] + 1e-9:
             conflicts.append(Conflict(
-                f"item_min_orders[{name}]", float(wanted), float(item_most[k]),
+                row_name("item_min_orders", name), float(wanted), float(item_most[k]),
                 f"item {name}: min_orders {wanted:g} cannot be reached: its keywords bring at most "
                 f"{item_most[k]:,.1f} orders at the highest bids allowed; lower min_orders or raise [bids] max_raise",
             ))
         if np.isfinite(stock) and stock < item_least[k] - 1e-9:
             conflicts.append(Conflict(
-                f"item_stock[{name}]", float(stock), float(item_least[k]),
+                row_name("item_stock", name), float(stock), float(item_least[k]),
                 f"item {name}: stock {stock:g} is below the {item_least[k]:,.1f} orders its keywords bring "
                 "at the lowest bids allowed; allow pausing or unlock its plan",
             ))
@@ -95,13 +96,13 @@ def diagnose(program: Program, *, confidence: float | None = None) -> list[Confl
         floor, cap = lim.plan_min_budget[p], lim.plan_max_budget[p]
         if np.isfinite(floor) and floor > plan_most[p] + 1e-6:
             conflicts.append(Conflict(
-                f"plan_budget_floor[{name}]", float(floor), float(plan_most[p]),
+                row_name("plan_budget_floor", name), float(floor), float(plan_most[p]),
                 f"plan {name}: min_budget {floor:,.2f} cannot be reached: its keywords spend at most "
                 f"{plan_most[p]:,.2f} at the highest bids allowed; lower min_budget or raise [bids] max_raise",
             ))
         if np.isfinite(cap) and cap < plan_least[p] - 1e-6:
             conflicts.append(Conflict(
-                f"plan_budget_cap[{name}]", float(cap), float(plan_least[p]),
+                row_name("plan_budget_cap", name), float(cap), float(plan_least[p]),
                 f"plan {name}: max_budget {cap:,.2f} cannot be kept: its keywords spend at least "
                 f"{plan_least[p]:,.2f} at the lowest bids allowed; raise max_budget or allow pausing",
             ))
@@ -109,7 +110,7 @@ def diagnose(program: Program, *, confidence: float | None = None) -> list[Confl
     forced = np.maximum(plan_least, np.nan_to_num(lim.plan_min_budget, nan=0.0)).sum()
     if lim.budget is not None and lim.budget < forced - 1e-6:
         conflicts.append(Conflict(
-            "budget", float(lim.budget), float(forced),
+            row_name("budget"), float(lim.budget), float(forced),
             f"budget {lim.budget:,.2f} is below the {forced:,.2f} that plan minimum budgets and keywords "
             "that may not pause must spend; raise the budget or lower those minimums",
         ))
@@ -139,7 +140,7 @@ def roi_conflict(asked: float, reachable: float, plan: str | None = None, *,
     held = "" if confidence is None else (
         f" with {confidence:.0%} confidence (at its lower bound); lower min_roi_confidence or min_roi")
     if plan is None:
-        return Conflict("min_roi", asked, reachable,
+        return Conflict(row_name("min_roi"), asked, reachable,
                         f"min_roi {asked:g} cannot be met: the highest ROI any bids reach is {reachable:.2f}{held}")
-    return Conflict(f"plan_min_roi[{plan}]", asked, reachable,
+    return Conflict(row_name("plan_min_roi", plan), asked, reachable,
                     f"plan {plan}: min_roi {asked:g} cannot be met: the highest ROI its bids reach is {reachable:.2f}{held}")

@@ -12,8 +12,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from optimizer.solver import solve
 from optimizer.solver import structured as fastsolve
-from optimizer.solver.program import Program, solve
+from optimizer.solver.program import Program
 
 #: Relative slack under which the budget counts as spent (the budget binds).
 SPENT_TOL = 1e-6
@@ -63,7 +64,7 @@ def frontier(program: Program, *, objective: str, today: dict[str, float], chose
             rows.append(_row(point.budget, point.objective, point.spend, revenue, point.duals, point.binding))
     except fastsolve.UnfitProgram:
         for budget in budgets:
-            solution = solve(replace(program, limits=replace(limits, budget=float(budget))))
+            solution = solve(replace(program, limits=replace(limits, budget=float(budget))), "highs")
             if solution.status != "optimal":
                 continue
             rows.append(_row(float(budget), solution.objective, float((solution.share * cand.spend).sum()),

@@ -28,12 +28,12 @@ and the difference against the plan in expectation is reported as the margin's c
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from statistics import NormalDist
 
 import numpy as np
 
+from optimizer.solver import solve
 from optimizer.solver.program import Program, Solution
 
 #: Re-linearisations of the cone at the last solution.
@@ -55,19 +55,19 @@ def haircut(program: Program, share: np.ndarray, cv: np.ndarray, confidence: flo
 
 
 def solve_held(program: Program, cv: np.ndarray, confidence: float,
-               solve: Callable[[Program], Solution]) -> tuple[Program, Solution, dict]:
+               solver: str = "auto") -> tuple[Program, Solution, dict]:
     """The program with its ROI floors held at ``confidence``: (program as last solved, solution, margin figures).
 
-    ``solve`` is the plan's solver. The figures: the objective with the floors held in
+    ``solver`` is the plan's (see :func:`optimizer.solver.solve`). The figures: the objective with the floors held in
     expectation, what the margin costs, and the ROI the plan reaches at the lower bound.
     """
-    expected = solve(replace(program, roi_revenue=None))
+    expected = solve(replace(program, roi_revenue=None), solver)
     solution, held = expected, program
     for _ in range(LINEARISATIONS):
         if solution.status != "optimal":
             break
         held = replace(program, roi_revenue=haircut(program, solution.share, cv, confidence))
-        solution = solve(held)
+        solution = solve(held, solver)
     spend = float((solution.share * program.candidates.spend).sum())
     low = float((solution.share * held.revenue_in_roi_rows).sum())
     without = expected.objective if expected.status == "optimal" else float("nan")

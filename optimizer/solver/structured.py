@@ -27,29 +27,28 @@ objective that is not affine in revenue and spend, e.g. orders) are for HiGHS:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from optimizer.solver.increments import (
-    FEAS_TOL,
-    IncrementPath,
-    affine_fit,
-    build_path,
-)
-from optimizer.solver.program import BINDING_TOL, Limits, Program, Solution
+from optimizer.solver.increments import IncrementPath, affine_fit, build_path
+from optimizer.solver.program import FEAS_TOL, Limits, Program, Solution, binding
 
 
 class UnfitProgram(ValueError):
     """The program has a limit or objective outside the structured solver's reach."""
 
 
+#: :func:`check`'s answer: why the program is out of reach (None when it is not), and its affine fit.
+Check = tuple[str | None, tuple[float, float] | None]
+
+
 def unfit_reason(program: Program) -> str | None:
     """Why the structured solver cannot take this program (None when it can)."""
-    return _fit(program)[0]
+    return check(program)[0]
 
 
-def _fit(program: Program) -> tuple[str | None, tuple[float, float] | None]:
+def check(program: Program) -> Check:
     """Why the program is out of reach (or None), and its :func:`affine_fit` when it has ROI rows."""
     items = [name for name, kind, _ in program.limits.row_specs() if kind.startswith("item_")]
     if items:
@@ -94,61 +93,68 @@ def _first_chunked(condition, count: int) -> int:
     return -1
 
 
+def _position_at(cumulative: np.ndarray, target: float, increments: np.ndarray) -> float:
+    """Where a running total along the path reaches ``target`` (full increments + fraction)."""
+    count = len(increments)
+    k = int(np.searchsorted(cumulative, target, side="right"))
+    if k >= count:
+        return float(count)
+    before = cumulative[k] - increments[k]
+    return k + float(np.clip((target - before) / increments[k], 0.0, 1.0))
+
+
+def _roi_range(path: IncrementPath, tol: float) -> tuple[float, float] | None:
+    """The positions between which the account ROI row holds (it is concave along the path); None if nowhere."""
+    count, eff, rho = len(path.opt_spend), path.opt_eff, path.rho
+
+    def roi_step(k: int) -> float:   # opt_spend * (eff - rho) where it is read, not as a 10^7 array
+        return path.opt_spend[k] * (eff[k] - rho)
+
+    def activity(i: int, j: int) -> np.ndarray:   # base_roi + cum_roi, read a chunk at a time
+        return path.base_roi + path.cum_roi[i:j]
+
+    low, high = 0.0, float(count)
+    if path.base_roi < -tol:
+        k = _first_chunked(lambda i, j: activity(i, j) >= -tol, count)
+        if k < 0:
+            return None
+        before = activity(k, k + 1)[0] - roi_step(k)
+        low = k + float(np.clip(-before / roi_step(k), 0.0, 1.0)) if roi_step(k) > 0 else float(k + 1)
+    k = _first_chunked(lambda i, j: (eff[i:j] < rho) & (activity(i, j) < -tol), count)
+    if k >= 0:
+        before = activity(k, k + 1)[0] - roi_step(k)
+        high = k + float(np.clip(before / -roi_step(k), 0.0, 1.0))
+    return low, high
+
+
 def _locate(path: IncrementPath, budget: float | None, with_roi: bool) -> _Point:
     """The optimum's position on the path (full increments + fraction) for one budget."""
     count = len(path.opt_spend)
     tol = FEAS_TOL * path.scale
+    nowhere = _Point(0.0, 0.0, 0.0, False)
     if not path.feasible:
-        return _Point(0.0, 0.0, 0.0, False)
-    alpha, beta, rho = path.alpha, path.beta, path.rho
-    eff = path.opt_eff
-
-    def at(cumulative: np.ndarray, target: float, increments: np.ndarray) -> float:
-        k = int(np.searchsorted(cumulative, target, side="right"))
-        if k >= count:
-            return float(count)
-        before = cumulative[k] - increments[k]
-        return k + float(np.clip((target - before) / increments[k], 0.0, 1.0))
-
+        return nowhere
     top = float(count)
     position_budget = top
     if budget is not None:
         room = budget - path.base_spend
         if room < -tol:
-            return _Point(0.0, 0.0, 0.0, False)
-        position_budget = at(path.cum_spend, max(room, 0.0), path.opt_spend)
-    positive = _count_chunked(lambda i, j: alpha * eff[i:j] + beta > 0, count)
-    position_low, position_high = 0.0, top
-    if with_roi and rho > 0:
-        def roi_step(k: int) -> float:   # opt_spend * (eff - rho) where it is read, not as a 10^7 array
-            return path.opt_spend[k] * (eff[k] - rho)
-
-        def activity(i: int, j: int) -> np.ndarray:   # base_roi + cum_roi, read a chunk at a time
-            return path.base_roi + path.cum_roi[i:j]
-
-        if path.base_roi < -tol:
-            k = _first_chunked(lambda i, j: activity(i, j) >= -tol, count)
-            if k < 0:
-                return _Point(0.0, 0.0, 0.0, False)
-            before = activity(k, k + 1)[0] - roi_step(k)
-            position_low = k + float(np.clip(-before / roi_step(k), 0.0, 1.0)) if roi_step(k) > 0 else float(k + 1)
-        k = _first_chunked(lambda i, j: (eff[i:j] < rho) & (activity(i, j) < -tol), count)
-        if k >= 0:
-            before = activity(k, k + 1)[0] - roi_step(k)
-            position_high = k + float(np.clip(before / -roi_step(k), 0.0, 1.0))
+            return nowhere
+        position_budget = _position_at(path.cum_spend, max(room, 0.0), path.opt_spend)
+    eff = path.opt_eff
+    positive = _count_chunked(lambda i, j: path.alpha * eff[i:j] + path.beta > 0, count)
+    roi_range = _roi_range(path, tol) if with_roi and path.rho > 0 else (0.0, top)
+    if roi_range is None:
+        return nowhere
+    position_low, position_high = roi_range
     upper = min(position_budget, position_high)
     if position_low > upper + 1e-9:
-        return _Point(0.0, 0.0, 0.0, False)
+        return nowhere
     position = min(max(float(positive), position_low), upper)
-
-    def marginal() -> float | None:
-        k = min(int(np.floor(position)), count - 1)
-        return float(eff[k]) if count else None
-
     budget_dual = roi_dual = 0.0
-    e = marginal()
+    e = float(eff[min(int(np.floor(position)), count - 1)]) if count else None
     if e is not None and np.isfinite(e):
-        gain = alpha * e + beta
+        gain, rho = path.alpha * e + path.beta, path.rho
         if position_low > 0 and position == position_low and position_low > positive:
             roi_dual = max(0.0, -gain / (e - rho)) if e > rho else 0.0
         elif positive >= upper:
@@ -157,10 +163,6 @@ def _locate(path: IncrementPath, budget: float | None, with_roi: bool) -> _Point
             elif e < rho:
                 roi_dual = max(0.0, gain / (rho - e))
     return _Point(position, budget_dual, roi_dual, True)
-
-
-def _infeasible(shape) -> Solution:
-    return Solution("infeasible", float("nan"), np.zeros(shape), {}, {}, (), solver="fast")
 
 
 def _spare(array: np.ndarray, shape: tuple[int, ...]) -> np.ndarray | None:
@@ -175,28 +177,39 @@ def _spare(array: np.ndarray, shape: tuple[int, ...]) -> np.ndarray | None:
     return table
 
 
-def solve_fast(program: Program) -> Solution:
-    """Solve the program exactly by its structure; raises :class:`UnfitProgram` outside it."""
-    reason, fit = _fit(program)
+def solve_structured(program: Program, checked: Check | None = None) -> Solution:
+    """Solve the program exactly by its structure; raises :class:`UnfitProgram` outside it.
+
+    ``checked``: :func:`check`'s answer when the caller has it already (the fit is not redone).
+    """
+    reason, fit = checked if checked is not None else check(program)
     if reason:
         raise UnfitProgram(reason)
-    cand, limits = program.candidates, program.limits
-    n, width = cand.valid.shape
-    with_roi = limits.has_roi_rows()
     path = build_path(program, fit)
-    point = _locate(path, limits.budget, with_roi)
+    point = _locate(path, program.limits.budget, program.limits.has_roi_rows())
     if not point.feasible:
-        return _infeasible(cand.valid.shape)
+        return Solution("infeasible", float("nan"), np.zeros(program.candidates.valid.shape), {}, {}, (),
+                        solver="fast")
+    share = _share_table(path, _fractions(path, point.position), program.candidates.valid.shape)
+    # a scratch table for the products below: the running ROI's pages, which held the fractions (read no more)
+    scratch = _spare(path.cum_roi, share.shape)
+    if scratch is None:
+        scratch = np.empty_like(share)
+    duals, activity = _duals_and_activity(program, path, point, share, scratch)
+    objective = float(np.multiply(share, program.objective, out=scratch).sum())
+    return Solution("optimal", objective, share, duals, activity, binding(duals, objective), solver="fast")
 
-    # how much of each increment is bought: forced part, then the optional part up to the position
-    full = int(np.floor(point.position))
-    # only the prefix of the path up to the position is bought (the order visits each increment once)
+
+def _fractions(path: IncrementPath, position: float) -> np.ndarray:
+    """The part of each increment (unit-major) bought at ``position``: the forced part, then the optional
+    prefix of the path (the order visits each increment once)."""
+    full = int(np.floor(position))
     bought = path.order[:full + 1]
     cut = full < len(path.opt_spend)   # the last bought increment is taken in part
     if path.forced.any():
         optional_taken = path.opt_spend[:full + 1].copy()
         if cut:
-            optional_taken[full] = (point.position - full) * path.opt_spend[full]
+            optional_taken[full] = (position - full) * path.opt_spend[full]
         taken = path.forced.copy()
         taken[bought] += optional_taken
     else:   # nothing forced (the usual case): the bought increments are all that is taken
@@ -207,25 +220,29 @@ def solve_fast(program: Program) -> Solution:
             taken = np.zeros(len(path.forced))
         taken[bought] = path.opt_spend[:full + 1]   # no copy of the prefix: the cut increment is set after
         if cut:
-            taken[path.order[full]] = (point.position - full) * path.opt_spend[full]
+            taken[path.order[full]] = (position - full) * path.opt_spend[full]
     paid = path.inc_spend > 0
     fraction = np.divide(taken, path.inc_spend, out=taken, where=paid)   # in place: 10^7 increments
     fraction[~paid] = 1.0
-    np.clip(fraction, 0.0, 1.0, out=fraction)
+    return np.clip(fraction, 0.0, 1.0, out=fraction)
+
+
+def _share_table(path: IncrementPath, fraction: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """The ``(units, levels)`` shares: each unit mixes the two hull vertices its bought increments end between."""
+    n, width = shape
     steps = np.bincount(path.inc_unit, weights=fraction, minlength=n)
     whole = np.floor(steps + 1e-12).astype(int)
     part = np.clip(steps - whole, 0.0, 1.0)
     counts = np.diff(path.vertex_start)
-    has_point = counts > 0
-    units = np.flatnonzero(has_point)
+    units = np.flatnonzero(counts > 0)
     low_vertex = path.vertex_start[units] + np.minimum(whole[units], counts[units] - 1)
     high_vertex = np.minimum(low_vertex + 1, path.vertex_start[units + 1] - 1)
-    # vertex column 0 is pausing, the slack of the choose row: not a column of the share table
     # the share table in the running spend's pages (not read after _locate, touched already) when they fit
     share = _spare(path.cum_spend, (n, width))
     if share is None:
         share = np.zeros((n, width))
     cells = share.reshape(-1)   # flat indices: one unit per cell and statement, as share[unit, column] would
+    # vertex column 0 is pausing, the slack of the choose row: not a column of the share table
     for first, (vertex, amount) in enumerate(((low_vertex, 1.0 - part[units]), (high_vertex, part[units]))):
         column = path.vertex_column[vertex].astype(np.intp) - 1
         chosen = column >= 0
@@ -233,16 +250,7 @@ def solve_fast(program: Program) -> Solution:
             cells[units[chosen] * width + column[chosen]] = amount[chosen]
         else:
             cells[units[chosen] * width + column[chosen]] += amount[chosen]
-
-    # a scratch table for the products below: the running ROI's pages, which held ``taken`` (read no more)
-    scratch = _spare(path.cum_roi, share.shape)
-    if scratch is None:
-        scratch = np.empty_like(share)
-    duals, activity = _duals_and_activity(program, path, point, share, scratch)
-    objective = float(np.multiply(share, program.objective, out=scratch).sum())
-    bound = BINDING_TOL * max(1.0, abs(objective))
-    binding = tuple(name for name, gain in duals.items() if gain > bound)
-    return Solution("optimal", objective, share, duals, activity, binding, solver="fast")
+    return share
 
 
 def _plan_duals(path: IncrementPath, limits: Limits, budget_dual: float, roi_dual: float) -> dict[str, np.ndarray]:
@@ -270,7 +278,7 @@ def _duals_and_activity(program: Program, path: IncrementPath, point: _Point, sh
     plan_revenue = np.bincount(plan, weights=unit_revenue, minlength=n_plans) if n_plans else np.zeros(0)
     per_plan = _plan_duals(path, limits, point.budget_dual, point.roi_dual) if n_plans else {}
     duals, activity = {}, {}
-    for name, kind, p in limits.row_specs():   # no item rows: solve_fast refuses them
+    for name, kind, p in limits.row_specs():   # no item rows: solve_structured refuses them
         if kind == "budget":
             duals[name], activity[name] = point.budget_dual, float(unit_spend.sum())
         elif kind == "min_roi":
@@ -305,11 +313,14 @@ def frontier(program: Program, budgets) -> list[FrontierPoint]:
     Only the account budget changes between points, so each point is where the same
     sorted increments are cut; duals of the plan rows are left out (only the account's).
     """
-    reason, fit = _fit(program)
+    reason, fit = check(program)
     if reason:
         raise UnfitProgram(reason)
     limits = program.limits
     with_roi = limits.has_roi_rows()
+    # the account's rows at any budget on the grid (the plan rows' duals are left out)
+    account = [(name, kind) for name, kind, _ in replace(limits, budget=0.0).row_specs()
+               if kind in ("budget", "min_roi")]
     path = build_path(program, fit)
     value_steps = path.opt_spend * (path.alpha * path.opt_eff + path.beta)
     cum_value = np.concatenate([[0.0], np.cumsum(value_steps)])
@@ -332,55 +343,8 @@ def frontier(program: Program, budgets) -> list[FrontierPoint]:
         objective = path.base_value + along(cum_value)
         spend = path.base_spend + along(cum_spend)
         revenue = path.base_revenue + along(cum_gain) if with_roi else float("nan")
-        duals = {name: value for name, value in (("budget", point.budget_dual), ("min_roi", point.roi_dual))
-                 if name in ("budget",) or limits.min_roi}
-        bound = BINDING_TOL * max(1.0, abs(objective))
+        prices = {"budget": point.budget_dual, "min_roi": point.roi_dual}
+        duals = {name: prices[kind] for name, kind in account}
         points.append(FrontierPoint(float(budget), "optimal", objective, spend, revenue, duals,
-                                    tuple(name for name, gain in duals.items() if gain > bound)))
+                                    binding(duals, objective)))
     return points
-
-
-def solve_auto(program: Program, solver: str = "auto") -> Solution:
-    """Solve with the structured solver when the program fits it (or ``solver`` says so), else HiGHS or PuLP."""
-    from optimizer.solver import program as general
-
-    if solver == "highs":
-        return general.solve(program)
-    if solver == "pulp":
-        return solve_pulp(program)
-    if solver == "fast" or unfit_reason(program) is None:
-        return solve_fast(program)
-    return general.solve(program)
-
-
-def solve_pulp(program: Program) -> Solution:
-    """Solve with PuLP's bundled CBC on the :func:`optimizer.solver.program.pulp_model` model (slow: one object per variable)."""
-    import pulp
-
-    from optimizer.solver.program import pulp_model
-
-    cand = program.candidates
-    n_units, n_levels = cand.valid.shape
-    model = pulp_model(program)
-    model.solve(pulp.PULP_CBC_CMD(msg=False))
-    status = {1: "optimal", -1: "infeasible", -2: "unbounded", 0: "not solved"}.get(model.status, "failed")
-    if status != "optimal":
-        return Solution(status, float("nan"), np.zeros((n_units, n_levels)), {}, {}, (), solver="pulp")
-    share = np.zeros((n_units, n_levels))
-    for variable in model.variables():
-        if variable.name.startswith("share_"):
-            _, unit, level = variable.name.split("_")
-            share[int(unit), int(level)] = variable.value() or 0.0
-    duals, activity = {}, {}
-    constraints = {c.name: c for c in model.constraints.values()} if not callable(model.constraints) else {
-        c.name: c for c in model.constraints()}
-    for name, coef, lower, upper, _ in program.rows():
-        constraint = constraints.get(name.replace("[", "_").replace("]", ""))
-        pi = constraint.pi if constraint is not None and constraint.pi is not None else 0.0
-        # CBC's pi is d objective / d right-hand side of the row as written (<= upper, or >= lower)
-        duals[name] = float(pi if upper < np.inf else -pi)
-        activity[name] = float((coef * share).sum())
-    objective = float((share * program.objective).sum())
-    bound = BINDING_TOL * max(1.0, abs(objective))
-    binding = tuple(name for name, gain in duals.items() if gain > bound)
-    return Solution("optimal", objective, share, duals, activity, binding, solver="pulp")

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from optimizer.decisions.explain import _slope_above, _slope_below, cutoff_roi, decide
 from optimizer.model.response import STEPS, Candidates
-from optimizer.solver.program import Limits, Program, solve
+from optimizer.solver import solve
+from optimizer.solver.program import Limits, Program
 
 LEVELS = 2 * STEPS + 1
 
@@ -40,7 +41,7 @@ def run(seed: int, n: int, budget: float, min_roi: float | None):
     units, candidates = market(seed, n)
     limits = Limits(budget, min_roi, np.zeros(n, int), ("甲",), np.array([np.nan]), np.array([np.nan]),
                     np.array([np.nan]))
-    solution = solve(Program(candidates, candidates.revenue, limits))
+    solution = solve(Program(candidates, candidates.revenue, limits), "highs")
     cutoff = cutoff_roi(solution, limits, np.ones(n), 0.0)
     decisions = decide(units, candidates, solution, cutoff, locked=np.zeros(n, bool), level="keyword",
                        history_days=28)
@@ -90,7 +91,7 @@ def test_locked_and_silent_units_are_explained_as_such():
     units.loc[0, "observed_impressions"] = 0
     locked = np.array([False, True, False, False])
     limits = Limits(1e9, None, np.zeros(4, int), ("甲",), np.array([np.nan]), np.array([np.nan]), np.array([np.nan]))
-    solution = solve(Program(candidates, candidates.revenue, limits))
+    solution = solve(Program(candidates, candidates.revenue, limits), "highs")
     decisions = decide(units, candidates, solution, cutoff_roi(solution, limits, np.ones(4), 0.0), locked=locked,
                        level="keyword", history_days=28)
     reasons = decisions.units["reason"].tolist()

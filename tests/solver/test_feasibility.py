@@ -8,14 +8,14 @@ import numpy as np
 import pytest
 
 from optimizer.solver.feasibility import best_roi, diagnose
-from optimizer.solver.program import solve
+from optimizer.solver.highs import solve_highs
 from tests.solver.test_program import concave_candidates, limits, program
 
 
 def test_min_budget_above_what_bids_can_spend_is_diagnosed():
     cand = concave_candidates(np.random.default_rng(4), 10)
     lim = limits(10, budget=10_000.0, floor=5_000.0)
-    assert solve(program(cand, lim)).status == "infeasible"
+    assert solve_highs(program(cand, lim)).status == "infeasible"
     (conflict,) = diagnose(program(cand, lim))
     assert conflict.limit == "plan_budget_floor[计划0]"
     assert conflict.reachable == pytest.approx(cand.spend[::2, -1].sum())
@@ -25,7 +25,7 @@ def test_min_budget_above_what_bids_can_spend_is_diagnosed():
 def test_roi_floor_no_forced_spend_can_meet_reports_the_best_roi():
     cand = concave_candidates(np.random.default_rng(5), 4, levels=4, can_pause=False)
     lim = limits(4, budget=10_000.0, min_roi=1000.0, plans=1)
-    assert solve(program(cand, lim)).status == "infeasible"
+    assert solve_highs(program(cand, lim)).status == "infeasible"
     (conflict,) = diagnose(program(cand, lim))
     # the ratio of two linear functions peaks at a vertex: one level per unit, all tried
     expected = max(
@@ -45,7 +45,7 @@ def test_best_roi_with_pausing_is_the_steepest_first_step():
 def test_a_plan_roi_floor_above_its_best_is_named():
     cand = concave_candidates(np.random.default_rng(9), 6, can_pause=False)
     lim = limits(6, budget=1e6, plan_roi=1000.0)
-    assert solve(program(cand, lim)).status == "infeasible"
+    assert solve_highs(program(cand, lim)).status == "infeasible"
     (conflict,) = diagnose(program(cand, lim))
     assert conflict.limit == "plan_min_roi[计划0]"
     assert conflict.message.startswith("plan 计划0: min_roi 1000 cannot be met: the highest ROI its bids reach is ")
@@ -65,7 +65,7 @@ def test_item_min_orders_beyond_reach_is_named():
     cand = concave_candidates(np.random.default_rng(11), 6)
     lim = replace(limits(6, budget=1e6), item_of_unit=np.array([0, 0, 0, -1, -1, -1]), item_names=("羊绒大衣",),
                   item_stock=np.array([np.nan]), item_min_orders=np.array([1e6]), item_min_share=np.array([np.nan]))
-    assert solve(program(cand, lim)).status == "infeasible"
+    assert solve_highs(program(cand, lim)).status == "infeasible"
     (conflict,) = diagnose(program(cand, lim))
     assert conflict.limit == "item_min_orders[羊绒大衣]"
     assert conflict.reachable == pytest.approx(cand.orders[:3, -1].sum())

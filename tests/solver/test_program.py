@@ -1,17 +1,11 @@
-"""The LP: limits hold, duals are the finite-difference gains, infeasibility is diagnosed."""
+"""The program's data: its rows, their names, which of them bind; random concave programs for the solvers' tests."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
-import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from optimizer.model.response import Candidates
-from optimizer.solver.feasibility import diagnose
-from optimizer.solver.program import Limits, Program, solve, write_lp
+from optimizer.solver.program import BINDING_TOL, Limits, Program, binding, row_name
 
 
 def concave_candidates(rng: np.random.Generator, n: int, levels: int = 7, can_pause: bool = True) -> Candidates:
@@ -40,66 +34,20 @@ def totals(candidates: Candidates, share: np.ndarray) -> tuple[float, float]:
     return float((share * candidates.spend).sum()), float((share * candidates.revenue).sum())
 
 
-def test_budget_dual_is_the_gain_of_one_more_unit_of_budget():
-    cand = concave_candidates(np.random.default_rng(1), 40)
-    base = solve(program(cand, limits(40, budget=800.0)))
-    more = solve(program(cand, limits(40, budget=801.0)))
-    assert base.status == "optimal"
-    assert "budget" in base.binding
-    assert base.duals["budget"] == pytest.approx(more.objective - base.objective, rel=1e-6)
+def test_row_specs_name_every_row_once_in_order():
+    lim = limits(4, budget=100.0, min_roi=2.0, cap=50.0, plan_roi=3.0)
+    assert lim.row_specs() == [("budget", "budget", -1), ("min_roi", "min_roi", -1),
+                               ("plan_budget_cap[计划0]", "plan_budget_cap", 0), ("plan_min_roi[计划0]", "plan_min_roi", 0)]
+    assert lim.row_names() == [name for name, *_ in program(concave_candidates(np.random.default_rng(1), 4), lim).rows()]
 
 
-def test_roi_dual_prices_the_floor():
-    cand = concave_candidates(np.random.default_rng(2), 40)
-    base = solve(program(cand, limits(40, budget=5000.0, min_roi=9.0)))
-    assert base.binding == ("min_roi",)
-    step = 1e-4
-    higher = solve(program(cand, limits(40, budget=5000.0, min_roi=9.0 + step)))
-    spend, _ = totals(cand, base.share)
-    assert (base.objective - higher.objective) / step == pytest.approx(base.duals["min_roi"] * spend, rel=1e-3)
+def test_row_name_is_the_kind_or_the_kind_of_its_owner():
+    assert row_name("budget") == "budget"
+    assert row_name("plan_budget_floor", "计划A") == "plan_budget_floor[计划A]"
 
 
-def test_plan_cap_and_plan_roi_bind_by_name():
-    cand = concave_candidates(np.random.default_rng(3), 30)
-    solution = solve(program(cand, limits(30, budget=900.0, cap=150.0)))
-    assert set(solution.binding) == {"budget", "plan_budget_cap[计划0]"}
-    in_plan = (np.arange(30) % 2 == 0)[:, None]
-    assert (solution.share * cand.spend * in_plan).sum() == pytest.approx(150.0)
-
-
-@settings(max_examples=40, deadline=None)
-@given(seed=st.integers(0, 10_000), n=st.integers(1, 30), budget=st.floats(1.0, 3000.0),
-       min_roi=st.one_of(st.none(), st.floats(0.5, 8.0)), can_pause=st.booleans())
-def test_limits_always_hold_when_feasible(seed, n, budget, min_roi, can_pause):
-    cand = concave_candidates(np.random.default_rng(seed), n, can_pause=can_pause)
-    solution = solve(program(cand, limits(n, budget=budget, min_roi=min_roi, plans=1)))
-    if solution.status == "infeasible":
-        assert diagnose(program(cand, limits(n, budget=budget, min_roi=min_roi, plans=1)))
-        return
-    spend, revenue = totals(cand, solution.share)
-    assert spend <= budget * (1 + 1e-7) + 1e-7
-    if min_roi:
-        assert revenue >= min_roi * spend - 1e-6 * max(1.0, spend)
-    chosen = solution.share.sum(axis=1)
-    assert np.all(chosen <= 1 + 1e-9)
-    if not can_pause:
-        assert np.allclose(chosen, 1.0)
-
-
-def test_write_lp_names_the_rows(tmp_path):
-    cand = concave_candidates(np.random.default_rng(7), 3, levels=3)
-    path = tmp_path / "plan.lp"
-    write_lp(program(cand, limits(3, budget=100.0, min_roi=2.0, cap=50.0)), path)
-    text = path.read_text()
-    for name in ("budget", "min_roi", "choose_0", "share_2_2"):
-        assert name in text
-    assert "plan_budget_cap_" in text
-
-
-def test_invalid_levels_are_never_chosen():
-    cand = concave_candidates(np.random.default_rng(8), 20)
-    valid = cand.valid.copy()
-    valid[:, -1] = False
-    cand = replace(cand, valid=valid)
-    solution = solve(program(cand, limits(20, budget=1e6)))
-    assert np.all(solution.share[:, -1] == 0)
+def test_binding_scales_the_tolerance_by_the_objective():
+    duals = {"budget": 2e-7, "min_roi": 0.0, "plan_budget_cap[A]": 5e-4}
+    assert binding(duals, 1.0) == ("budget", "plan_budget_cap[A]")
+    assert binding(duals, 1000.0) == ("plan_budget_cap[A]",)
+    assert binding({"budget": BINDING_TOL}, -0.5) == ()

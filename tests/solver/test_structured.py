@@ -8,9 +8,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from optimizer.model.response import Candidates
-from optimizer.solver.program import Limits, Program, solve
-from optimizer.solver.structured import UnfitProgram, frontier, solve_auto, solve_fast, unfit_reason
-from tests.paths import SAMPLE
+from optimizer.solver import solve
+from optimizer.solver.highs import solve_highs
+from optimizer.solver.program import Limits, Program
+from optimizer.solver.structured import UnfitProgram, check, frontier, solve_structured, unfit_reason
 
 
 def make_program(seed: int, *, units: int = 30, levels: int = 5, plans: int = 1, objective: str = "revenue",
@@ -64,7 +65,7 @@ def make_program(seed: int, *, units: int = 30, levels: int = 5, plans: int = 1,
 
 
 def assert_same(program: Program) -> None:
-    reference, fast = solve(program), solve_fast(program)
+    reference, fast = solve_highs(program), solve_structured(program)
     assert fast.status == reference.status
     if reference.status != "optimal":
         return
@@ -133,7 +134,7 @@ SHAPES = st.fixed_dictionaries({
 def test_same_optimum_as_highs(seed, shape):
     program = make_program(seed, **shape)
     if unfit_reason(program) is not None:
-        assert shape["objective"] in ("orders", "clicks") and solve_auto(program).solver == "highs"
+        assert shape["objective"] in ("orders", "clicks") and solve(program).solver == "highs"
         return
     assert_same(program)
 
@@ -154,7 +155,7 @@ def test_roi_floor_binds_with_the_same_price():
     found = 0
     for seed in range(60):
         program = make_program(seed, budget_share=1.0, roi_factor=1.3)
-        reference = solve(program)
+        reference = solve_highs(program)
         if reference.status == "optimal" and "min_roi" in reference.binding:
             found += 1
             assert_same(program)
@@ -163,23 +164,26 @@ def test_roi_floor_binds_with_the_same_price():
 
 def test_infeasible_floors_are_infeasible_for_both():
     program = make_program(3, plans=2, budget_share=0.01, can_pause=False)
-    assert solve(program).status == solve_fast(program).status == "infeasible"
+    assert solve_highs(program).status == solve_structured(program).status == "infeasible"
 
 
-def test_items_and_floors_on_orders_go_to_highs():
+def test_items_and_floors_on_orders_are_out_of_reach():
     with_items = make_program(1, items=True)
     assert "item limits" in unfit_reason(with_items)
     with pytest.raises(UnfitProgram, match="item limits"):
-        solve_fast(with_items)
-    assert solve_auto(with_items).solver == "highs"
+        solve_structured(with_items)
     orders_floor = make_program(1, objective="orders", roi_factor=1.0)
     assert "objective orders or clicks" in unfit_reason(orders_floor)
-    assert solve_auto(make_program(1)).solver == "fast"
+    assert unfit_reason(make_program(1)) is None
 
 
-def test_pulp_agrees():
-    program = make_program(5, units=12, plans=2, caps=True, roi_factor=1.1)
-    assert solve_auto(program, "pulp").objective == pytest.approx(solve(program).objective, rel=1e-6)
+def test_a_checked_program_is_not_checked_again():
+    program = make_program(2, objective="profit", roi_factor=0.9)
+    checked = check(program)
+    assert checked[0] is None and checked[1] == pytest.approx((0.4, -1.0))
+    assert solve_structured(program, checked).objective == solve_structured(program).objective
+    with pytest.raises(UnfitProgram, match="told so"):
+        solve_structured(program, ("told so", None))
 
 
 def test_frontier_matches_solves_at_each_budget():
@@ -188,46 +192,9 @@ def test_frontier_matches_solves_at_each_budget():
     from dataclasses import replace
 
     for point, budget in zip(frontier(program, budgets), budgets):
-        reference = solve(replace(program, limits=replace(program.limits, budget=float(budget))))
+        reference = solve_highs(replace(program, limits=replace(program.limits, budget=float(budget))))
         assert point.status == reference.status
         if reference.status == "optimal":
             assert point.objective == pytest.approx(reference.objective, rel=1e-7)
             assert point.duals["budget"] == pytest.approx(reference.duals["budget"], abs=1e-6)
             assert set(point.binding) == set(reference.binding)
-
-
-
-
-def _scenario(tmp_path, body: str):
-    path = tmp_path / "weekly.toml"
-    path.write_text(f'[data]\nreports = ["{SAMPLE.as_posix()}"]\n{body}', encoding="utf-8")
-    return path
-
-
-def test_cli_solver_flag_picks_the_solver_and_summary_names_it(tmp_path, capsys):
-    import json
-
-    from optimizer.cli import main
-
-    path = _scenario(tmp_path, "[goal]\nbudget = 20000\nmin_roi = 2.4\n[plans.\"防晒霜-引流\"]\nmax_budget = 3000\n")
-    objectives = {}
-    for solver in ("auto", "fast", "highs"):
-        flags = [] if solver == "auto" else ["--solver", solver]
-        assert main(["plan", str(path), "--out", str(tmp_path / solver), "--quiet", *flags]) == 0
-        written = json.loads((tmp_path / solver / "summary.json").read_text(encoding="utf-8"))
-        objectives[solver] = written["objective_value"]
-        assert written["solver"] == ("fast" if solver == "auto" else solver)
-    assert objectives["fast"] == pytest.approx(objectives["highs"], rel=1e-7)
-    assert (tmp_path / "fast" / "bids.csv").read_bytes() == (tmp_path / "highs" / "bids.csv").read_bytes()
-    capsys.readouterr()
-
-
-def test_cli_fast_solver_refuses_a_scenario_outside_its_structure(tmp_path, capsys):
-    from optimizer.cli import main
-
-    path = _scenario(tmp_path, '[goal]\nobjective = "orders"\nbudget = 20000\nmin_roi = 2.0\n')
-    assert main(["plan", str(path), "--out", str(tmp_path / "out"), "--quiet", "--solver", "fast"]) == 2
-    err = capsys.readouterr().err
-    assert err.startswith("error: solver 'fast' cannot plan this scenario: an ROI floor with an objective")
-    assert err.rstrip().endswith("use --solver highs")
-    assert not (tmp_path / "out").exists()

@@ -1,0 +1,181 @@
+"""Every unit's upper concave hull of its (spend, value) points, as vertices and increments.
+
+Only the hull matters to the plan's LP: a point under it is never worth buying. The
+hull is found for all units at once (whole-array rounds, no loop per keyword); its
+increments, unit by unit, are what :mod:`optimizer.solver.increments` sorts into one path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from optimizer.model.response import Candidates
+
+
+def _unsorted_rows(spend: np.ndarray, alive: np.ndarray, steps: np.ndarray) -> bool:
+    """Whether some row's alive points do not run in order of spend."""
+    if alive.all():   # the usual table: no running maximum needed to see that spend never falls
+        return bool((steps < 0).any())
+    running = np.maximum.accumulate(np.where(alive, spend, -np.inf), axis=1)
+    return bool(np.any(alive[:, 1:] & (spend[:, 1:] < running[:, :-1])))
+
+
+def _drop_round(spend: np.ndarray, value: np.ndarray, alive: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """One round of :func:`_hull` on ``rows``: drops their non-vertices from ``alive``; the rows left to check."""
+    width = spend.shape[1]
+    columns = np.arange(width)
+    sub_alive, sub_spend, sub_value = alive[rows], spend[rows], value[rows]
+    prev = np.maximum.accumulate(np.where(sub_alive, columns, -1), axis=1)
+    prev = np.concatenate([np.full((len(rows), 1), -1), prev[:, :-1]], axis=1)
+    nxt = np.minimum.accumulate(np.where(sub_alive, columns, width)[:, ::-1], axis=1)[:, ::-1]
+    nxt = np.concatenate([nxt[:, 1:], np.full((len(rows), 1), width)], axis=1)
+    has_prev, has_next = prev >= 0, nxt < width
+    p, q = np.maximum(prev, 0), np.minimum(nxt, width - 1)
+    sp, vp = np.take_along_axis(sub_spend, p, 1), np.take_along_axis(sub_value, p, 1)
+    sq, vq = np.take_along_axis(sub_spend, q, 1), np.take_along_axis(sub_value, q, 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # the same division as the final efficiencies, so kept vertices have strictly falling slopes
+        slope_in = (sub_value - vp) / (sub_spend - sp)
+        slope_out = (vq - sub_value) / (sq - sub_spend)
+    # of points at one spend only the best stays (the first of equals)
+    same_next = has_next & (sq == sub_spend) & (vq > sub_value)
+    same_prev = has_prev & (sp == sub_spend) & (vp >= sub_value)
+    inner = has_prev & has_next & (sp < sub_spend) & (sq > sub_spend)
+    drop = sub_alive & (same_next | same_prev | (inner & ~(slope_in > slope_out)))
+    if not drop.any():
+        return rows[:0]
+    sub_alive &= ~drop
+    alive[rows] = sub_alive
+    return rows[sub_alive.sum(axis=1) >= 2]
+
+
+def _hull(spend: np.ndarray, value: np.ndarray, alive: np.ndarray, steps: np.ndarray | None = None,
+          slopes: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+    """Mask of each row's upper concave hull vertices, from its lowest spend to its highest value; and the sort.
+
+    Rows are points; a row whose points do not run in order of spend is sorted first
+    (the permutation comes back, else None). Dominated points go first (no more value
+    for at least the spend), then rounds drop every point whose incoming slope is not
+    above its outgoing one, all rows at once. ``steps``: ``np.diff`` of spend along the
+    rows, and ``slopes`` the rises over them, when the caller has them.
+    """
+    width = spend.shape[1]
+    perm = None
+    steps = np.diff(spend, axis=1) if steps is None else steps
+    if _unsorted_rows(spend, alive, steps):
+        perm = np.argsort(np.where(alive, spend, np.inf), axis=1, kind="stable")
+        spend, value, alive = (np.take_along_axis(a, perm, axis=1) for a in (spend, value, alive))
+    rows = np.flatnonzero(alive.sum(axis=1) >= 2)
+    if perm is None and width > 2:
+        # the usual row: every point alive, spend rising, slopes falling: it is its own hull (the rounds
+        # below would drop nothing; the slopes are the same divisions they make)
+        if slopes is None:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                slopes = np.diff(value, axis=1) / steps
+        concave = (alive.all(axis=1) & (steps > 0).all(axis=1)
+                   & (slopes[:, :-1] > slopes[:, 1:]).all(axis=1))
+        rows = rows[~concave[rows]]
+    while rows.size:
+        rows = _drop_round(spend, value, alive, rows)
+    if perm is not None:
+        unsorted = np.empty_like(alive)
+        np.put_along_axis(unsorted, perm, alive, axis=1)
+        return unsorted, perm
+    return alive, None
+
+
+@dataclass(frozen=True)
+class UnitIncrements:
+    """Every unit's hull as vertices and increments (unit-major), before any plan limit."""
+
+    vertex_column: np.ndarray
+    vertex_start: np.ndarray
+    base_spend_unit: np.ndarray
+    base_value_unit: np.ndarray
+    feasible: bool
+    inc_unit: np.ndarray
+    inc_spend: np.ndarray
+    #: None when no increment is free: the gains are not read again and their pages are ``spare_gain``.
+    inc_gain: np.ndarray | None
+    inc_eff: np.ndarray
+    free: np.ndarray
+    any_free: bool
+    # the point tables' pages (touched already), for the gathers in sorted order at the end
+    spare_spend: np.ndarray
+    spare_value: np.ndarray
+    spare_gain: np.ndarray | None
+
+
+def _point_tables(cand: Candidates, value: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(units, levels + 1)`` spend and value tables with the paused point (0, 0) in column 0, and which are alive."""
+    n, width = cand.valid.shape
+    alive = np.concatenate([cand.can_pause[:, None], cand.valid], axis=1)
+    spend, points = np.zeros((n, width + 1)), np.zeros((n, width + 1))   # invalid points at 0
+    np.copyto(spend[:, 1:], cand.spend, where=cand.valid)
+    np.copyto(points[:, 1:], value, where=cand.valid)
+    return spend, points, alive
+
+
+def _vertices(spend: np.ndarray, points: np.ndarray, hull: np.ndarray, perm: np.ndarray | None):
+    """The hull's vertices unit by unit in order of spend: (column, unit or None when every point is one,
+    count per unit, spend, value)."""
+    n, columns = hull.shape
+    if perm is not None:
+        # vertices must run in order of spend within a unit: sort each row's kept columns by spend
+        by_spend = np.argsort(np.where(hull, spend, np.inf), axis=1, kind="stable")
+        counts = hull.sum(axis=1)
+        vertex_column = by_spend[np.arange(columns)[None, :] < counts[:, None]]
+        vertex_unit = np.repeat(np.arange(n), counts)
+        return vertex_column, vertex_unit, counts, spend[vertex_unit, vertex_column], points[vertex_unit, vertex_column]
+    if hull.all():
+        vertex_column = np.tile(np.arange(columns, dtype=np.int16), n)   # small: it lives as long as the path
+        return vertex_column, None, np.full(n, columns), spend.ravel(), points.ravel()
+    flat = np.flatnonzero(hull)
+    vertex_unit, vertex_column = np.divmod(flat, columns)
+    return vertex_column, vertex_unit, np.bincount(vertex_unit, minlength=n), spend.ravel()[flat], points.ravel()[flat]
+
+
+def unit_increments(cand: Candidates, value: np.ndarray) -> UnitIncrements:
+    """Hull every unit's points and list its increments, with the efficiency of each."""
+    n, width = cand.valid.shape
+    spend, points, alive = _point_tables(cand, value)
+    steps, rises = np.diff(spend, axis=1), np.diff(points, axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # _hull's concavity test, and the increments' efficiencies when every point is a vertex
+        slopes = rises / steps
+    hull, perm = _hull(spend, points, alive, steps, slopes)
+    every = perm is None and hull.all()
+    vertex_column, vertex_unit, counts, v_spend, v_value = _vertices(spend, points, hull, perm)
+    has_point = counts > 0
+    vertex_start = np.concatenate([[0], np.cumsum(counts)])
+    first = vertex_start[:-1][has_point]
+    base_spend_unit, base_value_unit = np.zeros(n), np.zeros(n)
+    base_spend_unit[has_point] = v_spend[first]
+    base_value_unit[has_point] = v_value[first]
+    if every:
+        # every point of every unit is a vertex: the increments are the table's differences along a row
+        inc_unit = np.repeat(np.arange(n), width)
+        inc_spend, inc_gain = steps.ravel(), rises.ravel()
+    else:
+        is_inc = np.ones(len(vertex_column), bool)
+        is_inc[first] = False  # a unit's first vertex is its base
+        inc_to = np.flatnonzero(is_inc)
+        inc_unit = vertex_unit[inc_to]
+        inc_spend = v_spend[inc_to] - v_spend[inc_to - 1]
+        inc_gain = v_value[inc_to] - v_value[inc_to - 1]
+    free = inc_spend <= 0
+    any_free = bool(free.any())
+    spare_gain = None
+    if every and not any_free:
+        # every increment is paid: its efficiency is the table's slope, divided already; the gains are not
+        # read again when nothing is free, and their pages (touched already) take the running ROI
+        inc_eff, spare_gain, inc_gain = slopes.reshape(-1), inc_gain, None
+    else:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            inc_eff = np.divide(inc_gain, inc_spend, out=np.full(len(inc_spend), np.inf), where=inc_spend > 0)
+    return UnitIncrements(vertex_column, vertex_start, base_spend_unit, base_value_unit,
+                 feasible=bool(np.all(has_point | cand.can_pause)), inc_unit=inc_unit, inc_spend=inc_spend,
+                 inc_gain=inc_gain, inc_eff=inc_eff, free=free, any_free=any_free,
+                 spare_spend=spend.reshape(-1), spare_value=points.reshape(-1), spare_gain=spare_gain)
