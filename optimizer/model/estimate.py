@@ -14,7 +14,7 @@ the report has no keywords):
   clicks, CPC) and ``0.5 ** (age / RATE_HALF_LIFE_DAYS)`` in conversions (CVR, order value):
   orders are the scarcest figure, so they are learnt over a longer memory.
 * **Bid response.** A keyword responds along its auction's S-curve, placed from its CPC / bid
-  (:mod:`optimizer.model.auction`), which gives its ``clicks_elasticity, cpc_elasticity`` at
+  (:mod:`optimizer.model.placement`), which gives its ``clicks_elasticity, cpc_elasticity`` at
   today's bid; a plan's clicks follow its spend with the account's spend elasticity. The
   account's elasticities fitted to the history's changes (:mod:`optimizer.model.elasticity`)
   go to the summary.
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from optimizer.model import auction
+from optimizer.model import auction, placement
 from optimizer.model.elasticity import (
     CLICKS_ELASTICITY_RANGE,
     CPC_ELASTICITY_RANGE,
@@ -228,7 +228,7 @@ def _today(performance: Performance, grouping: _Grouping) -> _Today:
     if not (performance.has_bid and performance.level == "keyword"):
         return _Today(np.full(grouping.count, np.nan), None, np.ones(len(days)))
     current_bid = days.groupby(unit)["bid"].last().reindex(range(grouping.count)).to_numpy(float)
-    position = auction.place(days, unit, current_bid, grouping.units["plan"].to_numpy())
+    position = placement.place(days, unit, current_bid, grouping.units["plan"].to_numpy())
     day_bid = days["bid"].to_numpy(float)
     move = np.where(day_bid > 0, day_bid / current_bid[unit], 1.0)
     move = np.nan_to_num(move, nan=1.0, posinf=1.0)
