@@ -35,7 +35,7 @@ from optimizer.decisions.plan import make_plan
 from optimizer.outputs.files import write_all
 from optimizer.scenario.scenario_file import load_scenario
 from optimizer.scenario.settings import BidLimits, Goal
-from optimizer.simulation.backtest import run_backtest, weeks_won
+from optimizer.simulation.backtest import Loop, run_backtest, weeks_won
 from optimizer.simulation.market import simulate
 from optimizer.simulation.market_exports import FILE_NAMES, report_bytes, scenario_text
 from optimizer.simulation.oracle import KEYS, bids_from_sheet, score, solve_oracle
@@ -106,9 +106,10 @@ def one_seed(seed: int, keywords: int, days: int, weeks: int) -> list[dict]:
             hedged = make_plan(load_scenario(folder / "scenario.toml"))
             rows.append({"seed": seed, "goal": label, "what": f"weekly plan, {HEDGED}",
                          **score(market, bids_from_sheet(market, hedged.bids), goal, oracle)})
-            loop = run_backtest(market, history, goal, LIMITS, weeks=weeks, folder=folder / f"loop{roi_x}").table
-            safe = run_backtest(market, history, replace(goal, min_roi_confidence=CONFIDENCE), LIMITS, weeks=weeks,
-                                folder=folder / f"safe{roi_x}", policies=("bidopt",)).table.assign(policy=HEDGED)
+            loop = run_backtest(market, history, Loop(goal, LIMITS, weeks=weeks, folder=folder / f"loop{roi_x}")).table
+            safe = run_backtest(market, history, Loop(replace(goal, min_roi_confidence=CONFIDENCE), LIMITS, weeks=weeks,
+                                                      folder=folder / f"safe{roi_x}", policies=("bidopt",))
+                                ).table.assign(policy=HEDGED)
             for row in pd.concat([loop, safe]).to_dict("records"):
                 rows.append({"seed": seed, "goal": label, "what": f"loop {row['policy']}", **row})
     return rows

@@ -70,7 +70,7 @@ def run_simulate(args: argparse.Namespace) -> int:
 
 def run_backtest(args: argparse.Namespace) -> int:
     from optimizer.scenario.settings import BidLimits, Goal
-    from optimizer.simulation.backtest import markdown, write_backtest
+    from optimizer.simulation.backtest import Loop, markdown, write_backtest
     from optimizer.simulation.backtest import run_backtest as play
 
     if args.weeks < 1 or args.budget_factor <= 0 or args.roi_factor < 0:
@@ -80,8 +80,8 @@ def run_backtest(args: argparse.Namespace) -> int:
     spend = float(today["spend"].sum())
     goal = Goal(budget=args.budget_factor * spend, min_roi=args.roi_factor * float(today["revenue"].sum()) / spend,
                 min_roi_confidence=args.min_roi_confidence)
-    result = play(market, history, goal, BidLimits(max=20.0), weeks=args.weeks, folder=args.out / "reports",
-                  fmt=args.format)
+    result = play(market, history, Loop(goal, BidLimits(max=20.0), weeks=args.weeks, folder=args.out / "reports",
+                                         fmt=args.format))
     print(markdown(result.table).rstrip())
     for path in write_backtest(args.out, result):
         print(f"wrote {path}")

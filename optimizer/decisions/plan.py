@@ -26,13 +26,13 @@ from optimizer.errors import (
     Problem,
     ScenarioError,
 )
+from optimizer.model.adjustments import apply_adjustments
 from optimizer.model.estimate import Estimates, estimate
 from optimizer.model.response import Candidates, build_candidates
 from optimizer.outputs.files import csv_bytes, json_bytes
 from optimizer.progress import SILENT, Progress
 from optimizer.reading.report_file import read_report
 from optimizer.reading.schema import Performance, validate
-from optimizer.scenario.adjustments import apply_adjustments
 from optimizer.scenario.scenario_file import Scenario
 from optimizer.solver import risk, solve
 from optimizer.solver.feasibility import best_roi, diagnose, roi_conflict

@@ -1,1 +1,1 @@
-"""The model: what each keyword does at each bid (estimation, shrinkage, the auction, response curves)."""
+"""The model: what each keyword does at each bid (estimation, shrinkage, the auction, response curves, what-if adjustments)."""

@@ -9,13 +9,8 @@ CPC over bid is::
 
 which falls from 1 (a keyword that barely wins pays its bid) to 0 (one that wins every
 auction pays far less). Moving the bid by a factor ``m`` moves ``z`` by
-``log(m) / sigma``; clicks scale with ``Phi(z)``. Two things place a keyword on its
-curve, both observed in every report with a bid column:
-
-* its CPC / bid ratio gives ``z`` at today's bid (shrunk toward its plan's, since the
-  ratio of a keyword with three clicks is mostly noise);
-* the spread ``sigma`` is fitted per plan to how impressions and CPC moved after bid
-  changes, with a documented default when the history has none.
+``log(m) / sigma``; clicks scale with ``Phi(z)``. Where each keyword stands on its
+curve (its ``z`` and ``sigma``) is read from the data by :mod:`optimizer.model.placement`.
 
 A power law with one elasticity stretches a local slope over -50%..+100% bid moves
 and so over-forecasts keywords that already win almost every auction; this curve
@@ -28,12 +23,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 from scipy.special import log_ndtr
 
 #: Spread of the log competing score when no bid change shows it (mid of 0.3-1.0 seen across markets).
 DEFAULT_SIGMA = 0.6
-SIGMA_GRID = np.geomspace(0.2, 2.0, 17)
 #: Without a bid column a keyword is placed where its local elasticities are the documented
 #: search-ads defaults (clicks +0.8% and CPC +0.6% per +1% bid): z = 0.55 on the default spread.
 DEFAULT_Z0 = 0.55
@@ -41,11 +34,6 @@ RATIO_RANGE = (0.02, 0.995)
 #: Below z = -1.5 a keyword wins under 7% of its auctions; CPC / bid cannot tell that apart from
 #: noise, so the curve is not extrapolated steeper than there (a conservative raise).
 Z_RANGE = (-1.5, 6.0)
-#: No day's log impressions or log CPC is trusted to better than 3%: a near-exact series (a CPC
-#: that barely moves) cannot outvote the other one by more than its real noise allows.
-NOISE_FLOOR = 0.03
-#: A plan fits its own spread only with at least this many keyword-days after bid changes.
-MIN_PLAN_DAYS = 150
 
 
 def log_rho(z: np.ndarray, sigma: np.ndarray) -> np.ndarray:
@@ -62,7 +50,7 @@ BRACKET_STEPS, NEWTON_STEPS = 8, 4
 
 
 def z_from_ratio(ratio: np.ndarray, sigma: np.ndarray) -> np.ndarray:
-    """The position whose CPC / bid is ``ratio``: rho falls in z, so :func:`_falling_root` finds it.
+    """The position whose CPC / bid is ``ratio``: rho falls in z, so :func:`falling_root` finds it.
 
     ``d log rho / dz = -sigma + m(z - sigma) - m(z)`` with ``m = phi / Phi`` (the inverse Mills
     ratio); from a bracket of width 1/16 four Newton steps reach machine precision, three
@@ -72,12 +60,12 @@ def z_from_ratio(ratio: np.ndarray, sigma: np.ndarray) -> np.ndarray:
     sigma = np.broadcast_to(sigma, target.shape)
 
     def gap(z: np.ndarray, slope: bool) -> tuple[np.ndarray, np.ndarray | None]:
-        return log_rho(z, sigma) - target, (-sigma + _mills(z - sigma) - _mills(z)) if slope else None
+        return log_rho(z, sigma) - target, (-sigma + mills(z - sigma) - mills(z)) if slope else None
 
-    return _falling_root(gap, target.shape, BRACKET_STEPS)
+    return falling_root(gap, target.shape, BRACKET_STEPS)
 
 
-def _falling_root(gap, shape: tuple[int, ...], bracket_steps: int) -> np.ndarray:
+def falling_root(gap, shape: tuple[int, ...], bracket_steps: int) -> np.ndarray:
     """Where ``gap(z, slope)`` (value, and its derivative when ``slope``), falling in z, crosses 0 in [-8, 8].
 
     Bisect ``bracket_steps`` times to a bracket, then NEWTON_STEPS Newton steps kept inside it.
@@ -95,7 +83,7 @@ def _falling_root(gap, shape: tuple[int, ...], bracket_steps: int) -> np.ndarray
     return z
 
 
-def _mills(x: np.ndarray) -> np.ndarray:
+def mills(x: np.ndarray) -> np.ndarray:
     """phi(x) / Phi(x), computed in logs so it stays finite far in the left tail."""
     return np.exp(-0.5 * x**2 - 0.5 * np.log(2 * np.pi) - log_ndtr(x))
 
@@ -156,198 +144,3 @@ class Position:
     #: CPC / bid at today's bid, from the data (the level of the response)
     ratio: np.ndarray
     sigma_source: str
-
-
-@dataclass(frozen=True)
-class Ratios:
-    """Each unit's CPC / bid over its history, shrunk toward its plan's."""
-
-    #: the shrunk ratio, click-weighted over the unit's days (whatever their bids)
-    shrunk: np.ndarray
-    #: the click-weighted mean log bid those days were paid at
-    mean_log_bid: np.ndarray
-    #: the plan's ratio each unit is shrunk toward, and the prior's weight in clicks
-    prior: np.ndarray
-    strength: float
-
-
-def shrunk_ratio(days: pd.DataFrame, unit: np.ndarray, plan_of_unit: np.ndarray, n_units: int) -> Ratios:
-    """Each unit's CPC / bid (click-weighted over its days), shrunk toward its plan's, and its mean log bid.
-
-    The prior strength (in clicks) is fitted like order value's: day-to-day spread of
-    the ratio within units is noise, the spread between units beyond it is signal.
-    """
-    clicks = days["clicks"].to_numpy(float)
-    bid = days["bid"].to_numpy(float)
-    seen = (clicks > 0) & (bid > 0)
-    paid = np.where(seen, clicks * bid, 0.0)
-    spend = np.where(seen, days["spend"].to_numpy(float), 0.0)
-    unit_paid = np.bincount(unit, weights=paid, minlength=n_units)
-    unit_spend = np.bincount(unit, weights=spend, minlength=n_units)
-    unit_clicks = np.bincount(unit, weights=np.where(seen, clicks, 0.0), minlength=n_units)
-    plan_codes, _ = pd.factorize(plan_of_unit)
-    plan_paid = np.bincount(plan_codes, weights=unit_paid)
-    plan_ratio = np.divide(np.bincount(plan_codes, weights=unit_spend), plan_paid,
-                           out=np.full(len(plan_paid), DEFAULT_RATIO), where=plan_paid > 0)
-    account = unit_spend.sum() / unit_paid.sum() if unit_paid.sum() > 0 else DEFAULT_RATIO
-    plan_ratio = np.where(plan_paid > 0, plan_ratio, account)
-    prior = np.clip(plan_ratio[plan_codes], *RATIO_RANGE)
-    raw = np.divide(unit_spend, unit_paid, out=prior.copy(), where=unit_paid > 0)
-    day_ratio = np.divide(spend, paid, out=np.zeros(len(spend)), where=paid > 0)
-    within = np.sum(clicks[seen] * (day_ratio[seen] - raw[unit[seen]]) ** 2) / max(seen.sum() - (unit_clicks > 0).sum(), 1)
-    has = unit_clicks > 0
-    between = (np.average((raw[has] - prior[has]) ** 2, weights=unit_clicks[has]) - within * has.sum() / unit_clicks[has].sum()
-               if has.sum() > 2 else 0.0)
-    strength = float(np.clip(within / between, 1.0, 1e4)) if between > 0 else 1e4
-    ratio = (unit_clicks * raw + strength * prior) / (unit_clicks + strength)
-    log_bid = np.divide(np.bincount(unit, weights=np.where(seen, clicks * np.log(np.where(bid > 0, bid, 1.0)), 0.0),
-                                    minlength=n_units), unit_clicks, out=np.full(n_units, np.nan), where=has)
-    return Ratios(np.clip(ratio, *RATIO_RANGE), log_bid, prior, strength)
-
-
-def fit_spreads(days: pd.DataFrame, unit: np.ndarray, ratio: np.ndarray, mean_log_bid: np.ndarray,
-                current_bid: np.ndarray, rows: np.ndarray, plan_of_unit: np.ndarray) -> tuple[float, dict]:
-    """The spread that best explains how impressions and CPC moved with the bid: for the account and each plan.
-
-    Both follow from the spread: impressions as ``Phi(z)``, CPC / bid as ``rho(z)``, with
-    ``z`` moving by ``log(bid move) / sigma``. Each is fitted in logs, keyword and plan-day
-    effects removed; the two residual sums are combined by their concentrated likelihood,
-    ``n_imp log SSE_imp + n_cpc log SSE_cpc``, so each counts by its own noise (a day's CPC
-    is far steadier than its impressions, which swing with search volume); neither is
-    trusted to better than NOISE_FLOOR. Every grid value is placed and scored in one pass
-    over the rows, so the account and all plans cost one fit. Returns the account's spread
-    and those of plans with enough evidence.
-
-    Each keyword's days also weigh by the keyword's spend per day: keywords differ in
-    spread, and one spread per plan is a compromise that should serve where the money is.
-    Counted keyword by keyword, the many small keywords (whose positions rest on a few
-    clicks) pulled the fit a grid step too wide, and a raise's spend was forecast 5-13% high.
-    """
-    impressions = days["impressions"].to_numpy(float)[rows]
-    clicks = days["clicks"].to_numpy(float)[rows]
-    spend = days["spend"].to_numpy(float)[rows]
-    bid = days["bid"].to_numpy(float)[rows]
-    log_impressions = np.log(impressions)
-    impressions_weight = impressions / (impressions + 20.0)
-    paid = (clicks > 0) & (spend > 0)
-    log_ratio = np.log(np.divide(spend, clicks * bid, out=np.ones(len(spend)), where=paid))
-    cpc_weight = np.where(paid, clicks / (clicks + 5.0), 0.0)
-    row_unit = unit[rows]
-    focus = _spend_focus(spend, row_unit, len(current_bid))
-    impressions_weight *= focus
-    cpc_weight *= focus
-    plan_codes, plan_names = pd.factorize(plan_of_unit[row_unit])
-    day = pd.factorize(pd.Series(plan_codes).astype(str) + "|" + pd.Series(days["date"].to_numpy()[rows]).astype(str))[0]
-    dense_unit = pd.factorize(row_unit)[0]
-    moves = np.log(bid / current_bid[row_unit])
-    grid = SIGMA_GRID[:, None]
-    shift = np.where(np.isfinite(mean_log_bid), np.log(current_bid) - mean_log_bid, 0.0)
-    z_today = z_from_ratio(np.broadcast_to(ratio, (len(SIGMA_GRID), len(ratio))), grid) + shift / grid
-    squares = np.zeros((2, len(SIGMA_GRID), len(plan_names)))
-    for g, sigma in enumerate(SIGMA_GRID):
-        z = z_today[g, row_unit] + moves / sigma
-        for k, (observed, curve, weight) in enumerate(((log_impressions, log_ndtr(z), impressions_weight),
-                                                       (log_ratio, log_rho(z, sigma), cpc_weight))):
-            residual = _demeaned(observed - curve, weight, dense_unit, day)
-            squares[k, g] = np.bincount(plan_codes, weights=weight * residual**2, minlength=len(plan_names))
-    series_weights = (impressions_weight, cpc_weight)
-    counts = np.stack([np.bincount(plan_codes, weights=(w > 0).astype(float), minlength=len(plan_names))
-                       for w in series_weights])
-    weights = np.stack([np.bincount(plan_codes, weights=w, minlength=len(plan_names)) for w in series_weights])
-
-    def best(sums: np.ndarray, n: np.ndarray, total: np.ndarray) -> float:   # sums: (2, grid); n, total: (2,)
-        used = total > 0
-        variance = sums[used] / total[used, None] + NOISE_FLOOR**2   # the weighted mean square
-        loss = (n[used, None] * np.log(variance)).sum(axis=0)
-        return float(SIGMA_GRID[int(np.argmin(loss))])
-
-    account = best(squares.sum(axis=2), counts.sum(axis=1), weights.sum(axis=1))
-    evidence = np.bincount(plan_codes, minlength=len(plan_names))
-    plans = {name: best(squares[:, :, p], counts[:, p], weights[:, p])
-             for p, name in enumerate(plan_names) if evidence[p] >= MIN_PLAN_DAYS}
-    return account, plans
-
-
-def _spend_focus(spend: np.ndarray, row_unit: np.ndarray, n_units: int) -> np.ndarray:
-    """Each row's keyword's spend per day, relative to the mean over the rows of keywords that spent."""
-    per_day = np.bincount(row_unit, weights=spend, minlength=n_units) / np.maximum(
-        np.bincount(row_unit, minlength=n_units), 1)
-    focus = per_day[row_unit]
-    spent = focus > 0
-    return focus / focus[spent].mean() if spent.any() else np.ones(len(focus))
-
-
-def _demeaned(values: np.ndarray, weight: np.ndarray, unit: np.ndarray, day: np.ndarray) -> np.ndarray:
-    residual = values.copy()
-    for _ in range(3):
-        for group in (unit, day):
-            total = np.bincount(group, weights=weight)
-            residual = residual - (np.bincount(group, weights=weight * residual) / np.where(total > 0, total, 1.0))[group]
-    return residual
-
-
-def place(days: pd.DataFrame, unit: np.ndarray, current_bid: np.ndarray, plan_of_unit: np.ndarray) -> Position:
-    """Spread per plan and position at today's bid per unit, from CPC / bid and the bid changes."""
-    n_units = len(current_bid)
-    ratios = shrunk_ratio(days, unit, plan_of_unit, n_units)
-    bid = days["bid"].to_numpy(float)
-    has_bid = bid > 0
-    low = pd.Series(np.where(has_bid, bid, np.inf)).groupby(unit).min().reindex(range(n_units)).to_numpy()
-    high = pd.Series(np.where(has_bid, bid, -np.inf)).groupby(unit).max().reindex(range(n_units)).to_numpy()
-    moved_unit = high > low * (1 + 1e-9)
-    rows = has_bid & (days["impressions"].to_numpy(float) > 0) & moved_unit[unit]
-    sigma = np.full(n_units, DEFAULT_SIGMA)
-    source = f"default {DEFAULT_SIGMA} (no bid changes in the history)"
-    if rows.sum() >= 20:
-        account, plans = fit_spreads(days, unit, ratios.shrunk, ratios.mean_log_bid, current_bid, rows, plan_of_unit)
-        sigma = pd.Series(plan_of_unit).map(plans).fillna(account).to_numpy(float)
-        source = f"fitted to {int(rows.sum())} keyword-days after bid changes"
-    z_mean = z_from_ratio(ratios.shrunk, sigma)
-    shift = np.where(np.isfinite(ratios.mean_log_bid), np.log(current_bid) - ratios.mean_log_bid, 0.0)
-    z_today = z_mean + shift / sigma
-    if moved_unit.any():
-        z_today[moved_unit] = anchor_moved(days, unit, current_bid, sigma, ratios, moved_unit)
-    # today's CPC / bid stays what the data say; only the shape of the response is kept from
-    # extrapolating beyond Z_RANGE
-    ratio_today = np.exp(log_rho(z_today, sigma))
-    return Position(sigma, np.clip(z_today, *Z_RANGE), ratio_today, source)
-
-
-def anchor_moved(days: pd.DataFrame, unit: np.ndarray, current_bid: np.ndarray, sigma: np.ndarray,
-                 ratios: Ratios, moved: np.ndarray) -> np.ndarray:
-    """Today's position of each unit whose bid moved in the history: the one whose curve pays what it paid.
-
-    A ratio averaged over days at different bids is no ratio at any one bid (rho is not
-    linear in the bid), and after a doubled bid the average understates today's CPC.
-    Instead ``z`` solves ``sum_d clicks_d bid_d rho(z + log(bid_d / bid) / sigma) + k bid
-    rho(z) = spend + k bid prior``: every day's clicks priced at that day's bid on one
-    curve, plus the plan's ratio as ``k`` pseudo-clicks at today's bid. The left side
-    falls in ``z``: :func:`_falling_root`.
-    """
-    index = np.flatnonzero(moved)
-    local = np.full(len(moved), -1)
-    local[index] = np.arange(len(index))
-    bid = days["bid"].to_numpy(float)
-    clicks = days["clicks"].to_numpy(float)
-    rows = (local[unit] >= 0) & (bid > 0) & (clicks > 0)
-    row_unit = local[unit[rows]]
-    paid = clicks[rows] * bid[rows]
-    today_bid, unit_sigma = current_bid[index], sigma[index]
-    row_sigma = unit_sigma[row_unit]
-    offset = np.log(bid[rows] / today_bid[row_unit]) / row_sigma
-    pseudo = ratios.strength * today_bid
-    target = (np.bincount(row_unit, weights=days["spend"].to_numpy(float)[rows], minlength=len(index))
-              + pseudo * ratios.prior[index])
-
-    def gap(z: np.ndarray, slope: bool) -> tuple[np.ndarray, np.ndarray | None]:   # model spend - target
-        row_z = z[row_unit] + offset
-        row_rho = np.exp(log_rho(row_z, row_sigma))
-        rho = np.exp(log_rho(z, unit_sigma))
-        value = np.bincount(row_unit, weights=paid * row_rho, minlength=len(index)) + pseudo * rho - target
-        if not slope:
-            return value, None
-        row_slope = row_rho * (-row_sigma + _mills(row_z - row_sigma) - _mills(row_z))
-        return value, (np.bincount(row_unit, weights=paid * row_slope, minlength=len(index))
-                       + pseudo * rho * (-unit_sigma + _mills(z - unit_sigma) - _mills(z)))
-
-    return _falling_root(gap, (len(index),), BRACKET_STEPS + 4)

@@ -57,6 +57,20 @@ class Harvest:
     warnings: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class _Judged:
+    """Each term's figures as the plan judges keywords: shrunk CVR and order value, its CPC and shrunk ROI."""
+
+    clicks: np.ndarray
+    orders: np.ndarray
+    cvr: np.ndarray
+    #: clicks an order takes in the term's ad group (from its shrunk CVR)
+    per_order: np.ndarray
+    cpc: np.ndarray
+    value_per_click: np.ndarray
+    roi: np.ndarray
+
+
 def harvest(terms: pd.DataFrame, bulk: Bulk, *, min_orders: float = 2, max_acos: float | None = None,
             marketplace: str | None = None, limits: BidLimits = BidLimits()) -> Harvest:
     """Decide every search term: new exact keyword / product target, negative, or keep, and why."""
@@ -66,6 +80,30 @@ def harvest(terms: pd.DataFrame, bulk: Bulk, *, min_orders: float = 2, max_acos:
         raise BidoptError(f"--max-acos must be a share of sales in (0, 10), e.g. 0.3 for 30%. Got {max_acos!r} instead.")
     spend, revenue = float(terms["spend"].sum()), float(terms["revenue"].sum())
     min_roi = 1.0 / max_acos if max_acos else (revenue / spend if spend > 0 and revenue > 0 else 1.0)
+    judged = _judge(terms, revenue)
+    term = terms["keyword"].astype(str)
+    decision = _decide(terms, bulk, judged, term.str.casefold().str.match(ASIN).to_numpy(), min_orders, min_roi)
+    low, high, _ = bid_range("amazon", limits, marketplace)
+    step = limits.increment
+    bid = np.clip(np.round(np.minimum(judged.cpc, judged.value_per_click / min_roi) / step) * step, low, high)
+    adds = np.isin(decision, ["add exact keyword", "add product target"])
+    acos = np.divide(terms["spend"].to_numpy(float), terms["revenue"].to_numpy(float), out=np.full(len(terms), np.nan),
+                     where=terms["revenue"].to_numpy(float) > 0)
+    table = pd.DataFrame({
+        "campaign": terms["plan"], "ad_group": terms["ad_group"], "match_type": terms["match_type"], "search_term": term,
+        "impressions": terms["impressions"], "clicks": judged.clicks, "spend": terms["spend"].round(2),
+        "orders": judged.orders, "revenue": terms["revenue"].round(2), "acos": np.round(acos, 4),
+        "shrunk_cvr": np.round(judged.cvr, 4), "shrunk_roi": np.round(judged.roi, 2),
+        "clicks_per_order": judged.per_order, "decision": decision, "bid": np.where(adds, np.round(bid, 2), np.nan),
+        "reason": _reasons(terms, judged, decision, bid, min_roi, min_orders)})[HARVEST_COLUMNS]
+    creates = _creates(table, bulk)
+    warnings = (f"{int((decision == 'not in bulk file').sum())} terms to act on are in ad groups the bulk file does not "
+                "have: listed in harvest.csv only",) if (decision == "not in bulk file").any() else ()
+    return Harvest(table, creates, min_roi, warnings)
+
+
+def _judge(terms: pd.DataFrame, revenue: float) -> _Judged:
+    """CVR shrunk toward the ad group's and campaign's, order value toward the ad group's with one pseudo-order."""
     clicks, orders = terms["clicks"].to_numpy(float), terms["orders"].to_numpy(float)
     stats = terms.assign(ords=np.minimum(orders, clicks))
     cvr = shrink_rate(stats["ords"], stats["clicks"], [["plan"], ["plan", "ad_group"], ["plan", "ad_group", "keyword"]], stats)
@@ -81,8 +119,13 @@ def harvest(terms: pd.DataFrame, bulk: Bulk, *, min_orders: float = 2, max_acos:
     value_per_click = cvr * order_value
     roi = np.divide(value_per_click, cpc, out=np.zeros(len(terms)), where=cpc > 0)
     per_order = np.ceil(1.0 / np.maximum(group_cvr, 1e-6))
-    term = terms["keyword"].astype(str)
-    is_asin = term.str.casefold().str.match(ASIN).to_numpy()
+    return _Judged(clicks, orders, cvr, per_order, cpc, value_per_click, roi)
+
+
+def _decide(terms: pd.DataFrame, bulk: Bulk, judged: _Judged, is_asin: np.ndarray, min_orders: float,
+            min_roi: float) -> np.ndarray:
+    """Each term's decision: winners added (unless targeted already), wasters negated, the rest kept or waiting."""
+    clicks, orders, per_order, roi = judged.clicks, judged.orders, judged.per_order, judged.roi
     source = terms["match_type"].astype(str).str.casefold().to_numpy()
     exists = _already_targeted(terms, bulk, is_asin)
     known_group = _ad_group_ids(terms, bulk)[0] != ""
@@ -92,16 +135,18 @@ def harvest(terms: pd.DataFrame, bulk: Bulk, *, min_orders: float = 2, max_acos:
         [source == "exact", wins & exists, wins & is_asin, wins, wasted & is_asin, wasted, (orders == 0) & (clicks < per_order)],
         ["keep (exact keyword: bidopt plan bids it)", "keep (already targeted in this ad group)", "add product target",
          "add exact keyword", "add negative product target", "add negative exact", "wait"], default="keep")
-    decision = np.where(~known_group & np.char.startswith(decision.astype(str), "add"), "not in bulk file", decision)
-    low, high, _ = bid_range("amazon", limits, marketplace)
-    step = limits.increment
-    bid = np.clip(np.round(np.minimum(cpc, value_per_click / min_roi) / step) * step, low, high)
-    adds = np.isin(decision, ["add exact keyword", "add product target"])
+    return np.where(~known_group & np.char.startswith(decision.astype(str), "add"), "not in bulk file", decision)
+
+
+def _reasons(terms: pd.DataFrame, judged: _Judged, decision: np.ndarray, bid: np.ndarray, min_roi: float,
+             min_orders: float) -> np.ndarray:
+    """Why each term got its decision, with the figures behind it."""
     fmt = np.vectorize(lambda value: f"{value:.2f}", otypes=[object])
     count = np.vectorize(lambda value: f"{value:g}", otypes=[object])
-    figures = count(clicks) + " clicks, " + fmt(terms["spend"].to_numpy(float)) + " spent, " + count(orders) + " orders"
+    orders, roi, per_order = judged.orders, judged.roi, judged.per_order
+    figures = count(judged.clicks) + " clicks, " + fmt(terms["spend"].to_numpy(float)) + " spent, " + count(orders) + " orders"
     floor = f"{min_roi:.2f}"
-    reasons = np.select(
+    return np.select(
         [decision == "add exact keyword", decision == "add product target", decision == "add negative exact",
          decision == "add negative product target", decision == "wait", np.char.startswith(decision.astype(str), "keep ("),
          decision == "not in bulk file"],
@@ -113,18 +158,6 @@ def harvest(terms: pd.DataFrame, bulk: Bulk, *, min_orders: float = 2, max_acos:
          figures, figures + "; its ad group is not in the bulk file"],
         default=figures + "; shrunk ROI " + fmt(roi) + " vs floor " + floor + " with " + count(orders)
         + f" orders (needs {min_orders:g} and the floor)").astype(object)
-    acos = np.divide(terms["spend"].to_numpy(float), terms["revenue"].to_numpy(float), out=np.full(len(terms), np.nan),
-                     where=terms["revenue"].to_numpy(float) > 0)
-    table = pd.DataFrame({
-        "campaign": terms["plan"], "ad_group": terms["ad_group"], "match_type": terms["match_type"], "search_term": term,
-        "impressions": terms["impressions"], "clicks": clicks, "spend": terms["spend"].round(2), "orders": orders,
-        "revenue": terms["revenue"].round(2), "acos": np.round(acos, 4), "shrunk_cvr": np.round(cvr, 4),
-        "shrunk_roi": np.round(roi, 2), "clicks_per_order": per_order, "decision": decision,
-        "bid": np.where(adds, np.round(bid, 2), np.nan), "reason": reasons})[HARVEST_COLUMNS]
-    creates = _creates(table, bulk)
-    warnings = (f"{int((decision == 'not in bulk file').sum())} terms to act on are in ad groups the bulk file does not "
-                "have: listed in harvest.csv only",) if (decision == "not in bulk file").any() else ()
-    return Harvest(table, creates, min_roi, warnings)
 
 
 def _ad_group_ids(terms: pd.DataFrame, bulk: Bulk) -> tuple[np.ndarray, np.ndarray]:

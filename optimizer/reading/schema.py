@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 
 from optimizer.errors import SHOWN_ROWS, InputDataError, Problem
-from optimizer.reading.report_file import ALIASES, MAP_HINT, Report, normalise_header
+from optimizer.reading.headers import ALIASES, MAP_HINT, normalise_header
+from optimizer.reading.report_file import Report
 
 IDENTITY = ("date", "plan", "ad_group", "keyword", "match_type")
 METRICS = ("impressions", "clicks", "spend", "orders", "revenue")
@@ -33,10 +34,6 @@ def display_name(canonical: str, headers: Mapping[str, str]) -> str:
     if not header or normalise_header(header) == canonical:
         return canonical
     return f"{header} ({canonical})"
-
-
-#: The name the brief gave this helper.
-DISPLAY = display_name
 
 
 @dataclass(frozen=True)
@@ -111,8 +108,21 @@ def validate(reports: Sequence[Report], *, on_bad_rows: str = "error",
 def _check_report(report: Report, skip: bool, period_days: int | None,
                   problems: list[Problem], warnings: list[str]) -> pd.DataFrame | None:
     """Fill derived metrics, add this file's problems; return its usable rows."""
-    name = report.path.name
     frame, used = _fill_derived(report.frame.copy())
+    _check_columns(frame, report.path.name, period_days, problems)
+    if frame.empty:
+        problems.append(Problem("has no data rows", file=report.path.name,
+                                hint="Export the report again for a period with data"))
+        return None
+    drop = _report_rows(frame, report, _row_checks(frame, report, used), skip, problems, warnings)
+    frame = frame[~drop]
+    if {"orders", "clicks"} <= set(frame) and len(frame):
+        frame = _check_units(frame, report, skip, problems, warnings)
+    return frame
+
+
+def _check_columns(frame: pd.DataFrame, name: str, period_days: int | None, problems: list[Problem]) -> None:
+    """The columns a report cannot do without: the required metrics, a plan or keyword, a date or period_days."""
     missing = [column for column in REQUIRED if column not in frame]
     for column in missing:
         problems.append(Problem(f"no {column} column (looked for {_looked_for(column)})", file=name,
@@ -124,13 +134,12 @@ def _check_report(report: Report, skip: bool, period_days: int | None,
     if "date" not in frame and period_days is None:
         problems.append(Problem("has no date column: set [data] period_days to the number of days "
                                 "the report covers", file=name))
-    if frame.empty:
-        problems.append(Problem("has no data rows", file=name,
-                                hint="Export the report again for a period with data"))
-        return None
+
+
+def _row_checks(frame: pd.DataFrame, report: Report, used: set[str]) -> list[tuple]:
+    """Each check of the rows: (column, mask of failing rows, phrase for warnings, values shown, noun when unreadable)."""
     rows = frame["row"]
-    drop = pd.Series(False, index=frame.index)
-    checks = []  # (column, mask, phrase for warnings, values shown, noun when unreadable)
+    checks = []
     for column, (bad_rows, raw_values) in report.bad_cells.items():
         if column in IDENTITY + METRICS + OPTIONAL or column in used:
             mask = rows.isin(bad_rows)
@@ -150,6 +159,14 @@ def _check_report(report: Report, skip: bool, period_days: int | None,
             mask = frame[column] < 0
             values = [_number(value) for value in frame[column][mask][:SHOWN_ROWS]]
             checks.append((column, mask, f"negative {column}", values, None))
+    return checks
+
+
+def _report_rows(frame: pd.DataFrame, report: Report, checks: list[tuple], skip: bool,
+                 problems: list[Problem], warnings: list[str]) -> pd.Series:
+    """One problem per failing check, or with ``skip`` one warning; returns the rows skipped."""
+    name, rows = report.path.name, frame["row"]
+    drop = pd.Series(False, index=frame.index)
     for column, mask, phrase, values, unreadable in checks:
         count = int(mask.sum())
         if not count:
@@ -167,10 +184,7 @@ def _check_report(report: Report, skip: bool, period_days: int | None,
                 f"{_count(count, 'row')} {message}",
                 file=name, column=display_name(column, report.headers), rows=rows[mask][:SHOWN_ROWS].tolist(),
                 values=values or (), hint=SKIP_HINT, n_rows=count))
-    frame = frame[~drop]
-    if {"orders", "clicks"} <= set(frame) and len(frame):
-        frame = _check_units(frame, report, skip, problems, warnings)
-    return frame
+    return drop
 
 
 def _check_units(frame: pd.DataFrame, report: Report, skip: bool,

@@ -16,14 +16,12 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from optimizer.errors import ScenarioError
+from optimizer.reading.headers import ALIASES
+from optimizer.reading.schema import ON_BAD_ROWS
 
 OBJECTIVES = ("revenue", "orders", "clicks", "profit")
-ON_BAD_ROWS = ("error", "skip")
-#: Names ``[data] columns`` may map a report's headers to.
-CANONICAL_COLUMNS = (
-    "date", "plan", "ad_group", "keyword", "match_type", "bid", "impressions", "clicks", "spend",
-    "orders", "revenue", "plan_budget", "ctr", "cpc", "roi", "acos", "cvr",
-)
+#: Names ``[data] columns`` may map a report's headers to: the columns the reader knows.
+CANONICAL_COLUMNS = tuple(ALIASES)
 
 
 class FrozenMap(Mapping):
@@ -76,8 +74,6 @@ def _check_value(section: str, name: str, value: Any, rule: tuple[str, Any], opt
         ok = value in spec and isinstance(value, str)
         choices = ", ".join(repr(choice) for choice in spec)
         return [] if ok else [f"{start} one of {choices}. Got {value!r} instead.{_suggest(value, spec)}"]
-    if value is None and optional:
-        return []
     low, high = (float(bound) for bound in spec[1:-1].split(", "))
     if isinstance(value, numbers.Integral if kind == "int" else numbers.Real) and not isinstance(value, bool):
         if (low <= value if spec[0] == "[" else low < value) and (value <= high if spec[-1] == "]" else value < high):

@@ -111,20 +111,39 @@ class BidoptPolicy:
         return bids_from_sheet(market, result.bids)
 
 
-def run_backtest(market: Market, history: pd.DataFrame, goal: Goal, limits: BidLimits, *, weeks: int,
-                 folder: Path, fmt: str = "ztc", policies: tuple[str, ...] = POLICIES) -> Backtest:
-    """Play ``weeks`` weeks for each policy from the same market and history; ``folder`` holds bidopt's reports."""
-    if goal.budget is None:
-        raise ValueError("The 'budget' parameter of the goal must be set for a backtest. Got None instead.")
-    unknown = [name for name in policies if name not in POLICIES]
-    if unknown:
-        raise ValueError(f"The 'policies' parameter must name policies among {', '.join(POLICIES)}. Got {unknown!r} instead.")
+@dataclass(frozen=True)
+class Loop:
+    """The settings of a closed loop: what it aims for, how far bids may move, how long it runs and who plays.
+
+    ``folder`` holds the reports bidopt exports each week, in ``fmt``; checked on creation.
+    """
+
+    goal: Goal
+    limits: BidLimits
+    weeks: int
+    folder: Path
+    fmt: str = "ztc"
+    policies: tuple[str, ...] = POLICIES
+
+    def __post_init__(self):
+        if self.goal.budget is None:
+            raise ValueError("The 'budget' parameter of the goal must be set for a backtest. Got None instead.")
+        unknown = [name for name in self.policies if name not in POLICIES]
+        if unknown:
+            raise ValueError(f"The 'policies' parameter must name policies among {', '.join(POLICIES)}. "
+                             f"Got {unknown!r} instead.")
+
+
+def run_backtest(market: Market, history: pd.DataFrame, loop: Loop) -> Backtest:
+    """Play ``loop.weeks`` weeks for each policy from the same market and history."""
+    goal, limits = loop.goal, loop.limits
     oracle = solve_oracle(market, goal, limits, relative=False)
-    rows = [{"policy": name, "week": 0, **_row(market, market.bid, goal, oracle)} for name in policies]
-    for name in policies:
-        policy: Callable = {"keep": keep_bids, "operator": operator_bids}.get(name) or BidoptPolicy(folder / name, fmt)
+    rows = [{"policy": name, "week": 0, **_row(market, market.bid, goal, oracle)} for name in loop.policies]
+    for name in loop.policies:
+        policy: Callable = ({"keep": keep_bids, "operator": operator_bids}.get(name)
+                            or BidoptPolicy(loop.folder / name, loop.fmt))
         state, past = market, history
-        for week in range(1, weeks + 1):
+        for week in range(1, loop.weeks + 1):
             bids = policy(state, past, goal, limits)
             state = state.with_bids(bids, today=state.today + pd.Timedelta(days=7))
             rng = np.random.default_rng([market.seed, 7, week])  # the same draws for every policy

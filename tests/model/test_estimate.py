@@ -9,10 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from optimizer.model.auction import DEFAULT_SIGMA
+from optimizer.model.elasticity import DEFAULT_CLICKS_ELASTICITY, DEFAULT_CPC_ELASTICITY
 from optimizer.model.estimate import (
     CPC_TO_BID,
-    DEFAULT_CLICKS_ELASTICITY,
-    DEFAULT_CPC_ELASTICITY,
     HALF_LIFE_DAYS,
     RATE_HALF_LIFE_DAYS,
     estimate,
@@ -252,15 +251,6 @@ def test_conversions_are_remembered_longer_than_traffic():
 
 
 # --- bid elasticities ---------------------------------------------------------------------------------------
-
-
-def test_elasticities_are_recovered_from_bid_changes():
-    _, perf = market(8, changed_share=0.4, n_keywords=40, clicks_elasticity=0.9, cpc_elasticity=0.5)
-    estimates = estimate(perf, period_days=7)
-    assert estimates.clicks_elasticity.value == pytest.approx(0.9, abs=0.2)
-    assert estimates.cpc_elasticity.value == pytest.approx(0.5, abs=0.2)
-    assert estimates.clicks_elasticity.source.startswith("estimated")
-    assert estimates.clicks_elasticity.observations > 0
 
 
 def test_elasticities_fall_back_to_defaults_without_bid_changes():

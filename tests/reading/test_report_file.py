@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from optimizer.errors import InputDataError
-from optimizer.reading.report_file import normalise_header, read_report
+from optimizer.reading.report_file import read_report
 from tests.paths import REAL
 
 ZTC_HEADER = "日期,推广计划名称,宝贝名称,关键词,匹配方式,出价,展现量,点击量,点击率,花费,平均点击花费,总成交笔数,总成交金额"
@@ -181,12 +181,6 @@ def test_unknown_extension_unreadable_file_and_no_header(tmp_path):
     write(tmp_path / "notes.csv", ["hello,world", "1,2"])
     with pytest.raises(InputDataError, match=r"notes\.csv: no header row found in the first 30 lines"):
         read_report(tmp_path / "notes.csv")
-
-
-@pytest.mark.parametrize(("header", "normal"), [("Spend ($)", "spend"), (" 14 Day Total Orders (#) ", "14 day total orders"),
-                                                 ("花费（元）", "花费"), ("Max.  CPC", "max. cpc")])
-def test_normalise_header(header, normal):
-    assert normalise_header(header) == normal
 
 
 @settings(max_examples=15, deadline=None)

@@ -8,7 +8,15 @@ import pytest
 
 from optimizer.cli import main
 from optimizer.scenario.settings import BidLimits, Goal
-from optimizer.simulation.backtest import better, markdown, operator_bids, plot_backtest, run_backtest, weeks_won
+from optimizer.simulation.backtest import (
+    Loop,
+    better,
+    markdown,
+    operator_bids,
+    plot_backtest,
+    run_backtest,
+    weeks_won,
+)
 from optimizer.simulation.market import simulate
 
 
@@ -18,7 +26,7 @@ def played(tmp_path_factory):
     today = market.expected()
     goal = Goal(budget=float(today["spend"].sum()), min_roi=float(today["revenue"].sum() / today["spend"].sum()))
     folder = tmp_path_factory.mktemp("backtest")
-    return market, history, goal, run_backtest(market, history, goal, BidLimits(max=20.0), weeks=2, folder=folder)
+    return market, history, goal, run_backtest(market, history, Loop(goal, BidLimits(max=20.0), weeks=2, folder=folder))
 
 
 def test_every_policy_plays_every_week_from_the_same_start(played):
@@ -89,9 +97,9 @@ def test_backtest_command_passes_the_confidence_and_checks_it(tmp_path, capsys):
 def test_backtest_needs_a_budget_and_known_policies(played, tmp_path):
     market, history, goal, _ = played
     with pytest.raises(ValueError, match="The 'budget' parameter of the goal must be set"):
-        run_backtest(market, history, Goal(), BidLimits(), weeks=1, folder=tmp_path)
+        Loop(Goal(), BidLimits(), weeks=1, folder=tmp_path)
     with pytest.raises(ValueError, match="The 'policies' parameter must name policies among"):
-        run_backtest(market, history, goal, BidLimits(), weeks=1, folder=tmp_path, policies=("magic",))
+        Loop(goal, BidLimits(), weeks=1, folder=tmp_path, policies=("magic",))
     assert main(["backtest", "--weeks", "0", "--out", str(tmp_path)]) == 2
 
 
@@ -117,9 +125,9 @@ def test_bidopt_can_hold_the_floor_with_a_probability(played, tmp_path):
     from dataclasses import replace
 
     high = replace(goal, min_roi=1.3 * goal.min_roi)
-    tables = [run_backtest(market, history, replace(high, min_roi_confidence=confidence), BidLimits(max=20.0),
-                           weeks=1, folder=tmp_path / str(confidence), policies=("bidopt",)).table
-              for confidence in (None, 0.8)]
+    loops = [Loop(replace(high, min_roi_confidence=confidence), BidLimits(max=20.0), weeks=1,
+                  folder=tmp_path / str(confidence), policies=("bidopt",)) for confidence in (None, 0.8)]
+    tables = [run_backtest(market, history, loop).table for loop in loops]
     assert "min_roi_confidence = 0.8" in (tmp_path / "0.8" / "bidopt" / "scenario.toml").read_text(encoding="utf-8")
     plain, held = (table[table["week"] == 1].iloc[0] for table in tables)
     assert held["roi"] > plain["roi"] and held["spend"] < plain["spend"]

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from optimizer.scenario.adjustments import apply_adjustments, matches
+from optimizer.model.adjustments import apply_adjustments, matches
 from optimizer.scenario.settings import Adjustment
 
 

@@ -1,0 +1,116 @@
+"""How clicks and CPC respond to the bid (or a plan's clicks to its spend), from the history's changes.
+
+Clicks ~ bid ** clicks_elasticity and CPC ~ bid ** cpc_elasticity, estimated from the bid
+changes found in the history (two-way within regression, keyword and day effects removed)
+over the whole account and shrunk toward documented defaults when the history has none.
+Plan-level reports (budgets only) get clicks per +1% of spend the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+#: Clicks per +1% bid, in %, when the history shows no bid changes. Search-ads studies put
+#: keyword click elasticities to bid between 0.5 and 1.2; 0.8 is the middle.
+DEFAULT_CLICKS_ELASTICITY = 0.8
+#: CPC per +1% bid, in %, with no history: in a second-price auction a higher bid buys a
+#: better position whose price rises a little slower than the bid.
+DEFAULT_CPC_ELASTICITY = 0.6
+#: For plan-level reports (budgets only): clicks per +1% spend, in %, with no history.
+DEFAULT_PLAN_SPEND_ELASTICITY = 0.75
+#: How far (standard deviation) an elasticity may stray from its default a priori.
+ELASTICITY_PRIOR_SD = 0.25
+#: Elasticities are kept in these ranges so that value stays concave in spend.
+CLICKS_ELASTICITY_RANGE = (0.1, 2.0)
+CPC_ELASTICITY_RANGE = (0.0, 1.5)
+
+
+@dataclass(frozen=True)
+class Elasticity:
+    """An estimated elasticity with where it came from, for the summary."""
+
+    value: float
+    observations: int
+    source: str
+
+
+def within_slope(x: np.ndarray, y: np.ndarray, weight: np.ndarray, unit: np.ndarray, day: np.ndarray) -> tuple[float, float, int]:
+    """Slope of y on x with unit and day effects removed (alternating demeaning).
+
+    Returns (slope, its variance, number of observations that moved the bid).
+    """
+    x_t, y_t = x.copy(), y.copy()
+    unit_sum = np.bincount(unit, weights=weight)
+    unit_mean = np.bincount(unit, weights=weight * x) / np.where(unit_sum > 0, unit_sum, 1.0)
+    moved = np.abs(x - unit_mean[unit]) > 1e-6
+    for _ in range(4):
+        for group in (unit, day):
+            w_sum = np.bincount(group, weights=weight)
+            w_sum = np.where(w_sum > 0, w_sum, 1.0)
+            x_t = x_t - (np.bincount(group, weights=weight * x_t) / w_sum)[group]
+            y_t = y_t - (np.bincount(group, weights=weight * y_t) / w_sum)[group]
+    sxx = float(np.sum(weight * x_t**2))
+    if moved.sum() < 5 or sxx < 1e-9:
+        return float("nan"), float("inf"), int(moved.sum())
+    slope = float(np.sum(weight * x_t * y_t) / sxx)
+    residual = y_t - slope * x_t
+    dof = max(float(weight.sum()) - len(np.unique(unit)) - len(np.unique(day)), 1.0)
+    sigma2 = float(np.sum(weight * residual**2) / dof)
+    return slope, max(sigma2, 1e-6) / sxx, int(moved.sum())
+
+
+def shrink_slope(slope: float, variance: float, prior: float, prior_sd: float = ELASTICITY_PRIOR_SD) -> float:
+    """Normal-normal posterior mean of a slope."""
+    if not np.isfinite(slope) or not np.isfinite(variance):
+        return prior
+    precision, prior_precision = 1.0 / variance, 1.0 / prior_sd**2
+    return (slope * precision + prior * prior_precision) / (precision + prior_precision)
+
+
+def estimate_elasticities(days: pd.DataFrame, unit: np.ndarray) -> tuple[Elasticity, Elasticity]:
+    """The account's clicks and CPC elasticities to the bid, from the bid changes in the history.
+
+    Clicks are read from impressions (every day with a bid shows them), each keyword-day weighed
+    by its impressions; CPC from the days with clicks, weighed by its clicks.
+    """
+    has_bid = (days["bid"] > 0).to_numpy() & (days["impressions"] > 0).to_numpy()
+    impressions = days["impressions"].to_numpy()
+    clicks = _bid_slope(days, unit, has_bid, impressions, impressions / (impressions + 20.0),
+                        DEFAULT_CLICKS_ELASTICITY)
+    with_clicks = has_bid & (days["clicks"] > 0).to_numpy()
+    cpc = np.where(with_clicks, days["spend"] / days["clicks"].where(days["clicks"] > 0, 1.0), 1.0)
+    counts = days["clicks"].to_numpy()
+    return clicks, _bid_slope(days, unit, with_clicks, cpc, counts / (counts + 5.0), DEFAULT_CPC_ELASTICITY)
+
+
+def _bid_slope(days: pd.DataFrame, unit: np.ndarray, rows: np.ndarray, values: np.ndarray, weight: np.ndarray,
+               prior: float) -> Elasticity:
+    """The within slope of log ``values`` on log bid over ``rows``, shrunk toward ``prior``."""
+    day = days["date"].rank(method="dense").fillna(1).astype(int).to_numpy() - 1
+    log_bid = np.log(np.where(days["bid"] > 0, days["bid"], 1.0))
+    idx = np.flatnonzero(rows & (values > 0.0))
+    ys = np.log(np.maximum(values[idx], 1e-9))
+    slope, var, moved = within_slope(log_bid[idx], ys, weight[idx], _dense(unit[idx]), _dense(day[idx]))
+    source = (f"estimated from {moved} keyword-days of keywords whose bid changed" if np.isfinite(slope)
+              else "default (no bid changes in the history)")
+    return Elasticity(shrink_slope(slope, var, prior), moved, source)
+
+
+def plan_spend_elasticity(days: pd.DataFrame, unit: np.ndarray) -> Elasticity:
+    """Clicks per +1% of a plan's spend, from its days (plan effects removed), shrunk to the default."""
+    rows = ((days["spend"] > 0) & (days["clicks"] > 0)).to_numpy()
+    if days["date"].isna().all() or rows.sum() < 5:
+        return Elasticity(DEFAULT_PLAN_SPEND_ELASTICITY, 0, "default (no daily plan history)")
+    x = np.log(days["spend"].to_numpy(float)[rows])
+    y = np.log(days["clicks"].to_numpy(float)[rows])
+    weight = np.ones(rows.sum())
+    slope, var, n = within_slope(x, y, weight, _dense(unit[rows]), np.zeros(rows.sum(), dtype=int))
+    value = float(np.clip(shrink_slope(slope, var, DEFAULT_PLAN_SPEND_ELASTICITY), 0.3, 0.95))
+    return Elasticity(value, n, f"estimated from {n} plan-days, shrunk toward {DEFAULT_PLAN_SPEND_ELASTICITY}")
+
+
+def _dense(codes: np.ndarray) -> np.ndarray:
+    return pd.factorize(codes)[0] if len(codes) else codes.astype(int)

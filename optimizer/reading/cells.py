@@ -1,0 +1,106 @@
+"""Cell texts to values: numbers written with currency, separators and percent, dates in the
+usual export formats, match types in one vocabulary; total and blank rows found to drop.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+TEXT_COLUMNS = ("plan", "ad_group", "keyword", "match_type")
+MISSING_TOKENS = ("", "-", "--", "—", "–", "n/a", "na", "nan", "null", "none", "nat")
+# Patterns for pandas .str are plain strings without \s or \d: pyarrow then runs them in C (RE2).
+_TOTAL_PREFIXES = ("合计", "总计", "汇总", "total:", "total :", "total：")  # on lowercased text
+_TOTAL_CELLS = ("total", "totals")
+_NOISE = r"rs\.?|inr|usd|us\$|rmb|cny|[¥￥$₹€£元,% ]"  # currency, thousands separators, percent
+_NUMBER = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:e[+-]?[0-9]+)?"
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M:%S", "%b %d, %Y",
+                 "%B %d, %Y", "%d %b %Y", "%Y%m%d", "%Y年%m月%d日", "%Y.%m.%d", "%m/%d/%Y")
+MATCH_TYPES = {"精确匹配": "exact", "精准匹配": "exact", "精确": "exact", "exact match": "exact",
+               "广泛匹配": "broad", "广泛": "broad", "broad match": "broad",
+               "短语匹配": "phrase", "中心词匹配": "phrase", "phrase match": "phrase",
+               "-": "", "--": ""}
+
+
+def cell_text(column: pd.Series) -> pd.Series:
+    """Each cell as stripped text, missing cells as ""."""
+    if not pd.api.types.is_string_dtype(column) or column.dtype == object:
+        column = column.astype(object).where(column.notna(), "").astype(str)
+    return column.fillna("").str.strip()
+
+
+def total_or_blank(raw: pd.DataFrame, first_column: pd.Series | None) -> pd.Series:
+    """Rows to drop: totals (合计, Total: Account …) and rows with every cell blank."""
+    texts = {name: cell_text(raw[name]) for name in raw.columns}
+    total = pd.Series(False, index=raw.index)
+    identity = [texts[name] for name in ("date", "plan", "ad_group", "keyword") if name in texts]
+    if first_column is not None:
+        identity.append(cell_text(first_column))
+    for text in identity:
+        lowered = text.str.lower()
+        total |= lowered.str.startswith(_TOTAL_PREFIXES) | lowered.isin(_TOTAL_CELLS)
+    blank = pd.Series(True, index=raw.index)
+    for text in texts.values():
+        blank &= text.str.lower().isin(MISSING_TOKENS)
+    return total | blank
+
+
+def parse(raw: pd.DataFrame, rows: pd.Series, from_excel: bool):
+    """Parse every canonical column; unparseable cells go to ``bad_cells``."""
+    parsed, bad_cells = {}, {}
+    for name in raw.columns:
+        column = raw[name]
+        if name in TEXT_COLUMNS:
+            text = cell_text(column)
+            if from_excel:
+                text = text.str.replace(r"^(-?[0-9]+)\.0$", r"\1", regex=True)
+            if name == "match_type":
+                lowered = text.str.lower()
+                text = lowered.map(MATCH_TYPES).fillna(lowered).astype(str)
+            parsed[name] = text
+            continue
+        values, bad = _parse_dates(column) if name == "date" else _parse_numbers(column)
+        parsed[name] = values
+        if bad.any():
+            bad_cells[name] = (rows[bad].tolist(), cell_text(column[bad]).tolist())
+    return pd.DataFrame(parsed, index=raw.index), bad_cells
+
+
+def _parse_numbers(column: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """"¥1,234.50", "Rs.201.68", "9.09%" (-> 0.0909), "-" (-> NaN); numbers pass through."""
+    if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+        return column.astype("float64"), pd.Series(False, index=column.index)
+    lowered = cell_text(column).str.lower()
+    missing = lowered.isin(MISSING_TOKENS)
+    cleaned = lowered
+    valid = cleaned.str.fullmatch(_NUMBER).fillna(False).astype(bool) & ~missing
+    noisy = ~valid & ~missing
+    if noisy.any():  # only cells like "¥1,234.50" pay for the regex
+        cleaned = cleaned.where(~noisy, lowered[noisy].str.replace(_NOISE, "", regex=True))
+        valid |= noisy & cleaned.str.fullmatch(_NUMBER).fillna(False).astype(bool)
+    # pyarrow's cast parses a million numbers in milliseconds; invalid cells are nulls by then
+    parsed = pc.cast(pa.array(cleaned.where(valid), type=pa.string()), pa.float64())
+    values = pd.Series(parsed.to_numpy(zero_copy_only=False), index=column.index, dtype="float64")
+    values = values.where(~lowered.str.endswith("%"), values / 100.0)
+    return values, ~valid & ~missing
+
+
+def _parse_dates(column: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Dates in the usual export formats, Excel datetimes and Excel serial numbers."""
+    if pd.api.types.is_datetime64_any_dtype(column):
+        return column.astype("datetime64[ns]"), pd.Series(False, index=column.index)
+    text = cell_text(column).str.replace(r"^([0-9]{8})\.0$", r"\1", regex=True)
+    missing = text.str.lower().isin(MISSING_TOKENS)
+    dates = pd.Series(pd.NaT, index=column.index, dtype="datetime64[ns]")
+    for date_format in _DATE_FORMATS:
+        todo = dates.isna() & ~missing
+        if not todo.any():
+            break
+        dates[todo] = pd.to_datetime(text[todo], format=date_format, errors="coerce")
+    serial = pd.to_numeric(text.where(dates.isna() & ~missing, ""), errors="coerce")
+    serial = serial.where((serial > 20000) & (serial < 80000))
+    if serial.notna().any():
+        excel = pd.to_datetime(serial, unit="D", origin="1899-12-30", errors="coerce")
+        dates = dates.where(dates.notna(), excel.dt.floor("D"))
+    return dates, dates.isna() & ~missing

@@ -1,0 +1,73 @@
+"""Elasticities fitted to the history's changes: recovered when the bids moved, the defaults when they did not."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from optimizer.model.elasticity import (
+    DEFAULT_CLICKS_ELASTICITY,
+    DEFAULT_PLAN_SPEND_ELASTICITY,
+    estimate_elasticities,
+    plan_spend_elasticity,
+    shrink_slope,
+    within_slope,
+)
+from tests.model.test_estimate import market, performance, plan_frame
+
+
+def unit_codes(perf) -> np.ndarray:
+    keys = ["plan", "ad_group", "keyword", "match_type"] if perf.level == "keyword" else ["plan"]
+    return perf.frame.groupby(keys, sort=True, observed=True).ngroup().to_numpy()
+
+
+def test_within_slope_removes_unit_and_day_effects():
+    rng = np.random.default_rng(1)
+    unit, day = np.repeat(np.arange(20), 10), np.tile(np.arange(10), 20)
+    x = rng.normal(size=200) + unit * 3.0
+    y = 0.7 * x + unit * -5.0 + day * 2.0 + rng.normal(scale=0.01, size=200)
+    slope, variance, moved = within_slope(x, y, np.ones(200), unit, day)
+    assert slope == pytest.approx(0.7, abs=0.01)
+    assert 0 < variance < 1e-3 and moved == 200
+
+
+def test_within_slope_without_moves_is_unknown():
+    unit, day = np.repeat(np.arange(4), 5), np.tile(np.arange(5), 4)
+    slope, variance, moved = within_slope(unit * 1.0, np.ones(20), np.ones(20), unit, day)
+    assert np.isnan(slope) and variance == np.inf and moved == 0
+
+
+def test_shrink_slope_is_the_prior_without_data_and_the_slope_with_plenty():
+    assert shrink_slope(float("nan"), float("inf"), 0.8) == 0.8
+    assert shrink_slope(0.3, 1e-9, 0.8) == pytest.approx(0.3)
+    assert 0.3 < shrink_slope(0.3, 0.25**2, 0.8) < 0.8
+
+
+def test_elasticities_are_recovered_from_bid_changes():
+    _, perf = market(8, changed_share=0.4, n_keywords=40, clicks_elasticity=0.9, cpc_elasticity=0.5)
+    clicks, cpc = estimate_elasticities(perf.frame, unit_codes(perf))
+    assert clicks.value == pytest.approx(0.9, abs=0.2)
+    assert cpc.value == pytest.approx(0.5, abs=0.2)
+    assert clicks.source.startswith("estimated")
+    assert clicks.observations > 0
+
+
+def test_elasticities_are_the_defaults_without_bid_changes():
+    _, perf = market(9, changed_share=0.0)
+    clicks, _ = estimate_elasticities(perf.frame, unit_codes(perf))
+    assert clicks.value == DEFAULT_CLICKS_ELASTICITY and clicks.observations == 0
+    assert clicks.source == "default (no bid changes in the history)"
+
+
+@pytest.mark.parametrize("true_elasticity", [0.05, 0.6, 1.5])
+def test_plan_spend_elasticity_is_fitted_and_kept_in_the_plan_range(true_elasticity):
+    perf = performance(plan_frame(np.random.default_rng(17), true_elasticity), level="plan", has_bid=False)
+    fitted = plan_spend_elasticity(perf.frame, unit_codes(perf))
+    assert fitted.value == pytest.approx(float(np.clip(true_elasticity, 0.3, 0.95)), abs=0.15)
+    assert fitted.source.startswith("estimated from")
+
+
+def test_plan_spend_elasticity_without_daily_history_is_the_default():
+    perf = performance(plan_frame(np.random.default_rng(17), 0.6, days=1), level="plan", has_bid=False)
+    fitted = plan_spend_elasticity(perf.frame, unit_codes(perf))
+    assert fitted.value == DEFAULT_PLAN_SPEND_ELASTICITY and fitted.observations == 0

@@ -1,0 +1,30 @@
+"""Cell texts to values: money, percent and missing marks; dates; totals and blank rows."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from optimizer.reading.cells import parse, total_or_blank
+
+
+def test_numbers_drop_currency_and_separators_and_read_percent_as_a_share():
+    raw = pd.DataFrame({"spend": ["￥1,234.50", "Rs.201.68", "-", "abc"], "ctr": ["9.09%", "1%", "", "0.5"]})
+    frame, bad = parse(raw, pd.Series([2, 3, 4, 5]), from_excel=False)
+    assert frame["spend"].tolist()[:2] == [1234.5, 201.68] and np.isnan(frame["spend"]).tolist()[2:] == [True, True]
+    assert frame["ctr"].tolist()[:2] == [0.0909, 0.01] and frame["ctr"].iat[3] == 0.5
+    assert bad == {"spend": ([5], ["abc"])}
+
+
+def test_dates_in_export_formats_and_excel_serials_and_match_types_in_one_vocabulary():
+    raw = pd.DataFrame({"date": ["2024-06-01", "2024/06/02", "Jun 3, 2024", "45447", "soon"],
+                        "match_type": ["精确匹配", "Broad match", "phrase match", "--", "custom"]})
+    frame, bad = parse(raw, pd.Series([2, 3, 4, 5, 6]), from_excel=False)
+    assert frame["date"].iloc[:4].dt.day.tolist() == [1, 2, 3, 4] and pd.isna(frame["date"].iat[4])
+    assert frame["match_type"].tolist() == ["exact", "broad", "phrase", "", "custom"]
+    assert bad == {"date": ([6], ["soon"])}
+
+
+def test_totals_and_blank_rows_are_dropped():
+    raw = pd.DataFrame({"plan": ["计划A", "合计", "", "Total: Account"], "clicks": ["3", "10", "-", "10"]})
+    assert total_or_blank(raw, None).tolist() == [False, True, True, True]
