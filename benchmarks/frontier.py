@@ -30,9 +30,8 @@ def main() -> None:
 
     from make_sample import make_keyword_report, write_ztc_csv
 
-    from optimizer.decisions.plan import make_plan
+    from optimizer.decisions.plan import make_plan, plan_frontier
     from optimizer.scenario.scenario_file import load_scenario
-    from optimizer.solver.frontier import plan_frontier
 
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)

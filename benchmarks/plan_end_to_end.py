@@ -38,7 +38,7 @@ write_all(Path(sys.argv[2]), result.files())
 timings = dict(result.timings, write=time.perf_counter() - clock)
 timings["total"] = time.perf_counter() - start
 print(json.dumps({"timings": timings, "units": len(result.bids), "rows": len(result.performance.frame),
-                  "status": result.summary["status"]}))
+                  "status": result.summary.status}))
 """
 
 

@@ -93,10 +93,10 @@ def one_seed(seed: int, keywords: int, days: int, weeks: int) -> list[dict]:
             result = make_plan(load_scenario(folder / "scenario.toml"))
             oracle = solve_oracle(market, goal, LIMITS)
             plan = score(market, bids_from_sheet(market, result.bids), goal, oracle)
-            forecast = result.summary["after"]["spend"]
+            forecast = result.summary.after.spend
             rows.append({"seed": seed, "goal": label, "what": "weekly plan", **plan,
                          "forecast_spend_vs_true": forecast / plan["spend"],
-                         "forecast_revenue_vs_true": result.summary["after"]["revenue"] / plan["revenue"],
+                         "forecast_revenue_vs_true": result.summary.after.revenue / plan["revenue"],
                          "seconds": time.perf_counter() - clock})
             for name, figures in diagnoses(market, result, goal, oracle).items():
                 rows.append({"seed": seed, "goal": label, "what": name, **figures})

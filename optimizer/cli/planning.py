@@ -61,10 +61,9 @@ def add_commands(commands) -> None:
 
 
 def run_plan(args: argparse.Namespace) -> int:
-    from optimizer.decisions.plan import make_plan
+    from optimizer.decisions.plan import make_plan, plan_frontier
     from optimizer.outputs.files import csv_bytes, write_all
     from optimizer.outputs.html_report import plan_report
-    from optimizer.solver.frontier import plan_frontier
     from optimizer.solver.pulp_cbc import lp_names, names_file, write_lp
 
     scenario = load(args, args.scenario)
@@ -111,9 +110,9 @@ def _with_forecast_check(store, result):
 
 def run_compare(args: argparse.Namespace) -> int:
     from optimizer.decisions import compare
+    from optimizer.decisions.plan import plan_frontier
     from optimizer.outputs.files import write_all
     from optimizer.outputs.html_report import compare_report
-    from optimizer.solver.frontier import plan_frontier
 
     scenarios = [load(args, path) for path in args.scenarios]
     bulk = bulk_file(args)
@@ -140,10 +139,9 @@ def run_compare(args: argparse.Namespace) -> int:
 
 
 def run_frontier(args: argparse.Namespace) -> int:
-    from optimizer.decisions.plan import make_plan
+    from optimizer.decisions.plan import make_plan, plan_frontier
     from optimizer.outputs.files import csv_bytes, write_all
     from optimizer.outputs.html_report import plots, png
-    from optimizer.solver.frontier import plan_frontier
 
     if args.points < 2 or not 0 < args.low < args.high:
         raise BidoptError("--points must be at least 2 and 0 < --from < --to (multiples of the plan's budget)")

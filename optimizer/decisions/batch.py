@@ -69,10 +69,9 @@ def plan_account(scenario_path: str, out: str) -> AccountOutcome:
 
     Runs on a Dask worker: takes and returns plain, picklable data.
     """
-    from optimizer.decisions.plan import make_plan
+    from optimizer.decisions.plan import make_plan, plan_frontier
     from optimizer.outputs.html_report import plan_report
     from optimizer.scenario.scenario_file import load_scenario, require_reports
-    from optimizer.solver.frontier import plan_frontier
 
     account = Path(scenario_path).stem
     folder = Path(out) / account

@@ -36,6 +36,7 @@ from optimizer.reading.schema import Performance, validate
 from optimizer.scenario.scenario_file import Scenario
 from optimizer.solver import risk, solve
 from optimizer.solver.feasibility import best_roi, diagnose, roi_conflict
+from optimizer.solver.frontier import Frontier, frontier
 from optimizer.solver.program import Limits, Program, Solution
 
 
@@ -245,3 +246,12 @@ def make_plan(scenario: Scenario, prepared: Prepared | None = None, *, solver: s
     lap("explain")
     return PlanResult(scenario, performance, estimates, candidates, program, solution, decisions.units, plans,
                       result_summary, timings)
+
+
+def plan_frontier(result: PlanResult, *, low: float = 0.25, high: float = 2.0, count: int = 40) -> Frontier:
+    """The frontier of a finished plan, with today's point and the plan's own."""
+    summary, goal = result.summary, result.scenario.goal
+    today = {"spend": summary.before.spend, "objective": summary.before.objective(goal.objective, goal.margin)}
+    chosen = {"spend": summary.after.spend, "objective": summary.objective_value}
+    return frontier(result.program, objective=goal.objective, today=today, chosen=chosen, low=low, high=high,
+                    count=count)

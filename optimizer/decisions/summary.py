@@ -39,6 +39,12 @@ class Kpis:
     ctr: float
     cpc: float
 
+    def objective(self, objective: str, margin: float | None = None) -> float:
+        """The objective's value over these figures (profit: margin x revenue - spend)."""
+        if objective == "profit":
+            return (margin or 0.0) * self.revenue - self.spend
+        return float(getattr(self, objective))
+
     @classmethod
     def of(cls, totals: Mapping[str, float]) -> Kpis:
         """The ratios from the sums; a zero denominator gives 0."""
@@ -131,10 +137,6 @@ class Summary:
             "warnings": list(self.warnings),
             **optional,
         }
-
-    def __getitem__(self, key: str):
-        """summary.json's value under ``key``, for readers that still take the JSON's shape."""
-        return self.to_json()[key]
 
 
 def build(scenario: Scenario, prepared, program: Program, solution: Solution, bids: pd.DataFrame, *,

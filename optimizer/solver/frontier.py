@@ -88,18 +88,3 @@ def frontier(program: Program, *, objective: str, today: dict[str, float], chose
             points = points.iloc[: first + 1].reset_index(drop=True)
     return Frontier(points, today, chosen, objective, floor_from, note)
 
-
-def objective_of(figures: dict[str, float], objective: str, margin: float | None = None) -> float:
-    """The objective's value for a before/after KPI block of the summary."""
-    if objective == "profit":
-        return (margin or 0.0) * figures["revenue"] - figures["spend"]
-    return float(figures[objective])
-
-
-def plan_frontier(result, *, low: float = 0.25, high: float = 2.0, count: int = 40) -> Frontier:
-    """The frontier of a finished plan, with today's point and the plan's own."""
-    summary, goal = result.summary, result.scenario.goal
-    today = {"spend": summary["before"]["spend"], "objective": objective_of(summary["before"], goal.objective, goal.margin)}
-    chosen = {"spend": summary["after"]["spend"], "objective": summary["objective_value"]}
-    return frontier(result.program, objective=goal.objective, today=today, chosen=chosen, low=low, high=high,
-                    count=count)

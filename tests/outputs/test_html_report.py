@@ -9,10 +9,9 @@ import shutil
 
 import pytest
 
-from optimizer.decisions.plan import make_plan
+from optimizer.decisions.plan import make_plan, plan_frontier
 from optimizer.outputs.html_report import plan_report
 from optimizer.scenario.scenario_file import load_scenario
-from optimizer.solver.frontier import plan_frontier
 from tests.paths import SCENARIOS
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

@@ -7,9 +7,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from optimizer.decisions.plan import make_plan, prepare
+from optimizer.decisions.plan import make_plan, plan_frontier, prepare
 from optimizer.scenario.scenario_file import load_scenario
-from optimizer.solver.frontier import plan_frontier
 from tests.paths import SCENARIOS
 
 
