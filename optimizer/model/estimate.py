@@ -182,6 +182,7 @@ def estimate(performance: Performance, *, period_days: int, value_per_order: flo
         # CPC at today's bid from the keyword's (shrunk) place on its curve, never above the bid
         cpc = current_bid * position.ratio
         alpha, gamma = auction.local_elasticities(position.z0, position.sigma)
+        clicks_e, cpc_e = as_forecast(alpha, clicks, clicks_e), as_forecast(gamma, clicks, cpc_e)
     else:   # plans have no auction curve: the account's spend elasticity is every plan's
         alpha = np.clip(np.full(grouping.count, clicks_e.value), *CLICKS_ELASTICITY_RANGE)
         gamma = np.clip(np.full(grouping.count, cpc_e.value), *CPC_ELASTICITY_RANGE)
@@ -200,6 +201,20 @@ def estimate(performance: Performance, *, period_days: int, value_per_order: flo
         units = units.assign(current_daily_budget=budget)
     return Estimates(units, tuple(grouping.keys), performance.level, bid_inferred, clicks_e, cpc_e, tuple(warnings),
                      position.sigma_source if position is not None else None)
+
+
+def as_forecast(local: np.ndarray, clicks: np.ndarray, fitted: Elasticity) -> Elasticity:
+    """The elasticity the forecast uses: each keyword's, at today's bid on its auction curve, click-weighted.
+
+    The account's slope fitted to the history's bid changes (``fitted``) is said beside it as a check.
+    """
+    weight = np.where(np.isfinite(local) & (clicks > 0), clicks, 0.0)
+    if weight.sum() <= 0:
+        weight = np.isfinite(local).astype(float)
+    value = float(np.average(np.nan_to_num(local), weights=weight)) if weight.sum() > 0 else fitted.value
+    source = (f"click-weighted mean over {int((weight > 0).sum())} keywords' auction curves at today's bid; "
+              f"the account's slope: {fitted.value:.3f}, {fitted.source}")
+    return Elasticity(value, fitted.observations, source)
 
 
 def _group(days: pd.DataFrame, keys: list[str]) -> _Grouping:

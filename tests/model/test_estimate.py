@@ -256,12 +256,22 @@ def test_conversions_are_remembered_longer_than_traffic():
 def test_elasticities_fall_back_to_defaults_without_bid_changes():
     _, perf = market(9, changed_share=0.0)
     estimates = estimate(perf, period_days=7)
-    assert estimates.clicks_elasticity.value == DEFAULT_CLICKS_ELASTICITY
-    assert estimates.cpc_elasticity.value == DEFAULT_CPC_ELASTICITY
-    assert "default" in estimates.clicks_elasticity.source
-    assert "default" in estimates.cpc_elasticity.source
+    assert f"the account's slope: {DEFAULT_CLICKS_ELASTICITY:.3f}, default" in estimates.clicks_elasticity.source
+    assert f"the account's slope: {DEFAULT_CPC_ELASTICITY:.3f}, default" in estimates.cpc_elasticity.source
     assert set(estimates.units["sigma"]) == {DEFAULT_SIGMA}
     assert estimates.spread_source.startswith("default")
+
+
+def test_the_reported_elasticities_are_the_ones_the_forecast_uses():
+    """summary.json's elasticities are the click-weighted mean of the keywords' own, not a slope nothing uses."""
+    _, perf = market(13)
+    estimates = estimate(perf, period_days=7)
+    units = estimates.units
+    for reported, column in ((estimates.clicks_elasticity, "clicks_elasticity"),
+                             (estimates.cpc_elasticity, "cpc_elasticity")):
+        expected = np.average(units[column], weights=units["clicks"])
+        assert reported.value == pytest.approx(expected, rel=1e-12)
+        assert reported.source.startswith("click-weighted mean over") and "the account's slope" in reported.source
 
 
 def test_history_is_moved_to_todays_bid():
@@ -290,7 +300,8 @@ def test_without_a_bid_column_bids_are_inferred_from_cpc_with_a_warning():
     assert estimates.bid_inferred
     assert units["current_bid"].to_numpy() == pytest.approx(units["cpc"].to_numpy() / CPC_TO_BID, rel=1e-12)
     assert any("no bid column" in warning for warning in estimates.warnings)
-    assert estimates.clicks_elasticity.value == DEFAULT_CLICKS_ELASTICITY
+    # every keyword sits where the default curve's local elasticities are the documented defaults
+    assert estimates.clicks_elasticity.value == pytest.approx(DEFAULT_CLICKS_ELASTICITY, abs=0.01)
     assert "no bid column" in estimates.clicks_elasticity.source
 
 
