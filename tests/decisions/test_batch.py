@@ -26,6 +26,7 @@ def accounts(tmp_path):
     return [folder / "weekly.toml", folder / "budget_cut.toml", folder / "broken.toml"]
 
 
+@pytest.mark.slow
 def test_batch_on_a_process_cluster_plans_the_good_accounts_and_reports_the_bad(tmp_path, accounts, capsys):
     from dask.distributed import LocalCluster
 
@@ -65,6 +66,7 @@ def test_two_accounts_with_one_name_are_refused_before_any_work(tmp_path, accoun
         run_batch([accounts[0], twin], tmp_path / "out")
 
 
+@pytest.mark.slow
 def test_a_local_cluster_is_started_when_no_scheduler_is_given(tmp_path, accounts):
     result = run_batch(accounts[:1], tmp_path / "out", workers=1)
     assert [outcome.status for outcome in result.outcomes] == [OK]

@@ -35,6 +35,7 @@ def write_scenario(folder: Path, report: Path, body: str) -> Path:
     return path
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     seed=st.sampled_from([1, 2, 3]),

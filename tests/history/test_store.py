@@ -277,6 +277,7 @@ def wait_for_pause(process: subprocess.Popen, timeout: float = 120.0) -> None:
     raise AssertionError(f"the run ended before its transaction (exit {process.wait()}): {process.stdout.read()}")
 
 
+@pytest.mark.slow
 def test_a_run_killed_inside_its_transaction_leaves_the_store_consistent(store_url, plan_result, small_scenario,
                                                                          tmp_path):
     with HistoryStore(store_url) as store:
@@ -301,6 +302,7 @@ def test_a_run_killed_inside_its_transaction_leaves_the_store_consistent(store_u
         assert len(store.runs()) == 2
 
 
+@pytest.mark.slow
 def test_two_runs_at_once_both_land(store_url, small_scenario, tmp_path):
     HistoryStore(store_url).close()   # the schema exists; the race is on the run itself
     processes = [start_plan(small_scenario, tmp_path / f"out{index}", store_url, pause=1.5) for index in range(2)]
@@ -313,6 +315,7 @@ def test_two_runs_at_once_both_land(store_url, small_scenario, tmp_path):
     assert counts["runs"] == 2 and len(set(ids)) == 2
 
 
+@pytest.mark.slow
 def test_two_new_stores_opened_at_once_migrate_once(store_url):
     """Two first runs against an empty store: one creates the schema, the other waits and finds it."""
     code = (f"import sys; from optimizer.history.store import HistoryStore; HistoryStore({store_url!r}).close()")

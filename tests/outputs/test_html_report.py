@@ -47,6 +47,7 @@ def _chromium() -> tuple[str, str]:
     return browser, driver
 
 
+@pytest.mark.slow
 def test_report_opens_in_headless_chromium_with_every_image_loaded(report_files, tmp_path):
     browser, driver_path = _chromium()
     webdriver = pytest.importorskip("selenium.webdriver")
