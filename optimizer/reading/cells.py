@@ -4,12 +4,15 @@ usual export formats, match types in one vocabulary; total and blank rows found 
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 TEXT_COLUMNS = ("plan", "ad_group", "keyword", "match_type")
 MISSING_TOKENS = ("", "-", "--", "—", "–", "n/a", "na", "nan", "null", "none", "nat")
+#: In a number column "nan" is not a blank but a value no export writes: it is an unreadable cell.
+_NUMBER_MISSING = tuple(token for token in MISSING_TOKENS if token not in ("nan", "nat"))
 # Patterns for pandas .str are plain strings without \s or \d: pyarrow then runs them in C (RE2).
 _TOTAL_PREFIXES = ("合计", "总计", "汇总", "total:", "total :", "total：")  # on lowercased text
 _TOTAL_CELLS = ("total", "totals")
@@ -70,9 +73,11 @@ def parse(raw: pd.DataFrame, rows: pd.Series, from_excel: bool):
 def _parse_numbers(column: pd.Series) -> tuple[pd.Series, pd.Series]:
     """"¥1,234.50", "Rs.201.68", "9.09%" (-> 0.0909), "-" (-> NaN); numbers pass through."""
     if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
-        return column.astype("float64"), pd.Series(False, index=column.index)
+        values = column.astype("float64")
+        infinite = pd.Series(np.isinf(values.to_numpy()), index=column.index)
+        return values.where(~infinite), infinite
     lowered = cell_text(column).str.lower()
-    missing = lowered.isin(MISSING_TOKENS)
+    missing = lowered.isin(_NUMBER_MISSING)
     cleaned = lowered
     valid = cleaned.str.fullmatch(_NUMBER).fillna(False).astype(bool) & ~missing
     noisy = ~valid & ~missing
@@ -83,7 +88,8 @@ def _parse_numbers(column: pd.Series) -> tuple[pd.Series, pd.Series]:
     parsed = pc.cast(pa.array(cleaned.where(valid), type=pa.string()), pa.float64())
     values = pd.Series(parsed.to_numpy(zero_copy_only=False), index=column.index, dtype="float64")
     values = values.where(~lowered.str.endswith("%"), values / 100.0)
-    return values, ~valid & ~missing
+    infinite = pd.Series(np.isinf(values.to_numpy()), index=column.index)  # "1e400" overflows to inf
+    return values.where(~infinite), (~valid & ~missing) | infinite
 
 
 def _parse_dates(column: pd.Series) -> tuple[pd.Series, pd.Series]:

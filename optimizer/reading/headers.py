@@ -45,7 +45,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
             "7 Day Conversion Rate", "CVR"),
 }
 HEADER_SCAN_LINES = 30
-MAP_HINT = 'Name it in [data] columns, e.g. columns = {{ "Your header" = "{canonical}" }}'
+MAP_HINT = 'Pass --columns "Your header={canonical}" (or name it in [data] columns = {{ "Your header" = "{canonical}" }})'
 _PAREN_UNIT = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
 _SPACES = re.compile(r"\s+")
 
@@ -93,11 +93,11 @@ def map_headers(file_headers: list[str], columns: dict[str, str], file: str) -> 
     for user_header, canonical in columns.items():
         found = user_header if user_header in file_headers else by_normal.get(normalise_header(user_header))
         if canonical not in ALIASES:
-            problems.append(Problem(f'[data] columns maps "{user_header}" to unknown column "{canonical}"',
+            problems.append(Problem(f'--columns or [data] columns maps "{user_header}" to unknown column "{canonical}"',
                                     file=file, hint=f"Use one of: {', '.join(ALIASES)}"))
         elif found is None:
             shown = ", ".join(f'"{header}"' for header in file_headers[:12])
-            problems.append(Problem(f'[data] columns names "{user_header}", which is not a column of '
+            problems.append(Problem(f'--columns or [data] columns names "{user_header}", which is not a column of '
                                     "this file", file=file, hint=f"Use one of its headers: {shown}"))
         else:
             headers[canonical] = found

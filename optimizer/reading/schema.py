@@ -24,8 +24,11 @@ OPTIONAL = ("bid", "plan_budget")
 REQUIRED = ("impressions", "clicks", "spend")
 UNIT = ("plan", "ad_group", "keyword", "match_type")
 ON_BAD_ROWS = ("error", "skip")
-SKIP_HINT = 'Fix the export or set on_bad_rows = "skip" in [data]'
+SKIP_HINT = 'Fix the export, or pass --on-bad-rows skip (on_bad_rows = "skip" in [data])'
 NO_PLAN = "(all)"
+PERIOD_UNKNOWN = ("states no period: no date column (Date, Day, Start Date and End Date, Month, Week) and no "
+                  "date range in a title line")
+PERIOD_HINT = "Pass --period-days N, the number of days the report covers (or set [data] period_days = N)"
 
 
 def display_name(canonical: str, headers: Mapping[str, str]) -> str:
@@ -132,8 +135,7 @@ def _check_columns(frame: pd.DataFrame, name: str, period_days: int | None, prob
             f"no plan or keyword column (looked for {_looked_for('plan')}, {_looked_for('keyword')})",
             file=name, hint=MAP_HINT.format(canonical="plan")))
     if "date" not in frame and period_days is None:
-        problems.append(Problem("has no date column: set [data] period_days to the number of days "
-                                "the report covers", file=name))
+        problems.append(Problem(PERIOD_UNKNOWN, file=name, hint=PERIOD_HINT))
 
 
 def _row_checks(frame: pd.DataFrame, report: Report, used: set[str]) -> list[tuple]:

@@ -162,7 +162,7 @@ def test_user_columns_take_precedence(tmp_path):
 
 def test_user_columns_naming_absent_header_or_unknown_column(tmp_path):
     path = write(tmp_path / "mapped.csv", ["Day,Campaign,Clicks,Cost", "2024-06-01,A,3,1.5"])
-    with pytest.raises(InputDataError, match=r'mapped\.csv: \[data\] columns names "Umsatz", which is not a '
+    with pytest.raises(InputDataError, match=r'mapped\.csv: --columns or \[data\] columns names "Umsatz", which is not a '
                                              r'column of this file\. Use one of its headers: "Day", "Campaign"'):
         read_report(path, {"Umsatz": "revenue"})
     with pytest.raises(InputDataError, match=r'maps "Cost" to unknown column "money"'):

@@ -73,7 +73,7 @@ def test_clicks_above_impressions_full_message(tmp_path):
         validate([report(tmp_path, "report.csv", [ZTC, *rows])])
     assert str(raised.value) == (
         "report.csv: column 点击量 (clicks): 2 rows have clicks above impressions (rows 4: 50 > 10, 7: 12 > 3). "
-        'Fix the export or set on_bad_rows = "skip" in [data].')
+        'Fix the export, or pass --on-bad-rows skip (on_bad_rows = "skip" in [data]).')
 
 
 def test_missing_column_full_message(tmp_path):
@@ -82,7 +82,7 @@ def test_missing_column_full_message(tmp_path):
         validate([report(tmp_path, "report.csv", lines)])
     assert str(raised.value) == (
         "report.csv: no clicks column (looked for 点击量, 点击数, 点击次数, Clicks). "
-        'Name it in [data] columns, e.g. columns = { "Your header" = "clicks" }.')
+        'Pass --columns "Your header=clicks" (or name it in [data] columns = { "Your header" = "clicks" }).')
     performance = validate([report(tmp_path, "report.csv", lines, {"点击数据": "clicks"})])
     assert performance.frame["clicks"].tolist() == [5]
 
@@ -98,14 +98,14 @@ def test_every_problem_of_every_file_in_one_error(tmp_path):
     messages = [str(problem) for problem in raised.value.problems]
     assert messages[:5] == [
         'bad.csv: column 日期 (date): 1 row cannot be read as a date (row 4: "someday"). '
-        'Fix the export or set on_bad_rows = "skip" in [data].',
+        'Fix the export, or pass --on-bad-rows skip (on_bad_rows = "skip" in [data]).',
         'bad.csv: column 花费 (spend): 2 rows cannot be read as numbers (rows 2: "abc", 3: "x1"). '
-        'Fix the export or set on_bad_rows = "skip" in [data].',
-        'bad.csv: column 日期 (date): 1 row has no date (row 5). Fix the export or set on_bad_rows = "skip" in [data].',
+        'Fix the export, or pass --on-bad-rows skip (on_bad_rows = "skip" in [data]).',
+        'bad.csv: column 日期 (date): 1 row has no date (row 5). Fix the export, or pass --on-bad-rows skip (on_bad_rows = "skip" in [data]).',
         'bad.csv: column 点击量 (clicks): 1 row has negative clicks (row 2: -5). '
-        'Fix the export or set on_bad_rows = "skip" in [data].',
+        'Fix the export, or pass --on-bad-rows skip (on_bad_rows = "skip" in [data]).',
         'bad.csv: column 总成交金额 (revenue): 1 row has negative revenue (row 4: -3). '
-        'Fix the export or set on_bad_rows = "skip" in [data].',
+        'Fix the export, or pass --on-bad-rows skip (on_bad_rows = "skip" in [data]).',
     ]
     assert messages[5].startswith("noplan.csv: no spend column (looked for 花费,")
     assert messages[6].startswith("noplan.csv: no plan or keyword column (looked for 推广计划名称,")
@@ -158,8 +158,9 @@ def test_derived_metrics_fill_missing_ones(tmp_path):
 
 def test_no_date_needs_period_days_and_plan_level(tmp_path):
     lines = ["Campaign,Impressions,Clicks,Spent,Budget", "A,100,5,2.5,10", "A,50,5,2.5,12", "B,10,1,1,5"]
-    with pytest.raises(InputDataError, match=r"^plan\.csv: has no date column: set \[data\] period_days to the "
-                                             r"number of days the report covers\.$"):
+    with pytest.raises(InputDataError, match=r"^plan\.csv: states no period: no date column \(Date, Day, Start Date "
+                                             r"and End Date, Month, Week\) and no date range in a title line\. "
+                                             r"Pass --period-days N, the number of days the report covers"):
         validate([report(tmp_path, "plan.csv", lines)])
     performance = validate([report(tmp_path, "plan.csv", lines)], period_days=7)
     assert performance.level == "plan" and performance.history_days == 7 and performance.last_date is None
@@ -229,7 +230,7 @@ def test_real_amazon_campaign_report_is_plan_level_with_budgets():
 def test_real_facebook_kag_file_needs_period_days():
     real = require_real()
     kag = read_report(real / "kaggle_fb_kag" / "KAG_conversion_data.csv")
-    with pytest.raises(InputDataError, match="KAG_conversion_data.csv: has no date column"):
+    with pytest.raises(InputDataError, match="KAG_conversion_data.csv: states no period"):
         validate([kag])
     performance = validate([kag], period_days=30)
     assert performance.level == "plan" and performance.has_orders and not performance.has_revenue

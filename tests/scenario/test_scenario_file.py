@@ -315,6 +315,31 @@ def test_overrides_are_checked_together(tmp_path):
     ]
 
 
+def test_data_flags_override_the_file_and_add_columns(tmp_path):
+    scenario = load_scenario(write(tmp_path, FULL))
+
+    changed = scenario.with_overrides(period_days=30, columns={"Conv.": "orders", "Amount": "spend"},
+                                      on_bad_rows="error")
+
+    assert changed.data.period_days == 30 and changed.data.on_bad_rows == "error"
+    assert dict(changed.data.columns) == {"Amount": "spend", "点击量": "clicks", "Conv.": "orders"}
+    assert changed.data.reports == scenario.data.reports and changed.goal == scenario.goal
+
+
+def test_data_flags_are_checked_like_the_file(tmp_path):
+    scenario = load_scenario(write(tmp_path, "[goal]\nbudget = 100"))
+
+    with pytest.raises(ScenarioError) as caught:
+        scenario.with_overrides(period_days=0, columns={"Conv.": "order"}, on_bad_rows="ignore")
+
+    assert caught.value.problems == [
+        "The 'period_days' parameter of [data] must be an int in the range [1, inf). Got 0 instead.",
+        "The 'on_bad_rows' parameter of [data] must be one of 'error', 'skip'. Got 'ignore' instead.",
+        "The 'columns' parameter of [data] maps 'Conv.' to 'order', which is not a canonical column name. "
+        "Did you mean 'orders'?",
+    ]
+
+
 def test_scenario_from_reports_uses_defaults():
     scenario = scenario_from_reports(["a.csv", Path("b.xlsx")])
 
