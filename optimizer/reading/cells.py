@@ -10,6 +10,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 TEXT_COLUMNS = ("plan", "ad_group", "keyword", "match_type")
+#: Canonical columns that hold dates: a row's day, or the start and end of the period it sums.
+DATE_COLUMNS = ("date", "start_date", "end_date", "month", "week")
 MISSING_TOKENS = ("", "-", "--", "—", "–", "n/a", "na", "nan", "null", "none", "nat")
 #: In a number column "nan" is not a blank but a value no export writes: it is an unreadable cell.
 _NUMBER_MISSING = tuple(token for token in MISSING_TOKENS if token not in ("nan", "nat"))
@@ -19,7 +21,8 @@ _TOTAL_CELLS = ("total", "totals")
 _NOISE = r"rs\.?|inr|usd|us\$|rmb|cny|[¥￥$₹€£元,% ]"  # currency, thousands separators, percent
 _NUMBER = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:e[+-]?[0-9]+)?"
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M:%S", "%b %d, %Y",
-                 "%B %d, %Y", "%d %b %Y", "%Y%m%d", "%Y年%m月%d日", "%Y.%m.%d", "%m/%d/%Y")
+                 "%B %d, %Y", "%d %b %Y", "%Y%m%d", "%Y年%m月%d日", "%Y.%m.%d", "%m/%d/%Y",
+                 "%Y-%m", "%B %Y", "%b %Y", "%Y年%m月")  # the last four: months
 MATCH_TYPES = {"精确匹配": "exact", "精准匹配": "exact", "精确": "exact", "exact match": "exact",
                "广泛匹配": "broad", "广泛": "broad", "broad match": "broad",
                "短语匹配": "phrase", "中心词匹配": "phrase", "phrase match": "phrase",
@@ -37,7 +40,7 @@ def total_or_blank(raw: pd.DataFrame, first_column: pd.Series | None) -> pd.Seri
     """Rows to drop: totals (合计, Total: Account …) and rows with every cell blank."""
     texts = {name: cell_text(raw[name]) for name in raw.columns}
     total = pd.Series(False, index=raw.index)
-    identity = [texts[name] for name in ("date", "plan", "ad_group", "keyword") if name in texts]
+    identity = [texts[name] for name in ("date", "month", "week", "plan", "ad_group", "keyword") if name in texts]
     if first_column is not None:
         identity.append(cell_text(first_column))
     for text in identity:
@@ -63,7 +66,7 @@ def parse(raw: pd.DataFrame, rows: pd.Series, from_excel: bool):
                 text = lowered.map(MATCH_TYPES).fillna(lowered).astype(str)
             parsed[name] = text
             continue
-        values, bad = _parse_dates(column) if name == "date" else _parse_numbers(column)
+        values, bad = _parse_dates(column) if name in DATE_COLUMNS else _parse_numbers(column)
         parsed[name] = values
         if bad.any():
             bad_cells[name] = (rows[bad].tolist(), cell_text(column[bad]).tolist())

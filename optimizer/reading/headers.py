@@ -15,6 +15,10 @@ from optimizer.errors import InputDataError, Problem
 #: for one column keeps the earlier alias). Matched after ``normalise_header``.
 ALIASES: dict[str, tuple[str, ...]] = {
     "date": ("日期", "统计日期", "Date", "Day", "Report Date"),
+    "start_date": ("开始日期", "起始日期", "Start Date", "Start date"),
+    "end_date": ("结束日期", "End Date", "End date"),
+    "month": ("月份", "Month"),
+    "week": ("周", "Week"),
     "plan": ("推广计划名称", "推广计划", "计划名称", "计划", "Campaign Name", "Campaign",
              "广告计划", "广告计划名称", "xyz_campaign_id"),
     "ad_group": ("推广单元名称", "推广单元", "单元名称", "宝贝名称", "商品名称", "广告组", "广告组名称",
@@ -27,7 +31,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "impressions": ("展现量", "展现数", "曝光量", "展示次数", "展示数", "Impressions", "Impr.", "Impr"),
     "clicks": ("点击量", "点击数", "点击次数", "Clicks"),
     "spend": ("花费", "总花费", "总费用", "消耗", "消费", "Spend", "Cost", "Spent", "Amount spent"),
-    "orders": ("总成交笔数", "成交笔数", "总订单行", "总订单数", "成交订单数", "订单数", "Orders", "Conversions",
+    "orders": ("总成交笔数", "成交笔数", "总订单行", "总订单数", "成交订单数", "订单数", "Orders", "Conversions", "Conv.",
                "Purchases",
                "7 Day Total Orders", "14 Day Total Orders", "1 Day Total Orders",
                "30 Day Total Orders", "Total Orders", "Approved_Conversion"),

@@ -100,7 +100,8 @@ def validate(reports: Sequence[Report], *, on_bad_rows: str = "error",
                             f"{name} is left unknown there")
     merged = _merge(frames, level)
     dates = merged["date"].dropna()
-    history_days = int((dates.max() - dates.min()).days + 1) if len(dates) else int(period_days or 0)
+    stated = [report.period.days for report in reports if report.period is not None and report.period.days]
+    history_days = int((dates.max() - dates.min()).days + 1) if len(dates) else int(period_days or max(stated))
     return Performance(
         frame=merged, level=level, has_bid=has["bid"], has_revenue=has["revenue"],
         has_orders=has["orders"], history_days=history_days,
@@ -112,7 +113,8 @@ def _check_report(report: Report, skip: bool, period_days: int | None,
                   problems: list[Problem], warnings: list[str]) -> pd.DataFrame | None:
     """Fill derived metrics, add this file's problems; return its usable rows."""
     frame, used = _fill_derived(report.frame.copy())
-    _check_columns(frame, report.path.name, period_days, problems)
+    _check_columns(frame, report, period_days, problems)
+    frame = _without_idle_rows(frame, report, warnings)
     if frame.empty:
         problems.append(Problem("has no data rows", file=report.path.name,
                                 hint="Export the report again for a period with data"))
@@ -124,8 +126,9 @@ def _check_report(report: Report, skip: bool, period_days: int | None,
     return frame
 
 
-def _check_columns(frame: pd.DataFrame, name: str, period_days: int | None, problems: list[Problem]) -> None:
-    """The columns a report cannot do without: the required metrics, a plan or keyword, a date or period_days."""
+def _check_columns(frame: pd.DataFrame, report: Report, period_days: int | None, problems: list[Problem]) -> None:
+    """The columns a report cannot do without: the required metrics, a plan or keyword, a date or a period."""
+    name = report.path.name
     missing = [column for column in REQUIRED if column not in frame]
     for column in missing:
         problems.append(Problem(f"no {column} column (looked for {_looked_for(column)})", file=name,
@@ -134,8 +137,23 @@ def _check_columns(frame: pd.DataFrame, name: str, period_days: int | None, prob
         problems.append(Problem(
             f"no plan or keyword column (looked for {_looked_for('plan')}, {_looked_for('keyword')})",
             file=name, hint=MAP_HINT.format(canonical="plan")))
-    if "date" not in frame and period_days is None:
-        problems.append(Problem(PERIOD_UNKNOWN, file=name, hint=PERIOD_HINT))
+    stated = report.period is not None and report.period.days is not None
+    if "date" not in frame and period_days is None and not stated:
+        unknown = PERIOD_UNKNOWN if report.period is None else f"states no bounded period: {report.period.describe()}"
+        problems.append(Problem(unknown, file=name, hint=PERIOD_HINT))
+
+
+def _without_idle_rows(frame: pd.DataFrame, report: Report, warnings: list[str]) -> pd.DataFrame:
+    """Rows without a date and without any traffic (a campaign idle all period, "-" in its Month) are no data."""
+    if "date" not in frame:
+        return frame
+    figures = frame[[name for name in METRICS if name in frame]].fillna(0.0)
+    unread = frame["row"].isin(report.bad_cells.get("date", ([], []))[0])
+    idle = frame["date"].isna() & ~unread & (figures == 0).all(axis=1)
+    if idle.any():
+        warnings.append(f"{report.path.name}: skipped {_count(int(idle.sum()), 'row')} without a date and without "
+                        f"traffic ({_rows_text(frame['row'][idle])})")
+    return frame[~idle]
 
 
 def _row_checks(frame: pd.DataFrame, report: Report, used: set[str]) -> list[tuple]:
