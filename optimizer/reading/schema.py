@@ -7,14 +7,22 @@ instead of once per problem.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Sequence
 
 import numpy as np
 import pandas as pd
 
 from optimizer.errors import SHOWN_ROWS, InputDataError, Problem
-from optimizer.reading.headers import ALIASES, MAP_HINT, normalise_header
+from optimizer.reading.artefacts import (
+    artefact_rows,
+    count_text,
+    display_name,
+    number_text,
+    orders_above_clicks,
+    rows_text,
+)
+from optimizer.reading.headers import ALIASES, MAP_HINT
 from optimizer.reading.report_file import Report
 
 IDENTITY = ("date", "plan", "ad_group", "keyword", "match_type")
@@ -29,14 +37,6 @@ NO_PLAN = "(all)"
 PERIOD_UNKNOWN = ("states no period: no date column (Date, Day, Start Date and End Date, Month, Week) and no "
                   "date range in a title line")
 PERIOD_HINT = "Pass --period-days N, the number of days the report covers (or set [data] period_days = N)"
-
-
-def display_name(canonical: str, headers: Mapping[str, str]) -> str:
-    """Name a column as the user knows it: "点击量 (clicks)", or just "clicks" for "Clicks"."""
-    header = headers.get(canonical)
-    if not header or normalise_header(header) == canonical:
-        return canonical
-    return f"{header} ({canonical})"
 
 
 @dataclass(frozen=True)
@@ -121,8 +121,8 @@ def _check_report(report: Report, skip: bool, period_days: int | None,
         return None
     drop = _report_rows(frame, report, _row_checks(frame, report, used), skip, problems, warnings)
     frame = frame[~drop]
-    if {"orders", "clicks"} <= set(frame) and len(frame):
-        frame = _check_units(frame, report, skip, problems, warnings)
+    artefact_rows(frame, report, problems, warnings)
+    orders_above_clicks(frame, report, [key for key in UNIT if key in frame], problems, warnings)
     return frame
 
 
@@ -151,8 +151,8 @@ def _without_idle_rows(frame: pd.DataFrame, report: Report, warnings: list[str])
     unread = frame["row"].isin(report.bad_cells.get("date", ([], []))[0])
     idle = frame["date"].isna() & ~unread & (figures == 0).all(axis=1)
     if idle.any():
-        warnings.append(f"{report.path.name}: skipped {_count(int(idle.sum()), 'row')} without a date and without "
-                        f"traffic ({_rows_text(frame['row'][idle])})")
+        warnings.append(f"{report.path.name}: skipped {count_text(int(idle.sum()), 'row')} without a date and without "
+                        f"traffic ({rows_text(frame['row'][idle])})")
     return frame[~idle]
 
 
@@ -169,15 +169,10 @@ def _row_checks(frame: pd.DataFrame, report: Report, used: set[str]) -> list[tup
     if "date" in frame:
         mask = frame["date"].isna() & ~rows.isin(report.bad_cells.get("date", ([], []))[0])
         checks.append(("date", mask, "no date", None, None))
-    if {"clicks", "impressions"} <= set(frame):
-        mask = frame["clicks"] > frame["impressions"]
-        values = [f"{_number(c)} > {_number(i)}" for c, i in
-                  zip(frame["clicks"][mask][:SHOWN_ROWS], frame["impressions"][mask][:SHOWN_ROWS])]
-        checks.append(("clicks", mask, "clicks above impressions", values, None))
     for column in METRICS + OPTIONAL:
         if column in frame:
             mask = frame[column] < 0
-            values = [_number(value) for value in frame[column][mask][:SHOWN_ROWS]]
+            values = [number_text(value) for value in frame[column][mask][:SHOWN_ROWS]]
             checks.append((column, mask, f"negative {column}", values, None))
     return checks
 
@@ -197,44 +192,14 @@ def _report_rows(frame: pd.DataFrame, report: Report, checks: list[tuple], skip:
             message = f"cannot be read as {'a ' + unreadable if count == 1 else unreadable + 's'}"
         if skip:
             drop |= mask
-            warnings.append(f"{name}: skipped {_count(count, 'row')} with {phrase} "
-                            f"({_rows_text(rows[mask])})")
+            warnings.append(f"{name}: skipped {count_text(count, 'row')} with {phrase} "
+                            f"({rows_text(rows[mask])})")
         else:
             problems.append(Problem(
-                f"{_count(count, 'row')} {message}",
+                f"{count_text(count, 'row')} {message}",
                 file=name, column=display_name(column, report.headers), rows=rows[mask][:SHOWN_ROWS].tolist(),
                 values=values or (), hint=SKIP_HINT, n_rows=count))
     return drop
-
-
-def _check_units(frame: pd.DataFrame, report: Report, skip: bool,
-                 problems: list[Problem], warnings: list[str]) -> pd.DataFrame:
-    """Orders above clicks summed per unit: a day may show it, a unit's whole period should not."""
-    name = report.path.name
-    keys = [key for key in UNIT if key in frame]
-    totals = frame.groupby(keys, sort=False, dropna=False)[["orders", "clicks"]].transform("sum")
-    bad = totals["orders"] > totals["clicks"]
-    if not bad.any():
-        return frame
-    first = frame[bad].drop_duplicates(keys)
-    units = len(first)
-    column = display_name("orders", report.headers)
-    values = [f"{_number(o)} > {_number(c)}" for o, c in
-              zip(totals["orders"][first.index][:SHOWN_ROWS], totals["clicks"][first.index][:SHOWN_ROWS])]
-    problem = Problem(f"{_count(units, 'unit')} {'have' if units > 1 else 'has'} more orders than clicks "
-                      "in total over the report; totals shown at each unit's first row",
-                      file=name, column=column, rows=first["row"][:SHOWN_ROWS].tolist(), values=values,
-                      n_rows=units)
-    if report.attribution_window:
-        warnings.append(str(replace(problem, hint="Kept: the orders column counts an attribution window, "
-                                                   "where one click can bring several orders")))
-        return frame
-    if skip:
-        warnings.append(f"{name}: skipped {_count(int(bad.sum()), 'row')} of {_count(units, 'unit')} with "
-                        f"more orders than clicks ({_rows_text(frame['row'][bad])})")
-        return frame[~bad]
-    problems.append(replace(problem, hint=SKIP_HINT))
-    return frame
 
 
 def _fill_derived(frame: pd.DataFrame) -> tuple[pd.DataFrame, set[str]]:
@@ -294,19 +259,3 @@ def _merge(frames: list[pd.DataFrame], level: str) -> pd.DataFrame:
 
 def _looked_for(canonical: str) -> str:
     return ", ".join(ALIASES[canonical])
-
-
-def _count(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
-def _rows_text(rows: pd.Series) -> str:
-    shown = ", ".join(str(row) for row in rows[:SHOWN_ROWS].tolist())
-    more = ", …" if len(rows) > SHOWN_ROWS else ""
-    return f"{'row' if len(rows) == 1 else 'rows'} {shown}{more}"
-
-
-def _number(value: float) -> str:
-    """50.0 -> "50", 201.68 -> "201.68": numbers as a person would type them."""
-    value = float(value)
-    return str(int(value)) if value.is_integer() else f"{value:.10g}"
