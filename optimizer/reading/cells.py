@@ -1,5 +1,5 @@
 """Cell texts to values: numbers written with currency, separators and percent, dates in the
-usual export formats, match types in one vocabulary; total and blank rows found to drop.
+usual export formats, match types in one vocabulary.
 """
 
 from __future__ import annotations
@@ -16,8 +16,6 @@ MISSING_TOKENS = ("", "-", "--", "—", "–", "n/a", "na", "nan", "null", "none
 #: In a number column "nan" is not a blank but a value no export writes: it is an unreadable cell.
 _NUMBER_MISSING = tuple(token for token in MISSING_TOKENS if token not in ("nan", "nat"))
 # Patterns for pandas .str are plain strings without \s or \d: pyarrow then runs them in C (RE2).
-_TOTAL_PREFIXES = ("合计", "总计", "汇总", "total:", "total :", "total：")  # on lowercased text
-_TOTAL_CELLS = ("total", "totals")
 _NOISE = r"rs\.?|inr|usd|us\$|rmb|cny|[¥￥$₹€£元,% ]"  # currency, thousands separators, percent
 _NUMBER = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:e[+-]?[0-9]+)?"
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M:%S", "%b %d, %Y",
@@ -34,22 +32,6 @@ def cell_text(column: pd.Series) -> pd.Series:
     if not pd.api.types.is_string_dtype(column) or column.dtype == object:
         column = column.astype(object).where(column.notna(), "").astype(str)
     return column.fillna("").str.strip()
-
-
-def total_or_blank(raw: pd.DataFrame, first_column: pd.Series | None) -> pd.Series:
-    """Rows to drop: totals (合计, Total: Account …) and rows with every cell blank."""
-    texts = {name: cell_text(raw[name]) for name in raw.columns}
-    total = pd.Series(False, index=raw.index)
-    identity = [texts[name] for name in ("date", "month", "week", "plan", "ad_group", "keyword") if name in texts]
-    if first_column is not None:
-        identity.append(cell_text(first_column))
-    for text in identity:
-        lowered = text.str.lower()
-        total |= lowered.str.startswith(_TOTAL_PREFIXES) | lowered.isin(_TOTAL_CELLS)
-    blank = pd.Series(True, index=raw.index)
-    for text in texts.values():
-        blank &= text.str.lower().isin(MISSING_TOKENS)
-    return total | blank
 
 
 def parse(raw: pd.DataFrame, rows: pd.Series, from_excel: bool):

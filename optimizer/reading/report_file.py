@@ -25,9 +25,10 @@ import pandas as pd
 from python_calamine import CalamineError
 
 from optimizer.errors import InputDataError, Problem
-from optimizer.reading.cells import parse, total_or_blank
+from optimizer.reading.cells import cell_text, parse
 from optimizer.reading.headers import HEADER_SCAN_LINES, find_header, map_headers, no_header, normalise_header
 from optimizer.reading.periods import Period, title_period, with_dates
+from optimizer.reading.totals import TOTAL_WORDS, skipped_note, sum_rows, total_or_blank
 
 SAMPLE_BYTES = 256 * 1024
 TEXT_EXTENSIONS = (".csv", ".tsv", ".txt")
@@ -55,6 +56,8 @@ class Report:
     attribution_window: bool = False
     #: The days the file says it covers (title line, Start/End Date or Month/Week rows), None if it does not.
     period: Period | None = None
+    #: What reading skipped or decided on purpose (total rows, …): warnings of the run.
+    notes: tuple[str, ...] = ()
 
 
 def read_report(path: str | Path, columns: Mapping[str, str] | None = None) -> Report:
@@ -88,15 +91,37 @@ def read_report(path: str | Path, columns: Mapping[str, str] | None = None) -> R
     headers = map_headers(list(table.columns), columns, path.name)
     rows = pd.Series(np.arange(len(table), dtype=np.int64) + header_row + 1, index=table.index)
     raw = table[list(headers.values())].set_axis(list(headers), axis=1)
-    keep = ~total_or_blank(raw, table.iloc[:, 0] if len(table.columns) else None)
-    raw, rows = raw[keep], rows[keep]
+    first = table.iloc[:, 0] if len(table.columns) else None
+    totals, blank = total_or_blank(raw, first)
+    labels = _labels(raw[totals], None if first is None else first[totals])
+    total_rows = rows[totals]
+    raw, rows = raw[~(totals | blank)], rows[~(totals | blank)]
     frame, bad_cells = parse(raw, rows, from_excel=suffix not in TEXT_EXTENSIONS)
     frame["source"] = path.name
     frame["row"] = rows.to_numpy()
+    summed = sum_rows(frame)
+    if summed.any():
+        total_rows = pd.concat([total_rows, frame["row"][summed]])
+        labels = pd.concat([labels, pd.Series("", index=frame.index[summed])])
+        frame = frame[~summed]
+    notes = (skipped_note(path.name, total_rows, labels),) if len(total_rows) else ()
     frame, period = with_dates(frame.reset_index(drop=True), title_period(titles))
     orders_header = headers.get("orders", "")
     return Report(path=path, frame=frame, headers=headers, encoding=encoding, bad_cells=bad_cells,
-                  attribution_window=bool(_WINDOW.search(orders_header)), period=period)
+                  attribution_window=bool(_WINDOW.search(orders_header)), period=period, notes=notes)
+
+
+def _labels(raw: pd.DataFrame, first: pd.Series | None) -> pd.Series:
+    """Each total row's first cell that says something ("Total", "Search total", "合计")."""
+    columns = [first] if first is not None else []
+    columns += [raw[name] for name in ("date", "month", "week", "plan", "ad_group", "keyword") if name in raw]
+    texts = [cell_text(column) for column in columns]
+    label = pd.Series("", index=raw.index)
+    for text in texts:  # the cell that says "total" first, else the first that says anything
+        label = label.where(label != "", text.where(text.str.contains(TOTAL_WORDS, case=False, regex=True), ""))
+    for text in texts:
+        label = label.where(label.str.strip("-– ") != "", text)
+    return label
 
 
 def _detect_encoding(raw: bytes) -> str:

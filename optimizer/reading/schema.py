@@ -112,6 +112,7 @@ def validate(reports: Sequence[Report], *, on_bad_rows: str = "error",
 def _check_report(report: Report, skip: bool, period_days: int | None,
                   problems: list[Problem], warnings: list[str]) -> pd.DataFrame | None:
     """Fill derived metrics, add this file's problems; return its usable rows."""
+    warnings.extend(report.notes)
     frame, used = _fill_derived(report.frame.copy())
     _check_columns(frame, report, period_days, problems)
     frame = _without_idle_rows(frame, report, warnings)

@@ -1,11 +1,11 @@
-"""Cell texts to values: money, percent and missing marks; dates; totals and blank rows."""
+"""Cell texts to values: money, percent and missing marks; dates; unreadable and non-finite numbers."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from optimizer.reading.cells import parse, total_or_blank
+from optimizer.reading.cells import parse
 
 
 def test_numbers_drop_currency_and_separators_and_read_percent_as_a_share():
@@ -23,11 +23,6 @@ def test_dates_in_export_formats_and_excel_serials_and_match_types_in_one_vocabu
     assert frame["date"].iloc[:4].dt.day.tolist() == [1, 2, 3, 4] and pd.isna(frame["date"].iat[4])
     assert frame["match_type"].tolist() == ["exact", "broad", "phrase", "", "custom"]
     assert bad == {"date": ([6], ["soon"])}
-
-
-def test_totals_and_blank_rows_are_dropped():
-    raw = pd.DataFrame({"plan": ["计划A", "合计", "", "Total: Account"], "clicks": ["3", "10", "-", "10"]})
-    assert total_or_blank(raw, None).tolist() == [False, True, True, True]
 
 
 def test_non_finite_and_nan_texts_in_a_number_column_are_unreadable_cells():
