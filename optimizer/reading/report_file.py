@@ -28,6 +28,7 @@ from optimizer.errors import InputDataError, Problem
 from optimizer.reading.cells import cell_text, parse
 from optimizer.reading.headers import HEADER_SCAN_LINES, find_header, map_headers, no_header, normalise_header
 from optimizer.reading.periods import Period, title_period, with_dates
+from optimizer.reading.search_terms import from_notation, keyword_match_type
 from optimizer.reading.totals import TOTAL_WORDS, skipped_note, sum_rows, total_or_blank
 
 SAMPLE_BYTES = 256 * 1024
@@ -89,6 +90,7 @@ def read_report(path: str | Path, columns: Mapping[str, str] | None = None) -> R
             f"cannot be read ({type(error).__name__}: {error})", file=path.name,
             hint="Check the path, or export the report again as CSV or XLSX")]) from error
     headers = map_headers(list(table.columns), columns, path.name)
+    headers, notation, term_notes = keyword_match_type(headers, list(table.columns), path.name)
     rows = pd.Series(np.arange(len(table), dtype=np.int64) + header_row + 1, index=table.index)
     raw = table[list(headers.values())].set_axis(list(headers), axis=1)
     first = table.iloc[:, 0] if len(table.columns) else None
@@ -99,12 +101,14 @@ def read_report(path: str | Path, columns: Mapping[str, str] | None = None) -> R
     frame, bad_cells = parse(raw, rows, from_excel=suffix not in TEXT_EXTENSIONS)
     frame["source"] = path.name
     frame["row"] = rows.to_numpy()
+    if notation:
+        frame = from_notation(frame)
     summed = sum_rows(frame)
     if summed.any():
         total_rows = pd.concat([total_rows, frame["row"][summed]])
         labels = pd.concat([labels, pd.Series("", index=frame.index[summed])])
         frame = frame[~summed]
-    notes = (skipped_note(path.name, total_rows, labels),) if len(total_rows) else ()
+    notes = term_notes + ((skipped_note(path.name, total_rows, labels),) if len(total_rows) else ())
     frame, period = with_dates(frame.reset_index(drop=True), title_period(titles))
     orders_header = headers.get("orders", "")
     return Report(path=path, frame=frame, headers=headers, encoding=encoding, bad_cells=bad_cells,
