@@ -9,7 +9,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-TEXT_COLUMNS = ("plan", "ad_group", "keyword", "match_type")
+TEXT_COLUMNS = ("plan", "ad_group", "keyword", "match_type", "record_type", "state", "campaign_type")
 #: Canonical columns that hold dates: a row's day, or the start and end of the period it sums.
 DATE_COLUMNS = ("date", "start_date", "end_date", "month", "week")
 MISSING_TOKENS = ("", "-", "--", "—", "–", "n/a", "na", "nan", "null", "none", "nat")

@@ -30,6 +30,7 @@ from optimizer.reading.headers import HEADER_SCAN_LINES, find_header, map_header
 from optimizer.reading.periods import Period, title_period, with_dates
 from optimizer.reading.search_terms import from_notation, keyword_match_type
 from optimizer.reading.totals import TOTAL_WORDS, skipped_note, sum_rows, total_or_blank
+from optimizer.reading.units import bid_units
 
 SAMPLE_BYTES = 256 * 1024
 TEXT_EXTENSIONS = (".csv", ".tsv", ".txt")
@@ -103,12 +104,13 @@ def read_report(path: str | Path, columns: Mapping[str, str] | None = None) -> R
     frame["row"] = rows.to_numpy()
     if notation:
         frame = from_notation(frame)
+    frame, unit_notes = bid_units(frame, path.name, titles)
     summed = sum_rows(frame)
     if summed.any():
         total_rows = pd.concat([total_rows, frame["row"][summed]])
         labels = pd.concat([labels, pd.Series("", index=frame.index[summed])])
         frame = frame[~summed]
-    notes = term_notes + ((skipped_note(path.name, total_rows, labels),) if len(total_rows) else ())
+    notes = term_notes + unit_notes + ((skipped_note(path.name, total_rows, labels),) if len(total_rows) else ())
     frame, period = with_dates(frame.reset_index(drop=True), title_period(titles))
     orders_header = headers.get("orders", "")
     return Report(path=path, frame=frame, headers=headers, encoding=encoding, bad_cells=bad_cells,

@@ -130,6 +130,12 @@ def _check_report(report: Report, skip: bool, period_days: int | None,
 def _check_columns(frame: pd.DataFrame, report: Report, period_days: int | None, problems: list[Problem]) -> None:
     """The columns a report cannot do without: the required metrics, a plan or keyword, a date or a period."""
     name = report.path.name
+    if "plan" not in frame and "keyword" not in frame and {"date", "clicks", "spend"} <= set(frame):
+        problems.append(Problem(
+            "is the account's totals by day (no campaign, ad group or keyword column): there is nothing to divide "
+            "a budget or bids among", file=name, hint="Export the campaign report (budgets per campaign) or the "
+            "keyword / targeting report (bids per keyword) for the same days"))
+        return
     missing = [column for column in REQUIRED if column not in frame]
     for column in missing:
         problems.append(Problem(f"no {column} column (looked for {_looked_for(column)})", file=name,

@@ -254,3 +254,11 @@ def test_real_facebook_kag_file_needs_period_days():
     performance = validate([kag], period_days=30)
     assert performance.level == "plan" and performance.has_orders and not performance.has_revenue
     assert performance.frame["clicks"].tolist() == [36068, 113, 1984]
+
+
+def test_an_account_total_by_day_is_refused_for_what_it_is(tmp_path):
+    lines = ["Date,Clicks,Cost Per Click (CPC),Spend", "2020-02-01,40,17.83,713.36", "2020-02-02,57,19.99,1139.69"]
+    with pytest.raises(InputDataError, match=r"^daily\.csv: is the account's totals by day \(no campaign, ad group or "
+                                             r"keyword column\): there is nothing to divide a budget or bids among\. "
+                                             r"Export the campaign report"):
+        validate([report(tmp_path, "daily.csv", lines)])
