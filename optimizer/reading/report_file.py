@@ -60,6 +60,10 @@ class Report:
     period: Period | None = None
     #: What reading skipped or decided on purpose (total rows, …): warnings of the run.
     notes: tuple[str, ...] = ()
+    #: Every header of the file, the lines above the header, and the data lines below it (totals included).
+    file_headers: tuple[str, ...] = ()
+    titles: tuple[str, ...] = ()
+    rows_read: int = 0
 
 
 def read_report(path: str | Path, columns: Mapping[str, str] | None = None) -> Report:
@@ -114,7 +118,9 @@ def read_report(path: str | Path, columns: Mapping[str, str] | None = None) -> R
     frame, period = with_dates(frame.reset_index(drop=True), title_period(titles))
     orders_header = headers.get("orders", "")
     return Report(path=path, frame=frame, headers=headers, encoding=encoding, bad_cells=bad_cells,
-                  attribution_window=bool(_WINDOW.search(orders_header)), period=period, notes=notes)
+                  attribution_window=bool(_WINDOW.search(orders_header)), period=period, notes=notes,
+                  file_headers=tuple(str(header) for header in table.columns), titles=tuple(titles),
+                  rows_read=int((~blank).sum()))
 
 
 def _labels(raw: pd.DataFrame, first: pd.Series | None) -> pd.Series:

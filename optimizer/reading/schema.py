@@ -7,7 +7,7 @@ instead of once per problem.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 import numpy as np
@@ -22,6 +22,7 @@ from optimizer.reading.artefacts import (
     orders_above_clicks,
     rows_text,
 )
+from optimizer.reading.described import FileRead, describe
 from optimizer.reading.headers import ALIASES, MAP_HINT
 from optimizer.reading.report_file import Report
 
@@ -56,6 +57,8 @@ class Performance:
     last_date: pd.Timestamp | None
     warnings: tuple[str, ...]
     sources: tuple[str, ...]
+    #: How each file was read: platform, kind, period, rows kept, columns used and ignored.
+    files: tuple[FileRead, ...] = ()
 
 
 def validate(reports: Sequence[Report], *, on_bad_rows: str = "error",
@@ -75,10 +78,12 @@ def validate(reports: Sequence[Report], *, on_bad_rows: str = "error",
     problems: list[Problem] = []
     warnings: list[str] = []
     frames: list[pd.DataFrame] = []
+    kept: dict[str, pd.DataFrame] = {}
     for report in reports:
         frame = _check_report(report, on_bad_rows == "skip", period_days, problems, warnings)
         if frame is not None:
             frames.append(frame)
+            kept[report.path.name] = frame
     levels = {report.path.name: "keyword" if "keyword" in report.frame else "plan" for report in reports
               if {"plan", "keyword"} & set(report.frame)}
     if len(set(levels.values())) > 1:
@@ -106,7 +111,21 @@ def validate(reports: Sequence[Report], *, on_bad_rows: str = "error",
         frame=merged, level=level, has_bid=has["bid"], has_revenue=has["revenue"],
         has_orders=has["orders"], history_days=history_days,
         last_date=dates.max() if len(dates) else None, warnings=tuple(warnings),
-        sources=tuple(report.path.name for report in reports))
+        sources=tuple(report.path.name for report in reports),
+        files=tuple(_described(report, kept.get(report.path.name), level, history_days, warnings) for report in reports))
+
+
+def _described(report: Report, frame: pd.DataFrame | None, level: str, history_days: int,
+               warnings: list[str]) -> FileRead:
+    """How ``report`` was read (with the warnings about it), its kept rows counted once however many days a month
+    row was spread over."""
+    frame = frame if frame is not None else report.frame.iloc[:0]
+    keys = [key for key in (UNIT if level == "keyword" else ("plan",)) if key in frame]
+    units = len(frame.drop_duplicates(keys)) if keys and len(frame) else 0
+    described = describe(report, rows_kept=int(frame["row"].nunique()) if "row" in frame else 0, units=units,
+                         history_days=history_days)
+    said = tuple(warning for warning in warnings if warning.startswith(f"{report.path.name}: "))
+    return replace(described, notes=tuple(dict.fromkeys(described.notes + said)))
 
 
 def _check_report(report: Report, skip: bool, period_days: int | None,
