@@ -175,10 +175,11 @@ def test_missing_reports_are_not_checked_here(tmp_path):
             "Did you mean 'revenue'?",
         ),
         (
-            '[data]\ncolumns = { "花费" = "money" }',
-            "The 'columns' parameter of [data] maps '花费' to 'money', which is not a canonical column name. "
-            "Canonical names: date, plan, ad_group, keyword, match_type, bid, impressions, clicks, spend, orders, "
-            "revenue, plan_budget, ctr, cpc, roi, acos, cvr.",
+            '[data]\ncolumns = { "花费" = "kosten" }',
+            "The 'columns' parameter of [data] maps '花费' to 'kosten', which is not a canonical column name. "
+            "Canonical names: date, start_date, end_date, month, week, plan, ad_group, keyword, match_type, bid, "
+            "default_bid, impressions, clicks, spend, orders, revenue, plan_budget, record_type, state, "
+            "campaign_type, ctr, cpc, roi, acos, cvr.",
         ),
         (
             '[data]\ncolumns = "Amount"',
