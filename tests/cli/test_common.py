@@ -43,6 +43,19 @@ def test_every_data_setting_is_a_flag(command, tmp_path, capsys):
         assert any("skipped 1 row with unreadable spend (row 8)" in warning for warning in summary["warnings"])
 
 
+def test_compare_takes_the_data_flags_for_every_scenario(tmp_path, capsys):
+    report = undated_report(tmp_path / "campaigns.csv")
+    scenarios = []
+    for name, budget in (("low", 300), ("high", 600)):
+        path = tmp_path / f"{name}.toml"
+        path.write_text(f"[goal]\nbudget = {budget}\n", encoding="utf-8")
+        scenarios.append(path)
+    code, out, err = run(capsys, "compare", *scenarios, "--report", report, "--period-days", "28", "--columns",
+                         "Buys=orders", "--on-bad-rows", "skip", "--out", tmp_path / "out")
+    assert code == 0, err
+    assert "low" in out and "high" in out and (tmp_path / "out" / "compare.csv").exists()
+
+
 def test_without_the_flags_the_message_names_them(tmp_path, capsys):
     report = undated_report(tmp_path / "campaigns.csv")
     code, out, err = run(capsys, "plan", "--report", report, "--out", tmp_path / "out", "--no-history")
