@@ -40,8 +40,9 @@ def artefact_rows(frame: pd.DataFrame, report: Report, problems: list[Problem], 
                     file=report.path.name, column=display_name("clicks", report.headers),
                     rows=frame["row"][mask][:SHOWN_ROWS].tolist(), values=values, n_rows=count)
     if count > MOST * with_clicks:
-        problems.append(replace(found, message=f"{count} of the {with_clicks} rows with clicks have clicks above "
-                                "impressions: the columns look misaligned", hint=MISALIGNED_HINT))
+        problems.append(replace(found, message=f"{count} of the {with_clicks} rows with clicks "
+                                f"{'have' if count > 1 else 'has'} clicks above impressions: the columns look "
+                                "misaligned", hint=MISALIGNED_HINT))
     else:
         warnings.append(str(replace(found, hint=f"Kept: {count} of the {with_clicks} rows with clicks, attribution "
                                                 "artefacts of the export, counted as they are (CTR at most 1)")))
@@ -71,7 +72,8 @@ def orders_above_clicks(frame: pd.DataFrame, report: Report, keys: list[str], pr
                "artefacts of the export, counted as they are")
         warnings.append(str(replace(problem, hint=f"Kept: {why}")))
     else:
-        problems.append(replace(problem, message=f"{units} of the {with_orders} units with orders have more orders "
+        problems.append(replace(problem, message=f"{units} of the {with_orders} units with orders "
+                                f"{'have' if units > 1 else 'has'} more orders "
                                 "than clicks in total over the report: the columns look misaligned; totals shown at "
                                 "each unit's first row", hint=MISALIGNED_HINT.replace("clicks", "orders")))
 
