@@ -119,7 +119,7 @@ def test_impossible_rows_exit_2_with_one_message_and_no_files(tmp_path, capsys):
     report = tmp_path / "report.csv"
     report.write_text(
         "日期,推广计划名称,关键词,出价,展现量,点击量,花费,总成交笔数,总成交金额\n"
-        "2026-11-01,计划A,连衣裙,1.00,10,50,20.00,1,100\n"
+        "2026-11-01,计划A,连衣裙,1.00,100,nan,20.00,1,100\n"
         "2026-11-01,计划A,半身裙,1.00,100,5,-3.00,0,0\n"
         "2026-11-02,计划A,连衣裙,1.00,100,5,4.00,0,0\n",
         encoding="gbk",
@@ -130,7 +130,7 @@ def test_impossible_rows_exit_2_with_one_message_and_no_files(tmp_path, capsys):
     assert out == ""
     lines = err.splitlines()
     assert all(line.startswith("error: report.csv: column ") for line in lines)
-    assert any("点击量 (clicks)" in line and "row 2: 50 > 10" in line for line in lines)
+    assert any("点击量 (clicks)" in line and 'row 2: "nan"' in line for line in lines)
     assert any("花费 (spend)" in line and "row 3: -3" in line for line in lines)
     assert "Traceback" not in err
     assert list((tmp_path / "out").iterdir()) == []

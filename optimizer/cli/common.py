@@ -38,7 +38,29 @@ def common_options(command: argparse.ArgumentParser, *, scenario_help: str) -> N
     command.add_argument("--objective", choices=["revenue", "orders", "clicks", "profit"],
                          help="what to maximise (default: the scenario's, else revenue); profit needs [goal] margin")
     command.add_argument("--out", type=Path, help=f"output folder (default: out/ beside the {scenario_help})")
+    data_options(command)
     progress_options(command)
+
+
+def data_options(command: argparse.ArgumentParser) -> None:
+    """How to read the reports: each of ``[data]``'s settings as a flag, so a one-liner needs no scenario file."""
+    command.add_argument("--period-days", type=int, metavar="DAYS",
+                         help="days the reports cover, for reports that state no period ([data] period_days)")
+    command.add_argument("--columns", action="append", type=column_mapping, default=None,
+                         metavar='"HEADER=NAME"',
+                         help='read the report\'s column HEADER as the canonical column NAME, e.g. '
+                              '--columns "Conv.=orders" (repeatable; adds to [data] columns)')
+    command.add_argument("--on-bad-rows", choices=["error", "skip"],
+                         help="rows with unreadable or impossible values: stop with an error (default) or skip "
+                              "them and say so ([data] on_bad_rows)")
+
+
+def column_mapping(text: str) -> tuple[str, str]:
+    """ "Their header=canonical" as (header, canonical); the last "=" splits, so a header may hold one."""
+    header, equals, canonical = text.rpartition("=")
+    if not equals or not header.strip() or not canonical.strip():
+        raise argparse.ArgumentTypeError(f'{text!r} is not HEADER=NAME, e.g. "Conv.=orders"')
+    return header.strip(), canonical.strip()
 
 
 def progress_options(command: argparse.ArgumentParser) -> None:
@@ -65,7 +87,9 @@ def load(args: argparse.Namespace, path: Path | None = None):
     else:
         raise BidoptError(f"give a scenario file or at least one --report FILE (see 'bidopt {args.command} --help')")
     scenario = scenario.with_overrides(reports=args.report, budget=args.budget, min_roi=args.min_roi,
-                                       objective=args.objective)
+                                       objective=args.objective, period_days=args.period_days,
+                                       columns=None if args.columns is None else dict(args.columns),
+                                       on_bad_rows=args.on_bad_rows)
     require_reports(scenario)
     return scenario
 

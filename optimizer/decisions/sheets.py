@@ -53,6 +53,7 @@ def _money(value: float) -> str:
 def markdown(summary: Summary, bids: pd.DataFrame, plans: pd.DataFrame) -> str:
     """summary.md: the same figures, for a person, with what to check before uploading."""
     lines = _before_after(summary) + _limits(summary) + _plans(plans)
+    lines[2:2] = _reading(summary)
     if summary.level == "keyword":
         lines += _bids(summary, bids)
     lines += ["", "## Check before uploading", ""]
@@ -61,6 +62,20 @@ def markdown(summary: Summary, bids: pd.DataFrame, plans: pd.DataFrame) -> str:
     if summary.forecast_check:
         text += "\n" + forecast_markdown(summary.forecast_check)
     return text
+
+
+def _reading(summary: Summary) -> list[str]:
+    """How each report was read, first: what the file is, its period, what was kept and skipped, its columns."""
+    lines = []
+    for read in summary.reading:
+        lines += [f"**{read.name}**: {read.platform}, {read.kind}; period {read.period}; {read.rows_kept:,} of "
+                  f"{read.rows_read:,} rows kept, {read.units:,} units.", ""]
+        lines += [f"- {note}" for note in read.notes]
+        lines += [f"- columns used: {', '.join(read.columns_used)}"]
+        if read.columns_ignored:
+            lines += [f"- columns ignored: {', '.join(read.columns_ignored)}"]
+        lines.append("")
+    return (["## How the files were read", "", *lines]) if lines else []
 
 
 def _before_after(summary: Summary) -> list[str]:

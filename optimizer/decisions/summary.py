@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, replace
 import pandas as pd
 
 from optimizer.model.estimate import Elasticity
+from optimizer.reading.described import FileRead
 from optimizer.scenario.scenario_file import Scenario
 from optimizer.solver.program import Limits, Program, Solution
 
@@ -110,6 +111,8 @@ class Summary:
     min_roi_confidence: HeldFloors | None = None
     #: Last run's forecast against what the reports say happened (:mod:`optimizer.history.forecast_check`).
     forecast_check: Mapping | None = None
+    #: How each report was read: platform, kind, period, rows kept and skipped, columns used and ignored.
+    reading: tuple[FileRead, ...] = ()
 
     def with_warnings(self, warnings: Iterable[str]) -> Summary:
         """The same summary with ``warnings`` added after its own."""
@@ -125,6 +128,7 @@ class Summary:
             ("min_roi_confidence", self.min_roi_confidence and self.min_roi_confidence.to_json()),
             ("forecast_check", self.forecast_check)) if value}
         return {
+            "reading": [read.to_json() for read in self.reading],
             "status": self.status, "solver": self.solver, "level": self.level, "objective": self.objective,
             "objective_value": self.objective_value, "budget": self.budget, "budget_source": self.budget_source,
             "min_roi": self.min_roi, "period_days": self.period_days, "history_days": self.history_days,
@@ -163,6 +167,7 @@ def build(scenario: Scenario, prepared, program: Program, solution: Solution, bi
         elasticities={"clicks": estimates.clicks_elasticity, "cpc": estimates.cpc_elasticity},
         warnings=_warnings(prepared, bids, solution, limits, (before, after)),
         min_roi_confidence=HeldFloors(goal.min_roi_confidence, **safety) if safety else None,
+        reading=tuple(performance.files),
     )
 
 

@@ -139,6 +139,8 @@ class _Today:
     current_bid: np.ndarray
     position: auction.Position | None
     volume_factor: np.ndarray
+    #: Keywords of a report with a bid column whose rows all lack one: their bid is inferred from CPC.
+    bid_missing: int = 0
 
 
 @dataclass(frozen=True)
@@ -171,6 +173,11 @@ def estimate(performance: Performance, *, period_days: int, value_per_order: flo
     unit_plan = grouping.units["plan"].to_numpy()
     cpc = _cpc(spend_w, clicks_w, today.current_bid, unit_plan, keyword_level)
     current_bid, position, warnings = today.current_bid, today.position, []
+    if today.bid_missing:
+        count = today.bid_missing
+        warnings.append(f"{count} {'keywords have' if count > 1 else 'keyword has'} no bid in the report (nor an ad "
+                        f"group default bid): {'their bids are' if count > 1 else 'its bid is'} inferred as CPC / "
+                        f"{CPC_TO_BID:.2f}")
     if bid_inferred:
         current_bid = cpc / CPC_TO_BID
         warnings.append(f"the report has no bid column: today's bids are inferred as CPC / {CPC_TO_BID:.2f} "
@@ -243,12 +250,26 @@ def _today(performance: Performance, grouping: _Grouping) -> _Today:
     if not (performance.has_bid and performance.level == "keyword"):
         return _Today(np.full(grouping.count, np.nan), None, np.ones(len(days)))
     current_bid = days.groupby(unit)["bid"].last().reindex(range(grouping.count)).to_numpy(float)
+    missing = ~(np.isfinite(current_bid) & (current_bid > 0))
+    if missing.any():
+        current_bid = np.where(missing, _bid_from_cpc(days, grouping), current_bid)
     position = placement.place(days, unit, current_bid, grouping.units["plan"].to_numpy())
     day_bid = days["bid"].to_numpy(float)
     move = np.where(day_bid > 0, day_bid / current_bid[unit], 1.0)
     move = np.nan_to_num(move, nan=1.0, posinf=1.0)
     volume_factor = np.clip(1.0 / auction.clicks_factor(position.z0[unit], position.sigma[unit], move), 0.25, 4.0)
-    return _Today(current_bid, position, volume_factor)
+    return _Today(current_bid, position, volume_factor, int(missing.sum()))
+
+
+def _bid_from_cpc(days: pd.DataFrame, grouping: _Grouping) -> np.ndarray:
+    """Each unit's CPC / CPC_TO_BID; a unit without clicks takes its plan's median CPC, else the account's."""
+    spend = np.bincount(grouping.unit, weights=np.nan_to_num(days["spend"].to_numpy(float)), minlength=grouping.count)
+    clicks = np.bincount(grouping.unit, weights=np.nan_to_num(days["clicks"].to_numpy(float)), minlength=grouping.count)
+    cpc = pd.Series(np.divide(spend, clicks, out=np.full(grouping.count, np.nan), where=clicks > 0))
+    cpc = cpc.fillna(cpc.groupby(grouping.units["plan"].to_numpy()).transform("median")).fillna(cpc.median())
+    known = days["bid"].to_numpy(float)
+    fallback = float(np.nanmedian(known)) if np.isfinite(known).any() else 1.0  # no bid and no click anywhere
+    return (cpc / CPC_TO_BID).fillna(fallback).clip(lower=0.01).to_numpy(float)
 
 
 def _weighted_sums(performance: Performance, grouping: _Grouping, volume_factor: np.ndarray,

@@ -182,7 +182,9 @@ def _tables(path: Path, sheet: str, header: tuple[str, ...], cells: pd.DataFrame
         "campaign": campaign_id.map(campaign_of).fillna(informational_campaign),
         "ad_group": ad_group_id.map(group_of).fillna(informational_group),
         "text": text, "match_type": _text(cells, column, "Match Type").str.casefold().where(keyword, ""),
-        "bid": _number(cells, column, "Bid").fillna(ad_group_id.map(group_bid).astype(float)),
+        # an empty Bid is the ad group's default: from the ad group's row, else the target row's own copy of it
+        "bid": _number(cells, column, "Bid").fillna(ad_group_id.map(group_bid).astype(float))
+        .fillna(_number(cells, column, "Ad Group Default Bid (Informational only)")),
         "state": state,
     })[is_target.to_numpy()]
     off = (targets["state"].isin(OFF) | targets["campaign_id"].map(campaign_state).isin(OFF)

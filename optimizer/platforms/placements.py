@@ -82,7 +82,7 @@ def read_placements(path: str | Path) -> PlacementReport:
             report = read_report(path, {header: "keyword"})
             break
         except InputDataError as error:
-            if not all(problem.message.startswith(f'[data] columns names "{header}"') for problem in error.problems):
+            if not all(f'columns names "{header}"' in problem.message for problem in error.problems):
                 raise
     if report is None:
         raise InputDataError([Problem("has no column 'Placement': not a placement report", file=path.name, hint=HINT)])

@@ -1,22 +1,26 @@
 """Cell texts to values: numbers written with currency, separators and percent, dates in the
-usual export formats, match types in one vocabulary; total and blank rows found to drop.
+usual export formats, match types in one vocabulary.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-TEXT_COLUMNS = ("plan", "ad_group", "keyword", "match_type")
+TEXT_COLUMNS = ("plan", "ad_group", "keyword", "match_type", "record_type", "state", "campaign_type")
+#: Canonical columns that hold dates: a row's day, or the start and end of the period it sums.
+DATE_COLUMNS = ("date", "start_date", "end_date", "month", "week")
 MISSING_TOKENS = ("", "-", "--", "—", "–", "n/a", "na", "nan", "null", "none", "nat")
+#: In a number column "nan" is not a blank but a value no export writes: it is an unreadable cell.
+_NUMBER_MISSING = tuple(token for token in MISSING_TOKENS if token not in ("nan", "nat"))
 # Patterns for pandas .str are plain strings without \s or \d: pyarrow then runs them in C (RE2).
-_TOTAL_PREFIXES = ("合计", "总计", "汇总", "total:", "total :", "total：")  # on lowercased text
-_TOTAL_CELLS = ("total", "totals")
 _NOISE = r"rs\.?|inr|usd|us\$|rmb|cny|[¥￥$₹€£元,% ]"  # currency, thousands separators, percent
 _NUMBER = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:e[+-]?[0-9]+)?"
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M:%S", "%b %d, %Y",
-                 "%B %d, %Y", "%d %b %Y", "%Y%m%d", "%Y年%m月%d日", "%Y.%m.%d", "%m/%d/%Y")
+                 "%B %d, %Y", "%d %b %Y", "%Y%m%d", "%Y年%m月%d日", "%Y.%m.%d", "%m/%d/%Y",
+                 "%Y-%m", "%B %Y", "%b %Y", "%Y年%m月")  # the last four: months
 MATCH_TYPES = {"精确匹配": "exact", "精准匹配": "exact", "精确": "exact", "exact match": "exact",
                "广泛匹配": "broad", "广泛": "broad", "broad match": "broad",
                "短语匹配": "phrase", "中心词匹配": "phrase", "phrase match": "phrase",
@@ -28,22 +32,6 @@ def cell_text(column: pd.Series) -> pd.Series:
     if not pd.api.types.is_string_dtype(column) or column.dtype == object:
         column = column.astype(object).where(column.notna(), "").astype(str)
     return column.fillna("").str.strip()
-
-
-def total_or_blank(raw: pd.DataFrame, first_column: pd.Series | None) -> pd.Series:
-    """Rows to drop: totals (合计, Total: Account …) and rows with every cell blank."""
-    texts = {name: cell_text(raw[name]) for name in raw.columns}
-    total = pd.Series(False, index=raw.index)
-    identity = [texts[name] for name in ("date", "plan", "ad_group", "keyword") if name in texts]
-    if first_column is not None:
-        identity.append(cell_text(first_column))
-    for text in identity:
-        lowered = text.str.lower()
-        total |= lowered.str.startswith(_TOTAL_PREFIXES) | lowered.isin(_TOTAL_CELLS)
-    blank = pd.Series(True, index=raw.index)
-    for text in texts.values():
-        blank &= text.str.lower().isin(MISSING_TOKENS)
-    return total | blank
 
 
 def parse(raw: pd.DataFrame, rows: pd.Series, from_excel: bool):
@@ -60,7 +48,7 @@ def parse(raw: pd.DataFrame, rows: pd.Series, from_excel: bool):
                 text = lowered.map(MATCH_TYPES).fillna(lowered).astype(str)
             parsed[name] = text
             continue
-        values, bad = _parse_dates(column) if name == "date" else _parse_numbers(column)
+        values, bad = _parse_dates(column) if name in DATE_COLUMNS else _parse_numbers(column)
         parsed[name] = values
         if bad.any():
             bad_cells[name] = (rows[bad].tolist(), cell_text(column[bad]).tolist())
@@ -70,9 +58,11 @@ def parse(raw: pd.DataFrame, rows: pd.Series, from_excel: bool):
 def _parse_numbers(column: pd.Series) -> tuple[pd.Series, pd.Series]:
     """"¥1,234.50", "Rs.201.68", "9.09%" (-> 0.0909), "-" (-> NaN); numbers pass through."""
     if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
-        return column.astype("float64"), pd.Series(False, index=column.index)
+        values = column.astype("float64")
+        infinite = pd.Series(np.isinf(values.to_numpy()), index=column.index)
+        return values.where(~infinite), infinite
     lowered = cell_text(column).str.lower()
-    missing = lowered.isin(MISSING_TOKENS)
+    missing = lowered.isin(_NUMBER_MISSING)
     cleaned = lowered
     valid = cleaned.str.fullmatch(_NUMBER).fillna(False).astype(bool) & ~missing
     noisy = ~valid & ~missing
@@ -83,7 +73,8 @@ def _parse_numbers(column: pd.Series) -> tuple[pd.Series, pd.Series]:
     parsed = pc.cast(pa.array(cleaned.where(valid), type=pa.string()), pa.float64())
     values = pd.Series(parsed.to_numpy(zero_copy_only=False), index=column.index, dtype="float64")
     values = values.where(~lowered.str.endswith("%"), values / 100.0)
-    return values, ~valid & ~missing
+    infinite = pd.Series(np.isinf(values.to_numpy()), index=column.index)  # "1e400" overflows to inf
+    return values.where(~infinite), (~valid & ~missing) | infinite
 
 
 def _parse_dates(column: pd.Series) -> tuple[pd.Series, pd.Series]:

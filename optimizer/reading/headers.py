@@ -15,19 +15,25 @@ from optimizer.errors import InputDataError, Problem
 #: for one column keeps the earlier alias). Matched after ``normalise_header``.
 ALIASES: dict[str, tuple[str, ...]] = {
     "date": ("日期", "统计日期", "Date", "Day", "Report Date"),
+    "start_date": ("开始日期", "起始日期", "Start Date", "Start date"),
+    "end_date": ("结束日期", "End Date", "End date"),
+    "month": ("月份", "Month"),
+    "week": ("周", "Week"),
     "plan": ("推广计划名称", "推广计划", "计划名称", "计划", "Campaign Name", "Campaign",
              "广告计划", "广告计划名称", "xyz_campaign_id"),
     "ad_group": ("推广单元名称", "推广单元", "单元名称", "宝贝名称", "商品名称", "广告组", "广告组名称",
                  "Ad Group Name", "Ad group"),
-    "keyword": ("关键词", "关键词名称", "关键字", "Keyword", "Keyword text", "Targeting", "Search keyword"),
+    "keyword": ("关键词", "关键词名称", "关键字", "Keyword", "Keyword text", "Targeting", "Search keyword",
+                "Keyword or Product Targeting"),
     "match_type": ("匹配方式", "匹配类型", "Match type", "Search keyword match type",
                    "Keyword match type"),
     "bid": ("出价", "关键词出价", "当前出价", "Bid", "Max. CPC", "Max CPC", "Max CPC bid", "Keyword bid",
-            "Keyword max CPC", "Default max. CPC"),
+            "Keyword max CPC", "Default max. CPC", "Max Bid"),
+    "default_bid": ("默认出价", "Default Bid", "Ad Group Default Bid", "Ad group default bid"),
     "impressions": ("展现量", "展现数", "曝光量", "展示次数", "展示数", "Impressions", "Impr.", "Impr"),
     "clicks": ("点击量", "点击数", "点击次数", "Clicks"),
     "spend": ("花费", "总花费", "总费用", "消耗", "消费", "Spend", "Cost", "Spent", "Amount spent"),
-    "orders": ("总成交笔数", "成交笔数", "总订单行", "总订单数", "成交订单数", "订单数", "Orders", "Conversions",
+    "orders": ("总成交笔数", "成交笔数", "总订单行", "总订单数", "成交订单数", "订单数", "Orders", "Conversions", "Conv.",
                "Purchases",
                "7 Day Total Orders", "14 Day Total Orders", "1 Day Total Orders",
                "30 Day Total Orders", "Total Orders", "Approved_Conversion"),
@@ -35,7 +41,11 @@ ALIASES: dict[str, tuple[str, ...]] = {
                 "Revenue",
                 "All conv. value", "Total conv. value", "7 Day Total Sales", "14 Day Total Sales",
                 "1 Day Total Sales", "30 Day Total Sales", "Total Sales", "Sales"),
-    "plan_budget": ("日限额", "每日预算", "日预算", "Budget", "Daily budget", "Campaign budget"),
+    "plan_budget": ("日限额", "每日预算", "日预算", "Budget", "Daily budget", "Campaign budget",
+                    "Campaign Daily Budget"),
+    "record_type": ("Record Type", "Entity"),
+    "state": ("状态", "State", "Status", "Keyword state", "Keyword status"),
+    "campaign_type": ("推广类型", "Campaign Type", "Advertising channel type"),
     "ctr": ("点击率", "CTR", "Click-Thru Rate", "Click-through rate"),
     "cpc": ("平均点击花费", "平均点击成本", "Avg. CPC", "Cost Per Click", "CPC"),
     "roi": ("投入产出比", "ROI", "RoAS", "Total Return on Advertising Spend",
@@ -45,7 +55,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
             "7 Day Conversion Rate", "CVR"),
 }
 HEADER_SCAN_LINES = 30
-MAP_HINT = 'Name it in [data] columns, e.g. columns = {{ "Your header" = "{canonical}" }}'
+MAP_HINT = 'Pass --columns "Your header={canonical}" (or name it in [data] columns = {{ "Your header" = "{canonical}" }})'
 _PAREN_UNIT = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
 _SPACES = re.compile(r"\s+")
 
@@ -93,11 +103,11 @@ def map_headers(file_headers: list[str], columns: dict[str, str], file: str) -> 
     for user_header, canonical in columns.items():
         found = user_header if user_header in file_headers else by_normal.get(normalise_header(user_header))
         if canonical not in ALIASES:
-            problems.append(Problem(f'[data] columns maps "{user_header}" to unknown column "{canonical}"',
+            problems.append(Problem(f'--columns or [data] columns maps "{user_header}" to unknown column "{canonical}"',
                                     file=file, hint=f"Use one of: {', '.join(ALIASES)}"))
         elif found is None:
             shown = ", ".join(f'"{header}"' for header in file_headers[:12])
-            problems.append(Problem(f'[data] columns names "{user_header}", which is not a column of '
+            problems.append(Problem(f'--columns or [data] columns names "{user_header}", which is not a column of '
                                     "this file", file=file, hint=f"Use one of its headers: {shown}"))
         else:
             headers[canonical] = found

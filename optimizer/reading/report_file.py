@@ -25,8 +25,12 @@ import pandas as pd
 from python_calamine import CalamineError
 
 from optimizer.errors import InputDataError, Problem
-from optimizer.reading.cells import parse, total_or_blank
+from optimizer.reading.cells import cell_text, parse
 from optimizer.reading.headers import HEADER_SCAN_LINES, find_header, map_headers, no_header, normalise_header
+from optimizer.reading.periods import Period, title_period, with_dates
+from optimizer.reading.search_terms import from_notation, keyword_match_type
+from optimizer.reading.totals import TOTAL_WORDS, skipped_note, sum_rows, total_or_blank
+from optimizer.reading.units import bid_units
 
 SAMPLE_BYTES = 256 * 1024
 TEXT_EXTENSIONS = (".csv", ".tsv", ".txt")
@@ -52,6 +56,14 @@ class Report:
     encoding: str | None
     bad_cells: dict[str, tuple[list[int], list[str]]] = field(default_factory=dict)
     attribution_window: bool = False
+    #: The days the file says it covers (title line, Start/End Date or Month/Week rows), None if it does not.
+    period: Period | None = None
+    #: What reading skipped or decided on purpose (total rows, …): warnings of the run.
+    notes: tuple[str, ...] = ()
+    #: Every header of the file, the lines above the header, and the data lines below it (totals included).
+    file_headers: tuple[str, ...] = ()
+    titles: tuple[str, ...] = ()
+    rows_read: int = 0
 
 
 def read_report(path: str | Path, columns: Mapping[str, str] | None = None) -> Report:
@@ -74,25 +86,54 @@ def read_report(path: str | Path, columns: Mapping[str, str] | None = None) -> R
     user_headers = {normalise_header(header) for header in columns}
     try:
         if suffix in TEXT_EXTENSIONS:
-            table, header_row, encoding = _read_text(path, user_headers)
+            table, header_row, encoding, titles = _read_text(path, user_headers)
         else:
-            (table, header_row), encoding = _read_excel(path, user_headers), None
+            (table, header_row, titles), encoding = _read_excel(path, user_headers), None
     except (OSError, ValueError, csv.Error, UnicodeDecodeError, zipfile.BadZipFile,
             CalamineError) as error:
         raise InputDataError([Problem(
             f"cannot be read ({type(error).__name__}: {error})", file=path.name,
             hint="Check the path, or export the report again as CSV or XLSX")]) from error
     headers = map_headers(list(table.columns), columns, path.name)
+    headers, notation, term_notes = keyword_match_type(headers, list(table.columns), path.name)
     rows = pd.Series(np.arange(len(table), dtype=np.int64) + header_row + 1, index=table.index)
     raw = table[list(headers.values())].set_axis(list(headers), axis=1)
-    keep = ~total_or_blank(raw, table.iloc[:, 0] if len(table.columns) else None)
-    raw, rows = raw[keep], rows[keep]
+    first = table.iloc[:, 0] if len(table.columns) else None
+    totals, blank = total_or_blank(raw, first)
+    labels = _labels(raw[totals], None if first is None else first[totals])
+    total_rows = rows[totals]
+    raw, rows = raw[~(totals | blank)], rows[~(totals | blank)]
     frame, bad_cells = parse(raw, rows, from_excel=suffix not in TEXT_EXTENSIONS)
     frame["source"] = path.name
     frame["row"] = rows.to_numpy()
+    if notation:
+        frame = from_notation(frame)
+    frame, unit_notes = bid_units(frame, path.name, titles)
+    summed = sum_rows(frame)
+    if summed.any():
+        total_rows = pd.concat([total_rows, frame["row"][summed]])
+        labels = pd.concat([labels, pd.Series("", index=frame.index[summed])])
+        frame = frame[~summed]
+    notes = term_notes + unit_notes + ((skipped_note(path.name, total_rows, labels),) if len(total_rows) else ())
+    frame, period = with_dates(frame.reset_index(drop=True), title_period(titles))
     orders_header = headers.get("orders", "")
-    return Report(path=path, frame=frame.reset_index(drop=True), headers=headers, encoding=encoding,
-                  bad_cells=bad_cells, attribution_window=bool(_WINDOW.search(orders_header)))
+    return Report(path=path, frame=frame, headers=headers, encoding=encoding, bad_cells=bad_cells,
+                  attribution_window=bool(_WINDOW.search(orders_header)), period=period, notes=notes,
+                  file_headers=tuple(str(header) for header in table.columns), titles=tuple(titles),
+                  rows_read=int((~blank).sum()))
+
+
+def _labels(raw: pd.DataFrame, first: pd.Series | None) -> pd.Series:
+    """Each total row's first cell that says something ("Total", "Search total", "合计")."""
+    columns = [first] if first is not None else []
+    columns += [raw[name] for name in ("date", "month", "week", "plan", "ad_group", "keyword") if name in raw]
+    texts = [cell_text(column) for column in columns]
+    label = pd.Series("", index=raw.index)
+    for text in texts:  # the cell that says "total" first, else the first that says anything
+        label = label.where(label != "", text.where(text.str.contains(TOTAL_WORDS, case=False, regex=True), ""))
+    for text in texts:
+        label = label.where(label.str.strip("-– ") != "", text)
+    return label
 
 
 def _detect_encoding(raw: bytes) -> str:
@@ -120,8 +161,8 @@ def _detect_encoding(raw: bytes) -> str:
     return "gb18030" if name in ("gb2312", "gbk", "cp936", "hz", "gb18030") else name
 
 
-def _read_text(path: Path, user_headers: set[str]) -> tuple[pd.DataFrame, int, str]:
-    """Decode, find the header line and delimiter, then read every cell as text."""
+def _read_text(path: Path, user_headers: set[str]) -> tuple[pd.DataFrame, int, str, list[str]]:
+    """Decode, find the header line and delimiter, then read every cell as text; also the lines above the header."""
     raw = path.read_bytes()
     encoding = _detect_encoding(raw)
     try:
@@ -159,7 +200,7 @@ def _read_text(path: Path, user_headers: set[str]) -> tuple[pd.DataFrame, int, s
             warnings.simplefilter("ignore", pd.errors.ParserWarning)
             table = pd.read_csv(io.BytesIO(body), engine="python", index_col=False,
                                 on_bad_lines=lambda cells: cells[:width], **options)
-    return table, header_index + 1, encoding
+    return table, header_index + 1, encoding, text[:_nth_line_end(text, lines_before)].splitlines()
 
 
 def _nth_line_end(text: str, count: int) -> int:
@@ -173,8 +214,8 @@ def _nth_line_end(text: str, count: int) -> int:
     return position
 
 
-def _read_excel(path: Path, user_headers: set[str]) -> tuple[pd.DataFrame, int]:
-    """Pick the sheet whose header looks most like a report; cells keep their Excel types."""
+def _read_excel(path: Path, user_headers: set[str]) -> tuple[pd.DataFrame, int, list[str]]:
+    """Pick the sheet whose header looks most like a report; cells keep their Excel types; also the rows above the header."""
     with pd.ExcelFile(path, engine="calamine") as book:
         best: tuple[int, str, int] | None = None
         for sheet in book.sheet_names:
@@ -189,6 +230,8 @@ def _read_excel(path: Path, user_headers: set[str]) -> tuple[pd.DataFrame, int]:
     names = [str(name) if pd.notna(name) else f"Unnamed: {position}"
              for position, name in enumerate(sheet_table.iloc[header_index])]
     table = sheet_table.iloc[header_index + 1:].set_axis(names, axis=1).reset_index(drop=True)
-    return table.infer_objects(), header_index + 1
+    titles = [" ".join(str(cell) for cell in record if pd.notna(cell))
+              for record in sheet_table.iloc[:header_index].itertuples(index=False)]
+    return table.infer_objects(), header_index + 1, titles
 
 

@@ -8,13 +8,22 @@ instead of once per problem.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Mapping, Sequence
+from typing import Sequence
 
 import numpy as np
 import pandas as pd
 
 from optimizer.errors import SHOWN_ROWS, InputDataError, Problem
-from optimizer.reading.headers import ALIASES, MAP_HINT, normalise_header
+from optimizer.reading.artefacts import (
+    artefact_rows,
+    count_text,
+    display_name,
+    number_text,
+    orders_above_clicks,
+    rows_text,
+)
+from optimizer.reading.described import FileRead, describe
+from optimizer.reading.headers import ALIASES, MAP_HINT
 from optimizer.reading.report_file import Report
 
 IDENTITY = ("date", "plan", "ad_group", "keyword", "match_type")
@@ -24,16 +33,11 @@ OPTIONAL = ("bid", "plan_budget")
 REQUIRED = ("impressions", "clicks", "spend")
 UNIT = ("plan", "ad_group", "keyword", "match_type")
 ON_BAD_ROWS = ("error", "skip")
-SKIP_HINT = 'Fix the export or set on_bad_rows = "skip" in [data]'
+SKIP_HINT = 'Fix the export, or pass --on-bad-rows skip (on_bad_rows = "skip" in [data])'
 NO_PLAN = "(all)"
-
-
-def display_name(canonical: str, headers: Mapping[str, str]) -> str:
-    """Name a column as the user knows it: "点击量 (clicks)", or just "clicks" for "Clicks"."""
-    header = headers.get(canonical)
-    if not header or normalise_header(header) == canonical:
-        return canonical
-    return f"{header} ({canonical})"
+PERIOD_UNKNOWN = ("states no period: no date column (Date, Day, Start Date and End Date, Month, Week) and no "
+                  "date range in a title line")
+PERIOD_HINT = "Pass --period-days N, the number of days the report covers (or set [data] period_days = N)"
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,8 @@ class Performance:
     last_date: pd.Timestamp | None
     warnings: tuple[str, ...]
     sources: tuple[str, ...]
+    #: How each file was read: platform, kind, period, rows kept, columns used and ignored.
+    files: tuple[FileRead, ...] = ()
 
 
 def validate(reports: Sequence[Report], *, on_bad_rows: str = "error",
@@ -72,10 +78,12 @@ def validate(reports: Sequence[Report], *, on_bad_rows: str = "error",
     problems: list[Problem] = []
     warnings: list[str] = []
     frames: list[pd.DataFrame] = []
+    kept: dict[str, pd.DataFrame] = {}
     for report in reports:
         frame = _check_report(report, on_bad_rows == "skip", period_days, problems, warnings)
         if frame is not None:
             frames.append(frame)
+            kept[report.path.name] = frame
     levels = {report.path.name: "keyword" if "keyword" in report.frame else "plan" for report in reports
               if {"plan", "keyword"} & set(report.frame)}
     if len(set(levels.values())) > 1:
@@ -97,32 +105,56 @@ def validate(reports: Sequence[Report], *, on_bad_rows: str = "error",
                             f"{name} is left unknown there")
     merged = _merge(frames, level)
     dates = merged["date"].dropna()
-    history_days = int((dates.max() - dates.min()).days + 1) if len(dates) else int(period_days or 0)
+    stated = [report.period.days for report in reports if report.period is not None and report.period.days]
+    history_days = int((dates.max() - dates.min()).days + 1) if len(dates) else int(period_days or max(stated))
     return Performance(
         frame=merged, level=level, has_bid=has["bid"], has_revenue=has["revenue"],
         has_orders=has["orders"], history_days=history_days,
         last_date=dates.max() if len(dates) else None, warnings=tuple(warnings),
-        sources=tuple(report.path.name for report in reports))
+        sources=tuple(report.path.name for report in reports),
+        files=tuple(_described(report, kept.get(report.path.name), level, history_days, warnings) for report in reports))
+
+
+def _described(report: Report, frame: pd.DataFrame | None, level: str, history_days: int,
+               warnings: list[str]) -> FileRead:
+    """How ``report`` was read (with the warnings about it), its kept rows counted once however many days a month
+    row was spread over."""
+    frame = frame if frame is not None else report.frame.iloc[:0]
+    keys = [key for key in (UNIT if level == "keyword" else ("plan",)) if key in frame]
+    units = len(frame.drop_duplicates(keys)) if keys and len(frame) else 0
+    described = describe(report, rows_kept=int(frame["row"].nunique()) if "row" in frame else 0, units=units,
+                         history_days=history_days)
+    said = tuple(warning for warning in warnings if warning.startswith(f"{report.path.name}: "))
+    return replace(described, notes=tuple(dict.fromkeys(described.notes + said)))
 
 
 def _check_report(report: Report, skip: bool, period_days: int | None,
                   problems: list[Problem], warnings: list[str]) -> pd.DataFrame | None:
     """Fill derived metrics, add this file's problems; return its usable rows."""
+    warnings.extend(report.notes)
     frame, used = _fill_derived(report.frame.copy())
-    _check_columns(frame, report.path.name, period_days, problems)
+    _check_columns(frame, report, period_days, problems)
+    frame = _without_idle_rows(frame, report, warnings)
     if frame.empty:
         problems.append(Problem("has no data rows", file=report.path.name,
                                 hint="Export the report again for a period with data"))
         return None
     drop = _report_rows(frame, report, _row_checks(frame, report, used), skip, problems, warnings)
     frame = frame[~drop]
-    if {"orders", "clicks"} <= set(frame) and len(frame):
-        frame = _check_units(frame, report, skip, problems, warnings)
+    artefact_rows(frame, report, problems, warnings)
+    orders_above_clicks(frame, report, [key for key in UNIT if key in frame], problems, warnings)
     return frame
 
 
-def _check_columns(frame: pd.DataFrame, name: str, period_days: int | None, problems: list[Problem]) -> None:
-    """The columns a report cannot do without: the required metrics, a plan or keyword, a date or period_days."""
+def _check_columns(frame: pd.DataFrame, report: Report, period_days: int | None, problems: list[Problem]) -> None:
+    """The columns a report cannot do without: the required metrics, a plan or keyword, a date or a period."""
+    name = report.path.name
+    if "plan" not in frame and "keyword" not in frame and {"date", "clicks", "spend"} <= set(frame):
+        problems.append(Problem(
+            "is the account's totals by day (no campaign, ad group or keyword column): there is nothing to divide "
+            "a budget or bids among", file=name, hint="Export the campaign report (budgets per campaign) or the "
+            "keyword / targeting report (bids per keyword) for the same days"))
+        return
     missing = [column for column in REQUIRED if column not in frame]
     for column in missing:
         problems.append(Problem(f"no {column} column (looked for {_looked_for(column)})", file=name,
@@ -131,9 +163,23 @@ def _check_columns(frame: pd.DataFrame, name: str, period_days: int | None, prob
         problems.append(Problem(
             f"no plan or keyword column (looked for {_looked_for('plan')}, {_looked_for('keyword')})",
             file=name, hint=MAP_HINT.format(canonical="plan")))
-    if "date" not in frame and period_days is None:
-        problems.append(Problem("has no date column: set [data] period_days to the number of days "
-                                "the report covers", file=name))
+    stated = report.period is not None and report.period.days is not None
+    if "date" not in frame and period_days is None and not stated:
+        unknown = PERIOD_UNKNOWN if report.period is None else f"states no bounded period: {report.period.describe()}"
+        problems.append(Problem(unknown, file=name, hint=PERIOD_HINT))
+
+
+def _without_idle_rows(frame: pd.DataFrame, report: Report, warnings: list[str]) -> pd.DataFrame:
+    """Rows without a date and without any traffic (a campaign idle all period, "-" in its Month) are no data."""
+    if "date" not in frame:
+        return frame
+    figures = frame[[name for name in METRICS if name in frame]].fillna(0.0)
+    unread = frame["row"].isin(report.bad_cells.get("date", ([], []))[0])
+    idle = frame["date"].isna() & ~unread & (figures == 0).all(axis=1)
+    if idle.any():
+        warnings.append(f"{report.path.name}: skipped {count_text(int(idle.sum()), 'row')} without a date and without "
+                        f"traffic ({rows_text(frame['row'][idle])})")
+    return frame[~idle]
 
 
 def _row_checks(frame: pd.DataFrame, report: Report, used: set[str]) -> list[tuple]:
@@ -149,15 +195,10 @@ def _row_checks(frame: pd.DataFrame, report: Report, used: set[str]) -> list[tup
     if "date" in frame:
         mask = frame["date"].isna() & ~rows.isin(report.bad_cells.get("date", ([], []))[0])
         checks.append(("date", mask, "no date", None, None))
-    if {"clicks", "impressions"} <= set(frame):
-        mask = frame["clicks"] > frame["impressions"]
-        values = [f"{_number(c)} > {_number(i)}" for c, i in
-                  zip(frame["clicks"][mask][:SHOWN_ROWS], frame["impressions"][mask][:SHOWN_ROWS])]
-        checks.append(("clicks", mask, "clicks above impressions", values, None))
     for column in METRICS + OPTIONAL:
         if column in frame:
             mask = frame[column] < 0
-            values = [_number(value) for value in frame[column][mask][:SHOWN_ROWS]]
+            values = [number_text(value) for value in frame[column][mask][:SHOWN_ROWS]]
             checks.append((column, mask, f"negative {column}", values, None))
     return checks
 
@@ -177,44 +218,14 @@ def _report_rows(frame: pd.DataFrame, report: Report, checks: list[tuple], skip:
             message = f"cannot be read as {'a ' + unreadable if count == 1 else unreadable + 's'}"
         if skip:
             drop |= mask
-            warnings.append(f"{name}: skipped {_count(count, 'row')} with {phrase} "
-                            f"({_rows_text(rows[mask])})")
+            warnings.append(f"{name}: skipped {count_text(count, 'row')} with {phrase} "
+                            f"({rows_text(rows[mask])})")
         else:
             problems.append(Problem(
-                f"{_count(count, 'row')} {message}",
+                f"{count_text(count, 'row')} {message}",
                 file=name, column=display_name(column, report.headers), rows=rows[mask][:SHOWN_ROWS].tolist(),
                 values=values or (), hint=SKIP_HINT, n_rows=count))
     return drop
-
-
-def _check_units(frame: pd.DataFrame, report: Report, skip: bool,
-                 problems: list[Problem], warnings: list[str]) -> pd.DataFrame:
-    """Orders above clicks summed per unit: a day may show it, a unit's whole period should not."""
-    name = report.path.name
-    keys = [key for key in UNIT if key in frame]
-    totals = frame.groupby(keys, sort=False, dropna=False)[["orders", "clicks"]].transform("sum")
-    bad = totals["orders"] > totals["clicks"]
-    if not bad.any():
-        return frame
-    first = frame[bad].drop_duplicates(keys)
-    units = len(first)
-    column = display_name("orders", report.headers)
-    values = [f"{_number(o)} > {_number(c)}" for o, c in
-              zip(totals["orders"][first.index][:SHOWN_ROWS], totals["clicks"][first.index][:SHOWN_ROWS])]
-    problem = Problem(f"{_count(units, 'unit')} {'have' if units > 1 else 'has'} more orders than clicks "
-                      "in total over the report; totals shown at each unit's first row",
-                      file=name, column=column, rows=first["row"][:SHOWN_ROWS].tolist(), values=values,
-                      n_rows=units)
-    if report.attribution_window:
-        warnings.append(str(replace(problem, hint="Kept: the orders column counts an attribution window, "
-                                                   "where one click can bring several orders")))
-        return frame
-    if skip:
-        warnings.append(f"{name}: skipped {_count(int(bad.sum()), 'row')} of {_count(units, 'unit')} with "
-                        f"more orders than clicks ({_rows_text(frame['row'][bad])})")
-        return frame[~bad]
-    problems.append(replace(problem, hint=SKIP_HINT))
-    return frame
 
 
 def _fill_derived(frame: pd.DataFrame) -> tuple[pd.DataFrame, set[str]]:
@@ -274,19 +285,3 @@ def _merge(frames: list[pd.DataFrame], level: str) -> pd.DataFrame:
 
 def _looked_for(canonical: str) -> str:
     return ", ".join(ALIASES[canonical])
-
-
-def _count(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
-def _rows_text(rows: pd.Series) -> str:
-    shown = ", ".join(str(row) for row in rows[:SHOWN_ROWS].tolist())
-    more = ", …" if len(rows) > SHOWN_ROWS else ""
-    return f"{'row' if len(rows) == 1 else 'rows'} {shown}{more}"
-
-
-def _number(value: float) -> str:
-    """50.0 -> "50", 201.68 -> "201.68": numbers as a person would type them."""
-    value = float(value)
-    return str(int(value)) if value.is_integer() else f"{value:.10g}"

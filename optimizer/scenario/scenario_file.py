@@ -88,11 +88,18 @@ class Scenario:
 
     def with_overrides(
         self, *, reports: Sequence[str | Path] | None = None, budget: float | None = None,
-        min_roi: float | None = None, objective: str | None = None,
+        min_roi: float | None = None, objective: str | None = None, period_days: int | None = None,
+        columns: Mapping[str, str] | None = None, on_bad_rows: str | None = None,
     ) -> Scenario:
-        """A checked copy with command-line flags applied: flags win, ``reports`` replaces the file's list."""
+        """A checked copy with command-line flags applied: flags win, ``reports`` replaces the file's list.
+
+        ``columns`` adds to the file's ``[data] columns`` (a header named in both takes the flag's name).
+        """
         problems: list[str] = []
-        data = self.data if reports is None else _gather(lambda: replace(self.data, reports=reports), problems)
+        reading = {"reports": reports, "period_days": period_days, "on_bad_rows": on_bad_rows,
+                   "columns": None if columns is None else {**self.data.columns, **columns}}
+        reading = {name: value for name, value in reading.items() if value is not None}
+        data = _gather(lambda: replace(self.data, **reading), problems) if reading else self.data
         flags = {"budget": budget, "min_roi": min_roi, "objective": objective}
         changes = {name: value for name, value in flags.items() if value is not None}
         goal = _gather(lambda: replace(self.goal, **changes), problems)

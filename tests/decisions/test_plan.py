@@ -97,13 +97,13 @@ def test_skip_mode_drops_impossible_rows_and_says_so(tmp_path):
     report = tmp_path / "report.csv"
     report.write_text(
         "日期,推广计划名称,关键词,出价,展现量,点击量,花费,总成交笔数,总成交金额\n"
-        "2026-11-01,计划A,连衣裙,1.00,10,50,20.00,1,100\n"
+        "2026-11-01,计划A,连衣裙,1.00,100,50,-20.00,1,100\n"
         "2026-11-01,计划A,半身裙,1.00,100,5,4.00,0,0\n"
         "2026-11-02,计划A,连衣裙,1.00,100,5,4.00,1,80\n",
         encoding="gbk",
     )
     scenario = load_scenario(write_scenario(tmp_path, report, 'on_bad_rows = "skip"\n'))
     result = make_plan(scenario)
-    assert any("skipped 1 row with clicks above impressions (row 2)" in warning
+    assert any("skipped 1 row with negative spend (row 2)" in warning
                for warning in result.summary.warnings)
     assert sorted(result.bids["keyword"]) == ["半身裙", "连衣裙"]

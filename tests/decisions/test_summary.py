@@ -13,7 +13,7 @@ from optimizer.scenario.scenario_file import load_scenario
 from tests.paths import SCENARIOS
 
 #: summary.json's keys, in the order written, for every run (min_roi_confidence and forecast_check only when set).
-KEYS = ["status", "solver", "level", "objective", "objective_value", "budget", "budget_source", "min_roi",
+KEYS = ["reading", "status", "solver", "level", "objective", "objective_value", "budget", "budget_source", "min_roi",
         "period_days", "history_days", "reports", "units", "before", "after", "shadow_prices", "binding", "actions",
         "elasticities", "warnings"]
 

@@ -453,3 +453,18 @@ def test_the_market_price_of_a_keyword_sharpens_the_cvr_of_its_small_keywords(tm
     with_signals = cvr_error()
     monkeypatch.setattr(estimate_module, "conversion_signals", lambda *args: None)
     assert with_signals < 0.85 * cvr_error()
+
+
+def test_a_keyword_without_any_bid_in_a_report_with_bids_gets_one_from_its_cpc():
+    truth, perf = market(31)
+    frame = perf.frame.copy()
+    lost = frame["keyword"] == frame["keyword"].iloc[0]
+    frame.loc[lost, "bid"] = np.nan
+    estimates = estimate(Performance(**{**perf.__dict__, "frame": frame}), period_days=7)
+    units = estimates.units
+    assert np.isfinite(units.select_dtypes("number").to_numpy()).all()
+    row = units.set_index("keyword").loc[frame["keyword"].iloc[0]]
+    observed_cpc = frame.loc[lost, "spend"].sum() / frame.loc[lost, "clicks"].sum()
+    assert row["current_bid"] == pytest.approx(observed_cpc / CPC_TO_BID)
+    assert estimates.warnings == ("1 keyword has no bid in the report (nor an ad group default bid): its bid "
+                                  f"is inferred as CPC / {CPC_TO_BID:.2f}",)

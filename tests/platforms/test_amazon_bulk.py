@@ -107,6 +107,16 @@ def _small_bulk(path: Path, **options) -> Path:
     return write_bulk(path, rows, **options)
 
 
+def test_an_empty_bid_is_the_ad_group_default_even_from_the_target_row_s_own_copy(tmp_path):
+    rows = _campaign("Camp A", 100.0, False) + _ad_group("Camp A", "Group 1", 10.0)
+    rows[-2]["Ad Group Default Bid"] = None  # the ad group row lost its default; the targets carry a copy
+    rows.append(target_row("Camp A", "Group 1", "oil", "exact", None)
+                | {"Ad Group Default Bid (Informational only)": 0.8})
+    rows.append(target_row("Camp A", "Group 1", "balm", "phrase", 1.3))
+    targets = read_bulk(write_bulk(tmp_path / "bulk.xlsx", rows)).targets.set_index("text")
+    assert targets.loc["oil", "bid"] == 0.8 and targets.loc["balm", "bid"] == 1.3
+
+
 def test_a_missing_sheet_names_the_sheets_found(tmp_path):
     path = _small_bulk(tmp_path / "bulk.xlsx", sheet="Sheet1")
     with pytest.raises(InputDataError, match=r"bulk.xlsx: has no sheet 'Sponsored Products Campaigns' "

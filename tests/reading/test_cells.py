@@ -1,11 +1,11 @@
-"""Cell texts to values: money, percent and missing marks; dates; totals and blank rows."""
+"""Cell texts to values: money, percent and missing marks; dates; unreadable and non-finite numbers."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from optimizer.reading.cells import parse, total_or_blank
+from optimizer.reading.cells import parse
 
 
 def test_numbers_drop_currency_and_separators_and_read_percent_as_a_share():
@@ -25,6 +25,14 @@ def test_dates_in_export_formats_and_excel_serials_and_match_types_in_one_vocabu
     assert bad == {"date": ([6], ["soon"])}
 
 
-def test_totals_and_blank_rows_are_dropped():
-    raw = pd.DataFrame({"plan": ["计划A", "合计", "", "Total: Account"], "clicks": ["3", "10", "-", "10"]})
-    assert total_or_blank(raw, None).tolist() == [False, True, True, True]
+def test_non_finite_and_nan_texts_in_a_number_column_are_unreadable_cells():
+    raw = pd.DataFrame({"clicks": ["nan", "inf", "1e400", "-inf", "NaN", "3", "n/a"]})
+    frame, bad = parse(raw, pd.Series(range(2, 9)), from_excel=False)
+    assert bad == {"clicks": ([2, 3, 4, 5, 6], ["nan", "inf", "1e400", "-inf", "NaN"])}
+    assert frame["clicks"].iat[5] == 3 and not np.isinf(frame["clicks"]).any()
+
+
+def test_an_infinite_number_from_a_workbook_is_unreadable():
+    raw = pd.DataFrame({"spend": [1.5, np.inf, np.nan]})
+    frame, bad = parse(raw, pd.Series([2, 3, 4]), from_excel=True)
+    assert bad == {"spend": ([3], ["inf"])} and frame["spend"].iat[0] == 1.5

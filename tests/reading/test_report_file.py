@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -162,7 +163,7 @@ def test_user_columns_take_precedence(tmp_path):
 
 def test_user_columns_naming_absent_header_or_unknown_column(tmp_path):
     path = write(tmp_path / "mapped.csv", ["Day,Campaign,Clicks,Cost", "2024-06-01,A,3,1.5"])
-    with pytest.raises(InputDataError, match=r'mapped\.csv: \[data\] columns names "Umsatz", which is not a '
+    with pytest.raises(InputDataError, match=r'mapped\.csv: --columns or \[data\] columns names "Umsatz", which is not a '
                                              r'column of this file\. Use one of its headers: "Day", "Campaign"'):
         read_report(path, {"Umsatz": "revenue"})
     with pytest.raises(InputDataError, match=r'maps "Cost" to unknown column "money"'):
@@ -215,3 +216,45 @@ def test_real_facebook_kag_file():
     assert report.headers == {"plan": "xyz_campaign_id", "impressions": "Impressions", "clicks": "Clicks",
                               "spend": "Spent", "orders": "Approved_Conversion"}
     assert sorted(set(report.frame["plan"])) == ["1178", "916", "936"]
+
+
+_COLUMNS = {"Campaign": "plan", "Keyword": "keyword", "Impressions": "impressions", "Clicks": "clicks",
+            "Cost": "spend", "Conversions": "orders"}
+_TITLES = ["Keyword report", '"Campaign report (January 01, 2025 - January 31, 2025)"', "Request Id: 42", "",
+           "All time", "统计时间：2025-01-01 至 2025-01-31"]
+_TOTALS = ["Total", "合计", "Total: Account", "Overall total"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(rows=st.lists(st.tuples(st.integers(1000, 1999), st.integers(0, 99), st.integers(0, 9999),
+                               st.one_of(st.none(), st.integers(0, 5))), min_size=3, max_size=12),
+       order=st.permutations(list(_COLUMNS)), titles=st.lists(st.sampled_from(_TITLES), max_size=3),
+       total=st.tuples(st.sampled_from(_TOTALS), st.integers(0, 12)),
+       encoding=st.sampled_from(["utf-8", "utf-8-sig", "gb18030", "utf-16"]), delimiter=st.sampled_from([",", "\t"]))
+def test_the_reader_keeps_exactly_the_data_rows(rows, order, titles, total, encoding, delimiter):
+    """Any column order, title lines, encoding, delimiter, empty cells and a total row anywhere: the data rows, summed right."""
+    cells = [{"Campaign": f"计划{index % 3}", "Keyword": f"kw {index}", "Impressions": str(impressions),
+              "Clicks": str(clicks), "Cost": f"{cost / 100:.2f}", "Conversions": "" if orders is None else str(orders)}
+             for index, (impressions, clicks, cost, orders) in enumerate(rows)]
+    label, position = total
+    sums = {"Campaign": label, "Keyword": "", "Impressions": str(sum(row[0] for row in rows)),
+            "Clicks": str(sum(row[1] for row in rows)), "Cost": f"{sum(row[2] for row in rows) / 100:.2f}",
+            "Conversions": ""}
+    cells.insert(min(position, len(cells)), sums)
+    lines = [*titles, delimiter.join(order), *(delimiter.join(row[name] for name in order) for row in cells)]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "report.csv"
+        path.write_bytes(("\n".join(lines) + "\n").encode(encoding))
+        report = read_report(path)
+    frame = report.frame
+    assert frame["keyword"].tolist() == [f"kw {index}" for index in range(len(rows))]
+    assert frame["clicks"].sum() == sum(row[1] for row in rows)
+    assert frame["spend"].sum() == pytest.approx(sum(row[2] for row in rows) / 100)
+    assert frame["orders"].isna().tolist() == [row[3] is None for row in rows]
+    assert len(report.notes) == 1 and report.notes[0].startswith("report.csv: skipped 1 total row")
+    ranged = [title for title in titles if title and title[0] in '"统']
+    stated = next((title for title in titles if title in ranged or title == "All time"), None)
+    if stated is None:
+        assert report.period is None
+    else:
+        assert report.period.days == (None if stated == "All time" else 31)

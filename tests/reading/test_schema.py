@@ -65,15 +65,29 @@ def test_duplicates_are_summed_bid_and_budget_maxed(tmp_path):
     assert np.isnan(skirt["orders"]) and skirt["ad_group"] == "" and skirt["match_type"] == ""
 
 
-def test_clicks_above_impressions_full_message(tmp_path):
+def test_a_few_rows_with_clicks_above_impressions_are_kept_and_counted(tmp_path):
     rows = ztc_rows()
     rows[2] = "2024-06-02,计划A,单元1,裙子,精确匹配,1.5,10,50,60,0,0"
     rows[5] = "2024-06-03,计划B,单元1,衬衫,精确匹配,1.5,3,12,14,0,0"
-    with pytest.raises(InputDataError, match="2 rows have clicks above impressions") as raised:
-        validate([report(tmp_path, "report.csv", [ZTC, *rows])])
-    assert str(raised.value) == (
+    performance = validate([report(tmp_path, "report.csv", [ZTC, *rows])])
+    assert len(performance.frame) == 8
+    assert performance.warnings == (
         "report.csv: column 点击量 (clicks): 2 rows have clicks above impressions (rows 4: 50 > 10, 7: 12 > 3). "
-        'Fix the export or set on_bad_rows = "skip" in [data].')
+        "Kept: 2 of the 8 rows with clicks, attribution artefacts of the export, counted as they are "
+        "(CTR at most 1).",)
+
+
+def test_clicks_above_impressions_in_most_rows_is_a_misaligned_file(tmp_path):
+    rows = [",".join(row.split(",")[:6] + [row.split(",")[7], row.split(",")[6]] + row.split(",")[8:])
+            for row in ztc_rows()]  # impressions and clicks swapped
+    with pytest.raises(InputDataError) as raised:
+        validate([report(tmp_path, "swapped.csv", [ZTC, *rows])], on_bad_rows="skip")
+    assert str(raised.value).startswith(
+        "swapped.csv: column 点击量 (clicks): 8 of the 8 rows with clicks have clicks above impressions: the "
+        "columns look misaligned (rows 2: ")
+    assert str(raised.value).endswith(
+        '. Check that each header names its column; '
+        'name them with --columns "Your header=clicks" (or [data] columns).')
 
 
 def test_missing_column_full_message(tmp_path):
@@ -82,7 +96,7 @@ def test_missing_column_full_message(tmp_path):
         validate([report(tmp_path, "report.csv", lines)])
     assert str(raised.value) == (
         "report.csv: no clicks column (looked for 点击量, 点击数, 点击次数, Clicks). "
-        'Name it in [data] columns, e.g. columns = { "Your header" = "clicks" }.')
+        'Pass --columns "Your header=clicks" (or name it in [data] columns = { "Your header" = "clicks" }).')
     performance = validate([report(tmp_path, "report.csv", lines, {"点击数据": "clicks"})])
     assert performance.frame["clicks"].tolist() == [5]
 
@@ -98,14 +112,14 @@ def test_every_problem_of_every_file_in_one_error(tmp_path):
     messages = [str(problem) for problem in raised.value.problems]
     assert messages[:5] == [
         'bad.csv: column 日期 (date): 1 row cannot be read as a date (row 4: "someday"). '
-        'Fix the export or set on_bad_rows = "skip" in [data].',
+        'Fix the export, or pass --on-bad-rows skip (on_bad_rows = "skip" in [data]).',
         'bad.csv: column 花费 (spend): 2 rows cannot be read as numbers (rows 2: "abc", 3: "x1"). '
-        'Fix the export or set on_bad_rows = "skip" in [data].',
-        'bad.csv: column 日期 (date): 1 row has no date (row 5). Fix the export or set on_bad_rows = "skip" in [data].',
+        'Fix the export, or pass --on-bad-rows skip (on_bad_rows = "skip" in [data]).',
+        'bad.csv: column 日期 (date): 1 row has no date (row 5). Fix the export, or pass --on-bad-rows skip (on_bad_rows = "skip" in [data]).',
         'bad.csv: column 点击量 (clicks): 1 row has negative clicks (row 2: -5). '
-        'Fix the export or set on_bad_rows = "skip" in [data].',
+        'Fix the export, or pass --on-bad-rows skip (on_bad_rows = "skip" in [data]).',
         'bad.csv: column 总成交金额 (revenue): 1 row has negative revenue (row 4: -3). '
-        'Fix the export or set on_bad_rows = "skip" in [data].',
+        'Fix the export, or pass --on-bad-rows skip (on_bad_rows = "skip" in [data]).',
     ]
     assert messages[5].startswith("noplan.csv: no spend column (looked for 花费,")
     assert messages[6].startswith("noplan.csv: no plan or keyword column (looked for 推广计划名称,")
@@ -115,25 +129,30 @@ def test_every_problem_of_every_file_in_one_error(tmp_path):
 
 def test_skip_mode_drops_rows_and_warns(tmp_path):
     rows = ztc_rows()
-    rows[0] = "2024-06-01,计划A,单元1,裙子,精确匹配,1.5,10,50,60,0,0"
+    rows[0] = "2024-06-01,计划A,单元1,裙子,精确匹配,1.5,10,-5,60,0,0"
     rows[3] = "2024-06-02,计划B,单元1,衬衫,精确匹配,1.5,100,5,oops,0,0"
     performance = validate([report(tmp_path, "report.csv", [ZTC, *rows])], on_bad_rows="skip")
     assert performance.warnings == ("report.csv: skipped 1 row with unreadable spend (row 5)",
-                                    "report.csv: skipped 1 row with clicks above impressions (row 2)")
+                                    "report.csv: skipped 1 row with negative clicks (row 2)")
     assert len(performance.frame) == 6 and not {2, 5} & set(performance.frame["row"])
 
 
 def test_orders_above_clicks_is_checked_on_unit_totals(tmp_path):
     lines = ["日期,推广计划,关键词,展现量,点击量,花费,成交笔数",
              "2024-06-01,A,k1,100,1,1,3", "2024-06-02,A,k1,100,5,1,0",  # 3 orders, 6 clicks: fine
-             "2024-06-01,A,k2,100,1,1,2", "2024-06-02,A,k2,100,0,0,0"]  # 2 orders, 1 click: wrong
-    with pytest.raises(InputDataError, match=r"column 成交笔数 \(orders\): 1 unit has more orders than clicks "
-                                             r"in total over the report; totals shown at each unit's first row "
-                                             r"\(row 4: 2 > 1\)\. Fix the export"):
-        validate([report(tmp_path, "r.csv", lines)])
-    skipped = validate([report(tmp_path, "r.csv", lines)], on_bad_rows="skip")
-    assert skipped.frame["keyword"].tolist() == ["k1", "k1"]
-    assert skipped.warnings == ("r.csv: skipped 2 rows of 1 unit with more orders than clicks (rows 4, 5)",)
+             "2024-06-01,A,k2,100,1,1,2", "2024-06-02,A,k2,100,0,0,0"]  # 2 orders, 1 click: an artefact
+    kept = validate([report(tmp_path, "r.csv", lines)])
+    assert kept.frame["keyword"].tolist() == ["k1", "k1", "k2", "k2"]
+    assert kept.warnings == (
+        "r.csv: column 成交笔数 (orders): 1 unit has more orders than clicks in total over the report; totals "
+        "shown at each unit's first row (row 4: 2 > 1). Kept: 1 of the 2 units with orders, attribution "
+        "artefacts of the export, counted as they are.",)
+    misaligned = lines + ["2024-06-01,A,k3,100,1,1,4"]
+    with pytest.raises(InputDataError, match=r"column 成交笔数 \(orders\): 2 of the 3 units with orders have more "
+                                             r"orders than clicks in total over the report: the columns look "
+                                             r"misaligned; totals shown at each unit's first row "
+                                             r"\(rows 4: 2 > 1, 6: 4 > 1\)\. Check that each header"):
+        validate([report(tmp_path, "r.csv", misaligned)], on_bad_rows="skip")
 
 
 def test_orders_above_clicks_is_a_warning_under_an_attribution_window(tmp_path):
@@ -158,8 +177,9 @@ def test_derived_metrics_fill_missing_ones(tmp_path):
 
 def test_no_date_needs_period_days_and_plan_level(tmp_path):
     lines = ["Campaign,Impressions,Clicks,Spent,Budget", "A,100,5,2.5,10", "A,50,5,2.5,12", "B,10,1,1,5"]
-    with pytest.raises(InputDataError, match=r"^plan\.csv: has no date column: set \[data\] period_days to the "
-                                             r"number of days the report covers\.$"):
+    with pytest.raises(InputDataError, match=r"^plan\.csv: states no period: no date column \(Date, Day, Start Date "
+                                             r"and End Date, Month, Week\) and no date range in a title line\. "
+                                             r"Pass --period-days N, the number of days the report covers"):
         validate([report(tmp_path, "plan.csv", lines)])
     performance = validate([report(tmp_path, "plan.csv", lines)], period_days=7)
     assert performance.level == "plan" and performance.history_days == 7 and performance.last_date is None
@@ -229,8 +249,16 @@ def test_real_amazon_campaign_report_is_plan_level_with_budgets():
 def test_real_facebook_kag_file_needs_period_days():
     real = require_real()
     kag = read_report(real / "kaggle_fb_kag" / "KAG_conversion_data.csv")
-    with pytest.raises(InputDataError, match="KAG_conversion_data.csv: has no date column"):
+    with pytest.raises(InputDataError, match="KAG_conversion_data.csv: states no period"):
         validate([kag])
     performance = validate([kag], period_days=30)
     assert performance.level == "plan" and performance.has_orders and not performance.has_revenue
     assert performance.frame["clicks"].tolist() == [36068, 113, 1984]
+
+
+def test_an_account_total_by_day_is_refused_for_what_it_is(tmp_path):
+    lines = ["Date,Clicks,Cost Per Click (CPC),Spend", "2020-02-01,40,17.83,713.36", "2020-02-02,57,19.99,1139.69"]
+    with pytest.raises(InputDataError, match=r"^daily\.csv: is the account's totals by day \(no campaign, ad group or "
+                                             r"keyword column\): there is nothing to divide a budget or bids among\. "
+                                             r"Export the campaign report"):
+        validate([report(tmp_path, "daily.csv", lines)])

@@ -175,10 +175,11 @@ def test_missing_reports_are_not_checked_here(tmp_path):
             "Did you mean 'revenue'?",
         ),
         (
-            '[data]\ncolumns = { "花费" = "money" }',
-            "The 'columns' parameter of [data] maps '花费' to 'money', which is not a canonical column name. "
-            "Canonical names: date, plan, ad_group, keyword, match_type, bid, impressions, clicks, spend, orders, "
-            "revenue, plan_budget, ctr, cpc, roi, acos, cvr.",
+            '[data]\ncolumns = { "花费" = "kosten" }',
+            "The 'columns' parameter of [data] maps '花费' to 'kosten', which is not a canonical column name. "
+            "Canonical names: date, start_date, end_date, month, week, plan, ad_group, keyword, match_type, bid, "
+            "default_bid, impressions, clicks, spend, orders, revenue, plan_budget, record_type, state, "
+            "campaign_type, ctr, cpc, roi, acos, cvr.",
         ),
         (
             '[data]\ncolumns = "Amount"',
@@ -312,6 +313,31 @@ def test_overrides_are_checked_together(tmp_path):
         "The 'budget' parameter of [goal] must be a float in the range (0, inf). Got -1 instead.",
         "The 'margin' parameter of [goal] is needed when objective is 'profit': "
         "set the gross margin on revenue, e.g. margin = 0.3.",
+    ]
+
+
+def test_data_flags_override_the_file_and_add_columns(tmp_path):
+    scenario = load_scenario(write(tmp_path, FULL))
+
+    changed = scenario.with_overrides(period_days=30, columns={"Conv.": "orders", "Amount": "spend"},
+                                      on_bad_rows="error")
+
+    assert changed.data.period_days == 30 and changed.data.on_bad_rows == "error"
+    assert dict(changed.data.columns) == {"Amount": "spend", "点击量": "clicks", "Conv.": "orders"}
+    assert changed.data.reports == scenario.data.reports and changed.goal == scenario.goal
+
+
+def test_data_flags_are_checked_like_the_file(tmp_path):
+    scenario = load_scenario(write(tmp_path, "[goal]\nbudget = 100"))
+
+    with pytest.raises(ScenarioError) as caught:
+        scenario.with_overrides(period_days=0, columns={"Conv.": "order"}, on_bad_rows="ignore")
+
+    assert caught.value.problems == [
+        "The 'period_days' parameter of [data] must be an int in the range [1, inf). Got 0 instead.",
+        "The 'on_bad_rows' parameter of [data] must be one of 'error', 'skip'. Got 'ignore' instead.",
+        "The 'columns' parameter of [data] maps 'Conv.' to 'order', which is not a canonical column name. "
+        "Did you mean 'orders'?",
     ]
 
 

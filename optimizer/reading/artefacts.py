@@ -1,0 +1,102 @@
+"""Attribution artefacts: a few rows with clicks above impressions, or units with more orders than clicks.
+
+Real exports have them: an order is counted in an attribution window after the click (one
+click, several orders), a click on a summary row lands on a day without the impression. They
+are data, kept and counted in one warning. Only a file where most rows are impossible is an
+error: then the columns are misaligned, and planning on them would be planning on noise.
+Also the wording the reader's messages share: counts, row lists, numbers, column names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Mapping
+
+import pandas as pd
+
+from optimizer.errors import SHOWN_ROWS, Problem
+from optimizer.reading.headers import normalise_header
+from optimizer.reading.report_file import Report
+
+#: Above this share of the rows (clicks above impressions) or of the units with orders (orders above
+#: clicks), the file is not artefacts but misaligned columns.
+MOST = 0.5
+MISALIGNED_HINT = ('Check that each header names its column; name them with --columns "Your header=clicks" '
+                   "(or [data] columns)")
+
+
+def artefact_rows(frame: pd.DataFrame, report: Report, problems: list[Problem], warnings: list[str]) -> None:
+    """Rows with clicks above impressions: a warning counting them, or an error when they are most rows."""
+    if not {"clicks", "impressions"} <= set(frame) or frame.empty:
+        return
+    mask = frame["clicks"] > frame["impressions"]
+    count = int(mask.sum())
+    if not count:
+        return
+    with_clicks = max(int((frame["clicks"] > 0).sum()), 1)
+    values = [f"{number_text(c)} > {number_text(i)}" for c, i in
+              zip(frame["clicks"][mask][:SHOWN_ROWS], frame["impressions"][mask][:SHOWN_ROWS])]
+    found = Problem(f"{count_text(count, 'row')} {'have' if count > 1 else 'has'} clicks above impressions",
+                    file=report.path.name, column=display_name("clicks", report.headers),
+                    rows=frame["row"][mask][:SHOWN_ROWS].tolist(), values=values, n_rows=count)
+    if count > MOST * with_clicks:
+        problems.append(replace(found, message=f"{count} of the {with_clicks} rows with clicks "
+                                f"{'have' if count > 1 else 'has'} clicks above impressions: the columns look "
+                                "misaligned", hint=MISALIGNED_HINT))
+    else:
+        warnings.append(str(replace(found, hint=f"Kept: {count} of the {with_clicks} rows with clicks, attribution "
+                                                "artefacts of the export, counted as they are (CTR at most 1)")))
+
+
+def orders_above_clicks(frame: pd.DataFrame, report: Report, keys: list[str], problems: list[Problem],
+                        warnings: list[str]) -> None:
+    """Units with more orders than clicks over the report: kept with a warning, an error when most are."""
+    if not {"orders", "clicks"} <= set(frame) or frame.empty or not keys:
+        return
+    totals = frame.groupby(keys, sort=False, dropna=False)[["orders", "clicks"]].transform("sum")
+    bad = totals["orders"] > totals["clicks"]
+    if not bad.any():
+        return
+    first = frame[bad].drop_duplicates(keys)
+    units = len(first)
+    with_orders = max(int(frame[totals["orders"] > 0].drop_duplicates(keys).shape[0]), 1)
+    values = [f"{number_text(o)} > {number_text(c)}" for o, c in
+              zip(totals["orders"][first.index][:SHOWN_ROWS], totals["clicks"][first.index][:SHOWN_ROWS])]
+    problem = Problem(f"{count_text(units, 'unit')} {'have' if units > 1 else 'has'} more orders than clicks "
+                      "in total over the report; totals shown at each unit's first row",
+                      file=report.path.name, column=display_name("orders", report.headers),
+                      rows=first["row"][:SHOWN_ROWS].tolist(), values=values, n_rows=units)
+    if report.attribution_window or units <= MOST * with_orders:
+        why = ("the orders column counts an attribution window, where one click can bring several orders"
+               if report.attribution_window else f"{units} of the {with_orders} units with orders, attribution "
+               "artefacts of the export, counted as they are")
+        warnings.append(str(replace(problem, hint=f"Kept: {why}")))
+    else:
+        problems.append(replace(problem, message=f"{units} of the {with_orders} units with orders "
+                                f"{'have' if units > 1 else 'has'} more orders "
+                                "than clicks in total over the report: the columns look misaligned; totals shown at "
+                                "each unit's first row", hint=MISALIGNED_HINT.replace("clicks", "orders")))
+
+
+def display_name(canonical: str, headers: Mapping[str, str]) -> str:
+    """Name a column as the user knows it: "点击量 (clicks)", or just "clicks" for "Clicks"."""
+    header = headers.get(canonical)
+    if not header or normalise_header(header) == canonical:
+        return canonical
+    return f"{header} ({canonical})"
+
+
+def count_text(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def rows_text(rows: pd.Series) -> str:
+    shown = ", ".join(str(row) for row in rows[:SHOWN_ROWS].tolist())
+    more = ", …" if len(rows) > SHOWN_ROWS else ""
+    return f"{'row' if len(rows) == 1 else 'rows'} {shown}{more}"
+
+
+def number_text(value: float) -> str:
+    """50.0 -> "50", 201.68 -> "201.68": numbers as a person would type them."""
+    value = float(value)
+    return str(int(value)) if value.is_integer() else f"{value:.10g}"

@@ -1,0 +1,79 @@
+"""Total and subtotal rows, of every style and wherever they stand, found to skip (and say so).
+
+Exports add up their own rows: "合计" / "总计" / "汇总", "Total", "Total: Account", "Search total",
+"Overall total", a row whose names are all "--" (Google's Total row), or an unlabelled first or
+last row equal to the sum of the others. Planning on them would count every figure twice.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from optimizer.reading.cells import MISSING_TOKENS, cell_text
+
+#: On lowercased text; patterns for pandas .str stay plain so pyarrow runs them in C.
+_TOTAL_PREFIXES = ("合计", "总计", "汇总", "小计", "total:", "total :", "total：", "totals:", "grand total",
+                   "subtotal")
+_TOTAL_CELLS = ("total", "totals", "sum", "总和")
+_TOTAL_SUFFIXES = (" total", " totals", "合计", "总计", "汇总", "小计", " subtotal")
+#: What a total row's label says, to show it in the warning.
+TOTAL_WORDS = "total|合计|总计|汇总|小计"
+_LABELS = ("date", "month", "week", "plan", "ad_group", "keyword")
+_NAMES = ("plan", "ad_group", "keyword")
+_SUMMED = ("impressions", "clicks", "spend", "orders", "revenue")
+#: An unlabelled row is a total when these figures each equal the sum of the other rows within this share.
+SUM_TOLERANCE = 0.005
+
+
+def total_or_blank(raw: pd.DataFrame, first_column: pd.Series | None) -> tuple[pd.Series, pd.Series]:
+    """Rows to skip, as (totals, blanks): labelled totals, nameless rows with figures, rows all blank."""
+    texts = {name: cell_text(raw[name]).str.lower() for name in raw.columns}
+    labels = [texts[name] for name in _LABELS if name in texts]
+    if first_column is not None:
+        labels.append(cell_text(first_column).str.lower())
+    labelled = pd.Series(False, index=raw.index)
+    suffixed = pd.Series(False, index=raw.index)
+    for text in labels:
+        labelled |= text.str.startswith(_TOTAL_PREFIXES) | text.isin(_TOTAL_CELLS)
+        suffixed |= text.str.endswith(_TOTAL_SUFFIXES)
+    names = [texts[name] for name in _NAMES if name in texts]
+    quiet = pd.Series(True, index=raw.index)  # every name blank, "-"/"--", or itself a total label
+    nameless = pd.Series(bool(names), index=raw.index)
+    for text in names:
+        missing = text.isin(MISSING_TOKENS)
+        quiet &= missing | text.str.endswith(_TOTAL_SUFFIXES) | text.isin(_TOTAL_CELLS)
+        nameless &= missing
+    figures = pd.Series(False, index=raw.index)
+    for name in _SUMMED:
+        if name in texts:
+            figures |= ~texts[name].isin(MISSING_TOKENS)
+    blank = pd.Series(True, index=raw.index)
+    for text in texts.values():
+        blank &= text.isin(MISSING_TOKENS)
+    return (labelled | (suffixed & quiet) | (nameless & figures)) & ~blank, blank
+
+
+def sum_rows(frame: pd.DataFrame) -> pd.Series:
+    """An unlabelled first or last row whose figures each equal the sum of all the other rows."""
+    found = pd.Series(False, index=frame.index)
+    columns = [name for name in _SUMMED[:3] if name in frame]
+    if len(frame) < 3 or len(columns) < 2:
+        return found
+    values = frame[columns].to_numpy(float)
+    totals = np.nansum(values, axis=0)
+    for position in (0, len(frame) - 1):
+        row = values[position]
+        rest = totals - np.nan_to_num(row)
+        if np.all(rest > 0) and np.allclose(row, rest, rtol=SUM_TOLERANCE, atol=0.01):
+            found.iloc[position] = True
+    return found
+
+
+def skipped_note(name: str, rows: pd.Series, labels: pd.Series) -> str:
+    """The warning of the totals skipped: how many, which rows, what they said."""
+    shown = ", ".join(f'{row}: "{label}"' if label else str(row)
+                      for row, label in zip(rows.tolist()[:5], labels.tolist()[:5]))
+    more = ", …" if len(rows) > 5 else ""
+    noun = "row" if len(rows) == 1 else "rows"
+    return f"{name}: skipped {len(rows)} total {noun} (the export's own sums; {noun} {shown}{more})"
