@@ -18,6 +18,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, make_url
@@ -117,7 +118,7 @@ class HistoryStore:
         try:
             with self.engine.begin() as connection:
                 run_id = connection.execute(runs.insert().values(**row).returning(runs.c.id)).scalar_one()
-                _insert(connection, input_files, [dict(file, run_id=run_id) for file in files])
+                _insert(connection, input_files, _rows(pd.DataFrame(files), input_files, run_id, positions=True))
                 _insert(connection, recommendations, _rows(result.bids, recommendations, run_id, positions=True))
                 _insert(connection, plan_budgets, _rows(result.plans, plan_budgets, run_id))
         except sa.exc.SQLAlchemyError as error:
@@ -189,28 +190,85 @@ def fingerprint(path: str | Path) -> dict[str, Any]:
     return {"name": path.name, "path": str(path.resolve()), "size": path.stat().st_size, "sha256": digest.hexdigest()}
 
 
-def _rows(frame: pd.DataFrame, table: sa.Table, run_id: int, positions: bool = False) -> list[dict]:
+@dataclasses.dataclass(frozen=True)
+class Rows:
+    """Rows to insert, column by column: the table's column names and one list of plain values per column."""
+
+    names: list[str]
+    columns: list[list]
+
+    def __len__(self) -> int:
+        return len(self.columns[0]) if self.columns else 0
+
+    def tuples(self):
+        return zip(*self.columns)
+
+
+def _rows(frame: pd.DataFrame, table: sa.Table, run_id: int, positions: bool = False) -> Rows:
     """The table's columns from a frame, as plain Python values (None for missing), vectorised per column."""
-    columns: dict[str, list] = {}
+    count = len(frame)
+    columns: dict[str, list] = {"run_id": [run_id] * count}
+    if positions:
+        columns["position"] = list(range(count))
     for column in table.columns:
         source = RECOMMENDATION_SOURCES.get(column.name, column.name) if table is recommendations else column.name
         if column.name in ("run_id", "position") or source not in frame:
             continue
-        values = frame[source]
-        values = values.astype(object).where(values.notna(), None)
-        columns[column.name] = [value.item() if hasattr(value, "item") else value for value in values.tolist()]
-    count = len(frame)
-    rows = [dict(zip(columns, values)) for values in zip(*columns.values())] if columns else [{} for _ in range(count)]
-    for position, row in enumerate(rows):
-        row["run_id"] = run_id
-        if positions:
-            row["position"] = position
-    return rows
+        columns[column.name] = _plain(frame[source], column)
+    return Rows(list(columns), list(columns.values()))
 
 
-def _insert(connection: Connection, table: sa.Table, rows: list[dict]) -> None:
-    for start in range(0, len(rows), INSERT_CHUNK):
-        connection.execute(table.insert(), rows[start:start + INSERT_CHUNK])
+def _plain(values: pd.Series, column: sa.Column) -> list:
+    """A column as Python values of the column's type, None where missing; numbers through numpy."""
+    missing = values.isna().to_numpy()
+    if isinstance(column.type, sa.Float) and values.dtype.kind in "fiub":
+        plain = values.to_numpy(dtype=float, na_value=np.nan).tolist()
+    elif values.dtype.kind in "fiub":
+        plain = values.to_numpy().tolist()
+    else:
+        plain = [value.item() if hasattr(value, "item") else value for value in values.astype(object).tolist()]
+    if missing.any():
+        for index in missing.nonzero()[0].tolist():
+            plain[index] = None
+    return plain
+
+
+def _insert(connection: Connection, table: sa.Table, rows: Rows) -> None:
+    """Insert in bulk on the transaction's own connection: COPY on PostgreSQL, executemany of tuples on SQLite."""
+    if not len(rows):
+        return
+    raw = connection.connection.driver_connection
+    names = ", ".join(f'"{name}"' for name in rows.names)
+    if connection.dialect.name == "postgresql":   # binary COPY: no number is formatted as text and parsed back
+        with raw.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN (FORMAT BINARY)') as copy:
+            copy.set_types([_copy_type(table.c[name]) for name in rows.names])
+            for row in rows.tuples():
+                copy.write_row(row)
+    elif connection.dialect.name == "sqlite":
+        marks = ", ".join("?" * len(rows.names))
+        cursor = raw.cursor()
+        try:
+            cursor.executemany(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', rows.tuples())
+        finally:
+            cursor.close()
+    else:
+        records = [dict(zip(rows.names, row)) for row in rows.tuples()]
+        for start in range(0, len(records), INSERT_CHUNK):
+            connection.execute(table.insert(), records[start:start + INSERT_CHUNK])
+
+
+def _copy_type(column: sa.Column) -> str:
+    """The PostgreSQL type a column's values are sent as in a binary COPY."""
+    kind = column.type
+    if isinstance(kind, sa.Float):
+        return "float8"
+    if isinstance(kind, sa.BigInteger):
+        return "int8"
+    if isinstance(kind, sa.Integer):
+        return "int4"
+    if isinstance(kind, sa.String):   # Text is a String
+        return "text"
+    raise TypeError(f"no COPY type for column {column.name} ({kind})")
 
 
 def _run(row: Mapping) -> Run:
