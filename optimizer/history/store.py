@@ -192,45 +192,61 @@ def fingerprint(path: str | Path) -> dict[str, Any]:
 
 @dataclasses.dataclass(frozen=True)
 class Rows:
-    """Rows to insert, column by column: the table's column names and one list of plain values per column."""
+    """Rows to insert, column by column: names, each column's values as an array and where values are missing.
+
+    :meth:`tuples` turns them into plain Python values a chunk at a time, so a million rows never
+    stand in memory as Python objects all at once.
+    """
 
     names: list[str]
-    columns: list[list]
+    columns: list[np.ndarray]
+    missing: list[np.ndarray | None]
 
     def __len__(self) -> int:
         return len(self.columns[0]) if self.columns else 0
 
-    def tuples(self):
-        return zip(*self.columns)
+    def tuples(self, chunk: int = INSERT_CHUNK):
+        for start in range(0, len(self), chunk):
+            lists = [_python(values[start:start + chunk], None if missing is None else missing[start:start + chunk])
+                     for values, missing in zip(self.columns, self.missing)]
+            yield from zip(*lists)
+
+
+def _python(values: np.ndarray, missing: np.ndarray | None) -> list:
+    """Plain Python values (None where missing) of a slice of a column."""
+    plain = values.tolist()
+    if values.dtype == object:
+        plain = [value.item() if hasattr(value, "item") else value for value in plain]
+    if missing is not None:
+        for index in missing.nonzero()[0].tolist():
+            plain[index] = None
+    return plain
 
 
 def _rows(frame: pd.DataFrame, table: sa.Table, run_id: int, positions: bool = False) -> Rows:
-    """The table's columns from a frame, as plain Python values (None for missing), vectorised per column."""
+    """The table's columns from a frame, as arrays of the columns' types, vectorised per column."""
     count = len(frame)
-    columns: dict[str, list] = {"run_id": [run_id] * count}
+    columns = {"run_id": (np.full(count, run_id, dtype=np.int64), None)}
     if positions:
-        columns["position"] = list(range(count))
+        columns["position"] = (np.arange(count, dtype=np.int64), None)
     for column in table.columns:
         source = RECOMMENDATION_SOURCES.get(column.name, column.name) if table is recommendations else column.name
         if column.name in ("run_id", "position") or source not in frame:
             continue
-        columns[column.name] = _plain(frame[source], column)
-    return Rows(list(columns), list(columns.values()))
+        columns[column.name] = _array(frame[source], column)
+    return Rows(list(columns), [values for values, _ in columns.values()], [missing for _, missing in columns.values()])
 
 
-def _plain(values: pd.Series, column: sa.Column) -> list:
-    """A column as Python values of the column's type, None where missing; numbers through numpy."""
+def _array(values: pd.Series, column: sa.Column) -> tuple[np.ndarray, np.ndarray | None]:
+    """A column's values as an array (floats for a Float column, numbers as numbers, else objects) and its gaps."""
     missing = values.isna().to_numpy()
     if isinstance(column.type, sa.Float) and values.dtype.kind in "fiub":
-        plain = values.to_numpy(dtype=float, na_value=np.nan).tolist()
-    elif values.dtype.kind in "fiub":
-        plain = values.to_numpy().tolist()
+        array = values.to_numpy(dtype=float, na_value=np.nan)
+    elif values.dtype.kind in "iub" and not missing.any():
+        array = values.to_numpy()
     else:
-        plain = [value.item() if hasattr(value, "item") else value for value in values.astype(object).tolist()]
-    if missing.any():
-        for index in missing.nonzero()[0].tolist():
-            plain[index] = None
-    return plain
+        array = values.astype(object).to_numpy()
+    return array, missing if missing.any() else None
 
 
 def _insert(connection: Connection, table: sa.Table, rows: Rows) -> None:
@@ -252,9 +268,14 @@ def _insert(connection: Connection, table: sa.Table, rows: Rows) -> None:
         finally:
             cursor.close()
     else:
-        records = [dict(zip(rows.names, row)) for row in rows.tuples()]
-        for start in range(0, len(records), INSERT_CHUNK):
-            connection.execute(table.insert(), records[start:start + INSERT_CHUNK])
+        chunk: list[dict] = []
+        for row in rows.tuples():
+            chunk.append(dict(zip(rows.names, row)))
+            if len(chunk) == INSERT_CHUNK:
+                connection.execute(table.insert(), chunk)
+                chunk = []
+        if chunk:
+            connection.execute(table.insert(), chunk)
 
 
 def _copy_type(column: sa.Column) -> str:
