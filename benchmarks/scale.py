@@ -9,8 +9,8 @@ Reports, made by vectorised generators:
   about N/2,000 campaigns, 50 ad groups each, keywords spread over them with a long tail
   (a few large campaigns and ad groups, many small ones) and long-tail search volumes.
 - ``--shape flat``: the first version's report: 7 campaigns, 40 ad groups, uniform spread.
-- ``--days 28``: a daily 直通车 export instead (GBK, one row per keyword and day, a 合计 row),
-  made by ``scenarios/make_sample.py``.
+- ``--days 28``: a daily 直通车 export of the account's shape instead (GBK, one row per keyword and
+  day with impressions, a 合计 row), written by ``scenarios/make_sample.py``'s ``write_ztc_csv``.
 
 The plan runs as users run it, ``python -m optimizer plan SCENARIO --out DIR --db sqlite:///...``
 in a child process (``--progress`` on): the phase times are the ones the CLI prints on stderr; the
@@ -89,6 +89,39 @@ def google_report(n_keywords: int, seed: int, shape: str = "account") -> tuple[p
     return frame, float(spend.sum())
 
 
+def daily_report(n_keywords: int, days: int, seed: int) -> pd.DataFrame:
+    """A keyword x day report of an account's shape in canonical columns (for ``write_ztc_csv``).
+
+    Per keyword as in :func:`google_report`; each day its searches vary (weekends busier), ~30% of
+    keywords had their bid changed by ±10-40% on one day, and days without impressions are left out.
+    """
+    rng = np.random.default_rng(seed)
+    plan, group, campaigns = account_shape(n_keywords, rng)
+    names = np.char.add("计划", np.char.zfill(np.arange(campaigns).astype(str), 4))
+    first_bid = np.round(rng.lognormal(0.0, 0.5, n_keywords) + 0.3, 2)
+    change_day = np.where(rng.random(n_keywords) < 0.3, rng.integers(1, days, n_keywords), days)
+    later = np.round(first_bid * rng.choice([0.6, 0.7, 0.8, 0.9, 1.1, 1.2, 1.3, 1.4], n_keywords), 2)
+    day = np.arange(days)[:, None]
+    bid = np.where(day >= change_day, later, first_bid)
+    dates = pd.date_range("2026-02-09", periods=days, freq="D")
+    busy = np.where(dates.day_of_week.to_numpy() >= 5, 1.15, 1.0)[:, None]
+    volume = rng.lognormal(1.6, 1.8, n_keywords) * busy * rng.lognormal(0.0, 0.25, (days, n_keywords))
+    share = 1 - np.exp(-(bid / rng.uniform(0.5, 2.0, n_keywords)) ** rng.uniform(0.9, 1.6, n_keywords))
+    impressions = rng.poisson(volume * share)
+    clicks = rng.binomial(impressions, rng.beta(2, 60, n_keywords))
+    spend = np.round(clicks * bid * rng.uniform(0.6, 0.9, n_keywords), 2)
+    orders = rng.binomial(clicks, rng.beta(2, 50, n_keywords) * (1 + plan % 7 / 10))
+    revenue = np.round(orders * rng.lognormal(4.0, 0.6, n_keywords), 2)
+    row_day, unit = np.nonzero(impressions > 0)
+    return pd.DataFrame({
+        "date": dates[row_day], "plan": names[plan][unit],
+        "ad_group": np.char.add("宝贝", np.char.zfill(group.astype(str), 6))[unit],
+        "keyword": np.char.add("关键词", np.arange(n_keywords).astype(str))[unit],
+        "match_type": np.where(rng.random(n_keywords) < 0.35, "exact", "broad")[unit], "bid": bid[row_day, unit],
+        "impressions": impressions[row_day, unit], "clicks": clicks[row_day, unit], "spend": spend[row_day, unit],
+        "orders": orders[row_day, unit], "revenue": revenue[row_day, unit]})
+
+
 def write_report(frame: pd.DataFrame, path: Path) -> None:
     with open(path, "w", encoding="utf-8", newline="") as handle:
         handle.write("Keyword report\r\nMarch 2, 2026 - March 8, 2026\r\n")
@@ -100,9 +133,9 @@ def make_report(args, folder: Path) -> tuple[Path, float, int]:
     path = folder / "report.csv"
     if args.days > 1:
         sys.path.insert(0, str(ROOT / "scenarios"))
-        from make_sample import make_keyword_report, write_ztc_csv
+        from make_sample import write_ztc_csv
 
-        report = make_keyword_report(args.keywords, args.days, seed=args.seed)
+        report = daily_report(args.keywords, args.days, args.seed)
         write_ztc_csv(report, path)
         week = float(report.loc[report["date"] > report["date"].max() - pd.Timedelta(days=7), "spend"].sum())
         return path, week, len(report)

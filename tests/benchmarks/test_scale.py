@@ -75,3 +75,11 @@ def test_a_daily_export_is_read_as_gbk_and_planned(capsys):
     scale.main(["--keywords", "500", "--days", "14", "--no-history", "--no-solvers"])
     out = capsys.readouterr().out
     assert "直通车 GBK, 14 days" in out and "no history" in out and "  record the run history" not in out
+
+
+def test_a_daily_export_has_the_accounts_shape_a_row_per_keyword_and_day_with_impressions_and_bid_changes():
+    frame = scale.daily_report(4_000, days=14, seed=5)
+    assert frame["plan"].nunique() == 2 and frame["ad_group"].nunique() == 100
+    assert (frame["impressions"] > 0).all() and frame["date"].nunique() == 14
+    assert frame.groupby("keyword")["bid"].nunique().gt(1).mean() == pytest.approx(0.3, abs=0.05)
+    assert (frame["clicks"] <= frame["impressions"]).all() and (frame["orders"] <= frame["clicks"]).all()
