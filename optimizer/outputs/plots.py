@@ -83,7 +83,7 @@ def top_and_others(frame: pd.DataFrame, name: str, columns: list[str], move: pd.
     """
     if len(frame) <= top + 1:
         return frame
-    order = move.abs().to_numpy().argsort(kind="stable")[::-1]
+    order = (-move.abs().to_numpy()).argsort(kind="stable")   # ties keep the table's order
     shown, rest = frame.iloc[order[:top]], frame.iloc[order[top:]]
     others = pd.DataFrame([{name: f"others ({len(rest):,})", **{column: rest[column].sum() for column in columns}}])
     return pd.concat([shown, others], ignore_index=True)
