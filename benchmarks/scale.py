@@ -2,6 +2,7 @@
 
     python benchmarks/scale.py [--keywords 100000] [--shape account|flat] [--days 1] [--no-history]
                                [--highs-max 200000] [--cbc-max 20000] [--no-solvers] [--seed 1] [--repeat 3]
+    python benchmarks/scale.py --keywords 1000000 --history-only sqlite:///PATH   # the run history alone
 
 Reports, made by vectorised generators:
 
@@ -288,6 +289,33 @@ def time_solvers(program, args) -> None:
         print(f"  PuLP + CBC                   skipped above {args.cbc_max:,} keywords (--cbc-max)")
 
 
+def time_history(n_rows: int, url: str, seed: int) -> None:
+    """The run history alone: ``n_rows`` recommendations of an account's shape into ``url``, in one transaction."""
+    from datetime import datetime, timezone
+
+    from optimizer.history.database import recommendations, runs
+    from optimizer.history.store import HistoryStore, _insert, _rows
+
+    rng = np.random.default_rng(seed)
+    plan, group, campaigns = account_shape(n_rows, rng)
+    bids = pd.DataFrame({"plan": pd.Categorical.from_codes(plan, [f"Campaign {index:04d}" for index in range(campaigns)]),
+                         "ad_group": np.char.add("Ad group ", group.astype(str)),
+                         "keyword": np.char.add("keyword ", np.arange(n_rows).astype(str)), "match_type": "exact",
+                         "action": rng.choice(["raise", "hold", "cut"], n_rows), "reason": "a reason of some length",
+                         **{name: rng.random(n_rows) for name in ("current_bid", "new_bid", "change_pct", "cpc",
+                            "before_spend", "before_revenue", "impressions", "clicks", "spend", "orders", "revenue")}})
+    with HistoryStore(url) as store:
+        clock = time.perf_counter()
+        with store.engine.begin() as connection:
+            run_id = connection.execute(runs.insert().values(
+                created_at=datetime.now(timezone.utc), bidopt_version="benchmark", scenario_name="benchmark",
+                settings_json="{}", level="keyword", objective="revenue", period_days=7, status="optimal",
+                summary_json="{}").returning(runs.c.id)).scalar_one()
+            _insert(connection, recommendations, _rows(bids, recommendations, run_id, positions=True))
+        print(f"recorded {n_rows:,} recommendations in {store.location} in {time.perf_counter() - clock:.2f} s "
+              f"(one transaction, commit included); load average {os.getloadavg()[0]:.2f}")
+
+
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keywords", type=int, default=100_000)
@@ -296,6 +324,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--days", type=int, default=1, help="above 1: a daily 直通车 export of this many days")
     parser.add_argument("--no-history", action="store_true", help="run the plan without recording it")
     parser.add_argument("--no-solvers", action="store_true", help="skip timing the solvers on the same program")
+    parser.add_argument("--history-only", metavar="URL",
+                        help="time only recording --keywords recommendations in the run history at URL")
     parser.add_argument("--highs-max", type=int, default=200_000)
     parser.add_argument("--cbc-max", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=1)
@@ -305,6 +335,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse(argv)
+    if args.history_only:
+        return time_history(args.keywords, args.history_only, args.seed)
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         clock = time.perf_counter()

@@ -215,8 +215,6 @@ class Rows:
 def _python(values: np.ndarray, missing: np.ndarray | None) -> list:
     """Plain Python values (None where missing) of a slice of a column."""
     plain = values.tolist()
-    if values.dtype == object:
-        plain = [value.item() if hasattr(value, "item") else value for value in plain]
     if missing is not None:
         for index in missing.nonzero()[0].tolist():
             plain[index] = None
@@ -244,8 +242,12 @@ def _array(values: pd.Series, column: sa.Column) -> tuple[np.ndarray, np.ndarray
         array = values.to_numpy(dtype=float, na_value=np.nan)
     elif values.dtype.kind in "iub" and not missing.any():
         array = values.to_numpy()
-    else:
-        array = values.astype(object).to_numpy()
+    elif pd.api.types.is_string_dtype(values) or (isinstance(values.dtype, pd.CategoricalDtype)
+                                                   and pd.api.types.is_string_dtype(values.dtype.categories)):
+        array = values.astype(object).to_numpy()   # Python str already (inferred, for an object column)
+    else:   # numbers among objects: numpy scalars become Python ones
+        array = np.array([value.item() if hasattr(value, "item") else value for value in values.astype(object)],
+                         dtype=object)
     return array, missing if missing.any() else None
 
 

@@ -83,3 +83,15 @@ def test_a_daily_export_has_the_accounts_shape_a_row_per_keyword_and_day_with_im
     assert (frame["impressions"] > 0).all() and frame["date"].nunique() == 14
     assert frame.groupby("keyword")["bid"].nunique().gt(1).mean() == pytest.approx(0.3, abs=0.05)
     assert (frame["clicks"] <= frame["impressions"]).all() and (frame["orders"] <= frame["clicks"]).all()
+
+
+def test_the_history_alone_records_the_rows_asked_for(tmp_path, capsys):
+    import sqlalchemy as sa
+
+    url = f"sqlite:///{tmp_path / 'history.sqlite'}"
+    scale.main(["--keywords", "3000", "--history-only", url])
+    assert capsys.readouterr().out.startswith("recorded 3,000 recommendations in sqlite:///")
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT count(*), max(position) FROM recommendations").one() == (3000, 2999)
+    engine.dispose()

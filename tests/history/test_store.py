@@ -145,7 +145,8 @@ def test_a_large_run_goes_in_whole_with_its_missing_values_texts_and_integers(st
         "keyword": np.char.add("词\t\\ ", np.arange(count).astype(str)), "match_type": "",
         "current_bid": np.where(rng.random(count) < 0.1, np.nan, rng.random(count)), "new_bid": rng.random(count),
         "cpc": rng.random(count), "impressions": rng.integers(0, 1000, count), "action": "raise",
-        "reason": rng.choice(["", "more clicks at a good price"], count)})
+        "reason": rng.choice(["", "more clicks at a good price"], count),
+        "orders": pd.Series([np.float64(1.5), None, np.int64(2)] * (count // 3), dtype=object)})
     with HistoryStore(store_url) as store:
         run_id = store.record(dataclasses.replace(plan_result, bids=bids))
         recommended = store.recommendations(run_id)
@@ -158,6 +159,7 @@ def test_a_large_run_goes_in_whole_with_its_missing_values_texts_and_integers(st
     assert recommended["current_cpc"].tolist() == bids["cpc"].tolist()     # float8 both ways: the same bits
     assert recommended["impressions"].tolist() == bids["impressions"].astype(float).tolist()
     assert recommended["reason"].tolist() == bids["reason"].tolist() and recommended["spend"].isna().all()
+    assert recommended["orders"].head(6).tolist() == pytest.approx([1.5, np.nan, 2.0] * 2, nan_ok=True)
 
 
 def test_the_schema_is_created_once_and_versioned(store_url):
