@@ -205,6 +205,10 @@ def phase_times(lines: list[tuple[float, str, str]], wall: float) -> dict[str, f
         elif stream == "out" and text.startswith("recorded run"):
             starts.setdefault("recorded", stamp)
     first = min(starts.values(), default=0.0)
+    if not phases:   # a quick run prints no timings line: each phase lasts until the next one starts
+        order = sorted((stamp, name) for name, stamp in starts.items() if name != "recorded")
+        phases = {name: following - stamp for (stamp, name), (following, _) in zip(order, order[1:])
+                  if name not in ("write", "written")}
     timed = {"start-up (imports, scenario)": first, **phases}
     if "write" in starts and "written" in starts:
         timed["write"] = starts["written"] - starts["write"]

@@ -95,3 +95,14 @@ def test_the_history_alone_records_the_rows_asked_for(tmp_path, capsys):
     with engine.connect() as connection:
         assert connection.exec_driver_sql("SELECT count(*), max(position) FROM recommendations").one() == (3000, 2999)
     engine.dispose()
+
+
+def test_a_quick_run_without_the_timings_line_is_timed_from_the_phases_starts():
+    lines = [(0.5, "err", "bidopt:   0.0 s  read and validate"), (0.7, "err", "bidopt:   0.2 s  estimate"),
+             (1.0, "err", "bidopt:   0.5 s  report"), (1.5, "err", "bidopt:   1.0 s  write"),
+             (1.6, "out", "plan: spend 1.00 -> 2.00, revenue 3.00 -> 4.00, ROI 3.00 -> 2.00"),
+             (1.7, "out", "wrote out/bids.csv"), (1.9, "out", "recorded run 1 in sqlite:///h.sqlite")]
+    phases = scale.phase_times(lines, wall=2.0)
+    assert phases == pytest.approx({"start-up (imports, scenario)": 0.5, "read and validate": 0.2, "estimate": 0.3,
+                                    "report": 0.5, "write": 0.1, "record the run history": 0.2,
+                                    "other (exit, gaps)": 0.2})
