@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, replace
 
+import numpy as np
 import pandas as pd
 
 from optimizer.model.estimate import Elasticity
@@ -175,15 +176,35 @@ def shadow_prices(solution: Solution, limits: Limits, bids: pd.DataFrame) -> Sha
     """The duals as prices: per unit of budget, per 0.1 of ROI floor (scaled by the spend it applies to)."""
     duals = solution.duals
     plans: dict[str, dict[str, float]] = {}
+    plan_spend = None
     for row, kind, index in limits.row_specs():
         if kind not in PLAN_SHADOW_KEYS or row not in duals:
             continue
         name, price = limits.plan_names[index], duals[row]
         if kind == "plan_min_roi":
-            price = 0.1 * price * float(bids.loc[bids["plan"] == name, "spend"].sum())
+            plan_spend = plan_spend or spend_by_plan(bids)
+            price = 0.1 * price * plan_spend(name)
         plans.setdefault(name, {})[PLAN_SHADOW_KEYS[kind]] = price
     return ShadowPrices(budget=duals.get("budget", 0.0),
                         min_roi=0.1 * duals.get("min_roi", 0.0) * float(bids["spend"].sum()), plans=plans)
+
+
+def spend_by_plan(bids: pd.DataFrame):
+    """A plan's spend, ``name -> float``, from one stable sort of the plans: each plan's rows in table order.
+
+    The sum of a plan's slice is the sum of its rows taken from the table by name (the same numbers
+    in the same order), with one pass over the table however many plans ask.
+    """
+    codes, names = pd.factorize(bids["plan"], sort=False)
+    order = np.argsort(codes, kind="stable")
+    spend = bids["spend"].to_numpy(float)[order]
+    bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
+    where = {name: code for code, name in enumerate(names)}
+
+    def of(name: str) -> float:
+        code = where.get(name)
+        return 0.0 if code is None else float(np.nansum(spend[bounds[code]:bounds[code + 1]]))
+    return of
 
 
 def _binding(solution: Solution, bids: pd.DataFrame, level: str) -> tuple[str, ...]:

@@ -89,13 +89,32 @@ def forecast_table(check: dict) -> pd.DataFrame:
         for name, entry in rows])
 
 
+PLAN_FORMATS = {"current_spend": "{:,.2f}", "new_budget": "{:,.2f}", "daily_limit": "{:,.2f}", "revenue": "{:,.2f}",
+                "roi": "{:.2f}"}
+
+
+def plans_table(plans: pd.DataFrame) -> list[str]:
+    """The plans of the budgets chart: every plan, or past :data:`plots.TOP_PLANS` the largest moves and others."""
+    columns = ["current_spend", "new_budget", "daily_limit", "revenue"]
+    shown = plots.top_and_others(plans[["plan", *columns, "roi"]], "plan", columns,
+                                 plans["new_budget"] - plans["current_spend"])
+    if len(shown) == len(plans):
+        return [_table(shown, PLAN_FORMATS)]
+    others = shown.index[-1]
+    shown.loc[others, "roi"] = shown.loc[others, "revenue"] / shown.loc[others, "new_budget"] \
+        if shown.loc[others, "new_budget"] > 0 else 0.0
+    return [_table(shown, PLAN_FORMATS),
+            f"<p class=\"note\">The {plots.TOP_PLANS} largest moves of {len(plans):,} plans; every plan is in "
+            "plans.csv.</p>"]
+
+
 def plan_report(result, front: Frontier) -> dict[str, bytes]:
     """report.html and frontier.png, plan_budgets.png (and keywords.png) for one plan."""
     figures = {
         "frontier.png": png(lambda ax: plots.plot_frontier(front.points, objective=front.objective, today=front.today,
                                                             chosen=front.chosen, note=front.note, ax=ax)),
         "plan_budgets.png": png(lambda ax: plots.plot_plan_budgets(result.plans, ax=ax),
-                                size=(9, 1.5 + 0.4 * len(result.plans))),
+                                size=(9, 1.5 + 0.4 * min(len(result.plans), plots.TOP_PLANS + 1))),
     }
     if result.estimates.level == "keyword":
         figures["keywords.png"] = png(lambda ax: plots.plot_keywords(result.bids, ax=ax))
@@ -111,9 +130,7 @@ def plan_report(result, front: Frontier) -> dict[str, bytes]:
         "<h2>What each budget buys</h2>", _image("frontier", figures["frontier.png"]),
         f"<p class=\"note\">{html.escape(front.note)}</p>" if front.note else "",
         "<h2>Where the money moves</h2>", _image("plan budgets", figures["plan_budgets.png"]),
-        _table(result.plans[["plan", "current_spend", "new_budget", "daily_limit", "revenue", "roi"]],
-               {"current_spend": "{:,.2f}", "new_budget": "{:,.2f}", "daily_limit": "{:,.2f}",
-                "revenue": "{:,.2f}", "roi": "{:.2f}"}),
+        *plans_table(result.plans),
     ]
     if held := summary.min_roi_confidence:
         sections.append(f"<p>The ROI floors hold with {held.confidence:.0%} confidence (ROI {held.roi_at_lower_bound:.2f} "
@@ -121,7 +138,7 @@ def plan_report(result, front: Frontier) -> dict[str, bytes]:
                         f"{objective} ({held.cost_share:.1%}).</p>")
     if check := summary.forecast_check:   # the run history's check of the last run (optimizer.history.forecast_check)
         figures["forecast_check.png"] = png(lambda ax: plots.plot_forecast_check(check, ax=ax),
-                                            size=(9, 1.5 + 0.4 * (len(check["plans"]) + 1)))
+                                            size=(9, 1.5 + 0.4 * (min(len(check["plans"]), plots.TOP_PLANS + 1) + 1)))
         sections += [f"<h2>Last run's forecast vs actual (run {check['run']})</h2>",
                      _image("forecast vs actual", figures["forecast_check.png"]),
                      _table(forecast_table(check), FORECAST_FORMATS)]

@@ -20,6 +20,12 @@ from matplotlib.figure import Figure
 
 ACTION_COLOURS = {"raise": "#2a9d8f", "hold": "#8d99ae", "cut": "#f4a261", "pause": "#e63946"}
 CJK_FAMILY = "Noto Sans CJK SC"
+#: Plans drawn by name in a chart of plans; the rest are summed in one "others" bar.
+TOP_PLANS = 25
+#: Keywords drawn one by one as bubbles; above this the picture is their density with the largest movers marked.
+KEYWORD_POINTS = 5_000
+#: Keywords marked over the density: the largest changes of spend.
+KEYWORD_MOVERS = 200
 
 
 def use_cjk_font() -> str | None:
@@ -69,52 +75,106 @@ def plot_frontier(points: pd.DataFrame, *, objective: str, today: dict, chosen: 
     return ax
 
 
-def plot_plan_budgets(plans: pd.DataFrame, ax=None):
-    """Each plan's spend today and its new budget: where the money moves."""
+def top_and_others(frame: pd.DataFrame, name: str, columns: list[str], move: pd.Series,
+                   top: int = TOP_PLANS) -> pd.DataFrame:
+    """The ``top`` rows with the largest ``move`` and one row "others (N)" summing ``columns`` of the rest.
+
+    A frame of at most ``top + 1`` rows comes back as it is: summing a single row would hide a name.
+    """
+    if len(frame) <= top + 1:
+        return frame
+    order = (-move.abs().to_numpy()).argsort(kind="stable")   # ties keep the table's order
+    shown, rest = frame.iloc[order[:top]], frame.iloc[order[top:]]
+    others = pd.DataFrame([{name: f"others ({len(rest):,})", **{column: rest[column].sum() for column in columns}}])
+    return pd.concat([shown, others], ignore_index=True)
+
+
+def plot_plan_budgets(plans: pd.DataFrame, ax=None, top: int = TOP_PLANS):
+    """Each plan's spend today and its new budget: where the money moves (the ``top`` largest moves and others)."""
     ax = _axes(ax)
-    order = plans.sort_values("new_budget", ascending=True)
+    moved = top_and_others(plans, "plan", ["current_spend", "new_budget"],
+                           plans["new_budget"] - plans["current_spend"], top)
+    order = moved.sort_values("new_budget", ascending=True, kind="stable")
+    if len(moved) < len(plans):   # the others' bar at the bottom, whatever its size
+        others = moved.index[-1]
+        order = pd.concat([order.loc[[others]], order.drop(index=others)])
     y = np.arange(len(order))
     ax.barh(y - 0.2, order["current_spend"], height=0.4, color="#8d99ae", label="today")
     ax.barh(y + 0.2, order["new_budget"], height=0.4, color="#2a9d8f", label="plan")
     ax.set_yticks(y, order["plan"])
     ax.set_xlabel("spend over the period")
-    ax.set_title("Plan budgets before and after")
+    title = "Plan budgets before and after"
+    if len(moved) < len(plans):
+        title += f": the {top} largest moves of {len(plans):,} plans"
+    ax.set_title(title)
     ax.legend(fontsize=8)
     return ax
 
 
-def plot_forecast_check(check: dict, ax=None):
-    """Last run's forecast against what the reports show, revenue per plan and in total (optimizer.history.forecast_check)."""
+def plot_forecast_check(check: dict, ax=None, top: int = TOP_PLANS):
+    """Last run's forecast against what the reports show, revenue per plan and in total (optimizer.history.forecast_check).
+
+    Past ``top`` plans, the ``top`` largest misses are drawn by name and the rest summed as "others".
+    """
     ax = _axes(ax)
-    rows = [(entry["plan"], entry) for entry in check["plans"]] + [("total", check["total"])]
-    y = np.arange(len(rows))
-    ax.barh(y - 0.2, [entry["forecast"]["revenue"] for _, entry in rows], height=0.4, color="#8d99ae", label="forecast")
-    ax.barh(y + 0.2, [entry["actual"]["revenue"] for _, entry in rows], height=0.4, color="#e76f51", label="actual")
-    ax.set_yticks(y, [name for name, _ in rows])
+    plans = pd.DataFrame({"plan": [entry["plan"] for entry in check["plans"]],
+                          "forecast": [entry["forecast"]["revenue"] for entry in check["plans"]],
+                          "actual": [entry["actual"]["revenue"] for entry in check["plans"]]})
+    shown = top_and_others(plans, "plan", ["forecast", "actual"], plans["actual"] - plans["forecast"], top)
+    names = list(shown["plan"]) + ["total"]
+    y = np.arange(len(names))
+    ax.barh(y - 0.2, list(shown["forecast"]) + [check["total"]["forecast"]["revenue"]], height=0.4,
+            color="#8d99ae", label="forecast")
+    ax.barh(y + 0.2, list(shown["actual"]) + [check["total"]["actual"]["revenue"]], height=0.4,
+            color="#e76f51", label="actual")
+    ax.set_yticks(y, names)
     ax.invert_yaxis()
     ax.set_xlabel("revenue")
-    ax.set_title(f"Run {check['run']}: forecast vs actual")
+    title = f"Run {check['run']}: forecast vs actual"
+    ax.set_title(title + (f" (the {top} largest misses of {len(plans):,} plans)" if len(shown) < len(plans) else ""))
     ax.legend(fontsize=8)
     return ax
 
 
-def plot_keywords(bids: pd.DataFrame, ax=None):
-    """Keywords as CTR x CVR, bubble size = spend at the new bid, colour = action."""
+def plot_keywords(bids: pd.DataFrame, ax=None, max_points: int = KEYWORD_POINTS, movers: int = KEYWORD_MOVERS):
+    """Keywords as CTR x CVR, bubble size = spend today, colour = action.
+
+    Above ``max_points`` keywords the bubbles would be a blot: the picture is the keywords' density
+    (hexagons, darker = more) with the ``movers`` largest changes of spend drawn as bubbles on it.
+    """
     ax = _axes(ax)
     size = bids["before_spend"].to_numpy(float) if "before_spend" in bids else bids["spend"].to_numpy(float)
     size = 10 + 400 * size / max(size.max(), 1e-9)
-    for action, colour in ACTION_COLOURS.items():
-        chosen = (bids["action"] == action).to_numpy()
+    title = "Keywords: raise high CTR x high conversion, cut the rest"
+    shown = np.arange(len(bids))
+    if len(bids) > max_points:
+        ax.hexbin(bids["ctr"].to_numpy(float) * 100, bids["cvr"].to_numpy(float) * 100, gridsize=60, bins="log",
+                  mincnt=1, cmap="Greys", linewidths=0, label=f"all {len(bids):,} keywords (density)")
+        shown = np.sort(np.argsort(-_spend_change(bids), kind="stable")[:movers])
+        title = f"{len(bids):,} keywords (density, darker = more); the {movers} largest changes of spend marked"
+    action = bids["action"].to_numpy()[shown]
+    for name, colour in ACTION_COLOURS.items():
+        chosen = action == name
         if chosen.any():
-            ax.scatter(bids["ctr"][chosen] * 100, bids["cvr"][chosen] * 100, s=size[chosen], color=colour,
-                       alpha=0.6, edgecolors="white", linewidths=0.5, label=f"{action} ({chosen.sum()})")
+            rows = shown[chosen]
+            ax.scatter(bids["ctr"].to_numpy(float)[rows] * 100, bids["cvr"].to_numpy(float)[rows] * 100,
+                       s=size[rows], color=colour, alpha=0.6, edgecolors="white", linewidths=0.5,
+                       label=f"{name} ({chosen.sum()})")
     ax.set_xlabel("CTR (%)")
     ax.set_ylabel("CVR (%)")
-    ax.set_title("Keywords: raise high CTR x high conversion, cut the rest")
+    ax.set_title(title, **({"fontsize": 10} if len(bids) > max_points else {}))
     legend = ax.legend(fontsize=8, title="bubble size = spend today", title_fontsize=8)
     for handle in legend.legend_handles:
-        handle.set_sizes([40])
+        if hasattr(handle, "set_sizes"):
+            handle.set_sizes([40])
     return ax
+
+
+def _spend_change(bids: pd.DataFrame) -> np.ndarray:
+    """How far each keyword's spend moves: new spend less today's, or the bid's change where spends are absent."""
+    if "before_spend" in bids and "spend" in bids:
+        return np.abs(bids["spend"].to_numpy(float) - bids["before_spend"].to_numpy(float))
+    return np.abs(np.nan_to_num(bids["change_pct"].to_numpy(float)))
 
 
 def plot_scenarios(table: pd.DataFrame, ax=None):

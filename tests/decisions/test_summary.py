@@ -5,8 +5,11 @@ from __future__ import annotations
 import dataclasses
 import json
 
+import numpy as np
+import pandas as pd
 import pytest
 
+from optimizer.decisions import summary
 from optimizer.decisions.plan import make_plan
 from optimizer.decisions.summary import Kpis, Summary
 from optimizer.scenario.scenario_file import load_scenario
@@ -80,3 +83,15 @@ def test_the_forecast_check_is_written_last_only_when_there_is_one(held):
     checked = held.summary.with_forecast_check(check)
     assert held.summary.forecast_check is None and "forecast_check" not in held.summary.to_json()
     assert list(checked.to_json())[-1] == "forecast_check" and checked.to_json()["forecast_check"] == check
+
+
+def test_a_plans_spend_is_the_sum_of_its_rows_to_the_last_bit_for_every_plan_from_one_sort():
+    rng = np.random.default_rng(12)
+    count, plans = 100_000, 300
+    names = np.array([f"计划{index}" for index in range(plans)])
+    bids = pd.DataFrame({"plan": pd.Categorical(names[rng.integers(0, plans, count)]),
+                         "spend": np.where(rng.random(count) < 0.01, np.nan, rng.lognormal(2.0, 1.5, count))})
+    spend_of = summary.spend_by_plan(bids)
+    for name in names[:: 7]:
+        assert spend_of(name) == float(bids.loc[bids["plan"] == name, "spend"].sum())
+    assert spend_of("no such plan") == 0.0

@@ -7,6 +7,7 @@ saying why, only where that cannot be done. Under CI (``CI`` set) a missing serv
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import shutil
@@ -18,6 +19,8 @@ import time
 import uuid
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 
@@ -131,6 +134,32 @@ def test_a_run_is_recorded_whole_and_read_back(store_url, plan_result, small_rep
         "name": small_report.name, "path": str(small_report.resolve()), "size": small_report.stat().st_size,
         "sha256": hashlib.sha256(small_report.read_bytes()).hexdigest()}]
     assert listed["id"].tolist() == [run_id]
+
+
+def test_a_large_run_goes_in_whole_with_its_missing_values_texts_and_integers(store_url, plan_result):
+    rng = np.random.default_rng(8)
+    count = 60_000
+    bids = pd.DataFrame({
+        "plan": pd.Categorical.from_codes(rng.integers(0, 300, count), [f"计划{index}" for index in range(300)]),
+        "ad_group": np.where(rng.random(count) < 0.1, None, np.char.add("组 ", rng.integers(0, 9, count).astype(str))),
+        "keyword": np.char.add("词\t\\ ", np.arange(count).astype(str)), "match_type": "",
+        "current_bid": np.where(rng.random(count) < 0.1, np.nan, rng.random(count)), "new_bid": rng.random(count),
+        "cpc": rng.random(count), "impressions": rng.integers(0, 1000, count), "action": "raise",
+        "reason": rng.choice(["", "more clicks at a good price"], count),
+        "orders": pd.Series([np.float64(1.5), None, np.int64(2)] * (count // 3), dtype=object)})
+    with HistoryStore(store_url) as store:
+        run_id = store.record(dataclasses.replace(plan_result, bids=bids))
+        recommended = store.recommendations(run_id)
+    assert len(recommended) == count
+    assert recommended["plan"].tolist() == bids["plan"].astype(str).tolist()
+    assert recommended["ad_group"].tolist() == bids["ad_group"].tolist()    # None stays None
+    assert recommended["keyword"].tolist() == bids["keyword"].tolist() and set(recommended["match_type"]) == {""}
+    assert recommended["current_bid"].isna().tolist() == bids["current_bid"].isna().tolist()
+    assert recommended["current_bid"].to_numpy() == pytest.approx(bids["current_bid"].to_numpy(), nan_ok=True)
+    assert recommended["current_cpc"].tolist() == bids["cpc"].tolist()     # float8 both ways: the same bits
+    assert recommended["impressions"].tolist() == bids["impressions"].astype(float).tolist()
+    assert recommended["reason"].tolist() == bids["reason"].tolist() and recommended["spend"].isna().all()
+    assert recommended["orders"].head(6).tolist() == pytest.approx([1.5, np.nan, 2.0] * 2, nan_ok=True)
 
 
 def test_the_schema_is_created_once_and_versioned(store_url):

@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 
+import pandas as pd
 import pytest
 
 from optimizer.decisions.plan import make_plan, plan_frontier
@@ -76,3 +77,20 @@ def test_report_opens_in_headless_chromium_with_every_image_loaded(report_files,
     assert "Before and after" in text and "女装-连衣裙-主推" in text
     assert height > 1000
     assert shot.startswith(PNG_MAGIC) and len(shot) > 20_000  # a blank page compresses to a few kB
+
+
+def test_a_report_of_many_plans_tables_the_largest_moves_and_others_and_points_to_plans_csv():
+    from optimizer.outputs.html_report import plans_table
+    from optimizer.outputs.plots import TOP_PLANS
+
+    count = TOP_PLANS + 10
+    plans = pd.DataFrame({"plan": [f"计划{index}" for index in range(count)],
+                          "current_spend": [100.0] * count, "new_budget": [100.0 + index for index in range(count)],
+                          "daily_limit": [15.0] * count, "revenue": [300.0] * count, "roi": [2.5] * count})
+    table, note = plans_table(plans)
+    rows = re.findall(r"<tr><td>([^<]*)</td>(.*?)</tr>", table)
+    assert [name for name, _ in rows] == [f"计划{index}" for index in range(count - 1, 9, -1)] + ["others (10)"]
+    others = re.findall(r"<td>([^<]*)</td>", rows[-1][1])
+    assert others == ["1,000.00", "1,045.00", "150.00", "3,000.00", f"{3000 / 1045:.2f}"]
+    assert note == f'<p class="note">The {TOP_PLANS} largest moves of {count} plans; every plan is in plans.csv.</p>'
+    assert len(plans_table(plans.head(TOP_PLANS + 1))) == 1

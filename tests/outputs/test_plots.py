@@ -8,6 +8,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
+import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from optimizer.outputs import plots
@@ -76,3 +77,64 @@ def test_forecast_check_has_forecast_and_actual_bars_per_plan_and_total():
     assert [label.get_text() for label in ax.get_yticklabels()] == ["计划A", "计划B", "total"]
     assert ax.get_title() == "Run 3: forecast vs actual"
     assert [text.get_text() for text in ax.get_legend().get_texts()] == ["forecast", "actual"]
+
+
+def _plans(count: int, seed: int = 3) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    today = rng.uniform(10, 1000, count)
+    return pd.DataFrame({"plan": [f"计划{index:03d}" for index in range(count)], "current_spend": today,
+                         "new_budget": today * rng.uniform(0.2, 2.0, count)})
+
+
+def test_many_plans_show_the_largest_moves_and_one_others_bar_summing_the_rest():
+    plans = _plans(40)
+    ax = plots.plot_plan_budgets(plans, top=25)
+    move = (plans["new_budget"] - plans["current_spend"]).abs()
+    largest, rest = plans.loc[move.nlargest(25).index], plans.loc[move.nsmallest(15).index]
+    labels = [label.get_text() for label in ax.get_yticklabels()]
+    assert len(ax.patches) == 2 * 26
+    assert labels[0] == "others (15)" and set(labels[1:]) == set(largest["plan"])
+    today, planned = ax.patches[0].get_width(), ax.patches[26].get_width()
+    assert (today, planned) == pytest.approx((rest["current_spend"].sum(), rest["new_budget"].sum()))
+    assert ax.get_title() == "Plan budgets before and after: the 25 largest moves of 40 plans"
+
+
+def test_up_to_one_more_plan_than_the_top_every_plan_is_drawn_by_name():
+    plans = _plans(26)
+    ax = plots.plot_plan_budgets(plans, top=25)
+    assert sorted(label.get_text() for label in ax.get_yticklabels()) == sorted(plans["plan"])
+    assert ax.get_title() == "Plan budgets before and after"
+
+
+def test_many_keywords_are_a_density_with_the_largest_changes_of_spend_marked():
+    rng = np.random.default_rng(4)
+    count = 6_000
+    bids = pd.DataFrame({"ctr": rng.uniform(0, 0.1, count), "cvr": rng.uniform(0, 0.1, count),
+                         "before_spend": rng.uniform(1, 100, count), "spend": rng.uniform(0, 150, count),
+                         "action": rng.choice(["raise", "hold", "cut", "pause"], count)})
+    ax = plots.plot_keywords(bids, max_points=5_000, movers=200)
+    density, *bubbles = ax.collections
+    assert density.get_array().sum() == count   # every keyword is in one hexagon
+    marked = np.concatenate([bubble.get_offsets()[:, 0] for bubble in bubbles]) / 100
+    largest = (bids["spend"] - bids["before_spend"]).abs().nlargest(200).index
+    assert sorted(marked) == pytest.approx(sorted(bids.loc[largest, "ctr"]))
+    counts = bids.loc[largest, "action"].value_counts()
+    labels = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert labels == ["all 6,000 keywords (density)"] + [f"{action} ({counts[action]})" for action in
+                                                        plots.ACTION_COLOURS if action in counts]
+    assert ax.get_title().startswith("6,000 keywords (density") and (ax.get_xlabel(), ax.get_ylabel()) == (
+        "CTR (%)", "CVR (%)")
+
+
+def test_a_forecast_check_of_many_plans_shows_the_largest_misses_others_and_the_total():
+    def entry(forecast, actual):
+        return {"forecast": {"revenue": forecast}, "actual": {"revenue": actual}}
+
+    plans = [{"plan": f"计划{index}", **entry(100.0, 100.0 + index)} for index in range(30)]
+    check = {"run": 2, "plans": plans, "total": entry(3000.0, 3435.0)}
+    ax = plots.plot_forecast_check(check, top=25)
+    labels = [label.get_text() for label in ax.get_yticklabels()]
+    assert labels == [f"计划{index}" for index in range(29, 4, -1)] + ["others (5)", "total"]
+    widths = [patch.get_width() for patch in ax.patches]
+    assert (widths[25], widths[27 + 25]) == (500.0, 510.0)   # forecast and actual of the five smallest misses
+    assert ax.get_title() == "Run 2: forecast vs actual (the 25 largest misses of 30 plans)"
