@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, replace
 import numpy as np
 import pandas as pd
 
+from optimizer.decisions.checks import check
 from optimizer.decisions.defaults import Defaults
 from optimizer.model.estimate import Elasticity
 from optimizer.scenario.scenario_file import Scenario
@@ -117,6 +118,9 @@ class Summary:
     defaults: Defaults | None = None
     #: The lowest marginal ROI cut-off the reasons quote: no increment returning less was bought.
     marginal_cutoff: float | None = None
+    #: What to check before uploading, by kind, each with its count and the largest listed
+    #: (:mod:`optimizer.decisions.checks`).
+    checks: Mapping | None = None
 
     def with_warnings(self, warnings: Iterable[str]) -> Summary:
         """The same summary with ``warnings`` added after its own."""
@@ -131,6 +135,7 @@ class Summary:
         optional = {name: value for name, value in (
             ("min_roi_confidence", self.min_roi_confidence and self.min_roi_confidence.to_json()),
             ("defaults", self.defaults and self.defaults.to_json()),
+            ("checks", self.checks),
             ("forecast_check", self.forecast_check)) if value}
         return {
             "status": self.status, "solver": self.solver, "level": self.level, "objective": self.objective,
@@ -160,6 +165,7 @@ def build(scenario: Scenario, prepared, program: Program, solution: Solution, bi
     before = Kpis.of({name: program.candidates.current[name].sum() for name in KPI_METRICS})
     after = Kpis.of({name: bids[name].sum() for name in KPI_METRICS})
     goal = scenario.goal
+    checks, to_check = check(bids, performance, estimates.level, goal.period_days)
     return Summary(
         status=solution.status, solver=solution.solver, level=estimates.level, objective=goal.objective,
         objective_value=solution.objective, budget=limits.budget,
@@ -170,9 +176,10 @@ def build(scenario: Scenario, prepared, program: Program, solution: Solution, bi
         binding=_binding(solution, bids, estimates.level),
         actions={action: int((bids["action"] == action).sum()) for action in ACTIONS},
         elasticities={"clicks": estimates.clicks_elasticity, "cpc": estimates.cpc_elasticity},
-        warnings=_warnings(prepared, bids, solution, limits, (before, after)) + paused_by_floor(program, bids),
+        warnings=_warnings(prepared, bids, solution, limits, (before, after)) + paused_by_floor(program, bids)
+        + to_check,
         min_roi_confidence=HeldFloors(goal.min_roi_confidence, **safety) if safety else None,
-        defaults=defaults if defaults and defaults.notes else None,
+        defaults=defaults if defaults and defaults.notes else None, checks=checks,
     )
 
 
