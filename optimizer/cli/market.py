@@ -20,7 +20,7 @@ def add_commands(commands) -> None:
                                "beside it), writing nothing")
     simulate.set_defaults(handler=run_simulate)
 
-    backtest = commands.add_parser("backtest", help="weekly closed loop of keep / operator / bidopt on a simulated market")
+    backtest = commands.add_parser("backtest", help="weekly closed loop of keep / operator / roi_ratio / bidopt on a simulated market")
     market_options(backtest)
     backtest.add_argument("--weeks", type=int, default=8, help="weeks to play (default 8)")
     backtest.add_argument("--budget-factor", type=float, default=1.0, help="weekly budget, x today's true spend")
