@@ -166,3 +166,17 @@ def test_a_plan_floor_met_only_by_pausing_the_plan_is_named(tmp_path):
     assert warning in result.files()["summary.md"].decode()
     assert "nothing unusual" not in result.files()["summary.md"].decode()
     assert "plan 女装-连衣裙-主推: min_roi 40 is above" in plan_report(result, plan_frontier(result, count=4))["report.html"].decode()
+
+
+@pytest.mark.parametrize("name", ["amazon_sp_india/Sponsored Products Targeting report (1).xlsx",
+                                  "amazon_sp_india/Sponsored Products Search term report.xlsx",
+                                  "amazon_sp_india/Sponsored Products Campaign report.csv"])
+def test_a_real_export_without_a_floor_keeps_todays_roi_and_breaks_even(name):
+    from optimizer.scenario.scenario_file import scenario_from_reports
+    from tests.paths import REAL
+
+    if not (REAL / name).exists():
+        pytest.skip(f"{REAL / name} is absent: real exports are read in place, never copied")
+    summary = make_plan(scenario_from_reports([REAL / name])).summary
+    assert summary.marginal_cutoff >= 1.0 and summary.after.roi >= summary.before.roi * (1 - 1e-9)
+    assert summary.defaults.floor == pytest.approx(summary.before.roi)
