@@ -280,7 +280,11 @@ def _solve(program: Program, chosen: defaults.Defaults, scenario: Scenario, unit
         spend, revenue = float((share * cand.spend).sum()), float((share * cand.revenue).sum())
         if first[1].status != "optimal" or revenue >= floor * spend * (1 - 1e-9) and spend > 0:
             return (*first, chosen)
-    held = run(floored(floor))
+    try:
+        held = run(floored(floor))
+    except ScenarioError as error:   # --solver fast, and the default floor takes the program out of its reach
+        raise ScenarioError([f"{problem} (the ROI floor is the default, today's ROI {floor:.2f}: set min_roi, or "
+                             "min_roi = 0 to turn the defaults off)" for problem in error.problems], error.file) from error
     if held[1].status != "infeasible":
         return (*held, chosen)
     best = best_roi(program)

@@ -180,3 +180,15 @@ def test_a_real_export_without_a_floor_keeps_todays_roi_and_breaks_even(name):
     summary = make_plan(scenario_from_reports([REAL / name])).summary
     assert summary.marginal_cutoff >= 1.0 and summary.after.roi >= summary.before.roi * (1 - 1e-9)
     assert summary.defaults.floor == pytest.approx(summary.before.roi)
+
+
+def test_the_default_floor_out_of_the_fast_solver_s_reach_says_it_is_the_default(markets, tmp_path):
+    from optimizer.errors import ScenarioError
+
+    today = make_plan(load_scenario(write_scenario(tmp_path, markets[3], ""))).summary.before.spend
+    body = f'[goal]\nobjective = "orders"\nbudget = {2 * today}\n'
+    scenario = load_scenario(write_scenario(tmp_path, markets[3], body))
+    assert "min_roi" in make_plan(scenario).summary.binding   # the default floor binds: HiGHS takes it
+    with pytest.raises(ScenarioError, match=r"use --solver highs \(the ROI floor is the default, today's ROI "
+                                            r"[\d.]+: set min_roi, or min_roi = 0 to turn the defaults off\)"):
+        make_plan(scenario, solver="fast")
