@@ -175,13 +175,17 @@ _DELETION_ORDER = ("budget", "plan_budget_cap", "item_stock", "min_roi", "plan_m
 def smallest_conflict(program: Program, *, confidence: float | None = None) -> Conflict:
     """Limits each of which can hold but not all together: a set none of whose limits can be dropped.
 
-    A deletion filter: each limit in turn is dropped for good when the others still conflict without it,
-    so what is left conflicts and conflicts no more without any one of its limits.
+    A deletion filter: each kind of limit, then each limit left, is dropped for good when the others still
+    conflict without it, so what is left conflicts and conflicts no more without any one of its limits.
     """
     lim = program.limits
     specs = sorted(lim.row_specs(), key=lambda spec: _DELETION_ORDER.index(spec[1]))
     kept = [name for name, _, _ in specs]
-    for name, _, _ in specs:
+    for kind in _DELETION_ORDER:   # whole kinds first (every plan's caps at once): few solves for many plans
+        trial = [name for name, row_kind, _ in specs if name in kept and row_kind != kind]
+        if len(trial) < len(kept) and not _feasible(program, trial):
+            kept = trial
+    for name in list(kept):
         trial = [other for other in kept if other != name]
         if not _feasible(program, trial):
             kept = trial

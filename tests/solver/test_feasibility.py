@@ -121,3 +121,21 @@ def test_limits_with_no_floor_that_conflict_are_all_named():
     (conflict,) = diagnose(program(cand, lim))
     assert conflict.message == (f"max_budget {cap:,.2f} of plan 计划0 and min_orders {wanted:g} of item 款 cannot all "
                                 "hold together (each alone can): relax one of them")
+
+
+def test_many_limits_that_play_no_part_cost_few_solves(monkeypatch):
+    from dataclasses import replace
+
+    from optimizer.solver import feasibility
+
+    cand = concave_candidates(np.random.default_rng(15), 40)
+    base = limits(40, budget=1e6, plans=20)
+    forced = float(cand.spend[::20].max(axis=1).sum()) * 0.9
+    lim = replace(base, min_roi=0.9 * best_roi(program(cand, base)), plan_min_budget=np.r_[forced, np.full(19, np.nan)],
+                  plan_max_budget=np.full(20, 1e9))   # twenty caps that play no part
+    calls = []
+    real = feasibility._feasible
+    monkeypatch.setattr(feasibility, "_feasible", lambda *args: calls.append(1) or real(*args))
+    conflict = feasibility.smallest_conflict(program(cand, lim))
+    assert conflict.limit == "min_roi" and "min_budget" in conflict.message and "max_budget" not in conflict.message
+    assert len(calls) <= len(feasibility._DELETION_ORDER) + 2
