@@ -13,11 +13,14 @@ def add_commands(commands) -> None:
     """Declare this module's subcommands."""
     simulate = commands.add_parser("simulate", help="a market with known truth: its reports, a scenario, the oracle")
     market_options(simulate)
-    simulate.add_argument("--out", type=Path, required=True, help="folder for the reports and scenario.toml")
-    simulate.add_argument("--score", type=Path, metavar="BIDS_CSV", help="also score a bid sheet on the true curves")
+    simulate.add_argument("--out", type=Path, required=True,
+                          help="folder for the reports and scenario.toml (with --score nothing is written)")
+    simulate.add_argument("--score", type=Path, metavar="BIDS_CSV",
+                          help="score a bid sheet on the true curves against its plan's goal (the summary.json "
+                               "beside it), writing nothing")
     simulate.set_defaults(handler=run_simulate)
 
-    backtest = commands.add_parser("backtest", help="weekly closed loop of keep / operator / bidopt on a simulated market")
+    backtest = commands.add_parser("backtest", help="weekly closed loop of keep / operator / roi_ratio / bidopt on a simulated market")
     market_options(backtest)
     backtest.add_argument("--weeks", type=int, default=8, help="weeks to play (default 8)")
     backtest.add_argument("--budget-factor", type=float, default=1.0, help="weekly budget, x today's true spend")
@@ -49,22 +52,42 @@ def run_simulate(args: argparse.Namespace) -> int:
     from optimizer.outputs.files import json_bytes, write_all
     from optimizer.scenario.settings import BidLimits, Goal
     from optimizer.simulation.market_exports import simulation_files
-    from optimizer.simulation.oracle import bids_from_sheet, score, solve_oracle
+    from optimizer.simulation.oracle import score, solve_oracle
 
     market, history = _simulated(args)
     flags = " ".join(f"--{name} {getattr(args, name)}" for name in ("keywords", "days", "seed", "format"))
     files, budget, min_roi = simulation_files(market, history, args.format, command=f"bidopt simulate {flags}")
     goal, limits = Goal(budget=budget, min_roi=min_roi), BidLimits(max=20.0)
+    if args.score:
+        return _score(args, market, goal, limits)
     oracle = solve_oracle(market, goal, limits)
     files["oracle.json"] = json_bytes({"budget": budget, "min_roi": min_roi, "oracle_revenue": oracle.revenue,
                                        "oracle_spend": oracle.spend, "today": score(market, market.bid, goal, oracle)})
     for path in write_all(args.out, files):
         print(f"wrote {path}")
     print(f"oracle: revenue {oracle.revenue:,.2f} at spend {oracle.spend:,.2f} (budget {budget:,.2f}, ROI floor {min_roi:g})")
-    if args.score:
-        scored = score(market, bids_from_sheet(market, args.score), goal, oracle)
-        print(f"{args.score}: revenue / oracle {scored['revenue_vs_oracle']:.3f}, spend / budget "
-              f"{scored['spend_vs_budget']:.3f}, ROI / floor {scored['roi_vs_floor']:.3f} (true expected figures)")
+    return EXIT_OK
+
+
+def _score(args: argparse.Namespace, market, fallback, limits) -> int:
+    """``simulate --score``: the sheet's true figures against its own plan's goal; nothing is written."""
+    import json
+
+    from optimizer.simulation.oracle import bids_from_sheet, plan_goal, score, solve_oracle
+
+    if not args.score.is_file():
+        raise BidoptError(f"--score {args.score}: no such file; give the bids.csv a plan wrote")
+    beside = args.score.parent / "summary.json"
+    summary = json.loads(beside.read_text(encoding="utf-8")) if beside.is_file() else {}
+    goal, source = plan_goal(summary, fallback)
+    oracle = solve_oracle(market, goal, limits)
+    scored = score(market, bids_from_sheet(market, args.score), goal, oracle)
+    floor = f"ROI floor {goal.min_roi:g}" if goal.min_roi else "no ROI floor"
+    print(f"goal: {goal.objective}, budget {oracle.budget:,.2f}, {floor} ({source})")
+    print(f"oracle: {goal.objective} {oracle.objective:,.2f} at spend {oracle.spend:,.2f}")
+    print(f"{args.score}: revenue / oracle {scored['revenue_vs_oracle']:.3f}, {goal.objective} / oracle "
+          f"{scored['objective_vs_oracle']:.3f}, spend / budget {scored['spend_vs_budget']:.3f}, ROI / floor "
+          f"{scored['roi_vs_floor']:.3f} (true expected figures)")
     return EXIT_OK
 
 

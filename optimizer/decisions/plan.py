@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from difflib import get_close_matches
 
 import numpy as np
 import pandas as pd
 
-from optimizer.decisions import sheets, summary
+from optimizer.decisions import defaults, sheets, summary
 from optimizer.decisions.explain import cutoff_roi, decide
 from optimizer.decisions.summary import Summary
 from optimizer.errors import (
@@ -222,30 +222,78 @@ def make_plan(scenario: Scenario, prepared: Prepared | None = None, *, solver: s
     no_data = units["observed_impressions"].fillna(0).to_numpy() <= 0
     candidates = build_candidates(units, scenario.bids, locked | no_data, estimates.level)
     objective, per_revenue, spend_cost = objective_coefficients(scenario, candidates)
-    program = Program(candidates, objective, limits)
+    has_revenue = performance.has_revenue or scenario.goal.value_per_order is not None
+    chosen = defaults.choose(scenario, has_revenue, before_spend, float(units["revenue"].sum()))
+    allowed, chosen, subject = defaults.cut_candidates(candidates, chosen, limits)
+    program = Program(allowed, objective, limits)
     lap("build", "solve")
-    confidence, margin = scenario.goal.min_roi_confidence, None
-    if confidence is not None and limits.has_roi_rows():
-        program, solution, margin = risk.solve_held(program, units["value_per_click_cv"].to_numpy(float), confidence,
-                                                    solver)
-    else:
-        solution = solve(program, solver)
+    confidence = scenario.goal.min_roi_confidence
+    program, solution, margin, chosen = _solve(program, chosen, scenario, units, solver)
     if solution.status == "infeasible":
         raise InfeasibleError(diagnose(program, confidence=confidence))
     if solution.status != "optimal":
         raise InfeasibleError([Conflict("solver", float("nan"), float("nan"), f"the solver stopped: {solution.status}")])
     spent = float((solution.share * candidates.spend).sum())
-    if limits.min_roi and spent <= 1e-6 * before_spend:
+    if scenario.goal.min_roi and spent <= 1e-6 * before_spend:
         raise InfeasibleError([roi_conflict(limits.min_roi, best_roi(program), confidence=confidence)])
     lap("solve", "explain")
-    cutoff = cutoff_roi(solution, limits, per_revenue, spend_cost)
+    cutoff = cutoff_roi(solution, program.limits, per_revenue, spend_cost)
+    if chosen.break_even is not None:   # the cut is a limit of its own on every unit it applies to
+        cutoff = np.where(subject, np.maximum(cutoff, chosen.break_even), cutoff)
     decisions = decide(units, candidates, solution, cutoff, locked=locked, level=estimates.level,
                        history_days=performance.history_days)
     plans = sheets.plan_table(decisions.units, scenario.goal.period_days)
-    result_summary = summary.build(scenario, prepared, program, solution, decisions.units, safety=margin)
+    quoted = cutoff[~(locked | no_data) & candidates.valid.any(axis=1) & np.isfinite(cutoff)]
+    result_summary = replace(summary.build(scenario, prepared, program, solution, decisions.units, safety=margin,
+                                           defaults=chosen),
+                             marginal_cutoff=float(quoted.min()) if len(quoted) and has_revenue else None)
     lap("explain")
     return PlanResult(scenario, performance, estimates, candidates, program, solution, decisions.units, plans,
                       result_summary, timings)
+
+
+def _solve(program: Program, chosen: defaults.Defaults, scenario: Scenario, units: pd.DataFrame,
+           solver: str) -> tuple[Program, Solution, dict | None, defaults.Defaults]:
+    """The program solved (ROI floors held at min_roi_confidence when set), with the default ROI floor if any.
+
+    The default floor enters only when the plan without it would break it (exact: a plan that meets the
+    floor is the optimum with it too); under min_roi_confidence it is always a row. When today's ROI is
+    out of reach under the cut and the scenario's limits, the floor falls to the best ROI they allow.
+    """
+    confidence = scenario.goal.min_roi_confidence
+    cv = units["value_per_click_cv"].to_numpy(float)
+
+    def run(prog: Program) -> tuple[Program, Solution, dict | None]:
+        if confidence is not None and prog.limits.has_roi_rows():
+            return risk.solve_held(prog, cv, confidence, solver)
+        return prog, solve(prog, solver), None
+
+    def floored(floor: float) -> Program:
+        return replace(program, limits=replace(program.limits, min_roi=floor))
+
+    floor = chosen.floor
+    if floor is None:
+        return (*run(program), chosen)
+    if confidence is None:
+        first = run(program)
+        share, cand = first[1].share, program.candidates
+        spend, revenue = float((share * cand.spend).sum()), float((share * cand.revenue).sum())
+        if first[1].status != "optimal" or revenue >= floor * spend * (1 - 1e-9) and spend > 0:
+            return (*first, chosen)
+    try:
+        held = run(floored(floor))
+    except ScenarioError as error:   # --solver fast, and the default floor takes the program out of its reach
+        raise ScenarioError([f"{problem} (the ROI floor is the default, today's ROI {floor:.2f}: set min_roi, or "
+                             "min_roi = 0 to turn the defaults off)" for problem in error.problems], error.file) from error
+    if held[1].status != "infeasible":
+        return (*held, chosen)
+    best = best_roi(program)
+    if not best > 0:
+        return (*run(program), chosen.with_note(f"the default ROI floor {floor:.2f} is out of reach under the "
+                                                "scenario's limits: no floor applied", floor=None))
+    lowered = chosen.with_note(f"the default ROI floor {floor:.2f} is out of reach under the scenario's limits: "
+                               f"lowered to {best:.2f}, the best they allow", floor=best)
+    return (*run(floored(best * (1 - 1e-9))), lowered)
 
 
 def plan_frontier(result: PlanResult, *, low: float = 0.25, high: float = 2.0, count: int = 40) -> Frontier:

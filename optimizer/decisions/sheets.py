@@ -105,6 +105,10 @@ def _limits(summary: Summary) -> list[str]:
         f"- Raising the ROI floor by 0.1 costs **{shadow.min_roi:,.2f}** {summary.objective}.",
         f"- Binding limits: {', '.join(summary.binding) or 'none'}.",
     ]
+    if summary.marginal_cutoff is not None:
+        lines.append(f"- Marginal cut-off: no bid increment returning under **{summary.marginal_cutoff:.2f}** "
+                     "(extra revenue per extra unit of spend) was bought.")
+    lines += [f"- {note}." for note in (summary.defaults.notes if summary.defaults else ())]
     if held:
         lines.append(f"- The ROI floors hold with {held.confidence:.0%} confidence: the plan's ROI at the lower bound of "
                      f"value per click is {held.roi_at_lower_bound:.2f}; the safety margin costs "

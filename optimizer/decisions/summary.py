@@ -15,9 +15,12 @@ from dataclasses import asdict, dataclass, replace
 import numpy as np
 import pandas as pd
 
+from optimizer.decisions.checks import check
+from optimizer.decisions.defaults import Defaults
 from optimizer.model.estimate import Elasticity
 from optimizer.reading.described import FileRead
 from optimizer.scenario.scenario_file import Scenario
+from optimizer.solver.feasibility import best_roi, only_rows
 from optimizer.solver.program import Limits, Program, Solution
 
 KPI_METRICS = ("impressions", "clicks", "spend", "orders", "revenue")
@@ -114,6 +117,13 @@ class Summary:
     forecast_check: Mapping | None = None
     #: How each report was read: platform, kind, period, rows kept and skipped, columns used and ignored.
     reading: tuple[FileRead, ...] = ()
+    #: The limits bidopt set itself (:mod:`optimizer.decisions.defaults`): floor, break-even, what applied.
+    defaults: Defaults | None = None
+    #: The lowest marginal ROI cut-off the reasons quote: no increment returning less was bought.
+    marginal_cutoff: float | None = None
+    #: What to check before uploading, by kind, each with its count and the largest listed
+    #: (:mod:`optimizer.decisions.checks`).
+    checks: Mapping | None = None
 
     def with_warnings(self, warnings: Iterable[str]) -> Summary:
         """The same summary with ``warnings`` added after its own."""
@@ -127,6 +137,8 @@ class Summary:
         """summary.json's content: plain dicts, lists and numbers."""
         optional = {name: value for name, value in (
             ("min_roi_confidence", self.min_roi_confidence and self.min_roi_confidence.to_json()),
+            ("defaults", self.defaults and self.defaults.to_json()),
+            ("checks", self.checks),
             ("forecast_check", self.forecast_check)) if value}
         return {
             "reading": [read.to_json() for read in self.reading],
@@ -139,36 +151,40 @@ class Summary:
             "actions": dict(self.actions),
             "elasticities": {name: {"value": figure.value, "source": figure.source}
                              for name, figure in self.elasticities.items()},
-            "warnings": list(self.warnings),
+            "warnings": list(self.warnings), "marginal_cutoff": self.marginal_cutoff,
             **optional,
         }
 
 
 def build(scenario: Scenario, prepared, program: Program, solution: Solution, bids: pd.DataFrame, *,
-          safety: Mapping[str, float] | None = None) -> Summary:
+          safety: Mapping[str, float] | None = None, defaults: Defaults | None = None) -> Summary:
     """The summary of a solved plan.
 
     ``prepared`` (:class:`optimizer.decisions.plan.Prepared`) gives the reports' performance and estimates;
     ``bids`` is the decided table; ``safety`` what the ROI floors' confidence costs
-    (:func:`optimizer.solver.risk.solve_held`).
+    (:func:`optimizer.solver.risk.solve_held`); ``defaults`` the limits bidopt set itself. The plan adds the
+    marginal cut-off (``replace(summary, marginal_cutoff=...)``).
     """
     performance, estimates, limits = prepared.performance, prepared.estimates, program.limits
     before = Kpis.of({name: program.candidates.current[name].sum() for name in KPI_METRICS})
     after = Kpis.of({name: bids[name].sum() for name in KPI_METRICS})
     goal = scenario.goal
+    checks, to_check = check(bids, performance, estimates.level, goal.period_days)
     return Summary(
         status=solution.status, solver=solution.solver, level=estimates.level, objective=goal.objective,
         objective_value=solution.objective, budget=limits.budget,
         budget_source="scenario" if goal.budget is not None else "today's forecast spend (no budget given)",
-        min_roi=limits.min_roi, period_days=goal.period_days, history_days=performance.history_days,
+        min_roi=limits.min_roi or (defaults.floor if defaults else None), period_days=goal.period_days, history_days=performance.history_days,
         reports=tuple(performance.sources), units=len(bids), before=before, after=after,
         shadow_prices=shadow_prices(solution, limits, bids),
         binding=_binding(solution, bids, estimates.level),
         actions={action: int((bids["action"] == action).sum()) for action in ACTIONS},
         elasticities={"clicks": estimates.clicks_elasticity, "cpc": estimates.cpc_elasticity},
-        warnings=_warnings(prepared, bids, solution, limits, (before, after)),
+        warnings=_warnings(prepared, bids, solution, limits, (before, after)) + paused_by_floor(program, bids)
+        + to_check,
         min_roi_confidence=HeldFloors(goal.min_roi_confidence, **safety) if safety else None,
         reading=tuple(performance.files),
+        defaults=defaults if defaults and defaults.notes else None, checks=checks,
     )
 
 
@@ -228,4 +244,24 @@ def _warnings(prepared, bids: pd.DataFrame, solution: Solution, limits: Limits,
     if limits.min_roi and "min_roi" in solution.binding and after.spend < SMALL_SPEND_SHARE * before.spend:
         warnings.append(f"the ROI floor {limits.min_roi:g} leaves {after.spend:,.2f} to spend, "
                         f"{after.spend / before.spend:.1%} of today's {before.spend:,.2f}: check the floor")
+    return tuple(warnings)
+
+
+def paused_by_floor(program: Program, bids: pd.DataFrame) -> tuple[str, ...]:
+    """Plans whose own ROI floor left them nothing to spend where they spent today, by name, with what is reachable."""
+    limits = program.limits
+    floors = np.nan_to_num(limits.plan_min_roi, nan=0.0)
+    if not limits.plan_names or not (floors > 0).any():
+        return ()
+    count = len(limits.plan_names)
+    today = np.bincount(limits.plan_of_unit, weights=bids["before_spend"].to_numpy(float), minlength=count)
+    after = np.bincount(limits.plan_of_unit, weights=bids["spend"].to_numpy(float), minlength=count)
+    warnings = []
+    for p in np.flatnonzero((floors > 0) & (today > 0) & (after <= 1e-6 * today)):
+        name, floor = limits.plan_names[p], floors[p]
+        best = best_roi(replace(program, limits=only_rows(limits, ())), limits.plan_of_unit == p)
+        why = (f"above the highest ROI its bids reach ({best:.2f}), so it is met only by pausing the plan"
+               if best < floor - 1e-9 else "met at less cost to the account by pausing the plan")
+        warnings.append(f"plan {name}: min_roi {floor:g} is {why}; it spent {today[p]:,.2f} today and gets "
+                        "nothing: lower its min_roi or pause it yourself")
     return tuple(warnings)

@@ -1,12 +1,15 @@
 """Closed-loop backtests: each week a policy sets bids from the reports so far, the market plays the week.
 
-Three policies side by side, each in its own copy of the market (the same
+Four policies side by side, each in its own copy of the market (the same
 random draws every week, so differences come from the bids, not the luck):
 
 * ``keep``: today's bids, unchanged;
 * ``operator``: the operators' rule: raise bids in plans whose CTR last week beat
   the account's, cut the rest, then scale every bid so that last week's spend,
   assumed to follow the bid, lands on the budget;
+* ``roi_ratio``: the PPC manager's rule most bid tools apply by hand: new bid = bid x keyword ROI /
+  target ROI (the floor, else the account's ROI) for keywords with 10+ clicks and an order in the last
+  two weeks, -30% for 10+ clicks and none, moves within x0.5..x2; the budget plays no part;
 * ``bidopt``: :func:`optimizer.decisions.plan.make_plan` on a scenario reading every report
   the policy has exported so far (with the goal's ``min_roi_confidence``, if any).
   Its own forecast of the week is kept beside the truth: ``forecast_error`` is
@@ -37,9 +40,12 @@ from optimizer.simulation.market import Market
 from optimizer.simulation.market_exports import report_bytes, scenario_text
 from optimizer.simulation.oracle import ROI_TOLERANCE, SPEND_TOLERANCE, Oracle, bids_from_sheet, score, solve_oracle
 
-POLICIES = ("keep", "operator", "bidopt")
+POLICIES = ("keep", "operator", "roi_ratio", "bidopt")
 #: How far the operators' rule moves a plan's bids in one week.
 OPERATOR_STEP = 0.10
+#: The ROI-ratio rule: keywords with RULE_CLICKS clicks in the last RULE_DAYS days move; without an order they
+#: are cut by RULE_NO_ORDER_CUT; every move stays within RULE_RANGE of today's bid.
+RULE_CLICKS, RULE_DAYS, RULE_NO_ORDER_CUT, RULE_RANGE = 10, 14, 0.30, (0.5, 2.0)
 COLUMNS = ["policy", "week", "objective_vs_oracle", "spend_vs_budget", "roi_vs_floor", "objective", "oracle",
            "spend", "budget", "revenue", "roi", "min_roi", "forecast_revenue", "forecast_error", "forecast_spend",
            "spend_forecast_error", "within_limits", "note"]
@@ -72,6 +78,19 @@ def operator_bids(market: Market, history: pd.DataFrame, goal: Goal, limits: Bid
     planned = float((spent * factor).sum())
     scale = goal.budget / planned if planned > 0 and goal.budget else 1.0
     return _within(market.bid * factor * scale, market.bid, limits)
+
+
+def roi_ratio_bids(market: Market, history: pd.DataFrame, goal: Goal, limits: BidLimits) -> np.ndarray:
+    """bid x keyword ROI / target ROI for keywords with 10+ clicks and an order, -30% for 10+ clicks and none."""
+    last = history[history["date"] > history["date"].max() - pd.Timedelta(days=RULE_DAYS)]
+    keys = ["plan", "ad_group", "keyword", "match_type"]
+    sums = last.groupby(keys)[["clicks", "orders", "spend", "revenue"]].sum().reindex(
+        pd.MultiIndex.from_frame(market.keywords[keys])).fillna(0.0)
+    target = goal.min_roi or float(last["revenue"].sum()) / max(float(last["spend"].sum()), 1e-9)
+    clicks, orders = sums["clicks"].to_numpy(float), sums["orders"].to_numpy(float)
+    roi = sums["revenue"].to_numpy(float) / np.maximum(sums["spend"].to_numpy(float), 1e-9)
+    factor = np.where(clicks >= RULE_CLICKS, np.where(orders > 0, roi / target, 1.0 - RULE_NO_ORDER_CUT), 1.0)
+    return _within(market.bid * np.clip(factor, *RULE_RANGE), market.bid, limits)
 
 
 def _within(bids: np.ndarray, today: np.ndarray, limits: BidLimits) -> np.ndarray:
@@ -140,7 +159,7 @@ def run_backtest(market: Market, history: pd.DataFrame, loop: Loop) -> Backtest:
     oracle = solve_oracle(market, goal, limits, relative=False)
     rows = [{"policy": name, "week": 0, **_row(market, market.bid, goal, oracle)} for name in loop.policies]
     for name in loop.policies:
-        policy: Callable = ({"keep": keep_bids, "operator": operator_bids}.get(name)
+        policy: Callable = ({"keep": keep_bids, "operator": operator_bids, "roi_ratio": roi_ratio_bids}.get(name)
                             or BidoptPolicy(loop.folder / name, loop.fmt))
         state, past = market, history
         for week in range(1, loop.weeks + 1):

@@ -9,6 +9,7 @@ oracle is the best objective any bids reach, up to the grid's fineness.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,6 +117,23 @@ def bids_from_sheet(market: Market, sheet: pd.DataFrame | str | Path) -> np.ndar
     bids = market.bid.copy()
     bids[found] = np.nan_to_num(new_bid[position[found]], nan=market.bid[found])
     return bids
+
+
+def plan_goal(summary: Mapping, fallback: Goal) -> tuple[Goal, str]:
+    """The goal a plan was made for, from its summary.json, and where it came from; ``fallback`` without one.
+
+    A bid sheet is scored against the budget, floor, objective and period its plan used, never another
+    goal's. summary.json has no margin, so a profit plan is scored on revenue (the reason says so).
+    """
+    if not summary:
+        return fallback, "the simulation's own goal: no summary.json beside the bid sheet"
+    objective = summary.get("objective", "revenue")
+    note = "the plan's summary.json"
+    if objective == "profit":
+        objective, note = "revenue", note + " (a profit plan, scored on revenue: summary.json has no margin)"
+    goal = Goal(objective=objective, budget=summary.get("budget"), period_days=int(summary.get("period_days", 7)),
+                min_roi=summary.get("min_roi") or None)
+    return goal, note
 
 
 def score(market: Market, bids: np.ndarray, goal: Goal, oracle: Oracle) -> dict[str, float]:

@@ -13,7 +13,7 @@ import numpy as np
 
 from optimizer.errors import Conflict
 from optimizer.solver import solve
-from optimizer.solver.program import Program, row_name
+from optimizer.solver.program import Limits, Program, row_name
 
 DINKELBACH_ITERATIONS = 30
 
@@ -116,22 +116,125 @@ def diagnose(program: Program, *, confidence: float | None = None) -> list[Confl
         ))
     if conflicts:
         return conflicts
-    if lim.min_roi:
-        reachable = best_roi(program)
-        if not reachable >= lim.min_roi - 1e-9:
-            conflicts.append(roi_conflict(lim.min_roi, reachable, confidence=confidence))
-    for p, name in enumerate(lim.plan_names):
-        floor = lim.plan_min_roi[p]
-        if np.isfinite(floor) and floor > 0:
-            reachable = best_roi(program, plan == p)
-            if not reachable >= floor - 1e-9:
-                conflicts.append(roi_conflict(floor, reachable, name, confidence=confidence))
-    if not conflicts:
-        conflicts.append(Conflict(
-            "limits", float("nan"), float("nan"),
-            "the limits cannot all hold together (each alone can): relax the budget, min_roi or a plan limit",
-        ))
-    return conflicts
+    conflicts = [conflict for name, _, _ in _roi_rows(lim)
+                 if (conflict := _floor_alone(program, name, confidence)) is not None]
+    return conflicts or [smallest_conflict(program, confidence=confidence)]
+
+
+def _roi_rows(lim: Limits) -> list[tuple[str, str, int]]:
+    return [spec for spec in lim.row_specs() if spec[1] in ("min_roi", "plan_min_roi")]
+
+
+def only_rows(lim: Limits, names) -> Limits:
+    """The limits with only the named rows on (a row's limit set to none elsewhere)."""
+    names = set(names)
+
+    def kept(kind: str, owners: tuple[str, ...], values: np.ndarray | None) -> np.ndarray | None:
+        if values is None:
+            return None
+        return np.where([row_name(kind, owner) in names for owner in owners], values, np.nan)
+
+    plans, items = lim.plan_names, lim.item_names
+    return replace(
+        lim, budget=lim.budget if "budget" in names else None, min_roi=lim.min_roi if "min_roi" in names else None,
+        plan_max_budget=kept("plan_budget_cap", plans, lim.plan_max_budget),
+        plan_min_budget=kept("plan_budget_floor", plans, lim.plan_min_budget),
+        plan_min_roi=kept("plan_min_roi", plans, lim.plan_min_roi),
+        item_stock=kept("item_stock", items, lim.item_stock),
+        item_min_orders=kept("item_min_orders", items, lim.item_min_orders),
+        item_min_share=kept("item_min_share", items, lim.item_min_share))
+
+
+def _feasible(program: Program, names) -> bool:
+    return solve(replace(program, limits=only_rows(program.limits, names)), "highs").status != "infeasible"
+
+
+def _floor_alone(program: Program, name: str, confidence: float | None) -> Conflict | None:
+    """An ROI floor no bids reach even with every other limit dropped, or None."""
+    lim = program.limits
+    asked, plan, members = _floor_of(lim, name)
+    reachable = best_roi(replace(program, limits=only_rows(lim, ())), members)
+    if reachable >= asked - 1e-9:
+        return None
+    return roi_conflict(asked, reachable, plan, confidence=confidence)
+
+
+def _floor_of(lim: Limits, name: str) -> tuple[float, str | None, np.ndarray | None]:
+    """An ROI row's floor, its plan (None for the account's) and the plan's units."""
+    if name == "min_roi":
+        return float(lim.min_roi), None, None
+    p = lim.plan_names.index(name[len("plan_min_roi["):-1])
+    return float(lim.plan_min_roi[p]), lim.plan_names[p], lim.plan_of_unit == p
+
+
+#: Limits tried first by the deletion filter (the last tried are the likeliest kept): caps, then floors.
+_DELETION_ORDER = ("budget", "plan_budget_cap", "item_stock", "min_roi", "plan_min_roi", "item_min_share",
+                   "plan_budget_floor", "item_min_orders")
+
+
+def smallest_conflict(program: Program, *, confidence: float | None = None) -> Conflict:
+    """Limits each of which can hold but not all together: a set none of whose limits can be dropped.
+
+    A deletion filter: each kind of limit, then each limit left, is dropped for good when the others still
+    conflict without it, so what is left conflicts and conflicts no more without any one of its limits.
+    """
+    lim = program.limits
+    specs = sorted(lim.row_specs(), key=lambda spec: _DELETION_ORDER.index(spec[1]))
+    kept = [name for name, _, _ in specs]
+    for kind in _DELETION_ORDER:   # whole kinds first (every plan's caps at once): few solves for many plans
+        trial = [name for name, row_kind, _ in specs if name in kept and row_kind != kind]
+        if len(trial) < len(kept) and not _feasible(program, trial):
+            kept = trial
+    for name in list(kept):
+        trial = [other for other in kept if other != name]
+        if not _feasible(program, trial):
+            kept = trial
+    described = [describe(lim, name) for name in kept]
+    floors = [name for name in kept if name in {spec[0] for spec in _roi_rows(lim)}]
+    if len(floors) == 1 and len(kept) > 1:
+        asked, plan, members = _floor_of(lim, floors[0])
+        others = [describe(lim, name) for name in kept if name != floors[0]]
+        reachable = best_roi(replace(program, limits=only_rows(lim, kept)), members)
+        alone = best_roi(replace(program, limits=only_rows(lim, ())), members)
+        whose = "any bids reach" if plan is None else "its bids reach"
+        return Conflict(floors[0], asked, reachable,
+                        f"{describe(lim, floors[0])} cannot hold together with {_listed(others)}: under "
+                        f"{'them' if len(others) > 1 else 'it'} the highest ROI {whose} is {reachable:.2f} "
+                        f"(alone, {alone:.2f}); lower the floor or relax {'one of them' if len(others) > 1 else 'it'}")
+    asked = float("nan")
+    return Conflict(kept[0] if kept else "limits", asked, asked,
+                    f"{_listed(described)} cannot all hold together (each alone can): relax one of them"
+                    if kept else "the limits cannot all hold together: relax the budget, min_roi or a plan limit")
+
+
+def _listed(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+#: How a limit reads in a message, by row kind: (owner's word, setting's name).
+_WORDS = {"plan_budget_cap": ("plan", "max_budget"), "plan_budget_floor": ("plan", "min_budget"),
+          "plan_min_roi": ("plan", "min_roi"), "item_stock": ("item", "stock"),
+          "item_min_orders": ("item", "min_orders"), "item_min_share": ("item", "min_share")}
+
+
+def describe(lim: Limits, name: str) -> str:
+    """A row as the scenario sets it: "budget 27,400.00", "min_roi 3", "min_budget 20,000.00 of plan 女装"."""
+    if name == "budget":
+        return f"budget {lim.budget:,.2f}"
+    if name == "min_roi":
+        return f"min_roi {lim.min_roi:g}"
+    kind, owner = name[:-1].split("[", 1)
+    word, setting = _WORDS[kind]
+    if word == "plan":
+        p = lim.plan_names.index(owner)
+        value = {"plan_budget_cap": lim.plan_max_budget, "plan_budget_floor": lim.plan_min_budget,
+                 "plan_min_roi": lim.plan_min_roi}[kind][p]
+    else:
+        k = lim.item_names.index(owner)
+        value = {"item_stock": lim.item_stock, "item_min_orders": lim.item_min_orders,
+                 "item_min_share": lim.item_min_share}[kind][k]
+    shown = f"{value:,.2f}" if kind in ("plan_budget_cap", "plan_budget_floor") else f"{value:g}"
+    return f"{setting} {shown} of {word} {owner}"
 
 
 def roi_conflict(asked: float, reachable: float, plan: str | None = None, *,

@@ -179,3 +179,24 @@ def unit_increments(cand: Candidates, value: np.ndarray) -> UnitIncrements:
                  feasible=bool(np.all(has_point | cand.can_pause)), inc_unit=inc_unit, inc_spend=inc_spend,
                  inc_gain=inc_gain, inc_eff=inc_eff, free=free, any_free=any_free,
                  spare_spend=spend.reshape(-1), spare_value=points.reshape(-1), spare_gain=spare_gain)
+
+
+def within_marginal_roi(cand: Candidates, ratio: float) -> np.ndarray:
+    """Which candidates stay allowed when no increment returning less than ``ratio`` revenue per spend may be bought.
+
+    Each unit's (spend, revenue) hull, from pausing (or its lowest bid when it may not pause), has falling
+    slopes; the unit keeps every candidate up to the spend of the last hull vertex reached by increments
+    of at least ``ratio``. The hull of what is kept is the first part of the unit's hull, so a program over
+    the kept candidates buys exactly the increments of at least ``ratio`` and no others: the cut is exact,
+    touches no row, and keeps every program the structured solver takes.
+    """
+    spend, points, alive = _point_tables(cand, cand.revenue)
+    hull, _ = _hull(spend, points, alive)
+    order = np.argsort(np.where(hull, spend, np.inf), axis=1, kind="stable")
+    spend, points, hull = (np.take_along_axis(a, order, axis=1) for a in (spend, points, hull))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        slopes = np.diff(points, axis=1) / np.diff(spend, axis=1)
+    reached = hull.copy()   # the lowest vertex is the unit's base; hull slopes fall, so the rest is a prefix
+    reached[:, 1:] &= slopes >= ratio * (1 - 1e-12)
+    reach = np.where(reached, spend, -np.inf).max(axis=1)
+    return cand.valid & (cand.spend <= reach[:, None] + 1e-12 * np.abs(reach[:, None]))

@@ -9,6 +9,7 @@ checking the other solvers, not for the hot path.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -22,9 +23,16 @@ UNIT_KEYS = ("plan", "ad_group", "keyword", "match_type")
 STATUS = {1: "optimal", -1: "infeasible", -2: "unbounded", 0: "not solved"}
 
 
-def _label(row: str) -> str:
-    """A coupling row's name as an LP-safe constraint name (``plan_budget_cap[A]`` -> ``plan_budget_cap_A``)."""
-    return row.replace("[", "_").replace("]", "")
+def _labels(rows: list[str]) -> list[str]:
+    """The coupling rows' names as LP-safe constraint names, each its own (``plan_budget_cap[A-1]`` ->
+    ``plan_budget_cap_A_1``; a name another row has already taken gets its position added)."""
+    labels, taken = [], set()
+    for position, row in enumerate(rows):
+        label = re.sub(r"\W", "_", row.replace("]", ""))
+        label = label if label not in taken else f"{label}_{position}"
+        taken.add(label)
+        labels.append(label)
+    return labels
 
 
 def _share_names(unit: np.ndarray, level: np.ndarray) -> np.ndarray:
@@ -37,6 +45,11 @@ def _choose_names(unit: np.ndarray) -> np.ndarray:
 
 def pulp_model(program: Program):
     """The program as a PuLP model, constraints named as in :meth:`Program.rows`."""
+    return _build(program)[0]
+
+
+def _build(program: Program):
+    """The PuLP model, its variables by flat candidate index, and its coupling constraints by row name."""
     import pulp
 
     cand = program.candidates
@@ -57,12 +70,12 @@ def pulp_model(program: Program):
     for unit, name in zip(with_shares, _choose_names(with_shares)):
         total = pulp.lpSum([variables[int(col)] for col in columns[starts[unit]:starts[unit + 1]]])
         model += (total <= 1 if cand.can_pause[unit] else total == 1), str(name)
-    for name, coef, lower, upper, _ in program.rows():
-        if upper < INF:
-            model += expression(coef) <= upper, _label(name)
-        else:
-            model += expression(coef) >= lower, _label(name)
-    return model
+    rows = program.rows()
+    constraints = {}
+    for (name, coef, lower, upper, _), label in zip(rows, _labels([row[0] for row in rows])):
+        constraints[name] = expression(coef) <= upper if upper < INF else expression(coef) >= lower
+        model.addConstraint(constraints[name], label)
+    return model, variables, constraints
 
 
 def write_lp(program: Program, path) -> None:
@@ -105,24 +118,21 @@ def solve_pulp(program: Program) -> Solution:
     import pulp
 
     shape = program.candidates.valid.shape
-    model = pulp_model(program)
+    model, variables, constraints = _build(program)
     model.solve(pulp.PULP_CBC_CMD(msg=False))
     status = STATUS.get(model.status, "failed")
     if status != "optimal":
         return Solution(status, float("nan"), np.zeros(shape), {}, {}, (), solver="pulp")
     share = np.zeros(shape)
-    for variable in model.variables():
-        if variable.name.startswith("share_"):
-            _, unit, level = variable.name.split("_")
-            share[int(unit), int(level)] = variable.value() or 0.0
+    if variables:
+        columns = np.fromiter(variables, dtype=np.int64, count=len(variables))
+        share.ravel()[columns] = [variable.value() or 0.0 for variable in variables.values()]
     duals, activity = {}, {}
-    constraints = {c.name: c for c in model.constraints.values()} if not callable(model.constraints) else {
-        c.name: c for c in model.constraints()}
     for name, coef, _, upper, _ in program.rows():
-        constraint = constraints.get(_label(name))
-        pi = constraint.pi if constraint is not None and constraint.pi is not None else 0.0
-        # CBC's pi is d objective / d right-hand side of the row as written (<= upper, or >= lower)
-        duals[name] = float(pi if upper < INF else -pi)
+        pi = float(constraints[name].pi or 0.0)
+        # CBC's pi is d objective / d right-hand side of the row as written (<= upper, or >= lower);
+        # no "-0.00" for a slack limit
+        duals[name] = (pi if upper < INF else -pi) if abs(pi) > 1e-12 else 0.0
         activity[name] = float((coef * share).sum())
     objective = float((share * program.objective).sum())
     return Solution("optimal", objective, share, duals, activity, binding(duals, objective), solver="pulp")

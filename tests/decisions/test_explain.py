@@ -37,11 +37,11 @@ def market(seed: int, n: int) -> tuple[pd.DataFrame, Candidates]:
     return units, candidates
 
 
-def run(seed: int, n: int, budget: float, min_roi: float | None):
+def run(seed: int, n: int, budget: float, min_roi: float | None, solver: str = "highs", cap: float = np.nan):
     units, candidates = market(seed, n)
-    limits = Limits(budget, min_roi, np.zeros(n, int), ("甲",), np.array([np.nan]), np.array([np.nan]),
-                    np.array([np.nan]))
-    solution = solve(Program(candidates, candidates.revenue, limits), "highs")
+    limits = Limits(budget, min_roi, (np.arange(n) % 2 == 0).astype(int), ("甲", "防晒霜-引流"), np.array([np.nan, cap]),
+                    np.full(2, np.nan), np.full(2, np.nan))
+    solution = solve(Program(candidates, candidates.revenue, limits), solver)
     cutoff = cutoff_roi(solution, limits, np.ones(n), 0.0)
     decisions = decide(units, candidates, solution, cutoff, locked=np.zeros(n, bool), level="keyword",
                        history_days=28)
@@ -69,6 +69,25 @@ def test_bought_steps_beat_the_cutoff_and_the_next_step_does_not(seed, n, budget
     assert np.all(into[bought] >= cutoff[bought] - tolerance[bought])
     has_next = bought & np.isfinite(beyond)
     assert np.all(beyond[has_next] <= cutoff[has_next] + tolerance[has_next])
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 5000), n=st.integers(3, 25), budget_share=st.floats(0.2, 1.5),
+       min_roi=st.one_of(st.none(), st.floats(1.0, 4.0)), cap_share=st.one_of(st.none(), st.floats(0.1, 0.6)))
+def test_every_solver_gives_the_same_decisions_and_reasons(seed, n, budget_share, min_roi, cap_share):
+    units, _ = market(seed, n)
+    spend = units["spend"].sum()
+    cap = np.nan if cap_share is None else cap_share * spend
+    results = {solver: run(seed, n, budget_share * spend, min_roi, solver, cap) for solver in ("highs", "fast", "pulp")}
+    _, reference, expected = results["highs"]
+    for solver, (_, solution, decisions) in results.items():
+        assert solution.status == reference.status, solver
+        if reference.status != "optimal":
+            continue
+        assert set(solution.binding) == set(reference.binding), solver
+        assert decisions.cutoff == pytest.approx(expected.cutoff, rel=1e-6), solver
+        assert decisions.units["action"].tolist() == expected.units["action"].tolist(), solver
+        assert decisions.units["reason"].tolist() == expected.units["reason"].tolist(), solver
 
 
 def test_actions_and_reasons_name_the_cutoff():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -62,6 +63,11 @@ def test_a_plan_keeps_every_limit_in_its_own_forecast(markets, tmp_path, seed, b
     assert after.spend <= budget * (1 + 1e-7) + 1e-6
     if min_roi:
         assert after.revenue >= min_roi * after.spend - 1e-6 * max(1.0, after.spend)
+    else:   # the defaults: today's ROI as the floor, no increment under break-even
+        before = result.summary.before
+        assert after.revenue >= result.summary.min_roi * after.spend - 1e-6 * max(1.0, after.spend)
+        assert result.summary.min_roi <= before.roi * (1 + 1e-9)
+    assert result.summary.marginal_cutoff is None or result.summary.marginal_cutoff >= 1.0 - 1e-9
     bids = result.bids
     moved = bids[bids["action"].isin(["raise", "cut"])]
     tolerance = 0.005 + 1e-9  # half a cent: bids are rounded to the increment
@@ -73,6 +79,35 @@ def test_a_plan_keeps_every_limit_in_its_own_forecast(markets, tmp_path, seed, b
     if not allow_pause:
         assert not (bids["action"] == "pause").any()
     assert np.isclose(bids["spend"].sum(), after.spend)
+
+
+def _quoted_cutoffs(result) -> np.ndarray:
+    return np.array([float(x) for x in re.findall(r"([0-9.]+) cut-off", " ".join(result.bids["reason"]))])
+
+
+def test_with_no_floor_a_growth_plan_keeps_todays_roi_and_breaks_even(markets, tmp_path):
+    today = make_plan(load_scenario(write_scenario(tmp_path, markets[1], "")))
+    budget = 1.6 * today.summary.before.spend
+    result = make_plan(load_scenario(write_scenario(tmp_path, markets[1], f"[goal]\nbudget = {budget}\n")))
+    summary = result.summary
+    assert summary.after.roi >= summary.before.roi * (1 - 1e-9)
+    assert summary.min_roi == pytest.approx(summary.before.roi) and "min_roi" in summary.binding
+    assert summary.solver == "fast" and summary.marginal_cutoff >= 1.0
+    assert _quoted_cutoffs(result).min() >= 1.0
+    assert summary.to_json()["defaults"]["min_roi"] == pytest.approx(summary.before.roi)
+    markdown = result.files()["summary.md"].decode()
+    assert "default ROI floor" in markdown and "break-even, no margin given" in markdown
+    off = make_plan(load_scenario(write_scenario(tmp_path, markets[1], f"[goal]\nbudget = {budget}\nmin_roi = 0\n")))
+    assert off.summary.after.roi < summary.before.roi and off.summary.min_roi is None
+    assert off.summary.defaults.notes == ("no ROI floor and no break-even cut: min_roi = 0 turns the defaults off",)
+
+
+def test_the_break_even_cut_holds_under_a_floor_given(markets, tmp_path):
+    body = "[goal]\nbudget = 1e9\nmin_roi = 1.5\n"
+    result = make_plan(load_scenario(write_scenario(tmp_path, markets[2], body)))
+    assert result.summary.marginal_cutoff >= 1.0 and _quoted_cutoffs(result).min() >= 1.0
+    below = make_plan(load_scenario(write_scenario(tmp_path, markets[2], body.replace("1.5", "0.5"))))
+    assert below.summary.marginal_cutoff < 1.0
 
 
 def test_the_same_input_gives_identical_files(markets, tmp_path):
@@ -107,3 +142,53 @@ def test_skip_mode_drops_impossible_rows_and_says_so(tmp_path):
     assert any("skipped 1 row with negative spend (row 2)" in warning
                for warning in result.summary.warnings)
     assert sorted(result.bids["keyword"]) == ["半身裙", "连衣裙"]
+
+
+@pytest.mark.parametrize("solver", ["auto", "highs", "pulp"])
+def test_a_floor_that_holds_alone_is_blamed_with_the_limit_it_conflicts_with(tmp_path, solver):
+    body = '[goal]\nmin_roi = 3\n[plans."女装-连衣裙-主推"]\nmin_budget = 20000\n'
+    scenario = load_scenario(write_scenario(tmp_path, ROOT / "scenarios" / "data" / "ztc_keywords.csv", body))
+    with pytest.raises(InfeasibleError, match=r"^min_roi 3 cannot hold together with min_budget 20,000.00 of plan "
+                                              r"女装-连衣裙-主推: under it the highest ROI any bids reach is 2\.\d\d "
+                                              r"\(alone, 18\.51\)"):
+        make_plan(scenario, solver=solver)
+
+
+def test_a_plan_floor_met_only_by_pausing_the_plan_is_named(tmp_path):
+    from optimizer.decisions.plan import plan_frontier
+    from optimizer.outputs.html_report import plan_report
+
+    body = '[plans."女装-连衣裙-主推"]\nmin_roi = 40\n'
+    result = make_plan(load_scenario(write_scenario(tmp_path, ROOT / "scenarios" / "data" / "ztc_keywords.csv", body)))
+    assert result.plans.set_index("plan").loc["女装-连衣裙-主推", "new_budget"] == 0
+    (warning,) = [w for w in result.summary.warnings if w.startswith("plan 女装-连衣裙-主推: min_roi 40")]
+    assert "above the highest ROI its bids reach (" in warning and "met only by pausing the plan" in warning
+    assert warning in result.files()["summary.md"].decode()
+    assert "nothing unusual" not in result.files()["summary.md"].decode()
+    assert "plan 女装-连衣裙-主推: min_roi 40 is above" in plan_report(result, plan_frontier(result, count=4))["report.html"].decode()
+
+
+@pytest.mark.parametrize("name", ["amazon_sp_india/Sponsored Products Targeting report (1).xlsx",
+                                  "amazon_sp_india/Sponsored Products Search term report.xlsx",
+                                  "amazon_sp_india/Sponsored Products Campaign report.csv"])
+def test_a_real_export_without_a_floor_keeps_todays_roi_and_breaks_even(name):
+    from optimizer.scenario.scenario_file import scenario_from_reports
+    from tests.paths import REAL
+
+    if not (REAL / name).exists():
+        pytest.skip(f"{REAL / name} is absent: real exports are read in place, never copied")
+    summary = make_plan(scenario_from_reports([REAL / name])).summary
+    assert summary.marginal_cutoff >= 1.0 and summary.after.roi >= summary.before.roi * (1 - 1e-9)
+    assert summary.defaults.floor == pytest.approx(summary.before.roi)
+
+
+def test_the_default_floor_out_of_the_fast_solver_s_reach_says_it_is_the_default(markets, tmp_path):
+    from optimizer.errors import ScenarioError
+
+    today = make_plan(load_scenario(write_scenario(tmp_path, markets[3], ""))).summary.before.spend
+    body = f'[goal]\nobjective = "orders"\nbudget = {2 * today}\n'
+    scenario = load_scenario(write_scenario(tmp_path, markets[3], body))
+    assert "min_roi" in make_plan(scenario).summary.binding   # the default floor binds: HiGHS takes it
+    with pytest.raises(ScenarioError, match=r"use --solver highs \(the ROI floor is the default, today's ROI "
+                                            r"[\d.]+: set min_roi, or min_roi = 0 to turn the defaults off\)"):
+        make_plan(scenario, solver="fast")

@@ -15,10 +15,11 @@ from optimizer.decisions.summary import Kpis, Summary
 from optimizer.scenario.scenario_file import load_scenario
 from tests.paths import SCENARIOS
 
-#: summary.json's keys, in the order written, for every run (min_roi_confidence and forecast_check only when set).
+#: summary.json's keys, in the order written, for every run (min_roi_confidence, defaults, checks and forecast_check only
+#: when set).
 KEYS = ["reading", "status", "solver", "level", "objective", "objective_value", "budget", "budget_source", "min_roi",
         "period_days", "history_days", "reports", "units", "before", "after", "shadow_prices", "binding", "actions",
-        "elasticities", "warnings"]
+        "elasticities", "warnings", "marginal_cutoff"]
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +49,7 @@ def test_kpis_are_the_ratios_operators_read():
 def test_to_json_is_the_written_summary_json(held):
     written = json.loads(held.files()["summary.json"])
     data = held.summary.to_json()
-    assert list(data) == KEYS + ["min_roi_confidence"]
+    assert list(data) == KEYS + ["min_roi_confidence", "defaults", "checks"]
     assert written == _as_written(data)
     assert list(data["shadow_prices"]) == ["budget", "min_roi", "plans"]
     assert list(data["elasticities"]) == ["clicks", "cpc"] and list(data["elasticities"]["cpc"]) == ["value", "source"]

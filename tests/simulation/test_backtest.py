@@ -14,6 +14,7 @@ from optimizer.simulation.backtest import (
     markdown,
     operator_bids,
     plot_backtest,
+    roi_ratio_bids,
     run_backtest,
     weeks_won,
 )
@@ -32,7 +33,7 @@ def played(tmp_path_factory):
 def test_every_policy_plays_every_week_from_the_same_start(played):
     market, _, goal, result = played
     table = result.table
-    assert list(table["policy"].unique()) == ["keep", "operator", "bidopt"]
+    assert list(table["policy"].unique()) == ["keep", "operator", "roi_ratio", "bidopt"]
     assert table.groupby("policy")["week"].apply(list).to_dict() == {p: [0, 1, 2, "total"] for p in table["policy"].unique()}
     start = table[table["week"] == 0]
     assert start["objective"].nunique() == 1 and start["spend_vs_budget"].iloc[0] == pytest.approx(1.0)
@@ -58,13 +59,13 @@ def test_markdown_and_plot_show_every_week_and_policy(played):
     assert rows[0].startswith("| week | keep: obj/oracle")
     assert len(rows) == 2 + 4
     assert rows[0].endswith("| bidopt: revenue forecast error |")
-    assert all(line.count("|") == 3 * 3 + 3 for line in rows)
+    assert all(line.count("|") == 3 * 4 + 3 for line in rows)
     assert rows[-1].endswith("(median abs.) |")
     won, played = weeks_won(result.table)
     assert text.splitlines()[-1].startswith(f"bidopt did better on the goal than every other policy in {won} of 2 weeks")
     assert played == 2
     ax = plot_backtest(result.table)
-    assert [line.get_label() for line in ax.get_lines()] == ["keep", "operator", "bidopt", "oracle"]
+    assert [line.get_label() for line in ax.get_lines()] == ["keep", "operator", "roi_ratio", "bidopt", "oracle"]
     assert len(ax.get_lines()[0].get_xdata()) == 3 and ax.get_ylabel() == "true objective / oracle"
 
 
@@ -76,6 +77,24 @@ def test_operator_rule_raises_plans_that_click_better_and_lands_on_the_budget(pl
     better = by_plan["clicks"] / by_plan["impressions"] > by_plan["clicks"].sum() / by_plan["impressions"].sum()
     ratio = pd.Series(bids / market.bid).groupby(market.keywords["plan"].to_numpy()).median()
     assert (ratio[better[better].index] > ratio[better[~better].index].max()).all()
+
+
+def test_roi_ratio_rule_moves_keywords_with_enough_clicks_by_their_roi_against_the_target(played):
+    market, history, goal, _ = played
+    bids = roi_ratio_bids(market, history, goal, BidLimits(max=20.0))
+    last = history[history["date"] > history["date"].max() - pd.Timedelta(days=14)]
+    keys = ["plan", "ad_group", "keyword", "match_type"]
+    sums = last.groupby(keys)[["clicks", "orders", "spend", "revenue"]].sum().reindex(
+        pd.MultiIndex.from_frame(market.keywords[keys])).fillna(0.0)
+    few = (sums["clicks"] < 10).to_numpy()
+    none = ((sums["clicks"] >= 10) & (sums["orders"] == 0)).to_numpy()
+    sold = ((sums["clicks"] >= 10) & (sums["orders"] > 0)).to_numpy()
+    assert few.any() and sold.any()
+    assert np.allclose(bids[few], np.round(market.bid[few], 2))
+    assert np.allclose(bids[none], np.round(market.bid[none] * 0.7, 2), atol=0.006)
+    expected = market.bid * np.clip((sums["revenue"] / sums["spend"]).to_numpy() / goal.min_roi, 0.5, 2.0)
+    inside = sold & (expected > 0.05) & (expected < 20.0)
+    assert np.allclose(bids[inside], expected[inside], atol=0.006)
 
 
 def test_backtest_command_writes_table_and_plot(tmp_path, capsys):
@@ -151,4 +170,4 @@ def test_a_week_outside_the_limits_is_marked(played):
     table.loc[broken, "within_limits"] = False
     line = [line for line in markdown(table).splitlines() if line.startswith("| 1 |")][0]
     cells = [cell.strip() for cell in line.strip("|").split("|")]
-    assert cells[4].endswith(" ✗") and not cells[1].endswith("✗") and not cells[7].endswith("✗")
+    assert cells[4].endswith(" ✗") and not cells[1].endswith("✗") and not cells[10].endswith("✗")   # keep, bidopt

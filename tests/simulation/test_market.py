@@ -157,3 +157,39 @@ def test_bad_sizes_say_so():
         simulate(10, 0, seed=1)
     with pytest.raises(ValueError, match="The 'fmt' parameter must be one of"):
         report_bytes(pd.DataFrame(), "bing")
+
+
+def test_score_writes_nothing_and_scores_against_the_plan_s_own_goal(tmp_path, capsys):
+    import re
+
+    market_flags = ["--keywords", "60", "--days", "14", "--seed", "6", "--format", "ztc"]
+    folder = tmp_path / "sim"
+    assert main(["simulate", *market_flags, "--out", str(folder)]) == 0
+    scenario = folder / "scenario.toml"
+    text = scenario.read_text(encoding="utf-8")
+    budget = float(re.search(r"budget = ([\d.]+)", text).group(1))
+    edited = re.sub(r"budget = [\d.]+", f"budget = {budget * 1.5:.2f}", text)   # the user's own goal
+    scenario.write_text(edited, encoding="utf-8")
+    assert main(["plan", str(scenario), "--out", str(folder / "out"), "--no-history", "--quiet"]) == 0
+    before = {path: path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+    capsys.readouterr()
+    assert main(["simulate", *market_flags, "--out", str(folder), "--score", str(folder / "out" / "bids.csv")]) == 0
+    after = {path: path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+    assert after == before and scenario.read_text(encoding="utf-8") == edited
+    out = capsys.readouterr().out
+    assert f"budget {budget * 1.5:,.2f}" in out and "(the plan's summary.json)" in out
+    assert "wrote" not in out and "revenue / oracle" in out
+
+
+def test_score_without_the_plan_s_summary_says_which_goal_it_used(tmp_path, capsys):
+    folder = tmp_path / "sim"
+    flags = ["--keywords", "40", "--days", "7", "--seed", "2", "--format", "ztc"]
+    assert main(["simulate", *flags, "--out", str(folder)]) == 0
+    sheet = tmp_path / "sheet" / "bids.csv"
+    sheet.parent.mkdir()
+    market, _ = simulate(40, 7, seed=2, language=LANGUAGE["ztc"])
+    market.keywords.assign(new_bid=market.bid, action="hold").to_csv(sheet, index=False)
+    capsys.readouterr()
+    assert main(["simulate", *flags, "--out", str(folder), "--score", str(sheet)]) == 0
+    assert "the simulation's own goal: no summary.json beside the bid sheet" in capsys.readouterr().out
+    assert not any(path.parent == sheet.parent and path != sheet for path in sheet.parent.iterdir())

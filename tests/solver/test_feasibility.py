@@ -70,3 +70,72 @@ def test_item_min_orders_beyond_reach_is_named():
     assert conflict.limit == "item_min_orders[羊绒大衣]"
     assert conflict.reachable == pytest.approx(cand.orders[:3, -1].sum())
     assert conflict.message.startswith("item 羊绒大衣: min_orders 1e+06 cannot be reached")
+
+
+def test_a_floor_that_holds_alone_is_named_with_the_limit_it_conflicts_with():
+    cand = concave_candidates(np.random.default_rng(12), 10)
+    lim = limits(10, budget=1e6, plans=2)
+    alone = best_roi(program(cand, lim))
+    forced = float(cand.spend[::2].max(axis=1).sum()) * 0.9   # plan 计划0 must spend near its most
+    lim = limits(10, budget=1e6, floor=forced, min_roi=0.9 * alone, plans=2)
+    assert solve_highs(program(cand, lim)).status == "infeasible"
+    (conflict,) = diagnose(program(cand, lim))
+    assert conflict.limit == "min_roi" and conflict.reachable < conflict.asked
+    assert conflict.message.startswith(f"min_roi {0.9 * alone:g} cannot hold together with min_budget {forced:,.2f} "
+                                       "of plan 计划0: under it the highest ROI any bids reach is ")
+    assert f"(alone, {alone:.2f})" in conflict.message
+
+
+def test_the_conflict_named_is_one_no_limit_of_which_can_go():
+    from dataclasses import replace
+
+    from optimizer.solver.feasibility import only_rows, smallest_conflict
+
+    cand = concave_candidates(np.random.default_rng(13), 10)
+    base = limits(10, budget=1e6, plans=2)
+    forced = float(cand.spend[::2].max(axis=1).sum()) * 0.9
+    lim = replace(limits(10, budget=1e6, floor=forced, min_roi=0.9 * best_roi(program(cand, base)), plans=2),
+                  plan_max_budget=np.array([np.nan, 1e9]))   # a cap on 计划1 that plays no part
+    conflict = smallest_conflict(program(cand, lim))
+    named = [name for name in lim.row_names() if name.split("[")[0] in conflict.message
+             or (name.startswith("plan_budget_floor") and "min_budget" in conflict.message)]
+    assert "budget 1,000,000.00" not in conflict.message and "max_budget" not in conflict.message
+    kept = ["min_roi", "plan_budget_floor[计划0]"]
+    assert set(kept) <= set(named)
+    assert solve_highs(program(cand, only_rows(lim, kept))).status == "infeasible"
+    for name in kept:
+        rest = [other for other in kept if other != name]
+        assert solve_highs(program(cand, only_rows(lim, rest))).status == "optimal"
+
+
+def test_limits_with_no_floor_that_conflict_are_all_named():
+    from dataclasses import replace
+
+    cand = concave_candidates(np.random.default_rng(14), 10)
+    most_spend, most_orders = float(cand.spend[::2].max(axis=1).sum()), float(cand.orders[::2].max(axis=1).sum())
+    cap, wanted = 0.3 * most_spend, 0.9 * most_orders
+    lim = replace(limits(10, budget=1e6, cap=cap, plans=2), item_of_unit=np.where(np.arange(10) % 2 == 0, 0, -1),
+                  item_names=("款",), item_stock=np.array([np.nan]), item_min_orders=np.array([wanted]),
+                  item_min_share=np.array([np.nan]))
+    assert solve_highs(program(cand, lim)).status == "infeasible"
+    (conflict,) = diagnose(program(cand, lim))
+    assert conflict.message == (f"max_budget {cap:,.2f} of plan 计划0 and min_orders {wanted:g} of item 款 cannot all "
+                                "hold together (each alone can): relax one of them")
+
+
+def test_many_limits_that_play_no_part_cost_few_solves(monkeypatch):
+    from dataclasses import replace
+
+    from optimizer.solver import feasibility
+
+    cand = concave_candidates(np.random.default_rng(15), 40)
+    base = limits(40, budget=1e6, plans=20)
+    forced = float(cand.spend[::20].max(axis=1).sum()) * 0.9
+    lim = replace(base, min_roi=0.9 * best_roi(program(cand, base)), plan_min_budget=np.r_[forced, np.full(19, np.nan)],
+                  plan_max_budget=np.full(20, 1e9))   # twenty caps that play no part
+    calls = []
+    real = feasibility._feasible
+    monkeypatch.setattr(feasibility, "_feasible", lambda *args: calls.append(1) or real(*args))
+    conflict = feasibility.smallest_conflict(program(cand, lim))
+    assert conflict.limit == "min_roi" and "min_budget" in conflict.message and "max_budget" not in conflict.message
+    assert len(calls) <= len(feasibility._DELETION_ORDER) + 2

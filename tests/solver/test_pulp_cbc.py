@@ -8,11 +8,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from optimizer.solver.highs import solve_highs
 from optimizer.solver.pulp_cbc import lp_names, names_file, solve_pulp, write_lp
+from optimizer.solver.structured import solve_structured, unfit_reason
 from tests.solver.test_program import concave_candidates, limits, program
-from tests.solver.test_structured import make_program
+from tests.solver.test_structured import SHAPES, dual_bound, make_program
 
 
 def test_write_lp_names_the_rows(tmp_path):
@@ -58,3 +61,39 @@ def test_cbc_agrees_with_highs():
     assert cbc.solver == "pulp"
     assert cbc.objective == pytest.approx(reference.objective, rel=1e-6)
     assert set(cbc.binding) == set(reference.binding)
+
+
+def test_a_plan_whose_name_the_lp_format_rewrites_keeps_its_price():
+    """PuLP rewrites '-' and spaces in constraint names: the price must still come back under the row's name."""
+    cand = concave_candidates(np.random.default_rng(8), 8)
+    lim = limits(8, budget=1e6, cap=40.0)
+    lim = replace(lim, plan_names=("防晒霜-引流 A", "防晒霜_引流_A"))   # two names that read the same in LP
+    cbc, reference = solve_pulp(program(cand, lim)), solve_highs(program(cand, lim))
+    assert reference.duals["plan_budget_cap[防晒霜-引流 A]"] > 0
+    assert cbc.duals["plan_budget_cap[防晒霜-引流 A]"] == pytest.approx(reference.duals["plan_budget_cap[防晒霜-引流 A]"],
+                                                                   rel=1e-6)
+    assert set(cbc.binding) == set(reference.binding)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**31), shape=SHAPES)
+def test_the_three_solvers_agree(seed, shape):
+    """Same status and objective; prices that prove the optimum; where the prices are unique, the same ones.
+
+    At a degenerate vertex (ties, a limit landing on a breakpoint) the prices are not unique: each solver's
+    must then prove the optimum (their Lagrangian bound is the objective), which is what makes its reasons true.
+    """
+    shape = {**shape, "units": min(shape["units"], 30)}
+    program_ = make_program(seed, **shape)
+    reference, cbc = solve_highs(program_), solve_pulp(program_)
+    solvers = [cbc] + ([solve_structured(program_)] if unfit_reason(program_) is None else [])
+    for other in solvers:
+        assert other.status == reference.status
+        if reference.status != "optimal":
+            continue
+        scale = max(1.0, abs(reference.objective))
+        assert other.objective == pytest.approx(reference.objective, rel=1e-6, abs=1e-6)
+        assert dual_bound(program_, other.duals) == pytest.approx(reference.objective, rel=1e-6, abs=1e-6 * scale)
+        prices = max([1.0] + [abs(value) for value in reference.duals.values()])
+        if all(abs(other.duals[name] - reference.duals[name]) <= 1e-6 * prices for name in reference.duals):
+            assert set(other.binding) == set(reference.binding)

@@ -1,0 +1,106 @@
+"""The limits bidopt sets itself when the scenario gives no account ROI floor.
+
+With no ``min_roi`` (flag or ``[goal]``), a plan keeps the account's ROI at least today's
+forecast ROI; and it buys no bid increment whose marginal ROI is under break-even, ``1 / margin``
+when ``[goal] margin`` is known, else 1.0 (one unit of revenue back for each unit spent), unless
+the ``min_roi`` given is itself under break-even. ``min_roi = 0`` (``--min-roi 0``) turns both off.
+
+The break-even cut enters the program as fewer candidates
+(:func:`optimizer.solver.hull.within_marginal_roi`), which is exact and keeps the structured
+solver. The floor enters only when the plan without it would break it: a solution that meets
+the floor is the optimum with it too (its row is slack, its price zero), so most plans never
+carry the row and keep whichever solver fits them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from optimizer.model.response import Candidates
+from optimizer.scenario.scenario_file import Scenario
+from optimizer.solver.hull import within_marginal_roi
+from optimizer.solver.program import Limits
+
+#: Break-even marginal ROI when no margin is known: one unit of revenue back per unit of spend.
+BREAK_EVEN = 1.0
+
+
+@dataclass(frozen=True)
+class Defaults:
+    """Which default limits apply to a plan, and in words, why."""
+
+    #: Account ROI floor set by default (today's forecast ROI), None when none applies.
+    floor: float | None
+    #: No increment under this marginal ROI is bought; None when the cut is off.
+    break_even: float | None
+    #: What applied, in sentences for summary.md and summary.json.
+    notes: tuple[str, ...]
+
+    @property
+    def active(self) -> bool:
+        return self.floor is not None or self.break_even is not None
+
+    def with_note(self, note: str, **changes) -> Defaults:
+        return replace(self, notes=self.notes + (note,), **changes)
+
+    def to_json(self) -> dict:
+        return {"min_roi": self.floor, "break_even_roi": self.break_even, "notes": list(self.notes)}
+
+
+def choose(scenario: Scenario, has_revenue: bool, today_spend: float, today_revenue: float) -> Defaults:
+    """The defaults of a scenario, given whether revenue is known and today's forecast spend and revenue.
+
+    The floor applies when no ``min_roi`` is given; the break-even cut also under a given floor at or above
+    break-even (a floor bounds the average ROI, the cut each increment's). A floor under break-even says
+    that increments at a loss are wanted, so it turns the cut off, as ``min_roi = 0`` turns off both.
+    """
+    goal = scenario.goal
+    if goal.min_roi == 0:
+        return Defaults(None, None, ("no ROI floor and no break-even cut: min_roi = 0 turns the defaults off",))
+    if not has_revenue:
+        return Defaults(None, None, () if goal.min_roi else ("no default ROI floor: the reports have no revenue",))
+    break_even = 1.0 / goal.margin if goal.margin else BREAK_EVEN
+    if goal.min_roi is not None and goal.min_roi < break_even:
+        return Defaults(None, None, (f"no break-even cut: min_roi {goal.min_roi:g} is under break-even "
+                                     f"{break_even:.2f}",))
+    source = f"1 / margin {goal.margin:g}" if goal.margin else "no margin given"
+    notes = [f"default: no bid increment returning under {break_even:.2f} (break-even, {source}) is bought; "
+             "min_roi = 0 (--min-roi 0) turns it off"]
+    floor = today_revenue / today_spend if goal.min_roi is None and today_spend > 0 and today_revenue > 0 else None
+    if floor is not None:
+        notes.insert(0, f"default ROI floor {floor:.2f}: today's forecast ROI (no min_roi given)")
+    return Defaults(floor, break_even, tuple(notes))
+
+
+def cut_candidates(candidates: Candidates, defaults: Defaults,
+                   limits: Limits) -> tuple[Candidates, Defaults, np.ndarray]:
+    """The candidates the program may buy under the break-even cut, the defaults with what it exempted, and
+    which units the cut applies to.
+
+    Units whose limits force spend are exempt: plans whose ``min_budget`` is beyond what their
+    keywords spend at break-even, and items with ``min_orders`` or ``min_share``: a limit the user
+    wrote wins over a default.
+    """
+    if defaults.break_even is None:
+        return candidates, defaults, np.zeros(len(candidates.valid), bool)
+    kept = within_marginal_roi(candidates, defaults.break_even)
+    exempt = np.zeros(len(kept), bool)
+    if limits.plan_names:
+        reach = np.where(kept, candidates.spend, 0.0).max(axis=1, initial=0.0)
+        plan_reach = np.bincount(limits.plan_of_unit, weights=reach, minlength=len(limits.plan_names))
+        short = np.nan_to_num(limits.plan_min_budget, nan=0.0) > plan_reach + 1e-9
+        exempt |= short[limits.plan_of_unit]
+        for name in np.asarray(limits.plan_names)[short]:
+            defaults = defaults.with_note(f"plan {name}: min_budget is beyond what its keywords spend at break-even, "
+                                          "so its keywords may buy under it")
+    if limits.item_names:
+        forcing = (np.nan_to_num(limits.item_min_orders) > 0) | (np.nan_to_num(limits.item_min_share) > 0)
+        inside = limits.item_of_unit >= 0
+        exempt[inside] |= forcing[limits.item_of_unit[inside]]
+        for name in np.asarray(limits.item_names)[forcing]:
+            defaults = defaults.with_note(f"item {name}: min_orders or min_share set, so its keywords may buy "
+                                          "under break-even")
+    kept[exempt] = candidates.valid[exempt]
+    return replace(candidates, valid=kept), defaults, ~exempt

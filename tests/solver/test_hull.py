@@ -1,0 +1,60 @@
+"""Hulls of the candidates: the break-even cut keeps exactly the increments that return at least the ratio."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from optimizer.solver.highs import solve_highs
+from optimizer.solver.hull import within_marginal_roi
+from optimizer.solver.program import Limits, Program
+from tests.solver.test_structured import make_program
+
+
+def _no_limits(units: int) -> Limits:
+    none = np.full(1, np.nan)
+    return Limits(None, None, np.zeros(units, int), ("甲",), none, none, none)
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10_000), ratio=st.floats(0.2, 6.0), can_pause=st.booleans(), ties=st.booleans(),
+       zero_cost=st.booleans())
+def test_the_cut_buys_what_a_price_on_spend_buys(seed, ratio, can_pause, ties, zero_cost):
+    """Revenue over the kept candidates, nothing else limiting, is the optimum of revenue - ratio x spend."""
+    program = make_program(seed, units=25, levels=6, can_pause=can_pause, ties=ties, zero_cost=zero_cost,
+                           budget_share=None)
+    cand = program.candidates
+    kept = replace(cand, valid=within_marginal_roi(cand, ratio))
+    assert not (kept.valid & ~cand.valid).any()
+    limits = _no_limits(len(cand.valid))
+    cut = solve_highs(Program(kept, kept.revenue, limits))
+    priced = solve_highs(Program(cand, cand.revenue - ratio * cand.spend, limits))
+    gain = lambda solution: float((solution.share * (cand.revenue - ratio * cand.spend)).sum())  # noqa: E731
+    assert gain(cut) == pytest.approx(gain(priced), rel=1e-7, abs=1e-6)
+    # and nothing under the ratio is left to buy: the cut program stops where the price on spend stops
+    # (with ties an increment may return the ratio exactly, which the price leaves either way)
+    spend = lambda solution: float((solution.share * cand.spend).sum())  # noqa: E731
+    assert ties or spend(cut) <= spend(priced) + 1e-6 * max(1.0, spend(priced))
+
+
+def test_a_unit_that_may_not_pause_keeps_its_lowest_bid():
+    program = make_program(3, units=10, levels=5, can_pause=False, budget_share=None)
+    cand = program.candidates
+    kept = within_marginal_roi(cand, 1e6)
+    lowest = np.where(cand.valid, cand.spend, np.inf).argmin(axis=1)
+    assert kept[np.arange(10), lowest].all() and kept.sum(axis=1).max() >= 1
+    paused = within_marginal_roi(replace(cand, can_pause=np.ones(10, bool)), 1e6)
+    assert not (paused & (cand.spend > 0)).any()
+
+
+def test_a_ratio_of_zero_keeps_the_whole_hull():
+    program = make_program(5, units=20, levels=5, budget_share=None)
+    cand = program.candidates
+    kept = replace(cand, valid=within_marginal_roi(cand, 0.0))
+    limits = _no_limits(20)
+    assert (solve_highs(Program(kept, kept.revenue, limits)).objective
+            == pytest.approx(solve_highs(Program(cand, cand.revenue, limits)).objective, rel=1e-9))
