@@ -126,6 +126,10 @@ class Workbench:
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
+        return self.hold(draft)
+
+    def hold(self, draft: Draft) -> Draft:
+        """Keep a draft for planning; the oldest past :data:`KEPT_DRAFTS` goes, with its folder."""
         self._keep(self._drafts, draft.id, draft, KEPT_DRAFTS, lambda old: shutil.rmtree(old.folder, True))
         return draft
 

@@ -29,7 +29,7 @@ def shown_name(sent: str | None, position: int) -> str:
     """The file's name as a person knows it: the last part of what the browser sent, without control characters."""
     text = _CONTROL.sub("", str(sent or ""))
     name = PureWindowsPath(PurePosixPath(text).name).name.strip()[:200]
-    return name or f"export-{position}"
+    return name if name.strip(".") else f"export-{position}"
 
 
 def stored_name(shown: str, position: int) -> str:
