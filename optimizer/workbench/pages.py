@@ -114,7 +114,8 @@ async def run_page(request):
                   plans=result.plans.to_dict("records"), rows=rows, matching=matching, shown=SHOWN_KEYWORDS,
                   plan_names=sorted(result.plans["plan"].astype(str)), actions=ACTIONS, chosen_plan=plan_name,
                   chosen_action=action, warnings=[as_shown(text, run.names) for text in summary.warnings],
-                  files=[name for name in DOWNLOADS if name in run.files], bids=result.scenario.bids)
+                  files=[name for name in DOWNLOADS if name in run.files], bids=result.scenario.bids,
+                  frontier=run.frontier.points.to_dict("records"), note=run.frontier.note, goal=result.scenario.goal)
 
 
 async def download(request):

@@ -25,6 +25,7 @@ from optimizer.history.forecast_check import against_history
 from optimizer.history.store import HistoryStore
 from optimizer.outputs.html_report import plan_report
 from optimizer.scenario.scenario_file import Scenario, scenario_from_reports
+from optimizer.solver.frontier import Frontier
 from optimizer.workbench.settings import Busy, NotFound, ServeSettings
 from optimizer.workbench.uploads import Today, error_as_shown, goal_scenario, save_uploads, today
 
@@ -81,6 +82,10 @@ class HeldRun:
     result: PlanResult
     files: dict[str, bytes]
     names: dict[str, str]
+    #: The best objective at each budget around the plan's (the curve in report.html), for the budget slider.
+    frontier: Frontier
+    #: The draft it was planned from, so the page can plan it again at another budget.
+    draft_id: str
 
 
 def read_draft(folder: Path, names: dict[str, str]) -> Draft:
@@ -102,8 +107,9 @@ def plan_draft(draft: Draft, scenario: Scenario, store: HistoryStore) -> HeldRun
     check = against_history(store, result.performance)
     if check is not None:
         result = replace(result, summary=result.summary.with_forecast_check(check))
-    files = {**result.files(), **plan_report(result, plan_frontier(result, count=REPORT_FRONTIER_POINTS))}
-    return HeldRun(store.record(result), result, files, draft.names)
+    front = plan_frontier(result, count=REPORT_FRONTIER_POINTS)
+    files = {**result.files(), **plan_report(result, front)}
+    return HeldRun(store.record(result), result, files, draft.names, front, draft.id)
 
 
 class Workbench:

@@ -88,6 +88,7 @@ def test_the_weekly_loop_in_headless_chromium(live, tmp_path):
     webdriver = pytest.importorskip("selenium.webdriver")
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import WebDriverWait
 
     base, app = live
@@ -113,6 +114,10 @@ def test_the_weekly_loop_in_headless_chromium(live, tmp_path):
         browser.find_element(By.ID, "plan").click()
         wait.until(lambda page: page.find_elements(By.ID, "kpis"))
         kpis = browser.find_element(By.ID, "kpis").text
+        figures = browser.find_element(By.ID, "slider-figures")
+        at_plan = figures.text
+        browser.find_element(By.ID, "budget-slider").send_keys(Keys.HOME)   # the slider to the lowest budget
+        at_lowest = figures.text
         plans = browser.find_element(By.ID, "plans").text
         browser.find_element(By.ID, "file-bids.csv").click()
         bids = downloads / f"run-{browser.current_url.rsplit('/', 1)[1]}-bids.csv"
@@ -128,5 +133,9 @@ def test_the_weekly_loop_in_headless_chromium(live, tmp_path):
     assert len(sheet) == 300 and {"keyword", "new_bid", "reason"} <= set(sheet[0])
     assert sum(float(row["spend"]) for row in sheet) <= 25000 * 1.0001
     run = app.state.workbench.store.latest_id()
+    front = app.state.workbench.run(run).frontier.points
+    assert at_plan.startswith("budget 25,000.00: revenue about ") and "one more unit buys" in at_plan
+    assert at_lowest == (f"budget {front['budget'].iloc[0]:,.2f}: revenue about {front['objective'].iloc[0]:,.2f}, "
+                         f"spend {front['spend'].iloc[0]:,.2f}")
     assert history.splitlines()[1].startswith(f"{run} ") and "25,000.00 2.40 optimal" in history
     assert errors == []   # no CSP violation or failed load on any page

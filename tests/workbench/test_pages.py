@@ -21,7 +21,7 @@ def rows_of(table_id: str, page: str) -> list[list[str]]:
     """The cells of a table's body rows, as text."""
     body = re.search(rf'<table id="{table_id}">.*?<tbody>(.*?)</tbody>', page, re.S).group(1)
     return [[html.unescape(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
-            for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
+            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)]
 
 
 def test_the_draft_page_says_what_was_read_and_todays_figures(planned):
@@ -99,7 +99,7 @@ def test_a_keyword_named_like_a_script_stays_text(client):
     assert html.escape(name) in draft.text and "<img" not in draft.text
     page = plan(client, draft, budget=20000)
     assert page.status_code == 200
-    assert SCRIPT not in page.text and "<script" not in page.text
+    assert SCRIPT not in page.text and page.text.count("<script") == 1   # the slider's own, from /static
     assert html.escape(SCRIPT) in page.text
     assert [row[2] for row in rows_of("keywords", page.text)].count(SCRIPT) >= 1
 
@@ -171,3 +171,23 @@ def test_unknown_drafts_and_runs_answer_404(client):
     assert client.get("/drafts/no-such-draft").status_code == 404
     response = client.get("/runs/7")
     assert response.status_code == 404 and "no run 7" in text_of(response.text)
+
+
+def test_the_budget_slider_reads_the_frontier_and_plans_again_at_its_budget(planned):
+    client, _, page = planned
+    run = int(re.search(r"/runs/(\d+)", str(page.url)).group(1))
+    front = client.app.state.workbench.run(run).frontier.points
+    slider = re.search(r'<input type="range" id="budget-slider" name="budget" min="([^"]+)" max="([^"]+)"\s+'
+                       r'step="any" value="([^"]+)"', page.text)
+    assert [float(value) for value in slider.groups()] == [front["budget"].iloc[0], front["budget"].iloc[-1], 25000]
+    assert len(rows_of("frontier", page.text)) == len(front) > 2
+    assert '<script src="/static/slider.js"></script>' in page.text and page.text.count("<script") == 1
+    script = client.get("/static/slider.js")
+    assert script.status_code == 200 and "javascript" in script.headers["content-type"]
+    form = re.search(r'<form method="post" action="(/drafts/[^"]+/plan)" id="replan">(.*?)</form>', page.text, re.S)
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form.group(2)))
+    again = client.post(form.group(1), data={**fields, "budget": "20000"})
+    assert again.status_code == 200 and str(again.url).endswith(f"/runs/{run + 1}")
+    scenario = client.app.state.workbench.run(run + 1).result.scenario
+    assert (scenario.goal.budget, scenario.goal.min_roi, scenario.bids.max) == (20000, 2.4, 20)
+    assert rows_of("kpis", again.text)[1][3] == "20,000.00"
