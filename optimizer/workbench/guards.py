@@ -101,7 +101,10 @@ class Guard:
 
 def csrf_token(request) -> str:
     """The browser's CSRF token (its cookie), or a new one that the response must set (:func:`keep_csrf`)."""
-    return request.cookies.get(CSRF_COOKIE) or request.state.__dict__.setdefault("new_csrf", secrets.token_urlsafe(32))
+    token = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "new_csrf", None)
+    if token is None:
+        token = request.state.new_csrf = secrets.token_urlsafe(32)
+    return token
 
 
 def keep_csrf(request, response) -> None:
