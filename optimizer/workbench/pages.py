@@ -19,7 +19,7 @@ from starlette.staticfiles import StaticFiles
 from optimizer.decisions.summary import ACTIONS
 from optimizer.history.database import HistoryError
 from optimizer.outputs.html_report import kpi_table
-from optimizer.scenario.scenario_file import OBJECTIVES
+from optimizer.scenario.scenario_file import ADJUSTABLE, OBJECTIVES
 from optimizer.workbench.guards import CSRF_FIELD, check_csrf, csrf_token, keep_csrf
 from optimizer.workbench.settings import MAX_FILES, NotFound
 from optimizer.workbench.uploads import as_shown, default_bids
@@ -115,7 +115,18 @@ async def run_page(request):
                   plan_names=sorted(result.plans["plan"].astype(str)), actions=ACTIONS, chosen_plan=plan_name,
                   chosen_action=action, warnings=[as_shown(text, run.names) for text in summary.warnings],
                   files=[name for name in DOWNLOADS if name in run.files], bids=result.scenario.bids,
-                  frontier=run.frontier.points.to_dict("records"), note=run.frontier.note, goal=result.scenario.goal)
+                  frontier=run.frontier.points.to_dict("records"), note=run.frontier.note, goal=result.scenario.goal,
+                  adjustable=ADJUSTABLE)
+
+
+async def whatif(request):
+    form = await request.form(max_files=0, max_fields=50)
+    check_csrf(request, form)
+    run_id = request.path_params["run"]
+    comparison = await request.app.state.workbench.whatif(run_id, form)
+    return render(request, "whatif.html", run_id=run_id, table=comparison.table.to_dict("records"),
+                  budgets=comparison.plan_budgets, names=list(comparison.table["scenario"]),
+                  adjustment=comparison.results[1].scenario.adjust[-1], adjustable=ADJUSTABLE)
 
 
 async def download(request):
@@ -138,7 +149,8 @@ async def history(request):
 ROUTES = [
     Route("/", start), Route("/upload", upload, methods=["POST"]),
     Route("/drafts/{draft}", draft_page), Route("/drafts/{draft}/plan", plan, methods=["POST"]),
-    Route("/runs/{run:int}", run_page), Route("/runs/{run:int}/files/{name}", download),
+    Route("/runs/{run:int}", run_page), Route("/runs/{run:int}/whatif", whatif, methods=["POST"]),
+    Route("/runs/{run:int}/files/{name}", download),
     Route("/history", history),
     Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
 ]

@@ -19,6 +19,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from optimizer.decisions.compare import Comparison, compare
 from optimizer.decisions.plan import PlanResult, Prepared, make_plan, plan_frontier, prepare
 from optimizer.errors import BidoptError
 from optimizer.history.forecast_check import against_history
@@ -27,7 +28,7 @@ from optimizer.outputs.html_report import plan_report
 from optimizer.scenario.scenario_file import Scenario, scenario_from_reports
 from optimizer.solver.frontier import Frontier
 from optimizer.workbench.settings import Busy, NotFound, ServeSettings
-from optimizer.workbench.uploads import Today, error_as_shown, goal_scenario, save_uploads, today
+from optimizer.workbench.uploads import Today, error_as_shown, goal_scenario, save_uploads, today, whatif_scenario
 
 #: Drafts (uploads read, not yet planned) and planned runs kept in memory; older ones are let go.
 KEPT_DRAFTS, KEPT_RUNS = 32, 64
@@ -112,6 +113,13 @@ def plan_draft(draft: Draft, scenario: Scenario, store: HistoryStore) -> HeldRun
     return HeldRun(store.record(result), result, files, draft.names, front, draft.id)
 
 
+def compare_as_shown(scenarios: list[Scenario], names: dict[str, str]) -> Comparison:
+    try:
+        return compare(scenarios)
+    except BidoptError as error:
+        raise error_as_shown(error, names) from None
+
+
 class Workbench:
     """The registry behind the pages: the store, the pool, drafts and runs by id, the private upload folders."""
 
@@ -144,6 +152,16 @@ class Workbench:
         run = await self.pool.run(plan_draft, draft, goal_scenario(draft.scenario, form), self.store)
         self._keep(self._runs, run.id, run, KEPT_RUNS)
         return run
+
+    async def whatif(self, run_id: int, form) -> Comparison:
+        """The run's scenario and a what-if of it, planned side by side as ``bidopt compare`` plans them."""
+        run = self.run(run_id)
+        if run is None:
+            raise NotFound(f"run {run_id} is not held here any more: plan it again to compare what-ifs")
+        draft = self.draft(run.draft_id)   # its files must still be here: compare reads them
+        base = replace(run.result.scenario, path=Path(f"run {run_id}"))   # the path names a scenario's column
+        scenarios = [base, replace(whatif_scenario(base, form), path=Path("what-if"))]
+        return await self.pool.run(compare_as_shown, scenarios, draft.names)
 
     def draft(self, draft_id: str) -> Draft:
         with self._lock:

@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 import pandas as pd
 
 from optimizer.errors import BidoptError, InputDataError, ScenarioError
-from optimizer.scenario.scenario_file import OBJECTIVES, BidLimits, Scenario
+from optimizer.scenario.scenario_file import ADJUSTABLE, OBJECTIVES, Adjustment, BidLimits, Scenario
 
 #: The goal form's fields: the [goal] flags of ``bidopt plan``, and two of [bids].
 NUMBER_FIELDS = ("budget", "min_roi", "bid_max", "max_raise")
@@ -95,6 +95,17 @@ def goal_scenario(scenario: Scenario, form) -> Scenario:
     bids = {key: values[name] for key, name in (("max", "bid_max"), ("max_raise", "max_raise"))
             if values[name] is not None}
     return replace(changed, bids=replace(changed.bids, **bids)) if bids else changed
+
+
+def whatif_scenario(scenario: Scenario, form) -> Scenario:
+    """The scenario with one more [adjust] entry (multipliers from the form, 1 when empty) and, if given, a budget."""
+    problems: list[str] = []
+    factors = {name: _number(form, name, problems) for name in ADJUSTABLE}
+    budget = _number(form, "budget", problems)
+    if problems:
+        raise ScenarioError(problems)
+    adjustment = Adjustment(**{name: value for name, value in factors.items() if value is not None})
+    return replace(scenario.with_overrides(budget=budget), adjust=scenario.adjust + (adjustment,))
 
 
 @dataclass(frozen=True)

@@ -191,3 +191,30 @@ def test_the_budget_slider_reads_the_frontier_and_plans_again_at_its_budget(plan
     scenario = client.app.state.workbench.run(run + 1).result.scenario
     assert (scenario.goal.budget, scenario.goal.min_roi, scenario.bids.max) == (20000, 2.4, 20)
     assert rows_of("kpis", again.text)[1][3] == "20,000.00"
+
+
+def test_a_whatif_is_planned_beside_the_run_as_compare_plans_it(planned):
+    client, _, page = planned
+    run = int(re.search(r"/runs/(\d+)", str(page.url)).group(1))
+    csrf = re.search(r'id="whatif">\s*<input type="hidden" name="csrf" value="([^"]+)"', page.text).group(1)
+    response = client.post(f"/runs/{run}/whatif", data={"csrf": csrf, "cpc": "1.3", "volume": "1.6", "cvr": ""})
+    assert response.status_code == 200, text_of(response.text)
+    table = rows_of("compare", response.text)
+    summary = client.app.state.workbench.run(run).result.summary
+    assert [row[0] for row in table] == [f"run {run}", "what-if"]
+    assert table[0][4] == f"{summary.after.spend:,.2f}" and table[0][9] == f"{summary.after.revenue:,.2f}"
+    assert table[1][9] != table[0][9] and table[1][2] == "25,000.00"
+    assert "cpc × 1.30, volume × 1.60, ctr × 1.00" in text_of(response.text)
+    assert len(rows_of("compare-budgets", response.text)) == 7
+
+
+def test_a_bad_whatif_says_what_is_wrong_with_400(planned):
+    client, _, page = planned
+    run = int(re.search(r"/runs/(\d+)", str(page.url)).group(1))
+    csrf = re.search(r'id="whatif">\s*<input type="hidden" name="csrf" value="([^"]+)"', page.text).group(1)
+    response = client.post(f"/runs/{run}/whatif", data={"csrf": csrf, "cpc": "0"})
+    assert response.status_code == 400
+    assert "The 'cpc' parameter of [adjust] must be a float in the range (0, inf). Got 0.0 instead." in html.unescape(
+        response.text)
+    assert client.post(f"/runs/{run}/whatif", data={"cpc": "2"}).status_code == 403
+    assert client.post("/runs/999/whatif", data={"csrf": csrf}).status_code == 404

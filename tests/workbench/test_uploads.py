@@ -10,8 +10,16 @@ from hypothesis import strategies as st
 from starlette.datastructures import FormData, UploadFile
 
 from optimizer.errors import BidoptError, InputDataError, Problem, ScenarioError
-from optimizer.scenario.scenario_file import scenario_from_reports
-from optimizer.workbench.uploads import as_shown, error_as_shown, goal_scenario, save_uploads, shown_name, stored_name
+from optimizer.scenario.scenario_file import Adjustment, scenario_from_reports
+from optimizer.workbench.uploads import (
+    as_shown,
+    error_as_shown,
+    goal_scenario,
+    save_uploads,
+    shown_name,
+    stored_name,
+    whatif_scenario,
+)
 from tests.paths import SAMPLE
 
 
@@ -74,3 +82,15 @@ def test_a_bad_goal_raises_one_scenario_error_listing_every_problem():
         goal_scenario(scenario, FormData({"budget": "-5"}))
     with pytest.raises(ScenarioError, match=r"The 'max_raise' parameter of \[bids\] must be a float"):
         goal_scenario(scenario, FormData({"max_raise": "-0.5"}))
+
+
+def test_a_whatif_adds_one_adjustment_and_maybe_a_budget():
+    scenario = scenario_from_reports([SAMPLE]).with_overrides(budget=20000, min_roi=2.0)
+    whatif = whatif_scenario(scenario, FormData({"cpc": "1.3", "order_value": "0.85", "volume": ""}))
+    assert whatif.adjust == (Adjustment(cpc=1.3, order_value=0.85),)
+    assert whatif.goal == scenario.goal and whatif.bids == scenario.bids
+    assert whatif_scenario(scenario, FormData({"budget": "15000"})).goal.budget == 15000
+    with pytest.raises(ScenarioError, match="The 'ctr' field must be a number. Got 'much' instead."):
+        whatif_scenario(scenario, FormData({"ctr": "much"}))
+    with pytest.raises(ScenarioError, match=r"The 'volume' parameter of \[adjust\] must be a float"):
+        whatif_scenario(scenario, FormData({"volume": "-1"}))
