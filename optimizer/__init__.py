@@ -11,6 +11,7 @@ The packages follow the data, each importing only those listed before it::
     platforms/    Amazon bulk files, upload files, placements, search-term harvest
     simulation/   a market with known truth, its exports, the oracle, the backtest
     history/      the run store, its views, forecast against actual
+    workbench/    ``bidopt serve``: the weekly run in a browser, through the same library calls
     cli/          ``bidopt``: flags in, exit codes and messages out
 
 ``errors``, ``progress`` and ``numtext`` are shared by every stage.

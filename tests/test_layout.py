@@ -11,7 +11,7 @@ from tests.paths import ROOT
 PACKAGE = ROOT / "optimizer"
 #: The stages in the order data moves through them (optimizer/__init__.py says the same); shared modules first.
 STAGES = ("errors", "progress", "numtext", "reading", "scenario", "model", "solver", "outputs", "decisions",
-          "platforms", "simulation", "history", "cli")
+          "platforms", "simulation", "history", "workbench", "cli")
 SHARED = {"errors", "progress", "numtext", "__init__", "__version__"}
 
 

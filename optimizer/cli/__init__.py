@@ -3,7 +3,7 @@
 Exit codes: 0 done, 2 bad input or scenario, 3 limits no bids can meet.
 Phase times of slow runs go to stderr (never stdout); ``--quiet`` turns them off.
 One module per group of commands: planning (plan, compare, frontier), batch, history, market (simulate,
-backtest), amazon (harvest and the platform options); common holds what they share.
+backtest), amazon (harvest and the platform options), workbench (serve); common holds what they share.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from optimizer import __version__
-from optimizer.cli import amazon, batch, history, market, planning
+from optimizer.cli import amazon, batch, history, market, planning, workbench
 from optimizer.cli.common import EXIT_BAD_INPUT, Parser, exit_code
 from optimizer.errors import BidoptError
 
@@ -21,7 +21,7 @@ def build_parser() -> Parser:
     parser = Parser(prog="bidopt", description="Bids and budgets for paid search, by linear programming.")
     parser.add_argument("--version", action="version", version=f"bidopt {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
-    for group in (planning, batch, history, market, amazon):
+    for group in (planning, batch, history, market, amazon, workbench):
         group.add_commands(commands)
     return parser
 

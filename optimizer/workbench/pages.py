@@ -1,0 +1,156 @@
+"""The routes: upload exports, set the goal, see the plan, download its files, the history.
+
+Pages are rendered on the server from ``templates/`` with autoescaping on, so every
+name from a file stays text. Forms are read here and their CSRF token checked
+before anything else happens; errors go up to :mod:`optimizer.workbench.app`.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+from jinja2 import Environment, FileSystemLoader
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from optimizer.decisions.summary import ACTIONS
+from optimizer.history.database import HistoryError
+from optimizer.outputs.html_report import kpi_table
+from optimizer.scenario.scenario_file import ADJUSTABLE, OBJECTIVES
+from optimizer.workbench.guards import CSRF_FIELD, check_csrf, csrf_token, keep_csrf
+from optimizer.workbench.settings import MAX_FILES, NotFound
+from optimizer.workbench.uploads import as_shown, default_bids
+
+HERE = Path(__file__).parent
+#: Keyword rows shown at once; filters narrow the rest down.
+SHOWN_KEYWORDS = 500
+KEYWORD_COLUMNS = ["plan", "ad_group", "keyword", "match_type", "current_bid", "new_bid", "change_pct", "action",
+                   "spend", "revenue", "reason"]
+#: Files of a run, with the media type each is sent as; report.html opens in the browser under its own CSP.
+DOWNLOADS = {"bids.csv": "text/csv; charset=utf-8", "plans.csv": "text/csv; charset=utf-8",
+             "summary.md": "text/markdown; charset=utf-8", "summary.json": "application/json",
+             "report.html": "text/html; charset=utf-8"}
+#: report.html carries its own style and images as data: URIs; nothing else may load, no script may run.
+REPORT_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox"
+
+
+def _number(value, form: str) -> str:
+    return "-" if value is None or (isinstance(value, float) and math.isnan(value)) else form.format(value)
+
+
+templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True,
+                        lstrip_blocks=True)
+templates.filters.update(
+    money=lambda value: _number(value, "{:,.2f}"), ratio=lambda value: _number(value, "{:.2f}"),
+    count=lambda value: _number(value, "{:,.0f}"), pct=lambda value: _number(value, "{:+.1f}%"),
+    share=lambda value: _number(value, "{:.2%}"))
+
+
+def render(request, name: str, status: int = 200, **context) -> HTMLResponse:
+    """A page from its template, with the CSRF token its forms carry and the upload cap it states."""
+    settings = request.app.state.workbench.settings
+    page = templates.get_template(name).render(csrf=csrf_token(request), csrf_field=CSRF_FIELD,
+                                               cap_mb=settings.max_upload_mb, **context)
+    response = HTMLResponse(page, status)
+    keep_csrf(request, response)
+    return response
+
+
+async def start(request):
+    return render(request, "start.html", runs=request.app.state.workbench.store.runs(limit=5), max_files=MAX_FILES)
+
+
+async def upload(request):
+    form = await request.form(max_files=MAX_FILES, max_fields=50)
+    check_csrf(request, form)
+    draft = await request.app.state.workbench.upload([value for value in form.getlist("reports")
+                                                      if not isinstance(value, str) and value.filename])
+    return RedirectResponse(f"/drafts/{draft.id}", status_code=303)
+
+
+async def draft_page(request):
+    draft = request.app.state.workbench.draft(request.path_params["draft"])
+    warnings = [as_shown(text, draft.names) for text in draft.prepared.performance.warnings
+                + draft.prepared.estimates.warnings]
+    return render(request, "draft.html", draft=draft, today=draft.today, warnings=warnings, objectives=OBJECTIVES,
+                  bids=default_bids())
+
+
+async def plan(request):
+    form = await request.form(max_files=0, max_fields=50)
+    check_csrf(request, form)
+    run = await request.app.state.workbench.plan(request.path_params["draft"], form)
+    return RedirectResponse(f"/runs/{run.id}", status_code=303)
+
+
+def keyword_rows(bids: pd.DataFrame, plan_name: str, action: str) -> tuple[list[dict], int]:
+    """The keyword table filtered by plan and action: its first rows as records, and how many match."""
+    chosen = bids
+    if plan_name:
+        chosen = chosen[chosen["plan"] == plan_name]
+    if action:
+        chosen = chosen[chosen["action"] == action]
+    columns = [column for column in KEYWORD_COLUMNS if column in chosen]
+    return chosen[columns].head(SHOWN_KEYWORDS).to_dict("records"), len(chosen)
+
+
+async def run_page(request):
+    workbench = request.app.state.workbench
+    run_id = request.path_params["run"]
+    run = workbench.run(run_id)
+    if run is None:
+        try:
+            recorded = workbench.store.run(run_id)
+        except HistoryError as error:
+            raise NotFound(str(error)) from None
+        return render(request, "gone.html", run=recorded)
+    result, summary = run.result, run.result.summary
+    plan_name, action = request.query_params.get("plan", ""), request.query_params.get("action", "")
+    rows, matching = keyword_rows(result.bids, plan_name, action)
+    return render(request, "plan.html", run=run, summary=summary, kpis=kpi_table(summary).to_dict("records"),
+                  plans=result.plans.to_dict("records"), rows=rows, matching=matching, shown=SHOWN_KEYWORDS,
+                  plan_names=sorted(result.plans["plan"].astype(str)), actions=ACTIONS, chosen_plan=plan_name,
+                  chosen_action=action, warnings=[as_shown(text, run.names) for text in summary.warnings],
+                  files=[name for name in DOWNLOADS if name in run.files], bids=result.scenario.bids,
+                  frontier=run.frontier.points.to_dict("records"), note=run.frontier.note, goal=result.scenario.goal,
+                  adjustable=ADJUSTABLE)
+
+
+async def whatif(request):
+    form = await request.form(max_files=0, max_fields=50)
+    check_csrf(request, form)
+    run_id = request.path_params["run"]
+    comparison = await request.app.state.workbench.whatif(run_id, form)
+    return render(request, "whatif.html", run_id=run_id, table=comparison.table.to_dict("records"),
+                  budgets=comparison.plan_budgets, names=list(comparison.table["scenario"]),
+                  adjustment=comparison.results[1].scenario.adjust[-1], adjustable=ADJUSTABLE)
+
+
+async def download(request):
+    run, name = request.app.state.workbench.run(request.path_params["run"]), request.path_params["name"]
+    if run is None or name not in DOWNLOADS or name not in run.files:
+        raise NotFound(f"run {request.path_params['run']} has no file {name} held here")
+    if name == "report.html":
+        return Response(run.files[name], media_type=DOWNLOADS[name], headers={"content-security-policy": REPORT_CSP})
+    disposition = f'attachment; filename="run-{run.id}-{name}"'
+    return Response(run.files[name], media_type=DOWNLOADS[name], headers={"content-disposition": disposition})
+
+
+async def history(request):
+    workbench = request.app.state.workbench
+    runs = workbench.store.runs(limit=100)
+    held = {int(run_id) for run_id in runs["id"] if workbench.run(int(run_id)) is not None}
+    return render(request, "history.html", runs=runs.to_dict("records"), held=held, location=workbench.store.location)
+
+
+ROUTES = [
+    Route("/", start), Route("/upload", upload, methods=["POST"]),
+    Route("/drafts/{draft}", draft_page), Route("/drafts/{draft}/plan", plan, methods=["POST"]),
+    Route("/runs/{run:int}", run_page), Route("/runs/{run:int}/whatif", whatif, methods=["POST"]),
+    Route("/runs/{run:int}/files/{name}", download),
+    Route("/history", history),
+    Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+]

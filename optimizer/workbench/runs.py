@@ -1,0 +1,188 @@
+"""The runs: a bounded worker pool, the drafts being read, and the plans held for download.
+
+Reading and planning are the command line's library calls (``scenario_from_reports``,
+``prepare``, ``make_plan``, ``plan_frontier``, ``PlanResult.files``, ``plan_report``,
+``HistoryStore.record``), run in a pool of a few threads so the pages stay
+responsive; when every worker is taken and the queue is full, :class:`Busy`.
+Each upload gets a private folder (mode 0700) that goes when its draft goes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import shutil
+import tempfile
+import threading
+from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from optimizer.decisions.compare import Comparison, compare
+from optimizer.decisions.plan import PlanResult, Prepared, make_plan, plan_frontier, prepare
+from optimizer.errors import BidoptError
+from optimizer.history.forecast_check import against_history
+from optimizer.history.store import HistoryStore
+from optimizer.outputs.html_report import plan_report
+from optimizer.scenario.scenario_file import Scenario, scenario_from_reports
+from optimizer.solver.frontier import Frontier
+from optimizer.workbench.settings import Busy, NotFound, ServeSettings
+from optimizer.workbench.uploads import Today, error_as_shown, goal_scenario, save_uploads, today, whatif_scenario
+
+#: Drafts (uploads read, not yet planned) and planned runs kept in memory; older ones are let go.
+KEPT_DRAFTS, KEPT_RUNS = 32, 64
+#: Budgets on the frontier drawn in report.html, as ``bidopt plan`` draws it.
+REPORT_FRONTIER_POINTS = 20
+RETRY_AFTER_SECONDS = 5
+
+
+class Pool:
+    """A thread pool with at most ``workers + queue`` jobs in it; one more raises :class:`Busy`."""
+
+    def __init__(self, workers: int, queue: int):
+        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="bidopt-plan")
+        self._slots = threading.BoundedSemaphore(workers + queue)
+
+    def submit(self, work, *args) -> Future:
+        if not self._slots.acquire(blocking=False):
+            raise Busy(RETRY_AFTER_SECONDS)
+        try:
+            future = self._executor.submit(work, *args)
+        except BaseException:
+            self._slots.release()
+            raise
+        future.add_done_callback(lambda _: self._slots.release())
+        return future
+
+    async def run(self, work, *args):
+        """``work(*args)`` on a worker, awaited without blocking the event loop."""
+        return await asyncio.wrap_future(self.submit(work, *args))
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """Uploaded exports, read and estimated, waiting for a goal."""
+
+    id: str
+    folder: Path
+    names: dict[str, str]
+    scenario: Scenario
+    prepared: Prepared
+    today: Today
+
+
+@dataclass(frozen=True)
+class HeldRun:
+    """A planned run, recorded in the history, its files held for download."""
+
+    id: int
+    result: PlanResult
+    files: dict[str, bytes]
+    names: dict[str, str]
+    #: The best objective at each budget around the plan's (the curve in report.html), for the budget slider.
+    frontier: Frontier
+    #: The draft it was planned from, so the page can plan it again at another budget.
+    draft_id: str
+
+
+def read_draft(folder: Path, names: dict[str, str]) -> Draft:
+    """Read the saved exports as ``bidopt plan --report`` would; errors name the files as uploaded."""
+    scenario = scenario_from_reports([folder / stored for stored in names])
+    try:
+        prepared = prepare(scenario)
+    except BidoptError as error:
+        raise error_as_shown(error, names) from None
+    return Draft(secrets.token_urlsafe(12), folder, names, scenario, prepared, today(prepared, names))
+
+
+def plan_draft(draft: Draft, scenario: Scenario, store: HistoryStore) -> HeldRun:
+    """Plan, check last week's forecast, make the files and record the run, as ``bidopt plan`` does."""
+    try:
+        result = make_plan(scenario, draft.prepared)
+    except BidoptError as error:
+        raise error_as_shown(error, draft.names) from None
+    check = against_history(store, result.performance)
+    if check is not None:
+        result = replace(result, summary=result.summary.with_forecast_check(check))
+    front = plan_frontier(result, count=REPORT_FRONTIER_POINTS)
+    files = {**result.files(), **plan_report(result, front)}
+    return HeldRun(store.record(result), result, files, draft.names, front, draft.id)
+
+
+def compare_as_shown(scenarios: list[Scenario], names: dict[str, str]) -> Comparison:
+    try:
+        return compare(scenarios)
+    except BidoptError as error:
+        raise error_as_shown(error, names) from None
+
+
+class Workbench:
+    """The registry behind the pages: the store, the pool, drafts and runs by id, the private upload folders."""
+
+    def __init__(self, settings: ServeSettings, store: HistoryStore):
+        self.settings, self.store = settings, store
+        self.pool = Pool(settings.workers, settings.queue)
+        self.root = Path(tempfile.mkdtemp(prefix="bidopt-workbench-"))   # mkdtemp: mode 0700, this user only
+        self._lock = threading.Lock()
+        self._drafts: OrderedDict[str, Draft] = OrderedDict()
+        self._runs: OrderedDict[int, HeldRun] = OrderedDict()
+
+    async def upload(self, uploads) -> Draft:
+        """Save the uploads in a new private folder and read them; a bad file leaves nothing behind."""
+        folder = Path(tempfile.mkdtemp(dir=self.root))
+        try:
+            names = save_uploads(uploads, folder)
+            draft = await self.pool.run(read_draft, folder, names)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        return self.hold(draft)
+
+    def hold(self, draft: Draft) -> Draft:
+        """Keep a draft for planning; the oldest past :data:`KEPT_DRAFTS` goes, with its folder."""
+        self._keep(self._drafts, draft.id, draft, KEPT_DRAFTS, lambda old: shutil.rmtree(old.folder, True))
+        return draft
+
+    async def plan(self, draft_id: str, form) -> HeldRun:
+        draft = self.draft(draft_id)
+        run = await self.pool.run(plan_draft, draft, goal_scenario(draft.scenario, form), self.store)
+        self._keep(self._runs, run.id, run, KEPT_RUNS)
+        return run
+
+    async def whatif(self, run_id: int, form) -> Comparison:
+        """The run's scenario and a what-if of it, planned side by side as ``bidopt compare`` plans them."""
+        run = self.run(run_id)
+        if run is None:
+            raise NotFound(f"run {run_id} is not held here any more: plan it again to compare what-ifs")
+        draft = self.draft(run.draft_id)   # its files must still be here: compare reads them
+        base = replace(run.result.scenario, path=Path(f"run {run_id}"))   # the path names a scenario's column
+        scenarios = [base, replace(whatif_scenario(base, form), path=Path("what-if"))]
+        return await self.pool.run(compare_as_shown, scenarios, draft.names)
+
+    def draft(self, draft_id: str) -> Draft:
+        with self._lock:
+            if draft_id not in self._drafts:
+                raise NotFound("no such upload here (the workbench keeps the latest ones): upload the files again")
+            return self._drafts[draft_id]
+
+    def run(self, run_id: int) -> HeldRun | None:
+        """A run planned since the workbench started, or None (older runs are in the history only)."""
+        with self._lock:
+            return self._runs.get(run_id)
+
+    def _keep(self, table: OrderedDict, key, value, kept: int, let_go=None) -> None:
+        with self._lock:
+            table[key] = value
+            while len(table) > kept:
+                _, old = table.popitem(last=False)
+                if let_go:
+                    let_go(old)
+
+    def close(self) -> None:
+        self.pool.close()
+        self.store.close()
+        shutil.rmtree(self.root, ignore_errors=True)

@@ -1,0 +1,143 @@
+"""Uploads and the goal form: files kept under names of our own, fields checked into a Scenario.
+
+The name a browser sends is shown (escaped by the templates) and never used as a
+path: each file is written as ``export-N`` plus its extension, in a private folder
+made for the run. Messages about a file name the file as the person knows it, so a
+bad file reads on the page exactly as the command line says it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath, PureWindowsPath
+
+import pandas as pd
+
+from optimizer.errors import BidoptError, InputDataError, ScenarioError
+from optimizer.scenario.scenario_file import ADJUSTABLE, OBJECTIVES, Adjustment, BidLimits, Scenario
+
+#: The goal form's fields: the [goal] flags of ``bidopt plan``, and two of [bids].
+NUMBER_FIELDS = ("budget", "min_roi", "bid_max", "max_raise")
+_SUFFIX = re.compile(r"\.[a-z0-9]{1,8}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def shown_name(sent: str | None, position: int) -> str:
+    """The file's name as a person knows it: the last part of what the browser sent, without control characters."""
+    text = _CONTROL.sub("", str(sent or ""))
+    name = PureWindowsPath(PurePosixPath(text).name).name.strip()[:200]
+    return name if name.strip(".") else f"export-{position}"
+
+
+def stored_name(shown: str, position: int) -> str:
+    """Our own name for the file: ``export-N`` and the extension the reader goes by, when it is a plain one."""
+    suffix = PurePosixPath(shown).suffix.lower()
+    return f"export-{position}{suffix if _SUFFIX.fullmatch(suffix) else ''}"
+
+
+def save_uploads(uploads, folder: Path) -> dict[str, str]:
+    """Write each uploaded file (Starlette ``UploadFile``) into ``folder``; return stored name -> shown name."""
+    names = {}
+    for position, upload in enumerate(uploads, start=1):
+        shown = shown_name(upload.filename, position)
+        stored = stored_name(shown, position)
+        handle = os.open(folder / stored, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(handle, "wb") as target:
+            upload.file.seek(0)
+            shutil.copyfileobj(upload.file, target)
+        names[stored] = shown
+    if not names:
+        raise BidoptError("choose at least one export file (CSV or XLSX) to plan from")
+    return names
+
+
+def as_shown(text: str, names: dict[str, str]) -> str:
+    """A message with our stored file names replaced by the names the person uploaded."""
+    for stored, shown in names.items():
+        text = text.replace(stored, shown)
+    return text
+
+
+def error_as_shown(error: BidoptError, names: dict[str, str]) -> BidoptError:
+    """The same error naming the files as uploaded (problems keep their fields, so the message is the CLI's)."""
+    if isinstance(error, InputDataError):
+        return InputDataError([replace(problem, file=problem.file and as_shown(problem.file, names),
+                                       message=as_shown(problem.message, names)) for problem in error.problems])
+    if isinstance(error, ScenarioError):
+        return ScenarioError([as_shown(problem, names) for problem in error.problems], file=error.file)
+    return type(error)(as_shown(str(error), names)) if type(error) is BidoptError else error
+
+
+def _number(form, name: str, problems: list[str]) -> float | None:
+    text = str(form.get(name) or "").strip().replace(",", "")
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        problems.append(f"The {name!r} field must be a number. Got {text!r} instead.")
+        return None
+
+
+def goal_scenario(scenario: Scenario, form) -> Scenario:
+    """The scenario with the goal form applied, as ``bidopt plan`` applies its flags; one error lists every problem."""
+    problems: list[str] = []
+    values = {name: _number(form, name, problems) for name in NUMBER_FIELDS}
+    objective = str(form.get("objective") or "revenue")
+    if objective not in OBJECTIVES:
+        problems.append(f"The 'objective' field must be one of {', '.join(OBJECTIVES)}. Got {objective!r} instead.")
+    if problems:
+        raise ScenarioError(problems)
+    changed = scenario.with_overrides(budget=values["budget"], min_roi=values["min_roi"], objective=objective)
+    bids = {key: values[name] for key, name in (("max", "bid_max"), ("max_raise", "max_raise"))
+            if values[name] is not None}
+    return replace(changed, bids=replace(changed.bids, **bids)) if bids else changed
+
+
+def whatif_scenario(scenario: Scenario, form) -> Scenario:
+    """The scenario with one more [adjust] entry (multipliers from the form, 1 when empty) and, if given, a budget."""
+    problems: list[str] = []
+    factors = {name: _number(form, name, problems) for name in ADJUSTABLE}
+    budget = _number(form, "budget", problems)
+    if problems:
+        raise ScenarioError(problems)
+    adjustment = Adjustment(**{name: value for name, value in factors.items() if value is not None})
+    return replace(scenario.with_overrides(budget=budget), adjust=scenario.adjust + (adjustment,))
+
+
+@dataclass(frozen=True)
+class Today:
+    """What the reports say before any plan: today's figures over the planning period, and each file's rows."""
+
+    keywords: int
+    plans: int
+    history_days: int
+    last_date: str
+    figures: dict[str, float]
+    files: list[dict]
+
+
+def today(prepared, names: dict[str, str]) -> Today:
+    """Today's figures from :class:`optimizer.decisions.plan.Prepared`: the forecast at today's bids, and the files."""
+    units, frame = prepared.estimates.units, prepared.performance.frame
+    sums = {name: float(units[name].sum()) for name in ("impressions", "clicks", "spend", "orders", "revenue")}
+    sums["roi"] = sums["revenue"] / sums["spend"] if sums["spend"] > 0 else 0.0
+    dates = frame["date"] if "date" in frame else pd.Series(pd.NaT, index=frame.index)
+    files = [{"name": names.get(source, source), "rows": int(len(rows)),
+              "first": _day(dates[rows.index].min()), "last": _day(dates[rows.index].max())}
+             for source, rows in frame.groupby("source", sort=False)]
+    last = prepared.performance.last_date
+    return Today(keywords=len(units), plans=int(units["plan"].nunique()),
+                 history_days=prepared.performance.history_days, last_date=_day(last), figures=sums, files=files)
+
+
+def _day(value) -> str:
+    return "" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
+
+
+def default_bids() -> BidLimits:
+    """The bid limits a plan keeps unless the form changes them (shown beside the fields)."""
+    return BidLimits()

@@ -1,0 +1,141 @@
+"""The app on a real loopback port: errors as statuses, many clients at once, the weekly loop in Chromium."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import socket
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from optimizer.errors import BidoptError, Conflict, InfeasibleError, InputDataError, ScenarioError
+from optimizer.history.database import HistoryError
+from optimizer.workbench.app import create_app, server, status_of
+from optimizer.workbench.settings import Busy, CsrfRejected, NotFound, ServeSettings, Unauthorized, UploadTooLarge
+from tests.outputs.test_html_report import _chromium
+from tests.paths import SAMPLE
+
+CLIENTS = 8
+
+
+@pytest.mark.parametrize("error, status", [
+    (InputDataError([]), 400), (ScenarioError(["x"]), 400), (BidoptError("x"), 400),
+    (InfeasibleError([Conflict("min_roi", 9, 7, "x")]), 422), (HistoryError("x"), 500), (Unauthorized("x"), 401),
+    (CsrfRejected("x"), 403), (NotFound("x"), 404), (UploadTooLarge(1), 413), (Busy(5), 503),
+])
+def test_each_error_has_its_status(error, status):
+    assert status_of(error) == status
+
+
+@pytest.fixture
+def live(history_store):
+    """The workbench served by uvicorn on a free loopback port, in a thread; yields (base URL, app)."""
+    settings = ServeSettings(db=history_store, workers=2, queue=CLIENTS)
+    app = create_app(settings)
+    listening = socket.socket()
+    listening.bind(("127.0.0.1", 0))
+    uvicorn_server = server(settings, app)
+    thread = threading.Thread(target=uvicorn_server.run, kwargs={"sockets": [listening]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not uvicorn_server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert uvicorn_server.started
+    try:
+        yield f"http://127.0.0.1:{listening.getsockname()[1]}", app
+    finally:
+        uvicorn_server.should_exit = True
+        thread.join(timeout=30)
+        listening.close()
+
+
+def _plan_once(base: str, budget: int) -> tuple[int, str]:
+    import httpx2
+
+    with httpx2.Client(base_url=base, timeout=300, follow_redirects=True) as client:
+        csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/").text).group(1)
+        draft = client.post("/upload", data={"csrf": csrf},
+                            files=[("reports", ("ztc_keywords.csv", SAMPLE.read_bytes(), "text/csv"))])
+        action = re.search(r'action="(/drafts/[^"]+/plan)"', draft.text).group(1)
+        page = client.post(action, data={"csrf": csrf, "budget": str(budget)})
+        return page.status_code, str(page.url)
+
+
+@pytest.mark.slow
+def test_clients_planning_at_once_are_all_answered_and_all_recorded(live):
+    base, app = live
+    budgets = [15000 + 1000 * client for client in range(CLIENTS)]
+    started = time.perf_counter()
+    with ThreadPoolExecutor(CLIENTS) as clients:
+        answers = list(clients.map(lambda budget: _plan_once(base, budget), budgets))
+    seconds = time.perf_counter() - started
+    assert [status for status, _ in answers] == [200] * CLIENTS, answers
+    runs = app.state.workbench.store.runs(limit=None)
+    assert sorted(runs["budget"]) == budgets
+    assert sorted(int(url.rsplit("/", 1)[1]) for _, url in answers) == sorted(runs["id"])
+    assert list(app.state.workbench.root.iterdir()) != []   # drafts kept for re-planning, one folder each
+    assert len(list(app.state.workbench.root.iterdir())) == CLIENTS
+    print(f"{CLIENTS} clients planned in {seconds:.1f} s")
+
+
+@pytest.mark.slow
+def test_the_weekly_loop_in_headless_chromium(live, tmp_path):
+    browser_path, driver_path = _chromium()
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    base, app = live
+    downloads = tmp_path / "downloads"
+    options = webdriver.ChromeOptions()
+    options.binary_location = browser_path
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1200,900"):
+        options.add_argument(flag)
+    options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
+                                              "download.prompt_for_download": False})
+    browser = webdriver.Chrome(service=Service(driver_path), options=options)
+    wait = WebDriverWait(browser, 120)
+    try:
+        browser.get(base + "/")
+        browser.find_element(By.ID, "reports").send_keys(str(SAMPLE))
+        browser.find_element(By.ID, "read").click()
+        wait.until(lambda page: page.find_elements(By.ID, "goal"))
+        assert "ztc_keywords.csv" in browser.find_element(By.ID, "files").text
+        browser.find_element(By.ID, "budget").send_keys("25000")
+        browser.find_element(By.ID, "min_roi").send_keys("2.4")
+        browser.find_element(By.ID, "plan").click()
+        wait.until(lambda page: page.find_elements(By.ID, "kpis"))
+        kpis = browser.find_element(By.ID, "kpis").text
+        figures = browser.find_element(By.ID, "slider-figures")
+        at_plan = figures.text
+        browser.find_element(By.ID, "budget-slider").send_keys(Keys.HOME)   # the slider to the lowest budget
+        at_lowest = figures.text
+        plans = browser.find_element(By.ID, "plans").text
+        browser.find_element(By.ID, "file-bids.csv").click()
+        bids = downloads / f"run-{browser.current_url.rsplit('/', 1)[1]}-bids.csv"
+        wait.until(lambda _: bids.exists() and bids.stat().st_size > 0)
+        browser.find_element(By.LINK_TEXT, "History").click()
+        history = wait.until(lambda page: page.find_elements(By.ID, "runs"))[0].text
+        errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+    finally:
+        browser.quit()
+    assert "after (new bids)" in kpis and "25,000.00" in kpis
+    assert "女装-连衣裙-主推" in plans
+    sheet = list(csv.DictReader(io.StringIO(bids.read_text(encoding="utf-8-sig"))))
+    assert len(sheet) == 300 and {"keyword", "new_bid", "reason"} <= set(sheet[0])
+    assert sum(float(row["spend"]) for row in sheet) <= 25000 * 1.0001
+    run = app.state.workbench.store.latest_id()
+    front = app.state.workbench.run(run).frontier.points
+    assert at_plan.startswith("budget 25,000.00: revenue about ") and "one more unit buys" in at_plan
+    assert at_lowest == (f"budget {front['budget'].iloc[0]:,.2f}: revenue about {front['objective'].iloc[0]:,.2f}, "
+                         f"spend {front['spend'].iloc[0]:,.2f}")
+    assert history.splitlines()[1].startswith(f"{run} ") and "25,000.00 2.40 optimal" in history
+    assert errors == []   # no CSP violation or failed load on any page

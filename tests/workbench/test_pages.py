@@ -1,0 +1,220 @@
+"""The weekly loop through the pages: upload, today's figures, the goal, the plan, its files, the history."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+import threading
+
+from optimizer.cli import main
+from optimizer.decisions.plan import make_plan
+from optimizer.scenario.scenario_file import scenario_from_reports
+from tests.paths import SAMPLE
+from tests.workbench.conftest import plan, text_of, upload
+
+SCRIPT = "<script>alert(1)</script>"
+
+
+def rows_of(table_id: str, page: str) -> list[list[str]]:
+    """The cells of a table's body rows, as text."""
+    body = re.search(rf'<table id="{table_id}">.*?<tbody>(.*?)</tbody>', page, re.S).group(1)
+    return [[html.unescape(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)]
+
+
+def test_the_draft_page_says_what_was_read_and_todays_figures(planned):
+    _, draft, _ = planned
+    assert rows_of("files", draft.text) == [["ztc_keywords.csv", "8,149", "2026-10-26", "2026-11-22"]]
+    today = make_plan(scenario_from_reports([SAMPLE])).summary.before
+    figures = rows_of("today", draft.text)[0]
+    assert figures[0] == f"{today.spend:,.2f}" and figures[4] == f"{today.revenue:,.2f}"
+    assert "300 keywords in 7 plans, 28 days of history to 2026-11-22" in text_of(draft.text)
+    assert f"today: {today.spend:,.2f}" in draft.text
+
+
+def test_the_plan_page_shows_the_cli_plan(planned, tmp_path, capsys):
+    client, _, page = planned
+    scenario = tmp_path / "weekly.toml"
+    scenario.write_text(f'[data]\nreports = ["{SAMPLE.as_posix()}"]\n[bids]\nmax = 20\n', encoding="utf-8")
+    assert main(["plan", str(scenario), "--budget", "25000", "--min-roi", "2.4", "--out", str(tmp_path),
+                 "--no-history", "--quiet"]) == 0
+    capsys.readouterr()
+    expected = list(csv.DictReader(io.StringIO((tmp_path / "plans.csv").read_text(encoding="utf-8-sig"))))
+    plans = rows_of("plans", page.text)
+    assert [row[0] for row in plans] == [row["plan"] for row in expected]
+    assert [row[2] for row in plans] == [f"{float(row['new_budget']):,.2f}" for row in expected]
+    kpis = rows_of("kpis", page.text)
+    assert [row[0] for row in kpis] == ["before (today's bids)", "after (new bids)"]
+    assert kpis[1][3] == "25,000.00"
+    summary = (tmp_path / "summary.json").read_text(encoding="utf-8")
+    binding = re.findall(r"<li>(.*?)</li>", re.search(r'<ul id="binding">(.*?)</ul>', page.text, re.S).group(1))
+    assert binding[0] == "budget" and all(f'"{html.unescape(limit)}"' in summary for limit in binding)
+    assert "One more unit of budget buys" in page.text
+
+
+def test_the_keyword_table_shows_every_reason_and_filters_by_plan_and_action(planned):
+    client, _, page = planned
+    rows = rows_of("keywords", page.text)
+    assert len(rows) == 300 and all(row[-1] for row in rows)
+    run = re.search(r"/runs/(\d+)", str(page.url)).group(1)
+    chosen = client.get(f"/runs/{run}", params={"plan": "防晒霜-引流", "action": "raise"})
+    filtered = rows_of("keywords", chosen.text)
+    assert filtered and all(row[0] == "防晒霜-引流" and row[7] == "raise" for row in filtered)
+    assert f"{len(filtered)} rows match" in chosen.text
+    assert '<option value="防晒霜-引流" selected>' in chosen.text
+
+
+def test_the_downloads_are_the_plans_files(planned):
+    client, _, page = planned
+    run = re.search(r"/runs/(\d+)", str(page.url)).group(1)
+    bids = client.get(f"/runs/{run}/files/bids.csv")
+    assert bids.status_code == 200 and bids.headers["content-disposition"] == f'attachment; filename="run-{run}-bids.csv"'
+    sheet = list(csv.DictReader(io.StringIO(bids.content.decode("utf-8-sig"))))
+    assert len(sheet) == 300 and max(float(row["new_bid"]) for row in sheet) <= 20
+    assert sum(float(row["spend"]) for row in sheet) <= 25000 * 1.0001
+    assert client.get(f"/runs/{run}/files/summary.md").text.startswith("#")
+    report = client.get(f"/runs/{run}/files/report.html")
+    assert "sandbox" in report.headers["content-security-policy"] and "Before and after" in report.text
+    for name in ("../history.sqlite", "report.png", "frontier.png"):
+        assert client.get(f"/runs/{run}/files/{name}").status_code == 404
+
+
+def test_the_run_is_in_the_history(planned):
+    client, _, page = planned
+    run = re.search(r"/runs/(\d+)", str(page.url)).group(1)
+    runs = rows_of("runs", client.get("/history").text)
+    assert [row[0] for row in runs] == [f'<a href="/runs/{run}">{run}</a>']
+    assert runs[0][3:6] == ["25,000.00", "2.40", "optimal"]
+    assert client.app.state.workbench.store.run(int(run)).summary["budget"] == 25000
+
+
+def test_a_keyword_named_like_a_script_stays_text(client):
+    text = SAMPLE.read_bytes().decode("gb18030")
+    keyword = text.splitlines()[1].split(",")[3]
+    hostile = text.replace(keyword, SCRIPT).encode("gb18030")
+    name = "<img src=x onerror=alert(1)>.csv"
+    draft = upload(client, [(name, hostile)])
+    assert html.escape(name) in draft.text and "<img" not in draft.text
+    page = plan(client, draft, budget=20000)
+    assert page.status_code == 200
+    assert SCRIPT not in page.text and page.text.count("<script") == 1   # the slider's own, from /static
+    assert html.escape(SCRIPT) in page.text
+    assert [row[2] for row in rows_of("keywords", page.text)].count(SCRIPT) >= 1
+
+
+def test_a_bad_file_gets_the_clis_message_with_400_and_nothing_is_saved(client, tmp_path, capsys):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("日期,推广计划名称,关键词,出价,展现量,点击量,花费,成交笔数,成交金额\n"
+                   "2026-11-01,A,kw1,1.0,10,50,5,0,0\n2026-11-02,A,kw1,1.0,100,5,5,0,0\n", encoding="utf-8")
+    assert main(["plan", "--report", str(bad), "--out", str(tmp_path / "out"), "--quiet"]) == 2
+    cli_lines = capsys.readouterr().err.splitlines()
+    response = upload(client, [("bad.csv", bad.read_bytes())])
+    assert response.status_code == 400
+    shown = [html.unescape(line) for line in re.findall(r'<li class="error">(.*?)</li>', response.text, re.S)]
+    assert ["error: " + line for line in shown] == cli_lines
+    assert "row 2: 50 > 10" in cli_lines[0]
+    workbench = client.app.state.workbench
+    assert list(workbench.root.iterdir()) == [] and workbench.store.runs().empty
+
+
+def test_a_file_the_reader_cannot_take_is_named_as_uploaded_never_as_a_path(client, tmp_path, capsys):
+    response = upload(client, [("../../etc/report.pdf", b"%PDF-1.4")])
+    assert response.status_code == 400
+    shown = [html.unescape(line) for line in re.findall(r'<li class="error">(.*?)</li>', response.text, re.S)]
+    assert shown == ["report.pdf: cannot read files ending in '.pdf'. Export the report as CSV or XLSX."]
+    assert list(client.app.state.workbench.root.iterdir()) == []
+
+
+def test_limits_no_bids_can_meet_answer_422_with_the_clis_message(client, capsys):
+    draft = upload(client, [("ztc_keywords.csv", SAMPLE.read_bytes())])
+    response = plan(client, draft, min_roi=50)
+    assert response.status_code == 422
+    assert main(["plan", "--report", str(SAMPLE), "--min-roi", "50", "--no-history", "--quiet"]) == 3
+    cli = capsys.readouterr().err.splitlines()
+    assert ["error: " + html.unescape(line) for line in re.findall(r'<li class="error">(.*?)</li>', response.text)] == cli
+    assert client.app.state.workbench.store.runs().empty
+
+
+def test_a_bad_goal_lists_every_problem_with_400(client):
+    draft = upload(client, [("ztc_keywords.csv", SAMPLE.read_bytes())])
+    response = plan(client, draft, budget="lots", bid_max="-1", objective="fame")
+    assert response.status_code == 400
+    lines = [html.unescape(line) for line in re.findall(r'<li class="error">(.*?)</li>', response.text)]
+    assert lines == ["The 'budget' field must be a number. Got 'lots' instead.",
+                     "The 'objective' field must be one of revenue, orders, clicks, profit. Got 'fame' instead."]
+    response = plan(client, draft, bid_max="-1")
+    assert response.status_code == 400
+    assert "The 'max' parameter of [bids] must be a float in the range (0, inf). Got -1.0 instead." in html.unescape(
+        response.text)
+
+
+def test_a_full_queue_answers_503_with_retry_after(history_store):
+    from tests.workbench.conftest import make_client
+
+    with make_client(history_store, workers=1, queue=0) as busy:
+        gate = threading.Event()
+        held = busy.app.state.workbench.pool.submit(gate.wait)
+        try:
+            response = upload(busy, [("ztc_keywords.csv", SAMPLE.read_bytes())])
+        finally:
+            gate.set()
+            held.result()
+        assert response.status_code == 503 and response.headers["retry-after"] == "5"
+        assert "try again in 5 seconds" in response.text
+        assert list(busy.app.state.workbench.root.iterdir()) == []
+        assert upload(busy, [("ztc_keywords.csv", SAMPLE.read_bytes())]).status_code == 200
+
+
+def test_unknown_drafts_and_runs_answer_404(client):
+    assert client.get("/drafts/no-such-draft").status_code == 404
+    response = client.get("/runs/7")
+    assert response.status_code == 404 and "no run 7" in text_of(response.text)
+
+
+def test_the_budget_slider_reads_the_frontier_and_plans_again_at_its_budget(planned):
+    client, _, page = planned
+    run = int(re.search(r"/runs/(\d+)", str(page.url)).group(1))
+    front = client.app.state.workbench.run(run).frontier.points
+    slider = re.search(r'<input type="range" id="budget-slider" name="budget" min="([^"]+)" max="([^"]+)"\s+'
+                       r'step="any" value="([^"]+)"', page.text)
+    assert [float(value) for value in slider.groups()] == [front["budget"].iloc[0], front["budget"].iloc[-1], 25000]
+    assert len(rows_of("frontier", page.text)) == len(front) > 2
+    assert '<script src="/static/slider.js"></script>' in page.text and page.text.count("<script") == 1
+    script = client.get("/static/slider.js")
+    assert script.status_code == 200 and "javascript" in script.headers["content-type"]
+    form = re.search(r'<form method="post" action="(/drafts/[^"]+/plan)" id="replan">(.*?)</form>', page.text, re.S)
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form.group(2)))
+    again = client.post(form.group(1), data={**fields, "budget": "20000"})
+    assert again.status_code == 200 and str(again.url).endswith(f"/runs/{run + 1}")
+    scenario = client.app.state.workbench.run(run + 1).result.scenario
+    assert (scenario.goal.budget, scenario.goal.min_roi, scenario.bids.max) == (20000, 2.4, 20)
+    assert rows_of("kpis", again.text)[1][3] == "20,000.00"
+
+
+def test_a_whatif_is_planned_beside_the_run_as_compare_plans_it(planned):
+    client, _, page = planned
+    run = int(re.search(r"/runs/(\d+)", str(page.url)).group(1))
+    csrf = re.search(r'id="whatif">\s*<input type="hidden" name="csrf" value="([^"]+)"', page.text).group(1)
+    response = client.post(f"/runs/{run}/whatif", data={"csrf": csrf, "cpc": "1.3", "volume": "1.6", "cvr": ""})
+    assert response.status_code == 200, text_of(response.text)
+    table = rows_of("compare", response.text)
+    summary = client.app.state.workbench.run(run).result.summary
+    assert [row[0] for row in table] == [f"run {run}", "what-if"]
+    assert table[0][4] == f"{summary.after.spend:,.2f}" and table[0][9] == f"{summary.after.revenue:,.2f}"
+    assert table[1][9] != table[0][9] and table[1][2] == "25,000.00"
+    assert "cpc × 1.30, volume × 1.60, ctr × 1.00" in text_of(response.text)
+    assert len(rows_of("compare-budgets", response.text)) == 7
+
+
+def test_a_bad_whatif_says_what_is_wrong_with_400(planned):
+    client, _, page = planned
+    run = int(re.search(r"/runs/(\d+)", str(page.url)).group(1))
+    csrf = re.search(r'id="whatif">\s*<input type="hidden" name="csrf" value="([^"]+)"', page.text).group(1)
+    response = client.post(f"/runs/{run}/whatif", data={"csrf": csrf, "cpc": "0"})
+    assert response.status_code == 400
+    assert "The 'cpc' parameter of [adjust] must be a float in the range (0, inf). Got 0.0 instead." in html.unescape(
+        response.text)
+    assert client.post(f"/runs/{run}/whatif", data={"cpc": "2"}).status_code == 403
+    assert client.post("/runs/999/whatif", data={"csrf": csrf}).status_code == 404

@@ -1,0 +1,80 @@
+"""The pool is bounded and frees its slots; drafts and runs are held by id; a draft's folder goes with it."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+
+import pytest
+
+from optimizer.errors import InputDataError
+from optimizer.history.store import HistoryStore
+from optimizer.workbench import runs
+from optimizer.workbench.runs import Pool, Workbench, plan_draft, read_draft
+from optimizer.workbench.settings import Busy, NotFound, ServeSettings
+from optimizer.workbench.uploads import goal_scenario
+from tests.paths import SAMPLE
+
+
+def test_the_pool_takes_workers_plus_queue_jobs_then_answers_busy():
+    pool, gate = Pool(workers=1, queue=1), threading.Event()
+    try:
+        first, second = pool.submit(gate.wait), pool.submit(gate.wait)
+        with pytest.raises(Busy, match="try again in 5 seconds") as caught:
+            pool.submit(gate.wait)
+        assert caught.value.retry_after == 5 and caught.value.status == 503
+        gate.set()
+        assert first.result(timeout=5) and second.result(timeout=5)
+        assert pool.submit(lambda: 7).result(timeout=5) == 7   # the slots came back
+    finally:
+        gate.set()
+        pool.close()
+
+
+def test_a_failed_job_frees_its_slot_and_raises_to_the_caller():
+    pool = Pool(workers=1, queue=0)
+    try:
+        with pytest.raises(ZeroDivisionError):
+            pool.submit(lambda: 1 / 0).result(timeout=5)
+        assert pool.submit(lambda: "ok").result(timeout=5) == "ok"
+    finally:
+        pool.close()
+
+
+def test_read_then_plan_records_the_run_with_the_cli_files(tmp_path, history_store):
+    (tmp_path / "export-1.csv").write_bytes(SAMPLE.read_bytes())
+    draft = read_draft(tmp_path, {"export-1.csv": "week.csv"})
+    assert draft.today.keywords == 300 and draft.today.files[0]["name"] == "week.csv"
+    with HistoryStore(history_store) as store:
+        run = plan_draft(draft, goal_scenario(draft.scenario, {"budget": "20000"}), store)
+        assert store.latest_id() == run.id
+        assert store.input_files(run.id)["sha256"].tolist() == [
+            hashlib.sha256(SAMPLE.read_bytes()).hexdigest()]
+    assert {"bids.csv", "plans.csv", "summary.md", "summary.json", "report.html"} <= set(run.files)
+    assert run.files["summary.md"] == run.result.files()["summary.md"]
+
+
+def test_a_bad_file_raises_naming_the_file_as_uploaded(tmp_path):
+    (tmp_path / "export-1.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(InputDataError, match=r"^my week\.csv: "):
+        read_draft(tmp_path, {"export-1.csv": "my week.csv"})
+
+
+def test_old_drafts_are_let_go_with_their_folders(history_store, monkeypatch):
+    monkeypatch.setattr(runs, "KEPT_DRAFTS", 1)
+    workbench = Workbench(ServeSettings(db=history_store), HistoryStore(history_store))
+    try:
+        folders = []
+        for name in ("a", "b"):
+            folder = workbench.root / name
+            folder.mkdir()
+            folders.append(folder)
+            workbench.hold(runs.Draft(name, folder, {}, None, None, None))
+        assert not folders[0].exists() and folders[1].exists()
+        with pytest.raises(NotFound, match="upload the files again"):
+            workbench.draft("a")
+        assert workbench.draft("b").folder == folders[1]
+        assert workbench.run(1) is None
+    finally:
+        workbench.close()
+    assert not workbench.root.exists()
