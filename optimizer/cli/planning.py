@@ -23,6 +23,7 @@ from optimizer.cli.common import (
     load,
     out_folder,
     report_timings,
+    say,
 )
 from optimizer.cli.progress import progress_for
 from optimizer.errors import BidoptError
@@ -89,13 +90,13 @@ def run_plan(args: argparse.Namespace) -> int:
             written += [args.write_lp, names_file(args.write_lp)]
     report_timings(args, timings)
     after, before = result.summary.after, result.summary.before
-    print(f"plan: spend {before.spend:,.2f} -> {after.spend:,.2f}, revenue {before.revenue:,.2f} -> "
+    say(f"plan: spend {before.spend:,.2f} -> {after.spend:,.2f}, revenue {before.revenue:,.2f} -> "
           f"{after.revenue:,.2f}, ROI {before.roi:.2f} -> {after.roi:.2f}")
     for path in written:
-        print(f"wrote {path}")
+        say(f"wrote {path}")
     if store is not None:
         with store:
-            print(f"recorded run {store.record(result)} in {store.location}")
+            say(f"recorded run {store.record(result)} in {store.location}")
     return EXIT_OK
 
 
@@ -130,11 +131,11 @@ def run_compare(args: argparse.Namespace) -> int:
         warnings += [f"{name}: {warning}" for warning in
                      exported_result.summary.warnings[len(result.summary.warnings):]]
     written = write_all(out_folder(args, scenarios[0]), files)
-    print(compare.markdown(comparison).split("\n## Plan budgets")[0].rstrip())
+    say(compare.markdown(comparison).split("\n## Plan budgets")[0].rstrip())
     for warning in warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        say(f"warning: {warning}", file=sys.stderr)
     for path in written:
-        print(f"wrote {path}")
+        say(f"wrote {path}")
     return EXIT_OK
 
 
@@ -154,11 +155,11 @@ def run_frontier(args: argparse.Namespace) -> int:
     figure = png(lambda ax: plots.plot_frontier(front.points, objective=front.objective, today=front.today,
                                                 chosen=front.chosen, note=front.note, ax=ax))
     written = write_all(out_folder(args, scenario), {"frontier.csv": csv_bytes(table), "frontier.png": figure})
-    print(f"{len(table)} points; today: spend {front.today['spend']:,.2f}, {front.objective} "
+    say(f"{len(table)} points; today: spend {front.today['spend']:,.2f}, {front.objective} "
           f"{front.today['objective']:,.2f}; plan: spend {front.chosen['spend']:,.2f}, {front.objective} "
           f"{front.chosen['objective']:,.2f}")
     if front.note:
-        print(front.note)
+        say(front.note)
     for path in written:
-        print(f"wrote {path}")
+        say(f"wrote {path}")
     return EXIT_OK

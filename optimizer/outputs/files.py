@@ -6,8 +6,8 @@ fails leaves no new partial files, and each file gets the permissions the user's
 umask gives a new file (readable by the group where the umask says so). CSVs are
 UTF-8 with a BOM so that Excel shows Chinese names; money is written to the cent
 and other numbers to six significant digits; a text cell starting with
-``= + - @`` (or a tab / carriage return) is prefixed with ``'`` so a spreadsheet
-never runs it as a formula.
+``= + - @`` (or their full-width forms, after blanks, or a tab / carriage return),
+and such a header, is prefixed with ``'`` so a spreadsheet never runs it as a formula.
 """
 
 from __future__ import annotations
@@ -27,8 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from optimizer import numtext
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from optimizer.outputs import safe_text
 
 BID_COLUMNS = [
     "plan", "ad_group", "keyword", "match_type", "current_bid", "new_bid", "change_pct", "action",
@@ -46,14 +45,11 @@ MONEY_COLUMNS = frozenset({
 
 
 def neutralize(frame: pd.DataFrame) -> pd.DataFrame:
-    """Prefix text cells that a spreadsheet would read as a formula."""
+    """Prefix text cells and headers that a spreadsheet would read as a formula (:func:`safe_text.cell`)."""
     out = frame.copy()
     for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            text = out[column].astype(str)
-            risky = text.str.startswith(FORMULA_START)
-            out[column] = text.where(~risky, "'" + text)
-    return out
+        out[column] = safe_text.cells(out[column])
+    return out.set_axis([safe_text.cell(column) for column in out.columns], axis=1)
 
 
 def csv_bytes(frame: pd.DataFrame, money: frozenset[str] = MONEY_COLUMNS) -> bytes:

@@ -31,6 +31,7 @@ import pandas as pd
 
 from optimizer.errors import SHOWN_ROWS, InputDataError, Problem
 from optimizer.model.estimate import CPC_TO_BID
+from optimizer.outputs import safe_text
 
 SHEET = "Sponsored Products Campaigns"
 ID_COLUMNS = ("Campaign ID", "Ad Group ID", "Keyword ID", "Product Targeting ID")
@@ -334,5 +335,5 @@ def write_edits(bulk: Bulk, edits, target: Path) -> None:
     sheet = book[bulk.sheet]
     position = {name: index + 1 for index, name in reversed(list(enumerate(bulk.header)))}
     for row, header, value in edits:
-        sheet.cell(row=row, column=position[header]).value = value
+        safe_text.xlsx_cell(sheet.cell(row=row, column=position[header]), value)
     book.save(target)
