@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
@@ -65,6 +66,7 @@ def run_plan(args: argparse.Namespace) -> int:
     from optimizer.decisions.plan import make_plan, plan_frontier
     from optimizer.outputs.files import csv_bytes, write_all
     from optimizer.outputs.html_report import plan_report
+    from optimizer.outputs.publish import publish
     from optimizer.solver.pulp_cbc import lp_names, names_file, write_lp
 
     scenario = load(args, args.scenario)
@@ -82,7 +84,9 @@ def run_plan(args: argparse.Namespace) -> int:
                  **exported}
         timings = {**result.timings, "report": time.perf_counter() - clock}
         progress.phase("write")
-        written = write_all(out_folder(args, scenario), files)
+        recorded: list[int] = []
+        written = publish(out_folder(args, scenario), files, before_swap=None if store is None else
+                          _recorder(store, result, files["summary.json"], recorded))
         if args.write_lp:   # the LP and the map of its names (keyword, candidate bid): both or neither
             names = csv_bytes(lp_names(result.program, result.estimates.units))
             write_all(args.write_lp.resolve().parent, {args.write_lp.name: lambda path: write_lp(result.program, path),
@@ -94,10 +98,26 @@ def run_plan(args: argparse.Namespace) -> int:
           f"{after.revenue:,.2f}, ROI {before.roi:.2f} -> {after.roi:.2f}")
     for path in written:
         say(f"wrote {path}")
-    if store is not None:
-        with store:
-            say(f"recorded run {store.record(result)} in {store.location}")
+    if recorded:
+        say(f"recorded run {recorded[0]} in {store.location}")
     return EXIT_OK
+
+
+def _recorder(store, result, summary: bytes, recorded: list[int]):
+    """What publishes a plan's files runs once they are staged: record the run and, in the same transaction,
+    give the staged summary.json the run's id; the files are swapped in only after the commit."""
+    from optimizer.outputs.files import json_bytes
+
+    def record(staging: Path) -> int:
+        def stamp(run_id: int) -> None:
+            data = {**json.loads(summary), "run": {"id": run_id, "store": store.location}}
+            (staging / "summary.json").write_bytes(json_bytes(data))
+
+        with store:
+            recorded.append(store.record(result, before_commit=stamp))
+        return recorded[-1]
+
+    return record
 
 
 def _with_forecast_check(store, result):
@@ -112,8 +132,8 @@ def _with_forecast_check(store, result):
 def run_compare(args: argparse.Namespace) -> int:
     from optimizer.decisions import compare
     from optimizer.decisions.plan import plan_frontier
-    from optimizer.outputs.files import write_all
     from optimizer.outputs.html_report import compare_report
+    from optimizer.outputs.publish import publish
 
     scenarios = [load(args, path) for path in args.scenarios]
     bulk = bulk_file(args)
@@ -130,7 +150,7 @@ def run_compare(args: argparse.Namespace) -> int:
         files.update({f"{name}/{file}": content for file, content in exported.items()})
         warnings += [f"{name}: {warning}" for warning in
                      exported_result.summary.warnings[len(result.summary.warnings):]]
-    written = write_all(out_folder(args, scenarios[0]), files)
+    written = publish(out_folder(args, scenarios[0]), files)
     say(compare.markdown(comparison).split("\n## Plan budgets")[0].rstrip())
     for warning in warnings:
         say(f"warning: {warning}", file=sys.stderr)

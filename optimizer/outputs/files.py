@@ -187,10 +187,15 @@ def write_all(folder: Path, files: Mapping[str, bytes | Callable[[Path], None]])
 
 def new_file_mode() -> int:
     """The permissions ``open()`` would give a new file under the process's umask (0644 under umask 022)."""
+    return 0o666 & ~current_umask()
+
+
+def current_umask() -> int:
+    """The process's umask."""
     try:   # Linux says the umask without changing it (os.umask can only be read by setting it)
         status = Path("/proc/self/status").read_text()
-        umask = int(next(line.split()[1] for line in status.splitlines() if line.startswith("Umask:")), 8)
+        return int(next(line.split()[1] for line in status.splitlines() if line.startswith("Umask:")), 8)
     except (OSError, StopIteration, ValueError):
         umask = os.umask(0o022)
         os.umask(umask)
-    return 0o666 & ~umask
+        return umask
