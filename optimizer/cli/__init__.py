@@ -36,7 +36,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             say(f"error: {line}", file=sys.stderr)
         return exit_code(error)
     except OSError as error:
-        say(f"error: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
+        where = f"{error.filename}: " if error.filename else ""
+        say(f"error: {where}{error.strerror or error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         say("error: interrupted; no files were written", file=sys.stderr)

@@ -85,8 +85,9 @@ def run_plan(args: argparse.Namespace) -> int:
         timings = {**result.timings, "report": time.perf_counter() - clock}
         progress.phase("write")
         recorded: list[int] = []
-        written = publish(out_folder(args, scenario), files, before_swap=None if store is None else
-                          _recorder(store, result, files["summary.json"], recorded))
+        out = out_folder(args, scenario)
+        written = publish(out, files, before_swap=None if store is None else
+                          _recorder(store, result, files["summary.json"], recorded, out))
         if args.write_lp:   # the LP and the map of its names (keyword, candidate bid): both or neither
             names = csv_bytes(lp_names(result.program, result.estimates.units))
             write_all(args.write_lp.resolve().parent, {args.write_lp.name: lambda path: write_lp(result.program, path),
@@ -103,15 +104,16 @@ def run_plan(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _recorder(store, result, summary: bytes, recorded: list[int]):
+def _recorder(store, result, summary: bytes, recorded: list[int], out: Path):
     """What publishes a plan's files runs once they are staged: record the run and, in the same transaction,
     give the staged summary.json the run's id; the files are swapped in only after the commit."""
-    from optimizer.outputs.files import json_bytes
+    from optimizer.outputs.files import json_bytes, naming
 
     def record(staging: Path) -> int:
         def stamp(run_id: int) -> None:
             data = {**json.loads(summary), "run": {"id": run_id, "store": store.location}}
-            (staging / "summary.json").write_bytes(json_bytes(data))
+            with naming(out / "summary.json"):
+                (staging / "summary.json").write_bytes(json_bytes(data))
 
         with store:
             recorded.append(store.record(result, before_commit=stamp))

@@ -19,6 +19,7 @@ import math
 import os
 import tempfile
 from collections.abc import Callable, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -145,6 +146,17 @@ def _clean(value):
     return value
 
 
+@contextmanager
+def naming(path: Path):
+    """An OSError raised inside names ``path`` when it names no file (a full disk fails a write, not an open)."""
+    try:
+        yield
+    except OSError as error:
+        if error.filename is None:
+            raise OSError(error.errno, error.strerror or str(error), str(path)) from error
+        raise
+
+
 def write_all(folder: Path, files: Mapping[str, bytes | Callable[[Path], None]]) -> list[Path]:
     """Write every file to a temporary name, then rename them all into place.
 
@@ -167,10 +179,11 @@ def write_all(folder: Path, files: Mapping[str, bytes | Callable[[Path], None]])
             os.close(handle)
             temporary_path = Path(temporary)
             staged.append((temporary_path, final))
-            if callable(content):
-                content(temporary_path)
-            else:
-                temporary_path.write_bytes(content)
+            with naming(final):
+                if callable(content):
+                    content(temporary_path)
+                else:
+                    temporary_path.write_bytes(content)
     except BaseException:
         for temporary_path, _ in staged:
             temporary_path.unlink(missing_ok=True)

@@ -24,7 +24,7 @@ import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from optimizer.outputs.files import current_umask, new_file_mode
+from optimizer.outputs.files import current_umask, naming, new_file_mode
 
 #: Written last into every published folder: which run it holds and its files.
 MANIFEST = ".bidopt-run.json"
@@ -44,13 +44,14 @@ def publish(folder: Path, files: Mapping[str, bytes | Callable[[Path], None]], *
         _clean_leftovers(folder)
         staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.new-", dir=folder.parent))
         try:
-            _write(staging, files)
+            _write(staging, files, folder)
             owned = not folder.exists() or (folder / MANIFEST).exists() or not any(folder.iterdir())
             if owned and folder.exists():
                 _carry_over(folder, staging, set(names))
             run_id = before_swap(staging) if before_swap is not None else None
-            (staging / MANIFEST).write_text(json.dumps({"run": run_id, "files": names}, ensure_ascii=False) + "\n",
-                                            encoding="utf-8")
+            with naming(folder / MANIFEST):
+                (staging / MANIFEST).write_text(json.dumps({"run": run_id, "files": names}, ensure_ascii=False)
+                                                + "\n", encoding="utf-8")
             if owned:
                 _swap(staging, folder)
             else:
@@ -92,16 +93,18 @@ def _clean_leftovers(folder: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def _write(staging: Path, files: Mapping[str, bytes | Callable[[Path], None]]) -> None:
+def _write(staging: Path, files: Mapping[str, bytes | Callable[[Path], None]], folder: Path) -> None:
+    """Every file into the staging folder; an error names the file as the user will see it (in ``folder``)."""
     mode = new_file_mode()
     for name, content in files.items():
         path = staging / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if callable(content):
-            content(path)
-        else:
-            path.write_bytes(content)
-        os.chmod(path, mode)
+        with naming(folder / name):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if callable(content):
+                content(path)
+            else:
+                path.write_bytes(content)
+            os.chmod(path, mode)
 
 
 def _carry_over(folder: Path, staging: Path, replaced: set[str]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import stat
@@ -160,3 +161,18 @@ def test_a_run_that_cannot_record_its_history_publishes_nothing(tmp_path, capsys
     assert code == 2 and "cannot record the run" in capsys.readouterr().err
     assert _files(tmp_path / "out") == before and sorted(path.name for path in tmp_path.iterdir()) == [
         "history.sqlite", "out"]
+
+
+def test_a_full_disk_names_the_file_and_changes_nothing(tmp_path, capsys, monkeypatch):
+    assert _plan(capsys, tmp_path, 20000) == 0
+    before = _files(tmp_path / "out")
+
+    def full(path, data):
+        raise OSError(errno.ENOSPC, "No space left on device")   # as write() raises it: no file named
+
+    monkeypatch.setattr(publishing.Path, "write_bytes", full)
+    code = main(["plan", "--report", str(SAMPLE), "--budget", "15000", "--out", str(tmp_path / "out"), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2 and err == f"error: {tmp_path / 'out' / 'bids.csv'}: No space left on device\n"
+    monkeypatch.undo()
+    assert _files(tmp_path / "out") == before and _visible(tmp_path) == ["history.sqlite", "out"]

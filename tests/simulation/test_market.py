@@ -157,3 +157,13 @@ def test_bad_sizes_say_so():
         simulate(10, 0, seed=1)
     with pytest.raises(ValueError, match="The 'fmt' parameter must be one of"):
         report_bytes(pd.DataFrame(), "bing")
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_market_larger_than_the_catalogue_s_phrases_gets_long_tail_variants(language):
+    market = make_market(20_000, seed=1, language=language)
+    keys = market.keywords[["plan", "ad_group", "keyword", "match_type"]]
+    assert len(keys) == 20_000 and not keys.duplicated().any()
+    variant = "号" if language == "zh" else " no. "
+    assert keys["keyword"].str.contains(variant, regex=False).sum() > 0
+    assert make_market(300, seed=1, language=language).keywords["keyword"].str.contains(variant, regex=False).sum() == 0
