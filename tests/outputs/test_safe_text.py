@@ -41,6 +41,11 @@ def test_formula_cells_get_a_quote_and_everything_else_is_left_as_it_is():
     assert cells(pd.Series([-1.5, 2.0])).tolist() == [-1.5, 2.0]
 
 
+@given(st.lists(st.text(alphabet=" \t\r\n\xa0\u3000\u2003=+-@＝＋－＠a1'", max_size=5), min_size=1, max_size=20))
+def test_a_whole_column_is_neutralized_as_each_of_its_cells(texts):
+    assert cells(pd.Series(texts, dtype=object)).tolist() == [cell(text) for text in texts]
+
+
 def test_markdown_escapes_html_and_table_pipes():
     assert markdown("<script>alert('x')</script> a|b & c\\") == "&lt;script>alert('x')&lt;/script> a\\|b &amp; c\\\\"
     assert markdown("two\nlines\x1b[2J") == "two lines[2J"
