@@ -9,14 +9,16 @@ folder or the new one, never a mix, and never a folder whose run the history doe
 know; the hidden leftovers are removed by the next run. Files the folder holds that
 the run does not write (another command's, the user's) are carried over as hard links.
 
-A folder bidopt did not write (no ``.bidopt-run.json``, not empty: ``--out .``) is never
-swapped: the staged files are renamed into it one by one, after the history commits.
+A folder bidopt did not publish whole (not empty, and no ``.bidopt-run.json`` saying
+``"whole_folder": true``: ``--out .``) is never swapped: the staged files are renamed into
+it one by one, after the history commits.
 """
 
 from __future__ import annotations
 
 import ctypes
 import fcntl
+import glob
 import json
 import os
 import shutil
@@ -45,13 +47,13 @@ def publish(folder: Path, files: Mapping[str, bytes | Callable[[Path], None]], *
         staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.new-", dir=folder.parent))
         try:
             _write(staging, files, folder)
-            owned = not folder.exists() or (folder / MANIFEST).exists() or not any(folder.iterdir())
+            owned = not folder.exists() or _swappable(folder) or not any(folder.iterdir())
             if owned and folder.exists():
                 _carry_over(folder, staging, set(names))
             run_id = before_swap(staging) if before_swap is not None else None
             with naming(folder / MANIFEST):
-                (staging / MANIFEST).write_text(json.dumps({"run": run_id, "files": names}, ensure_ascii=False)
-                                                + "\n", encoding="utf-8")
+                (staging / MANIFEST).write_text(json.dumps({"run": run_id, "files": names, "whole_folder": owned},
+                                                           ensure_ascii=False) + "\n", encoding="utf-8")
             if owned:
                 _swap(staging, folder)
             else:
@@ -59,6 +61,14 @@ def publish(folder: Path, files: Mapping[str, bytes | Callable[[Path], None]], *
         finally:
             shutil.rmtree(staging, ignore_errors=True)   # the new set, or after the swap the previous one
     return [folder / name for name in names]
+
+
+def _swappable(folder: Path) -> bool:
+    """A folder a previous run published whole (its manifest says so): one bidopt may swap."""
+    try:
+        return json.loads((folder / MANIFEST).read_text(encoding="utf-8")).get("whole_folder") is True
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def _checked(folder: Path, name: str) -> str:
@@ -83,7 +93,8 @@ class _locked:
 
 def _clean_leftovers(folder: Path) -> None:
     """Hidden folders a killed run left (we hold the lock: no live run owns them); a lost folder comes back."""
-    leftovers = sorted(folder.parent.glob(f".{folder.name}.new-*")) + sorted(folder.parent.glob(f".{folder.name}.old-*"))
+    hidden = glob.escape(f".{folder.name}")
+    leftovers = sorted(folder.parent.glob(hidden + ".new-*")) + sorted(folder.parent.glob(hidden + ".old-*"))
     if not folder.exists():
         previous = [path for path in leftovers if path.name.startswith(f".{folder.name}.old-")]
         if previous:

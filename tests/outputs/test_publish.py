@@ -35,11 +35,12 @@ def _visible(parent) -> list[str]:
 def test_publish_writes_a_new_folder_with_its_manifest_and_keeps_other_files(tmp_path):
     out = tmp_path / "out"
     assert publish(out, {"a.csv": b"1", "sub/b.csv": b"2"}) == [out / "a.csv", out / "sub" / "b.csv"]
-    assert json.loads((out / MANIFEST).read_text()) == {"run": None, "files": ["a.csv", "sub/b.csv"]}
+    assert json.loads((out / MANIFEST).read_text()) == {"run": None, "files": ["a.csv", "sub/b.csv"],
+                                                        "whole_folder": True}
     (out / "notes.txt").write_text("mine")
     publish(out, {"a.csv": b"3"}, before_swap=lambda staging: 7)
-    assert _files(out) == {".bidopt-run.json": b'{"run": 7, "files": ["a.csv"]}\n', "a.csv": b"3", "notes.txt": b"mine",
-                           "sub/b.csv": b"2"}
+    assert _files(out) == {".bidopt-run.json": b'{"run": 7, "files": ["a.csv"], "whole_folder": true}\n',
+                           "a.csv": b"3", "notes.txt": b"mine", "sub/b.csv": b"2"}
     assert _visible(tmp_path) == ["out"] and sorted(path.name for path in tmp_path.iterdir()) == ["out"]
     assert stat.S_IMODE(os.stat(out / "a.csv").st_mode) == 0o666 & ~publishing.current_umask()
 
@@ -48,9 +49,11 @@ def test_a_folder_bidopt_did_not_write_is_never_swapped(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "data.csv").write_text("the user's")
     inode = os.stat(tmp_path).st_ino
-    publish(tmp_path, {"bids.csv": b"1"})
-    assert os.stat(tmp_path).st_ino == inode and (tmp_path / "data.csv").read_text() == "the user's"
-    assert (tmp_path / "bids.csv").read_bytes() == b"1" and (tmp_path / MANIFEST).exists()
+    for run in (1, 2):   # the manifest of the first run does not make the folder bidopt's
+        publish(tmp_path, {"bids.csv": b"%d" % run})
+        assert os.stat(tmp_path).st_ino == inode and (tmp_path / "data.csv").read_text() == "the user's"
+        assert (tmp_path / "bids.csv").read_bytes() == b"%d" % run
+        assert json.loads((tmp_path / MANIFEST).read_text())["whole_folder"] is False
 
 
 @pytest.mark.parametrize("step", ["write", "before_swap", "swap", "cleanup"])
@@ -72,8 +75,8 @@ def test_a_kill_at_any_step_leaves_one_whole_set_and_the_next_run_cleans_up(tmp_
         with pytest.raises(Killed):
             publish(out, files, before_swap=kill if step == "before_swap" else lambda staging: 2)
     after = _files(out)
-    assert after == before or after == {".bidopt-run.json": b'{"run": 2, "files": ["a.csv", "b.csv"]}\n',
-                                        "a.csv": b"new a", "b.csv": b"new b"}
+    assert after == before or after == {".bidopt-run.json": b'{"run": 2, "files": ["a.csv", "b.csv"], '
+                                                            b'"whole_folder": true}\n', "a.csv": b"new a", "b.csv": b"new b"}
     assert (after == before) == (step != "cleanup")
     assert _visible(tmp_path) == ["out"] and len(list(tmp_path.iterdir())) == 2   # one hidden leftover
     publish(out, {"a.csv": b"next"})
