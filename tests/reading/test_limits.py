@@ -118,3 +118,12 @@ def test_an_xlsx_bomb_exits_2_in_seconds_and_under_1_gib(bomb, tmp_path):
     peak_kib = int(lines[-1])
     assert seconds < 30 and peak_kib < (1 << 20), (seconds, peak_kib)
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss > 0
+
+
+def test_harvest_refuses_a_fifo_before_looking_for_its_currency(tmp_path, capsys):
+    fifo = tmp_path / "terms.csv"
+    os.mkfifo(fifo)
+    code, err, seconds = _run(capsys, "harvest", "--report", fifo, "--bulk", tmp_path / "bulk.xlsx", "--out",
+                              tmp_path / "out")
+    assert code == 2 and seconds < 15
+    assert err.startswith("error: terms.csv: is a FIFO (named pipe), not a regular file")
