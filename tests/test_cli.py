@@ -54,7 +54,7 @@ def test_weekly_plan_writes_every_file_and_keeps_the_limits(tmp_path, capsys):
     assert (code, err) == (0, "")
     assert out.startswith("plan: spend ")
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        "bids.csv", "frontier.png", "keywords.png", "plan_budgets.png", "plans.csv", "report.html", "summary.json",
+        ".bidopt-run.json", "bids.csv", "frontier.png", "keywords.png", "plan_budgets.png", "plans.csv", "report.html", "summary.json",
         "summary.md"]
     summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
     assert summary["status"] == "optimal"
@@ -78,8 +78,11 @@ def test_the_same_input_gives_the_same_bytes(tmp_path, capsys):
     path = scenario(tmp_path, "[goal]\nmin_roi = 2.2\n")
     for folder in ("a", "b"):
         assert run(capsys, "plan", path, "--out", tmp_path / folder, "--quiet")[0] == 0
-    for name in ("bids.csv", "plans.csv", "summary.json", "summary.md"):
+    for name in ("bids.csv", "plans.csv", "summary.md"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    first, second = (json.loads((tmp_path / folder / "summary.json").read_bytes()) for folder in ("a", "b"))
+    assert (first.pop("run")["id"], second.pop("run")["id"]) == (1, 2)   # each file names its own run
+    assert first == second
 
 
 def test_flags_override_the_scenario(tmp_path, capsys):
@@ -276,7 +279,7 @@ def test_compare_writes_the_table_and_reads_shared_reports_once(tmp_path, capsys
     assert out.startswith("# Scenarios compared")
     assert "| budget_cut | revenue | 21,920.00 |" in out
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "compare.csv", "compare.md", "frontier.png", "plan_budgets.csv", "report.html", "scenarios.png"]
+        ".bidopt-run.json", "compare.csv", "compare.md", "frontier.png", "plan_budgets.csv", "report.html", "scenarios.png"]
 
 
 def test_frontier_command_writes_points_and_says_where_the_floor_binds(tmp_path, capsys):

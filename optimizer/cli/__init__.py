@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from optimizer import __version__
 from optimizer.cli import amazon, batch, history, market, planning, workbench
-from optimizer.cli.common import EXIT_BAD_INPUT, Parser, exit_code
+from optimizer.cli.common import EXIT_BAD_INPUT, Parser, exit_code, say
 from optimizer.errors import BidoptError
 
 
@@ -33,11 +33,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.handler(args)
     except BidoptError as error:
         for line in str(error).splitlines():
-            print(f"error: {line}", file=sys.stderr)
+            say(f"error: {line}", file=sys.stderr)
         return exit_code(error)
     except OSError as error:
-        print(f"error: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
+        where = f"{error.filename}: " if error.filename else ""
+        say(f"error: {where}{error.strerror or error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        print("error: interrupted; no files were written", file=sys.stderr)
+        say("error: interrupted; no files were written", file=sys.stderr)
         return 130

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from optimizer.cli.common import EXIT_OK
+from optimizer.cli.common import EXIT_OK, say
 
 
 def add_commands(commands) -> None:
@@ -101,10 +101,10 @@ def run_harvest(args: argparse.Namespace) -> int:
                      marketplace=marketplace)
     written = write_all(args.out, harvest_files(result, bulk))
     counts = Counter(result.table["decision"])
-    print(f"harvest: {len(result.table)} terms, ROI floor {result.min_roi:.2f}: "
+    say(f"harvest: {len(result.table)} terms, ROI floor {result.min_roi:.2f}: "
           + ", ".join(f"{count} {decision}" for decision, count in sorted(counts.items())))
     for warning in result.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        say(f"warning: {warning}", file=sys.stderr)
     for path in written:
-        print(f"wrote {path}")
+        say(f"wrote {path}")
     return EXIT_OK

@@ -11,6 +11,7 @@ from optimizer.cli.common import (
     EXIT_INFEASIBLE,
     EXIT_OK,
     progress_options,
+    say,
 )
 from optimizer.cli.progress import progress_for
 
@@ -36,21 +37,21 @@ def run_batch(args: argparse.Namespace) -> int:
         result = plan_all(args.scenarios, args.out, scheduler=args.scheduler, workers=args.workers, progress=progress)
     for outcome in result.outcomes:
         if outcome.status == OK:
-            print(f"{outcome.account}: ok, spend {outcome.spend:,.2f}, revenue {outcome.revenue:,.2f}, "
+            say(f"{outcome.account}: ok, spend {outcome.spend:,.2f}, revenue {outcome.revenue:,.2f}, "
                   f"ROI {outcome.roi:.2f} -> {outcome.out}")
         else:
-            print(f"{outcome.account}: {outcome.status}")
+            say(f"{outcome.account}: {outcome.status}")
             for line in outcome.error.splitlines():
-                print(f"error: {outcome.account}: {line}", file=sys.stderr)
+                say(f"error: {outcome.account}: {line}", file=sys.stderr)
     for name in ("batch.csv", "batch.json"):
-        print(f"wrote {args.out / name}")
+        say(f"wrote {args.out / name}")
     bad, infeasible = result.count(BAD_INPUT), result.count(INFEASIBLE)
     if bad:
-        print(f"error: {bad} of {len(result.outcomes)} accounts had bad input; the others were planned "
+        say(f"error: {bad} of {len(result.outcomes)} accounts had bad input; the others were planned "
               "(see batch.csv)", file=sys.stderr)
         return EXIT_BAD_INPUT
     if infeasible:
-        print(f"error: {infeasible} of {len(result.outcomes)} accounts have limits no bids can meet; the others "
+        say(f"error: {infeasible} of {len(result.outcomes)} accounts have limits no bids can meet; the others "
               "were planned (see batch.csv)", file=sys.stderr)
         return EXIT_INFEASIBLE
     return EXIT_OK

@@ -98,9 +98,17 @@ def out_folder(args: argparse.Namespace, scenario) -> Path:
     return args.out or ((scenario.path.parent if scenario.path else Path.cwd()) / "out")
 
 
+def say(text: object = "", *, file=None, end: str = "\n") -> None:
+    """Print a line that may carry text from the user's files, without its control characters (escape
+    sequences could retitle or clear the terminal): every line a command prints goes through here."""
+    from optimizer.outputs.safe_text import terminal
+
+    print(terminal(text), file=file if file is not None else sys.stdout, end=end)
+
+
 def report_timings(args: argparse.Namespace, timings: dict[str, float]) -> None:
     if not args.quiet and sum(timings.values()) > SLOW_RUN_SECONDS:
-        print("bidopt: " + ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in timings.items()), file=sys.stderr)
+        say("bidopt: " + ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in timings.items()), file=sys.stderr)
 
 
 def history_store(args: argparse.Namespace):

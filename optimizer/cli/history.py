@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from optimizer.cli.common import EXIT_OK, Parser, db_option, history_store
+from optimizer.cli.common import EXIT_OK, Parser, db_option, history_store, say
 from optimizer.errors import BidoptError
 
 
@@ -28,7 +28,7 @@ def run_history(args: argparse.Namespace) -> int:
     if args.limit < 1:
         raise BidoptError("--limit must be at least 1")
     with history_store(args) as store:
-        print(runs_text(store.runs(limit=args.limit), store.location), end="")
+        say(runs_text(store.runs(limit=args.limit), store.location), end="")
     return EXIT_OK
 
 
@@ -39,7 +39,7 @@ def run_history_show(args: argparse.Namespace) -> int:
         run_id = store.latest_id() if args.run == "last" else _run_id(args.run)
         if run_id is None:
             raise BidoptError(f"no runs yet in {store.location}")
-        print(run_text(store, run_id), end="")
+        say(run_text(store, run_id), end="")
     return EXIT_OK
 
 

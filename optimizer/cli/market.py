@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from optimizer.cli.common import EXIT_OK
+from optimizer.cli.common import EXIT_OK, say
 from optimizer.errors import BidoptError
 
 
@@ -64,8 +64,8 @@ def run_simulate(args: argparse.Namespace) -> int:
     files["oracle.json"] = json_bytes({"budget": budget, "min_roi": min_roi, "oracle_revenue": oracle.revenue,
                                        "oracle_spend": oracle.spend, "today": score(market, market.bid, goal, oracle)})
     for path in write_all(args.out, files):
-        print(f"wrote {path}")
-    print(f"oracle: revenue {oracle.revenue:,.2f} at spend {oracle.spend:,.2f} (budget {budget:,.2f}, ROI floor {min_roi:g})")
+        say(f"wrote {path}")
+    say(f"oracle: revenue {oracle.revenue:,.2f} at spend {oracle.spend:,.2f} (budget {budget:,.2f}, ROI floor {min_roi:g})")
     return EXIT_OK
 
 
@@ -83,9 +83,9 @@ def _score(args: argparse.Namespace, market, fallback, limits) -> int:
     oracle = solve_oracle(market, goal, limits)
     scored = score(market, bids_from_sheet(market, args.score), goal, oracle)
     floor = f"ROI floor {goal.min_roi:g}" if goal.min_roi else "no ROI floor"
-    print(f"goal: {goal.objective}, budget {oracle.budget:,.2f}, {floor} ({source})")
-    print(f"oracle: {goal.objective} {oracle.objective:,.2f} at spend {oracle.spend:,.2f}")
-    print(f"{args.score}: revenue / oracle {scored['revenue_vs_oracle']:.3f}, {goal.objective} / oracle "
+    say(f"goal: {goal.objective}, budget {oracle.budget:,.2f}, {floor} ({source})")
+    say(f"oracle: {goal.objective} {oracle.objective:,.2f} at spend {oracle.spend:,.2f}")
+    say(f"{args.score}: revenue / oracle {scored['revenue_vs_oracle']:.3f}, {goal.objective} / oracle "
           f"{scored['objective_vs_oracle']:.3f}, spend / budget {scored['spend_vs_budget']:.3f}, ROI / floor "
           f"{scored['roi_vs_floor']:.3f} (true expected figures)")
     return EXIT_OK
@@ -105,7 +105,7 @@ def run_backtest(args: argparse.Namespace) -> int:
                 min_roi_confidence=args.min_roi_confidence)
     result = play(market, history, Loop(goal, BidLimits(max=20.0), weeks=args.weeks, folder=args.out / "reports",
                                          fmt=args.format))
-    print(markdown(result.table).rstrip())
+    say(markdown(result.table).rstrip())
     for path in write_backtest(args.out, result):
-        print(f"wrote {path}")
+        say(f"wrote {path}")
     return EXIT_OK

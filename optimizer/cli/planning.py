@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
@@ -23,6 +24,7 @@ from optimizer.cli.common import (
     load,
     out_folder,
     report_timings,
+    say,
 )
 from optimizer.cli.progress import progress_for
 from optimizer.errors import BidoptError
@@ -64,6 +66,7 @@ def run_plan(args: argparse.Namespace) -> int:
     from optimizer.decisions.plan import make_plan, plan_frontier
     from optimizer.outputs.files import csv_bytes, write_all
     from optimizer.outputs.html_report import plan_report
+    from optimizer.outputs.publish import publish
     from optimizer.solver.pulp_cbc import lp_names, names_file, write_lp
 
     scenario = load(args, args.scenario)
@@ -81,7 +84,10 @@ def run_plan(args: argparse.Namespace) -> int:
                  **exported}
         timings = {**result.timings, "report": time.perf_counter() - clock}
         progress.phase("write")
-        written = write_all(out_folder(args, scenario), files)
+        recorded: list[int] = []
+        out = out_folder(args, scenario)
+        written = publish(out, files, before_swap=None if store is None else
+                          _recorder(store, result, files["summary.json"], recorded, out))
         if args.write_lp:   # the LP and the map of its names (keyword, candidate bid): both or neither
             names = csv_bytes(lp_names(result.program, result.estimates.units))
             write_all(args.write_lp.resolve().parent, {args.write_lp.name: lambda path: write_lp(result.program, path),
@@ -89,14 +95,31 @@ def run_plan(args: argparse.Namespace) -> int:
             written += [args.write_lp, names_file(args.write_lp)]
     report_timings(args, timings)
     after, before = result.summary.after, result.summary.before
-    print(f"plan: spend {before.spend:,.2f} -> {after.spend:,.2f}, revenue {before.revenue:,.2f} -> "
+    say(f"plan: spend {before.spend:,.2f} -> {after.spend:,.2f}, revenue {before.revenue:,.2f} -> "
           f"{after.revenue:,.2f}, ROI {before.roi:.2f} -> {after.roi:.2f}")
     for path in written:
-        print(f"wrote {path}")
-    if store is not None:
-        with store:
-            print(f"recorded run {store.record(result)} in {store.location}")
+        say(f"wrote {path}")
+    if recorded:
+        say(f"recorded run {recorded[0]} in {store.location}")
     return EXIT_OK
+
+
+def _recorder(store, result, summary: bytes, recorded: list[int], out: Path):
+    """What publishes a plan's files runs once they are staged: record the run and, in the same transaction,
+    give the staged summary.json the run's id; the files are swapped in only after the commit."""
+    from optimizer.outputs.files import json_bytes, naming
+
+    def record(staging: Path) -> int:
+        def stamp(run_id: int) -> None:
+            data = {**json.loads(summary), "run": {"id": run_id, "store": store.location}}
+            with naming(out / "summary.json"):
+                (staging / "summary.json").write_bytes(json_bytes(data))
+
+        with store:
+            recorded.append(store.record(result, before_commit=stamp))
+        return recorded[-1]
+
+    return record
 
 
 def _with_forecast_check(store, result):
@@ -111,8 +134,8 @@ def _with_forecast_check(store, result):
 def run_compare(args: argparse.Namespace) -> int:
     from optimizer.decisions import compare
     from optimizer.decisions.plan import plan_frontier
-    from optimizer.outputs.files import write_all
     from optimizer.outputs.html_report import compare_report
+    from optimizer.outputs.publish import publish
 
     scenarios = [load(args, path) for path in args.scenarios]
     bulk = bulk_file(args)
@@ -129,12 +152,12 @@ def run_compare(args: argparse.Namespace) -> int:
         files.update({f"{name}/{file}": content for file, content in exported.items()})
         warnings += [f"{name}: {warning}" for warning in
                      exported_result.summary.warnings[len(result.summary.warnings):]]
-    written = write_all(out_folder(args, scenarios[0]), files)
-    print(compare.markdown(comparison).split("\n## Plan budgets")[0].rstrip())
+    written = publish(out_folder(args, scenarios[0]), files)
+    say(compare.markdown(comparison).split("\n## Plan budgets")[0].rstrip())
     for warning in warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        say(f"warning: {warning}", file=sys.stderr)
     for path in written:
-        print(f"wrote {path}")
+        say(f"wrote {path}")
     return EXIT_OK
 
 
@@ -154,11 +177,11 @@ def run_frontier(args: argparse.Namespace) -> int:
     figure = png(lambda ax: plots.plot_frontier(front.points, objective=front.objective, today=front.today,
                                                 chosen=front.chosen, note=front.note, ax=ax))
     written = write_all(out_folder(args, scenario), {"frontier.csv": csv_bytes(table), "frontier.png": figure})
-    print(f"{len(table)} points; today: spend {front.today['spend']:,.2f}, {front.objective} "
+    say(f"{len(table)} points; today: spend {front.today['spend']:,.2f}, {front.objective} "
           f"{front.today['objective']:,.2f}; plan: spend {front.chosen['spend']:,.2f}, {front.objective} "
           f"{front.chosen['objective']:,.2f}")
     if front.note:
-        print(front.note)
+        say(front.note)
     for path in written:
-        print(f"wrote {path}")
+        say(f"wrote {path}")
     return EXIT_OK

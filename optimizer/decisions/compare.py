@@ -14,6 +14,7 @@ import pandas as pd
 
 from optimizer.decisions.plan import PlanResult, Prepared, data_key, make_plan, prepare
 from optimizer.outputs.files import csv_bytes
+from optimizer.outputs.safe_text import markdown as md
 from optimizer.reading.schema import Performance
 from optimizer.scenario.scenario_file import Scenario
 
@@ -75,15 +76,15 @@ def markdown(comparison: Comparison) -> str:
              "| scenario | objective | budget | min ROI | spend | clicks | CTR | CPC | orders | revenue | ROI |",
              "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for row in table.itertuples(index=False):
-        lines.append(f"| {row.scenario} | {row.objective} | {row.budget:,.2f} | {row.min_roi:g} | {row.spend:,.2f} | "
+        lines.append(f"| {md(row.scenario)} | {md(row.objective)} | {row.budget:,.2f} | {row.min_roi:g} | {row.spend:,.2f} | "
                      f"{row.clicks:,.0f} | {row.ctr:.2%} | {row.cpc:.2f} | {row.orders:,.1f} | {row.revenue:,.2f} | "
                      f"{row.roi:.2f} |")
     budgets = comparison.plan_budgets
     names = [column for column in budgets.columns if column != "plan"]
-    lines += ["", "## Plan budgets", "", "| plan | " + " | ".join(names) + " |",
+    lines += ["", "## Plan budgets", "", "| plan | " + " | ".join(map(md, names)) + " |",
               "|---|" + "---:|" * len(names)]
     for row in budgets.itertuples(index=False):
-        lines.append(f"| {row[0]} | " + " | ".join(f"{value:,.2f}" for value in row[1:]) + " |")
+        lines.append(f"| {md(row[0])} | " + " | ".join(f"{value:,.2f}" for value in row[1:]) + " |")
     return "\n".join(lines) + "\n"
 
 

@@ -14,6 +14,7 @@ import pandas as pd
 
 from optimizer.decisions.summary import Summary
 from optimizer.outputs.files import BID_COLUMNS, PLAN_COLUMNS
+from optimizer.outputs.safe_text import markdown as md
 
 
 def bid_sheet(bids: pd.DataFrame, bid_inferred: bool) -> pd.DataFrame:
@@ -57,7 +58,7 @@ def markdown(summary: Summary, bids: pd.DataFrame, plans: pd.DataFrame) -> str:
     if summary.level == "keyword":
         lines += _bids(summary, bids)
     lines += ["", "## Check before uploading", ""]
-    lines += [f"- {warning}" for warning in summary.warnings] or ["- nothing unusual was found"]
+    lines += [f"- {md(warning)}" for warning in summary.warnings] or ["- nothing unusual was found"]
     text = "\n".join(lines) + "\n"
     if summary.forecast_check:
         text += "\n" + forecast_markdown(summary.forecast_check)
@@ -83,8 +84,8 @@ def _before_after(summary: Summary) -> list[str]:
     lines = [
         "# Weekly plan",
         "",
-        f"Objective: **{summary.objective}** over {summary.period_days} days; budget {_money(summary.budget)}"
-        + floor + f". Status: {summary.status}.",
+        f"Objective: **{md(summary.objective)}** over {summary.period_days} days; budget {_money(summary.budget)}"
+        + floor + f". Status: {md(summary.status)}.",
         "",
         "| | impressions | clicks | spend | orders | revenue | ROI | CTR | CPC |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -103,7 +104,7 @@ def _limits(summary: Summary) -> list[str]:
         "",
         f"- One more unit of budget buys **{shadow.budget:.2f}** more {summary.objective}.",
         f"- Raising the ROI floor by 0.1 costs **{shadow.min_roi:,.2f}** {summary.objective}.",
-        f"- Binding limits: {', '.join(summary.binding) or 'none'}.",
+        f"- Binding limits: {md(', '.join(summary.binding)) or 'none'}.",
     ]
     if summary.marginal_cutoff is not None:
         lines.append(f"- Marginal cut-off: no bid increment returning under **{summary.marginal_cutoff:.2f}** "
@@ -120,7 +121,7 @@ def _plans(plans: pd.DataFrame) -> list[str]:
     lines = ["", "## Plans", "", "| plan | current spend | new budget | daily limit | revenue | ROI |",
              "|---|---:|---:|---:|---:|---:|"]
     for row in plans.itertuples(index=False):
-        lines.append(f"| {row.plan} | {_money(row.current_spend)} | {_money(row.new_budget)} | {_money(row.daily_limit)} | "
+        lines.append(f"| {md(row.plan)} | {_money(row.current_spend)} | {_money(row.new_budget)} | {_money(row.daily_limit)} | "
                      f"{_money(row.revenue)} | {row.roi:.2f} |")
     return lines
 
@@ -131,7 +132,7 @@ def _bids(summary: Summary, bids: pd.DataFrame) -> list[str]:
                           ("Largest cuts", bids[bids["action"].isin(["cut", "pause"])].nsmallest(5, "change_pct"))):
         if len(chosen):
             lines += ["", f"### {title}", ""]
-            lines += [f"- {row.keyword} ({row.plan}): {row.current_bid:.2f} → {row.new_bid:.2f} — {row.reason}"
+            lines += [f"- {md(row.keyword)} ({md(row.plan)}): {row.current_bid:.2f} → {row.new_bid:.2f} — {md(row.reason)}"
                       for row in chosen.itertuples(index=False)]
     return lines
 
@@ -154,7 +155,7 @@ def forecast_markdown(check: Mapping) -> str:
     lines = [
         "## Last run's forecast vs actual",
         "",
-        f"Run {check['run']} ({check['run_created_at'][:10]}, {check['scenario']}) forecast {window['period_days']} days "
+        f"Run {check['run']} ({check['run_created_at'][:10]}, {md(check['scenario'])}) forecast {window['period_days']} days "
         f"from {window['first']}; the reports cover {window['first']} to {window['last']}{partial}.",
         f"Bids applied (judged by {check['bid_source']}): {bids['applied']} applied, {bids['not_applied']} not applied, "
         f"{bids['not_reported']} not in the reports.",
@@ -163,7 +164,7 @@ def forecast_markdown(check: Mapping) -> str:
         "| revenue forecast | revenue actual | ROI forecast | ROI actual | bids applied |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for label, figures in [(entry["plan"], entry) for entry in check["plans"]] + [("**total**", check["total"])]:
+    for label, figures in [(md(entry["plan"]), entry) for entry in check["plans"]] + [("**total**", check["total"])]:
         lines.append(_forecast_row(label, figures))
     return "\n".join(lines + _forecast_notes(check)) + "\n"
 
@@ -192,6 +193,6 @@ def _forecast_notes(check: Mapping) -> list[str]:
                       f"{_money(unmatched['spend'])}, revenue {_money(unmatched['revenue'])} (not in the figures above)."]
     if check["not_applied"]:
         lines += ["", "Largest recommendations not applied:", ""]
-        lines += [f"- {row.get('keyword') or row['plan']} ({row['plan']}): recommended {_bid(row['recommended_bid'])}, "
+        lines += [f"- {md(row.get('keyword') or row['plan'])} ({md(row['plan'])}): recommended {_bid(row['recommended_bid'])}, "
                   f"reported {_bid(row.get('reported_bid'))}" for row in check["not_applied"]]
     return lines

@@ -13,7 +13,7 @@ import dataclasses
 import hashlib
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -96,8 +96,12 @@ class HistoryStore:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def record(self, result) -> int:
-        """Write one plan run (a :class:`optimizer.decisions.plan.PlanResult`) in one transaction; return its id."""
+    def record(self, result, before_commit: Callable[[int], None] | None = None) -> int:
+        """Write one plan run (a :class:`optimizer.decisions.plan.PlanResult`) in one transaction; return its id.
+
+        ``before_commit(run_id)`` runs inside the transaction, last: if it raises, nothing is recorded
+        (the output files are published only once it returns, so the folder and the history agree).
+        """
         scenario, summary = result.scenario, result.summary
         dates = result.performance.frame["date"].dropna() if "date" in result.performance.frame else pd.Series([])
         row = {
@@ -121,6 +125,8 @@ class HistoryStore:
                 _insert(connection, input_files, _rows(pd.DataFrame(files), input_files, run_id, positions=True))
                 _insert(connection, recommendations, _rows(result.bids, recommendations, run_id, positions=True))
                 _insert(connection, plan_budgets, _rows(result.plans, plan_budgets, run_id))
+                if before_commit is not None:
+                    before_commit(int(run_id))
         except sa.exc.SQLAlchemyError as error:
             raise HistoryError(f"cannot record the run in {self.location}: {_reason(error)}") from None
         return int(run_id)

@@ -8,13 +8,15 @@ from collections.abc import Sequence
 import pandas as pd
 
 from optimizer.history.store import HistoryStore
+from optimizer.outputs.safe_text import terminal
 
 #: Largest raises and largest cuts shown by ``history show``.
 SHOWN_CHANGES = 5
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[bool]) -> list[str]:
-    """Plain aligned columns: text left, figures right, two spaces apart."""
+    """Plain aligned columns: text left, figures right, two spaces apart; cells without control characters."""
+    header, rows = [terminal(name) for name in header], [[terminal(cell) for cell in row] for row in rows]
     widths = [max([_width(name)] + [_width(row[index]) for row in rows]) for index, name in enumerate(header)]
 
     def line(cells: Sequence[str]) -> str:

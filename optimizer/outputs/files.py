@@ -6,8 +6,8 @@ fails leaves no new partial files, and each file gets the permissions the user's
 umask gives a new file (readable by the group where the umask says so). CSVs are
 UTF-8 with a BOM so that Excel shows Chinese names; money is written to the cent
 and other numbers to six significant digits; a text cell starting with
-``= + - @`` (or a tab / carriage return) is prefixed with ``'`` so a spreadsheet
-never runs it as a formula.
+``= + - @`` (or their full-width forms, after blanks, or a tab / carriage return),
+and such a header, is prefixed with ``'`` so a spreadsheet never runs it as a formula.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import math
 import os
 import tempfile
 from collections.abc import Callable, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -27,8 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from optimizer import numtext
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from optimizer.outputs import safe_text
 
 BID_COLUMNS = [
     "plan", "ad_group", "keyword", "match_type", "current_bid", "new_bid", "change_pct", "action",
@@ -46,14 +46,11 @@ MONEY_COLUMNS = frozenset({
 
 
 def neutralize(frame: pd.DataFrame) -> pd.DataFrame:
-    """Prefix text cells that a spreadsheet would read as a formula."""
+    """Prefix text cells and headers that a spreadsheet would read as a formula (:func:`safe_text.cell`)."""
     out = frame.copy()
     for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            text = out[column].astype(str)
-            risky = text.str.startswith(FORMULA_START)
-            out[column] = text.where(~risky, "'" + text)
-    return out
+        out[column] = safe_text.cells(out[column])
+    return out.set_axis([safe_text.cell(column) for column in out.columns], axis=1)
 
 
 def csv_bytes(frame: pd.DataFrame, money: frozenset[str] = MONEY_COLUMNS) -> bytes:
@@ -149,6 +146,17 @@ def _clean(value):
     return value
 
 
+@contextmanager
+def naming(path: Path):
+    """An OSError raised inside names ``path`` when it names no file (a full disk fails a write, not an open)."""
+    try:
+        yield
+    except OSError as error:
+        if error.filename is None:
+            raise OSError(error.errno, error.strerror or str(error), str(path)) from error
+        raise
+
+
 def write_all(folder: Path, files: Mapping[str, bytes | Callable[[Path], None]]) -> list[Path]:
     """Write every file to a temporary name, then rename them all into place.
 
@@ -171,10 +179,11 @@ def write_all(folder: Path, files: Mapping[str, bytes | Callable[[Path], None]])
             os.close(handle)
             temporary_path = Path(temporary)
             staged.append((temporary_path, final))
-            if callable(content):
-                content(temporary_path)
-            else:
-                temporary_path.write_bytes(content)
+            with naming(final):
+                if callable(content):
+                    content(temporary_path)
+                else:
+                    temporary_path.write_bytes(content)
     except BaseException:
         for temporary_path, _ in staged:
             temporary_path.unlink(missing_ok=True)
@@ -191,10 +200,15 @@ def write_all(folder: Path, files: Mapping[str, bytes | Callable[[Path], None]])
 
 def new_file_mode() -> int:
     """The permissions ``open()`` would give a new file under the process's umask (0644 under umask 022)."""
+    return 0o666 & ~current_umask()
+
+
+def current_umask() -> int:
+    """The process's umask."""
     try:   # Linux says the umask without changing it (os.umask can only be read by setting it)
         status = Path("/proc/self/status").read_text()
-        umask = int(next(line.split()[1] for line in status.splitlines() if line.startswith("Umask:")), 8)
+        return int(next(line.split()[1] for line in status.splitlines() if line.startswith("Umask:")), 8)
     except (OSError, StopIteration, ValueError):
         umask = os.umask(0o022)
         os.umask(umask)
-    return 0o666 & ~umask
+        return umask

@@ -31,6 +31,8 @@ import pandas as pd
 
 from optimizer.errors import SHOWN_ROWS, InputDataError, Problem
 from optimizer.model.estimate import CPC_TO_BID
+from optimizer.outputs import safe_text
+from optimizer.reading.limits import check_file
 
 SHEET = "Sponsored Products Campaigns"
 ID_COLUMNS = ("Campaign ID", "Ad Group ID", "Keyword ID", "Product Targeting ID")
@@ -76,10 +78,11 @@ def read_bulk(path: str | Path) -> Bulk:
     import openpyxl
 
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise InputDataError([Problem(f"no such file (looked for {path.resolve()})", file=path.name,
                                       hint="Pass the bulk file downloaded from Campaign Manager (.xlsx)")])
     try:
+        check_file(path)   # a regular file within the size caps, before openpyxl unpacks it
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as error:
         raise InputDataError([Problem(f"cannot be read as an Excel workbook ({type(error).__name__}: {error})",
@@ -336,5 +339,5 @@ def write_edits(bulk: Bulk, edits, target: Path) -> None:
     sheet = book[bulk.sheet]
     position = {name: index + 1 for index, name in reversed(list(enumerate(bulk.header)))}
     for row, header, value in edits:
-        sheet.cell(row=row, column=position[header]).value = value
+        safe_text.xlsx_cell(sheet.cell(row=row, column=position[header]), value)
     book.save(target)

@@ -18,6 +18,7 @@ import pandas as pd
 
 from optimizer.errors import BidoptError, InputDataError, Problem
 from optimizer.model.shrinkage import shrink_rate
+from optimizer.outputs import safe_text
 from optimizer.outputs.files import csv_bytes
 from optimizer.platforms.amazon_bulk import Bulk, norm
 from optimizer.platforms.uploads import bid_range
@@ -217,9 +218,9 @@ def harvest_files(result: Harvest, bulk: Bulk) -> dict:
         book = openpyxl.Workbook()
         sheet = book.active
         sheet.title = bulk.sheet
-        sheet.append(list(bulk.header))
-        for row in result.creates:
-            sheet.append([row.get(name) for name in bulk.header])
+        for row_number, values in enumerate([dict(zip(bulk.header, bulk.header)), *result.creates], start=1):
+            for column_number, name in enumerate(bulk.header, start=1):   # a search term is never a formula
+                safe_text.xlsx_cell(sheet.cell(row=row_number, column=column_number), values.get(name))
         book.save(target)
 
     return {"harvest.csv": csv_bytes(result.table), "amazon-bulk.xlsx": write}

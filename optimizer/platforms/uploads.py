@@ -27,6 +27,7 @@ import pandas as pd
 
 from optimizer.errors import BidoptError
 from optimizer.outputs.files import csv_bytes
+from optimizer.reading.limits import check_file
 from optimizer.scenario.settings import BidLimits
 
 PLATFORMS = ("amazon", "google", "ztc")
@@ -216,6 +217,7 @@ def marketplace_from_reports(paths) -> str | None:
     for path in paths:
         path = Path(path)
         try:
+            check_file(path)   # not a FIFO, not a zip bomb: this may run before the report is read
             if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
                 head = pd.read_excel(path, nrows=5, engine="calamine", dtype=str)
             else:

@@ -25,6 +25,7 @@ import pandas as pd
 from python_calamine import CalamineError
 
 from optimizer.errors import InputDataError, Problem
+from optimizer.reading import limits
 from optimizer.reading.cells import cell_text, parse
 from optimizer.reading.headers import HEADER_SCAN_LINES, find_header, map_headers, no_header, normalise_header
 from optimizer.reading.periods import Period, title_period, with_dates
@@ -79,12 +80,13 @@ def read_report(path: str | Path, columns: Mapping[str, str] | None = None) -> R
         raise InputDataError([Problem(
             f"cannot read files ending in '{suffix or '(none)'}'", file=path.name,
             hint="Export the report as CSV or XLSX")])
-    if not path.is_file():
+    if not path.exists():
         raise InputDataError([Problem(
             f"no such file (looked for {path.resolve()})", file=path.name,
             hint="Check the path: report paths in a scenario are relative to the scenario file")])
     user_headers = {normalise_header(header) for header in columns}
     try:
+        limits.check_file(path)   # a regular file within the size caps, before anything is parsed
         if suffix in TEXT_EXTENSIONS:
             table, header_row, encoding, titles = _read_text(path, user_headers)
         else:
@@ -163,7 +165,7 @@ def _detect_encoding(raw: bytes) -> str:
 
 def _read_text(path: Path, user_headers: set[str]) -> tuple[pd.DataFrame, int, str, list[str]]:
     """Decode, find the header line and delimiter, then read every cell as text; also the lines above the header."""
-    raw = path.read_bytes()
+    raw = limits.read_bytes(path)
     encoding = _detect_encoding(raw)
     try:
         text = raw.decode(encoding)

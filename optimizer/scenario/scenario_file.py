@@ -14,7 +14,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from optimizer.errors import ScenarioError
+from optimizer.errors import InputDataError, ScenarioError
+from optimizer.reading.limits import read_bytes
 from optimizer.scenario.settings import (  # noqa: F401  (re-exported: the sections are part of a scenario's API)
     ADJUSTABLE,
     CANONICAL_COLUMNS,
@@ -141,7 +142,7 @@ def read_document(path: Path, seen: tuple[Path, ...] = ()) -> dict:
     (numbers, lists) replaces. The chain may not loop.
     """
     try:
-        document = tomllib.loads(path.read_bytes().decode("utf-8-sig"))  # -sig: Notepad saves a BOM
+        document = tomllib.loads(_bounded_text(path))
     except FileNotFoundError:
         raise ScenarioError(["Scenario file not found."], file=str(path)) from None
     except OSError as error:
@@ -164,6 +165,16 @@ def read_document(path: Path, seen: tuple[Path, ...] = ()) -> dict:
     if base_path in seen + (path.resolve(),):
         raise ScenarioError([f"'extends' loops back to {base}."], file=str(path))
     return _merge(read_document(base_path, seen + (path.resolve(),)), document)
+
+
+def _bounded_text(path: Path) -> str:
+    """A regular file within BIDOPT_MAX_SCENARIO_MB, as text (``extends = "/dev/zero"`` is refused at once)."""
+    try:
+        raw = read_bytes(path, "max_scenario_mb")
+    except InputDataError as error:
+        raise ScenarioError([str(problem).removeprefix(f"{path.name}: ") for problem in error.problems],
+                            file=str(path)) from None
+    return raw.decode("utf-8-sig")   # -sig: Notepad saves a BOM
 
 
 def _merge(base: dict, override: dict) -> dict:

@@ -224,15 +224,17 @@ def _keywords(n_keywords: int, rng: np.random.Generator, language: int):
     for (p, item), count in zip(items, counts):  # a loop over ~15 items, not keywords
         words = CATALOGUE[p].words
         total = combos * len(words) * 2
-        if count > total:
-            raise ValueError(f"Item {item[language]!r} has {total} distinct keywords; {count} were asked for.")
         # short phrases (no front, no back) are drawn first: head terms exist in every account
-        chosen = np.sort(rng.choice(total, size=count, replace=False, p=_phrase_weights(len(words))))
+        chosen = np.sort(rng.choice(total, size=min(count, total), replace=False, p=_phrase_weights(len(words))))
+        # past every phrase of the item, the long tail: each phrase again with a variant ("2号", "no. 2")
+        extra = np.arange(count - len(chosen))
+        chosen, variant = np.concatenate([chosen, extra % total]), np.r_[np.zeros(len(chosen), int), 2 + extra // total]
         match, rest = np.divmod(chosen, combos * len(words))
         word, rest = np.divmod(rest, combos)
         front, back = np.divmod(rest, len(BACKS))
-        texts = [joiner.join(part for part in (FRONTS[f][language], words[w][language], BACKS[b][language]) if part)
-                 for f, w, b in zip(front, word, back)]  # ~100 strings per item
+        texts = [joiner.join(part for part in (FRONTS[f][language], words[w][language], BACKS[b][language],
+                                               _variant(v, language)) if part)
+                 for f, w, b, v in zip(front, word, back, variant)]  # ~100 strings per item
         parts["plan"] += [CATALOGUE[p].name[language]] * count
         parts["ad_group"] += [item[language]] * count
         parts["keyword"] += texts
@@ -240,11 +242,15 @@ def _keywords(n_keywords: int, rng: np.random.Generator, language: int):
         parts["index"].append(np.full(count, p))
         parts["price"].append(np.full(count, item[2]))
         parts["cvr"].append(np.full(count, item[3]))
-        parts["mods"].append((front > 0).astype(int) + (back > 0))
+        parts["mods"].append((front > 0).astype(int) + (back > 0) + (variant > 0))
     keywords = pd.DataFrame({"plan": parts["plan"], "ad_group": parts["ad_group"], "keyword": parts["keyword"],
                              "match_type": parts["match"]})
     return (keywords, np.concatenate(parts["index"]), np.concatenate(parts["price"]),
             np.concatenate(parts["cvr"]), np.concatenate(parts["mods"]))
+
+
+def _variant(number: int, language: int) -> str:
+    return "" if not number else f"{number}号" if language == 0 else f"no. {number}"
 
 
 def _phrase_weights(n_words: int) -> np.ndarray:

@@ -193,3 +193,13 @@ def test_score_without_the_plan_s_summary_says_which_goal_it_used(tmp_path, caps
     assert main(["simulate", *flags, "--out", str(folder), "--score", str(sheet)]) == 0
     assert "the simulation's own goal: no summary.json beside the bid sheet" in capsys.readouterr().out
     assert not any(path.parent == sheet.parent and path != sheet for path in sheet.parent.iterdir())
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_market_larger_than_the_catalogue_s_phrases_gets_long_tail_variants(language):
+    market = make_market(20_000, seed=1, language=language)
+    keys = market.keywords[["plan", "ad_group", "keyword", "match_type"]]
+    assert len(keys) == 20_000 and not keys.duplicated().any()
+    variant = "号" if language == "zh" else " no. "
+    assert keys["keyword"].str.contains(variant, regex=False).sum() > 0
+    assert make_market(300, seed=1, language=language).keywords["keyword"].str.contains(variant, regex=False).sum() == 0
