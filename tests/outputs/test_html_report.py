@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import base64
-import os
 import re
-import shutil
 
 import pandas as pd
 import pytest
@@ -13,6 +11,7 @@ import pytest
 from optimizer.decisions.plan import make_plan, plan_frontier
 from optimizer.outputs.html_report import plan_report
 from optimizer.scenario.scenario_file import load_scenario
+from tests.browser import headless_chromium
 from tests.paths import SCENARIOS
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -37,32 +36,11 @@ def test_the_page_embeds_every_figure_and_needs_no_network(report_files):
     assert "Largest raises" in page and "Before and after" in page
 
 
-def _chromium() -> tuple[str, str]:
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver = shutil.which("chromedriver")
-    if not (browser and driver):
-        message = "headless Chromium is not installed (.ci/run installs the chromium and chromium-driver packages)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return browser, driver
-
-
 @pytest.mark.slow
 def test_report_opens_in_headless_chromium_with_every_image_loaded(report_files, tmp_path):
-    browser, driver_path = _chromium()
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-
     page = tmp_path / "report.html"
     page.write_bytes(report_files[1]["report.html"])
-    options = webdriver.ChromeOptions()
-    options.binary_location = browser
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1200,900"):
-        options.add_argument(flag)
-    browser_session = webdriver.Chrome(service=Service(driver_path), options=options)
+    browser_session = headless_chromium(tmp_path / "profile")
     try:
         browser_session.get(page.as_uri())
         images = browser_session.execute_script(

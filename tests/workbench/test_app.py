@@ -16,7 +16,7 @@ from optimizer.errors import BidoptError, Conflict, InfeasibleError, InputDataEr
 from optimizer.history.database import HistoryError
 from optimizer.workbench.app import create_app, server, status_of
 from optimizer.workbench.settings import Busy, CsrfRejected, NotFound, ServeSettings, Unauthorized, UploadTooLarge
-from tests.outputs.test_html_report import _chromium
+from tests.browser import headless_chromium
 from tests.paths import SAMPLE
 
 CLIENTS = 8
@@ -84,24 +84,14 @@ def test_clients_planning_at_once_are_all_answered_and_all_recorded(live):
 
 @pytest.mark.slow
 def test_the_weekly_loop_in_headless_chromium(live, tmp_path):
-    browser_path, driver_path = _chromium()
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import WebDriverWait
 
     base, app = live
     downloads = tmp_path / "downloads"
-    options = webdriver.ChromeOptions()
-    options.binary_location = browser_path
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1200,900"):
-        options.add_argument(flag)
-    options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
-                                              "download.prompt_for_download": False})
-    browser = webdriver.Chrome(service=Service(driver_path), options=options)
+    browser = headless_chromium(tmp_path / "profile", {"download.default_directory": str(downloads),
+                                                        "download.prompt_for_download": False})
     wait = WebDriverWait(browser, 120)
     try:
         browser.get(base + "/")
