@@ -4,10 +4,14 @@ usual export formats, match types in one vocabulary.
 
 from __future__ import annotations
 
+from typing import Mapping
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from optimizer.reading.conventions import COMMA, MARKS, MONTH_FIRST, POINT, date_order, decimal_mark, regular_days
 
 TEXT_COLUMNS = ("plan", "ad_group", "keyword", "match_type", "record_type", "state", "campaign_type")
 #: Canonical columns that hold dates: a row's day, or the start and end of the period it sums.
@@ -16,10 +20,10 @@ MISSING_TOKENS = ("", "-", "--", "—", "–", "n/a", "na", "nan", "null", "none
 #: In a number column "nan" is not a blank but a value no export writes: it is an unreadable cell.
 _NUMBER_MISSING = tuple(token for token in MISSING_TOKENS if token not in ("nan", "nat"))
 # Patterns for pandas .str are plain strings without \s or \d: pyarrow then runs them in C (RE2).
-_NOISE = r"rs\.?|inr|usd|us\$|rmb|cny|[¥￥$₹€£元,% ]"  # currency, thousands separators, percent
+_NOISE = f"{MARKS}|,"  # currency, percent, spaces and commas between thousands
 _NUMBER = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:e[+-]?[0-9]+)?"
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M:%S", "%b %d, %Y",
-                 "%B %d, %Y", "%d %b %Y", "%Y%m%d", "%Y年%m月%d日", "%Y.%m.%d", "%m/%d/%Y",
+                 "%B %d, %Y", "%d %b %Y", "%Y%m%d", "%Y年%m月%d日", "%Y.%m.%d",
                  "%Y-%m", "%B %Y", "%b %Y", "%Y年%m月")  # the last four: months
 MATCH_TYPES = {"精确匹配": "exact", "精准匹配": "exact", "精确": "exact", "exact match": "exact",
                "广泛匹配": "broad", "广泛": "broad", "broad match": "broad",
@@ -34,29 +38,54 @@ def cell_text(column: pd.Series) -> pd.Series:
     return column.fillna("").str.strip()
 
 
-def parse(raw: pd.DataFrame, rows: pd.Series, from_excel: bool):
-    """Parse every canonical column; unparseable cells go to ``bad_cells``."""
+def parse(raw: pd.DataFrame, rows: pd.Series, from_excel: bool, file: str = "",
+          headers: Mapping[str, str] | None = None):
+    """Parse every canonical column; unparseable cells go to ``bad_cells``.
+
+    The decimal mark and the order of day and month are decided once from every cell of the file
+    (:mod:`optimizer.reading.conventions`); ``file`` and ``headers`` name the cells when they cannot be.
+    """
+    headers = headers or {}
     parsed, bad_cells = {}, {}
+    texts = {name: _written(raw[name], from_excel) for name in raw.columns if name not in TEXT_COLUMNS}
+    mark = decimal_mark({name: text for name, text in texts.items() if name not in DATE_COLUMNS and text is not None},
+                        rows, file, headers)
+    dated = {name: text for name, text in texts.items() if name in DATE_COLUMNS and text is not None}
+    order = date_order(dated, rows, file, headers,
+                       lambda order: regular_days(pd.concat([_parse_dates(raw[name], order)[0] for name in dated])))
     for name in raw.columns:
         column = raw[name]
         if name in TEXT_COLUMNS:
-            text = cell_text(column)
-            if from_excel:
-                text = text.str.replace(r"^(-?[0-9]+)\.0$", r"\1", regex=True)
-            if name == "match_type":
-                lowered = text.str.lower()
-                text = lowered.map(MATCH_TYPES).fillna(lowered).astype(str)
-            parsed[name] = text
+            parsed[name] = _text(column, name, from_excel)
             continue
-        values, bad = _parse_dates(column) if name in DATE_COLUMNS else _parse_numbers(column)
+        values, bad = _parse_dates(column, order) if name in DATE_COLUMNS else _parse_numbers(column, mark)
         parsed[name] = values
         if bad.any():
             bad_cells[name] = (rows[bad].tolist(), cell_text(column[bad]).tolist())
     return pd.DataFrame(parsed, index=raw.index), bad_cells
 
 
-def _parse_numbers(column: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """"¥1,234.50", "Rs.201.68", "9.09%" (-> 0.0909), "-" (-> NaN); numbers pass through."""
+def _written(column: pd.Series, from_excel: bool) -> pd.Series | None:
+    """The cells written as text (a workbook's true numbers and dates left out), or None when there are none."""
+    if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_datetime64_any_dtype(column):
+        return None
+    if from_excel and column.dtype == object:
+        column = column[column.map(type, na_action="ignore") == str]
+    return cell_text(column)
+
+
+def _text(column: pd.Series, name: str, from_excel: bool) -> pd.Series:
+    text = cell_text(column)
+    if from_excel:
+        text = text.str.replace(r"^(-?[0-9]+)\.0$", r"\1", regex=True)
+    if name == "match_type":
+        lowered = text.str.lower()
+        text = lowered.map(MATCH_TYPES).fillna(lowered).astype(str)
+    return text
+
+
+def _parse_numbers(column: pd.Series, mark: str = POINT) -> tuple[pd.Series, pd.Series]:
+    """"¥1,234.50", "Rs.201.68", "9.09%" (-> 0.0909), "-" (-> NaN), with ``mark`` COMMA "1.234,50"; numbers pass through."""
     if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
         values = column.astype("float64")
         infinite = pd.Series(np.isinf(values.to_numpy()), index=column.index)
@@ -65,9 +94,14 @@ def _parse_numbers(column: pd.Series) -> tuple[pd.Series, pd.Series]:
     missing = lowered.isin(_NUMBER_MISSING)
     cleaned = lowered
     valid = cleaned.str.fullmatch(_NUMBER).fillna(False).astype(bool) & ~missing
+    if mark == COMMA:   # "1.234" is then a thousand and more
+        valid &= ~lowered.str.contains(".", regex=False).fillna(False).astype(bool)
     noisy = ~valid & ~missing
     if noisy.any():  # only cells like "¥1,234.50" pay for the regex
-        cleaned = cleaned.where(~noisy, lowered[noisy].str.replace(_NOISE, "", regex=True))
+        bare = lowered[noisy].str.replace(_NOISE if mark == POINT else MARKS, "", regex=True)
+        if mark == COMMA:
+            bare = bare.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+        cleaned = cleaned.where(~noisy, bare)
         valid |= noisy & cleaned.str.fullmatch(_NUMBER).fillna(False).astype(bool)
     # pyarrow's cast parses a million numbers in milliseconds; invalid cells are nulls by then
     parsed = pc.cast(pa.array(cleaned.where(valid), type=pa.string()), pa.float64())
@@ -77,14 +111,14 @@ def _parse_numbers(column: pd.Series) -> tuple[pd.Series, pd.Series]:
     return values.where(~infinite), (~valid & ~missing) | infinite
 
 
-def _parse_dates(column: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Dates in the usual export formats, Excel datetimes and Excel serial numbers."""
+def _parse_dates(column: pd.Series, order: str = MONTH_FIRST) -> tuple[pd.Series, pd.Series]:
+    """Dates in the usual export formats, Excel datetimes and Excel serial numbers; 03/11/2026 in ``order``."""
     if pd.api.types.is_datetime64_any_dtype(column):
         return column.astype("datetime64[ns]"), pd.Series(False, index=column.index)
     text = cell_text(column).str.replace(r"^([0-9]{8})\.0$", r"\1", regex=True)
     missing = text.str.lower().isin(MISSING_TOKENS)
     dates = pd.Series(pd.NaT, index=column.index, dtype="datetime64[ns]")
-    for date_format in _DATE_FORMATS:
+    for date_format in _DATE_FORMATS + (("%m/%d/%Y",) if order == MONTH_FIRST else ("%d/%m/%Y",)):
         todo = dates.isna() & ~missing
         if not todo.any():
             break

@@ -27,7 +27,7 @@ from python_calamine import CalamineError
 from optimizer.errors import InputDataError, Problem
 from optimizer.reading import limits
 from optimizer.reading.cells import cell_text, parse
-from optimizer.reading.headers import HEADER_SCAN_LINES, find_header, map_headers, no_header, normalise_header
+from optimizer.reading.headers import ALIASES, HEADER_SCAN_LINES, find_header, map_headers, no_header, normalise_header
 from optimizer.reading.periods import Period, title_period, with_dates
 from optimizer.reading.search_terms import from_notation, keyword_match_type
 from optimizer.reading.totals import TOTAL_WORDS, skipped_note, sum_rows, total_or_blank
@@ -38,6 +38,10 @@ TEXT_EXTENSIONS = (".csv", ".tsv", ".txt")
 EXCEL_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods")
 DELIMITERS = (",", "\t", ";")
 _WINDOW = re.compile(r"^\s*\d+\s*day\b|\d+\s*天", re.IGNORECASE)
+_GB = ("gb2312", "gbk", "cp936", "hz", "gb18030")
+#: Kana, Greek, Cyrillic, box drawing and private-use characters: what a wrong Chinese decoding makes.
+_ODD = re.compile("[\u0370-\u04ff\u2500-\u257f\u3040-\u30ff\ue000-\uf8ff]")
+_KNOWN = {normalise_header(alias) for aliases in ALIASES.values() for alias in aliases}
 _OTHER_CJK = ("cp949", "euc_kr", "johab", "euc_jp", "euc_jis_2004", "shift_jis", "cp932", "big5",
               "big5hkscs", "cp950", "iso2022_jp", "iso2022_kr")
 
@@ -105,7 +109,7 @@ def read_report(path: str | Path, columns: Mapping[str, str] | None = None) -> R
     labels = _labels(raw[totals], None if first is None else first[totals])
     total_rows = rows[totals]
     raw, rows = raw[~(totals | blank)], rows[~(totals | blank)]
-    frame, bad_cells = parse(raw, rows, from_excel=suffix not in TEXT_EXTENSIONS)
+    frame, bad_cells = parse(raw, rows, from_excel=suffix not in TEXT_EXTENSIONS, file=path.name, headers=headers)
     frame["source"] = path.name
     frame["row"] = rows.to_numpy()
     if notation:
@@ -139,9 +143,13 @@ def _labels(raw: pd.DataFrame, first: pd.Series | None) -> pd.Series:
 
 
 def _detect_encoding(raw: bytes) -> str:
-    """BOM first, then strict UTF-8, then charset-normalizer; GBK is read as gb18030."""
+    """BOM first, then strict UTF-8, then charset-normalizer; GBK is read as gb18030, Big5 as cp950."""
     if raw.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
+        try:
+            raw.decode("utf-8-sig")
+            return "utf-8-sig"
+        except UnicodeDecodeError:   # a GBK or Big5 file some editor gave a UTF-8 mark
+            return "bom+" + _detect_encoding(raw[len(codecs.BOM_UTF8):])
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     sample = raw[:SAMPLE_BYTES]
@@ -154,19 +162,36 @@ def _detect_encoding(raw: bytes) -> str:
         pass
     best = charset_normalizer.from_bytes(sample).best()
     name = codecs.lookup(best.encoding).name if best else "gb18030"
-    if name in _OTHER_CJK:  # the detector mistakes GBK for Korean or Japanese on short, repetitive text
+    if name in _OTHER_CJK or name in _GB:  # the detector mistakes GBK and Big5 for Korean or Japanese on short text
+        return _chinese(sample) or name
+    return name
+
+
+def _chinese(sample: bytes) -> str | None:
+    """gb18030 or cp950 (Big5), whichever decodes ``sample`` into fewer characters no Chinese report has.
+
+    Big5 text decoded as GBK turns into kana, Greek and Cyrillic letters and box-drawing signs
+    (GBK keeps them where Big5 keeps its commonest characters); GBK text rarely decodes as Big5 at all.
+    """
+    odd = {}
+    for encoding in ("gb18030", "cp950"):
         try:
-            sample.decode("gb18030")
-            return "gb18030"
+            text = sample.decode(encoding)
         except UnicodeDecodeError:
-            return name
-    return "gb18030" if name in ("gb2312", "gbk", "cp936", "hz", "gb18030") else name
+            continue
+        odd[encoding] = len(_ODD.findall(text))
+    return min(odd, key=lambda encoding: (odd[encoding], encoding != "gb18030")) if odd else None
 
 
 def _read_text(path: Path, user_headers: set[str]) -> tuple[pd.DataFrame, int, str, list[str]]:
     """Decode, find the header line and delimiter, then read every cell as text; also the lines above the header."""
     raw = limits.read_bytes(path)
+    if not raw.removeprefix(codecs.BOM_UTF8).strip():
+        raise InputDataError([Problem("the file is empty" if not raw else "the file holds only blank lines",
+                                      file=path.name, hint="Export the report again")])
     encoding = _detect_encoding(raw)
+    if encoding.startswith("bom+"):
+        raw, encoding = raw[len(codecs.BOM_UTF8):], encoding[len("bom+"):]
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError:
@@ -191,6 +216,8 @@ def _read_text(path: Path, user_headers: set[str]) -> tuple[pd.DataFrame, int, s
         raise no_header(path)
     _, header_index, delimiter, lines_before = best
     body = text[_nth_line_end(text, lines_before):].encode("utf-8")
+    header_line = text[_nth_line_end(text, lines_before):_nth_line_end(text, lines_before + 1)]
+    _unique_headers(next(csv.reader(io.StringIO(header_line), delimiter=delimiter)), path, user_headers)
     options = dict(sep=delimiter, header=0, dtype=str, keep_default_na=False, skip_blank_lines=False)
     try:
         table = pd.read_csv(io.BytesIO(body), engine="pyarrow", **options)
@@ -203,6 +230,20 @@ def _read_text(path: Path, user_headers: set[str]) -> tuple[pd.DataFrame, int, s
             table = pd.read_csv(io.BytesIO(body), engine="python", index_col=False,
                                 on_bad_lines=lambda cells: cells[:width], **options)
     return table, header_index + 1, encoding, text[:_nth_line_end(text, lines_before)].splitlines()
+
+
+def _unique_headers(names: list[str], path: Path, user_headers: set[str]) -> None:
+    """Refuse a header row that names a column it reads twice: which of the two holds the figures is anyone's guess."""
+    positions: dict[str, list[int]] = {}
+    for position, name in enumerate(names, start=1):
+        normal = normalise_header(name)
+        if normal in _KNOWN or normal in user_headers:
+            positions.setdefault(normal, []).append(position)
+    twice = [(names[found[0] - 1], found) for found in positions.values() if len(found) > 1]
+    if twice:
+        raise InputDataError([Problem(
+            f"column {name} appears {'twice' if len(found) == 2 else f'{len(found)} times'} (columns {', '.join(map(str, found[:-1]))} and {found[-1]})",
+            file=path.name, hint="Delete or rename all but one of them") for name, found in twice])
 
 
 def _nth_line_end(text: str, count: int) -> int:
@@ -231,6 +272,7 @@ def _read_excel(path: Path, user_headers: set[str]) -> tuple[pd.DataFrame, int, 
         sheet_table = pd.read_excel(book, sheet_name=sheet, header=None)
     names = [str(name) if pd.notna(name) else f"Unnamed: {position}"
              for position, name in enumerate(sheet_table.iloc[header_index])]
+    _unique_headers(names, path, user_headers)
     table = sheet_table.iloc[header_index + 1:].set_axis(names, axis=1).reset_index(drop=True)
     titles = [" ".join(str(cell) for cell in record if pd.notna(cell))
               for record in sheet_table.iloc[:header_index].itertuples(index=False)]

@@ -258,3 +258,46 @@ def test_the_reader_keeps_exactly_the_data_rows(rows, order, titles, total, enco
         assert report.period is None
     else:
         assert report.period.days == (None if stated == "All time" else 31)
+
+
+def test_big5_is_read_as_big5_and_gbk_behind_a_utf8_mark_as_gbk(tmp_path):
+    lines = ["Date,Campaign,Ad group,Keyword,Impressions,Clicks,Cost"]
+    lines += [f"2026-03-0{day},計劃甲,單元,關鍵詞{day}號,1000,50,36.50" for day in range(1, 4)]
+    big5 = read_report(write(tmp_path / "big5.csv", lines, "big5"))
+    assert big5.encoding == "cp950" and big5.frame["keyword"].tolist() == ["關鍵詞1號", "關鍵詞2號", "關鍵詞3號"]
+    path = tmp_path / "gbk.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + "\n".join([ZTC_HEADER, *ztc_lines()]).encode("gbk"))
+    gbk = read_report(path)
+    assert gbk.encoding == "gb18030" and gbk.headers["date"] == "日期" and gbk.frame["keyword"].iat[0] == "连衣裙"
+
+
+@pytest.mark.parametrize(("content", "message"), [(b"", "the file is empty"), (b"\xef\xbb\xbf\n \r\n\n",
+                                                                                  "the file holds only blank lines")])
+def test_an_empty_file_is_called_empty(tmp_path, content, message):
+    (tmp_path / "empty.csv").write_bytes(content)
+    with pytest.raises(InputDataError, match=rf"^empty\.csv: {message}\. Export the report again\.$"):
+        read_report(tmp_path / "empty.csv")
+
+
+def test_a_header_named_twice_is_refused_naming_both_columns(tmp_path):
+    write(tmp_path / "twice.csv", ["日期,关键词,点击量,花费,备注,备注,点击量", "2026-03-01,a,1,2,x,y,3"])
+    with pytest.raises(InputDataError, match=r"^twice\.csv: column 点击量 appears twice \(columns 3 and 7\)\. "
+                       r"Delete or rename all but one of them\.$"):
+        read_report(tmp_path / "twice.csv")
+    book = openpyxl.Workbook()
+    book.active.append(["日期", "关键词", "点击量", "花费", "点击量"])
+    book.active.append(["2026-03-01", "a", 1, 2, 3])
+    book.save(tmp_path / "twice.xlsx")
+    with pytest.raises(InputDataError, match=r"twice\.xlsx: column 点击量 appears twice \(columns 3 and 5\)"):
+        read_report(tmp_path / "twice.xlsx")
+
+
+def test_decimal_commas_and_day_first_dates_are_read_from_the_whole_file(tmp_path):
+    lines = ["日期;关键词;展现量;点击量;花费;成交金额"]
+    lines += [f"{day:02d}/03/2026;kw;1.234;10;36,50;1.234,50" for day in (2, 13)]
+    frame = read_report(write(tmp_path / "de.csv", lines)).frame
+    assert frame["spend"].tolist() == [36.5, 36.5] and frame["revenue"].tolist() == [1234.5, 1234.5]
+    assert frame["impressions"].tolist() == [1234, 1234] and frame["date"].dt.month.tolist() == [3, 3]
+    write(tmp_path / "us.csv", ["Date,Keyword,Clicks,Cost", "03/11/2026,kw,10,36.50", "2026-03-01,kw,10,1.5"])
+    with pytest.raises(InputDataError, match=r'us\.csv: column date: 1 cell could be day/month/year or month/day/year'):
+        read_report(tmp_path / "us.csv")
