@@ -46,9 +46,10 @@ def decimal_mark(texts: Mapping[str, pd.Series], rows: pd.Series, file: str, hea
     when some cells read only with a point and others only with a comma, or when no cell decides
     and some read differently either way.
     """
-    found: dict[str, list[tuple[str, pd.Series]]] = {POINT: [], COMMA: [], "either": []}
+    found: dict[str, list[tuple[str, pd.Series, pd.Series]]] = {POINT: [], COMMA: [], "either": []}
     for name, text in texts.items():
-        marked = text[text.str.contains("[.,]", regex=True)]
+        values = pd.Series(text.unique(), dtype="str")   # a column repeats its values: each is looked at once
+        marked = values[values.str.contains("[.,]", regex=True)]
         if marked.empty:
             continue
         bare = marked.str.lower().str.replace(MARKS, "", regex=True)
@@ -60,7 +61,7 @@ def decimal_mark(texts: Mapping[str, pd.Series], rows: pd.Series, file: str, hea
             either = by_comma | by_point
         for kind, mask in ((POINT, point), (COMMA, comma), ("either", either)):
             if mask.any():
-                found[kind].append((name, marked[mask]))
+                found[kind].append((name, text, marked[mask]))
     if found[POINT] and found[COMMA]:
         raise InputDataError([
             _problem(found[kind], rows, file, headers, f"{reading}, while other cells of the file use a decimal "
@@ -87,9 +88,10 @@ def date_order(texts: Mapping[str, pd.Series], rows: pd.Series, file: str, heade
     ``InputDataError`` when dates contradict each other, or when no date decides and both orders
     give different days.
     """
-    found: dict[str, list[tuple[str, pd.Series]]] = {MONTH_FIRST: [], DAY_FIRST: [], "either": []}
+    found: dict[str, list[tuple[str, pd.Series, pd.Series]]] = {MONTH_FIRST: [], DAY_FIRST: [], "either": []}
     for name, text in texts.items():
-        slashed = text[text.str.fullmatch(_SLASH_DATE)]
+        values = pd.Series(text.unique(), dtype="str")
+        slashed = values[values.str.fullmatch(_SLASH_DATE)]
         if slashed.empty:
             continue
         parts = slashed.str.extract(_SLASH_DATE).astype("int64")
@@ -97,7 +99,7 @@ def date_order(texts: Mapping[str, pd.Series], rows: pd.Series, file: str, heade
         for kind, mask in ((DAY_FIRST, first > 12), (MONTH_FIRST, second > 12),
                            ("either", (first <= 12) & (second <= 12) & (first != second))):
             if mask.any():
-                found[kind].append((name, slashed[mask]))
+                found[kind].append((name, text, slashed[mask]))
     if found[DAY_FIRST] and found[MONTH_FIRST]:
         raise InputDataError([
             _problem(found[kind], rows, file, headers, f"has the {reading}, while other dates have the {other}",
@@ -123,9 +125,11 @@ def regular_days(dates: pd.Series) -> bool:
     return len(days) > 2 and len(np.unique(np.diff(days))) == 1
 
 
-def _problem(cells: list[tuple[str, pd.Series]], rows: pd.Series, file: str, headers: Mapping[str, str],
+def _problem(found: list[tuple[str, pd.Series, pd.Series]], rows: pd.Series, file: str, headers: Mapping[str, str],
              message: str, hint: str) -> Problem:
-    """One problem naming the cells: the first column's rows and texts, the other columns counted."""
+    """One problem naming the cells (each column's cells holding one of its ``values``): the first column's rows
+    and texts, the other columns named."""
+    cells = [(name, text[text.isin(values)]) for name, text, values in found]
     name, texts = cells[0]
     count = sum(len(found) for _, found in cells)
     others = [_shown(other, headers) for other, _ in cells[1:]]

@@ -30,7 +30,7 @@ from optimizer.reading.cells import cell_text, parse
 from optimizer.reading.headers import ALIASES, HEADER_SCAN_LINES, find_header, map_headers, no_header, normalise_header
 from optimizer.reading.periods import Period, title_period, with_dates
 from optimizer.reading.search_terms import from_notation, keyword_match_type
-from optimizer.reading.totals import TOTAL_WORDS, skipped_note, sum_rows, total_or_blank
+from optimizer.reading.totals import TOTAL_WORDS, repeated_rows, skipped_note, sum_rows, total_or_blank
 from optimizer.reading.units import bid_units
 
 SAMPLE_BYTES = 256 * 1024
@@ -41,6 +41,8 @@ _WINDOW = re.compile(r"^\s*\d+\s*day\b|\d+\s*天", re.IGNORECASE)
 _GB = ("gb2312", "gbk", "cp936", "hz", "gb18030")
 #: Kana, Greek, Cyrillic, box drawing and private-use characters: what a wrong Chinese decoding makes.
 _ODD = re.compile("[\u0370-\u04ff\u2500-\u257f\u3040-\u30ff\ue000-\uf8ff]")
+#: The columns likeliest to tell two rows apart, compared first when looking for repeated rows.
+_DISTINCT = ("keyword", "spend", "impressions", "clicks", "date")
 _KNOWN = {normalise_header(alias) for aliases in ALIASES.values() for alias in aliases}
 _OTHER_CJK = ("cp949", "euc_kr", "johab", "euc_jp", "euc_jis_2004", "shift_jis", "cp932", "big5",
               "big5hkscs", "cp950", "iso2022_jp", "iso2022_kr")
@@ -108,7 +110,10 @@ def read_report(path: str | Path, columns: Mapping[str, str] | None = None) -> R
     totals, blank = total_or_blank(raw, first)
     labels = _labels(raw[totals], None if first is None else first[totals])
     total_rows = rows[totals]
-    raw, rows = raw[~(totals | blank)], rows[~(totals | blank)]
+    repeated, repeated_note = repeated_rows(table[~(totals | blank)], rows[~(totals | blank)],
+                                            tuple(headers[name] for name in _DISTINCT if name in headers))
+    kept = ~(totals | blank) & ~repeated.reindex(table.index, fill_value=False)
+    raw, rows = raw[kept], rows[kept]
     frame, bad_cells = parse(raw, rows, from_excel=suffix not in TEXT_EXTENSIONS, file=path.name, headers=headers)
     frame["source"] = path.name
     frame["row"] = rows.to_numpy()
@@ -121,6 +126,7 @@ def read_report(path: str | Path, columns: Mapping[str, str] | None = None) -> R
         labels = pd.concat([labels, pd.Series("", index=frame.index[summed])])
         frame = frame[~summed]
     notes = term_notes + unit_notes + ((skipped_note(path.name, total_rows, labels),) if len(total_rows) else ())
+    notes += (f"{path.name}: {repeated_note}",) if repeated_note else ()
     frame, period = with_dates(frame.reset_index(drop=True), title_period(titles))
     orders_header = headers.get("orders", "")
     return Report(path=path, frame=frame, headers=headers, encoding=encoding, bad_cells=bad_cells,

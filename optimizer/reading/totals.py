@@ -1,8 +1,13 @@
-"""Total and subtotal rows, of every style and wherever they stand, found to skip (and say so).
+"""Total and subtotal rows, of every style and wherever they stand, and repeated rows, found to skip (and say so).
 
 Exports add up their own rows: "合计" / "总计" / "汇总", "Total", "Total: Account", "Search total",
 "Overall total", a row whose names are all "--" (Google's Total row), or an unlabelled first or
 last row equal to the sum of the others. Planning on them would count every figure twice.
+
+A row identical cell for cell to an earlier one is the same line exported twice (files joined by
+hand, a download repeated): no platform lists one keyword twice for one day with every figure the
+same, while rows of one keyword that differ in any cell (another day, search term or placement) are
+real and summed.
 """
 
 from __future__ import annotations
@@ -77,3 +82,32 @@ def skipped_note(name: str, rows: pd.Series, labels: pd.Series) -> str:
     more = ", …" if len(rows) > 5 else ""
     noun = "row" if len(rows) == 1 else "rows"
     return f"{name}: skipped {len(rows)} total {noun} (the export's own sums; {noun} {shown}{more})"
+
+
+def repeated_rows(table: pd.DataFrame, rows: pd.Series, first: tuple[str, ...] = ()) -> tuple[pd.Series, str | None]:
+    """Rows identical in every cell to an earlier row, and the warning that names them (None when there are none).
+
+    Columns are compared one at a time, ``first`` first (the keyword, the spend: the likeliest to differ), each
+    only among the rows still alike in all columns before it; a million distinct rows cost about one column.
+    """
+    alike, key = np.arange(len(table)), np.zeros(len(table), dtype=np.int64)
+    for column in list(first) + [name for name in table.columns if name not in first]:
+        codes = pd.factorize(table[column].iloc[alike], use_na_sentinel=False)[0]
+        key = pd.factorize(key * (int(codes.max(initial=0)) + 1) + codes)[0]
+        shared = pd.Series(key).duplicated(keep=False).to_numpy()
+        alike, key = alike[shared], key[shared]
+        if not len(alike):
+            break
+    repeated = pd.Series(False, index=table.index)
+    repeated.iloc[alike] = pd.Series(key).duplicated().to_numpy()
+    if not repeated.any():
+        return repeated, None
+    firsts = pd.Series(key).drop_duplicates()
+    earlier = pd.Series(rows.iloc[alike[firsts.index]].to_numpy(), index=firsts.to_numpy())
+    earlier = earlier.loc[key[pd.Series(key).duplicated().to_numpy()]]
+    shown = ", ".join(f"{row} = {first_row}" for row, first_row in zip(rows[repeated][:5], earlier[:5]))
+    count = int(repeated.sum())
+    more = ", …" if count > 5 else ""
+    noun = "row" if count == 1 else "rows"
+    return repeated, (f"skipped {count} {noun} repeating an earlier row cell for cell (the same line exported twice; "
+                      f"{noun} {shown}{more})")

@@ -301,3 +301,11 @@ def test_decimal_commas_and_day_first_dates_are_read_from_the_whole_file(tmp_pat
     write(tmp_path / "us.csv", ["Date,Keyword,Clicks,Cost", "03/11/2026,kw,10,36.50", "2026-03-01,kw,10,1.5"])
     with pytest.raises(InputDataError, match=r'us\.csv: column date: 1 cell could be day/month/year or month/day/year'):
         read_report(tmp_path / "us.csv")
+
+
+def test_a_line_exported_twice_is_read_once_and_said(tmp_path):
+    lines = [ZTC_HEADER, *ztc_lines()]
+    report = read_report(write(tmp_path / "twice.csv", lines + lines[1:3]))
+    assert len(report.frame) == 6 and report.frame["row"].tolist() == [2, 3, 4, 5, 6, 7]
+    assert report.notes == ("twice.csv: skipped 2 rows repeating an earlier row cell for cell (the same line exported "
+                            "twice; rows 8 = 2, 9 = 3)",)

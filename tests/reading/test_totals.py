@@ -10,7 +10,7 @@ import pytest
 
 from optimizer.reading.report_file import read_report
 from optimizer.reading.schema import validate
-from optimizer.reading.totals import sum_rows, total_or_blank
+from optimizer.reading.totals import repeated_rows, sum_rows, total_or_blank
 
 HEADER = "Date,Campaign,Ad group,Keyword,Impressions,Clicks,Cost"
 
@@ -66,3 +66,12 @@ def test_rows_that_do_not_add_up_are_not_totals():
     frame = pd.DataFrame({"impressions": [10.0, 20.0, 31.0], "clicks": [1.0, 2.0, 3.0], "spend": [1.0, 1.0, 2.0]})
     assert not sum_rows(frame).any()
     assert sum_rows(frame.iloc[:2]).tolist() == [False, False]
+
+
+def test_rows_repeated_cell_for_cell_are_skipped_and_named_while_rows_differing_in_any_cell_are_kept():
+    table = pd.DataFrame({"Date": ["d1", "d1", "d2", "d1", "d1"], "Keyword": ["a", "b", "a", "a", "a"],
+                          "Search term": ["x", "x", "x", "x", "y"], "Clicks": ["1", "1", "1", "1", "1"]})
+    repeated, note = repeated_rows(table, pd.Series([2, 3, 4, 5, 6]))
+    assert repeated.tolist() == [False, False, False, True, False]
+    assert note == "skipped 1 row repeating an earlier row cell for cell (the same line exported twice; row 5 = 2)"
+    assert repeated_rows(table.iloc[[0, 1, 2]], pd.Series([2, 3, 4]))[1] is None
