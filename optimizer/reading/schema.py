@@ -24,6 +24,7 @@ from optimizer.reading.artefacts import (
 )
 from optimizer.reading.described import FileRead, describe
 from optimizer.reading.headers import ALIASES, MAP_HINT
+from optimizer.reading.plausible import beyond_any_account, per_click_outliers, placeholder_columns
 from optimizer.reading.report_file import Report
 
 IDENTITY = ("date", "plan", "ad_group", "keyword", "match_type")
@@ -134,6 +135,7 @@ def _check_report(report: Report, skip: bool, period_days: int | None,
     warnings.extend(report.notes)
     frame, used = _fill_derived(report.frame.copy())
     _check_columns(frame, report, period_days, problems)
+    problems.extend(placeholder_columns(report))
     frame = _without_idle_rows(frame, report, warnings)
     if frame.empty:
         problems.append(Problem("has no data rows", file=report.path.name,
@@ -142,6 +144,7 @@ def _check_report(report: Report, skip: bool, period_days: int | None,
     drop = _report_rows(frame, report, _row_checks(frame, report, used), skip, problems, warnings)
     frame = frame[~drop]
     artefact_rows(frame, report, problems, warnings)
+    warnings.extend(per_click_outliers(frame, report))
     orders_above_clicks(frame, report, [key for key in UNIT if key in frame], problems, warnings)
     return frame
 
@@ -200,7 +203,7 @@ def _row_checks(frame: pd.DataFrame, report: Report, used: set[str]) -> list[tup
             mask = frame[column] < 0
             values = [number_text(value) for value in frame[column][mask][:SHOWN_ROWS]]
             checks.append((column, mask, f"negative {column}", values, None))
-    return checks
+    return checks + beyond_any_account(frame)
 
 
 def _report_rows(frame: pd.DataFrame, report: Report, checks: list[tuple], skip: bool,

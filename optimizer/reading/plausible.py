@@ -1,0 +1,78 @@
+"""Columns and values no report can mean: a column of placeholders only, figures beyond any account.
+
+A keyword column of "-" would merge every keyword into one and a spend column of "-" would plan on
+no cost at all; both are the wrong column mapped, or an export of a view without the figures, and
+are refused naming the column. A figure above 10^12 is no account's (it is an overflow or a unit
+mistake) and is refused with its cells; a cost or a revenue per click a thousand times the file's
+typical one is kept but named in the warnings, so that a person can check it before uploading.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from optimizer.errors import SHOWN_ROWS, Problem
+from optimizer.reading.artefacts import count_text, display_name, number_text
+from optimizer.reading.cells import MISSING_TOKENS
+from optimizer.reading.report_file import Report
+
+#: Columns that cannot be all placeholders: the names that tell units apart, and the figures every plan needs.
+NEEDED = ("keyword", "impressions", "clicks", "spend", "bid")
+#: Figures larger than this in one row are no account's.
+LARGEST = 1e12
+#: A row's cost or revenue per click this many times the file's median is named in a warning.
+OUTLIER_FACTOR = 1000.0
+_CHECKED = ("impressions", "clicks", "spend", "orders", "revenue", "bid", "plan_budget")
+
+
+def placeholder_columns(report: Report) -> list[Problem]:
+    """One problem per needed column of ``report`` whose every cell is blank or a placeholder such as "-"."""
+    frame, problems = report.frame, []
+    needed = NEEDED if "keyword" in frame else ("plan",) + NEEDED
+    for name in needed:
+        if name not in frame or name not in report.headers or not len(frame) or name in report.bad_cells:
+            continue
+        column = frame[name]
+        empty = column.str.lower().isin(MISSING_TOKENS).all() if column.dtype != "float64" else column.isna().all()
+        if empty:
+            problems.append(Problem(
+                f'has no values: all {len(frame)} of its cells are blank or placeholders such as "-"',
+                file=report.path.name, column=display_name(name, report.headers),
+                hint="Export the report again with this column filled, or map the right header with "
+                     '--columns "Their header=' + name + '"'))
+    return problems
+
+
+def beyond_any_account(frame: pd.DataFrame) -> list[tuple]:
+    """Row checks in the shape of ``schema._row_checks``: figures above ``LARGEST``."""
+    checks = []
+    for name in _CHECKED:
+        if name in frame:
+            mask = frame[name] > LARGEST
+            values = [f"{value:.4g}" for value in frame[name][mask][:SHOWN_ROWS]]
+            checks.append((name, mask, f"{name} above 10^12, beyond any account", values, None))
+    return checks
+
+
+def per_click_outliers(frame: pd.DataFrame, report: Report) -> list[str]:
+    """Warnings naming rows whose cost or revenue per click is ``OUTLIER_FACTOR`` times the file's median."""
+    if "clicks" not in frame:
+        return []
+    warnings = []
+    clicked = frame["clicks"] >= 1
+    for name, noun in (("spend", "cost per click"), ("revenue", "revenue per click")):
+        if name not in frame:
+            continue
+        per_click = (frame[name] / frame["clicks"].where(clicked)).where(frame[name] > 0)
+        typical = float(np.nanmedian(per_click)) if per_click.notna().any() else np.nan
+        far = per_click > OUTLIER_FACTOR * typical
+        if far.any():
+            shown = ", ".join(f"row {row}: {number_text(round(value, 2))}"
+                              for row, value in zip(frame["row"][far][:SHOWN_ROWS], per_click[far][:SHOWN_ROWS]))
+            more = ", …" if int(far.sum()) > SHOWN_ROWS else ""
+            warnings.append(f"{report.path.name}: column {display_name(name, report.headers)}: "
+                            f"{count_text(int(far.sum()), 'row')} with a {noun} over "
+                            f"{OUTLIER_FACTOR:g} times the file's median of {number_text(round(typical, 4))} "
+                            f"({shown}{more}); kept: check the export (a unit or a column mixed up)")
+    return warnings

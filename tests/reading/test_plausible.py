@@ -1,0 +1,55 @@
+"""Placeholder-only columns refused by name; figures beyond any account refused; per-click outliers named."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from optimizer.errors import InputDataError
+from optimizer.reading.plausible import OUTLIER_FACTOR
+from optimizer.reading.report_file import read_report
+from optimizer.reading.schema import validate
+
+HEADER = "日期,推广计划,关键词,出价,展现量,点击量,花费,成交金额"
+
+
+def read(tmp_path: Path, rows: list[str], on_bad_rows: str = "error"):
+    path = tmp_path / "r.csv"
+    path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    return validate([read_report(path)], on_bad_rows=on_bad_rows)
+
+
+def rows(**cells: str) -> list[str]:
+    values = {"keyword": "kw{k}", "bid": "1.2", "spend": "{spend}", "revenue": "30"} | cells
+    return [f"2026-03-0{day},A,{values['keyword']},{values['bid']},100,10,{values['spend']},{values['revenue']}"
+            .format(k=keyword, spend=5 + keyword) for day in (1, 2) for keyword in range(3)]
+
+
+@pytest.mark.parametrize(("column", "shown"), [("keyword", "关键词 (keyword)"), ("bid", "出价 (bid)"),
+                                               ("spend", "花费 (spend)")])
+def test_a_needed_column_of_placeholders_only_is_refused_by_name(tmp_path, column, shown):
+    with pytest.raises(InputDataError, match=rf'^r\.csv: column {re.escape(shown)}: has no values: all 6 of its cells are blank or '
+                       rf'placeholders such as "-"\. .*--columns "Their header={column}"'):
+        read(tmp_path, rows(**{column: "-"}))
+
+
+def test_a_figure_beyond_any_account_is_refused_with_its_cell_or_skipped(tmp_path):
+    found = rows()
+    found[2] = found[2].replace(",30", ",1e300")
+    with pytest.raises(InputDataError, match=r"column 成交金额 \(revenue\): 1 row has revenue above 10\^12, beyond any "
+                       r"account \(row 4: 1e\+300\)"):
+        read(tmp_path, found)
+    skipped = read(tmp_path, found, on_bad_rows="skip")
+    assert skipped.frame["revenue"].max() == 30 and "skipped 1 row with revenue above 10^12" in skipped.warnings[0]
+
+
+def test_a_cost_per_click_a_thousand_times_the_median_is_kept_and_named(tmp_path):
+    found = rows()
+    found[1] = found[1].replace(",10,6,", f",10,{6 * 10 * OUTLIER_FACTOR:.0f},")
+    performance = read(tmp_path, found)
+    assert performance.frame["spend"].max() == 60000
+    assert [warning for warning in performance.warnings if "cost per click" in warning] == [
+        "r.csv: column 花费 (spend): 1 row with a cost per click over 1000 times the file's median of 0.65 "
+        "(row 3: 6000); kept: check the export (a unit or a column mixed up)"]
