@@ -90,7 +90,7 @@ def with_exports(args: argparse.Namespace, result, bulk, placements_read=None):
 def run_harvest(args: argparse.Namespace) -> int:
     from collections import Counter
 
-    from optimizer.outputs.files import write_all
+    from optimizer.outputs.publish import publish
     from optimizer.platforms.amazon_bulk import read_bulk
     from optimizer.platforms.harvest import harvest, harvest_files, read_search_terms
     from optimizer.platforms.uploads import check_marketplace, marketplace_from_reports
@@ -99,7 +99,7 @@ def run_harvest(args: argparse.Namespace) -> int:
     bulk = read_bulk(args.bulk)
     result = harvest(read_search_terms(args.report), bulk, min_orders=args.min_orders, max_acos=args.max_acos,
                      marketplace=marketplace)
-    written = write_all(args.out, harvest_files(result, bulk))
+    written = publish(args.out, harvest_files(result, bulk))
     counts = Counter(result.table["decision"])
     say(f"harvest: {len(result.table)} terms, ROI floor {result.min_roi:.2f}: "
           + ", ".join(f"{count} {decision}" for decision, count in sorted(counts.items())))

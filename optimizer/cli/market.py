@@ -49,7 +49,8 @@ def _simulated(args: argparse.Namespace):
 
 
 def run_simulate(args: argparse.Namespace) -> int:
-    from optimizer.outputs.files import json_bytes, write_all
+    from optimizer.outputs.files import json_bytes
+    from optimizer.outputs.publish import publish
     from optimizer.scenario.settings import BidLimits, Goal
     from optimizer.simulation.market_exports import simulation_files
     from optimizer.simulation.oracle import score, solve_oracle
@@ -63,7 +64,7 @@ def run_simulate(args: argparse.Namespace) -> int:
     oracle = solve_oracle(market, goal, limits)
     files["oracle.json"] = json_bytes({"budget": budget, "min_roi": min_roi, "oracle_revenue": oracle.revenue,
                                        "oracle_spend": oracle.spend, "today": score(market, market.bid, goal, oracle)})
-    for path in write_all(args.out, files):
+    for path in publish(args.out, files):
         say(f"wrote {path}")
     say(f"oracle: revenue {oracle.revenue:,.2f} at spend {oracle.spend:,.2f} (budget {budget:,.2f}, ROI floor {min_roi:g})")
     return EXIT_OK

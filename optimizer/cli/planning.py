@@ -163,8 +163,9 @@ def run_compare(args: argparse.Namespace) -> int:
 
 def run_frontier(args: argparse.Namespace) -> int:
     from optimizer.decisions.plan import make_plan, plan_frontier
-    from optimizer.outputs.files import csv_bytes, write_all
+    from optimizer.outputs.files import csv_bytes
     from optimizer.outputs.html_report import plots, png
+    from optimizer.outputs.publish import publish
 
     if args.points < 2 or not 0 < args.low < args.high:
         raise BidoptError("--points must be at least 2 and 0 < --from < --to (multiples of the plan's budget)")
@@ -176,7 +177,7 @@ def run_frontier(args: argparse.Namespace) -> int:
     table = front.points.round(6)
     figure = png(lambda ax: plots.plot_frontier(front.points, objective=front.objective, today=front.today,
                                                 chosen=front.chosen, note=front.note, ax=ax))
-    written = write_all(out_folder(args, scenario), {"frontier.csv": csv_bytes(table), "frontier.png": figure})
+    written = publish(out_folder(args, scenario), {"frontier.csv": csv_bytes(table), "frontier.png": figure})
     say(f"{len(table)} points; today: spend {front.today['spend']:,.2f}, {front.objective} "
           f"{front.today['objective']:,.2f}; plan: spend {front.chosen['spend']:,.2f}, {front.objective} "
           f"{front.chosen['objective']:,.2f}")

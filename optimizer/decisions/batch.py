@@ -2,7 +2,7 @@
 
 Each scenario is one account (a shop, a profile, an advertiser). Accounts share
 nothing, so each is one task: read, estimate, plan and write its files into
-``out/<scenario stem>/`` with :func:`optimizer.outputs.files.write_all` (all or none),
+``out/<scenario stem>/`` with :func:`optimizer.outputs.publish.publish` (all or none),
 on a worker process. An account whose scenario or reports are bad (a
 :class:`~optimizer.errors.BidoptError`) or whose limits cannot be met is reported
 in ``batch.csv`` / ``batch.json`` with its message; the others go on. Without a
@@ -13,15 +13,19 @@ files at the same paths).
 
 from __future__ import annotations
 
+import glob
 import os
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 
 from optimizer.errors import BidoptError, InfeasibleError, ScenarioError
-from optimizer.outputs.files import csv_bytes, json_bytes, write_all
+from optimizer.outputs.files import csv_bytes, json_bytes
+from optimizer.outputs.publish import publish
 from optimizer.progress import SILENT, Progress
 
 #: An account's status in the summary.
@@ -80,7 +84,7 @@ def plan_account(scenario_path: str, out: str) -> AccountOutcome:
         require_reports(scenario)
         result = make_plan(scenario)
         files = {**result.files(), **plan_report(result, plan_frontier(result, count=20))}
-        write_all(folder, files)
+        publish(folder, files)
     except InfeasibleError as error:
         return AccountOutcome(account, INFEASIBLE, scenario_path, "", error=str(error))
     except (BidoptError, OSError) as error:
@@ -97,11 +101,29 @@ def run_batch(scenarios: Sequence[str | Path], out: str | Path, *, scheduler: st
     ``scheduler``: the address of a running Dask scheduler (``tcp://host:8786``); None starts a
     local cluster of ``workers`` processes (default: one per core, at most one per account).
     """
-    from dask.distributed import Client, LocalCluster, as_completed
-
     paths = [str(Path(path).resolve()) for path in scenarios]
     _check_accounts(paths)
     out = Path(out).resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # accounts are written beside ``out`` and published with the summary in one step: a killed batch leaves the
+    # previous one whole, and its hidden folder (named with its process id) is removed by the next batch
+    _remove_abandoned(out)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.accounts-{os.getpid()}-", dir=out.parent))
+    try:
+        outcomes = _plan_all(paths, staging, scheduler, workers, progress)
+        result = BatchResult(tuple(replace(outcome, out=str(out / outcome.account)) if outcome.out else outcome
+                                   for outcome in outcomes))
+        publish(out, {**_moved(staging), **result.files()})
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return result
+
+
+def _plan_all(paths: list[str], staging: Path, scheduler: str | None, workers: int | None,
+              progress: Progress) -> tuple[AccountOutcome, ...]:
+    """Every account planned as one Dask task writing into ``staging``; the outcomes in the order given."""
+    from dask.distributed import Client, LocalCluster, as_completed
+
     cluster = None
     if scheduler is None:
         count = workers or max(1, min(len(paths), os.cpu_count() or 1))
@@ -109,19 +131,34 @@ def run_batch(scenarios: Sequence[str | Path], out: str | Path, *, scheduler: st
     try:
         with Client(scheduler if scheduler is not None else cluster) as client:
             progress.phase("accounts", total=len(paths))
-            futures = [client.submit(plan_account, path, str(out), key=f"bidopt-plan-{index}-{Path(path).stem}",
+            futures = [client.submit(plan_account, path, str(staging), key=f"bidopt-plan-{index}-{Path(path).stem}",
                                      pure=False) for index, path in enumerate(paths)]
             by_key = {}
             for future in as_completed(futures):
                 by_key[future.key] = future.result()
                 progress.advance()
-            outcomes = tuple(by_key[future.key] for future in futures)
+            return tuple(by_key[future.key] for future in futures)
     finally:
         if cluster is not None:
             cluster.close()
-    result = BatchResult(outcomes)
-    write_all(out, result.files())
-    return result
+
+
+def _remove_abandoned(out: Path) -> None:
+    """Account folders of batches into ``out`` whose process is gone (killed before publishing)."""
+    for folder in out.parent.glob(glob.escape(f".{out.name}.accounts-") + "*"):
+        pid = folder.name[len(f".{out.name}.accounts-"):].split("-")[0]
+        try:
+            os.kill(int(pid), 0)
+        except (ValueError, ProcessLookupError):
+            shutil.rmtree(folder, ignore_errors=True)
+        except PermissionError:
+            pass   # another user's live process
+
+
+def _moved(staging: Path) -> dict[str, Callable[[Path], None]]:
+    """Each file the accounts wrote, as a publish entry that moves it into the new folder."""
+    return {path.relative_to(staging).as_posix(): lambda target, source=path: os.replace(source, target)
+            for path in sorted(staging.rglob("*")) if path.is_file()}
 
 
 def _check_accounts(paths: list[str]) -> None:

@@ -14,6 +14,7 @@ from optimizer.history.database import HistoryError
 from optimizer.history.store import HistoryStore
 from optimizer.outputs import publish as publishing
 from optimizer.outputs.publish import MANIFEST, publish
+from tests.outputs.test_safe_text import _account
 from tests.paths import ROOT
 
 SAMPLE = ROOT / "scenarios" / "data" / "ztc_keywords.csv"
@@ -179,3 +180,55 @@ def test_a_full_disk_names_the_file_and_changes_nothing(tmp_path, capsys, monkey
     assert code == 2 and err == f"error: {tmp_path / 'out' / 'bids.csv'}: No space left on device\n"
     monkeypatch.undo()
     assert _files(tmp_path / "out") == before and _visible(tmp_path) == ["history.sqlite", "out"]
+
+
+def _command(name: str, folder, out, variant: int) -> list[str]:
+    """Each publishing command besides plan, its arguments varied so that a second run writes other bytes."""
+    if name == "frontier":
+        return ["frontier", "--report", str(SAMPLE), "--budget", str(20000 + 1000 * variant), "--points", "3",
+                "--out", str(out), "--quiet"]
+    if name == "simulate":
+        return ["simulate", "--keywords", "30", "--days", "7", "--seed", str(variant), "--format", "ztc", "--out", str(out)]
+    if name == "harvest":
+        if not (folder / "search_terms.csv").exists():
+            _account(folder, ["shoe", "boot", "sock", "sandal"])
+        return ["harvest", "--report", str(folder / "search_terms.csv"), "--bulk", str(folder / "bulk.xlsx"),
+                "--min-orders", str(1 + variant), "--out", str(out)]
+    scenario = folder / "shop.toml"
+    scenario.write_text(f'[data]\nreports = ["{SAMPLE.as_posix()}"]\n[goal]\nbudget = {20000 + 1000 * variant}\n',
+                        encoding="utf-8")
+    return ["batch", str(scenario), "--workers", "1", "--out", str(out)]
+
+
+KILLS = ["staging", "the swap", "after the swap"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("step", KILLS)
+@pytest.mark.parametrize("command", ["frontier", "simulate", "harvest", "batch"])
+def test_every_publishing_command_killed_at_any_step_leaves_one_whole_set(tmp_path, capsys, monkeypatch, command, step):
+    out, work = tmp_path / "out", tmp_path / "work"
+    work.mkdir()
+    assert main(_command(command, work, out, 0)) == 0
+    before = _files(out)
+
+    def kill(*args, **kwargs):
+        raise Killed
+
+    with monkeypatch.context() as patch:
+        patch.setattr(publishing.shutil, "rmtree", lambda *args, **kwargs: None)
+        if step == "staging":
+            patch.setattr(publishing, "_write", kill)
+        else:
+            swap = publishing._swap
+            patch.setattr(publishing, "_swap", kill if step == "the swap" else lambda *args: (swap(*args), kill()))
+        with pytest.raises(Killed):
+            main(_command(command, work, out, 1))
+    for folder in tmp_path.glob(".out.accounts-*"):   # a batch's accounts, as a killed process leaves them
+        folder.rename(tmp_path / ".out.accounts-999999999-x")
+    after = _files(out)
+    assert after == before if step != "after the swap" else after != before and MANIFEST in after
+    assert _visible(tmp_path) == ["history.sqlite", "out", "work"][1 - ("history.sqlite" in _visible(tmp_path)):]
+    assert main(_command(command, work, out, 2)) == 0
+    capsys.readouterr()
+    assert not [path.name for path in tmp_path.iterdir() if path.name.startswith(".")]
