@@ -369,3 +369,52 @@ def test_every_option_of_every_command_says_what_it_does():
     silent = [f"bidopt {name} {action.option_strings[-1] if action.option_strings else action.dest}"
               for name, command in commands.items() for action in command._actions if not action.help]
     assert silent == []
+
+
+_HEADER = "日期,推广计划,关键词,出价,展现量,点击量,花费,成交金额"
+
+
+def _keyword_days(**cells: str) -> bytes:
+    """Three keywords over three days; ``cells`` replaces a column everywhere (or, as "row:value", in one row)."""
+    lines = [_HEADER]
+    for index, (day, keyword) in enumerate((day, keyword) for day in (1, 2, 3) for keyword in range(3)):
+        values = {"日期": f"2026-03-0{day}", "推广计划": "A", "关键词": f"kw{keyword}", "出价": "1.20",
+                  "展现量": "1000", "点击量": "50", "花费": "36.50", "成交金额": "300.00"}
+        for column, value in cells.items():
+            row, _, text = value.rpartition(":") if value.count(":") and value.split(":")[0].isdigit() else ("", "", value)
+            if not row or int(row) == index:
+                values[column] = text
+        lines.append(",".join(f'"{value}"' if "," in value else value for value in values.values()))
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+#: Files a careful tester wrote to be misread, and what the run must say instead of planning on them.
+HOSTILE_REPORTS = {
+    "decimal comma beside decimal point": (_keyword_days(花费="0:36,50"), r"1 cell read only with a decimal comma, "
+                                           r'while other cells of the file use a decimal point \(row 2: "36,50"\)'),
+    "thousands or decimal comma": (_keyword_days(花费="1,234", 成交金额="300", 出价="1"), r"could be read with a comma "
+                                   r"between thousands"),
+    "day/month among ISO dates": (_keyword_days(日期="0:03/11/2026"), r"could be day/month/year or month/day/year"),
+    "day first and month first": (_keyword_days(日期="0:13/03/2026") + b"03/14/2026,A,kw9,1,1,1,1,1\n",
+                                  r"has the day first, while other dates have the month first"),
+    "keywords all placeholders": (_keyword_days(关键词="-"), r"column 关键词 \(keyword\): has no values"),
+    "spend all placeholders": (_keyword_days(花费="-"), r"column 花费 \(spend\): has no values"),
+    "bid all placeholders": (_keyword_days(出价="--"), r"column 出价 \(bid\): has no values"),
+    "revenue 1e300": (_keyword_days(成交金额="4:1e300"), r"revenue above 10\^12, beyond any account \(row 6: 1e\+300\)"),
+    "nan clicks": (_keyword_days(点击量="2:nan"), r'点击量 \(clicks\): 1 row cannot be read as a number \(row 4: "nan"\)'),
+    "1e400 impressions": (_keyword_days(展现量="2:1e400"), r'1 row cannot be read as a number \(row 4: "1e400"\)'),
+    "inf impressions": (_keyword_days(展现量="2:inf"), r'1 row cannot be read as a number \(row 4: "inf"\)'),
+    "empty file": (b"", r"the file is empty"),
+    "blank lines only": (b"\n\n \n", r"the file holds only blank lines"),
+    "a header named twice": (f"{_HEADER},点击量\n2026-03-01,A,kw,1,100,5,6,7,8\n".encode(),
+                             r"column 点击量 appears twice \(columns 6 and 9\)"),
+}
+
+
+@pytest.mark.parametrize("case", list(HOSTILE_REPORTS))
+def test_a_report_made_to_be_misread_exits_2_naming_what_and_writes_nothing(tmp_path, capsys, case):
+    content, message = HOSTILE_REPORTS[case]
+    (tmp_path / "hostile.csv").write_bytes(content)
+    code, out, err = run(capsys, "plan", "--report", tmp_path / "hostile.csv", "--out", tmp_path / "out", "--quiet")
+    assert code == 2 and out == "" and re.search(r"^error: hostile\.csv: .*" + message, err, re.MULTILINE), err
+    assert not (tmp_path / "out").exists()
