@@ -23,6 +23,7 @@ ADDITIVE = ("impressions", "clicks", "spend", "orders", "revenue")
 _DATE = (r"(?:[A-Za-z]{3,9}\.? [0-9]{1,2}, [0-9]{4}|[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}"
          r"|[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日|[0-9]{1,2}/[0-9]{1,2}/[0-9]{4})")
 _RANGE = re.compile(rf"({_DATE})\s*(?:-|–|—|~|～|至|到|to)\s*({_DATE})", re.IGNORECASE)
+_SLASHED = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/[0-9]{4}")
 _ALL_TIME = re.compile(r"\ball time\b|全部时间|所有时间", re.IGNORECASE)
 
 
@@ -52,11 +53,25 @@ def title_period(titles: list[str]) -> Period | None:
     for line in titles:
         found = _RANGE.search(line)
         if found:
-            start, end = (pd.to_datetime(_normal(text), errors="coerce") for text in found.groups())
+            order = _slash_order(found.groups())
+            if order is None:
+                return Period(None, None, f'title line "{_shown(line)}", whose dates read day first or month first')
+            start, end = (pd.to_datetime(_normal(text), errors="coerce", dayfirst=order) for text in found.groups())
             if pd.notna(start) and pd.notna(end) and start <= end:
                 return Period(start.normalize(), end.normalize(), f'title line "{_shown(line)}"')
         if _ALL_TIME.search(line):
             return Period(None, None, f'title line "{_shown(line)}"')
+    return None
+
+
+def _slash_order(texts: tuple[str, ...]) -> bool | None:
+    """dayfirst for pandas: False unless a slashed date has a day above 12 first; None when both orders read
+    the range differently (01/03/2026 - 07/03/2026: a week of March, or half a year)."""
+    parts = [tuple(map(int, match.groups())) for match in map(_SLASHED.fullmatch, texts) if match]
+    if any(first > 12 for first, second in parts):
+        return True
+    if any(second > 12 for first, second in parts) or all(first == second for first, second in parts):
+        return False
     return None
 
 

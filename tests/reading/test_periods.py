@@ -112,3 +112,12 @@ def test_the_real_microsoft_monthly_report_states_its_period():
     report = read_report(path)
     assert report.period == Period(pd.Timestamp("2025-01-01"), pd.Timestamp("2025-11-18"), report.period.source)
     assert report.frame["date"].max() == pd.Timestamp("2025-11-18")
+
+
+@pytest.mark.parametrize(("line", "days"), [("13/03/2026 - 19/03/2026", 7), ("03/13/2026 - 03/19/2026", 7),
+                                            ("01/03/2026 - 07/03/2026", None), ("03/03/2026 - 03/03/2026", 1)])
+def test_a_title_range_of_slashed_dates_is_read_in_the_order_a_day_above_12_says_else_not_at_all(line, days):
+    found = title_period([line])
+    assert found.days == days
+    if days is None:
+        assert found.source.endswith("whose dates read day first or month first")
