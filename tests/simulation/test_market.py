@@ -85,7 +85,7 @@ def test_the_same_seed_gives_the_same_bytes(tmp_path, capsys):
                      "--out", str(tmp_path / folder)]) == 0
     first = {path.name: path.read_bytes() for path in (tmp_path / "first").iterdir()}
     second = {path.name: path.read_bytes() for path in (tmp_path / "second").iterdir()}
-    assert sorted(first) == ["oracle.json", "scenario.toml", FILE_NAMES["ztc"]] and first == second
+    assert sorted(first) == [".bidopt-run.json", "oracle.json", "scenario.toml", FILE_NAMES["ztc"]] and first == second
     assert first[FILE_NAMES["ztc"]].decode("gbk").splitlines()[-1].startswith("合计,")
     other = report_bytes(simulate(50, 7, seed=5)[1], "ztc")
     assert other != first[FILE_NAMES["ztc"]]
