@@ -18,6 +18,7 @@ from starlette.staticfiles import StaticFiles
 
 from optimizer.decisions.summary import ACTIONS
 from optimizer.history.database import HistoryError
+from optimizer.i18n import from_accept_language, translator
 from optimizer.outputs.html_report import kpi_table
 from optimizer.scenario.scenario_file import ADJUSTABLE, OBJECTIVES
 from optimizer.workbench.guards import CSRF_FIELD, check_csrf, csrf_token, keep_csrf
@@ -50,10 +51,15 @@ templates.filters.update(
 
 
 def render(request, name: str, status: int = 200, **context) -> HTMLResponse:
-    """A page from its template, with the CSRF token its forms carry and the upload cap it states."""
+    """A page from its template, with the CSRF token its forms carry, the upload cap it states, and its language.
+
+    The language is the browser's first that bidopt speaks (Accept-Language); ``t(id)`` gives a message in it.
+    """
     settings = request.app.state.workbench.settings
+    lang = from_accept_language(request.headers.get("accept-language"))
     page = templates.get_template(name).render(csrf=csrf_token(request), csrf_field=CSRF_FIELD,
-                                               cap_mb=settings.max_upload_mb, **context)
+                                               cap_mb=settings.max_upload_mb, lang=lang, t=translator(lang),
+                                               **context)
     response = HTMLResponse(page, status)
     keep_csrf(request, response)
     return response

@@ -218,3 +218,10 @@ def test_a_bad_whatif_says_what_is_wrong_with_400(planned):
         response.text)
     assert client.post(f"/runs/{run}/whatif", data={"cpc": "2"}).status_code == 403
     assert client.post("/runs/999/whatif", data={"csrf": csrf}).status_code == 404
+
+
+def test_the_layout_speaks_the_browsers_language(client):
+    chinese = client.get("/", headers={"accept-language": "zh-CN,zh;q=0.9,en;q=0.8"}).text
+    assert '<html lang="zh-CN">' in chinese and ">本周调价</a>" in chinese and ">历史记录</a>" in chinese
+    english = client.get("/", headers={"accept-language": "en-US,en;q=0.9"}).text
+    assert '<html lang="en">' in english and ">Plan this week</a>" in english and ">History</a>" in english
