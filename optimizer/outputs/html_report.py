@@ -14,7 +14,7 @@ from typing import Callable
 
 import pandas as pd
 
-from optimizer.outputs import plots
+from optimizer.outputs import fonts, plots
 from optimizer.solver.frontier import Frontier
 
 STYLE = """
@@ -58,9 +58,11 @@ def _table(frame: pd.DataFrame, formats: dict[str, str] | None = None) -> str:
 
 
 def _page(title: str, sections: list[str]) -> bytes:
+    body = f"<h1>{html.escape(title)}</h1>" + "\n".join(sections)
+    style = fonts.font_face(title + body) + STYLE   # the glyphs of its Chinese text, for machines without a CJK font
     return ("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
-            f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>"
-            f"<h1>{html.escape(title)}</h1>" + "\n".join(sections) + "</body></html>\n").encode("utf-8")
+            f"<title>{html.escape(title)}</title><style>{style}</style></head><body>"
+            + body + "</body></html>\n").encode("utf-8")
 
 
 def kpi_table(summary) -> pd.DataFrame:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import base64
 import re
+import shutil
+from pathlib import Path
 
+import matplotlib
 import pandas as pd
 import pytest
 
@@ -55,6 +58,52 @@ def test_report_opens_in_headless_chromium_with_every_image_loaded(report_files,
     assert "Before and after" in text and "女装-连衣裙-主推" in text
     assert height > 1000
     assert shot.startswith(PNG_MAGIC) and len(shot) > 20_000  # a blank page compresses to a few kB
+
+
+def latin_only_fontconfig(folder) -> str:
+    """A fontconfig file whose only font is DejaVu Sans (matplotlib's): a machine without a CJK font."""
+    fonts = folder / "fonts"
+    fonts.mkdir()
+    shutil.copy(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf", fonts)
+    config = folder / "fonts.conf"
+    config.write_text(f'<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>'
+                      f"<dir>{fonts}</dir><cachedir>{folder / 'cache'}</cachedir></fontconfig>\n", encoding="utf-8")
+    return str(config)
+
+
+#: Two characters of the page, each drawn alone, large: identical pictures are two empty boxes (tofu).
+DRAW_ALONE = """
+return arguments[0].map(character => {
+    const span = document.createElement("span");
+    span.textContent = character;
+    span.style.cssText = "font-size: 48px; display: inline-block; padding: 4px;";
+    document.body.prepend(span);
+    return span;
+});
+"""
+
+
+@pytest.mark.slow
+def test_chinese_names_render_as_glyphs_on_a_machine_without_a_cjk_font(report_files, tmp_path, monkeypatch):
+    monkeypatch.setenv("FONTCONFIG_FILE", latin_only_fontconfig(tmp_path))
+    page = report_files[1]["report.html"].decode("utf-8")
+    plan = report_files[0].plans["plan"].iloc[0]
+    characters = [character for character in dict.fromkeys(plan) if ord(character) >= 0x2E80][:2]
+    without_font = re.sub(r"@font-face \{[^}]*\}", "", page)
+    pictures = {}
+    browser_session = headless_chromium(tmp_path / "profile")
+    try:
+        for name, text in (("with", page), ("without", without_font)):
+            (tmp_path / f"{name}.html").write_text(text, encoding="utf-8")
+            browser_session.get((tmp_path / f"{name}.html").as_uri())
+            browser_session.execute_script("return document.fonts.ready")
+            spans = browser_session.execute_script(DRAW_ALONE, characters)
+            pictures[name] = [span.screenshot_as_png for span in spans]
+    finally:
+        browser_session.quit()
+    assert len(characters) == 2 and without_font != page
+    assert pictures["without"][0] == pictures["without"][1], "the test machine has a CJK font: the check proves nothing"
+    assert pictures["with"][0] != pictures["with"][1], "Chinese text shows as boxes"
 
 
 def test_a_report_of_many_plans_tables_the_largest_moves_and_others_and_points_to_plans_csv():
