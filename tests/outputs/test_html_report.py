@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import matplotlib
@@ -58,6 +59,20 @@ def test_report_opens_in_headless_chromium_with_every_image_loaded(report_files,
     assert "Before and after" in text and "女装-连衣裙-主推" in text
     assert height > 1000
     assert shot.startswith(PNG_MAGIC) and len(shot) > 20_000  # a blank page compresses to a few kB
+
+
+def test_the_page_in_chinese_has_the_same_figures_in_the_operators_words(report_files):
+    result, files = report_files
+    chinese = plan_report(replace(result, lang="zh-CN"), plan_frontier(result, count=8))["report.html"].decode("utf-8")
+    english = files["report.html"].decode("utf-8")
+    for words in ("调价前后", "<th>展现量</th>", "<th>点击率</th>", "<th>花费</th>", "<th>成交金额</th>",
+                  "<th>投入产出比</th>", "<th>日限额</th>", "<th>关键词</th>", "<th>新出价</th>",
+                  "上传前请检查", "bidopt 调价方案 — "):
+        assert words in chinese, words
+    for words in ("Before and after", "Largest raises", "Objective", "<th>daily_limit</th>"):
+        assert words not in chinese, words
+    figures = re.compile(r"<td>([\d,.%-]+)</td>")
+    assert figures.findall(chinese) == figures.findall(english)
 
 
 def latin_only_fontconfig(folder) -> str:
