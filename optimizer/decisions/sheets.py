@@ -87,7 +87,7 @@ def _before_after(summary: Summary, t: Translator) -> list[str]:
         t("summary.title"),
         "",
         t("summary.objective", objective=md(t.pick("objective", summary.objective)), days=summary.period_days,
-          budget=_money(summary.budget), floor=floor, status=md(summary.status)),
+          budget=_money(summary.budget), floor=floor, status=md(t.pick("status", summary.status))),
         "",
         t("summary.kpi_head"),
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -101,13 +101,14 @@ def _before_after(summary: Summary, t: Translator) -> list[str]:
 def _limits(summary: Summary, t: Translator) -> list[str]:
     shadow, held = summary.shadow_prices, summary.min_roi_confidence
     objective = t.pick("objective", summary.objective)
+    binding = md(t("summary.separator").join(map(t.limit, summary.binding)))
     lines = [
         "",
         t("summary.limits"),
         "",
         t("summary.budget_price", price=f"{shadow.budget:.2f}", objective=objective),
         t("summary.roi_price", price=f"{shadow.min_roi:,.2f}", objective=objective),
-        t("summary.binding", binding=md(", ".join(summary.binding)) or t("summary.none")),
+        t("summary.binding", binding=binding or t("summary.none")),
     ]
     if summary.marginal_cutoff is not None:
         lines.append(t("summary.cutoff", cutoff=f"{summary.marginal_cutoff:.2f}"))
@@ -130,12 +131,14 @@ def _bids(summary: Summary, bids: pd.DataFrame, t: Translator) -> list[str]:
     counts = [t("summary.action_count", count=count, action=t.pick("action", action))
               for action, count in summary.actions.items()]
     lines = ["", t("summary.bids"), "", t("summary.separator").join(counts) + t("summary.full_stop")]
+    cuts = bids[bids["action"].isin(["cut", "pause"])]
     for title, chosen in (("summary.largest_raises", bids[bids["action"] == "raise"].nlargest(5, "change_pct")),
-                          ("summary.largest_cuts", bids[bids["action"].isin(["cut", "pause"])].nsmallest(5, "change_pct"))):
+                          ("summary.largest_cuts", cuts.nsmallest(5, "change_pct"))):
         if len(chosen):
             lines += ["", t(title), ""]
-            lines += [t("summary.bid_line", keyword=md(row.keyword), plan=md(row.plan), current=f"{row.current_bid:.2f}",
-                        new=f"{row.new_bid:.2f}", reason=md(row.reason)) for row in chosen.itertuples(index=False)]
+            lines += [t("summary.bid_line", keyword=md(row.keyword), plan=md(row.plan),
+                        current=f"{row.current_bid:.2f}", new=f"{row.new_bid:.2f}", reason=md(row.reason))
+                      for row in chosen.itertuples(index=False)]
     return lines
 
 

@@ -23,6 +23,7 @@ step, no parser at run time, and each translation sits beside its English in rev
 from __future__ import annotations
 
 import os
+import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -49,6 +50,8 @@ def _merge() -> dict[str, Mapping[str, str]]:
     return merged
 
 
+#: The binding limit a raise reached, as :func:`optimizer.decisions.summary.build` names it.
+_RAISED_AS_FAR = re.compile(r"max_raise \((?P<count>\d+) (?P<what>keywords|plans) raised as far as allowed\)")
 #: Every message: id -> {language: text}.
 CATALOGUE: Mapping[str, Mapping[str, str]] = _merge()
 
@@ -89,6 +92,16 @@ class Translator:
 
     def __call__(self, message: str, **values) -> str:
         return self.text(message).format(**values) if values else self.text(message)
+
+    def limit(self, row: str) -> str:
+        """A limit by its row name, in words: 'plan_budget_cap[女装]' -> '计划预算上限[女装]'; others as they are."""
+        counted = _RAISED_AS_FAR.fullmatch(row)
+        if counted:
+            return self(f"limit.max_raise.{counted['what']}", count=counted["count"])
+        kind, bracket, rest = row.partition("[")
+        if f"limit.{kind}" not in CATALOGUE or (bracket and not rest.endswith("]")):
+            return row
+        return self(f"limit.{kind}", name=rest[:-1]) if bracket else self(f"limit.{kind}")
 
     def pick(self, prefix: str, key: str) -> str:
         """A word for a value from the data (``t.pick("action", "raise")``); the value itself when none is known."""

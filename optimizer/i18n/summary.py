@@ -1,6 +1,23 @@
 """summary.md (:mod:`optimizer.decisions.sheets`): headings, sentences and table heads, in Markdown."""
 
+_LIMITS = {
+    "plan_budget_cap": "计划预算上限", "plan_budget_floor": "计划预算下限", "plan_min_roi": "计划投入产出比下限",
+    "item_stock": "库存", "item_min_orders": "宝贝最少成交笔数", "item_min_share": "宝贝最低花费占比",
+}
+
 MESSAGES = {
+    "limit.budget": {"en": "budget", "zh-CN": "总预算"},
+    "limit.min_roi": {"en": "min_roi", "zh-CN": "投入产出比下限"},
+    **{f"limit.{kind}": {"en": kind + "[{name}]", "zh-CN": words + "[{name}]"} for kind, words in _LIMITS.items()},
+    "limit.max_raise.keywords": {
+        "en": "max_raise ({count} keywords raised as far as allowed)",
+        "zh-CN": "提价上限（{count} 个关键词已提到上限）",
+    },
+    "limit.max_raise.plans": {
+        "en": "max_raise ({count} plans raised as far as allowed)",
+        "zh-CN": "提价上限（{count} 个计划已提到上限）",
+    },
+    "status.optimal": {"en": "optimal", "zh-CN": "最优"},
     "summary.title": {"en": "# Weekly plan", "zh-CN": "# 本周调价方案"},
     "summary.objective": {
         "en": "Objective: **{objective}** over {days} days; budget {budget}{floor}. Status: {status}.",

@@ -124,7 +124,7 @@ def plan_report(result, front: Frontier) -> dict[str, bytes]:
     summary, t = result.summary, translator(result.lang)
     objective = html.escape(t.pick("objective", summary.objective))
     floor = t("report.floor", floor=f"{summary.min_roi:g}") if summary.min_roi else ""
-    binding = html.escape(", ".join(summary.binding) or t("report.none"))
+    binding = html.escape(", ".join(map(t.limit, summary.binding)) or t("report.none"))
     sections = [
         "<p>" + t("report.objective", objective=objective, days=summary.period_days, budget=f"{summary.budget:,.2f}",
                   floor=floor) + "</p>",

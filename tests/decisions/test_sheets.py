@@ -66,10 +66,10 @@ def test_markdown_has_the_before_after_table_and_what_to_check():
 def test_markdown_in_chinese_speaks_the_operators_words_with_the_same_figures():
     english = markdown(summary(), bids(), plan_table(bids(), 7))
     text = markdown(summary(), bids(), plan_table(bids(), 7), "zh-CN")
-    assert text.startswith("# 本周调价方案\n")
+    assert text.startswith("# 本周调价方案\n") and "状态：最优。" in text
     assert "| 调价后（新出价） | 10 | 5 | 100.00 | 2.0 | 300.00 | 3.00 | 50.00% | 20.00 |" in text
     assert "| 计划 | 当前花费 | 新预算 | 日限额 | 成交金额 | 投入产出比 |" in text
-    assert "- 预算每多 1 元，多得 **1.50** 成交金额。" in text and "- 起作用的限制：budget。" in text
+    assert "- 预算每多 1 元，多得 **1.50** 成交金额。" in text and "- 起作用的限制：总预算。" in text
     assert "## 上传前请检查" in text and text.rstrip().endswith("- check 计划甲")
     numbers = re.compile(r"\d[\d,]*\.\d\d%?")   # every figure: amounts, ratios, shares
     assert numbers.findall(text) == numbers.findall(english)

@@ -81,3 +81,18 @@ def test_the_flag_wins_over_the_environment_which_wins_over_english():
 ])
 def test_the_browser_language_is_the_first_bidopt_speaks(header, lang):
     assert from_accept_language(header) == lang
+
+
+ROWS = ["budget", "min_roi", "plan_budget_cap[女装-连衣裙-主推]", "plan_budget_floor[a]b]", "plan_min_roi[{x}]",
+        "item_stock[法式碎花*]", "item_min_orders[甲]", "item_min_share[乙]",
+        "max_raise (33 keywords raised as far as allowed)", "max_raise (2 plans raised as far as allowed)",
+        "plan_budget_cap[unclosed", "something else"]
+
+
+def test_limits_are_worded_in_chinese_and_left_as_they_are_in_english():
+    t = translator("zh-CN")
+    assert [t.limit(row) for row in ROWS] == [
+        "总预算", "投入产出比下限", "计划预算上限[女装-连衣裙-主推]", "计划预算下限[a]b]", "计划投入产出比下限[{x}]",
+        "库存[法式碎花*]", "宝贝最少成交笔数[甲]", "宝贝最低花费占比[乙]", "提价上限（33 个关键词已提到上限）",
+        "提价上限（2 个计划已提到上限）", "plan_budget_cap[unclosed", "something else"]
+    assert [translator("en").limit(row) for row in ROWS] == ROWS
