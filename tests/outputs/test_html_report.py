@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import base64
 import re
-import shutil
 from dataclasses import replace
-from pathlib import Path
 
-import matplotlib
 import pandas as pd
 import pytest
 
 from optimizer.decisions.plan import make_plan, plan_frontier
 from optimizer.outputs.html_report import plan_report
 from optimizer.scenario.scenario_file import load_scenario
-from tests.browser import headless_chromium
+from tests.browser import drawn_alone, headless_chromium, latin_only_fontconfig
 from tests.paths import SCENARIOS
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -75,32 +72,9 @@ def test_the_page_in_chinese_has_the_same_figures_in_the_operators_words(report_
     assert figures.findall(chinese) == figures.findall(english)
 
 
-def latin_only_fontconfig(folder) -> str:
-    """A fontconfig file whose only font is DejaVu Sans (matplotlib's): a machine without a CJK font."""
-    fonts = folder / "fonts"
-    fonts.mkdir()
-    shutil.copy(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf", fonts)
-    config = folder / "fonts.conf"
-    config.write_text(f'<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>'
-                      f"<dir>{fonts}</dir><cachedir>{folder / 'cache'}</cachedir></fontconfig>\n", encoding="utf-8")
-    return str(config)
-
-
-#: Two characters of the page, each drawn alone, large: identical pictures are two empty boxes (tofu).
-DRAW_ALONE = """
-return arguments[0].map(character => {
-    const span = document.createElement("span");
-    span.textContent = character;
-    span.style.cssText = "font-size: 48px; display: inline-block; padding: 4px;";
-    document.body.prepend(span);
-    return span;
-});
-"""
-
-
 @pytest.mark.slow
 def test_chinese_names_render_as_glyphs_on_a_machine_without_a_cjk_font(report_files, tmp_path, monkeypatch):
-    monkeypatch.setenv("FONTCONFIG_FILE", latin_only_fontconfig(tmp_path))
+    monkeypatch.setenv("FONTCONFIG_FILE", latin_only_fontconfig(tmp_path))   # no CJK font for Chromium to find
     page = report_files[1]["report.html"].decode("utf-8")
     plan = report_files[0].plans["plan"].iloc[0]
     characters = [character for character in dict.fromkeys(plan) if ord(character) >= 0x2E80][:2]
@@ -111,9 +85,7 @@ def test_chinese_names_render_as_glyphs_on_a_machine_without_a_cjk_font(report_f
         for name, text in (("with", page), ("without", without_font)):
             (tmp_path / f"{name}.html").write_text(text, encoding="utf-8")
             browser_session.get((tmp_path / f"{name}.html").as_uri())
-            browser_session.execute_script("return document.fonts.ready")
-            spans = browser_session.execute_script(DRAW_ALONE, characters)
-            pictures[name] = [span.screenshot_as_png for span in spans]
+            pictures[name] = drawn_alone(browser_session, characters)
     finally:
         browser_session.quit()
     assert len(characters) == 2 and without_font != page
