@@ -63,7 +63,7 @@ def markdown(summary: Summary, bids: pd.DataFrame, plans: pd.DataFrame, lang: st
     lines += [f"- {md(warning)}" for warning in summary.warnings] or [t("summary.nothing_unusual")]
     text = "\n".join(lines) + "\n"
     if summary.forecast_check:
-        text += "\n" + forecast_markdown(summary.forecast_check)
+        text += "\n" + forecast_markdown(summary.forecast_check, lang)
     return text
 
 
@@ -150,28 +150,29 @@ def _error(value: float | None) -> str:
     return "" if value is None else f" ({value:+.0%})"
 
 
-def forecast_markdown(check: Mapping) -> str:
+def forecast_markdown(check: Mapping, lang: str = "en") -> str:
     """summary.md's section on the last run: the run checked, the window, per plan and total forecast vs actual.
 
     ``check`` is :func:`optimizer.history.forecast_check.check`'s data, as the summary carries it.
     """
+    t = translator(lang)
     window, bids = check["window"], check["total"]["bids"]
-    partial = "" if window["days"] == window["period_days"] else f", pro-rated to the {window['days']} days reported"
+    partial = "" if window["days"] == window["period_days"] else t("forecast.partial", days=window["days"])
     lines = [
-        "## Last run's forecast vs actual",
+        t("forecast.title"),
         "",
-        f"Run {check['run']} ({check['run_created_at'][:10]}, {md(check['scenario'])}) forecast {window['period_days']} days "
-        f"from {window['first']}; the reports cover {window['first']} to {window['last']}{partial}.",
-        f"Bids applied (judged by {check['bid_source']}): {bids['applied']} applied, {bids['not_applied']} not applied, "
-        f"{bids['not_reported']} not in the reports.",
+        t("forecast.run", run=check["run"], date=check["run_created_at"][:10], scenario=md(check["scenario"]),
+          period_days=window["period_days"], first=window["first"], last=window["last"], partial=partial),
+        t("forecast.bids", source=check["bid_source"], applied=bids["applied"], not_applied=bids["not_applied"],
+          not_reported=bids["not_reported"]),
         "",
-        "| plan | spend forecast | spend actual | clicks forecast | clicks actual | orders forecast | orders actual "
-        "| revenue forecast | revenue actual | ROI forecast | ROI actual | bids applied |",
+        t("forecast.head"),
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for label, figures in [(md(entry["plan"]), entry) for entry in check["plans"]] + [("**total**", check["total"])]:
+    for label, figures in [(md(entry["plan"]), entry) for entry in check["plans"]] + [(t("forecast.total"),
+                                                                                      check["total"])]:
         lines.append(_forecast_row(label, figures))
-    return "\n".join(lines + _forecast_notes(check)) + "\n"
+    return "\n".join(lines + _forecast_notes(check, t)) + "\n"
 
 
 def _forecast_row(label: str, figures: Mapping) -> str:
@@ -183,21 +184,21 @@ def _forecast_row(label: str, figures: Mapping) -> str:
             f"{forecast['roi']:.2f} | {actual['roi']:.2f} | {counts['applied']}/{checked} |")
 
 
-def _forecast_notes(check: Mapping) -> list[str]:
+def _forecast_notes(check: Mapping, t: Translator) -> list[str]:
     """The forecast as applied, keywords the run never saw, and the largest recommendations not applied."""
     lines = []
     if check["total"]["bids"]["not_applied"]:
         as_applied, actual = check["total"]["forecast_as_applied"], check["total"]["actual"]
         revenue_error = _error(actual["revenue"] / as_applied["revenue"] - 1.0 if as_applied["revenue"] > 0 else None)
-        lines += ["", f"With the old bid where the new one was not applied, the forecast is spend "
-                      f"{_money(as_applied['spend'])}, revenue {_money(as_applied['revenue'])}{revenue_error}, "
-                      f"ROI {as_applied['roi']:.2f}."]
+        lines += ["", t("forecast.as_applied", spend=_money(as_applied["spend"]), revenue=_money(as_applied["revenue"]),
+                        error=revenue_error, roi=f"{as_applied['roi']:.2f}")]
     unmatched = check["unmatched"]
     if unmatched["units"]:
-        lines += ["", f"{unmatched['units']} keywords in the reports were not in run {check['run']}: spend "
-                      f"{_money(unmatched['spend'])}, revenue {_money(unmatched['revenue'])} (not in the figures above)."]
+        lines += ["", t("forecast.unmatched", units=unmatched["units"], run=check["run"],
+                        spend=_money(unmatched["spend"]), revenue=_money(unmatched["revenue"]))]
     if check["not_applied"]:
-        lines += ["", "Largest recommendations not applied:", ""]
-        lines += [f"- {md(row.get('keyword') or row['plan'])} ({md(row['plan'])}): recommended {_bid(row['recommended_bid'])}, "
-                  f"reported {_bid(row.get('reported_bid'))}" for row in check["not_applied"]]
+        lines += ["", t("forecast.not_applied"), ""]
+        lines += [t("forecast.not_applied_line", keyword=md(row.get("keyword") or row["plan"]), plan=md(row["plan"]),
+                    recommended=_bid(row["recommended_bid"]), reported=_bid(row.get("reported_bid")))
+                  for row in check["not_applied"]]
     return lines

@@ -76,4 +76,39 @@ MESSAGES = {
     },
     "summary.check": {"en": "## Check before uploading", "zh-CN": "## 上传前请检查"},
     "summary.nothing_unusual": {"en": "- nothing unusual was found", "zh-CN": "- 未发现异常"},
+    "forecast.title": {"en": "## Last run's forecast vs actual", "zh-CN": "## 上次方案的预测与实际"},
+    "forecast.partial": {"en": ", pro-rated to the {days} days reported", "zh-CN": "，按报表覆盖的 {days} 天折算"},
+    "forecast.run": {
+        "en": "Run {run} ({date}, {scenario}) forecast {period_days} days from {first}; the reports cover {first} to "
+              "{last}{partial}.",
+        "zh-CN": "第 {run} 次运行（{date}，{scenario}）预测了自 {first} 起的 {period_days} 天；报表覆盖 {first} 至 "
+                 "{last}{partial}。",
+    },
+    "forecast.bids": {
+        "en": "Bids applied (judged by {source}): {applied} applied, {not_applied} not applied, {not_reported} not in "
+              "the reports.",
+        "zh-CN": "出价执行情况（依据 {source}）：已执行 {applied} 个，未执行 {not_applied} 个，报表中没有 {not_reported} 个。",
+    },
+    "forecast.head": {
+        "en": "| plan | spend forecast | spend actual | clicks forecast | clicks actual | orders forecast | orders actual "
+              "| revenue forecast | revenue actual | ROI forecast | ROI actual | bids applied |",
+        "zh-CN": "| 计划 | 花费预测 | 实际花费 | 点击量预测 | 实际点击量 | 成交笔数预测 | 实际成交笔数 "
+                 "| 成交金额预测 | 实际成交金额 | 投入产出比预测 | 实际投入产出比 | 已执行出价 |",
+    },
+    "forecast.total": {"en": "**total**", "zh-CN": "**合计**"},
+    "forecast.as_applied": {
+        "en": "With the old bid where the new one was not applied, the forecast is spend {spend}, revenue "
+              "{revenue}{error}, ROI {roi}.",
+        "zh-CN": "未执行新出价处按原出价计算，预测花费 {spend}，成交金额 {revenue}{error}，投入产出比 {roi}。",
+    },
+    "forecast.unmatched": {
+        "en": "{units} keywords in the reports were not in run {run}: spend {spend}, revenue {revenue} (not in the "
+              "figures above).",
+        "zh-CN": "报表中有 {units} 个关键词不在第 {run} 次运行中：花费 {spend}，成交金额 {revenue}（未计入上面的数字）。",
+    },
+    "forecast.not_applied": {"en": "Largest recommendations not applied:", "zh-CN": "未执行的最大调整建议："},
+    "forecast.not_applied_line": {
+        "en": "- {keyword} ({plan}): recommended {recommended}, reported {reported}",
+        "zh-CN": "- {keyword}（{plan}）：建议 {recommended}，报表中为 {reported}",
+    },
 }

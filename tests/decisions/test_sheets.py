@@ -81,6 +81,16 @@ def test_markdown_ends_with_the_forecast_check_the_summary_carries():
     assert text == plain + "\n" + forecast_markdown(forecast_check())
 
 
+def test_forecast_markdown_in_chinese_has_the_same_figures():
+    text = forecast_markdown(forecast_check(), "zh-CN")
+    assert text.startswith("## 上次方案的预测与实际\n\n第 4 次运行（2026-11-15，weekly）预测了自 2026-11-16 起的 7 天；"
+                           "报表覆盖 2026-11-16 至 2026-11-18，按报表覆盖的 3 天折算。")
+    assert "| **合计** | 100.00 | 110.00 (+10%) | 50 | 55 | 4.0 | 3.0 | 300.00 | 240.00 (-20%) | 3.00 | 2.18 | 3/4 |" in text
+    assert text.endswith("- 连衣裙（甲）：建议 1.20，报表中为 1.00\n")
+    numbers = re.compile(r"\d[\d,]*\.\d\d%?|[+-]\d+%")
+    assert numbers.findall(text) == numbers.findall(forecast_markdown(forecast_check()))
+
+
 def test_forecast_markdown_gives_the_window_the_rows_and_the_bids_not_applied():
     text = forecast_markdown(forecast_check())
     assert text.startswith("## Last run's forecast vs actual\n\nRun 4 (2026-11-15, weekly) forecast 7 days from "
