@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from optimizer import i18n
@@ -14,6 +16,7 @@ from optimizer.i18n import (
     problems,
     translator,
 )
+from tests.paths import ROOT
 
 
 def test_every_message_is_written_in_every_language_with_the_same_placeholders():
@@ -96,3 +99,16 @@ def test_limits_are_worded_in_chinese_and_left_as_they_are_in_english():
         "库存[法式碎花*]", "宝贝最少成交笔数[甲]", "宝贝最低花费占比[乙]", "提价上限（33 个关键词已提到上限）",
         "提价上限（2 个计划已提到上限）", "plan_budget_cap[unclosed", "something else"]
     assert [translator("en").limit(row) for row in ROWS] == ROWS
+
+
+PACKAGE = ROOT / "optimizer"
+#: A message asked for by a literal id: t("id"), t('id', ...), t.text("id"), in code and in templates.
+ASKED = re.compile(r"""\bt(?:\.text)?\(\s*["']([a-z_]+(?:\.[a-z0-9_]+)+)["']""")
+
+
+def test_every_message_the_code_and_templates_ask_for_is_in_the_catalogue():
+    files = [*PACKAGE.rglob("*.py"), *PACKAGE.rglob("*.html")]
+    asked = {(path.relative_to(PACKAGE).as_posix(), message) for path in files
+             for message in ASKED.findall(path.read_text(encoding="utf-8"))}
+    assert {message for _, message in asked} >= {"report.before_after", "summary.title", "workbench.nav.plan"}
+    assert sorted((path, message) for path, message in asked if message not in CATALOGUE) == []
