@@ -11,3 +11,11 @@ def history_store(tmp_path, monkeypatch) -> str:
     url = f"sqlite:///{tmp_path / 'history.sqlite'}"
     monkeypatch.setenv("BIDOPT_DB", url)
     return url
+
+
+@pytest.fixture(autouse=True)
+def no_progress_lines(monkeypatch) -> None:
+    """Runs print progress and phase times on stderr only past a wall-clock threshold; a loaded test machine would
+    cross it at random, so tests that read stderr see neither unless they lower the threshold themselves."""
+    monkeypatch.setattr("optimizer.cli.common.SLOW_RUN_SECONDS", float("inf"))
+    monkeypatch.setattr("optimizer.cli.progress.DELAY_SECONDS", float("inf"))

@@ -27,10 +27,10 @@ BAR_WIDTH = 20
 class StderrProgress(Progress):
     """Shows the library's phases on ``stream`` (stderr by default)."""
 
-    def __init__(self, stream: TextIO | None = None, *, force: bool = False, delay: float = DELAY_SECONDS):
+    def __init__(self, stream: TextIO | None = None, *, force: bool = False, delay: float | None = None):
         self.stream = stream if stream is not None else sys.stderr
         self.live = bool(getattr(self.stream, "isatty", lambda: False)())
-        self.delay = 0.0 if force else delay
+        self.delay = 0.0 if force else (DELAY_SECONDS if delay is None else delay)
         self.started = time.monotonic()
         self.name, self.total, self.done = "", None, 0
         self.last_line = float("-inf")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from optimizer.cli import main
+from tests.paths import ROOT
 
 
 def undated_report(path: Path, seed: int = 5) -> Path:
@@ -77,3 +79,15 @@ def test_a_column_flag_naming_no_header_of_the_file_names_the_headers(tmp_path, 
                        "--out", tmp_path / "out", "--no-history")
     assert code == 2
     assert 'campaigns.csv: --columns or [data] columns names "Sales", which is not a column of this file' in err
+
+
+def test_a_slow_run_prints_its_phase_times_on_stderr_unless_quiet(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("optimizer.cli.common.SLOW_RUN_SECONDS", 0.0)
+    monkeypatch.setattr("optimizer.cli.progress.DELAY_SECONDS", 0.0)
+    out = tmp_path / "out"
+    assert main(["plan", str(ROOT / "scenarios" / "weekly.toml"), "--out", str(out), "--no-history"]) == 0
+    err = capsys.readouterr().err
+    assert re.search(r"^bidopt: +\d+\.\d s +write$", err, flags=re.M), err
+    assert re.search(r"^bidopt: read and validate \d+\.\d s, .* s$", err, flags=re.M), err
+    assert main(["plan", str(ROOT / "scenarios" / "weekly.toml"), "--out", str(out), "--no-history", "--quiet"]) == 0
+    assert "bidopt:" not in capsys.readouterr().err
