@@ -16,7 +16,7 @@ from difflib import get_close_matches
 import numpy as np
 import pandas as pd
 
-from optimizer.decisions import defaults, sheets, summary
+from optimizer.decisions import defaults, platform_limits, sheets, summary
 from optimizer.decisions.explain import cutoff_roi, decide
 from optimizer.decisions.summary import Summary
 from optimizer.errors import (
@@ -193,11 +193,12 @@ def data_key(scenario: Scenario) -> tuple:
 
 
 def make_plan(scenario: Scenario, prepared: Prepared | None = None, *, solver: str = "auto",
-              progress: Progress = SILENT) -> PlanResult:
+              progress: Progress = SILENT, marketplace: str | None = None) -> PlanResult:
     """The weekly plan of a scenario; pass ``prepared`` to reuse another scenario's reading and estimates.
 
     ``solver``: "auto" (the structured solver when the program fits it, else HiGHS), "fast", "highs" or "pulp".
-    ``progress`` hears the start of each phase (:mod:`optimizer.progress`).
+    ``progress`` hears the start of each phase (:mod:`optimizer.progress`). Bids and daily limits stay inside
+    the platform's limits (:mod:`optimizer.decisions.platform_limits`), the Amazon ``marketplace``'s when given.
     """
     if prepared is None:
         prepared = prepare(scenario, progress)
@@ -220,7 +221,8 @@ def make_plan(scenario: Scenario, prepared: Prepared | None = None, *, solver: s
     before_spend = float(units["spend"].sum())
     limits, locked = plan_limits(scenario, estimates, before_spend)
     no_data = units["observed_impressions"].fillna(0).to_numpy() <= 0
-    candidates = build_candidates(units, scenario.bids, locked | no_data, estimates.level)
+    platform, bid_limits = _platform(scenario, performance, marketplace)
+    candidates = build_candidates(units, bid_limits, locked | no_data, estimates.level)
     objective, per_revenue, spend_cost = objective_coefficients(scenario, candidates)
     has_revenue = performance.has_revenue or scenario.goal.value_per_order is not None
     chosen = defaults.choose(scenario, has_revenue, before_spend, float(units["revenue"].sum()))
@@ -242,14 +244,20 @@ def make_plan(scenario: Scenario, prepared: Prepared | None = None, *, solver: s
         cutoff = np.where(subject, np.maximum(cutoff, chosen.break_even), cutoff)
     decisions = decide(units, candidates, solution, cutoff, locked=locked, level=estimates.level,
                        history_days=performance.history_days)
-    plans = sheets.plan_table(decisions.units, scenario.goal.period_days)
+    bids, plans = platform_limits.kept(decisions.units, sheets.plan_table, scenario.goal.period_days, platform, bid_limits)
     quoted = cutoff[~(locked | no_data) & candidates.valid.any(axis=1) & np.isfinite(cutoff)]
-    result_summary = replace(summary.build(scenario, prepared, program, solution, decisions.units, safety=margin,
+    result_summary = replace(summary.build(scenario, prepared, program, solution, bids, safety=margin,
                                            defaults=chosen),
                              marginal_cutoff=float(quoted.min()) if len(quoted) and has_revenue else None)
     lap("explain")
-    return PlanResult(scenario, performance, estimates, candidates, program, solution, decisions.units, plans,
+    return PlanResult(scenario, performance, estimates, candidates, program, solution, bids, plans,
                       result_summary, timings)
+
+
+def _platform(scenario: Scenario, performance: Performance, marketplace: str | None):
+    """The platform's limits (None when the reports' platform is not known) and the bid range they leave."""
+    platform = platform_limits.of_performance(performance, scenario.data.reports, marketplace)
+    return platform, platform_limits.with_platform(scenario.bids, platform)[0]
 
 
 def _solve(program: Program, chosen: defaults.Defaults, scenario: Scenario, units: pd.DataFrame,
