@@ -91,7 +91,8 @@ def check_goal_fits_data(scenario: Scenario, performance: Performance) -> None:
     elif needs_revenue and not performance.has_revenue and goal.value_per_order is None:
         problems.append(Problem(
             "has no revenue column, needed by objective = \"{}\"{}".format(goal.objective, " and min_roi" if goal.min_roi else ""),
-            file=files, hint="Set [goal] objective = \"orders\" without min_roi, or give [goal] value_per_order"))
+            file=files, hint="Plan for orders: --objective orders without --min-roi ([goal] objective = \"orders\"), "
+                 "or give [goal] value_per_order"))
     if problems:
         raise InputDataError(problems)
 
@@ -307,7 +308,7 @@ def _solve(program: Program, chosen: defaults.Defaults, scenario: Scenario, unit
 def plan_frontier(result: PlanResult, *, low: float = 0.25, high: float = 2.0, count: int = 40) -> Frontier:
     """The frontier of a finished plan, with today's point and the plan's own."""
     summary, goal = result.summary, result.scenario.goal
-    today = {"spend": summary.before.spend, "objective": summary.before.objective(goal.objective, goal.margin)}
+    today = {"spend": summary.today.spend, "objective": summary.today.objective(goal.objective, goal.margin)}
     chosen = {"spend": summary.after.spend, "objective": summary.objective_value}
     return frontier(result.program, objective=goal.objective, today=today, chosen=chosen, low=low, high=high,
                     count=count)

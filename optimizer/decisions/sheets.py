@@ -90,10 +90,17 @@ def _before_after(summary: Summary) -> list[str]:
         "| | impressions | clicks | spend | orders | revenue | ROI | CTR | CPC |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for label, row in (("before (today's bids)", summary.before), ("after (new bids)", summary.after)):
+    for label, row in kpi_rows(summary):
         lines.append(f"| {label} | {row.impressions:,.0f} | {row.clicks:,.0f} | {_money(row.spend)} | "
                      f"{row.orders:,.1f} | {_money(row.revenue)} | {row.roi:.2f} | {row.ctr:.2%} | {row.cpc:.2f} |")
     return lines
+
+
+def kpi_rows(summary: Summary) -> tuple[tuple[str, object], ...]:
+    """The rows of the before / after table: the reports' average period, today's pace, the plan."""
+    days = summary.period_days
+    return ((f"before (the reports' average {days} days)", summary.before),
+            ("today's bids at the recent pace (forecast)", summary.today), ("after (new bids)", summary.after))
 
 
 def _limits(summary: Summary) -> list[str]:

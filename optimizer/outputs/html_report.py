@@ -67,7 +67,8 @@ def kpi_table(summary) -> pd.DataFrame:
     """Before and after, one row each, the figures operators read (a :class:`~optimizer.decisions.summary.Summary`)."""
     names = ["impressions", "clicks", "spend", "orders", "revenue", "roi", "ctr", "cpc"]
     rows = [{"": label, **{name: getattr(figures, name) for name in names}}
-            for label, figures in (("before (today's bids)", summary.before), ("after (new bids)", summary.after))]
+            for label, figures in ((f"before (the reports' average {summary.period_days} days)", summary.before),
+                                   ("after (new bids)", summary.after))]
     return pd.DataFrame(rows)
 
 
