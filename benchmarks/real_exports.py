@@ -148,9 +148,9 @@ def plan_checks(folder: Path, path: Path, performance, roi: float | None) -> dic
 
 
 def _plan_actions(plans: pd.DataFrame) -> pd.Series:
-    """A plan's move as a keyword's action: pause (no budget), raise, cut or hold."""
+    """A plan's move as a keyword's action: pause (no budget where it spends today), raise, cut or hold."""
     today, new = plans["current_spend"].astype(float), plans["new_budget"].astype(float)
-    return pd.Series(np.select([new <= 0, new > today * (1 + PLAN_MOVE), new < today * (1 - PLAN_MOVE)],
+    return pd.Series(np.select([(new <= 0) & (today > 0), new > today * (1 + PLAN_MOVE), new < today * (1 - PLAN_MOVE)],
                                ["pause", "raise", "cut"], "hold"), index=plans.index)
 
 

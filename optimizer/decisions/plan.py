@@ -16,7 +16,7 @@ from difflib import get_close_matches
 import numpy as np
 import pandas as pd
 
-from optimizer.decisions import defaults, platform_limits, sheets, summary
+from optimizer.decisions import defaults, guards, platform_limits, sheets, summary
 from optimizer.decisions.explain import cutoff_roi, decide
 from optimizer.decisions.summary import Summary
 from optimizer.errors import (
@@ -228,7 +228,7 @@ def make_plan(scenario: Scenario, prepared: Prepared | None = None, *, solver: s
     has_revenue = performance.has_revenue or scenario.goal.value_per_order is not None
     chosen = defaults.choose(scenario, has_revenue, before_spend, float(units["revenue"].sum()))
     allowed, chosen, subject = defaults.cut_candidates(candidates, chosen, limits)
-    program = Program(allowed, objective, limits)
+    program, guarded = guards.program(units, allowed, objective, limits, chosen.floor)
     lap("build", "solve")
     confidence = scenario.goal.min_roi_confidence
     program, solution, margin, chosen = _solve(program, chosen, scenario, units, solver)
@@ -245,10 +245,10 @@ def make_plan(scenario: Scenario, prepared: Prepared | None = None, *, solver: s
         cutoff = np.where(subject, np.maximum(cutoff, chosen.break_even), cutoff)
     decisions = decide(units, candidates, solution, cutoff, locked=locked, level=estimates.level,
                        history_days=performance.history_days)
-    bids, plans = platform_limits.kept(decisions.units, sheets.plan_table, scenario.goal.period_days, platform, bid_limits)
+    bids, plans = platform_limits.kept(guards.said(decisions.units, guarded), sheets.plan_table,
+                                       scenario.goal.period_days, platform, bid_limits)
     quoted = cutoff[~(locked | no_data) & candidates.valid.any(axis=1) & np.isfinite(cutoff)]
-    result_summary = replace(summary.build(scenario, prepared, program, solution, bids, safety=margin,
-                                           defaults=chosen),
+    result_summary = replace(summary.build(scenario, prepared, program, solution, bids, safety=margin, defaults=chosen),
                              marginal_cutoff=float(quoted.min()) if len(quoted) and has_revenue else None)
     lap("explain")
     return PlanResult(scenario, performance, estimates, candidates, program, solution, bids, plans,

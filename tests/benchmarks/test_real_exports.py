@@ -38,8 +38,8 @@ def test_a_plan_that_breaks_a_check_is_a_failure_and_a_refusal_is_not():
 
 
 def test_plan_level_moves_read_as_actions():
-    plans = pd.DataFrame({"current_spend": [10.0, 10.0, 10.0, 10.0], "new_budget": [0.0, 12.0, 8.0, 10.0]})
-    assert real_exports._plan_actions(plans).tolist() == ["pause", "raise", "cut", "hold"]
+    plans = pd.DataFrame({"current_spend": [10.0, 10.0, 10.0, 10.0, 0.0], "new_budget": [0.0, 12.0, 8.0, 10.0, 0.0]})
+    assert real_exports._plan_actions(plans).tolist() == ["pause", "raise", "cut", "hold", "hold"]
 
 
 @pytest.mark.slow
