@@ -272,3 +272,14 @@ def test_the_only_unit_with_orders_having_more_orders_than_clicks_is_kept_as_an_
     assert len(kept.frame) == 3
     assert kept.warnings[0].endswith("Kept: 1 of the 1 units with orders, attribution artefacts of the export, "
                                      "counted as they are.")
+
+
+def test_a_performance_max_search_terms_report_is_refused_saying_what_it_is(tmp_path):
+    # Google's Performance Max search terms: a title, the range, and no Campaign or Keyword column
+    rng = np.random.default_rng(9)
+    lines = ["Search terms report", '"January 28, 2026 - February 24, 2026"',
+             "Search term,Match type,Added/Excluded,Clicks,Impr.,CTR,Currency code,Avg. CPC,Cost,Conversions"]
+    lines += [f"term {k},Performance Max,None,{c},{c * 9},1.00%,USD,0.5,{c * 0.5:.2f},0.00"
+              for k, c in enumerate(rng.integers(0, 5, size=6))]
+    with pytest.raises(InputDataError, match="is a Performance Max search-terms report: its terms take no bids"):
+        validate([report(tmp_path, "Search terms report.csv", lines)])
