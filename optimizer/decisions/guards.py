@@ -32,6 +32,8 @@ class Guarded:
 
     waste: np.ndarray
     winner: np.ndarray
+    #: Each unit's lowest allowed bid: a winner cut to it is where the guard may have held it.
+    lowest_bid: np.ndarray | None = None
 
 
 def guard(units: pd.DataFrame, candidates: Candidates, floor: float | None, budget: float) -> tuple[Candidates, Guarded]:
@@ -52,7 +54,8 @@ def guard(units: pd.DataFrame, candidates: Candidates, floor: float | None, budg
     if winner.any() and lowest[winner].sum() > budget:
         winner = np.zeros(len(units), dtype=bool)
     guarded = replace(candidates, valid=valid, can_pause=candidates.can_pause & ~winner)
-    return guarded, Guarded(waste, winner)
+    lowest_bid = np.where(valid, candidates.bid, np.inf).min(axis=1)
+    return guarded, Guarded(waste, winner, lowest_bid)
 
 
 def said(bids: pd.DataFrame, guarded: Guarded) -> pd.DataFrame:
@@ -63,6 +66,8 @@ def said(bids: pd.DataFrame, guarded: Guarded) -> pd.DataFrame:
     reason = reason.where(~waste, reason + f" — never raised: spent {WASTE_ORDERS:g}x the account's cost per order or "
                                            "more without an order")
     kept = guarded.winner & (bids["action"].to_numpy() == "cut")
+    if guarded.lowest_bid is not None:   # only a winner cut as far as allowed may have been held by the guard
+        kept &= bids["new_bid"].to_numpy(float) <= guarded.lowest_bid + 1e-6
     reason = reason.where(~kept, reason + f" — kept running: {WINNER_ORDERS:g}+ orders at {WINNER_FLOOR:g}x the ROI "
                                           "floor or better")
     return bids.assign(reason=reason.to_numpy())

@@ -67,9 +67,12 @@ def test_the_guards_never_take_away_every_choice_of_a_unit(rows, floor):
 def test_the_reasons_say_which_guard_held_a_unit():
     table = units([25.0, 10.0], [0.0, 3.0], [0.0, 40.0])
     _, held = guard(table, candidates(2), floor=1.0, budget=1e9)
-    bids = pd.DataFrame({"action": ["hold", "cut"], "reason": ["a", "b"]})
+    lowest = held.lowest_bid[1]
+    bids = pd.DataFrame({"action": ["hold", "cut"], "new_bid": [1.0, lowest], "reason": ["a", "b"]})
     reasons = said(bids, held)["reason"].tolist()
     assert reasons[0].startswith("a — never raised") and reasons[1].startswith("b — kept running")
+    above = said(bids.assign(new_bid=[1.0, lowest * 1.2]), held)["reason"].tolist()
+    assert above[1] == "b"   # a winner cut less than allowed was not held by the guard
 
 
 @pytest.mark.slow
