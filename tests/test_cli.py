@@ -281,7 +281,8 @@ def test_the_facebook_file_without_revenue_cannot_chase_revenue(tmp_path, capsys
     code, _, err = run(capsys, "plan", path, "--out", tmp_path / "out")
     assert code == 2
     assert err == ('error: KAG_conversion_data.csv: has no revenue column, needed by objective = "revenue" and '
-                   'min_roi. Set [goal] objective = "orders" without min_roi, or give [goal] value_per_order.\n')
+                   'min_roi. Plan for orders: --objective orders without --min-roi ([goal] objective = "orders"), '
+                   'or give [goal] value_per_order.\n')
 
 
 def test_a_sold_out_item_buys_no_more_orders_than_its_stock(tmp_path, capsys):

@@ -63,12 +63,9 @@ def with_exports(args: argparse.Namespace, result, bulk, placements_read=None):
     """
     from dataclasses import replace
 
+    from optimizer.decisions.platform_limits import check_marketplace, marketplace_from_reports
     from optimizer.platforms.placements import placement_adjustments
-    from optimizer.platforms.uploads import (
-        check_marketplace,
-        marketplace_from_reports,
-        plan_exports,
-    )
+    from optimizer.platforms.uploads import plan_exports
 
     files, warnings, placements = {}, [], None
     if placements_read is not None:
@@ -90,10 +87,10 @@ def with_exports(args: argparse.Namespace, result, bulk, placements_read=None):
 def run_harvest(args: argparse.Namespace) -> int:
     from collections import Counter
 
+    from optimizer.decisions.platform_limits import check_marketplace, marketplace_from_reports
     from optimizer.outputs.publish import publish
     from optimizer.platforms.amazon_bulk import read_bulk
     from optimizer.platforms.harvest import harvest, harvest_files, read_search_terms
-    from optimizer.platforms.uploads import check_marketplace, marketplace_from_reports
 
     marketplace = check_marketplace(args.marketplace) if args.marketplace else marketplace_from_reports([args.report])
     bulk = read_bulk(args.bulk)

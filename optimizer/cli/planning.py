@@ -68,6 +68,7 @@ def add_commands(commands) -> None:
 
 def run_plan(args: argparse.Namespace) -> int:
     from optimizer.decisions.plan import make_plan, plan_frontier
+    from optimizer.decisions.platform_limits import check_marketplace
     from optimizer.outputs.files import csv_bytes, write_all
     from optimizer.outputs.html_report import plan_report
     from optimizer.outputs.publish import publish
@@ -80,7 +81,7 @@ def run_plan(args: argparse.Namespace) -> int:
     placements = placement_report(args)
     with progress_for(args) as progress:
         result = make_plan(scenario, prepared_with_bulk(scenario, bulk), solver=args.solver, progress=progress,
-                           lang=lang)
+                           lang=lang, marketplace=check_marketplace(args.marketplace) if args.marketplace else None)
         if store is not None:
             result = _with_forecast_check(store, result)
         clock = time.perf_counter()

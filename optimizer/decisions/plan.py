@@ -16,7 +16,7 @@ from difflib import get_close_matches
 import numpy as np
 import pandas as pd
 
-from optimizer.decisions import defaults, sheets, summary
+from optimizer.decisions import defaults, guards, platform_limits, sheets, summary
 from optimizer.decisions.explain import Wording, cutoff_roi, decide
 from optimizer.decisions.summary import Summary
 from optimizer.errors import (
@@ -94,7 +94,8 @@ def check_goal_fits_data(scenario: Scenario, performance: Performance) -> None:
     elif needs_revenue and not performance.has_revenue and goal.value_per_order is None:
         problems.append(Problem(
             "has no revenue column, needed by objective = \"{}\"{}".format(goal.objective, " and min_roi" if goal.min_roi else ""),
-            file=files, hint="Set [goal] objective = \"orders\" without min_roi, or give [goal] value_per_order"))
+            file=files, hint="Plan for orders: --objective orders without --min-roi ([goal] objective = \"orders\"), "
+                 "or give [goal] value_per_order"))
     if problems:
         raise InputDataError(problems)
 
@@ -196,12 +197,13 @@ def data_key(scenario: Scenario) -> tuple:
 
 
 def make_plan(scenario: Scenario, prepared: Prepared | None = None, *, solver: str = "auto",
-              progress: Progress = SILENT, lang: str = "en") -> PlanResult:
+              progress: Progress = SILENT, lang: str = "en", marketplace: str | None = None) -> PlanResult:
     """The weekly plan of a scenario; pass ``prepared`` to reuse another scenario's reading and estimates.
 
     ``solver``: "auto" (the structured solver when the program fits it, else HiGHS), "fast", "highs" or "pulp".
     ``progress`` hears the start of each phase (:mod:`optimizer.progress`); ``lang`` is the reasons' and
-    pages' language ("en" or "zh-CN").
+    pages' language ("en" or "zh-CN"). Bids and daily limits stay inside the platform's limits
+    (:mod:`optimizer.decisions.platform_limits`), the Amazon ``marketplace``'s when given.
     """
     lang = normalise(lang)   # a language bidopt does not speak stops the run before it starts
     if prepared is None:
@@ -225,12 +227,13 @@ def make_plan(scenario: Scenario, prepared: Prepared | None = None, *, solver: s
     before_spend = float(units["spend"].sum())
     limits, locked = plan_limits(scenario, estimates, before_spend)
     no_data = units["observed_impressions"].fillna(0).to_numpy() <= 0
-    candidates = build_candidates(units, scenario.bids, locked | no_data, estimates.level)
+    platform, bid_limits = _platform(scenario, performance, marketplace)
+    candidates = build_candidates(units, bid_limits, locked | no_data, estimates.level)
     objective, per_revenue, spend_cost = objective_coefficients(scenario, candidates)
     has_revenue = performance.has_revenue or scenario.goal.value_per_order is not None
     chosen = defaults.choose(scenario, has_revenue, before_spend, float(units["revenue"].sum()))
     allowed, chosen, subject = defaults.cut_candidates(candidates, chosen, limits)
-    program = Program(allowed, objective, limits)
+    program, guarded = guards.program(units, allowed, objective, limits, chosen.floor)
     lap("build", "solve")
     confidence = scenario.goal.min_roi_confidence
     program, solution, margin, chosen = _solve(program, chosen, scenario, units, solver)
@@ -247,14 +250,20 @@ def make_plan(scenario: Scenario, prepared: Prepared | None = None, *, solver: s
         cutoff = np.where(subject, np.maximum(cutoff, chosen.break_even), cutoff)
     decisions = decide(units, candidates, solution, cutoff, locked=locked, level=estimates.level,
                        wording=Wording(performance.history_days, lang))
-    plans = sheets.plan_table(decisions.units, scenario.goal.period_days)
+    bids, plans = platform_limits.kept(guards.said(decisions.units, guarded), sheets.plan_table,
+                                       scenario.goal.period_days, platform, bid_limits)
     quoted = cutoff[~(locked | no_data) & candidates.valid.any(axis=1) & np.isfinite(cutoff)]
-    result_summary = replace(summary.build(scenario, prepared, program, solution, decisions.units, safety=margin,
-                                           defaults=chosen),
+    result_summary = replace(summary.build(scenario, prepared, program, solution, bids, safety=margin, defaults=chosen),
                              marginal_cutoff=float(quoted.min()) if len(quoted) and has_revenue else None)
     lap("explain")
-    return PlanResult(scenario, performance, estimates, candidates, program, solution, decisions.units, plans,
+    return PlanResult(scenario, performance, estimates, candidates, program, solution, bids, plans,
                       result_summary, timings, lang)
+
+
+def _platform(scenario: Scenario, performance: Performance, marketplace: str | None):
+    """The platform's limits (None when the reports' platform is not known) and the bid range they leave."""
+    platform = platform_limits.of_performance(performance, scenario.data.reports, marketplace)
+    return platform, platform_limits.with_platform(scenario.bids, platform)[0]
 
 
 def _solve(program: Program, chosen: defaults.Defaults, scenario: Scenario, units: pd.DataFrame,
@@ -304,7 +313,7 @@ def _solve(program: Program, chosen: defaults.Defaults, scenario: Scenario, unit
 def plan_frontier(result: PlanResult, *, low: float = 0.25, high: float = 2.0, count: int = 40) -> Frontier:
     """The frontier of a finished plan, with today's point and the plan's own."""
     summary, goal = result.summary, result.scenario.goal
-    today = {"spend": summary.before.spend, "objective": summary.before.objective(goal.objective, goal.margin)}
+    today = {"spend": summary.today.spend, "objective": summary.today.objective(goal.objective, goal.margin)}
     chosen = {"spend": summary.after.spend, "objective": summary.objective_value}
     return frontier(result.program, objective=goal.objective, today=today, chosen=chosen, low=low, high=high,
                     count=count)

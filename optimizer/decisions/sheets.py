@@ -92,10 +92,16 @@ def _before_after(summary: Summary, t: Translator) -> list[str]:
         t("summary.kpi_head"),
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for label, row in ((t("kpi.before"), summary.before), (t("kpi.after"), summary.after)):
+    for label, row in kpi_rows(summary, t):
         lines.append(f"| {label} | {row.impressions:,.0f} | {row.clicks:,.0f} | {_money(row.spend)} | "
                      f"{row.orders:,.1f} | {_money(row.revenue)} | {row.roi:.2f} | {row.ctr:.2%} | {row.cpc:.2f} |")
     return lines
+
+
+def kpi_rows(summary: Summary, t: Translator) -> tuple[tuple[str, object], ...]:
+    """The rows of the before / after table: the reports' average period, today's pace, the plan."""
+    return ((t("kpi.before", days=summary.period_days), summary.before), (t("kpi.today"), summary.today),
+            (t("kpi.after"), summary.after))
 
 
 def _limits(summary: Summary, t: Translator) -> list[str]:

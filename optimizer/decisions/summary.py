@@ -1,7 +1,9 @@
 """The run's figures as one typed value, :class:`Summary`, written as summary.json.
 
-Before is the model's forecast at today's bids for the planning period, after the
-forecast at the new ones, so the two are comparable; shadow prices come from the
+Before is what the reports say an average planning period spent and earned (their sums spread over
+their days), the figure an operator compares a plan against; the pace is the model's forecast at today's
+bids (recent days weigh more), the starting point of the program and of a budget left unset; after is the
+forecast at the new bids; shadow prices come from the
 LP's duals (see :mod:`optimizer.solver.program` for their sign). A summary is built
 once, by :func:`build`; later stages add to it (:meth:`Summary.with_warnings`,
 :meth:`Summary.with_forecast_check`) and get a new value back.
@@ -124,6 +126,13 @@ class Summary:
     #: What to check before uploading, by kind, each with its count and the largest listed
     #: (:mod:`optimizer.decisions.checks`).
     checks: Mapping | None = None
+    #: The forecast at today's bids (recent days weigh more): the program's starting point; None: as before.
+    pace: Kpis | None = None
+
+    @property
+    def today(self) -> Kpis:
+        """The forecast at today's bids, where the plan starts from (the pace, else before)."""
+        return self.pace if self.pace is not None else self.before
 
     def with_warnings(self, warnings: Iterable[str]) -> Summary:
         """The same summary with ``warnings`` added after its own."""
@@ -146,7 +155,7 @@ class Summary:
             "objective_value": self.objective_value, "budget": self.budget, "budget_source": self.budget_source,
             "min_roi": self.min_roi, "period_days": self.period_days, "history_days": self.history_days,
             "reports": list(self.reports), "units": self.units,
-            "before": self.before.to_json(), "after": self.after.to_json(),
+            "before": self.before.to_json(), "pace": self.today.to_json(), "after": self.after.to_json(),
             "shadow_prices": self.shadow_prices.to_json(), "binding": list(self.binding),
             "actions": dict(self.actions),
             "elasticities": {name: {"value": figure.value, "source": figure.source}
@@ -166,9 +175,10 @@ def build(scenario: Scenario, prepared, program: Program, solution: Solution, bi
     marginal cut-off (``replace(summary, marginal_cutoff=...)``).
     """
     performance, estimates, limits = prepared.performance, prepared.estimates, program.limits
-    before = Kpis.of({name: program.candidates.current[name].sum() for name in KPI_METRICS})
-    after = Kpis.of({name: bids[name].sum() for name in KPI_METRICS})
     goal = scenario.goal
+    pace = Kpis.of({name: program.candidates.current[name].sum() for name in KPI_METRICS})
+    before = average_period(estimates.units, performance.history_days, goal.period_days)
+    after = Kpis.of({name: bids[name].sum() for name in KPI_METRICS})
     checks, to_check = check(bids, performance, estimates.level, goal.period_days)
     return Summary(
         status=solution.status, solver=solution.solver, level=estimates.level, objective=goal.objective,
@@ -180,12 +190,19 @@ def build(scenario: Scenario, prepared, program: Program, solution: Solution, bi
         binding=_binding(solution, bids, estimates.level),
         actions={action: int((bids["action"] == action).sum()) for action in ACTIONS},
         elasticities={"clicks": estimates.clicks_elasticity, "cpc": estimates.cpc_elasticity},
-        warnings=_warnings(prepared, bids, solution, limits, (before, after)) + paused_by_floor(program, bids)
+        warnings=_warnings(prepared, bids, solution, limits, (pace, after)) + paused_by_floor(program, bids)
         + to_check,
         min_roi_confidence=HeldFloors(goal.min_roi_confidence, **safety) if safety else None,
         reading=tuple(performance.files),
-        defaults=defaults if defaults and defaults.notes else None, checks=checks,
+        defaults=defaults if defaults and defaults.notes else None, checks=checks, pace=pace,
     )
+
+
+def average_period(units: pd.DataFrame, history_days: int, period_days: int) -> Kpis:
+    """What the reports spent and earned in an average planning period: their sums over their days."""
+    scale = period_days / max(history_days, 1)
+    return Kpis.of({name: float(np.nansum(units[f"observed_{name}"].to_numpy(float))) * scale
+                    for name in KPI_METRICS})
 
 
 def shadow_prices(solution: Solution, limits: Limits, bids: pd.DataFrame) -> ShadowPrices:

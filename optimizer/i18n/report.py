@@ -19,7 +19,8 @@ _OBJECTIVES = {"revenue": "成交金额", "orders": "成交笔数", "clicks": "�
 MESSAGES = {
     **{f"column.{name}": {"en": name, "zh-CN": text} for name, text in _COLUMNS.items()},
     **{f"objective.{name}": {"en": name, "zh-CN": text} for name, text in _OBJECTIVES.items()},
-    "kpi.before": {"en": "before (today's bids)", "zh-CN": "调价前（当前出价）"},
+    "kpi.before": {"en": "before (the reports' average {days} days)", "zh-CN": "调价前（报表平均每 {days} 天）"},
+    "kpi.today": {"en": "today's bids at the recent pace (forecast)", "zh-CN": "当前出价按近期节奏（预测）"},
     "kpi.after": {"en": "after (new bids)", "zh-CN": "调价后（新出价）"},
     "report.title.plan": {"en": "bidopt plan — {name}", "zh-CN": "bidopt 调价方案 — {name}"},
     "report.title.compare": {"en": "bidopt compare", "zh-CN": "bidopt 方案对比"},

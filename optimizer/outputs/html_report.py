@@ -71,7 +71,8 @@ def kpi_table(summary, t: Translator = ENGLISH) -> pd.DataFrame:
     """Before and after, one row each, the figures operators read (a :class:`~optimizer.decisions.summary.Summary`)."""
     names = ["impressions", "clicks", "spend", "orders", "revenue", "roi", "ctr", "cpc"]
     rows = [{"": label, **{name: getattr(figures, name) for name in names}}
-            for label, figures in ((t("kpi.before"), summary.before), (t("kpi.after"), summary.after))]
+            for label, figures in ((t("kpi.before", days=summary.period_days), summary.before),
+                                   (t("kpi.after"), summary.after))]
     return pd.DataFrame(rows)
 
 

@@ -18,57 +18,22 @@ platform's import file:
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from optimizer.decisions import platform_limits
 from optimizer.errors import BidoptError
 from optimizer.outputs.files import csv_bytes
-from optimizer.reading.limits import check_file
 from optimizer.scenario.settings import BidLimits
 
 PLATFORMS = ("amazon", "google", "ztc")
 
-#: Sponsored Products keyword/target bid limits per marketplace: (currency, min, max, source).
-#: "api" rows are the table in the description of the ``bid`` field of Amazon's Sponsored Products
-#: API models ("This table details the maximum allowable bid (in local currency) for keywords by
-#: marketplace … Min / Max bid for SP"), as generated from Amazon's OpenAPI specification in
-#: https://github.com/wangjoshuah/Amazon-Ads-Sponsored-Products-API-Python-Client (docs/Bid.md,
-#: docs/Keyword.md), https://github.com/vanling1111/amazon-ads-api-go-sdk and
-#: https://github.com/vancodocton/AmazonAdsGenerated (SponsoredProductsTargetingClause). That table
-#: stops at AE. IN (1 to 5,000 INR) is NOT verified against Amazon: its only source found is
-#: https://github.com/ScaleLeap/amazon-marketplaces src/marketplaces/in.ts (sponsoredProducts
-#: min 1, max 5000), a library that writes the other marketplaces in hundredths (US 2 / 100000),
-#: so its unit for IN is unclear; read as whole rupees here (a ₹50 maximum would sit below the
-#: real IN report's CPCs of up to ₹66, though placement adjustments can lift a CPC above the bid).
-#: Set [bids] min / max in the scenario to override any row.
-AMAZON_BID_LIMITS: dict[str, tuple[str, float, float, str]] = {
-    "US": ("USD", 0.02, 1000.0, "api"),
-    "CA": ("CAD", 0.02, 1000.0, "api"),
-    "UK": ("GBP", 0.02, 1000.0, "api"),
-    "DE": ("EUR", 0.02, 1000.0, "api"),
-    "FR": ("EUR", 0.02, 1000.0, "api"),
-    "ES": ("EUR", 0.02, 1000.0, "api"),
-    "IT": ("EUR", 0.02, 1000.0, "api"),
-    "JP": ("JPY", 2.0, 100000.0, "api"),
-    "AU": ("AUD", 0.10, 1410.0, "api"),
-    "AE": ("AED", 0.24, 184.0, "api"),
-    "IN": ("INR", 1.0, 5000.0, "unverified: ScaleLeap/amazon-marketplaces, unit unclear"),
-}
-#: A report's Currency column names its marketplace (EUR: the EU marketplaces share limits).
-CURRENCY_MARKETPLACE = {currency: code for code, (currency, *_rest) in reversed(AMAZON_BID_LIMITS.items())}
-#: Google Ads: no platform maximum on a manual CPC bid; one cent (the currency's smallest unit) at least.
-GOOGLE_BID_LIMITS = (0.01, math.inf)
-#: 直通车 keyword bids: 0.05 to 99.99 元, and never above the plan's 日限额. Taobao Open Platform,
-#: taobao.simba.keywords.pricevon.set (https://open.taobao.com/api.htm?docId=21685&docType=2),
-#: parameter keywordid_prices: "maxPrice：价格，是整数，以“分”为单位，不能小于5，不能大于日限额,
-#: 也不能大于99.99元" (as quoted in https://github.com/bububa/opentaobao,
-#: model/simba/TaobaoSimbaKeywordsPricevonSetRequest.go). 京东快车's range was not found in any
-#: source searched: the same limits are applied to it, unverified.
-ZTC_BID_LIMITS = (0.05, 99.99)
+#: The platforms' limits live in one table, :mod:`optimizer.decisions.platform_limits`; the plan keeps them
+#: already, and the upload files clip to the same figures (a scenario's [bids] min / max may narrow them).
+AMAZON_BID_LIMITS = platform_limits.AMAZON
+CURRENCY_MARKETPLACE = platform_limits.CURRENCY_MARKETPLACE
 GOOGLE_MATCH = {"exact": "Exact", "phrase": "Phrase", "broad": "Broad"}
 CHANGED = ("raise", "cut", "pause")
 
@@ -89,12 +54,12 @@ class Upload:
 def bid_range(platform: str, limits: BidLimits, marketplace: str | None = None) -> tuple[float, float, str]:
     """The platform's (min, max) bid and where it comes from; a scenario's [bids] min / max override it."""
     if platform == "amazon":
-        currency, low, high, _ = AMAZON_BID_LIMITS[marketplace or "US"]
-        source = f"Amazon {marketplace or 'US'} ({currency})"
-    elif platform == "google":
-        (low, high), source = GOOGLE_BID_LIMITS, "Google Ads"
+        found = platform_limits.amazon(marketplace)
+        source = f"{found.name} ({found.currency})"
     else:
-        (low, high), source = ZTC_BID_LIMITS, "直通车"
+        found = platform_limits.GOOGLE if platform == "google" else platform_limits.ZTC
+        source = found.name
+    low, high = found.min_bid, found.max_bid
     defaults = BidLimits()
     if limits.min != defaults.min:
         low, source = limits.min, source + ", [bids] min"
@@ -210,33 +175,6 @@ def changes_csv(uploads: list[Upload]) -> bytes:
                "action", "status", "note"]
     frame = pd.concat(tables, ignore_index=True)[columns] if tables else pd.DataFrame(columns=columns)
     return csv_bytes(frame.round({"current_bid": 2, "new_bid": 2, "upload_bid": 2}))
-
-
-def marketplace_from_reports(paths) -> str | None:
-    """The Amazon marketplace a report's ``Currency`` column names (INR -> IN), or None when none says."""
-    for path in paths:
-        path = Path(path)
-        try:
-            check_file(path)   # not a FIFO, not a zip bomb: this may run before the report is read
-            if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
-                head = pd.read_excel(path, nrows=5, engine="calamine", dtype=str)
-            else:
-                head = pd.read_csv(path, nrows=5, dtype=str, encoding="utf-8-sig", encoding_errors="replace",
-                                   sep=None, engine="python")
-        except (OSError, ValueError):
-            continue
-        for column in head.columns:
-            if str(column).strip().lower() == "currency" and head[column].notna().any():
-                return CURRENCY_MARKETPLACE.get(str(head[column].dropna().iloc[0]).strip().upper())
-    return None
-
-
-def check_marketplace(code: str) -> str:
-    """An upper-case marketplace code of AMAZON_BID_LIMITS, or a BidoptError naming the known ones."""
-    code = code.strip().upper()
-    if code not in AMAZON_BID_LIMITS:
-        raise BidoptError(f"--marketplace must be one of {', '.join(AMAZON_BID_LIMITS)}. Got {code!r} instead.")
-    return code
 
 
 def plan_exports(result, platforms, *, bulk=None, marketplace: str | None = None, placements=None):

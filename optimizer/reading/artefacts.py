@@ -21,6 +21,8 @@ from optimizer.reading.report_file import Report
 #: Above this share of the rows (clicks above impressions) or of the units with orders (orders above
 #: clicks), the file is not artefacts but misaligned columns.
 MOST = 0.5
+#: One impossible unit or row is an artefact whatever share it is (a report with one converting keyword).
+SEEN_ALONE = 1
 MISALIGNED_HINT = ('Check that each header names its column; name them with --columns "Your header=clicks" '
                    "(or [data] columns)")
 
@@ -39,7 +41,7 @@ def artefact_rows(frame: pd.DataFrame, report: Report, problems: list[Problem], 
     found = Problem(f"{count_text(count, 'row')} {'have' if count > 1 else 'has'} clicks above impressions",
                     file=report.path.name, column=display_name("clicks", report.headers),
                     rows=frame["row"][mask][:SHOWN_ROWS].tolist(), values=values, n_rows=count)
-    if count > MOST * with_clicks:
+    if count > max(MOST * with_clicks, SEEN_ALONE):
         problems.append(replace(found, message=f"{count} of the {with_clicks} rows with clicks "
                                 f"{'have' if count > 1 else 'has'} clicks above impressions: the columns look "
                                 "misaligned", hint=MISALIGNED_HINT))
@@ -66,7 +68,7 @@ def orders_above_clicks(frame: pd.DataFrame, report: Report, keys: list[str], pr
                       "in total over the report; totals shown at each unit's first row",
                       file=report.path.name, column=display_name("orders", report.headers),
                       rows=first["row"][:SHOWN_ROWS].tolist(), values=values, n_rows=units)
-    if report.attribution_window or units <= MOST * with_orders:
+    if report.attribution_window or units <= max(MOST * with_orders, SEEN_ALONE):
         why = ("the orders column counts an attribution window, where one click can bring several orders"
                if report.attribution_window else f"{units} of the {with_orders} units with orders, attribution "
                "artefacts of the export, counted as they are")

@@ -26,6 +26,7 @@ from optimizer.reading.described import FileRead, describe
 from optimizer.reading.headers import ALIASES, MAP_HINT
 from optimizer.reading.plausible import beyond_any_account, per_click_outliers, placeholder_columns
 from optimizer.reading.report_file import Report
+from optimizer.reading.units import AUTOMATIC
 
 IDENTITY = ("date", "plan", "ad_group", "keyword", "match_type")
 METRICS = ("impressions", "clicks", "spend", "orders", "revenue")
@@ -162,7 +163,13 @@ def _check_columns(frame: pd.DataFrame, report: Report, period_days: int | None,
     for column in missing:
         problems.append(Problem(f"no {column} column (looked for {_looked_for(column)})", file=name,
                                 hint=MAP_HINT.format(canonical=column)))
-    if "plan" not in frame and "keyword" not in frame:
+    automatic = "match_type" in frame and frame["match_type"].astype(str).str.contains(AUTOMATIC).any()
+    if "plan" not in frame and "keyword" not in frame and automatic:
+        problems.append(Problem(
+            "is a Performance Max search-terms report: its terms take no bids and it names no campaign to budget",
+            file=name, hint="Plan Performance Max by budget from a campaign report, and Search campaigns from a "
+            "keyword or search-terms report with Campaign and Ad group columns"))
+    elif "plan" not in frame and "keyword" not in frame:
         problems.append(Problem(
             f"no plan or keyword column (looked for {_looked_for('plan')}, {_looked_for('keyword')})",
             file=name, hint=MAP_HINT.format(canonical="plan")))

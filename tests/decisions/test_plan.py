@@ -50,7 +50,7 @@ def write_scenario(folder: Path, report: Path, body: str) -> Path:
 def test_a_plan_keeps_every_limit_in_its_own_forecast(markets, tmp_path, seed, budget_share, min_roi, max_raise,
                                                       max_cut, bid_max, allow_pause):
     first = make_plan(load_scenario(write_scenario(tmp_path, markets[seed], "")))
-    budget = budget_share * first.summary.before.spend
+    budget = budget_share * first.summary.today.spend
     body = (f"[goal]\nbudget = {budget}\n" + (f"min_roi = {min_roi}\n" if min_roi else "")
             + f"[bids]\nmin = 0.05\nmax = {bid_max}\nmax_raise = {max_raise}\nmax_cut = {max_cut}\n"
             + f"allow_pause = {str(allow_pause).lower()}\n")
@@ -64,7 +64,7 @@ def test_a_plan_keeps_every_limit_in_its_own_forecast(markets, tmp_path, seed, b
     if min_roi:
         assert after.revenue >= min_roi * after.spend - 1e-6 * max(1.0, after.spend)
     else:   # the defaults: today's ROI as the floor, no increment under break-even
-        before = result.summary.before
+        before = result.summary.today
         assert after.revenue >= result.summary.min_roi * after.spend - 1e-6 * max(1.0, after.spend)
         assert result.summary.min_roi <= before.roi * (1 + 1e-9)
     assert result.summary.marginal_cutoff is None or result.summary.marginal_cutoff >= 1.0 - 1e-9
@@ -87,18 +87,18 @@ def _quoted_cutoffs(result) -> np.ndarray:
 
 def test_with_no_floor_a_growth_plan_keeps_todays_roi_and_breaks_even(markets, tmp_path):
     today = make_plan(load_scenario(write_scenario(tmp_path, markets[1], "")))
-    budget = 1.6 * today.summary.before.spend
+    budget = 1.6 * today.summary.today.spend
     result = make_plan(load_scenario(write_scenario(tmp_path, markets[1], f"[goal]\nbudget = {budget}\n")))
     summary = result.summary
-    assert summary.after.roi >= summary.before.roi * (1 - 1e-9)
-    assert summary.min_roi == pytest.approx(summary.before.roi) and "min_roi" in summary.binding
+    assert summary.after.roi >= summary.today.roi * (1 - 1e-9)
+    assert summary.min_roi == pytest.approx(summary.today.roi) and "min_roi" in summary.binding
     assert summary.solver == "fast" and summary.marginal_cutoff >= 1.0
     assert _quoted_cutoffs(result).min() >= 1.0
-    assert summary.to_json()["defaults"]["min_roi"] == pytest.approx(summary.before.roi)
+    assert summary.to_json()["defaults"]["min_roi"] == pytest.approx(summary.today.roi)
     markdown = result.files()["summary.md"].decode()
     assert "default ROI floor" in markdown and "break-even, no margin given" in markdown
     off = make_plan(load_scenario(write_scenario(tmp_path, markets[1], f"[goal]\nbudget = {budget}\nmin_roi = 0\n")))
-    assert off.summary.after.roi < summary.before.roi and off.summary.min_roi is None
+    assert off.summary.after.roi < summary.today.roi and off.summary.min_roi is None
     assert off.summary.defaults.notes == ("no ROI floor and no break-even cut: min_roi = 0 turns the defaults off",)
 
 
@@ -178,14 +178,14 @@ def test_a_real_export_without_a_floor_keeps_todays_roi_and_breaks_even(name):
     if not (REAL / name).exists():
         pytest.skip(f"{REAL / name} is absent: real exports are read in place, never copied")
     summary = make_plan(scenario_from_reports([REAL / name])).summary
-    assert summary.marginal_cutoff >= 1.0 and summary.after.roi >= summary.before.roi * (1 - 1e-9)
-    assert summary.defaults.floor == pytest.approx(summary.before.roi)
+    assert summary.marginal_cutoff >= 1.0 and summary.after.roi >= summary.today.roi * (1 - 1e-9)
+    assert summary.defaults.floor == pytest.approx(summary.today.roi)
 
 
 def test_the_default_floor_out_of_the_fast_solver_s_reach_says_it_is_the_default(markets, tmp_path):
     from optimizer.errors import ScenarioError
 
-    today = make_plan(load_scenario(write_scenario(tmp_path, markets[3], ""))).summary.before.spend
+    today = make_plan(load_scenario(write_scenario(tmp_path, markets[3], ""))).summary.today.spend
     body = f'[goal]\nobjective = "orders"\nbudget = {2 * today}\n'
     scenario = load_scenario(write_scenario(tmp_path, markets[3], body))
     assert "min_roi" in make_plan(scenario).summary.binding   # the default floor binds: HiGHS takes it

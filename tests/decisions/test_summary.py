@@ -18,7 +18,7 @@ from tests.paths import SCENARIOS
 #: summary.json's keys, in the order written, for every run (min_roi_confidence, defaults, checks and forecast_check only
 #: when set).
 KEYS = ["reading", "status", "solver", "level", "objective", "objective_value", "budget", "budget_source", "min_roi",
-        "period_days", "history_days", "reports", "units", "before", "after", "shadow_prices", "binding", "actions",
+        "period_days", "history_days", "reports", "units", "before", "pace", "after", "shadow_prices", "binding", "actions",
         "elasticities", "warnings", "marginal_cutoff"]
 
 

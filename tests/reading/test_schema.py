@@ -95,7 +95,7 @@ def test_missing_column_full_message(tmp_path):
     with pytest.raises(InputDataError, match="no clicks column") as raised:
         validate([report(tmp_path, "report.csv", lines)])
     assert str(raised.value) == (
-        "report.csv: no clicks column (looked for 点击量, 点击数, 点击次数, Clicks). "
+        "report.csv: no clicks column (looked for 点击量, 点击数, 点击次数, Clicks, Link clicks, Clicks (all)). "
         'Pass --columns "Your header=clicks" (or name it in [data] columns = { "Your header" = "clicks" }).')
     performance = validate([report(tmp_path, "report.csv", lines, {"点击数据": "clicks"})])
     assert performance.frame["clicks"].tolist() == [5]
@@ -262,3 +262,24 @@ def test_an_account_total_by_day_is_refused_for_what_it_is(tmp_path):
                                              r"keyword column\): there is nothing to divide a budget or bids among\. "
                                              r"Export the campaign report"):
         validate([report(tmp_path, "daily.csv", lines)])
+
+
+def test_the_only_unit_with_orders_having_more_orders_than_clicks_is_kept_as_an_artefact(tmp_path):
+    # a real 2016 AdWords keyword report: one keyword converted, 8 conversions from 2 clicks
+    lines = ["日期,推广计划,关键词,展现量,点击量,花费,成交笔数",
+             "2024-06-01,A,k1,100,2,1,8", "2024-06-01,A,k2,100,3,1,0", "2024-06-01,A,k3,100,1,1,0"]
+    kept = validate([report(tmp_path, "r.csv", lines)])
+    assert len(kept.frame) == 3
+    assert kept.warnings[0].endswith("Kept: 1 of the 1 units with orders, attribution artefacts of the export, "
+                                     "counted as they are.")
+
+
+def test_a_performance_max_search_terms_report_is_refused_saying_what_it_is(tmp_path):
+    # Google's Performance Max search terms: a title, the range, and no Campaign or Keyword column
+    rng = np.random.default_rng(9)
+    lines = ["Search terms report", '"January 28, 2026 - February 24, 2026"',
+             "Search term,Match type,Added/Excluded,Clicks,Impr.,CTR,Currency code,Avg. CPC,Cost,Conversions"]
+    lines += [f"term {k},Performance Max,None,{c},{c * 9},1.00%,USD,0.5,{c * 0.5:.2f},0.00"
+              for k, c in enumerate(rng.integers(0, 5, size=6))]
+    with pytest.raises(InputDataError, match="is a Performance Max search-terms report: its terms take no bids"):
+        validate([report(tmp_path, "Search terms report.csv", lines)])

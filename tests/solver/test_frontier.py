@@ -52,5 +52,5 @@ def test_with_the_roi_floor_on_the_curve_ends_where_the_floor_binds_and_says_so(
 def test_today_and_the_plan_are_marked(weekly):
     _, _, result = weekly
     front = plan_frontier(result, count=4)
-    assert front.today == {"spend": result.summary.before.spend, "objective": result.summary.before.revenue}
+    assert front.today == {"spend": result.summary.today.spend, "objective": result.summary.today.revenue}
     assert front.chosen["objective"] == result.summary.objective_value

@@ -30,7 +30,7 @@ def rows_of(table_id: str, page: str) -> list[list[str]]:
 def test_the_draft_page_says_what_was_read_and_todays_figures(planned):
     _, draft, _ = planned
     assert rows_of("files", draft.text) == [["ztc_keywords.csv", "8,149", "2026-10-26", "2026-11-22"]]
-    today = make_plan(scenario_from_reports([SAMPLE])).summary.before
+    today = make_plan(scenario_from_reports([SAMPLE])).summary.today
     figures = rows_of("today", draft.text)[0]
     assert figures[0] == f"{today.spend:,.2f}" and figures[4] == f"{today.revenue:,.2f}"
     assert "300 keywords in 7 plans, 28 days of history to 2026-11-22" in text_of(draft.text)
@@ -49,7 +49,7 @@ def test_the_plan_page_shows_the_cli_plan(planned, tmp_path, capsys):
     assert [row[0] for row in plans] == [row["plan"] for row in expected]
     assert [row[2] for row in plans] == [f"{float(row['new_budget']):,.2f}" for row in expected]
     kpis = rows_of("kpis", page.text)
-    assert [row[0] for row in kpis] == ["before (today's bids)", "after (new bids)"]
+    assert [row[0] for row in kpis] == ["before (the reports' average 7 days)", "after (new bids)"]
     assert kpis[1][3] == "25,000.00"
     summary = (tmp_path / "summary.json").read_text(encoding="utf-8")
     binding = re.findall(r"<li>(.*?)</li>", re.search(r'<ul id="binding">(.*?)</ul>', page.text, re.S).group(1))
