@@ -54,7 +54,7 @@ def bid_bounds(market: Market, bids: BidLimits, relative: bool = True) -> tuple[
     if relative:
         low = np.maximum(low, market.bid * (1.0 - bids.max_cut))
         high = np.minimum(high, market.bid * (1.0 + bids.max_raise))
-    saturated = np.exp(market.competitor_mu + 4.0 * market.competitor_sigma) / market.quality
+    saturated = market.top_bid()
     high = np.maximum(low, np.minimum(high, saturated))
     return low, high
 
