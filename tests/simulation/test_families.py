@@ -127,3 +127,12 @@ def test_backtest_and_simulate_play_the_family_asked_for(tmp_path, capsys):
     assert "--family position" in (tmp_path / "s" / "scenario.toml").read_text(encoding="utf-8")
     assert main(["simulate", *flags, "--family", "bandit", "--out", str(tmp_path / "s")]) == 2
     assert "invalid choice: 'bandit'" in capsys.readouterr().err
+
+
+def test_the_oracle_solves_a_market_whose_figures_span_a_hundred_orders_of_magnitude():
+    market, _ = simulate_family("position", 2000, 7, seed=4)
+    goal = _goal(market, 1.0, 1.15)
+    grid_low = market.expected(bid_bounds(market, BidLimits(max=20.0))[0])["clicks"]
+    assert grid_low[grid_low > 0].min() < 1e-60
+    oracle = solve_oracle(market, goal, BidLimits(max=20.0))
+    assert oracle.spend <= goal.budget * (1 + 1e-6) and oracle.revenue >= goal.min_roi * oracle.spend * (1 - 1e-6)
