@@ -225,10 +225,10 @@ def make_plan(scenario: Scenario, prepared: Prepared | None = None, *, solver: s
     has_revenue = performance.has_revenue or scenario.goal.value_per_order is not None
     chosen = defaults.choose(scenario, has_revenue, before_spend, float(units["revenue"].sum()))
     allowed, chosen, subject = defaults.cut_candidates(candidates, chosen, limits)
-    program = Program(allowed, objective, limits)
     lap("build", "solve")
-    confidence = scenario.goal.min_roi_confidence
-    program, solution, margin, chosen = _solve(program, chosen, scenario, units, solver)
+    confidence, held = scenario.goal.min_roi_confidence, defaults.with_margin(scenario, limits, performance)
+    program, solution, margin, chosen = _solve_with_margin(Program(allowed, objective, limits), held, chosen,
+                                                           scenario, units, solver)
     if solution.status == "infeasible":
         raise InfeasibleError(diagnose(program, confidence=confidence))
     if solution.status != "optimal":
@@ -238,6 +238,8 @@ def make_plan(scenario: Scenario, prepared: Prepared | None = None, *, solver: s
         raise InfeasibleError([roi_conflict(limits.min_roi, best_roi(program), confidence=confidence)])
     lap("solve", "explain")
     cutoff = cutoff_roi(solution, program.limits, per_revenue, spend_cost)
+    if held[0] is not limits:   # the summary and the report quote the floors as given
+        program = replace(program, limits=replace(program.limits, min_roi=limits.min_roi, plan_min_roi=limits.plan_min_roi))
     if chosen.break_even is not None:   # the cut is a limit of its own on every unit it applies to
         cutoff = np.where(subject, np.maximum(cutoff, chosen.break_even), cutoff)
     decisions = decide(units, candidates, solution, cutoff, locked=locked, level=estimates.level,
@@ -250,6 +252,22 @@ def make_plan(scenario: Scenario, prepared: Prepared | None = None, *, solver: s
     lap("explain")
     return PlanResult(scenario, performance, estimates, candidates, program, solution, decisions.units, plans,
                       result_summary, timings)
+
+
+def _solve_with_margin(program: Program, margin: tuple[Limits, tuple[str, ...]], chosen: defaults.Defaults,
+                       scenario: Scenario, units: pd.DataFrame,
+                       solver: str) -> tuple[Program, Solution, dict | None, defaults.Defaults]:
+    """The program solved with its floors planned above themselves (``margin``: the limits so, and the notes that
+    say it, :func:`optimizer.decisions.defaults.with_margin`); where that is out of reach or leaves next to
+    nothing to spend, with the floors as given."""
+    held, notes = margin
+    if held is not program.limits:
+        solved = _solve(replace(program, limits=held), replace(chosen, notes=chosen.notes + notes), scenario, units,
+                        solver)
+        spent = float((solved[1].share * program.candidates.spend).sum()) if solved[1].status == "optimal" else 0.0
+        if solved[1].status != "infeasible" and spent > 1e-6 * float(program.candidates.current["spend"].sum()):
+            return solved
+    return _solve(program, chosen, scenario, units, solver)
 
 
 def _solve(program: Program, chosen: defaults.Defaults, scenario: Scenario, units: pd.DataFrame,
