@@ -1,12 +1,16 @@
 """How close to the best possible do the plans get, in markets whose truth is known?
 
     python benchmarks/quality.py [--seeds 10] [--keywords 2000] [--days 28] [--weeks 8] [--jobs 1]
+                                 [--family auction position]
 
-For each market seed and two goals ("same budget, ROI floor 1.15 x today's" and
+For each market family (:mod:`optimizer.simulation.families`: ``auction``, the one-slot second-price
+auction of ``bidopt simulate``, and ``position``, ranked slots against rivals that follow the bid),
+each market seed and two goals ("same budget, ROI floor 1.15 x today's" and
 "1.6 x budget, keep today's ROI"), it prints:
 
 * one weekly ``bidopt plan``: true revenue / oracle, true spend / budget, true ROI / floor,
   and the plan's own forecast of its spend against the truth;
+* the ROI-ratio rule's bids for the week from the same history, the peer to beat;
 * a diagnosis, ``true curves``: bidopt's own program re-solved with the market's expected
   figures at its candidate bids (no forecast error, only bidopt's grid, hold band and
   one-week bounds), which separates forecast error from everything else;
@@ -15,7 +19,7 @@ For each market seed and two goals ("same budget, ROI floor 1.15 x today's" and
   min..max, with bidopt's own forecast error of each week's revenue.
 
 The market, the oracle and the policies are in ``optimizer.simulation.market``, ``optimizer.simulation.oracle``
-and ``optimizer.simulation.backtest``; this script only runs them and prints the averages.
+and ``optimizer.simulation.backtest``; this script only runs them and prints the averages, and the weekly plan against its targets.
 """
 
 from __future__ import annotations
@@ -35,8 +39,8 @@ from optimizer.decisions.plan import make_plan
 from optimizer.outputs.files import write_all
 from optimizer.scenario.scenario_file import load_scenario
 from optimizer.scenario.settings import BidLimits, Goal
-from optimizer.simulation.backtest import Loop, run_backtest, weeks_won
-from optimizer.simulation.market import simulate
+from optimizer.simulation.backtest import Loop, roi_ratio_bids, run_backtest, weeks_won
+from optimizer.simulation.families import FAMILIES, simulate_family
 from optimizer.simulation.market_exports import FILE_NAMES, report_bytes, scenario_text
 from optimizer.simulation.oracle import KEYS, bids_from_sheet, score, solve_oracle
 from optimizer.solver import solve
@@ -49,6 +53,8 @@ HEDGED = f"bidopt {CONFIDENCE:.0%}"
 LIMITS = BidLimits(max=20.0)
 #: The policies bidopt is set against in the closed loop (:mod:`optimizer.simulation.backtest`).
 PEERS = ("keep", "operator", "roi_ratio")
+#: The ROI-ratio rule's bids for the week, from the same history (the peer of one weekly plan).
+RULE = "ROI-ratio rule"
 
 
 def _main_bids(market, unit_index, candidates, share) -> np.ndarray:
@@ -69,18 +75,16 @@ def diagnoses(market, result, goal, oracle) -> dict[str, dict]:
     found = {}
     own = result.candidates
     bids = np.where(own.valid, own.bid, market.bid[unit_index][:, None])
-    truth = market.__class__.expected(replace(market, **{name: getattr(market, name)[unit_index] for name in (
-        "volume", "ctr", "cvr", "order_value", "quality", "competitor_mu", "competitor_sigma", "bid")},
-        keywords=market.keywords.iloc[unit_index]), bids, days=goal.period_days)
+    truth = market.take(unit_index).expected(bids, days=goal.period_days)
     true_candidates = replace(own, **{name: np.where(own.valid, truth[name], 0.0) for name in truth})
     solution = solve(Program(true_candidates, true_candidates.revenue, result.program.limits), "highs")
     found["true curves"] = score(market, _main_bids(market, unit_index, own, solution.share), goal, oracle)
     return found
 
 
-def one_seed(seed: int, keywords: int, days: int, weeks: int) -> list[dict]:
-    """Every figure of one market seed, as rows (seed, goal, what, metrics)."""
-    market, history = simulate(keywords, days, seed=seed)
+def one_seed(seed: int, keywords: int, days: int, weeks: int, family: str = "auction") -> list[dict]:
+    """Every figure of one market seed, as rows (family, seed, goal, what, metrics)."""
+    market, history = simulate_family(family, keywords, days, seed=seed)
     today = market.expected()
     spend0, roi0 = float(today["spend"].sum()), float(today["revenue"].sum() / today["spend"].sum())
     rows = []
@@ -102,19 +106,23 @@ def one_seed(seed: int, keywords: int, days: int, weeks: int) -> list[dict]:
                          "seconds": time.perf_counter() - clock})
             for name, figures in diagnoses(market, result, goal, oracle).items():
                 rows.append({"seed": seed, "goal": label, "what": name, **figures})
+            rows.append({"seed": seed, "goal": label, "what": RULE,
+                         **score(market, roi_ratio_bids(market, history, goal, LIMITS), goal, oracle)})
             (folder / "scenario.toml").write_text(scenario_text([FILE_NAMES["ztc"]], budget=goal.budget,
                                                                min_roi=goal.min_roi, min_roi_confidence=CONFIDENCE),
                                                   encoding="utf-8")
             hedged = make_plan(load_scenario(folder / "scenario.toml"))
             rows.append({"seed": seed, "goal": label, "what": f"weekly plan, {HEDGED}",
                          **score(market, bids_from_sheet(market, hedged.bids), goal, oracle)})
+            if weeks < 1:
+                continue
             loop = run_backtest(market, history, Loop(goal, LIMITS, weeks=weeks, folder=folder / f"loop{roi_x}")).table
             safe = run_backtest(market, history, Loop(replace(goal, min_roi_confidence=CONFIDENCE), LIMITS, weeks=weeks,
                                                       folder=folder / f"safe{roi_x}", policies=("bidopt",))
                                 ).table.assign(policy=HEDGED)
             for row in pd.concat([loop, safe]).to_dict("records"):
                 rows.append({"seed": seed, "goal": label, "what": f"loop {row['policy']}", **row})
-    return rows
+    return [{"family": family, **row} for row in rows]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -122,13 +130,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--keywords", type=int, default=2000)
     parser.add_argument("--days", type=int, default=28)
-    parser.add_argument("--weeks", type=int, default=8)
+    parser.add_argument("--weeks", type=int, default=8, help="closed-loop weeks; 0 plays no loop")
+    parser.add_argument("--family", nargs="+", choices=FAMILIES, default=list(FAMILIES),
+                        help="market families to run (default: all)")
     parser.add_argument("--jobs", type=int, default=1, help="market seeds run in parallel")
     parser.add_argument("--csv", type=Path, help="also write every row here")
     args = parser.parse_args(argv)
     clock = time.perf_counter()
-    seeds = list(range(1, args.seeds + 1))
-    work = [(seed, args.keywords, args.days, args.weeks) for seed in seeds]
+    work = [(seed, args.keywords, args.days, args.weeks, family)
+            for family in args.family for seed in range(1, args.seeds + 1)]
     if args.jobs > 1:
         with ProcessPoolExecutor(args.jobs) as pool:
             results = list(pool.map(one_seed, *zip(*work)))
@@ -137,54 +147,88 @@ def main(argv: list[str] | None = None) -> int:
     rows = pd.DataFrame([row for result in results for row in result])
     if args.csv:
         rows.to_csv(args.csv, index=False)
-    metrics = ["revenue_vs_oracle", "spend_vs_budget", "roi_vs_floor"]
-    print(f"{args.seeds} seeds x {args.keywords:,} keywords, {args.days} days of history; "
-          f"{time.perf_counter() - clock:.0f} s\n")
+    print(f"{args.seeds} seeds x {args.keywords:,} keywords, {args.days} days of history, families "
+          f"{', '.join(args.family)}; {time.perf_counter() - clock:.0f} s\n")
     single = rows[~rows["what"].str.startswith("loop ")]
+    print_single(single)
+    print_targets(single)
+    loops = rows[rows["what"].str.startswith("loop ")]
+    for family, part in loops.groupby("family", sort=False):
+        print(f"\n## Closed loop, {family} family (mean over seeds): objective / oracle, spend / budget, "
+              "ROI / floor by week\n")
+        for goal, played in part.groupby("goal", sort=False):
+            print_loop(goal, played, args.weeks)
+    return 0
+
+
+METRICS = ["revenue_vs_oracle", "spend_vs_budget", "roi_vs_floor"]
+
+
+def print_single(single: pd.DataFrame) -> None:
+    """One weekly plan and its peers, mean over seeds (min in brackets), and the plan seed by seed."""
     print("## One weekly plan (mean over seeds; min in brackets)\n")
-    print("| goal | what | revenue / oracle | true spend / budget | true ROI / floor | forecast spend / true |")
-    print("|---|---|---:|---:|---:|---:|")
-    for (goal, what), part in single.groupby(["goal", "what"], sort=False):
-        cells = [f"{part[m].mean():.3f} ({part[m].min():.3f})" for m in metrics]
+    print("| family | goal | what | revenue / oracle | true spend / budget | true ROI / floor | forecast spend / true |")
+    print("|---|---|---|---:|---:|---:|---:|")
+    for (family, goal, what), part in single.groupby(["family", "goal", "what"], sort=False):
+        cells = [f"{part[m].mean():.3f} ({part[m].min():.3f})" for m in METRICS]
         forecast = part["forecast_spend_vs_true"].mean() if "forecast_spend_vs_true" in part else np.nan
-        print(f"| {goal} | {what} | " + " | ".join(cells) + (f" | {forecast:.3f} |" if np.isfinite(forecast) else " | |"))
+        print(f"| {family} | {goal} | {what} | " + " | ".join(cells)
+              + (f" | {forecast:.3f} |" if np.isfinite(forecast) else " | |"))
     print("\n## Per seed, weekly plan: revenue / oracle, spend / budget, ROI / floor\n")
     plan = single[single["what"] == "weekly plan"]
-    print(plan.pivot_table(index="seed", columns="goal", values=metrics).round(3).to_string())
-    loops = rows[rows["what"].str.startswith("loop ")]
-    print("\n## Closed loop (mean over seeds): objective / oracle, spend / budget, ROI / floor by week\n")
-    for goal, part in loops.groupby("goal", sort=False):
-        table = part.groupby(["week", "policy"], sort=False)[["objective_vs_oracle", "spend_vs_budget",
-                                                              "roi_vs_floor"]].mean().unstack("policy")
-        print(f"### {goal}\n")
-        print(table.round(3).to_string(), "\n")
-        weekly = part[part["week"].isin(range(1, args.weeks + 1))]
-        wide = weekly.pivot_table(index=["seed", "week"], columns="policy", values="objective_vs_oracle")
-        richer = np.logical_and.reduce([wide["bidopt"] > wide[peer] for peer in PEERS]).mean()
-        won, played = np.sum([weeks_won(rows) for _, rows in
-                              part[part["policy"].isin([*PEERS, "bidopt"])].groupby("seed")], axis=0)
-        outside = weekly.groupby("policy")["within_limits"].apply(lambda kept: 1.0 - kept.astype(bool).mean())
-        print(f"bidopt does better on the goal than every other policy ({', '.join(PEERS)}) in {won / played:.0%} "
-              f"of seed-weeks (within the limits where the other is not, else a higher objective); more objective "
-              f"than all of them, limits or not, in {richer:.0%}")
-        print("seed-weeks outside the limits in truth: " + ", ".join(f"{p} {v:.0%}" for p, v in outside.items()) + "\n")
-        errors = weekly[weekly["policy"].str.startswith("bidopt")].pivot_table(
-            index="week", columns="policy", values="forecast_error", aggfunc=lambda e: e.abs().median())
-        print("Median absolute error of bidopt's forecast of the week's revenue (against the true expected revenue):\n")
-        print(errors.round(3).to_string(), "\n")
-        spend_errors = weekly[weekly["policy"].str.startswith("bidopt")].pivot_table(
-            index="week", columns="policy", values="spend_forecast_error", aggfunc="mean")
-        print("Mean signed error of bidopt's forecast of the week's spend (forecast / true - 1):\n")
-        print(spend_errors.round(3).to_string(), "\n")
-        last = weekly[weekly["week"] == args.weeks]
-        total = part[part["week"] == "total"]
-        for policy in ("bidopt", HEDGED):
-            held_last = (last.loc[last["policy"] == policy, "roi_vs_floor"] >= 1.0).mean()
-            held_total = (total.loc[total["policy"] == policy, "roi_vs_floor"] >= 1.0).mean()
-            print(f"{policy}: true ROI >= floor in {held_last:.0%} of seeds in week {args.weeks}, "
-                  f"{held_total:.0%} over the {args.weeks} weeks")
-        print()
-    return 0
+    print(plan.pivot_table(index="seed", columns=["family", "goal"], values=METRICS).round(3).to_string())
+
+
+def print_targets(single: pd.DataFrame) -> None:
+    """The weekly plan against its targets: ROI, spend, revenue against the oracle and the ROI-ratio rule."""
+    plan = single[single["what"] == "weekly plan"].set_index(["family", "goal", "seed"])
+    rule = single[single["what"] == RULE].set_index(["family", "goal", "seed"])
+    edge = (plan["revenue"] / rule["revenue"]).rename("vs_rule")
+    table = plan[METRICS].join(edge)
+    print("\n## Targets: ROI / floor >= 0.99 every seed and >= 1.00 mean; spend / budget <= 1.01; revenue / oracle "
+          ">= 0.97 mean and 0.95 worst; revenue above the ROI-ratio rule's on every seed\n")
+    print("| family | goal | ROI / floor mean (min) | spend / budget max | revenue / oracle mean (min) | "
+          "revenue / rule's min | seeds keeping all |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for (family, goal), part in table.groupby(level=["family", "goal"], sort=False):
+        kept = ((part["roi_vs_floor"] >= 0.99) & (part["spend_vs_budget"] <= 1.01) & (part["vs_rule"] > 1.0)).sum()
+        print(f"| {family} | {goal} | {part['roi_vs_floor'].mean():.3f} ({part['roi_vs_floor'].min():.3f}) | "
+              f"{part['spend_vs_budget'].max():.3f} | {part['revenue_vs_oracle'].mean():.3f} "
+              f"({part['revenue_vs_oracle'].min():.3f}) | {part['vs_rule'].min():.3f} | {kept} of {len(part)} |")
+
+
+def print_loop(goal: str, part: pd.DataFrame, weeks: int) -> None:
+    """The closed loop of one goal: weekly means per policy, who won, errors of the forecast, floors kept."""
+    table = part.groupby(["week", "policy"], sort=False)[["objective_vs_oracle", "spend_vs_budget",
+                                                          "roi_vs_floor"]].mean().unstack("policy")
+    print(f"### {goal}\n")
+    print(table.round(3).to_string(), "\n")
+    weekly = part[part["week"].isin(range(1, weeks + 1))]
+    wide = weekly.pivot_table(index=["seed", "week"], columns="policy", values="objective_vs_oracle")
+    richer = np.logical_and.reduce([wide["bidopt"] > wide[peer] for peer in PEERS]).mean()
+    won, played = np.sum([weeks_won(rows) for _, rows in
+                          part[part["policy"].isin([*PEERS, "bidopt"])].groupby("seed")], axis=0)
+    outside = weekly.groupby("policy")["within_limits"].apply(lambda kept: 1.0 - kept.astype(bool).mean())
+    print(f"bidopt does better on the goal than every other policy ({', '.join(PEERS)}) in {won / played:.0%} "
+          f"of seed-weeks (within the limits where the other is not, else a higher objective); more objective "
+          f"than all of them, limits or not, in {richer:.0%}")
+    print("seed-weeks outside the limits in truth: " + ", ".join(f"{p} {v:.0%}" for p, v in outside.items()) + "\n")
+    errors = weekly[weekly["policy"].str.startswith("bidopt")].pivot_table(
+        index="week", columns="policy", values="forecast_error", aggfunc=lambda e: e.abs().median())
+    print("Median absolute error of bidopt's forecast of the week's revenue (against the true expected revenue):\n")
+    print(errors.round(3).to_string(), "\n")
+    spend_errors = weekly[weekly["policy"].str.startswith("bidopt")].pivot_table(
+        index="week", columns="policy", values="spend_forecast_error", aggfunc="mean")
+    print("Mean signed error of bidopt's forecast of the week's spend (forecast / true - 1):\n")
+    print(spend_errors.round(3).to_string(), "\n")
+    last = weekly[weekly["week"] == weeks]
+    total = part[part["week"] == "total"]
+    for policy in ("bidopt", HEDGED):
+        held_last = (last.loc[last["policy"] == policy, "roi_vs_floor"] >= 1.0).mean()
+        held_total = (total.loc[total["policy"] == policy, "roi_vs_floor"] >= 1.0).mean()
+        print(f"{policy}: true ROI >= floor in {held_last:.0%} of seeds in week {weeks}, "
+              f"{held_total:.0%} over the {weeks} weeks")
+    print()
 
 
 if __name__ == "__main__":

@@ -37,15 +37,18 @@ def market_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--days", type=int, default=28, help="days of history (default 28)")
     command.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
     command.add_argument("--format", choices=["ztc", "google", "amazon"], default="ztc", help="export format")
+    command.add_argument("--family", choices=["auction", "position"], default="auction",
+                         help="the market: one slot in a second-price auction (default), or ranked ad slots "
+                              "against rivals that follow the bid")
 
 
 def _simulated(args: argparse.Namespace):
-    from optimizer.simulation.market import simulate
+    from optimizer.simulation.families import simulate_family
     from optimizer.simulation.market_exports import LANGUAGE
 
     if args.keywords < 1 or args.days < 1:
         raise BidoptError("--keywords and --days must be at least 1")
-    return simulate(args.keywords, args.days, seed=args.seed, language=LANGUAGE[args.format])
+    return simulate_family(args.family, args.keywords, args.days, seed=args.seed, language=LANGUAGE[args.format])
 
 
 def run_simulate(args: argparse.Namespace) -> int:
@@ -57,6 +60,7 @@ def run_simulate(args: argparse.Namespace) -> int:
 
     market, history = _simulated(args)
     flags = " ".join(f"--{name} {getattr(args, name)}" for name in ("keywords", "days", "seed", "format"))
+    flags += f" --family {args.family}" if args.family != "auction" else ""
     files, budget, min_roi = simulation_files(market, history, args.format, command=f"bidopt simulate {flags}")
     goal, limits = Goal(budget=budget, min_roi=min_roi), BidLimits(max=20.0)
     if args.score:

@@ -18,7 +18,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from optimizer.model.margin import MARGIN_Z, roi_error
 from optimizer.model.response import Candidates
+from optimizer.reading.schema import Performance
 from optimizer.scenario.scenario_file import Scenario
 from optimizer.solver.hull import within_marginal_roi
 from optimizer.solver.program import Limits
@@ -104,3 +106,29 @@ def cut_candidates(candidates: Candidates, defaults: Defaults,
                                           "under break-even")
     kept[exempt] = candidates.valid[exempt]
     return replace(candidates, valid=kept), defaults, ~exempt
+
+
+def with_margin(scenario: Scenario, limits: Limits, performance: Performance) -> tuple[Limits, tuple[str, ...]]:
+    """The limits with each ROI floor given as a number planned above itself by what the history knows of it.
+
+    A floor of ``r`` is planned at ``r (1 + MARGIN_Z se)``, ``se`` the relative standard error of the
+    account's (or the plan's) ROI from its orders (:mod:`optimizer.model.margin`), and the notes that say
+    so. Floors held with a probability (``min_roi_confidence``) carry their own margin and are left as they are.
+    """
+    has_floor = bool(limits.min_roi) or bool(np.any(np.nan_to_num(limits.plan_min_roi) > 0))
+    if not has_floor or scenario.goal.min_roi_confidence is not None:
+        return limits, ()
+    error = roi_error(performance.frame, performance.last_date)
+    margin, plan_margins = error.margin(), error.plan_margins(limits.plan_names)
+    held = replace(limits, min_roi=limits.min_roi * (1.0 + margin) if limits.min_roi else limits.min_roi,
+                   plan_min_roi=limits.plan_min_roi * (1.0 + plan_margins))
+    notes = []
+    if limits.min_roi and margin > 0:
+        notes.append(f"ROI floor {limits.min_roi:g} planned at {held.min_roi:.3f} (+{margin:.1%}): the history's "
+                     f"orders know the account's ROI to ±{error.account:.1%} ({MARGIN_Z:g} standard error); "
+                     "min_roi_confidence states a probability instead")
+    named = np.nan_to_num(limits.plan_min_roi) > 0
+    if named.any() and plan_margins[named].max() > 0:
+        notes.append("plan ROI floors planned above themselves likewise, by each plan's own standard error "
+                     f"(up to +{plan_margins[named].max():.1%})")
+    return held, tuple(notes)

@@ -196,6 +196,21 @@ def data_key(scenario: Scenario) -> tuple:
             goal.period_days, goal.value_per_order)
 
 
+@dataclass
+class _Clock:
+    """The run's phase times, kept in ``timings``; ``progress`` hears which phase starts next."""
+
+    timings: dict[str, float]
+    progress: Progress
+    start: float = field(default_factory=time.perf_counter)
+
+    def lap(self, phase: str, following: str | None = None) -> None:
+        now = time.perf_counter()
+        self.timings[phase], self.start = now - self.start, now
+        if following:
+            self.progress.phase(following)
+
+
 def make_plan(scenario: Scenario, prepared: Prepared | None = None, *, solver: str = "auto",
               progress: Progress = SILENT, lang: str = "en", marketplace: str | None = None) -> PlanResult:
     """The weekly plan of a scenario; pass ``prepared`` to reuse another scenario's reading and estimates.
@@ -212,16 +227,7 @@ def make_plan(scenario: Scenario, prepared: Prepared | None = None, *, solver: s
         check_goal_fits_data(scenario, prepared.performance)
     performance, estimates = prepared.performance, prepared.estimates
     timings: dict[str, float] = dict(prepared.timings)
-    clock = time.perf_counter()
-
-    def lap(phase: str, following: str | None = None) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        timings[phase] = now - clock
-        clock = now
-        if following:
-            progress.phase(following)
-
+    lap = _Clock(timings, progress).lap
     progress.phase("build")
     units = apply_adjustments(estimates.units, scenario.adjust)
     before_spend = float(units["spend"].sum())
@@ -235,8 +241,8 @@ def make_plan(scenario: Scenario, prepared: Prepared | None = None, *, solver: s
     allowed, chosen, subject = defaults.cut_candidates(candidates, chosen, limits)
     program, guarded = guards.program(units, allowed, objective, limits, chosen.floor)
     lap("build", "solve")
-    confidence = scenario.goal.min_roi_confidence
-    program, solution, margin, chosen = _solve(program, chosen, scenario, units, solver)
+    confidence, held = scenario.goal.min_roi_confidence, defaults.with_margin(scenario, limits, performance)
+    program, solution, margin, chosen = _solve_with_margin(program, held, chosen, scenario, units, solver)
     if solution.status == "infeasible":
         raise InfeasibleError(diagnose(program, confidence=confidence))
     if solution.status != "optimal":
@@ -246,6 +252,8 @@ def make_plan(scenario: Scenario, prepared: Prepared | None = None, *, solver: s
         raise InfeasibleError([roi_conflict(limits.min_roi, best_roi(program), confidence=confidence)])
     lap("solve", "explain")
     cutoff = cutoff_roi(solution, program.limits, per_revenue, spend_cost)
+    if held[0] is not limits:   # the summary and the report quote the floors as given
+        program = replace(program, limits=replace(program.limits, min_roi=limits.min_roi, plan_min_roi=limits.plan_min_roi))
     if chosen.break_even is not None:   # the cut is a limit of its own on every unit it applies to
         cutoff = np.where(subject, np.maximum(cutoff, chosen.break_even), cutoff)
     decisions = decide(units, candidates, solution, cutoff, locked=locked, level=estimates.level,
@@ -264,6 +272,22 @@ def _platform(scenario: Scenario, performance: Performance, marketplace: str | N
     """The platform's limits (None when the reports' platform is not known) and the bid range they leave."""
     platform = platform_limits.of_performance(performance, scenario.data.reports, marketplace)
     return platform, platform_limits.with_platform(scenario.bids, platform)[0]
+
+
+def _solve_with_margin(program: Program, margin: tuple[Limits, tuple[str, ...]], chosen: defaults.Defaults,
+                       scenario: Scenario, units: pd.DataFrame,
+                       solver: str) -> tuple[Program, Solution, dict | None, defaults.Defaults]:
+    """The program solved with its floors planned above themselves (``margin``: the limits so, and the notes that
+    say it, :func:`optimizer.decisions.defaults.with_margin`); where that is out of reach or leaves next to
+    nothing to spend, with the floors as given."""
+    held, notes = margin
+    if held is not program.limits:
+        solved = _solve(replace(program, limits=held), replace(chosen, notes=chosen.notes + notes), scenario, units,
+                        solver)
+        spent = float((solved[1].share * program.candidates.spend).sum()) if solved[1].status == "optimal" else 0.0
+        if solved[1].status != "infeasible" and spent > 1e-6 * float(program.candidates.current["spend"].sum()):
+            return solved
+    return _solve(program, chosen, scenario, units, solver)
 
 
 def _solve(program: Program, chosen: defaults.Defaults, scenario: Scenario, units: pd.DataFrame,

@@ -144,3 +144,5 @@ class Position:
     #: CPC / bid at today's bid, from the data (the level of the response)
     ratio: np.ndarray
     sigma_source: str
+    #: The share of each curve's log clicks response the history's bid changes bear out (at most 1)
+    response_scale: float = 1.0

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.special import log_ndtr
 
 #: Clicks per +1% bid, in %, when the history shows no bid changes. Search-ads studies put
 #: keyword click elasticities to bid between 0.5 and 1.2; 0.8 is the middle.
@@ -114,3 +115,38 @@ def plan_spend_elasticity(days: pd.DataFrame, unit: np.ndarray) -> Elasticity:
 
 def _dense(codes: np.ndarray) -> np.ndarray:
     return pd.factorize(codes)[0] if len(codes) else codes.astype(int)
+
+
+#: The response curves are tempered no further than this share of their own log response.
+RESPONSE_SCALE_RANGE = (0.2, 1.0)
+
+
+def response_scale(days: pd.DataFrame, unit: np.ndarray, z0: np.ndarray, sigma: np.ndarray,
+                   current_bid: np.ndarray) -> Elasticity:
+    """How far the history's own bid changes say the auction curves over-state the clicks a bid move buys.
+
+    The curves (:mod:`optimizer.model.auction`) are placed from CPC / bid, which says where a keyword stands,
+    not how its rivals answer a move. Over the keyword-days whose bid moved, the within slope of log
+    impressions on log bid (:func:`estimate_elasticities`' rows and weights) is set against the same slope of
+    what the curves predict on those very rows. Their ratio, with the history's slope taken at its upper
+    standard error (only a clear disagreement counts), scales each curve's log response: 1 when the history
+    agrees or shows more, down to RESPONSE_SCALE_RANGE[0]. The history's bids are the only ones seen, so a
+    curve that runs steeper than they show is not trusted beyond them.
+    """
+    rows = (days["bid"] > 0).to_numpy() & (days["impressions"] > 0).to_numpy() & np.isfinite(current_bid[unit])
+    idx = np.flatnonzero(rows)
+    if len(idx) < 5:
+        return Elasticity(1.0, 0, "no bid changes in the history: the curves as placed")
+    impressions = days["impressions"].to_numpy(float)[idx]
+    weight = impressions / (impressions + 20.0)
+    log_bid = np.log(days["bid"].to_numpy(float)[idx])
+    u = unit[idx]
+    day = _dense(days["date"].rank(method="dense").fillna(1).astype(int).to_numpy()[idx])
+    curve_y = log_ndtr(z0[u] + (log_bid - np.log(current_bid[u])) / sigma[u])
+    seen, variance, moved = within_slope(log_bid, np.log(impressions), weight, _dense(u), day)
+    curve, _, _ = within_slope(log_bid, curve_y, weight, _dense(u), day)
+    if not (np.isfinite(seen) and np.isfinite(curve)) or curve <= 0:
+        return Elasticity(1.0, moved, "too few bid changes to check the curves against: the curves as placed")
+    scale = float(np.clip((seen + np.sqrt(variance)) / curve, *RESPONSE_SCALE_RANGE))
+    return Elasticity(scale, moved, f"the history's bid changes show {seen:.2f} ± {np.sqrt(variance):.2f} impressions "
+                                    f"per +1% bid where the curves predict {curve:.2f} on the same {moved} keyword-days")

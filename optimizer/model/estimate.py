@@ -22,7 +22,7 @@ the report has no keywords):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -36,6 +36,7 @@ from optimizer.model.elasticity import (
     Elasticity,
     estimate_elasticities,
     plan_spend_elasticity,
+    response_scale,
 )
 from optimizer.model.shrinkage import shrink_rate, shrink_rate_posterior, shrink_value, value_per_click_cv
 from optimizer.reading.schema import Performance
@@ -189,6 +190,7 @@ def estimate(performance: Performance, *, period_days: int, value_per_order: flo
         # CPC at today's bid from the keyword's (shrunk) place on its curve, never above the bid
         cpc = current_bid * position.ratio
         alpha, gamma = auction.local_elasticities(position.z0, position.sigma)
+        alpha = alpha * position.response_scale
         clicks_e, cpc_e = as_forecast(alpha, clicks, clicks_e), as_forecast(gamma, clicks, cpc_e)
     else:   # plans have no auction curve: the account's spend elasticity is every plan's
         alpha = np.clip(np.full(grouping.count, clicks_e.value), *CLICKS_ELASTICITY_RANGE)
@@ -200,7 +202,8 @@ def estimate(performance: Performance, *, period_days: int, value_per_order: flo
         value_per_click=cvr * order_value,
         value_per_click_cv=value_per_click_cv(cvr, rates.cvr_count, order_value, rates.order_value_se),
         cpc=cpc, clicks_elasticity=alpha, cpc_elasticity=gamma,
-        **({"sigma": position.sigma, "z0": position.z0} if position is not None else {}),
+        **({"sigma": position.sigma, "z0": position.z0, "response_scale": position.response_scale}
+           if position is not None else {}),
         **{f"observed_{name}": observed[name].to_numpy(float) for name in observed.columns},
     )
     if "plan_budget" in days and days["plan_budget"].notna().any():
@@ -254,10 +257,11 @@ def _today(performance: Performance, grouping: _Grouping) -> _Today:
     if missing.any():
         current_bid = np.where(missing, _bid_from_cpc(days, grouping), current_bid)
     position = placement.place(days, unit, current_bid, grouping.units["plan"].to_numpy())
+    scale = response_scale(days, unit, position.z0, position.sigma, current_bid).value
+    position = replace(position, response_scale=scale)
     day_bid = days["bid"].to_numpy(float)
-    move = np.where(day_bid > 0, day_bid / current_bid[unit], 1.0)
-    move = np.nan_to_num(move, nan=1.0, posinf=1.0)
-    volume_factor = np.clip(1.0 / auction.clicks_factor(position.z0[unit], position.sigma[unit], move), 0.25, 4.0)
+    move = np.nan_to_num(np.where(day_bid > 0, day_bid / current_bid[unit], 1.0), nan=1.0, posinf=1.0)
+    volume_factor = np.clip(1.0 / auction.clicks_factor(position.z0[unit], position.sigma[unit], move) ** scale, 0.25, 4.0)
     return _Today(current_bid, position, volume_factor, int(missing.sum()))
 
 

@@ -118,6 +118,8 @@ def build_candidates(units: pd.DataFrame, bids: BidLimits, locked: np.ndarray, l
         z0, sigma = units["z0"].to_numpy(float)[:, None], units["sigma"].to_numpy(float)[:, None]
         safe = np.where(valid & (multiplier > 0), multiplier, 1.0)
         volume, cpc = auction.response_factors(z0, sigma, safe)
+        if "response_scale" in units:   # the share of the curve's response the history's bid changes bear out
+            volume **= units["response_scale"].to_numpy(float)[:, None]
         cpc *= cpc0
         np.minimum(grid, cpc, out=cpc)
     else:

@@ -19,7 +19,7 @@ same seed gives the same numbers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 import pandas as pd
@@ -118,6 +118,21 @@ class Market:
     def __len__(self) -> int:
         return len(self.volume)
 
+    def take(self, index: np.ndarray):
+        """The market of the keywords at ``index`` only (every per-keyword array and row taken alike)."""
+        n = len(self)
+        taken = {field.name: getattr(self, field.name)[index] for field in fields(self)
+                 if isinstance(getattr(self, field.name), np.ndarray) and len(getattr(self, field.name)) == n}
+        return replace(self, keywords=self.keywords.iloc[index].reset_index(drop=True), **taken)
+
+    def top_bid(self) -> np.ndarray:
+        """The bid past which nothing changes: the keyword wins all but 3 in 10^5 auctions."""
+        return np.exp(self.competitor_mu + 4.0 * self.competitor_sigma) / self.quality
+
+    def click_rate(self, rates: dict[str, np.ndarray]) -> np.ndarray:
+        """Clicks per impression at the rates :meth:`per_search` gave: the keyword's CTR, in its one slot."""
+        return self.ctr
+
     def with_bids(self, bids: np.ndarray, today: pd.Timestamp | None = None) -> Market:
         """The same market with other standing bids (and, optionally, a later today)."""
         return replace(self, bid=np.asarray(bids, dtype=float), today=self.today if today is None else today)
@@ -163,7 +178,7 @@ class Market:
         rates = self.per_search(bids.T)  # (n, days)
         win = rates["impressions"].T
         impressions = rng.poisson(searches * win)
-        clicks = rng.binomial(impressions, self.ctr)
+        clicks = rng.binomial(impressions, np.broadcast_to(self.click_rate(rates).T, impressions.shape))
         orders = rng.binomial(clicks, self.cvr)
         cpc = np.divide(rates["spend"].T, rates["clicks"].T, out=np.zeros((days, n)), where=rates["clicks"].T > 0)
         spend = np.round(clicks * cpc * _mean_one(rng, PRICE_NOISE, (days, n)), 2)
@@ -287,8 +302,12 @@ def simulate(n_keywords: int, days: int, *, seed: int, language: str = "zh") -> 
     """
     if isinstance(days, bool) or not isinstance(days, (int, np.integer)) or days < 1:
         raise ValueError(f"The 'days' parameter must be an int in the range [1, inf). Got {days!r} instead.")
-    market = make_market(n_keywords, seed=seed, language=language)
+    return history_of(make_market(n_keywords, seed=seed, language=language), int(days), seed)
+
+
+def history_of(market: Market, days: int, seed: int) -> tuple[Market, pd.DataFrame]:
+    """``days`` days of the operator's bids played in ``market``, and the market as it stands after them."""
     rng = np.random.default_rng([seed, 1])
-    bids = operator_history(market, int(days), rng)
-    history = market.play(bids, market.today, int(days), rng)
-    return market.with_bids(bids[-1], today=market.today + pd.Timedelta(days=int(days))), history
+    bids = operator_history(market, days, rng)
+    history = market.play(bids, market.today, days, rng)
+    return market.with_bids(bids[-1], today=market.today + pd.Timedelta(days=days)), history

@@ -10,7 +10,7 @@ oracle is the best objective any bids reach, up to the grid's fineness.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +30,8 @@ GRID_LEVELS = 48
 #: the limits with this much room (the tolerances of the quality benchmark's goals).
 SPEND_TOLERANCE, ROI_TOLERANCE = 1.01, 0.98
 KEYS = ["plan", "ad_group", "keyword", "match_type"]
+#: Figures under TINY x the largest of their kind count as zero when HiGHS finds the program numerically hard.
+TINY = 1e-12
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,7 @@ def bid_bounds(market: Market, bids: BidLimits, relative: bool = True) -> tuple[
     if relative:
         low = np.maximum(low, market.bid * (1.0 - bids.max_cut))
         high = np.minimum(high, market.bid * (1.0 + bids.max_raise))
-    saturated = np.exp(market.competitor_mu + 4.0 * market.competitor_sigma) / market.quality
+    saturated = market.top_bid()
     high = np.maximum(low, np.minimum(high, saturated))
     return low, high
 
@@ -90,6 +92,10 @@ def solve_oracle(market: Market, goal: Goal, bids: BidLimits, *, relative: bool 
                     plan_names=tuple(plan_names), plan_max_budget=no_limit, plan_min_budget=no_limit,
                     plan_min_roi=no_limit)
     solution = solve(Program(candidates, objective_of(goal, figures), limits), "highs")
+    if solution.status not in ("optimal", "infeasible"):   # figures of 1e-100 next to 1e4 trouble HiGHS: drop them
+        figures = {name: np.where(values < TINY * values.max(), 0.0, values) for name, values in figures.items()}
+        candidates = replace(candidates, **figures)
+        solution = solve(Program(candidates, objective_of(goal, figures), limits), "highs")
     if solution.status != "optimal":
         raise InfeasibleError([Conflict("oracle", float("nan"), float("nan"),
                                         f"the oracle's program is {solution.status}")])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from optimizer.decisions.compare import compare, files, markdown
+from optimizer.model.margin import roi_error
 from optimizer.scenario.scenario_file import load_scenario
 from tests.paths import SCENARIOS
 
@@ -24,7 +25,9 @@ def test_the_table_has_every_scenario_and_its_figures(comparison):
     table = comparison.table.set_index("scenario")
     assert list(table.index) == ["weekly", "budget_cut", "higher_roi", "double11"]
     assert table.loc["budget_cut", "spend"] == pytest.approx(21920, rel=1e-6)
-    assert table.loc["higher_roi", "roi"] == pytest.approx(3.0, rel=1e-6)
+    higher = comparison.results[2]   # its floor 3.0 is planned above itself by what the history knows of the ROI
+    margin = roi_error(higher.performance.frame, higher.performance.last_date).margin()
+    assert table.loc["higher_roi", "roi"] == pytest.approx(3.0 * (1 + margin), rel=1e-6) and margin > 0
     # a higher floor or a smaller budget never buys more than the weekly plan
     assert table.loc["higher_roi", "revenue"] < table.loc["weekly", "revenue"]
     assert table.loc["budget_cut", "revenue"] < table.loc["weekly", "revenue"]

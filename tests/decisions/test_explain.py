@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from optimizer.decisions.explain import Wording, _slope_above, _slope_below, cutoff_roi, decide
@@ -79,19 +79,7 @@ def test_bought_steps_beat_the_cutoff_and_the_next_step_does_not(seed, n, budget
     assert np.all(beyond[has_next] <= cutoff[has_next] + tolerance[has_next])
 
 
-def degenerate(solution, program) -> bool:
-    """Whether a coupling row is met with equality at the optimum but carries no price."""
-    if solution.status != "optimal":
-        return False
-    for name, _, lower, upper, _ in program.rows():
-        bound = upper if np.isfinite(upper) else lower
-        tight = abs(solution.activity[name] - bound) <= 1e-7 * max(1.0, abs(bound))
-        if tight and name not in solution.binding:
-            return True
-    return False
-
-
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(seed=st.integers(0, 5000), n=st.integers(3, 25), budget_share=st.floats(0.2, 1.5),
        min_roi=st.one_of(st.none(), st.floats(1.0, 4.0)), cap_share=st.one_of(st.none(), st.floats(0.1, 0.6)))
 def test_every_solver_gives_the_same_decisions_and_reasons(seed, n, budget_share, min_roi, cap_share):
@@ -101,10 +89,7 @@ def test_every_solver_gives_the_same_decisions_and_reasons(seed, n, budget_share
     results = {solver: run(seed, n, budget_share * spend, min_roi, solver, cap) for solver in ("highs", "fast", "pulp")}
     _, reference, expected = results["highs"]
     # where a limit is met exactly without a price (degenerate: another limit holds the same spend) the prices
-    # are not unique and each solver may quote another valid one: decisions are compared away from such corners
-    candidates = results["highs"][0]
-    program = Program(candidates, candidates.revenue, limits_of(n, budget_share * spend, min_roi, cap))
-    assume(not degenerate(reference, program))
+    # are not unique: every solver quotes the structured solver's (optimizer.solver.canonical_prices)
     for solver, (_, solution, decisions) in results.items():
         assert solution.status == reference.status, solver
         if reference.status != "optimal":

@@ -185,10 +185,35 @@ def test_a_real_export_without_a_floor_keeps_todays_roi_and_breaks_even(name):
 def test_the_default_floor_out_of_the_fast_solver_s_reach_says_it_is_the_default(markets, tmp_path):
     from optimizer.errors import ScenarioError
 
-    today = make_plan(load_scenario(write_scenario(tmp_path, markets[3], ""))).summary.today.spend
+    # shop 1: its history bears out enough of the curves' response for a doubled budget to reach the floor
+    today = make_plan(load_scenario(write_scenario(tmp_path, markets[1], ""))).summary.today.spend
     body = f'[goal]\nobjective = "orders"\nbudget = {2 * today}\n'
-    scenario = load_scenario(write_scenario(tmp_path, markets[3], body))
+    scenario = load_scenario(write_scenario(tmp_path, markets[1], body))
     assert "min_roi" in make_plan(scenario).summary.binding   # the default floor binds: HiGHS takes it
     with pytest.raises(ScenarioError, match=r"use --solver highs \(the ROI floor is the default, today's ROI "
                                             r"[\d.]+: set min_roi, or min_roi = 0 to turn the defaults off\)"):
         make_plan(scenario, solver="fast")
+
+
+def test_a_floor_given_is_planned_above_itself_by_what_the_history_knows_of_the_roi(markets, tmp_path):
+    from optimizer.model.margin import roi_error
+    from optimizer.solver.feasibility import best_roi
+
+    today = make_plan(load_scenario(write_scenario(tmp_path, markets[1], "")))
+    floor = 1.1 * today.summary.before.roi
+    body = f"[goal]\nbudget = {today.summary.before.spend}\nmin_roi = {floor}\n"
+    result = make_plan(load_scenario(write_scenario(tmp_path, markets[1], body)))
+    error = roi_error(result.performance.frame, result.performance.last_date)
+    summary = result.summary
+    assert summary.min_roi == pytest.approx(floor) and "min_roi" in summary.binding
+    assert summary.after.roi == pytest.approx(floor * (1 + error.margin()), rel=1e-6) and error.margin() > 0.005
+    assert any(f"ROI floor {floor:g} planned at" in note for note in summary.defaults.notes)
+    assert "planned at" in result.files()["summary.md"].decode()
+    held = make_plan(load_scenario(write_scenario(tmp_path, markets[1], body + "min_roi_confidence = 0.8\n")))
+    assert not any("planned at" in note for note in (held.summary.defaults.notes if held.summary.defaults else ()))
+    # a floor reachable only without the margin is planned as given, and nothing says it was raised
+    best = best_roi(result.program)
+    edge = f"[goal]\nbudget = {today.summary.before.spend}\nmin_roi = {best * (1 - 1e-6)}\n"
+    tight = make_plan(load_scenario(write_scenario(tmp_path, markets[1], edge)))
+    assert tight.summary.after.roi >= best * (1 - 1e-6) * (1 - 1e-9) and tight.summary.after.spend > 0
+    assert not any("planned at" in note for note in tight.summary.defaults.notes)

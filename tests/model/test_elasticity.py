@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from optimizer.model.elasticity import (
@@ -10,6 +11,7 @@ from optimizer.model.elasticity import (
     DEFAULT_PLAN_SPEND_ELASTICITY,
     estimate_elasticities,
     plan_spend_elasticity,
+    response_scale,
     shrink_slope,
     within_slope,
 )
@@ -71,3 +73,40 @@ def test_plan_spend_elasticity_without_daily_history_is_the_default():
     perf = performance(plan_frame(np.random.default_rng(17), 0.6, days=1), level="plan", has_bid=False)
     fitted = plan_spend_elasticity(perf.frame, unit_codes(perf))
     assert fitted.value == DEFAULT_PLAN_SPEND_ELASTICITY and fitted.observations == 0
+
+
+def _placed(family: str, seed: int):
+    """A simulated market's history estimated as a plan does: the units, and the market's keywords in their order."""
+    from optimizer.model.estimate import estimate
+    from optimizer.simulation.families import simulate_family
+    from optimizer.simulation.oracle import KEYS
+
+    market, history = simulate_family(family, 400, 28, seed=seed)
+    units = estimate(performance(history), period_days=7).units
+    index = pd.MultiIndex.from_frame(market.keywords[KEYS]).get_indexer(pd.MultiIndex.from_frame(units[KEYS]))
+    return units, market.take(index)
+
+
+def _true_elasticity(market) -> float:
+    up, down = market.expected(market.bid * 1.05)["clicks"], market.expected(market.bid / 1.05)["clicks"]
+    weight = market.expected()["clicks"]
+    slope = (np.log(up + 1e-12) - np.log(down + 1e-12)) / (2 * np.log(1.05))
+    return float(np.average(slope, weights=weight))
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_curves_keep_their_response_where_the_history_bears_it_out_and_are_tempered_where_it_does_not(seed):
+    units, auction = _placed("auction", seed)
+    assert (units["response_scale"] == 1.0).all()   # the market the curves describe: the history agrees
+    units, position = _placed("position", seed)
+    scale = units["response_scale"].iloc[0]
+    assert 0.2 <= scale < 0.6
+    truth = _true_elasticity(position)
+    tempered = float(np.average(units["clicks_elasticity"], weights=units["clicks"]))
+    assert abs(tempered - truth) < 0.35 * truth < abs(tempered / scale - truth)
+
+
+def test_without_bid_changes_the_curves_stay_as_placed():
+    frame = pd.DataFrame({"bid": [1.0] * 3, "impressions": [10.0] * 3, "date": pd.to_datetime(["2026-09-01"] * 3)})
+    found = response_scale(frame, np.zeros(3, int), np.zeros(1), np.ones(1), np.ones(1))
+    assert found.value == 1.0 and "no bid changes" in found.source

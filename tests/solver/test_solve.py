@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from optimizer.errors import ScenarioError
 from optimizer.solver import SOLVERS, solve
 from optimizer.solver.highs import solve_highs
+from optimizer.solver.structured import unfit_reason
 from tests.paths import SAMPLE
-from tests.solver.test_structured import make_program
+from tests.solver.test_structured import SHAPES, make_program
 
 
 def test_an_unknown_solver_names_the_allowed_ones():
@@ -72,3 +75,32 @@ def test_cli_fast_solver_refuses_a_scenario_outside_its_structure(tmp_path, caps
     assert err.startswith("error: solver 'fast' cannot plan this scenario: an ROI floor with an objective")
     assert err.rstrip().endswith("use --solver highs")
     assert not (tmp_path / "out").exists()
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**31), shape=SHAPES)
+def test_every_solver_quotes_the_same_prices_and_binding_limits_degenerate_programs_included(seed, shape):
+    """Where the structured solver takes the program, HiGHS and CBC quote its prices: at a degenerate vertex
+    the prices are not unique, and reasons and binding limits must not depend on the solver."""
+    program = make_program(seed, **{**shape, "units": min(shape["units"], 30), "items": False})
+    assume(unfit_reason(program) is None)
+    fast = solve(program, "fast")
+    for name in ("highs", "pulp"):
+        other = solve(program, name)
+        assert other.status == fast.status, name
+        if fast.status != "optimal":
+            continue
+        assert other.objective == pytest.approx(fast.objective, rel=1e-6, abs=1e-6)
+        assert other.duals == fast.duals and other.binding == fast.binding, name
+
+
+def test_at_a_degenerate_vertex_highs_quotes_the_structured_prices_not_its_own():
+    for seed in range(200):
+        program = make_program(seed, units=5, levels=3, ties=True, roi_factor=1.0, budget_share=0.5)
+        if unfit_reason(program) is not None:
+            continue
+        own, fast = solve_highs(program), solve(program, "fast")
+        if own.status == "optimal" and own.duals != fast.duals:
+            assert solve(program, "highs").duals == fast.duals
+            return
+    pytest.fail("no degenerate program among the seeds tried")
