@@ -211,9 +211,15 @@ def test_a_floor_given_is_planned_above_itself_by_what_the_history_knows_of_the_
     assert "planned at" in result.files()["summary.md"].decode()
     held = make_plan(load_scenario(write_scenario(tmp_path, markets[1], body + "min_roi_confidence = 0.8\n")))
     assert not any("planned at" in note for note in (held.summary.defaults.notes if held.summary.defaults else ()))
-    # a floor reachable only without the margin is planned as given, and nothing says it was raised
+    # a floor reachable only without the margin is planned as given, and nothing says it was raised; the best ROI
+    # depends a little on the floor (units at 1.5x the floor may not pause), so the edge is found as a fixed point
     best = best_roi(result.program)
-    edge = f"[goal]\nbudget = {today.summary.before.spend}\nmin_roi = {best * (1 - 1e-6)}\n"
-    tight = make_plan(load_scenario(write_scenario(tmp_path, markets[1], edge)))
+    for _ in range(6):
+        edge = f"[goal]\nbudget = {today.summary.before.spend}\nmin_roi = {best * (1 - 1e-6)}\n"
+        tight = make_plan(load_scenario(write_scenario(tmp_path, markets[1], edge)))
+        if best_roi(tight.program) <= best * (1 + 1e-9):
+            break
+        best = best_roi(tight.program)
+    assert best_roi(tight.program) <= best * (1 + 1e-9)
     assert tight.summary.after.roi >= best * (1 - 1e-6) * (1 - 1e-9) and tight.summary.after.spend > 0
     assert not any("planned at" in note for note in tight.summary.defaults.notes)
