@@ -60,7 +60,9 @@ def render(request, name: str, status: int = 200, **context) -> HTMLResponse:
 
 
 async def start(request):
-    return render(request, "start.html", runs=request.app.state.workbench.store.runs(limit=5), max_files=MAX_FILES)
+    workbench = request.app.state.workbench
+    return render(request, "start.html", runs=workbench.store.runs(limit=5), max_files=MAX_FILES,
+                  opened=list(workbench.opened.values()))
 
 
 async def upload(request):
@@ -76,7 +78,7 @@ async def draft_page(request):
     warnings = [as_shown(text, draft.names) for text in draft.prepared.performance.warnings
                 + draft.prepared.estimates.warnings]
     return render(request, "draft.html", draft=draft, today=draft.today, warnings=warnings, objectives=OBJECTIVES,
-                  bids=default_bids())
+                  bids=default_bids(), goal=draft.scenario.goal, chosen_bids=draft.scenario.bids)
 
 
 async def plan(request):

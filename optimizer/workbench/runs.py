@@ -25,7 +25,7 @@ from optimizer.errors import BidoptError
 from optimizer.history.forecast_check import against_history
 from optimizer.history.store import HistoryStore
 from optimizer.outputs.html_report import plan_report
-from optimizer.scenario.scenario_file import Scenario, scenario_from_reports
+from optimizer.scenario.scenario_file import Scenario, require_reports, scenario_from_reports
 from optimizer.solver.frontier import Frontier
 from optimizer.workbench.settings import Busy, NotFound, ServeSettings
 from optimizer.workbench.uploads import Today, error_as_shown, goal_scenario, save_uploads, today, whatif_scenario
@@ -68,7 +68,8 @@ class Draft:
     """Uploaded exports, read and estimated, waiting for a goal."""
 
     id: str
-    folder: Path
+    #: The private folder of the uploads (None for the scenario ``bidopt serve`` was started with).
+    folder: Path | None
     names: dict[str, str]
     scenario: Scenario
     prepared: Prepared
@@ -97,6 +98,14 @@ def read_draft(folder: Path, names: dict[str, str]) -> Draft:
     except BidoptError as error:
         raise error_as_shown(error, names) from None
     return Draft(secrets.token_urlsafe(12), folder, names, scenario, prepared, today(prepared, names))
+
+
+def scenario_draft(scenario: Scenario) -> Draft:
+    """The reports of a scenario file read as ``bidopt plan SCENARIO`` reads them, its goal kept for the form."""
+    reports = require_reports(scenario)
+    names = {path.name: path.name for path in reports}
+    prepared = prepare(scenario)
+    return Draft(secrets.token_urlsafe(12), None, names, scenario, prepared, today(prepared, names))
 
 
 def plan_draft(draft: Draft, scenario: Scenario, store: HistoryStore) -> HeldRun:
@@ -130,6 +139,14 @@ class Workbench:
         self._lock = threading.Lock()
         self._drafts: OrderedDict[str, Draft] = OrderedDict()
         self._runs: OrderedDict[int, HeldRun] = OrderedDict()
+        #: Drafts of the scenario files the workbench was started with: kept while it runs.
+        self.opened: dict[str, Draft] = {}
+
+    def open(self, scenario: Scenario) -> Draft:
+        """Read a scenario file's reports now (a bad file stops the start) and keep them for planning."""
+        draft = scenario_draft(scenario)
+        self.opened[draft.id] = draft
+        return draft
 
     async def upload(self, uploads) -> Draft:
         """Save the uploads in a new private folder and read them; a bad file leaves nothing behind."""
@@ -164,6 +181,8 @@ class Workbench:
         return await self.pool.run(compare_as_shown, scenarios, draft.names)
 
     def draft(self, draft_id: str) -> Draft:
+        if draft_id in self.opened:
+            return self.opened[draft_id]
         with self._lock:
             if draft_id not in self._drafts:
                 raise NotFound("no such upload here (the workbench keeps the latest ones): upload the files again")

@@ -54,6 +54,23 @@ def test_the_plan_page_shows_the_cli_plan(planned, tmp_path, capsys):
     assert "One more unit of budget buys" in page.text
 
 
+def test_the_scenario_served_opens_on_the_start_page_with_its_goal(history_store):
+    from tests.paths import SCENARIOS
+    from tests.workbench.conftest import make_client
+
+    with make_client(history_store, scenario=str(SCENARIOS / "weekly.toml")) as client:
+        start = client.get("/")
+        link = re.search(r'<a href="(/drafts/[^"]+)" id="open-scenario">Set the goal for weekly</a>', start.text)
+        assert "Opened with weekly.toml : 300 keywords in 7 plans from ztc_keywords.csv." in text_of(start.text)
+        draft = client.get(link.group(1))
+        assert 'value="27400.0"' in draft.text and 'value="2.5"' in draft.text and 'value="20.0"' in draft.text
+        assert '<option value="revenue" selected>' in draft.text
+        page = plan(client, draft, budget=27400, min_roi=2.5, bid_max=20)
+        assert page.status_code == 200, text_of(page.text)
+        run = client.app.state.workbench.run(int(str(page.url).rsplit("/", 1)[1]))
+    assert run.result.scenario.plans["防晒霜-引流"].max_budget == 3000   # the file's [plans] kept
+
+
 def test_the_keyword_table_shows_every_reason_and_filters_by_plan_and_action(planned):
     client, _, page = planned
     rows = rows_of("keywords", page.text)
