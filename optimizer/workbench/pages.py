@@ -118,7 +118,21 @@ async def run_page(request):
                   chosen_action=action, warnings=[as_shown(text, run.names) for text in summary.warnings],
                   files=[name for name in DOWNLOADS if name in run.files], bids=result.scenario.bids,
                   frontier=run.frontier.points.to_dict("records"), note=run.frontier.note, goal=result.scenario.goal,
-                  adjustable=ADJUSTABLE)
+                  adjustable=ADJUSTABLE, sliders=run.sliders, sliders_note=run.sliders_note,
+                  roi_top=roi_top(summary), actions_now=summary.actions)
+
+
+def roi_top(summary) -> float:
+    """The ROI-floor slider's top: half as high again as the plan's ROI or floor, on a round tenth."""
+    return math.ceil(max(summary.after.roi, summary.min_roi or 0.0, 1.0) * 15) / 10
+
+
+async def sliders(request):
+    """The plan's sorted increments for ``sliders.js`` (:meth:`optimizer.workbench.sliders.SliderPath.to_bytes`)."""
+    run = request.app.state.workbench.run(request.path_params["run"])
+    if run is None or run.sliders is None:
+        raise NotFound(f"run {request.path_params['run']} has no sliders held here")
+    return Response(run.sliders.to_bytes(), media_type="application/octet-stream")
 
 
 async def whatif(request):
@@ -152,7 +166,7 @@ ROUTES = [
     Route("/", start), Route("/upload", upload, methods=["POST"]),
     Route("/drafts/{draft}", draft_page), Route("/drafts/{draft}/plan", plan, methods=["POST"]),
     Route("/runs/{run:int}", run_page), Route("/runs/{run:int}/whatif", whatif, methods=["POST"]),
-    Route("/runs/{run:int}/files/{name}", download),
+    Route("/runs/{run:int}/files/{name}", download), Route("/runs/{run:int}/sliders.bin", sliders),
     Route("/history", history),
     Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
 ]

@@ -28,6 +28,7 @@ from optimizer.outputs.html_report import plan_report
 from optimizer.scenario.scenario_file import Scenario, require_reports, scenario_from_reports
 from optimizer.solver.frontier import Frontier
 from optimizer.workbench.settings import Busy, NotFound, ServeSettings
+from optimizer.workbench.sliders import SliderPath, slider_path
 from optimizer.workbench.uploads import Today, error_as_shown, goal_scenario, save_uploads, today, whatif_scenario
 
 #: Drafts (uploads read, not yet planned) and planned runs kept in memory; older ones are let go.
@@ -88,6 +89,9 @@ class HeldRun:
     frontier: Frontier
     #: The draft it was planned from, so the page can plan it again at another budget.
     draft_id: str
+    #: The sorted increments the budget and ROI-floor sliders re-plan from (None, and why, when the plan has none).
+    sliders: SliderPath | None = None
+    sliders_note: str = ""
 
 
 def read_draft(folder: Path, names: dict[str, str]) -> Draft:
@@ -119,7 +123,8 @@ def plan_draft(draft: Draft, scenario: Scenario, store: HistoryStore) -> HeldRun
         result = replace(result, summary=result.summary.with_forecast_check(check))
     front = plan_frontier(result, count=REPORT_FRONTIER_POINTS)
     files = {**result.files(), **plan_report(result, front)}
-    return HeldRun(store.record(result), result, files, draft.names, front, draft.id)
+    sliders, note = slider_path(result)
+    return HeldRun(store.record(result), result, files, draft.names, front, draft.id, sliders, note)
 
 
 def compare_as_shown(scenarios: list[Scenario], names: dict[str, str]) -> Comparison:

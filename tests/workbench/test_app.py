@@ -104,10 +104,17 @@ def test_the_weekly_loop_in_headless_chromium(live, tmp_path):
         browser.find_element(By.ID, "plan").click()
         wait.until(lambda page: page.find_elements(By.ID, "kpis"))
         kpis = browser.find_element(By.ID, "kpis").text
-        figures = browser.find_element(By.ID, "slider-figures")
-        at_plan = figures.text
-        browser.find_element(By.ID, "budget-slider").send_keys(Keys.HOME)   # the slider to the lowest budget
-        at_lowest = figures.text
+        wait.until(lambda page: page.find_element(By.ID, "sliders").get_attribute("data-ready"))
+        at_plan = browser.find_element(By.ID, "slider-plan").text.splitlines()[1:]
+        browser.find_element(By.ID, "budget-slider").send_keys(Keys.HOME)   # the lowest budget, 6,250
+        for _ in range(10):   # the floor from 2.40 to 2.50
+            browser.find_element(By.ID, "roi-slider").send_keys(Keys.RIGHT)
+        moved = [browser.find_element(By.ID, name).text for name in ("budget-value", "roi-value", "live-spend",
+                                                                    "live-revenue", "live-raise", "live-pause")]
+        took = float(browser.find_element(By.ID, "sliders").get_attribute("data-replan-ms"))
+        live_budgets = [cell.text for cell in browser.find_elements(By.CSS_SELECTOR, "#plans td.live-budget")]
+        replans = {point: browser.execute_script("return window.bidoptReplan(arguments[0], arguments[1])", *point)
+                   for point in ((18000, 2.6), (40000, 0), (27000, 50))}
         plans = browser.find_element(By.ID, "plans").text
         browser.find_element(By.ID, "file-bids.csv").click()
         bids = downloads / f"run-{browser.current_url.rsplit('/', 1)[1]}-bids.csv"
@@ -123,9 +130,20 @@ def test_the_weekly_loop_in_headless_chromium(live, tmp_path):
     assert len(sheet) == 300 and {"keyword", "new_bid", "reason"} <= set(sheet[0])
     assert sum(float(row["spend"]) for row in sheet) <= 25000 * 1.0001
     run = app.state.workbench.store.latest_id()
-    front = app.state.workbench.run(run).frontier.points
-    assert at_plan.startswith("budget 25,000.00: revenue about ") and "one more unit buys" in at_plan
-    assert at_lowest == (f"budget {front['budget'].iloc[0]:,.2f}: revenue about {front['objective'].iloc[0]:,.2f}, "
-                         f"spend {front['spend'].iloc[0]:,.2f}")
+    sliders = app.state.workbench.run(run).sliders
+    assert at_plan[0].removeprefix("at the sliders ").rsplit(" ", 2)[0] == at_plan[1].removeprefix("this plan ")
+    low = sliders.at(6250, 2.5)
+    assert moved == ["6,250.00", "2.50", f"{low['spend']:,.2f}", f"{low['revenue']:,.2f}",
+                     str(low["actions"]["raise"]), str(low["actions"]["pause"])]
+    assert live_budgets == [f"{value:,.2f}" for value in low["plan_spend"]] and took < 100
+    for (budget, floor), answer in replans.items():
+        expected = sliders.at(budget, floor)
+        if expected is None:
+            assert answer["plan"] is None
+            continue
+        assert answer["plan"]["spend"] == pytest.approx(expected["spend"], rel=1e-12)
+        assert answer["plan"]["revenue"] == pytest.approx(expected["revenue"], rel=1e-12)
+        assert answer["plan"]["planSpend"] == pytest.approx(list(expected["plan_spend"]), rel=1e-12)
+        assert answer["plan"]["counts"] == list(expected["actions"].values()) and answer["ms"] < 100
     assert history.splitlines()[1].startswith(f"{run} ") and "25,000.00 2.40 optimal" in history
     assert errors == []   # no CSP violation or failed load on any page

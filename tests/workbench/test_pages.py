@@ -8,6 +8,8 @@ import io
 import re
 import threading
 
+import pytest
+
 from optimizer.cli import main
 from optimizer.decisions.plan import make_plan
 from optimizer.scenario.scenario_file import scenario_from_reports
@@ -190,24 +192,43 @@ def test_unknown_drafts_and_runs_answer_404(client):
     assert response.status_code == 404 and "no run 7" in text_of(response.text)
 
 
-def test_the_budget_slider_reads_the_frontier_and_plans_again_at_its_budget(planned):
+def test_the_sliders_get_the_plans_path_and_plan_again_at_their_budget_and_floor(planned):
     client, _, page = planned
     run = int(re.search(r"/runs/(\d+)", str(page.url)).group(1))
-    front = client.app.state.workbench.run(run).frontier.points
-    slider = re.search(r'<input type="range" id="budget-slider" name="budget" min="([^"]+)" max="([^"]+)"\s+'
-                       r'step="any" value="([^"]+)"', page.text)
-    assert [float(value) for value in slider.groups()] == [front["budget"].iloc[0], front["budget"].iloc[-1], 25000]
-    assert len(rows_of("frontier", page.text)) == len(front) > 2
-    assert '<script src="/static/slider.js"></script>' in page.text and page.text.count("<script") == 1
-    script = client.get("/static/slider.js")
+    held = client.app.state.workbench.run(run)
+    assert f'<section id="sliders" data-src="/runs/{run}/sliders.bin" data-min-roi="2.4">' in page.text
+    budget = re.search(r'<input type="range" id="budget-slider" name="budget" min="([^"]+)" max="([^"]+)"\s+'
+                       r'step="any" value="([^"]+)">', page.text)
+    assert [float(value) for value in budget.groups()] == [6250, 50000, 25000]
+    roi = re.search(r'<input type="range" id="roi-slider" name="min_roi" min="0" max="([^"]+)" step="0.01" '
+                    r'value="([^"]+)">', page.text)
+    assert float(roi.group(2)) == 2.4 and float(roi.group(1)) >= 1.5 * held.result.summary.after.roi
+    path = client.get(f"/runs/{run}/sliders.bin")
+    assert path.status_code == 200 and path.content == held.sliders.to_bytes()
+    assert path.headers["content-type"] == "application/octet-stream"
+    assert client.get("/runs/999/sliders.bin").status_code == 404
+    assert len(re.findall(r'<td class="live-budget" data-plan="\d+"></td>', page.text)) == 7
+    assert '<script src="/static/sliders.js"></script>' in page.text and page.text.count("<script") == 1
+    script = client.get("/static/sliders.js")
     assert script.status_code == 200 and "javascript" in script.headers["content-type"]
     form = re.search(r'<form method="post" action="(/drafts/[^"]+/plan)" id="replan">(.*?)</form>', page.text, re.S)
     fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form.group(2)))
-    again = client.post(form.group(1), data={**fields, "budget": "20000"})
+    again = client.post(form.group(1), data={**fields, "budget": "20000", "min_roi": "2.6"})
     assert again.status_code == 200 and str(again.url).endswith(f"/runs/{run + 1}")
-    scenario = client.app.state.workbench.run(run + 1).result.scenario
-    assert (scenario.goal.budget, scenario.goal.min_roi, scenario.bids.max) == (20000, 2.4, 20)
+    replanned = client.app.state.workbench.run(run + 1).result
+    assert (replanned.scenario.goal.budget, replanned.scenario.goal.min_roi, replanned.scenario.bids.max) == (20000, 2.6, 20)
     assert rows_of("kpis", again.text)[1][3] == "20,000.00"
+    expected = held.sliders.at(20000, 2.6)
+    assert replanned.summary.after.revenue == pytest.approx(expected["revenue"], rel=1e-9)
+
+
+def test_a_plan_the_sliders_cannot_follow_says_why(client):
+    draft = upload(client, [("ztc_keywords.csv", SAMPLE.read_bytes())])
+    page = plan(client, draft, budget=20000, objective="orders", min_roi=2)
+    assert page.status_code == 200, text_of(page.text)
+    assert '<section id="sliders" data-min-roi="2.0">' in page.text and 'id="slider-plan"' not in page.text
+    assert "Figures follow the sliders once planned: the sliders need plans the structured solver takes: an ROI " \
+           "floor with an objective" in text_of(page.text)
 
 
 def test_a_whatif_is_planned_beside_the_run_as_compare_plans_it(planned):
