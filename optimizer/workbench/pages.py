@@ -20,6 +20,7 @@ from optimizer.decisions.summary import ACTIONS
 from optimizer.history.database import HistoryError
 from optimizer.outputs.html_report import kpi_table
 from optimizer.scenario.scenario_file import ADJUSTABLE, OBJECTIVES
+from optimizer.workbench.exports import UPLOAD_FILES
 from optimizer.workbench.guards import CSRF_FIELD, check_csrf, csrf_token, keep_csrf
 from optimizer.workbench.settings import MAX_FILES, NotFound
 from optimizer.workbench.uploads import as_shown, default_bids
@@ -32,7 +33,7 @@ KEYWORD_COLUMNS = ["plan", "ad_group", "keyword", "match_type", "current_bid", "
 #: Files of a run, with the media type each is sent as; report.html opens in the browser under its own CSP.
 DOWNLOADS = {"bids.csv": "text/csv; charset=utf-8", "plans.csv": "text/csv; charset=utf-8",
              "summary.md": "text/markdown; charset=utf-8", "summary.json": "application/json",
-             "report.html": "text/html; charset=utf-8"}
+             "report.html": "text/html; charset=utf-8", **UPLOAD_FILES}
 #: report.html carries its own style and images as data: URIs; nothing else may load, no script may run.
 REPORT_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox"
 
@@ -68,8 +69,10 @@ async def start(request):
 async def upload(request):
     form = await request.form(max_files=MAX_FILES, max_fields=50)
     check_csrf(request, form)
+    bulk = form.get("bulk")
     draft = await request.app.state.workbench.upload([value for value in form.getlist("reports")
-                                                      if not isinstance(value, str) and value.filename])
+                                                      if not isinstance(value, str) and value.filename],
+                                                     bulk if not isinstance(bulk, str) and bulk and bulk.filename else None)
     return RedirectResponse(f"/drafts/{draft.id}", status_code=303)
 
 
@@ -116,7 +119,8 @@ async def run_page(request):
                   plans=result.plans.to_dict("records"), rows=rows, matching=matching, shown=SHOWN_KEYWORDS,
                   plan_names=sorted(result.plans["plan"].astype(str)), actions=ACTIONS, chosen_plan=plan_name,
                   chosen_action=action, warnings=[as_shown(text, run.names) for text in summary.warnings],
-                  files=[name for name in DOWNLOADS if name in run.files], bids=result.scenario.bids,
+                  files=[name for name in DOWNLOADS if name in run.files], uploads=UPLOAD_FILES,
+                  bids=result.scenario.bids,
                   frontier=run.frontier.points.to_dict("records"), note=run.frontier.note, goal=result.scenario.goal,
                   adjustable=ADJUSTABLE, sliders=run.sliders, sliders_note=run.sliders_note,
                   roi_top=roi_top(summary), actions_now=summary.actions)

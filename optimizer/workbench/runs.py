@@ -25,11 +25,21 @@ from optimizer.errors import BidoptError
 from optimizer.history.forecast_check import against_history
 from optimizer.history.store import HistoryStore
 from optimizer.outputs.html_report import plan_report
+from optimizer.platforms.amazon_bulk import Bulk, read_bulk
 from optimizer.scenario.scenario_file import Scenario, require_reports, scenario_from_reports
 from optimizer.solver.frontier import Frontier
+from optimizer.workbench.exports import platform_files
 from optimizer.workbench.settings import Busy, NotFound, ServeSettings
 from optimizer.workbench.sliders import SliderPath, slider_path
-from optimizer.workbench.uploads import Today, error_as_shown, goal_scenario, save_uploads, today, whatif_scenario
+from optimizer.workbench.uploads import (
+    Today,
+    error_as_shown,
+    goal_scenario,
+    save_bulk,
+    save_uploads,
+    today,
+    whatif_scenario,
+)
 
 #: Drafts (uploads read, not yet planned) and planned runs kept in memory; older ones are let go.
 KEPT_DRAFTS, KEPT_RUNS = 32, 64
@@ -75,6 +85,8 @@ class Draft:
     scenario: Scenario
     prepared: Prepared
     today: Today
+    #: The Amazon bulk file uploaded with the reports, written back as amazon-bulk.xlsx.
+    bulk: Bulk | None = None
 
 
 @dataclass(frozen=True)
@@ -94,14 +106,16 @@ class HeldRun:
     sliders_note: str = ""
 
 
-def read_draft(folder: Path, names: dict[str, str]) -> Draft:
-    """Read the saved exports as ``bidopt plan --report`` would; errors name the files as uploaded."""
-    scenario = scenario_from_reports([folder / stored for stored in names])
+def read_draft(folder: Path, names: dict[str, str], bulk_name: str | None = None) -> Draft:
+    """Read the saved exports (and bulk file) as ``bidopt plan --report ... --bulk`` would; errors name the files
+    as uploaded."""
+    scenario = scenario_from_reports([folder / stored for stored in names if stored != bulk_name])
     try:
-        prepared = prepare(scenario)
+        bulk = read_bulk(folder / bulk_name) if bulk_name else None
+        prepared = prepare(scenario, bids_today=bulk.bids_today if bulk else None)
     except BidoptError as error:
         raise error_as_shown(error, names) from None
-    return Draft(secrets.token_urlsafe(12), folder, names, scenario, prepared, today(prepared, names))
+    return Draft(secrets.token_urlsafe(12), folder, names, scenario, prepared, today(prepared, names), bulk)
 
 
 def scenario_draft(scenario: Scenario) -> Draft:
@@ -113,16 +127,20 @@ def scenario_draft(scenario: Scenario) -> Draft:
 
 
 def plan_draft(draft: Draft, scenario: Scenario, store: HistoryStore) -> HeldRun:
-    """Plan, check last week's forecast, make the files and record the run, as ``bidopt plan`` does."""
+    """Plan, check last week's forecast, make the files (upload files too) and record the run, as ``bidopt plan``
+    does; errors name the files as uploaded."""
     try:
         result = make_plan(scenario, draft.prepared)
+        uploads, warnings = platform_files(result, draft.bulk)
     except BidoptError as error:
         raise error_as_shown(error, draft.names) from None
     check = against_history(store, result.performance)
     if check is not None:
         result = replace(result, summary=result.summary.with_forecast_check(check))
+    if warnings:
+        result = replace(result, summary=result.summary.with_warnings(warnings))
     front = plan_frontier(result, count=REPORT_FRONTIER_POINTS)
-    files = {**result.files(), **plan_report(result, front)}
+    files = {**result.files(), **plan_report(result, front), **uploads}
     sliders, note = slider_path(result)
     return HeldRun(store.record(result), result, files, draft.names, front, draft.id, sliders, note)
 
@@ -153,12 +171,14 @@ class Workbench:
         self.opened[draft.id] = draft
         return draft
 
-    async def upload(self, uploads) -> Draft:
-        """Save the uploads in a new private folder and read them; a bad file leaves nothing behind."""
+    async def upload(self, uploads, bulk=None) -> Draft:
+        """Save the uploads (and an Amazon bulk file) in a new private folder and read them; a bad file leaves
+        nothing behind."""
         folder = Path(tempfile.mkdtemp(dir=self.root))
         try:
             names = save_uploads(uploads, folder)
-            draft = await self.pool.run(read_draft, folder, names)
+            bulk_name = save_bulk(bulk, folder, names) if bulk is not None else None
+            draft = await self.pool.run(read_draft, folder, names, bulk_name)
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise

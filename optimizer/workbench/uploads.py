@@ -21,6 +21,8 @@ from optimizer.scenario.scenario_file import ADJUSTABLE, OBJECTIVES, Adjustment,
 
 #: The goal form's fields: the [goal] flags of ``bidopt plan``, and two of [bids].
 NUMBER_FIELDS = ("budget", "min_roi", "bid_max", "max_raise")
+#: Our own name for an uploaded Amazon bulk file.
+BULK_NAME = "bulk.xlsx"
 _SUFFIX = re.compile(r"\.[a-z0-9]{1,8}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -52,6 +54,20 @@ def save_uploads(uploads, folder: Path) -> dict[str, str]:
     if not names:
         raise BidoptError("choose at least one export file (CSV or XLSX) to plan from")
     return names
+
+
+def save_bulk(upload, folder: Path, names: dict[str, str]) -> str:
+    """Write the Amazon bulk file as ``bulk.xlsx`` in ``folder``, its shown name added to ``names``; its name."""
+    shown = shown_name(upload.filename, len(names) + 1)
+    if PurePosixPath(shown).suffix.lower() != ".xlsx":
+        raise BidoptError(f"{shown}: the Amazon bulk file is an .xlsx workbook: download it again from Campaign "
+                          "Manager > Bulk operations and upload it as downloaded")
+    handle = os.open(folder / BULK_NAME, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(handle, "wb") as target:
+        upload.file.seek(0)
+        shutil.copyfileobj(upload.file, target)
+    names[BULK_NAME] = shown
+    return BULK_NAME
 
 
 def as_shown(text: str, names: dict[str, str]) -> str:

@@ -119,6 +119,9 @@ def test_the_weekly_loop_in_headless_chromium(live, tmp_path):
         browser.find_element(By.ID, "file-bids.csv").click()
         bids = downloads / f"run-{browser.current_url.rsplit('/', 1)[1]}-bids.csv"
         wait.until(lambda _: bids.exists() and bids.stat().st_size > 0)
+        browser.find_element(By.ID, "file-ztc-bids.csv").click()   # the 直通车 upload sheet
+        ztc = downloads / f"run-{browser.current_url.rsplit('/', 1)[1]}-ztc-bids.csv"
+        wait.until(lambda _: ztc.exists() and ztc.stat().st_size > 0)
         browser.find_element(By.LINK_TEXT, "History").click()
         history = wait.until(lambda page: page.find_elements(By.ID, "runs"))[0].text
         errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
@@ -129,6 +132,14 @@ def test_the_weekly_loop_in_headless_chromium(live, tmp_path):
     sheet = list(csv.DictReader(io.StringIO(bids.read_text(encoding="utf-8-sig"))))
     assert len(sheet) == 300 and {"keyword", "new_bid", "reason"} <= set(sheet[0])
     assert sum(float(row["spend"]) for row in sheet) <= 25000 * 1.0001
+    changed = {(row["plan"], row["keyword"]): row for row in sheet if row["action"] != "hold"}
+    upload = list(csv.DictReader(io.StringIO(ztc.read_text(encoding="utf-8-sig"))))
+    assert list(upload[0]) == ["推广计划名称", "宝贝名称", "关键词", "匹配方式", "出价", "状态", "日限额"]
+    assert {(row["推广计划名称"], row["关键词"]) for row in upload} == set(changed)
+    for row in upload:
+        planned = changed[row["推广计划名称"], row["关键词"]]
+        assert row["状态"] == ("暂停" if planned["action"] == "pause" else "推广中")
+        assert row["状态"] == "暂停" or 0.05 <= float(row["出价"]) <= 20
     run = app.state.workbench.store.latest_id()
     sliders = app.state.workbench.run(run).sliders
     assert at_plan[0].removeprefix("at the sliders ").rsplit(" ", 2)[0] == at_plan[1].removeprefix("this plan ")

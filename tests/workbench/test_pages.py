@@ -5,16 +5,18 @@ from __future__ import annotations
 import csv
 import html
 import io
+import json
 import re
 import threading
 
+import openpyxl
 import pytest
 
 from optimizer.cli import main
 from optimizer.decisions.plan import make_plan
 from optimizer.scenario.scenario_file import scenario_from_reports
 from tests.paths import SAMPLE
-from tests.workbench.conftest import plan, text_of, upload
+from tests.workbench.conftest import csrf_of, plan, text_of, upload
 
 SCRIPT = "<script>alert(1)</script>"
 
@@ -96,8 +98,57 @@ def test_the_downloads_are_the_plans_files(planned):
     assert client.get(f"/runs/{run}/files/summary.md").text.startswith("#")
     report = client.get(f"/runs/{run}/files/report.html")
     assert "sandbox" in report.headers["content-security-policy"] and "Before and after" in report.text
-    for name in ("../history.sqlite", "report.png", "frontier.png"):
+    for name in ("../history.sqlite", "report.png", "frontier.png", "google-ads-editor.csv"):
         assert client.get(f"/runs/{run}/files/{name}").status_code == 404
+
+
+def test_the_upload_files_are_plan_export_ztcs(planned, tmp_path, capsys):
+    client, _, page = planned
+    run = re.search(r"/runs/(\d+)", str(page.url)).group(1)
+    links = re.search(r'<p class="downloads" id="upload-files">(.*?)</p>', page.text, re.S).group(1)
+    assert re.findall(r'id="file-([^"]+)"', links) == ["ztc-bids.csv", "export-changes.csv"]
+    scenario = tmp_path / "weekly.toml"
+    scenario.write_text(f'[data]\nreports = ["{SAMPLE.as_posix()}"]\n[bids]\nmax = 20\n', encoding="utf-8")
+    assert main(["plan", str(scenario), "--budget", "25000", "--min-roi", "2.4", "--export", "ztc", "--out",
+                 str(tmp_path / "out"), "--no-history", "--quiet"]) == 0
+    capsys.readouterr()
+    for name in ("ztc-bids.csv", "export-changes.csv"):
+        sheet = client.get(f"/runs/{run}/files/{name}")
+        assert sheet.headers["content-disposition"] == f'attachment; filename="run-{run}-{name}"'
+        assert sheet.content == (tmp_path / "out" / name).read_bytes()
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    shown = [html.unescape(item) for item in re.findall(r"<li>(.*?)</li>", re.search(
+        r'<ul class="warnings" id="warnings">(.*?)</ul>', page.text, re.S).group(1))]
+    assert shown == summary["warnings"]
+
+
+def test_an_amazon_report_and_its_bulk_file_give_the_bulk_file_back(client, tmp_path):
+    from tests.bulk_fixture import bulk_from_reports
+    from tests.paths import REAL
+
+    targeting = REAL / "amazon_sp_india" / "Sponsored Products Targeting report (1).xlsx"
+    if not targeting.exists():
+        pytest.skip("the real Amazon exports are absent: they are read in place, never copied")
+    bulk = bulk_from_reports(tmp_path / "bulk.xlsx", targeting,
+                             REAL / "amazon_sp_india" / "Sponsored Products Campaign report.csv")
+    csrf = csrf_of(client.get("/").text)
+    draft = client.post("/upload", data={"csrf": csrf}, files=[
+        ("reports", (targeting.name, targeting.read_bytes(), "application/octet-stream")),
+        ("bulk", ("my bulk.xlsx", bulk.read_bytes(), "application/octet-stream"))])
+    assert draft.status_code == 200, text_of(draft.text)
+    page = plan(client, draft)
+    assert page.status_code == 200, text_of(page.text)
+    run = re.search(r"/runs/(\d+)", str(page.url)).group(1)
+    sheet = client.get(f"/runs/{run}/files/amazon-bulk.xlsx")
+    assert sheet.status_code == 200 and sheet.content.startswith(b"PK")
+    (tmp_path / "back.xlsx").write_bytes(sheet.content)
+    rows = list(openpyxl.load_workbook(tmp_path / "back.xlsx", read_only=True)["Sponsored Products Campaigns"]
+                .iter_rows(values_only=True))
+    assert any(row[2] == "update" for row in rows[1:])
+    bad = client.post("/upload", data={"csrf": csrf}, files=[
+        ("reports", (targeting.name, targeting.read_bytes(), "application/octet-stream")),
+        ("bulk", ("bulk.csv", b"a,b\n", "text/csv"))])
+    assert bad.status_code == 400 and "bulk.csv: the Amazon bulk file is an .xlsx workbook" in html.unescape(bad.text)
 
 
 def test_the_run_is_in_the_history(planned):

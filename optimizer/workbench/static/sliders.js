@@ -150,27 +150,28 @@
     };
   }
 
+  // Re-plan at the sliders and show it; the time taken, page update included, goes in data-replan-ms.
   function replan(path) {
     const started = performance.now();
     const rho = roi && path.header.roi ? Number(roi.value) : Number(box.dataset.minRoi || 0);
     const at = position(path, Number(budget.value), rho);
     const plan = at === null ? null : planAt(path, at, rho);
-    const took = performance.now() - started;
-    box.dataset.replanMs = String(took);
     if (plan === null) {
       setText("live-state", "no bids meet this floor at this budget");
-      return null;
+    } else {
+      setText("live-state", "");
+      setText("live-spend", money(plan.spend));
+      setText("live-revenue", money(plan.revenue));
+      setText("live-objective", money(plan.objective));
+      setText("live-roi", plan.roi.toFixed(2));
+      path.header.actions.forEach((name, index) => setText(`live-${name}`, plan.counts[index].toLocaleString("en")));
+      document.querySelectorAll("#plans td.live-budget").forEach((td) => {
+        td.textContent = money(plan.planSpend[Number(td.dataset.plan)]);
+      });
     }
-    setText("live-state", "");
-    setText("live-spend", money(plan.spend));
-    setText("live-revenue", money(plan.revenue));
-    setText("live-objective", money(plan.objective));
-    setText("live-roi", plan.roi.toFixed(2));
-    path.header.actions.forEach((name, index) => setText(`live-${name}`, plan.counts[index].toLocaleString("en")));
+    const took = performance.now() - started;
+    box.dataset.replanMs = String(took);
     setText("live-ms", `${took.toFixed(1)} ms`);
-    document.querySelectorAll("#plans td.live-budget").forEach((td) => {
-      td.textContent = money(plan.planSpend[Number(td.dataset.plan)]);
-    });
     return plan;
   }
 
