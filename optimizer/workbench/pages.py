@@ -122,7 +122,7 @@ async def run_page(request):
                   files=[name for name in DOWNLOADS if name in run.files], uploads=UPLOAD_FILES,
                   bids=result.scenario.bids,
                   frontier=run.frontier.points.to_dict("records"), note=run.frontier.note, goal=result.scenario.goal,
-                  adjustable=ADJUSTABLE, sliders=run.sliders, sliders_note=run.sliders_note,
+                  sliders=run.sliders, sliders_note=run.sliders_note, **whatif_form(run, 1),
                   roi_top=roi_top(summary), actions_now=summary.actions)
 
 
@@ -143,10 +143,48 @@ async def whatif(request):
     form = await request.form(max_files=0, max_fields=50)
     check_csrf(request, form)
     run_id = request.path_params["run"]
-    comparison = await request.app.state.workbench.whatif(run_id, form)
-    return render(request, "whatif.html", run_id=run_id, table=comparison.table.to_dict("records"),
-                  budgets=comparison.plan_budgets, names=list(comparison.table["scenario"]),
-                  adjustment=comparison.results[1].scenario.adjust[-1], adjustable=ADJUSTABLE)
+    await request.app.state.workbench.whatif(run_id, form)
+    return RedirectResponse(f"/runs/{run_id}/whatif", status_code=303)
+
+
+def changes(base, scenario) -> str:
+    """What a what-if changes beyond its run's scenario (the budget and floor have columns of their own)."""
+    said = []
+    for adjustment in scenario.adjust[len(base.adjust):]:
+        factors = [f"{name} × {getattr(adjustment, name):.2f}" for name in ADJUSTABLE if getattr(adjustment, name) != 1]
+        said.append(", ".join(factors) + (f" for {', '.join(adjustment.items)}" if adjustment.items else ""))
+    for name, limits in scenario.items.items():
+        if base.items.get(name) != limits and limits.stock is not None:
+            said.append(f"{name}: at most {limits.stock:g} orders" + (" (sold out)" if limits.stock == 0 else ""))
+    return "; ".join(said) or "-"
+
+
+async def whatif_page(request):
+    workbench, run_id = request.app.state.workbench, request.path_params["run"]
+    run, whatifs = workbench.held(run_id), workbench.whatifs(run_id)
+    if whatifs is None:
+        raise NotFound(f"run {run_id} has no what-ifs yet: add one on the run's page")
+    comparison, base = whatifs.comparison, whatifs.scenarios[0]
+    rows = [{**row, "changes": changes(base, scenario) if number else "the run", "number": number}
+            for number, (row, scenario) in enumerate(zip(comparison.table.to_dict("records"), whatifs.scenarios))]
+    return render(request, "whatif.html", run=run, table=rows, budgets=comparison.plan_budgets,
+                  names=list(comparison.table["scenario"]), summary=run.result.summary,
+                  **whatif_form(run, len(rows)))
+
+
+def whatif_form(run, number: int) -> dict:
+    """What the what-if form needs: the multipliers, the items of the reports, the next name."""
+    bids = run.result.bids
+    items = sorted(set(bids["ad_group"].astype(str))) if "ad_group" in bids else []
+    return {"adjustable": ADJUSTABLE, "items": items, "next_name": f"what-if {number}"}
+
+
+async def scenario_file(request):
+    run_id, number = request.path_params["run"], request.path_params["number"]
+    text = request.app.state.workbench.saved_scenario(run_id, number)
+    disposition = f'attachment; filename="run-{run_id}-scenario-{number}.toml"'
+    return Response(text.encode("utf-8"), media_type="application/toml; charset=utf-8",
+                    headers={"content-disposition": disposition})
 
 
 async def download(request):
@@ -170,6 +208,7 @@ ROUTES = [
     Route("/", start), Route("/upload", upload, methods=["POST"]),
     Route("/drafts/{draft}", draft_page), Route("/drafts/{draft}/plan", plan, methods=["POST"]),
     Route("/runs/{run:int}", run_page), Route("/runs/{run:int}/whatif", whatif, methods=["POST"]),
+    Route("/runs/{run:int}/whatif", whatif_page), Route("/runs/{run:int}/scenarios/{number:int}.toml", scenario_file),
     Route("/runs/{run:int}/files/{name}", download), Route("/runs/{run:int}/sliders.bin", sliders),
     Route("/history", history),
     Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),

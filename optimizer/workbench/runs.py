@@ -19,7 +19,6 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from optimizer.decisions.compare import Comparison, compare
 from optimizer.decisions.plan import PlanResult, Prepared, make_plan, plan_frontier, prepare
 from optimizer.errors import BidoptError
 from optimizer.history.forecast_check import against_history
@@ -38,8 +37,10 @@ from optimizer.workbench.uploads import (
     save_bulk,
     save_uploads,
     today,
+    whatif_name,
     whatif_scenario,
 )
+from optimizer.workbench.whatifs import WhatIfs, compare_whatifs, named, saved_toml
 
 #: Drafts (uploads read, not yet planned) and planned runs kept in memory; older ones are let go.
 KEPT_DRAFTS, KEPT_RUNS = 32, 64
@@ -145,13 +146,6 @@ def plan_draft(draft: Draft, scenario: Scenario, store: HistoryStore) -> HeldRun
     return HeldRun(store.record(result), result, files, draft.names, front, draft.id, sliders, note)
 
 
-def compare_as_shown(scenarios: list[Scenario], names: dict[str, str]) -> Comparison:
-    try:
-        return compare(scenarios)
-    except BidoptError as error:
-        raise error_as_shown(error, names) from None
-
-
 class Workbench:
     """The registry behind the pages: the store, the pool, drafts and runs by id, the private upload folders."""
 
@@ -162,6 +156,7 @@ class Workbench:
         self._lock = threading.Lock()
         self._drafts: OrderedDict[str, Draft] = OrderedDict()
         self._runs: OrderedDict[int, HeldRun] = OrderedDict()
+        self._whatifs: OrderedDict[int, WhatIfs] = OrderedDict()
         #: Drafts of the scenario files the workbench was started with: kept while it runs.
         self.opened: dict[str, Draft] = {}
 
@@ -195,15 +190,39 @@ class Workbench:
         self._keep(self._runs, run.id, run, KEPT_RUNS)
         return run
 
-    async def whatif(self, run_id: int, form) -> Comparison:
-        """The run's scenario and a what-if of it, planned side by side as ``bidopt compare`` plans them."""
+    async def whatif(self, run_id: int, form) -> WhatIfs:
+        """One more what-if of the run, planned beside the run and its earlier what-ifs as ``bidopt compare`` plans
+        them; a what-if that cannot be planned is not kept."""
+        run = self.held(run_id)
+        draft = self.draft(run.draft_id)   # its files must still be here: compare reads them
+        earlier = self.whatifs(run_id)
+        scenarios = list(earlier.scenarios) if earlier else [named(run.result.scenario, f"run {run_id}")]
+        items = sorted(set(run.result.bids["ad_group"].astype(str))) if "ad_group" in run.result.bids else []
+        added = whatif_scenario(scenarios[0], form, items)
+        scenarios.append(named(added, whatif_name(form, len(scenarios))))
+        whatifs = await self.pool.run(compare_whatifs, scenarios, draft.names, draft.bulk)
+        self._keep(self._whatifs, run_id, whatifs, KEPT_RUNS)
+        return whatifs
+
+    def whatifs(self, run_id: int) -> WhatIfs | None:
+        with self._lock:
+            return self._whatifs.get(run_id)
+
+    def saved_scenario(self, run_id: int, number: int) -> str:
+        """Scenario ``number`` of the run (0: the run's own, then its what-ifs) as a scenario file."""
+        run = self.held(run_id)
+        whatifs = self.whatifs(run_id)
+        scenarios = whatifs.scenarios if whatifs else (named(run.result.scenario, f"run {run_id}"),)
+        if not 0 <= number < len(scenarios):
+            raise NotFound(f"run {run_id} has no scenario {number}")
+        return saved_toml(self.draft(run.draft_id), run_id, scenarios[number])
+
+    def held(self, run_id: int) -> HeldRun:
+        """A run held here, or NotFound."""
         run = self.run(run_id)
         if run is None:
             raise NotFound(f"run {run_id} is not held here any more: plan it again to compare what-ifs")
-        draft = self.draft(run.draft_id)   # its files must still be here: compare reads them
-        base = replace(run.result.scenario, path=Path(f"run {run_id}"))   # the path names a scenario's column
-        scenarios = [base, replace(whatif_scenario(base, form), path=Path("what-if"))]
-        return await self.pool.run(compare_as_shown, scenarios, draft.names)
+        return run
 
     def draft(self, draft_id: str) -> Draft:
         if draft_id in self.opened:

@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import json
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from optimizer.decisions.defaults import Defaults, choose
 from optimizer.decisions.summary import ACTIONS
 from optimizer.model.response import STEPS
+from optimizer.solver.hull import within_marginal_roi
 from optimizer.solver.increments import build_path
-from optimizer.solver.program import FEAS_TOL
+from optimizer.solver.program import FEAS_TOL, Program
 from optimizer.solver.structured import check
 
 #: Objectives whose increments are sorted by revenue per spend, so an ROI floor only cuts the path.
@@ -56,9 +58,24 @@ class SliderPath:
     tol: float
     #: Whether the ROI floor may move (the objective is revenue or profit).
     roi: bool
+    #: What bidopt sets itself without a min_roi (:mod:`optimizer.decisions.defaults`): the floor (today's ROI)
+    #: and the break-even under which no increment is bought (None: no revenue, no defaults).
+    default_floor: float | None
+    break_even: float | None
+    #: Increments at or above break-even: the path's length under the break-even cut.
+    above_break_even: int
 
-    def position(self, budget: float, min_roi: float) -> float | None:
-        """Where the optimum for ``budget`` and ``min_roi`` cuts the path (increments + fraction), None if nowhere."""
+    def limits(self, min_roi: float | None) -> tuple[float, int]:
+        """The account floor and the increments the path may use for ``--min-roi min_roi`` (None: not given)."""
+        if min_roi is None:
+            return self.default_floor or 0.0, self.above_break_even if self.break_even else len(self.spend)
+        cut = self.break_even is not None and min_roi > 0 and min_roi >= self.break_even
+        return min_roi, self.above_break_even if cut else len(self.spend)
+
+    def position(self, budget: float, min_roi: float | None) -> float | None:
+        """Where the plan for ``budget`` and ``min_roi`` (as ``--min-roi``; None: not given, the defaults) cuts the
+        path (increments + fraction), None if nowhere."""
+        min_roi, usable = self.limits(min_roi)
         cum_spend = np.concatenate([[0.0], np.cumsum(self.spend)])
         room = budget - self.base["spend"]
         if room < -self.tol:
@@ -71,12 +88,14 @@ class SliderPath:
                 return None
             low, high = found
             upper = min(upper, high)
+        upper = min(upper, float(usable))
         if low > upper + 1e-9:
             return None
         return min(max(float(self.rising), low), upper)
 
-    def at(self, budget: float, min_roi: float) -> dict | None:
-        """The plan at ``budget`` and ``min_roi``: totals, per plan spend and revenue, action counts; None if none."""
+    def at(self, budget: float, min_roi: float | None) -> dict | None:
+        """The plan at ``budget`` and ``min_roi`` (see :meth:`position`): totals, per plan spend and revenue, action
+        counts; None if none."""
         position = self.position(budget, min_roi)
         if position is None:
             return None
@@ -92,7 +111,7 @@ class SliderPath:
         plan_spend = self.base_plan_spend + np.bincount(plan_of, weights=taken * self.spend, minlength=plans)
         plan_revenue = self.base_plan_revenue + np.bincount(plan_of, weights=taken * self.revenue, minlength=plans)
         spend, revenue = plan_spend.sum(), plan_revenue.sum()
-        if min_roi > 0 and spend <= 1e-6 * self.base["today_spend"]:
+        if self.limits(min_roi)[0] > 0 and spend <= 1e-6 * self.base["today_spend"]:
             return None   # as make_plan: a floor met only by spending nothing is not met
         return {"spend": spend, "revenue": revenue, "objective": self.base["value"] + float(taken @ self.value),
                 "roi": revenue / spend if spend > 0 else 0.0, "plan_spend": plan_spend, "plan_revenue": plan_revenue,
@@ -113,6 +132,8 @@ class SliderPath:
     def to_bytes(self) -> bytes:
         """The arrays for ``sliders.js``: a uint32 header length, a JSON header, then each array, 8-byte aligned."""
         header = {"base": self.base, "rising": self.rising, "tol": self.tol, "roi": self.roi, "actions": ACTIONS,
+                  "default_floor": self.default_floor, "break_even": self.break_even,
+                  "above_break_even": self.above_break_even,
                   "arrays": [[name, kind, int(len(getattr(self, name)))] for name, kind in ARRAYS.items()]}
         text = json.dumps(header).encode("utf-8")
         text += b" " * (-(len(text) + 4) % 8)
@@ -151,6 +172,14 @@ def _roi_range(path: SliderPath, cum_spend: np.ndarray, rho: float) -> tuple[flo
     return low, high
 
 
+def _above(revenue: np.ndarray, spend: np.ndarray, break_even: float | None) -> int:
+    """How many increments (in order of efficiency) return at least ``break_even``, as the cut keeps them."""
+    if break_even is None:
+        return len(spend)
+    below = np.flatnonzero(revenue < break_even * (1 - 1e-12) * spend)
+    return int(below[0]) if below.size else len(spend)
+
+
 def _vertex_actions(result, vertex_column: np.ndarray, vertex_unit: np.ndarray) -> np.ndarray:
     """Per hull vertex the action choosing it is, as ``decide`` names it (column 0 is pausing)."""
     bids = result.bids
@@ -162,10 +191,30 @@ def _vertex_actions(result, vertex_column: np.ndarray, vertex_unit: np.ndarray) 
     return np.where(column < 0, PAUSE, action).astype(np.uint8)
 
 
+def _uncut(result) -> tuple[Program | None, str, Defaults]:
+    """The plan's program before the break-even cut (the sliders cut it themselves, as ``--min-roi`` asks), the
+    defaults a plan without min_roi gets; no program, and why, when the cut is not one for every keyword."""
+    scenario, bids = result.scenario, result.bids
+    has_revenue = result.performance.has_revenue or scenario.goal.value_per_order is not None
+    unset = choose(replace(scenario, goal=replace(scenario.goal, min_roi=None)), has_revenue,
+                   float(bids["before_spend"].sum()), float(bids["before_revenue"].sum()))
+    planned = result.program.candidates.valid
+    if not np.array_equal(planned, result.candidates.valid) and (
+            unset.break_even is None or not np.array_equal(within_marginal_roi(result.candidates, unset.break_even),
+                                                           planned)):
+        return None, "plans or items whose limits exempt their keywords from the break-even cut", unset
+    return replace(result.program, candidates=result.candidates), "", unset
+
+
 def slider_path(result) -> tuple[SliderPath | None, str]:
     """The sliders' path of a :class:`optimizer.decisions.plan.PlanResult`, or None and why it has none."""
-    program = result.program
-    reason, fit = check(program)
+    program, reason, unset = _uncut(result)
+    roi = result.scenario.goal.objective in ROI_OBJECTIVES
+    if not roi and result.scenario.goal.min_roi is None and unset.floor:
+        reason = (f"objective {result.scenario.goal.objective} under the default ROI floor (today's ROI; min_roi = 0 "
+                  "turns it off), whose price changes the order of increments")
+    if program is not None and not reason:
+        reason, fit = check(program)
     if reason:
         return None, f"the sliders need plans the structured solver takes: {reason}"
     path = build_path(program, fit)
@@ -210,5 +259,6 @@ def slider_path(result) -> tuple[SliderPath | None, str]:
         base_plan_spend=np.bincount(plan, weights=base_unit_spend, minlength=plans),
         base_plan_revenue=np.bincount(plan, weights=base_unit_revenue, minlength=plans), base=base,
         rising=int(np.count_nonzero(value[order] > 0)), tol=FEAS_TOL * path.scale,
-        roi=result.scenario.goal.objective in ROI_OBJECTIVES)
+        roi=roi, default_floor=unset.floor, break_even=unset.break_even,
+        above_break_even=_above(revenue[order] * step, path.opt_spend, unset.break_even))
     return sliders, ""

@@ -11,13 +11,14 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import pandas as pd
 
 from optimizer.errors import BidoptError, InputDataError, ScenarioError
-from optimizer.scenario.scenario_file import ADJUSTABLE, OBJECTIVES, Adjustment, BidLimits, Scenario
+from optimizer.scenario.scenario_file import ADJUSTABLE, OBJECTIVES, Adjustment, BidLimits, ItemLimits, Scenario
 
 #: The goal form's fields: the [goal] flags of ``bidopt plan``, and two of [bids].
 NUMBER_FIELDS = ("budget", "min_roi", "bid_max", "max_raise")
@@ -113,15 +114,32 @@ def goal_scenario(scenario: Scenario, form) -> Scenario:
     return replace(changed, bids=replace(changed.bids, **bids)) if bids else changed
 
 
-def whatif_scenario(scenario: Scenario, form) -> Scenario:
-    """The scenario with one more [adjust] entry (multipliers from the form, 1 when empty) and, if given, a budget."""
+def whatif_scenario(scenario: Scenario, form, items: Sequence[str]) -> Scenario:
+    """The scenario with the what-if form applied: one more [adjust] entry (multipliers given, for one item or all),
+    an item's stock (0: sold out) in [items], and a budget and ROI floor; one error lists every problem."""
     problems: list[str] = []
-    factors = {name: _number(form, name, problems) for name in ADJUSTABLE}
-    budget = _number(form, "budget", problems)
+    factors = {name: value for name in ADJUSTABLE if (value := _number(form, name, problems)) is not None}
+    budget, min_roi, stock = (_number(form, name, problems) for name in ("budget", "min_roi", "stock"))
+    adjust_item, stock_item = (str(form.get(name) or "") for name in ("adjust_item", "stock_item"))
+    for name, chosen in (("adjust_item", adjust_item), ("stock_item", stock_item)):
+        if chosen and chosen not in items:
+            problems.append(f"The {name!r} field must name an item of the reports. Got {chosen!r} instead.")
+    if stock is not None and not stock_item:
+        problems.append("The 'stock' field needs an item ('stock_item') whose orders it limits.")
     if problems:
         raise ScenarioError(problems)
-    adjustment = Adjustment(**{name: value for name, value in factors.items() if value is not None})
-    return replace(scenario.with_overrides(budget=budget), adjust=scenario.adjust + (adjustment,))
+    changed = scenario.with_overrides(budget=budget, min_roi=min_roi)
+    adjust = (Adjustment(**factors, items=(adjust_item,) if adjust_item else ()),) if factors else ()
+    limits = dict(changed.items)
+    if stock_item:
+        limits[stock_item] = replace(limits.get(stock_item, ItemLimits()), stock=0.0 if stock is None else stock)
+    return replace(changed, adjust=changed.adjust + adjust, items=limits)
+
+
+def whatif_name(form, number: int) -> str:
+    """The what-if's name from the form (one line, no path separators), else "what-if N"."""
+    text = _CONTROL.sub("", str(form.get("name") or "")).replace("/", "-").replace("\\", "-").strip()[:40]
+    return text or f"what-if {number}"
 
 
 @dataclass(frozen=True)

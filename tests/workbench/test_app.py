@@ -14,6 +14,7 @@ import pytest
 
 from optimizer.errors import BidoptError, Conflict, InfeasibleError, InputDataError, ScenarioError
 from optimizer.history.database import HistoryError
+from optimizer.scenario.scenario_file import load_scenario
 from optimizer.workbench.app import create_app, server, status_of
 from optimizer.workbench.settings import Busy, CsrfRejected, NotFound, ServeSettings, Unauthorized, UploadTooLarge
 from tests.browser import headless_chromium
@@ -122,6 +123,15 @@ def test_the_weekly_loop_in_headless_chromium(live, tmp_path):
         browser.find_element(By.ID, "file-ztc-bids.csv").click()   # the 直通车 upload sheet
         ztc = downloads / f"run-{browser.current_url.rsplit('/', 1)[1]}-ztc-bids.csv"
         wait.until(lambda _: ztc.exists() and ztc.stat().st_size > 0)
+        run_url = browser.current_url
+        browser.find_element(By.ID, "whatif-name").send_keys("Double 11")
+        browser.find_element(By.ID, "whatif-cpc").send_keys("1.3")
+        browser.find_element(By.ID, "whatif-volume").send_keys("1.6")
+        browser.find_element(By.ID, "whatif-button").click()
+        compared = wait.until(lambda page: page.find_elements(By.ID, "compare"))[0].text.splitlines()[1:]
+        browser.find_element(By.ID, "save-1").click()
+        saved = downloads / f"run-{run_url.rsplit('/', 1)[1]}-scenario-1.toml"
+        wait.until(lambda _: saved.exists() and saved.stat().st_size > 0)
         browser.find_element(By.LINK_TEXT, "History").click()
         history = wait.until(lambda page: page.find_elements(By.ID, "runs"))[0].text
         errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
@@ -156,5 +166,9 @@ def test_the_weekly_loop_in_headless_chromium(live, tmp_path):
         assert answer["plan"]["revenue"] == pytest.approx(expected["revenue"], rel=1e-12)
         assert answer["plan"]["planSpend"] == pytest.approx(list(expected["plan_spend"]), rel=1e-12)
         assert answer["plan"]["counts"] == list(expected["actions"].values()) and answer["ms"] < 100
+    assert [line.split(" ")[0:2] for line in compared] == [["run", str(run)], ["Double", "11"]]
+    assert "cpc × 1.30, volume × 1.60" in compared[1]
+    scenario = load_scenario(saved)
+    assert scenario.adjust[-1].cpc == 1.3 and scenario.goal.budget == 25000 and scenario.goal.min_roi == 2.4
     assert history.splitlines()[1].startswith(f"{run} ") and "25,000.00 2.40 optimal" in history
     assert errors == []   # no CSP violation or failed load on any page

@@ -282,19 +282,54 @@ def test_a_plan_the_sliders_cannot_follow_says_why(client):
            "floor with an objective" in text_of(page.text)
 
 
-def test_a_whatif_is_planned_beside_the_run_as_compare_plans_it(planned):
+def whatif_csrf(page: str) -> str:
+    return re.search(r'id="whatif">\s*<input type="hidden" name="csrf" value="([^"]+)"', page).group(1)
+
+
+def test_whatifs_add_up_side_by_side_as_compare_plans_them(planned):
     client, _, page = planned
     run = int(re.search(r"/runs/(\d+)", str(page.url)).group(1))
-    csrf = re.search(r'id="whatif">\s*<input type="hidden" name="csrf" value="([^"]+)"', page.text).group(1)
-    response = client.post(f"/runs/{run}/whatif", data={"csrf": csrf, "cpc": "1.3", "volume": "1.6", "cvr": ""})
-    assert response.status_code == 200, text_of(response.text)
-    table = rows_of("compare", response.text)
-    summary = client.app.state.workbench.run(run).result.summary
-    assert [row[0] for row in table] == [f"run {run}", "what-if"]
-    assert table[0][4] == f"{summary.after.spend:,.2f}" and table[0][9] == f"{summary.after.revenue:,.2f}"
-    assert table[1][9] != table[0][9] and table[1][2] == "25,000.00"
-    assert "cpc × 1.30, volume × 1.60, ctr × 1.00" in text_of(response.text)
-    assert len(rows_of("compare-budgets", response.text)) == 7
+    held = client.app.state.workbench.run(run)
+    items = sorted(set(held.result.bids["ad_group"]))
+    assert f'<option value="{html.escape(items[0])}">' in page.text
+    first = client.post(f"/runs/{run}/whatif", data={"csrf": whatif_csrf(page.text), "name": "Double 11",
+                                                      "cpc": "1.3", "volume": "1.6", "cvr": "", "budget": "40000"})
+    assert first.status_code == 200 and str(first.url).endswith(f"/runs/{run}/whatif"), text_of(first.text)
+    second = client.post(f"/runs/{run}/whatif", data={"csrf": whatif_csrf(first.text), "stock_item": items[0],
+                                                       "order_value": "0.85", "cvr": "1.25", "adjust_item": items[1]})
+    assert second.status_code == 200, text_of(second.text)
+    table = rows_of("compare", second.text)
+    summary = held.result.summary
+    assert [row[0] for row in table] == [f"run {run}", "Double 11", "what-if 2"]
+    assert table[0][1] == "the run" and table[1][1] == "cpc × 1.30, volume × 1.60"
+    assert table[2][1] == f"cvr × 1.25, order_value × 0.85 for {items[1]}; {items[0]}: at most 0 orders (sold out)"
+    assert table[0][5] == f"{summary.after.spend:,.2f}" and table[0][10] == f"{summary.after.revenue:,.2f}"
+    assert table[1][3] == "40,000.00" and table[2][3] == "25,000.00"
+    whatifs = client.app.state.workbench.whatifs(run)
+    sold_out = whatifs.comparison.results[2].bids
+    assert sold_out.loc[sold_out["ad_group"] == items[0], "spend"].sum() == 0
+    assert len(rows_of("compare-budgets", second.text)) == 7 and "what-if 3" in second.text
+    assert client.get(f"/runs/{run}/whatif").text == second.text
+
+
+def test_each_scenario_saves_as_toml_that_plan_reads_into_the_same_plan(planned, tmp_path, capsys):
+    client, _, page = planned
+    run = int(re.search(r"/runs/(\d+)", str(page.url)).group(1))
+    if client.app.state.workbench.whatifs(run) is None:
+        client.post(f"/runs/{run}/whatif", data={"csrf": whatif_csrf(page.text), "cpc": "1.3", "volume": "1.6"})
+    whatifs = client.app.state.workbench.whatifs(run)
+    (tmp_path / "ztc_keywords.csv").write_bytes(SAMPLE.read_bytes())   # as uploaded: the file's name
+    for number, result in enumerate(whatifs.comparison.results):
+        saved = client.get(f"/runs/{run}/scenarios/{number}.toml")
+        assert saved.headers["content-disposition"] == f'attachment; filename="run-{run}-scenario-{number}.toml"'
+        assert 'reports = ["ztc_keywords.csv"]' in saved.text
+        (tmp_path / f"{number}.toml").write_bytes(saved.content)
+        out = tmp_path / f"out-{number}"
+        assert main(["plan", str(tmp_path / f"{number}.toml"), "--out", str(out), "--no-history", "--quiet"]) == 0
+        capsys.readouterr()
+        assert (out / "plans.csv").read_bytes() == result.files()["plans.csv"]
+        assert (out / "bids.csv").read_bytes() == result.files()["bids.csv"]
+    assert client.get(f"/runs/{run}/scenarios/{len(whatifs.scenarios)}.toml").status_code == 404
 
 
 def test_a_bad_whatif_says_what_is_wrong_with_400(planned):
@@ -305,5 +340,9 @@ def test_a_bad_whatif_says_what_is_wrong_with_400(planned):
     assert response.status_code == 400
     assert "The 'cpc' parameter of [adjust] must be a float in the range (0, inf). Got 0.0 instead." in html.unescape(
         response.text)
+    response = client.post(f"/runs/{run}/whatif", data={"csrf": csrf, "stock_item": "no such item", "stock": "5x"})
+    assert [html.unescape(line) for line in re.findall(r'<li class="error">(.*?)</li>', response.text)] == [
+        "The 'stock' field must be a number. Got '5x' instead.",
+        "The 'stock_item' field must name an item of the reports. Got 'no such item' instead."]
     assert client.post(f"/runs/{run}/whatif", data={"cpc": "2"}).status_code == 403
     assert client.post("/runs/999/whatif", data={"csrf": csrf}).status_code == 404

@@ -35,23 +35,39 @@ def assert_same_plan(found: dict, planned) -> None:
     assert found["actions"] == {action: int((planned.bids["action"] == action).sum()) for action in ACTIONS}
 
 
+def asked(scenario, budget: float, min_roi: float | None):
+    """The scenario as ``--budget budget --min-roi min_roi`` runs it (None: no min_roi at all, the defaults)."""
+    return replace(scenario, goal=replace(scenario.goal, budget=budget, min_roi=min_roi))
+
+
 @pytest.mark.parametrize("budget, min_roi", [(27400, 2.5), (20000, 2.5), (35000, 2.0), (15000, 3.0), (40000, 2.8),
-                                             (27400, 0.0), (9000, 0.0)])
+                                             (27400, 0.0), (9000, 0.0), (40000, 0.0), (40000, 0.6), (40000, None),
+                                             (20000, None)])
 def test_the_path_replans_as_plan_does(weekly, budget, min_roi):
     scenario, planned = weekly
     sliders, note = slider_path(planned)
     assert note == ""
-    assert_same_plan(sliders.at(budget, min_roi), make_plan(scenario.with_overrides(budget=budget, min_roi=min_roi)))
+    assert_same_plan(sliders.at(budget, min_roi), make_plan(asked(scenario, budget, min_roi)))
+
+
+def test_the_break_even_cut_and_todays_floor_apply_as_the_defaults_say(weekly):
+    scenario, planned = weekly
+    sliders, _ = slider_path(planned)
+    today = planned.summary.before
+    assert sliders.break_even == 1.0 and sliders.default_floor == pytest.approx(today.revenue / today.spend)
+    assert sliders.above_break_even < len(sliders.spend)
+    no_cut, cut = sliders.at(60000, 0.0), sliders.at(60000, 1.0)
+    assert no_cut["spend"] > cut["spend"] and sliders.at(60000, 0.99)["spend"] == no_cut["spend"]
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(budget=st.floats(8000, 50000), min_roi=st.one_of(st.just(0.0), st.floats(1.0, 3.6)))
+@given(budget=st.floats(8000, 60000), min_roi=st.one_of(st.none(), st.just(0.0), st.floats(0.3, 3.6)))
 def test_at_any_budget_and_floor_the_path_is_the_plan_or_no_plan(weekly, budget, min_roi):
     scenario, planned = weekly
     sliders, _ = slider_path(planned)
     found = sliders.at(budget, min_roi)
     try:
-        expected = make_plan(scenario.with_overrides(budget=budget, min_roi=min_roi))
+        expected = make_plan(asked(scenario, budget, min_roi))
     except InfeasibleError:
         assert found is None or found["spend"] <= 1e-6 * planned.summary.before.spend
         return
@@ -70,6 +86,9 @@ def test_objective_orders_moves_the_budget_only(weekly):
     sliders, note = slider_path(make_plan(orders))
     assert note == "" and not sliders.roi
     assert_same_plan(sliders.at(18000, 0.0), make_plan(orders.with_overrides(budget=18000)))
+    sliders, note = slider_path(make_plan(asked(orders, 18000, None)))
+    assert sliders is None and note.endswith("objective orders under the default ROI floor (today's ROI; min_roi = 0 "
+                                             "turns it off), whose price changes the order of increments")
 
 
 def test_item_limits_leave_no_sliders_and_say_why(weekly):

@@ -68,8 +68,17 @@
     return path;
   }
 
+  // The account floor and the increments usable for a floor given as --min-roi (null: none given, the defaults:
+  // today's ROI and the break-even cut; 0: neither; under break-even: no cut), as SliderPath.limits.
+  function limits(path, given) {
+    const header = path.header, n = path.count;
+    const cut = header.break_even !== null && (given === null || (given > 0 && given >= header.break_even));
+    return [given === null ? header.default_floor || 0 : given, cut ? header.above_break_even : n];
+  }
+
   // Where the optimum for (budget, floor) cuts the path, or null where no bids meet the floor.
-  function position(path, budgetValue, rho) {
+  function position(path, budgetValue, given) {
+    const [rho, usable] = limits(path, given);
     const base = path.header.base, tol = path.header.tol, n = path.count, cum = path.cumSpend;
     const room = budgetValue - base.spend;
     if (room < -tol) {
@@ -98,6 +107,7 @@
         upper = Math.min(upper, down + clip(activity(down) / -step(down)));
       }
     }
+    upper = Math.min(upper, usable);
     if (low > upper + 1e-9) {
       return null;
     }
@@ -150,12 +160,21 @@
     };
   }
 
+  // The floor the sliders ask for: the ROI slider's once moved, else the plan's own (null: it gave none).
+  let roiMoved = false;
+  function asked(path) {
+    if (roi && path.header.roi && (roiMoved || box.dataset.minRoi !== "")) {
+      return Number(roi.value);
+    }
+    return box.dataset.minRoi === "" ? null : Number(box.dataset.minRoi);
+  }
+
   // Re-plan at the sliders and show it; the time taken, page update included, goes in data-replan-ms.
   function replan(path) {
     const started = performance.now();
-    const rho = roi && path.header.roi ? Number(roi.value) : Number(box.dataset.minRoi || 0);
-    const at = position(path, Number(budget.value), rho);
-    const plan = at === null ? null : planAt(path, at, rho);
+    const given = asked(path);
+    const at = position(path, Number(budget.value), given);
+    const plan = at === null ? null : planAt(path, at, limits(path, given)[0]);
     if (plan === null) {
       setText("live-state", "no bids meet this floor at this budget");
     } else {
@@ -190,12 +209,13 @@
     const path = Path(parse(buffer));
     const move = () => { showSettings(); replan(path); };
     budget.addEventListener("input", move);
-    if (roi) { roi.addEventListener("input", move); }
-    // for the benchmark and the browser tests: the plan at any budget and floor, and how long it took
+    if (roi) { roi.addEventListener("input", () => { roiMoved = true; move(); }); }
+    // for the benchmark and the browser tests: the plan at any budget and floor (null: none given), and how long
+    // it took
     window.bidoptReplan = (budgetValue, rho) => {
       const started = performance.now();
       const at = position(path, budgetValue, rho);
-      const plan = at === null ? null : planAt(path, at, rho);
+      const plan = at === null ? null : planAt(path, at, limits(path, rho)[0]);
       return { ms: performance.now() - started, plan: plan && { ...plan, planSpend: Array.from(plan.planSpend) } };
     };
     replan(path);
