@@ -22,6 +22,7 @@ from optimizer.outputs.html_report import kpi_table
 from optimizer.scenario.scenario_file import ADJUSTABLE, OBJECTIVES
 from optimizer.workbench.exports import UPLOAD_FILES
 from optimizer.workbench.guards import CSRF_FIELD, check_csrf, csrf_token, keep_csrf
+from optimizer.workbench.jobs import PROGRESS_AFTER_SECONDS
 from optimizer.workbench.settings import MAX_FILES, NotFound
 from optimizer.workbench.uploads import as_shown, default_bids
 
@@ -70,10 +71,25 @@ async def upload(request):
     form = await request.form(max_files=MAX_FILES, max_fields=50)
     check_csrf(request, form)
     bulk = form.get("bulk")
-    draft = await request.app.state.workbench.upload([value for value in form.getlist("reports")
-                                                      if not isinstance(value, str) and value.filename],
-                                                     bulk if not isinstance(bulk, str) and bulk and bulk.filename else None)
-    return RedirectResponse(f"/drafts/{draft.id}", status_code=303)
+    job = request.app.state.workbench.start_upload([value for value in form.getlist("reports")
+                                                    if not isinstance(value, str) and value.filename],
+                                                   bulk if not isinstance(bulk, str) and bulk and bulk.filename else None)
+    return await follow(job)
+
+
+async def follow(job) -> RedirectResponse:
+    """To the job's result when it is done within a second (its error, when it failed), else to its progress."""
+    if await job.wait(PROGRESS_AFTER_SECONDS):
+        return RedirectResponse(job.result_address(), status_code=303)
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+
+
+async def job_page(request):
+    """A job's progress, reloading itself each second until it is done; then on to its result (or its error)."""
+    job = request.app.state.workbench.job(request.path_params["job"])
+    if job.future.done():
+        return RedirectResponse(job.result_address(), status_code=303)
+    return render(request, "progress.html", job=job, phases=job.progress.phases())
 
 
 async def draft_page(request):
@@ -87,8 +103,7 @@ async def draft_page(request):
 async def plan(request):
     form = await request.form(max_files=0, max_fields=50)
     check_csrf(request, form)
-    run = await request.app.state.workbench.plan(request.path_params["draft"], form)
-    return RedirectResponse(f"/runs/{run.id}", status_code=303)
+    return await follow(request.app.state.workbench.start_plan(request.path_params["draft"], form))
 
 
 def keyword_rows(bids: pd.DataFrame, plan_name: str, action: str) -> tuple[list[dict], int]:
@@ -210,6 +225,6 @@ ROUTES = [
     Route("/runs/{run:int}", run_page), Route("/runs/{run:int}/whatif", whatif, methods=["POST"]),
     Route("/runs/{run:int}/whatif", whatif_page), Route("/runs/{run:int}/scenarios/{number:int}.toml", scenario_file),
     Route("/runs/{run:int}/files/{name}", download), Route("/runs/{run:int}/sliders.bin", sliders),
-    Route("/history", history),
+    Route("/history", history), Route("/jobs/{job}", job_page),
     Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
 ]

@@ -25,9 +25,11 @@ from optimizer.history.forecast_check import against_history
 from optimizer.history.store import HistoryStore
 from optimizer.outputs.html_report import plan_report
 from optimizer.platforms.amazon_bulk import Bulk, read_bulk
+from optimizer.progress import SILENT, Progress
 from optimizer.scenario.scenario_file import Scenario, require_reports, scenario_from_reports
 from optimizer.solver.frontier import Frontier
 from optimizer.workbench.exports import platform_files
+from optimizer.workbench.jobs import Job, Watched
 from optimizer.workbench.settings import Busy, NotFound, ServeSettings
 from optimizer.workbench.sliders import SliderPath, slider_path
 from optimizer.workbench.uploads import (
@@ -107,13 +109,14 @@ class HeldRun:
     sliders_note: str = ""
 
 
-def read_draft(folder: Path, names: dict[str, str], bulk_name: str | None = None) -> Draft:
+def read_draft(folder: Path, names: dict[str, str], bulk_name: str | None = None,
+               progress: Progress = SILENT) -> Draft:
     """Read the saved exports (and bulk file) as ``bidopt plan --report ... --bulk`` would; errors name the files
     as uploaded."""
     scenario = scenario_from_reports([folder / stored for stored in names if stored != bulk_name])
     try:
         bulk = read_bulk(folder / bulk_name) if bulk_name else None
-        prepared = prepare(scenario, bids_today=bulk.bids_today if bulk else None)
+        prepared = prepare(scenario, progress, bids_today=bulk.bids_today if bulk else None)
     except BidoptError as error:
         raise error_as_shown(error, names) from None
     return Draft(secrets.token_urlsafe(12), folder, names, scenario, prepared, today(prepared, names), bulk)
@@ -127,11 +130,12 @@ def scenario_draft(scenario: Scenario) -> Draft:
     return Draft(secrets.token_urlsafe(12), None, names, scenario, prepared, today(prepared, names))
 
 
-def plan_draft(draft: Draft, scenario: Scenario, store: HistoryStore) -> HeldRun:
+def plan_draft(draft: Draft, scenario: Scenario, store: HistoryStore, progress: Progress = SILENT) -> HeldRun:
     """Plan, check last week's forecast, make the files (upload files too) and record the run, as ``bidopt plan``
     does; errors name the files as uploaded."""
     try:
-        result = make_plan(scenario, draft.prepared)
+        result = make_plan(scenario, draft.prepared, progress=progress)
+        progress.phase("upload files, frontier, report")
         uploads, warnings = platform_files(result, draft.bulk)
     except BidoptError as error:
         raise error_as_shown(error, draft.names) from None
@@ -143,6 +147,7 @@ def plan_draft(draft: Draft, scenario: Scenario, store: HistoryStore) -> HeldRun
     front = plan_frontier(result, count=REPORT_FRONTIER_POINTS)
     files = {**result.files(), **plan_report(result, front), **uploads}
     sliders, note = slider_path(result)
+    progress.phase("record in the history")
     return HeldRun(store.record(result), result, files, draft.names, front, draft.id, sliders, note)
 
 
@@ -157,6 +162,7 @@ class Workbench:
         self._drafts: OrderedDict[str, Draft] = OrderedDict()
         self._runs: OrderedDict[int, HeldRun] = OrderedDict()
         self._whatifs: OrderedDict[int, WhatIfs] = OrderedDict()
+        self._jobs: OrderedDict[str, Job] = OrderedDict()
         #: Drafts of the scenario files the workbench was started with: kept while it runs.
         self.opened: dict[str, Draft] = {}
 
@@ -166,29 +172,53 @@ class Workbench:
         self.opened[draft.id] = draft
         return draft
 
-    async def upload(self, uploads, bulk=None) -> Draft:
-        """Save the uploads (and an Amazon bulk file) in a new private folder and read them; a bad file leaves
-        nothing behind."""
-        folder = Path(tempfile.mkdtemp(dir=self.root))
+    def start_upload(self, uploads, bulk=None) -> Job:
+        """Save the uploads (and an Amazon bulk file) in a new private folder and start reading them; a bad file
+        leaves nothing behind."""
+        folder, progress = Path(tempfile.mkdtemp(dir=self.root)), Watched()
+
+        def work() -> Draft:
+            try:
+                return self.hold(read_draft(folder, names, bulk_name, progress))
+            except BaseException:
+                shutil.rmtree(folder, ignore_errors=True)
+                raise
+
         try:
             names = save_uploads(uploads, folder)
             bulk_name = save_bulk(bulk, folder, names) if bulk is not None else None
-            draft = await self.pool.run(read_draft, folder, names, bulk_name)
+            future = self.pool.submit(work)
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
-        return self.hold(draft)
+        return self._watch(Job("Reading the files", future, progress, lambda draft: f"/drafts/{draft.id}"))
 
     def hold(self, draft: Draft) -> Draft:
         """Keep a draft for planning; the oldest past :data:`KEPT_DRAFTS` goes, with its folder."""
         self._keep(self._drafts, draft.id, draft, KEPT_DRAFTS, lambda old: shutil.rmtree(old.folder, True))
         return draft
 
-    async def plan(self, draft_id: str, form) -> HeldRun:
-        draft = self.draft(draft_id)
-        run = await self.pool.run(plan_draft, draft, goal_scenario(draft.scenario, form), self.store)
-        self._keep(self._runs, run.id, run, KEPT_RUNS)
-        return run
+    def start_plan(self, draft_id: str, form) -> Job:
+        """Start planning a draft with the goal form (a bad goal is refused at once); the run is held when done."""
+        draft, progress = self.draft(draft_id), Watched()
+        scenario = goal_scenario(draft.scenario, form)
+
+        def work() -> HeldRun:
+            run = plan_draft(draft, scenario, self.store, progress)
+            self._keep(self._runs, run.id, run, KEPT_RUNS)
+            return run
+
+        return self._watch(Job("Planning", self.pool.submit(work), progress, lambda run: f"/runs/{run.id}"))
+
+    def _watch(self, job: Job) -> Job:
+        self._keep(self._jobs, job.id, job, KEPT_RUNS)
+        return job
+
+    def job(self, job_id: str) -> Job:
+        with self._lock:
+            if job_id not in self._jobs:
+                raise NotFound("no such job here (the workbench keeps the latest ones)")
+            return self._jobs[job_id]
 
     async def whatif(self, run_id: int, form) -> WhatIfs:
         """One more what-if of the run, planned beside the run and its earlier what-ifs as ``bidopt compare`` plans

@@ -19,6 +19,7 @@ from optimizer.workbench.app import create_app, server, status_of
 from optimizer.workbench.settings import Busy, CsrfRejected, NotFound, ServeSettings, Unauthorized, UploadTooLarge
 from tests.browser import headless_chromium
 from tests.paths import SAMPLE
+from tests.workbench.conftest import settle
 
 CLIENTS = 8
 
@@ -59,10 +60,10 @@ def _plan_once(base: str, budget: int) -> tuple[int, str]:
 
     with httpx2.Client(base_url=base, timeout=300, follow_redirects=True) as client:
         csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/").text).group(1)
-        draft = client.post("/upload", data={"csrf": csrf},
-                            files=[("reports", ("ztc_keywords.csv", SAMPLE.read_bytes(), "text/csv"))])
+        draft = settle(client, client.post("/upload", data={"csrf": csrf},
+                                           files=[("reports", ("ztc_keywords.csv", SAMPLE.read_bytes(), "text/csv"))]))
         action = re.search(r'action="(/drafts/[^"]+/plan)"', draft.text).group(1)
-        page = client.post(action, data={"csrf": csrf, "budget": str(budget)})
+        page = settle(client, client.post(action, data={"csrf": csrf, "budget": str(budget)}))
         return page.status_code, str(page.url)
 
 

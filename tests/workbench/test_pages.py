@@ -16,7 +16,7 @@ from optimizer.cli import main
 from optimizer.decisions.plan import make_plan
 from optimizer.scenario.scenario_file import scenario_from_reports
 from tests.paths import SAMPLE
-from tests.workbench.conftest import csrf_of, plan, text_of, upload
+from tests.workbench.conftest import csrf_of, plan, settle, text_of, upload
 
 SCRIPT = "<script>alert(1)</script>"
 
@@ -132,9 +132,9 @@ def test_an_amazon_report_and_its_bulk_file_give_the_bulk_file_back(client, tmp_
     bulk = bulk_from_reports(tmp_path / "bulk.xlsx", targeting,
                              REAL / "amazon_sp_india" / "Sponsored Products Campaign report.csv")
     csrf = csrf_of(client.get("/").text)
-    draft = client.post("/upload", data={"csrf": csrf}, files=[
+    draft = settle(client, client.post("/upload", data={"csrf": csrf}, files=[
         ("reports", (targeting.name, targeting.read_bytes(), "application/octet-stream")),
-        ("bulk", ("my bulk.xlsx", bulk.read_bytes(), "application/octet-stream"))])
+        ("bulk", ("my bulk.xlsx", bulk.read_bytes(), "application/octet-stream"))]))
     assert draft.status_code == 200, text_of(draft.text)
     page = plan(client, draft)
     assert page.status_code == 200, text_of(page.text)
@@ -264,7 +264,7 @@ def test_the_sliders_get_the_plans_path_and_plan_again_at_their_budget_and_floor
     assert script.status_code == 200 and "javascript" in script.headers["content-type"]
     form = re.search(r'<form method="post" action="(/drafts/[^"]+/plan)" id="replan">(.*?)</form>', page.text, re.S)
     fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form.group(2)))
-    again = client.post(form.group(1), data={**fields, "budget": "20000", "min_roi": "2.6"})
+    again = settle(client, client.post(form.group(1), data={**fields, "budget": "20000", "min_roi": "2.6"}))
     assert again.status_code == 200 and str(again.url).endswith(f"/runs/{run + 1}")
     replanned = client.app.state.workbench.run(run + 1).result
     assert (replanned.scenario.goal.budget, replanned.scenario.goal.min_roi, replanned.scenario.bids.max) == (20000, 2.6, 20)
