@@ -17,11 +17,11 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from optimizer.decisions.summary import ACTIONS
-from optimizer.history.database import HistoryError
 from optimizer.outputs.html_report import kpi_table
 from optimizer.scenario.scenario_file import ADJUSTABLE, OBJECTIVES
 from optimizer.workbench.exports import UPLOAD_FILES
 from optimizer.workbench.guards import CSRF_FIELD, check_csrf, csrf_token, keep_csrf
+from optimizer.workbench.history_pages import history, history_run, not_held
 from optimizer.workbench.jobs import PROGRESS_AFTER_SECONDS
 from optimizer.workbench.settings import MAX_FILES, NotFound
 from optimizer.workbench.uploads import as_shown, default_bids
@@ -48,7 +48,7 @@ templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=
 templates.filters.update(
     money=lambda value: _number(value, "{:,.2f}"), ratio=lambda value: _number(value, "{:.2f}"),
     count=lambda value: _number(value, "{:,.0f}"), pct=lambda value: _number(value, "{:+.1f}%"),
-    share=lambda value: _number(value, "{:.2%}"))
+    share=lambda value: _number(value, "{:.2%}"), pct100=lambda value: _number(value, "{:+.1%}"))
 
 
 def render(request, name: str, status: int = 200, **context) -> HTMLResponse:
@@ -122,11 +122,7 @@ async def run_page(request):
     run_id = request.path_params["run"]
     run = workbench.run(run_id)
     if run is None:
-        try:
-            recorded = workbench.store.run(run_id)
-        except HistoryError as error:
-            raise NotFound(str(error)) from None
-        return render(request, "gone.html", run=recorded)
+        return not_held(run_id)
     result, summary = run.result, run.result.summary
     plan_name, action = request.query_params.get("plan", ""), request.query_params.get("action", "")
     rows, matching = keyword_rows(result.bids, plan_name, action)
@@ -212,19 +208,12 @@ async def download(request):
     return Response(run.files[name], media_type=DOWNLOADS[name], headers={"content-disposition": disposition})
 
 
-async def history(request):
-    workbench = request.app.state.workbench
-    runs = workbench.store.runs(limit=100)
-    held = {int(run_id) for run_id in runs["id"] if workbench.run(int(run_id)) is not None}
-    return render(request, "history.html", runs=runs.to_dict("records"), held=held, location=workbench.store.location)
-
-
 ROUTES = [
     Route("/", start), Route("/upload", upload, methods=["POST"]),
     Route("/drafts/{draft}", draft_page), Route("/drafts/{draft}/plan", plan, methods=["POST"]),
     Route("/runs/{run:int}", run_page), Route("/runs/{run:int}/whatif", whatif, methods=["POST"]),
     Route("/runs/{run:int}/whatif", whatif_page), Route("/runs/{run:int}/scenarios/{number:int}.toml", scenario_file),
     Route("/runs/{run:int}/files/{name}", download), Route("/runs/{run:int}/sliders.bin", sliders),
-    Route("/history", history), Route("/jobs/{job}", job_page),
+    Route("/history", history), Route("/history/{run:int}", history_run), Route("/jobs/{job}", job_page),
     Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
 ]

@@ -155,7 +155,7 @@ def test_the_run_is_in_the_history(planned):
     client, _, page = planned
     run = re.search(r"/runs/(\d+)", str(page.url)).group(1)
     runs = rows_of("runs", client.get("/history").text)
-    assert [row[0] for row in runs] == [f'<a href="/runs/{run}">{run}</a>']
+    assert [row[0] for row in runs] == [f'<a href="/history/{run}">{run}</a> (<a href="/runs/{run}">plan</a>)']
     assert runs[0][3:6] == ["25,000.00", "2.40", "optimal"]
     assert client.app.state.workbench.store.run(int(run)).summary["budget"] == 25000
 
