@@ -6,6 +6,7 @@ import os
 import shutil
 from pathlib import Path
 
+import matplotlib
 import pytest
 
 
@@ -30,3 +31,32 @@ def headless_chromium(profile: Path, prefs: dict | None = None):
     if prefs:
         options.add_experimental_option("prefs", prefs)
     return webdriver.Chrome(service=Service(driver), options=options)
+
+
+def latin_only_fontconfig(folder) -> str:
+    """A fontconfig file whose only font is DejaVu Sans (matplotlib's): a machine without a CJK font."""
+    fonts = folder / "fonts"
+    fonts.mkdir()
+    shutil.copy(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf", fonts)
+    config = folder / "fonts.conf"
+    config.write_text(f'<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>'
+                      f"<dir>{fonts}</dir><cachedir>{folder / 'cache'}</cachedir></fontconfig>\n", encoding="utf-8")
+    return str(config)
+
+
+#: Characters of a page, each drawn alone, large: identical pictures of two characters are empty boxes (tofu).
+DRAW_ALONE = """
+return arguments[0].map(character => {
+    const span = document.createElement("span");
+    span.textContent = character;
+    span.style.cssText = "font-size: 48px; display: inline-block; padding: 4px;";
+    document.body.prepend(span);
+    return span;
+});
+"""
+
+
+def drawn_alone(driver, characters: list[str]) -> list[bytes]:
+    """A PNG of each character drawn alone in the open page's body font (see :data:`DRAW_ALONE`)."""
+    driver.execute_script("return document.fonts.ready")
+    return [span.screenshot_as_png for span in driver.execute_script(DRAW_ALONE, characters)]

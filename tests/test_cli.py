@@ -85,6 +85,42 @@ def test_the_same_input_gives_the_same_bytes(tmp_path, capsys):
     assert first == second
 
 
+def test_plan_in_chinese_writes_the_summary_report_and_reasons_in_chinese(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("BIDOPT_LANG", raising=False)
+    assert run(capsys, "plan", SCENARIOS[-1], "--out", tmp_path / "en", "--no-history", "--quiet")[0] == 0
+    assert run(capsys, "plan", SCENARIOS[-1], "--out", tmp_path / "zh", "--no-history", "--quiet",
+               "--lang", "zh-CN")[0] == 0
+    summary = (tmp_path / "zh" / "summary.md").read_text(encoding="utf-8")
+    assert summary.startswith("# 本周调价方案\n") and "## 计划" in summary and "日限额" in summary
+    assert "## 上传前请检查" in summary and "Weekly plan" not in summary
+    report = (tmp_path / "zh" / "report.html").read_text(encoding="utf-8")
+    assert "调价前后" in report and "<th>投入产出比</th>" in report and "@font-face" in report
+    chinese, english = read_csv(tmp_path / "zh" / "bids.csv"), read_csv(tmp_path / "en" / "bids.csv")
+    assert all(re.search("门槛|无展现|锁定", row["reason"]) for row in chinese)
+    assert not any(re.search("cut-off|ROI|week", row["reason"]) for row in chinese)
+    assert [{**row, "reason": ""} for row in chinese] == [{**row, "reason": ""} for row in english]
+    assert (tmp_path / "zh" / "plans.csv").read_bytes() == (tmp_path / "en" / "plans.csv").read_bytes()
+
+
+def test_the_language_comes_from_bidopt_lang_and_english_is_the_default(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("BIDOPT_LANG", raising=False)
+    run(capsys, "plan", SCENARIOS[-1], "--out", tmp_path / "default", "--no-history", "--quiet")
+    run(capsys, "plan", SCENARIOS[-1], "--out", tmp_path / "en", "--no-history", "--quiet", "--lang", "en")
+    monkeypatch.setenv("BIDOPT_LANG", "zh_CN.UTF-8")
+    run(capsys, "plan", SCENARIOS[-1], "--out", tmp_path / "env", "--no-history", "--quiet")
+    for name in ("summary.md", "report.html", "bids.csv"):
+        assert (tmp_path / "default" / name).read_bytes() == (tmp_path / "en" / name).read_bytes(), name
+    assert (tmp_path / "env" / "summary.md").read_text(encoding="utf-8").startswith("# 本周调价方案")
+    assert (tmp_path / "default" / "summary.md").read_text(encoding="utf-8").startswith("# Weekly plan")
+
+
+def test_a_language_bidopt_does_not_speak_exits_2_and_writes_nothing(tmp_path, capsys):
+    code, _, err = run(capsys, "plan", SCENARIOS[-1], "--out", tmp_path / "out", "--no-history", "--lang", "fr")
+    assert code == 2
+    assert err == "error: language 'fr' is not one of en, zh-CN: pass --lang en or --lang zh-CN\n"
+    assert not (tmp_path / "out").exists()
+
+
 def test_flags_override_the_scenario(tmp_path, capsys):
     path = scenario(tmp_path, "[goal]\nbudget = 20000\n")
     code, _, _ = run(capsys, "plan", path, "--budget", "15000", "--min-roi", "2.3", "--objective", "orders",

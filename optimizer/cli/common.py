@@ -70,6 +70,19 @@ def progress_options(command: argparse.ArgumentParser) -> None:
                          help="show the progress on stderr from the start, even when stderr is not a terminal")
 
 
+def lang_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--lang", metavar="LANG",
+                         help="language of report.html, summary.md and the reasons: en or zh-CN "
+                              "(default: $BIDOPT_LANG, else en)")
+
+
+def language(args: argparse.Namespace) -> str:
+    """The language the flags ask for: --lang, else $BIDOPT_LANG, else English (a BidoptError for others)."""
+    from optimizer.i18n import from_environment
+
+    return from_environment(args.lang)
+
+
 def db_option(command: argparse.ArgumentParser, default=None) -> None:
     command.add_argument("--db", metavar="URL", default=default,
                          help="history store: sqlite:///PATH or postgresql://USER@HOST/DB (default: $BIDOPT_DB, "

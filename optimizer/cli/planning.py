@@ -21,6 +21,8 @@ from optimizer.cli.common import (
     common_options,
     db_option,
     history_store,
+    lang_option,
+    language,
     load,
     out_folder,
     report_timings,
@@ -42,12 +44,14 @@ def add_commands(commands) -> None:
     platform_options(plan)
     db_option(plan)
     plan.add_argument("--no-history", action="store_true", help="neither read nor record the run history")
+    lang_option(plan)
     plan.set_defaults(handler=run_plan)
 
     compare = commands.add_parser("compare", help="plan several scenarios and compare them side by side")
     compare.add_argument("scenarios", nargs="+", type=Path, metavar="SCENARIO", help="scenario files (TOML)")
     common_options(compare, scenario_help="first scenario")
     platform_options(compare)
+    lang_option(compare)
     compare.set_defaults(handler=run_compare)
 
     frontier = commands.add_parser("frontier", help="the best objective at each budget (the efficient frontier)")
@@ -69,12 +73,14 @@ def run_plan(args: argparse.Namespace) -> int:
     from optimizer.outputs.publish import publish
     from optimizer.solver.pulp_cbc import lp_names, names_file, write_lp
 
+    lang = language(args)
     scenario = load(args, args.scenario)
     store = None if args.no_history else history_store(args)
     bulk = bulk_file(args)
     placements = placement_report(args)
     with progress_for(args) as progress:
-        result = make_plan(scenario, prepared_with_bulk(scenario, bulk), solver=args.solver, progress=progress)
+        result = make_plan(scenario, prepared_with_bulk(scenario, bulk), solver=args.solver, progress=progress,
+                           lang=lang)
         if store is not None:
             result = _with_forecast_check(store, result)
         clock = time.perf_counter()
@@ -137,15 +143,17 @@ def run_compare(args: argparse.Namespace) -> int:
     from optimizer.outputs.html_report import compare_report
     from optimizer.outputs.publish import publish
 
+    lang = language(args)
     scenarios = [load(args, path) for path in args.scenarios]
     bulk = bulk_file(args)
     placements = placement_report(args)
-    comparison = compare.compare(scenarios, bids_today=None if bulk is None else bulk.bids_today)
+    comparison = compare.compare(scenarios, bids_today=None if bulk is None else bulk.bids_today, lang=lang)
     first = comparison.results[0]
     front = plan_frontier(first, count=REPORT_FRONTIER_POINTS)
     points = {name: {"spend": row.spend, "objective": row.objective_value}
               for name, row in zip(comparison.table["scenario"], comparison.table.itertuples(index=False))}
-    files = {**compare.files(comparison), **compare_report(comparison.table, comparison.plan_budgets, front, points)}
+    files = {**compare.files(comparison),
+             **compare_report(comparison.table, comparison.plan_budgets, front, points, lang)}
     warnings = []
     for name, result in zip(comparison.table["scenario"], comparison.results):
         exported_result, exported = with_exports(args, result, bulk, placements)

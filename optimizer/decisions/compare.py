@@ -43,10 +43,11 @@ def unique_names(scenarios: Sequence[Scenario]) -> list[str]:
 
 
 def compare(scenarios: Sequence[Scenario], *,
-            bids_today: Callable[[Performance], Performance] | None = None) -> Comparison:
+            bids_today: Callable[[Performance], Performance] | None = None, lang: str = "en") -> Comparison:
     """Plan every scenario; reading and estimation are shared between scenarios with the same data.
 
-    ``bids_today``: puts today's bids, budgets and states into the reports (see :func:`optimizer.decisions.plan.prepare`).
+    ``bids_today``: puts today's bids, budgets and states into the reports (see :func:`optimizer.decisions.plan.prepare`);
+    ``lang``: the language of each plan's reasons and pages.
     """
     prepared: dict[tuple, Prepared] = {}
     results = []
@@ -54,7 +55,7 @@ def compare(scenarios: Sequence[Scenario], *,
         key = data_key(scenario)
         if key not in prepared:
             prepared[key] = prepare(scenario, bids_today=bids_today)
-        results.append(make_plan(scenario, prepared[key]))
+        results.append(make_plan(scenario, prepared[key], lang=lang))
     names = unique_names(scenarios)
     rows = []
     for name, result in zip(names, results):

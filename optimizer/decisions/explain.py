@@ -13,6 +13,7 @@ when today's step returns less. Reasons quote both numbers.
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,10 +22,19 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from optimizer import numtext
+from optimizer.i18n import Translator, translator
 from optimizer.model.response import STEPS, Candidates
 from optimizer.solver.program import Limits, Solution
 
 ACTIONS = ("raise", "cut", "hold", "pause")
+
+
+@dataclass(frozen=True)
+class Wording:
+    """How the reasons are written: in which language, quoting how many days of history had no impressions."""
+
+    history_days: int
+    lang: str = "en"
 
 
 @dataclass(frozen=True)
@@ -66,8 +76,8 @@ def cutoff_roi(solution: Solution, limits: Limits, objective_per_revenue: np.nda
 
 
 def decide(units: pd.DataFrame, candidates: Candidates, solution: Solution, cutoff: np.ndarray,
-           *, locked: np.ndarray, level: str, history_days: int) -> Decisions:
-    """Turn the LP's shares into one bid per unit, its action, forecast and reason."""
+           *, locked: np.ndarray, level: str, wording: Wording) -> Decisions:
+    """Turn the LP's shares into one bid per unit, its action, forecast and reason (in ``wording``'s language)."""
     share = solution.share
     n = share.shape[0]
     paused = np.clip(1.0 - share.sum(axis=1), 0.0, 1.0)
@@ -92,7 +102,7 @@ def decide(units: pd.DataFrame, candidates: Candidates, solution: Solution, cuto
     at_top = _at_top(valid, main_level)
     choice = Choice(action, main_level, share, paused, candidates.bid, at_top,
                     {"step_in": step_in, "step_out": step_out, "first_step": first_step, "cutoff": cutoff})
-    reasons = _reasons(choice, locked=locked, no_data=no_data, history_days=history_days)
+    reasons = _reasons(choice, locked=locked, no_data=no_data, wording=wording)
     with np.errstate(divide="ignore", invalid="ignore"):
         change = np.where(current_bid > 0, (new_bid - current_bid) / current_bid * 100.0, 0.0)
     table = units.assign(
@@ -136,14 +146,26 @@ def _at_top(valid: np.ndarray, level: np.ndarray) -> np.ndarray:
     return ~(valid & (cols > level[:, None])).any(axis=1)
 
 
-#: The four sentences, each as (start, first number, middle, second number, end); the numbers are named.
-_SENTENCES = {
-    "raise": ("marginal ROI ", "step_in", " above the ", "cutoff", " cut-off: raised to buy more clicks"),
-    "cut": ("marginal ROI ", "step_out", " below the ", "cutoff",
-            " cut-off at a higher bid: cut to where the last click pays"),
-    "pause": ("even the lowest bid returns ROI ", "first_step", ", below the ", "cutoff", " cut-off: paused"),
-    "hold": ("already at the best bid for the ", "cutoff", " cut-off (next step up returns ", "step_out", ")"),
-}
+#: The actions whose sentence (the message ``reason.<action>``) quotes two numbers by name.
+_SENTENCES = ("raise", "cut", "pause", "hold")
+
+
+def _sentence_parts(t: Translator) -> dict[str, tuple[str, str, str, str, str]]:
+    """Each action's sentence as (start, first number, middle, second number, end), the numbers by name."""
+    parts = {}
+    for action in _SENTENCES:
+        pieces = [piece for literal, field, _, _ in string.Formatter().parse(t.text(f"reason.{action}"))
+                  for piece in (literal, field) if piece is not None]
+        parts[action] = tuple(pieces + [""] * (5 - len(pieces)))
+    return parts
+
+
+def _fill(template: str, values: dict[str, pa.Array]) -> pa.Array:
+    """A message with its placeholders filled from per-unit texts, as one Arrow text per unit."""
+    pieces = []
+    for literal, field, _, _ in string.Formatter().parse(template):
+        pieces += [literal] + ([values[field]] if field is not None else [])
+    return _join(*pieces)
 
 
 def _number_text(values: np.ndarray) -> pa.Array:
@@ -178,27 +200,27 @@ class Choice:
     marginal: dict[str, np.ndarray]
 
 
-def _reasons(choice: Choice, *, locked: np.ndarray, no_data: np.ndarray, history_days: int) -> pa.Array:
+def _reasons(choice: Choice, *, locked: np.ndarray, no_data: np.ndarray, wording: Wording) -> pa.Array:
     """One short sentence per unit, assembled as Arrow text from a few cases (10^6 units in about a second)."""
-    reasons = _time_split(_sentences(choice), choice)
+    t = translator(wording.lang)
+    reasons = _time_split(_sentences(choice, t), choice, t)
     part_paused = (choice.paused > 1e-6) & (choice.action != "pause")
     if part_paused.any():
         chosen = np.flatnonzero(part_paused)
-        text = _join(pc.filter(reasons, pa.array(part_paused)), " — paused ", _number_text(choice.paused[chosen] * 100),
-                     "% of the week")
+        text = _join(pc.filter(reasons, pa.array(part_paused)),
+                     _fill(t.text("reason.part_paused"), {"share": _number_text(choice.paused[chosen] * 100)}))
         reasons = pc.replace_with_mask(reasons, pa.array(part_paused), text)
-    reasons = pc.if_else(pa.array(no_data), _text(f"no impressions in the last {history_days} days (无展现词): kept; "
-                                                  "check its relevance or test a higher bid"), reasons)
-    return pc.if_else(pa.array(np.asarray(locked, bool)), _text("plan locked: bid kept as it is"), reasons)
+    reasons = pc.if_else(pa.array(no_data), _text(t("reason.no_data", days=wording.history_days)), reasons)
+    return pc.if_else(pa.array(np.asarray(locked, bool)), _text(t("reason.locked")), reasons)
 
 
-def _sentences(choice: Choice) -> pa.Array:
+def _sentences(choice: Choice, t: Translator) -> pa.Array:
     """Each unit's sentence of _SENTENCES, with its numbers, and the bid limit when a raise reached it."""
     action, n = choice.action, len(choice.action)
     kind = np.zeros(n, dtype=np.int64)   # position of each unit's action in _SENTENCES
     for position, name in enumerate(_SENTENCES):
         kind[action == name] = position
-    sentences = list(_SENTENCES.values())
+    sentences = list(_sentence_parts(t).values())
 
     def choose(position: int):
         pieces = [sentence[position] for sentence in sentences]
@@ -208,10 +230,10 @@ def _sentences(choice: Choice) -> pa.Array:
 
     reasons = _join(*(choose(position) for position in range(5)))
     return pc.if_else(pa.array((action == "raise") & choice.at_top),
-                      _join(reasons, " (as far as the bid limits allow)"), reasons)
+                      _join(reasons, t("reason.at_bid_limit")), reasons)
 
 
-def _time_split(reasons: pa.Array, choice: Choice) -> pa.Array:
+def _time_split(reasons: pa.Array, choice: Choice, t: Translator) -> pa.Array:
     """A unit that mixes two bids runs each for part of the week (a time split): say which and how long."""
     share, level, bids = choice.share, choice.level, choice.bids
     rows = np.arange(len(level))
@@ -223,7 +245,7 @@ def _time_split(reasons: pa.Array, choice: Choice) -> pa.Array:
     if not split.any():
         return reasons
     chosen = np.flatnonzero(split)
-    text = _join(" — time split: ", _number_text(share[chosen, level[chosen]] * 100), "% of the week at ",
-                 _number_text(bids[chosen, level[chosen]]), ", ", _number_text(second_share[chosen] * 100), "% at ",
-                 _number_text(bids[chosen, second[chosen]]))
+    text = _fill(t.text("reason.time_split"), {
+        "share": _number_text(share[chosen, level[chosen]] * 100), "bid": _number_text(bids[chosen, level[chosen]]),
+        "second_share": _number_text(second_share[chosen] * 100), "second_bid": _number_text(bids[chosen, second[chosen]])})
     return pc.replace_with_mask(reasons, pa.array(split), _join(pc.filter(reasons, pa.array(split)), text))

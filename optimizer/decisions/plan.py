@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from optimizer.decisions import defaults, sheets, summary
-from optimizer.decisions.explain import cutoff_roi, decide
+from optimizer.decisions.explain import Wording, cutoff_roi, decide
 from optimizer.decisions.summary import Summary
 from optimizer.errors import (
     Conflict,
@@ -26,6 +26,7 @@ from optimizer.errors import (
     Problem,
     ScenarioError,
 )
+from optimizer.i18n import normalise
 from optimizer.model.adjustments import apply_adjustments
 from optimizer.model.estimate import Estimates, estimate
 from optimizer.model.response import Candidates, build_candidates
@@ -54,6 +55,8 @@ class PlanResult:
     plans: pd.DataFrame
     summary: Summary
     timings: dict[str, float] = field(default_factory=dict)
+    #: The language of the reasons, summary.md and report.html (:data:`optimizer.i18n.LANGUAGES`).
+    lang: str = "en"
 
     def files(self) -> dict[str, bytes]:
         """The output files' contents, by file name."""
@@ -62,7 +65,7 @@ class PlanResult:
             files["bids.csv"] = csv_bytes(sheets.bid_sheet(self.bids, self.estimates.bid_inferred))
         files["plans.csv"] = csv_bytes(self.plans)
         files["summary.json"] = json_bytes(self.summary.to_json())
-        files["summary.md"] = sheets.markdown(self.summary, self.bids, self.plans).encode("utf-8")
+        files["summary.md"] = sheets.markdown(self.summary, self.bids, self.plans, self.lang).encode("utf-8")
         return files
 
 
@@ -193,12 +196,14 @@ def data_key(scenario: Scenario) -> tuple:
 
 
 def make_plan(scenario: Scenario, prepared: Prepared | None = None, *, solver: str = "auto",
-              progress: Progress = SILENT) -> PlanResult:
+              progress: Progress = SILENT, lang: str = "en") -> PlanResult:
     """The weekly plan of a scenario; pass ``prepared`` to reuse another scenario's reading and estimates.
 
     ``solver``: "auto" (the structured solver when the program fits it, else HiGHS), "fast", "highs" or "pulp".
-    ``progress`` hears the start of each phase (:mod:`optimizer.progress`).
+    ``progress`` hears the start of each phase (:mod:`optimizer.progress`); ``lang`` is the reasons' and
+    pages' language ("en" or "zh-CN").
     """
+    lang = normalise(lang)   # a language bidopt does not speak stops the run before it starts
     if prepared is None:
         prepared = prepare(scenario, progress)
     else:
@@ -241,7 +246,7 @@ def make_plan(scenario: Scenario, prepared: Prepared | None = None, *, solver: s
     if chosen.break_even is not None:   # the cut is a limit of its own on every unit it applies to
         cutoff = np.where(subject, np.maximum(cutoff, chosen.break_even), cutoff)
     decisions = decide(units, candidates, solution, cutoff, locked=locked, level=estimates.level,
-                       history_days=performance.history_days)
+                       wording=Wording(performance.history_days, lang))
     plans = sheets.plan_table(decisions.units, scenario.goal.period_days)
     quoted = cutoff[~(locked | no_data) & candidates.valid.any(axis=1) & np.isfinite(cutoff)]
     result_summary = replace(summary.build(scenario, prepared, program, solution, decisions.units, safety=margin,
@@ -249,7 +254,7 @@ def make_plan(scenario: Scenario, prepared: Prepared | None = None, *, solver: s
                              marginal_cutoff=float(quoted.min()) if len(quoted) and has_revenue else None)
     lap("explain")
     return PlanResult(scenario, performance, estimates, candidates, program, solution, decisions.units, plans,
-                      result_summary, timings)
+                      result_summary, timings, lang)
 
 
 def _solve(program: Program, chosen: defaults.Defaults, scenario: Scenario, units: pd.DataFrame,

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from optimizer.decisions.summary import Summary
+from optimizer.i18n import Translator, translator
 from optimizer.outputs.files import BID_COLUMNS, PLAN_COLUMNS
 from optimizer.outputs.safe_text import markdown as md
 
@@ -51,88 +52,92 @@ def _money(value: float) -> str:
     return f"{value:,.2f}"
 
 
-def markdown(summary: Summary, bids: pd.DataFrame, plans: pd.DataFrame) -> str:
-    """summary.md: the same figures, for a person, with what to check before uploading."""
-    lines = _before_after(summary) + _limits(summary) + _plans(plans)
-    lines[2:2] = _reading(summary)
+def markdown(summary: Summary, bids: pd.DataFrame, plans: pd.DataFrame, lang: str = "en") -> str:
+    """summary.md: the same figures, for a person, with what to check before uploading, in ``lang``."""
+    t = translator(lang)
+    lines = _before_after(summary, t) + _limits(summary, t) + _plans(plans, t)
+    lines[2:2] = _reading(summary, t)
     if summary.level == "keyword":
-        lines += _bids(summary, bids)
-    lines += ["", "## Check before uploading", ""]
-    lines += [f"- {md(warning)}" for warning in summary.warnings] or ["- nothing unusual was found"]
+        lines += _bids(summary, bids, t)
+    lines += ["", t("summary.check"), ""]
+    lines += [f"- {md(warning)}" for warning in summary.warnings] or [t("summary.nothing_unusual")]
     text = "\n".join(lines) + "\n"
     if summary.forecast_check:
-        text += "\n" + forecast_markdown(summary.forecast_check)
+        text += "\n" + forecast_markdown(summary.forecast_check, lang)
     return text
 
 
-def _reading(summary: Summary) -> list[str]:
+def _reading(summary: Summary, t: Translator) -> list[str]:
     """How each report was read, first: what the file is, its period, what was kept and skipped, its columns."""
     lines = []
     for read in summary.reading:
-        lines += [f"**{read.name}**: {read.platform}, {read.kind}; period {read.period}; {read.rows_kept:,} of "
-                  f"{read.rows_read:,} rows kept, {read.units:,} units.", ""]
+        lines += [t("summary.file", name=read.name, platform=read.platform, kind=read.kind, period=read.period,
+                    kept=f"{read.rows_kept:,}", read=f"{read.rows_read:,}", units=f"{read.units:,}"), ""]
         lines += [f"- {note}" for note in read.notes]
-        lines += [f"- columns used: {', '.join(read.columns_used)}"]
+        lines += [t("summary.columns_used", columns=", ".join(read.columns_used))]
         if read.columns_ignored:
-            lines += [f"- columns ignored: {', '.join(read.columns_ignored)}"]
+            lines += [t("summary.columns_ignored", columns=", ".join(read.columns_ignored))]
         lines.append("")
-    return (["## How the files were read", "", *lines]) if lines else []
+    return ([t("summary.reading"), "", *lines]) if lines else []
 
 
-def _before_after(summary: Summary) -> list[str]:
-    floor = f", ROI floor {summary.min_roi:g}" if summary.min_roi else ", no ROI floor"
+def _before_after(summary: Summary, t: Translator) -> list[str]:
+    floor = t("summary.floor", floor=f"{summary.min_roi:g}") if summary.min_roi else t("summary.no_floor")
     lines = [
-        "# Weekly plan",
+        t("summary.title"),
         "",
-        f"Objective: **{md(summary.objective)}** over {summary.period_days} days; budget {_money(summary.budget)}"
-        + floor + f". Status: {md(summary.status)}.",
+        t("summary.objective", objective=md(t.pick("objective", summary.objective)), days=summary.period_days,
+          budget=_money(summary.budget), floor=floor, status=md(t.pick("status", summary.status))),
         "",
-        "| | impressions | clicks | spend | orders | revenue | ROI | CTR | CPC |",
+        t("summary.kpi_head"),
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for label, row in (("before (today's bids)", summary.before), ("after (new bids)", summary.after)):
+    for label, row in ((t("kpi.before"), summary.before), (t("kpi.after"), summary.after)):
         lines.append(f"| {label} | {row.impressions:,.0f} | {row.clicks:,.0f} | {_money(row.spend)} | "
                      f"{row.orders:,.1f} | {_money(row.revenue)} | {row.roi:.2f} | {row.ctr:.2%} | {row.cpc:.2f} |")
     return lines
 
 
-def _limits(summary: Summary) -> list[str]:
+def _limits(summary: Summary, t: Translator) -> list[str]:
     shadow, held = summary.shadow_prices, summary.min_roi_confidence
+    objective = t.pick("objective", summary.objective)
+    binding = md(t("summary.separator").join(map(t.limit, summary.binding)))
     lines = [
         "",
-        "## What the limits cost",
+        t("summary.limits"),
         "",
-        f"- One more unit of budget buys **{shadow.budget:.2f}** more {summary.objective}.",
-        f"- Raising the ROI floor by 0.1 costs **{shadow.min_roi:,.2f}** {summary.objective}.",
-        f"- Binding limits: {md(', '.join(summary.binding)) or 'none'}.",
+        t("summary.budget_price", price=f"{shadow.budget:.2f}", objective=objective),
+        t("summary.roi_price", price=f"{shadow.min_roi:,.2f}", objective=objective),
+        t("summary.binding", binding=binding or t("summary.none")),
     ]
     if summary.marginal_cutoff is not None:
-        lines.append(f"- Marginal cut-off: no bid increment returning under **{summary.marginal_cutoff:.2f}** "
-                     "(extra revenue per extra unit of spend) was bought.")
+        lines.append(t("summary.cutoff", cutoff=f"{summary.marginal_cutoff:.2f}"))
     lines += [f"- {note}." for note in (summary.defaults.notes if summary.defaults else ())]
     if held:
-        lines.append(f"- The ROI floors hold with {held.confidence:.0%} confidence: the plan's ROI at the lower bound of "
-                     f"value per click is {held.roi_at_lower_bound:.2f}; the safety margin costs "
-                     f"**{held.cost:,.2f}** {summary.objective} ({held.cost_share:.1%}) against floors held in expectation.")
+        lines.append(t("summary.held_floors", confidence=f"{held.confidence:.0%}", roi=f"{held.roi_at_lower_bound:.2f}",
+                       cost=f"{held.cost:,.2f}", objective=objective, share=f"{held.cost_share:.1%}"))
     return lines
 
 
-def _plans(plans: pd.DataFrame) -> list[str]:
-    lines = ["", "## Plans", "", "| plan | current spend | new budget | daily limit | revenue | ROI |",
-             "|---|---:|---:|---:|---:|---:|"]
+def _plans(plans: pd.DataFrame, t: Translator) -> list[str]:
+    lines = ["", t("summary.plans"), "", t("summary.plans_head"), "|---|---:|---:|---:|---:|---:|"]
     for row in plans.itertuples(index=False):
         lines.append(f"| {md(row.plan)} | {_money(row.current_spend)} | {_money(row.new_budget)} | {_money(row.daily_limit)} | "
                      f"{_money(row.revenue)} | {row.roi:.2f} |")
     return lines
 
 
-def _bids(summary: Summary, bids: pd.DataFrame) -> list[str]:
-    lines = ["", "## Bids", "", ", ".join(f"{count} {action}" for action, count in summary.actions.items()) + "."]
-    for title, chosen in (("Largest raises", bids[bids["action"] == "raise"].nlargest(5, "change_pct")),
-                          ("Largest cuts", bids[bids["action"].isin(["cut", "pause"])].nsmallest(5, "change_pct"))):
+def _bids(summary: Summary, bids: pd.DataFrame, t: Translator) -> list[str]:
+    counts = [t("summary.action_count", count=count, action=t.pick("action", action))
+              for action, count in summary.actions.items()]
+    lines = ["", t("summary.bids"), "", t("summary.separator").join(counts) + t("summary.full_stop")]
+    cuts = bids[bids["action"].isin(["cut", "pause"])]
+    for title, chosen in (("summary.largest_raises", bids[bids["action"] == "raise"].nlargest(5, "change_pct")),
+                          ("summary.largest_cuts", cuts.nsmallest(5, "change_pct"))):
         if len(chosen):
-            lines += ["", f"### {title}", ""]
-            lines += [f"- {md(row.keyword)} ({md(row.plan)}): {row.current_bid:.2f} → {row.new_bid:.2f} — {md(row.reason)}"
+            lines += ["", t(title), ""]
+            lines += [t("summary.bid_line", keyword=md(row.keyword), plan=md(row.plan),
+                        current=f"{row.current_bid:.2f}", new=f"{row.new_bid:.2f}", reason=md(row.reason))
                       for row in chosen.itertuples(index=False)]
     return lines
 
@@ -145,28 +150,29 @@ def _error(value: float | None) -> str:
     return "" if value is None else f" ({value:+.0%})"
 
 
-def forecast_markdown(check: Mapping) -> str:
+def forecast_markdown(check: Mapping, lang: str = "en") -> str:
     """summary.md's section on the last run: the run checked, the window, per plan and total forecast vs actual.
 
     ``check`` is :func:`optimizer.history.forecast_check.check`'s data, as the summary carries it.
     """
+    t = translator(lang)
     window, bids = check["window"], check["total"]["bids"]
-    partial = "" if window["days"] == window["period_days"] else f", pro-rated to the {window['days']} days reported"
+    partial = "" if window["days"] == window["period_days"] else t("forecast.partial", days=window["days"])
     lines = [
-        "## Last run's forecast vs actual",
+        t("forecast.title"),
         "",
-        f"Run {check['run']} ({check['run_created_at'][:10]}, {md(check['scenario'])}) forecast {window['period_days']} days "
-        f"from {window['first']}; the reports cover {window['first']} to {window['last']}{partial}.",
-        f"Bids applied (judged by {check['bid_source']}): {bids['applied']} applied, {bids['not_applied']} not applied, "
-        f"{bids['not_reported']} not in the reports.",
+        t("forecast.run", run=check["run"], date=check["run_created_at"][:10], scenario=md(check["scenario"]),
+          period_days=window["period_days"], first=window["first"], last=window["last"], partial=partial),
+        t("forecast.bids", source=check["bid_source"], applied=bids["applied"], not_applied=bids["not_applied"],
+          not_reported=bids["not_reported"]),
         "",
-        "| plan | spend forecast | spend actual | clicks forecast | clicks actual | orders forecast | orders actual "
-        "| revenue forecast | revenue actual | ROI forecast | ROI actual | bids applied |",
+        t("forecast.head"),
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for label, figures in [(md(entry["plan"]), entry) for entry in check["plans"]] + [("**total**", check["total"])]:
+    for label, figures in [(md(entry["plan"]), entry) for entry in check["plans"]] + [(t("forecast.total"),
+                                                                                      check["total"])]:
         lines.append(_forecast_row(label, figures))
-    return "\n".join(lines + _forecast_notes(check)) + "\n"
+    return "\n".join(lines + _forecast_notes(check, t)) + "\n"
 
 
 def _forecast_row(label: str, figures: Mapping) -> str:
@@ -178,21 +184,21 @@ def _forecast_row(label: str, figures: Mapping) -> str:
             f"{forecast['roi']:.2f} | {actual['roi']:.2f} | {counts['applied']}/{checked} |")
 
 
-def _forecast_notes(check: Mapping) -> list[str]:
+def _forecast_notes(check: Mapping, t: Translator) -> list[str]:
     """The forecast as applied, keywords the run never saw, and the largest recommendations not applied."""
     lines = []
     if check["total"]["bids"]["not_applied"]:
         as_applied, actual = check["total"]["forecast_as_applied"], check["total"]["actual"]
         revenue_error = _error(actual["revenue"] / as_applied["revenue"] - 1.0 if as_applied["revenue"] > 0 else None)
-        lines += ["", f"With the old bid where the new one was not applied, the forecast is spend "
-                      f"{_money(as_applied['spend'])}, revenue {_money(as_applied['revenue'])}{revenue_error}, "
-                      f"ROI {as_applied['roi']:.2f}."]
+        lines += ["", t("forecast.as_applied", spend=_money(as_applied["spend"]), revenue=_money(as_applied["revenue"]),
+                        error=revenue_error, roi=f"{as_applied['roi']:.2f}")]
     unmatched = check["unmatched"]
     if unmatched["units"]:
-        lines += ["", f"{unmatched['units']} keywords in the reports were not in run {check['run']}: spend "
-                      f"{_money(unmatched['spend'])}, revenue {_money(unmatched['revenue'])} (not in the figures above)."]
+        lines += ["", t("forecast.unmatched", units=unmatched["units"], run=check["run"],
+                        spend=_money(unmatched["spend"]), revenue=_money(unmatched["revenue"]))]
     if check["not_applied"]:
-        lines += ["", "Largest recommendations not applied:", ""]
-        lines += [f"- {md(row.get('keyword') or row['plan'])} ({md(row['plan'])}): recommended {_bid(row['recommended_bid'])}, "
-                  f"reported {_bid(row.get('reported_bid'))}" for row in check["not_applied"]]
+        lines += ["", t("forecast.not_applied"), ""]
+        lines += [t("forecast.not_applied_line", keyword=md(row.get("keyword") or row["plan"]), plan=md(row["plan"]),
+                    recommended=_bid(row["recommended_bid"]), reported=_bid(row.get("reported_bid")))
+                  for row in check["not_applied"]]
     return lines

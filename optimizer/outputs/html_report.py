@@ -14,9 +14,11 @@ from typing import Callable
 
 import pandas as pd
 
-from optimizer.outputs import plots
+from optimizer.i18n import Translator, translator
+from optimizer.outputs import fonts, plots
 from optimizer.solver.frontier import Frontier
 
+ENGLISH = translator("en")
 STYLE = """
 body { font-family: "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif; margin: 2em auto;
        max-width: 1100px; color: #222; }
@@ -44,9 +46,9 @@ def _image(name: str, data: bytes) -> str:
     return f'<img alt="{html.escape(name)}" src="data:image/png;base64,{encoded}">'
 
 
-def _table(frame: pd.DataFrame, formats: dict[str, str] | None = None) -> str:
+def _table(frame: pd.DataFrame, formats: dict[str, str] | None = None, t: Translator = ENGLISH) -> str:
     formats = formats or {}
-    head = "".join(f"<th>{html.escape(str(column))}</th>" for column in frame.columns)
+    head = "".join(f"<th>{html.escape(t.pick('column', str(column)))}</th>" for column in frame.columns)
     body = []
     for row in frame.itertuples(index=False):
         cells = []
@@ -58,16 +60,18 @@ def _table(frame: pd.DataFrame, formats: dict[str, str] | None = None) -> str:
 
 
 def _page(title: str, sections: list[str]) -> bytes:
+    body = f"<h1>{html.escape(title)}</h1>" + "\n".join(sections)
+    style = fonts.font_face(title + body) + STYLE   # the glyphs of its Chinese text, for machines without a CJK font
     return ("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
-            f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>"
-            f"<h1>{html.escape(title)}</h1>" + "\n".join(sections) + "</body></html>\n").encode("utf-8")
+            f"<title>{html.escape(title)}</title><style>{style}</style></head><body>"
+            + body + "</body></html>\n").encode("utf-8")
 
 
-def kpi_table(summary) -> pd.DataFrame:
+def kpi_table(summary, t: Translator = ENGLISH) -> pd.DataFrame:
     """Before and after, one row each, the figures operators read (a :class:`~optimizer.decisions.summary.Summary`)."""
     names = ["impressions", "clicks", "spend", "orders", "revenue", "roi", "ctr", "cpc"]
     rows = [{"": label, **{name: getattr(figures, name) for name in names}}
-            for label, figures in (("before (today's bids)", summary.before), ("after (new bids)", summary.after))]
+            for label, figures in ((t("kpi.before"), summary.before), (t("kpi.after"), summary.after))]
     return pd.DataFrame(rows)
 
 
@@ -93,19 +97,18 @@ PLAN_FORMATS = {"current_spend": "{:,.2f}", "new_budget": "{:,.2f}", "daily_limi
                 "roi": "{:.2f}"}
 
 
-def plans_table(plans: pd.DataFrame) -> list[str]:
+def plans_table(plans: pd.DataFrame, t: Translator = ENGLISH) -> list[str]:
     """The plans of the budgets chart: every plan, or past :data:`plots.TOP_PLANS` the largest moves and others."""
     columns = ["current_spend", "new_budget", "daily_limit", "revenue"]
     shown = plots.top_and_others(plans[["plan", *columns, "roi"]], "plan", columns,
                                  plans["new_budget"] - plans["current_spend"])
     if len(shown) == len(plans):
-        return [_table(shown, PLAN_FORMATS)]
+        return [_table(shown, PLAN_FORMATS, t)]
     others = shown.index[-1]
     shown.loc[others, "roi"] = shown.loc[others, "revenue"] / shown.loc[others, "new_budget"] \
         if shown.loc[others, "new_budget"] > 0 else 0.0
-    return [_table(shown, PLAN_FORMATS),
-            f"<p class=\"note\">The {plots.TOP_PLANS} largest moves of {len(plans):,} plans; every plan is in "
-            "plans.csv.</p>"]
+    return [_table(shown, PLAN_FORMATS, t),
+            f"<p class=\"note\">{t('report.top_plans', top=plots.TOP_PLANS, count=f'{len(plans):,}')}</p>"]
 
 
 def plan_report(result, front: Frontier) -> dict[str, bytes]:
@@ -118,49 +121,53 @@ def plan_report(result, front: Frontier) -> dict[str, bytes]:
     }
     if result.estimates.level == "keyword":
         figures["keywords.png"] = png(lambda ax: plots.plot_keywords(result.bids, ax=ax))
-    summary = result.summary
-    objective = html.escape(summary.objective)
+    summary, t = result.summary, translator(result.lang)
+    objective = html.escape(t.pick("objective", summary.objective))
+    floor = t("report.floor", floor=f"{summary.min_roi:g}") if summary.min_roi else ""
+    binding = html.escape(", ".join(map(t.limit, summary.binding)) or t("report.none"))
     sections = [
-        f"<p>Objective <b>{objective}</b> over {summary.period_days} days, budget "
-        f"{summary.budget:,.2f}" + (f", ROI floor {summary.min_roi:g}" if summary.min_roi else "") + ".</p>",
-        "<h2>Before and after</h2>", _table(kpi_table(summary), KPI_FORMATS),
-        f"<p>One more unit of budget buys {summary.shadow_prices.budget:.2f} {objective}; "
-        f"+0.1 of ROI floor costs {summary.shadow_prices.min_roi:,.2f}. Binding: "
-        f"{html.escape(', '.join(summary.binding) or 'none')}.</p>",
-        "<h2>What each budget buys</h2>", _image("frontier", figures["frontier.png"]),
+        "<p>" + t("report.objective", objective=objective, days=summary.period_days, budget=f"{summary.budget:,.2f}",
+                  floor=floor) + "</p>",
+        f"<h2>{t('report.before_after')}</h2>", _table(kpi_table(summary, t), KPI_FORMATS, t),
+        "<p>" + t("report.shadow_prices", budget_price=f"{summary.shadow_prices.budget:.2f}", objective=objective,
+                  roi_price=f"{summary.shadow_prices.min_roi:,.2f}", binding=binding) + "</p>",
+        f"<h2>{t('report.frontier')}</h2>", _image("frontier", figures["frontier.png"]),
         f"<p class=\"note\">{html.escape(front.note)}</p>" if front.note else "",
-        "<h2>Where the money moves</h2>", _image("plan budgets", figures["plan_budgets.png"]),
-        *plans_table(result.plans),
+        f"<h2>{t('report.money_moves')}</h2>", _image("plan budgets", figures["plan_budgets.png"]),
+        *plans_table(result.plans, t),
     ]
     if held := summary.min_roi_confidence:
-        sections.append(f"<p>The ROI floors hold with {held.confidence:.0%} confidence (ROI {held.roi_at_lower_bound:.2f} "
-                        f"at the lower bound of value per click); the margin costs {held.cost:,.2f} "
-                        f"{objective} ({held.cost_share:.1%}).</p>")
+        sections.append("<p>" + t("report.held_floors", confidence=f"{held.confidence:.0%}", objective=objective,
+                                  roi=f"{held.roi_at_lower_bound:.2f}", cost=f"{held.cost:,.2f}",
+                                  share=f"{held.cost_share:.1%}") + "</p>")
     if check := summary.forecast_check:   # the run history's check of the last run (optimizer.history.forecast_check)
         figures["forecast_check.png"] = png(lambda ax: plots.plot_forecast_check(check, ax=ax),
                                             size=(9, 1.5 + 0.4 * (min(len(check["plans"]), plots.TOP_PLANS + 1) + 1)))
-        sections += [f"<h2>Last run's forecast vs actual (run {check['run']})</h2>",
+        sections += [f"<h2>{t('report.forecast_check', run=check['run'])}</h2>",
                      _image("forecast vs actual", figures["forecast_check.png"]),
-                     _table(forecast_table(check), FORECAST_FORMATS)]
+                     _table(forecast_table(check), FORECAST_FORMATS, t)]
     if "keywords.png" in figures:
         bids = result.bids
         top = lambda frame: frame[["keyword", "plan", "current_bid", "new_bid", "reason"]]  # noqa: E731
         sections += [
-            "<h2>Keywords</h2>", _image("keywords", figures["keywords.png"]),
-            "<h3>Largest raises</h3>", _table(top(bids[bids["action"] == "raise"].nlargest(10, "change_pct")),
-                                              {"current_bid": "{:.2f}", "new_bid": "{:.2f}"}),
-            "<h3>Largest cuts</h3>", _table(top(bids[bids["action"].isin(["cut", "pause"])].nsmallest(10, "change_pct")),
-                                            {"current_bid": "{:.2f}", "new_bid": "{:.2f}"}),
+            f"<h2>{t('report.keywords')}</h2>", _image("keywords", figures["keywords.png"]),
+            f"<h3>{t('report.largest_raises')}</h3>",
+            _table(top(bids[bids["action"] == "raise"].nlargest(10, "change_pct")),
+                   {"current_bid": "{:.2f}", "new_bid": "{:.2f}"}, t),
+            f"<h3>{t('report.largest_cuts')}</h3>",
+            _table(top(bids[bids["action"].isin(["cut", "pause"])].nsmallest(10, "change_pct")),
+                   {"current_bid": "{:.2f}", "new_bid": "{:.2f}"}, t),
         ]
     if summary.warnings:
-        sections += ["<h2>Check before uploading</h2><ul>"
+        sections += [f"<h2>{t('report.check')}</h2><ul>"
                      + "".join(f"<li>{html.escape(w)}</li>" for w in summary.warnings) + "</ul>"]
-    return {"report.html": _page(f"bidopt plan — {result.scenario.name}", sections), **figures}
+    return {"report.html": _page(t("report.title.plan", name=result.scenario.name), sections), **figures}
 
 
 def compare_report(table: pd.DataFrame, plan_budgets: pd.DataFrame, front: Frontier,
-                   points: dict[str, dict]) -> dict[str, bytes]:
-    """report.html and figures for a comparison of scenarios."""
+                   points: dict[str, dict], lang: str = "en") -> dict[str, bytes]:
+    """report.html and figures for a comparison of scenarios, in ``lang``."""
+    t = translator(lang)
     figures = {
         "frontier.png": png(lambda ax: plots.plot_frontier(front.points, objective=front.objective, today=front.today,
                                                             chosen=front.chosen, scenarios=points, note=front.note,
@@ -169,9 +176,9 @@ def compare_report(table: pd.DataFrame, plan_budgets: pd.DataFrame, front: Front
     }
     formats = {column: "{:,.2f}" for column in table.columns if column != "scenario"}
     sections = [
-        "<h2>Scenarios side by side</h2>", _table(table, formats), _image("scenarios", figures["scenarios.png"]),
-        "<h2>Plan budgets in each scenario</h2>",
-        _table(plan_budgets, {column: "{:,.2f}" for column in plan_budgets.columns if column != "plan"}),
-        "<h2>What each budget buys (first scenario)</h2>", _image("frontier", figures["frontier.png"]),
+        f"<h2>{t('report.scenarios')}</h2>", _table(table, formats, t), _image("scenarios", figures["scenarios.png"]),
+        f"<h2>{t('report.scenario_budgets')}</h2>",
+        _table(plan_budgets, {column: "{:,.2f}" for column in plan_budgets.columns if column != "plan"}, t),
+        f"<h2>{t('report.frontier_first')}</h2>", _image("frontier", figures["frontier.png"]),
     ]
-    return {"report.html": _page("bidopt compare", sections), **figures}
+    return {"report.html": _page(t("report.title.compare"), sections), **figures}

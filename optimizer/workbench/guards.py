@@ -8,6 +8,8 @@ every response. CSRF is checked where a form is read (:func:`check_csrf`).
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import hmac
 import secrets
 from http.cookies import SimpleCookie
@@ -19,11 +21,18 @@ from starlette.responses import PlainTextResponse, RedirectResponse
 from optimizer.workbench.settings import CsrfRejected, ServeSettings, UploadTooLarge, is_loopback
 
 TOKEN_COOKIE, CSRF_COOKIE, CSRF_FIELD = "bidopt_token", "bidopt_csrf", "csrf"
-#: Self only: no inline script or style, no other origin, images from the app or data: URIs (the figures).
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
-       "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+#: Self only: no inline script or style, no other origin, images from the app or data: URIs (the figures), fonts
+#: from the app or data: URIs (the CJK glyphs a page carries, :func:`csp_with_style`).
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self' data:; "
+       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 SECURITY_HEADERS = {"content-security-policy": CSP, "x-content-type-options": "nosniff",
                     "referrer-policy": "no-referrer", "x-frame-options": "DENY", "cache-control": "no-store"}
+
+
+def csp_with_style(style: str) -> str:
+    """The CSP that also applies one inline ``<style>``, this one, named by its SHA-256 (a page's own font)."""
+    digest = base64.b64encode(hashlib.sha256(style.encode("utf-8")).digest()).decode("ascii")
+    return CSP.replace("style-src 'self'", f"style-src 'self' 'sha256-{digest}'")
 
 
 def same(given: str | None, expected: str | None) -> bool:

@@ -17,10 +17,12 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from optimizer.decisions.summary import ACTIONS
+from optimizer.i18n import from_accept_language, translator
+from optimizer.outputs import fonts
 from optimizer.outputs.html_report import kpi_table
 from optimizer.scenario.scenario_file import ADJUSTABLE, OBJECTIVES
 from optimizer.workbench.exports import UPLOAD_FILES
-from optimizer.workbench.guards import CSRF_FIELD, check_csrf, csrf_token, keep_csrf
+from optimizer.workbench.guards import CSRF_FIELD, check_csrf, csp_with_style, csrf_token, keep_csrf
 from optimizer.workbench.history_pages import history, history_run, not_held
 from optimizer.workbench.jobs import PROGRESS_AFTER_SECONDS
 from optimizer.workbench.settings import MAX_FILES, NotFound
@@ -35,8 +37,8 @@ KEYWORD_COLUMNS = ["plan", "ad_group", "keyword", "match_type", "current_bid", "
 DOWNLOADS = {"bids.csv": "text/csv; charset=utf-8", "plans.csv": "text/csv; charset=utf-8",
              "summary.md": "text/markdown; charset=utf-8", "summary.json": "application/json",
              "report.html": "text/html; charset=utf-8", **UPLOAD_FILES}
-#: report.html carries its own style and images as data: URIs; nothing else may load, no script may run.
-REPORT_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox"
+#: report.html carries its own style, font and images as data: URIs; nothing else may load, no script may run.
+REPORT_CSP = "default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'; sandbox"
 
 
 def _number(value, form: str) -> str:
@@ -52,11 +54,20 @@ templates.filters.update(
 
 
 def render(request, name: str, status: int = 200, **context) -> HTMLResponse:
-    """A page from its template, with the CSRF token its forms carry and the upload cap it states."""
+    """A page from its template, with the CSRF token its forms carry, the upload cap it states, and its language.
+
+    The language is the browser's first that bidopt speaks (Accept-Language); ``t(id)`` gives a message in it.
+    """
     settings = request.app.state.workbench.settings
+    lang = from_accept_language(request.headers.get("accept-language"))
     page = templates.get_template(name).render(csrf=csrf_token(request), csrf_field=CSRF_FIELD,
-                                               cap_mb=settings.max_upload_mb, **context)
-    response = HTMLResponse(page, status)
+                                               cap_mb=settings.max_upload_mb, lang=lang, t=translator(lang),
+                                               **context)
+    headers = None
+    if face := fonts.font_face(page):   # the glyphs of the page's Chinese text, for machines without a CJK font
+        page = page.replace("</head>", f"<style>{face}</style></head>", 1)
+        headers = {"content-security-policy": csp_with_style(face)}
+    response = HTMLResponse(page, status, headers=headers)
     keep_csrf(request, response)
     return response
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from optimizer.decisions.explain import _slope_above, _slope_below, cutoff_roi, decide
+from optimizer.decisions.explain import Wording, _slope_above, _slope_below, cutoff_roi, decide
 from optimizer.model.response import STEPS, Candidates
 from optimizer.solver import solve
 from optimizer.solver.program import Limits, Program
@@ -43,13 +45,14 @@ def limits_of(n: int, budget: float, min_roi: float | None, cap: float = np.nan)
                   np.full(2, np.nan), np.full(2, np.nan))
 
 
-def run(seed: int, n: int, budget: float, min_roi: float | None, solver: str = "highs", cap: float = np.nan):
+def run(seed: int, n: int, budget: float, min_roi: float | None, solver: str = "highs", cap: float = np.nan,
+        lang: str = "en"):
     units, candidates = market(seed, n)
     limits = limits_of(n, budget, min_roi, cap)
     solution = solve(Program(candidates, candidates.revenue, limits), solver)
     cutoff = cutoff_roi(solution, limits, np.ones(n), 0.0)
     decisions = decide(units, candidates, solution, cutoff, locked=np.zeros(n, bool), level="keyword",
-                       history_days=28)
+                       wording=Wording(28, lang))
     return candidates, solution, decisions
 
 
@@ -133,8 +136,28 @@ def test_locked_and_silent_units_are_explained_as_such():
     locked = np.array([False, True, False, False])
     limits = Limits(1e9, None, np.zeros(4, int), ("甲",), np.array([np.nan]), np.array([np.nan]), np.array([np.nan]))
     solution = solve(Program(candidates, candidates.revenue, limits), "highs")
-    decisions = decide(units, candidates, solution, cutoff_roi(solution, limits, np.ones(4), 0.0), locked=locked,
-                       level="keyword", history_days=28)
+    cutoff = cutoff_roi(solution, limits, np.ones(4), 0.0)
+    decisions = decide(units, candidates, solution, cutoff, locked=locked, level="keyword", wording=Wording(28))
     reasons = decisions.units["reason"].tolist()
     assert reasons[0].startswith("no impressions in the last 28 days (无展现词)")
     assert reasons[1] == "plan locked: bid kept as it is"
+    chinese = decide(units, candidates, solution, cutoff, locked=locked, level="keyword", wording=Wording(28, "zh-CN"))
+    assert chinese.units["reason"].tolist()[:2] == ["近 28 天无展现（无展现词）：出价不变；请检查相关性，或试一个更高的出价",
+                                                    "计划已锁定：出价不变"]
+
+
+@pytest.mark.parametrize("seed", [1, 7, 42])
+def test_chinese_reasons_quote_the_same_numbers_in_the_operators_words(seed):
+    english = run(seed, 12, 300.0, None)[2].units
+    chinese = run(seed, 12, 300.0, None, lang="zh-CN")[2].units
+    numbers = re.compile(r"\d+(?:\.\d+)?")
+    assert english["action"].tolist() == chinese["action"].tolist()
+    assert [numbers.findall(text) for text in english["reason"]] == [numbers.findall(text) for text in chinese["reason"]]
+    patterns = {"raise": r"^边际投入产出比 [\d.]+ 高于门槛 [\d.]+：提价，多买点击",
+                "cut": r"^更高出价下的边际投入产出比 [\d.-]+ 低于门槛 [\d.]+：降价",
+                "pause": r"^最低出价的投入产出比 [\d.]+ 也低于门槛 [\d.]+：暂停",
+                "hold": r"^已是门槛 [\d.]+ 下的最佳出价（再提一档的边际投入产出比为 [\d.-]+）"}
+    for action, pattern in patterns.items():
+        chosen = chinese.loc[chinese["action"] == action, "reason"]
+        assert chosen.str.contains(pattern).all(), action
+    assert not chinese["reason"].str.contains("ROI|cut-off|week").any()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -61,10 +63,32 @@ def test_markdown_has_the_before_after_table_and_what_to_check():
     assert "forecast vs actual" not in text
 
 
+def test_markdown_in_chinese_speaks_the_operators_words_with_the_same_figures():
+    english = markdown(summary(), bids(), plan_table(bids(), 7))
+    text = markdown(summary(), bids(), plan_table(bids(), 7), "zh-CN")
+    assert text.startswith("# 本周调价方案\n") and "状态：最优。" in text
+    assert "| 调价后（新出价） | 10 | 5 | 100.00 | 2.0 | 300.00 | 3.00 | 50.00% | 20.00 |" in text
+    assert "| 计划 | 当前花费 | 新预算 | 日限额 | 成交金额 | 投入产出比 |" in text
+    assert "- 预算每多 1 元，多得 **1.50** 成交金额。" in text and "- 起作用的限制：总预算。" in text
+    assert "## 上传前请检查" in text and text.rstrip().endswith("- check 计划甲")
+    numbers = re.compile(r"\d[\d,]*\.\d\d%?")   # every figure: amounts, ratios, shares
+    assert numbers.findall(text) == numbers.findall(english)
+
+
 def test_markdown_ends_with_the_forecast_check_the_summary_carries():
     plain = markdown(summary(), bids(), plan_table(bids(), 7))
     text = markdown(summary(forecast_check=forecast_check()), bids(), plan_table(bids(), 7))
     assert text == plain + "\n" + forecast_markdown(forecast_check())
+
+
+def test_forecast_markdown_in_chinese_has_the_same_figures():
+    text = forecast_markdown(forecast_check(), "zh-CN")
+    assert text.startswith("## 上次方案的预测与实际\n\n第 4 次运行（2026-11-15，weekly）预测了自 2026-11-16 起的 7 天；"
+                           "报表覆盖 2026-11-16 至 2026-11-18，按报表覆盖的 3 天折算。")
+    assert "| **合计** | 100.00 | 110.00 (+10%) | 50 | 55 | 4.0 | 3.0 | 300.00 | 240.00 (-20%) | 3.00 | 2.18 | 3/4 |" in text
+    assert text.endswith("- 连衣裙（甲）：建议 1.20，报表中为 1.00\n")
+    numbers = re.compile(r"\d[\d,]*\.\d\d%?|[+-]\d+%")
+    assert numbers.findall(text) == numbers.findall(forecast_markdown(forecast_check()))
 
 
 def test_forecast_markdown_gives_the_window_the_rows_and_the_bids_not_applied():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import re
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from optimizer.decisions.plan import make_plan, plan_frontier
 from optimizer.outputs.html_report import plan_report
 from optimizer.scenario.scenario_file import load_scenario
-from tests.browser import headless_chromium
+from tests.browser import drawn_alone, headless_chromium, latin_only_fontconfig
 from tests.paths import SCENARIOS
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -55,6 +56,41 @@ def test_report_opens_in_headless_chromium_with_every_image_loaded(report_files,
     assert "Before and after" in text and "女装-连衣裙-主推" in text
     assert height > 1000
     assert shot.startswith(PNG_MAGIC) and len(shot) > 20_000  # a blank page compresses to a few kB
+
+
+def test_the_page_in_chinese_has_the_same_figures_in_the_operators_words(report_files):
+    result, files = report_files
+    chinese = plan_report(replace(result, lang="zh-CN"), plan_frontier(result, count=8))["report.html"].decode("utf-8")
+    english = files["report.html"].decode("utf-8")
+    for words in ("调价前后", "<th>展现量</th>", "<th>点击率</th>", "<th>花费</th>", "<th>成交金额</th>",
+                  "<th>投入产出比</th>", "<th>日限额</th>", "<th>关键词</th>", "<th>新出价</th>",
+                  "上传前请检查", "bidopt 调价方案 — "):
+        assert words in chinese, words
+    for words in ("Before and after", "Largest raises", "Objective", "<th>daily_limit</th>"):
+        assert words not in chinese, words
+    figures = re.compile(r"<td>([\d,.%-]+)</td>")
+    assert figures.findall(chinese) == figures.findall(english)
+
+
+@pytest.mark.slow
+def test_chinese_names_render_as_glyphs_on_a_machine_without_a_cjk_font(report_files, tmp_path, monkeypatch):
+    monkeypatch.setenv("FONTCONFIG_FILE", latin_only_fontconfig(tmp_path))   # no CJK font for Chromium to find
+    page = report_files[1]["report.html"].decode("utf-8")
+    plan = report_files[0].plans["plan"].iloc[0]
+    characters = [character for character in dict.fromkeys(plan) if ord(character) >= 0x2E80][:2]
+    without_font = re.sub(r"@font-face \{[^}]*\}", "", page)
+    pictures = {}
+    browser_session = headless_chromium(tmp_path / "profile")
+    try:
+        for name, text in (("with", page), ("without", without_font)):
+            (tmp_path / f"{name}.html").write_text(text, encoding="utf-8")
+            browser_session.get((tmp_path / f"{name}.html").as_uri())
+            pictures[name] = drawn_alone(browser_session, characters)
+    finally:
+        browser_session.quit()
+    assert len(characters) == 2 and without_font != page
+    assert pictures["without"][0] == pictures["without"][1], "the test machine has a CJK font: the check proves nothing"
+    assert pictures["with"][0] != pictures["with"][1], "Chinese text shows as boxes"
 
 
 def test_a_report_of_many_plans_tables_the_largest_moves_and_others_and_points_to_plans_csv():

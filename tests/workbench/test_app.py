@@ -17,7 +17,7 @@ from optimizer.history.database import HistoryError
 from optimizer.scenario.scenario_file import load_scenario
 from optimizer.workbench.app import create_app, server, status_of
 from optimizer.workbench.settings import Busy, CsrfRejected, NotFound, ServeSettings, Unauthorized, UploadTooLarge
-from tests.browser import headless_chromium
+from tests.browser import drawn_alone, headless_chromium, latin_only_fontconfig
 from tests.paths import SAMPLE
 from tests.workbench.conftest import settle
 
@@ -190,3 +190,23 @@ def test_the_weekly_loop_in_headless_chromium(live, tmp_path):
     assert scenario.adjust[-1].cpc == 1.3 and scenario.goal.budget == 25000 and scenario.goal.min_roi == 2.4
     assert history.splitlines()[1].startswith(f"{run} ") and "25,000.00 2.40 optimal" in history
     assert errors == []   # no CSP violation or failed load on any page
+
+
+@pytest.mark.slow
+def test_chinese_pages_draw_glyphs_under_their_csp_on_a_machine_without_a_cjk_font(live, tmp_path, monkeypatch):
+    monkeypatch.setenv("FONTCONFIG_FILE", latin_only_fontconfig(tmp_path))   # no CJK font for Chromium to find
+    base, _ = live
+    pictures, languages = {}, {}
+    for lang in ("zh-CN", "en"):
+        browser = headless_chromium(tmp_path / f"profile-{lang}", {"intl.accept_languages": lang})
+        try:
+            browser.get(base + "/")
+            languages[lang] = browser.execute_script("return document.documentElement.lang")
+            pictures[lang] = drawn_alone(browser, ["本", "周"])
+            errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+        finally:
+            browser.quit()
+        assert errors == [], errors   # a style or font the CSP refused would be reported here
+    assert languages == {"zh-CN": "zh-CN", "en": "en"}
+    assert pictures["en"][0] == pictures["en"][1], "the test machine has a CJK font: the check proves nothing"
+    assert pictures["zh-CN"][0] != pictures["zh-CN"][1], "Chinese text shows as boxes"

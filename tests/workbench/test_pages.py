@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import csv
+import hashlib
 import html
 import io
 import json
@@ -15,6 +17,7 @@ import pytest
 from optimizer.cli import main
 from optimizer.decisions.plan import make_plan
 from optimizer.scenario.scenario_file import scenario_from_reports
+from optimizer.workbench.guards import CSP
 from tests.paths import SAMPLE
 from tests.workbench.conftest import csrf_of, plan, settle, text_of, upload
 
@@ -346,3 +349,21 @@ def test_a_bad_whatif_says_what_is_wrong_with_400(planned):
         "The 'stock_item' field must name an item of the reports. Got 'no such item' instead."]
     assert client.post(f"/runs/{run}/whatif", data={"cpc": "2"}).status_code == 403
     assert client.post("/runs/999/whatif", data={"csrf": csrf}).status_code == 404
+
+
+def test_the_layout_speaks_the_browsers_language(client):
+    chinese = client.get("/", headers={"accept-language": "zh-CN,zh;q=0.9,en;q=0.8"}).text
+    assert '<html lang="zh-CN">' in chinese and ">本周调价</a>" in chinese and ">历史记录</a>" in chinese
+    english = client.get("/", headers={"accept-language": "en-US,en;q=0.9"}).text
+    assert '<html lang="en">' in english and ">Plan this week</a>" in english and ">History</a>" in english
+
+
+def test_a_page_with_chinese_carries_its_glyphs_under_a_csp_that_names_that_style(client):
+    response = client.get("/", headers={"accept-language": "zh-CN"})
+    style = re.search(r"<style>(@font-face .*?)</style>", response.text, re.S).group(1)
+    digest = base64.b64encode(hashlib.sha256(style.encode("utf-8")).digest()).decode("ascii")
+    policy = response.headers["content-security-policy"]
+    assert f"style-src 'self' 'sha256-{digest}';" in policy and "font-src 'self' data:" in policy
+    assert "'unsafe-inline'" not in policy
+    english = client.get("/", headers={"accept-language": "en"})
+    assert "<style>" not in english.text and english.headers["content-security-policy"] == CSP
