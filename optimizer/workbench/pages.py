@@ -53,13 +53,18 @@ templates.filters.update(
     share=lambda value: _number(value, "{:.2%}"), pct100=lambda value: _number(value, "{:+.1%}"))
 
 
+def language(request) -> str:
+    """The page's language: the browser's first that bidopt speaks (Accept-Language)."""
+    return from_accept_language(request.headers.get("accept-language"))
+
+
 def render(request, name: str, status: int = 200, **context) -> HTMLResponse:
     """A page from its template, with the CSRF token its forms carry, the upload cap it states, and its language.
 
     The language is the browser's first that bidopt speaks (Accept-Language); ``t(id)`` gives a message in it.
     """
     settings = request.app.state.workbench.settings
-    lang = from_accept_language(request.headers.get("accept-language"))
+    lang = language(request)
     page = templates.get_template(name).render(csrf=csrf_token(request), csrf_field=CSRF_FIELD,
                                                cap_mb=settings.max_upload_mb, lang=lang, t=translator(lang),
                                                **context)
@@ -114,7 +119,7 @@ async def draft_page(request):
 async def plan(request):
     form = await request.form(max_files=0, max_fields=50)
     check_csrf(request, form)
-    return await follow(request.app.state.workbench.start_plan(request.path_params["draft"], form))
+    return await follow(request.app.state.workbench.start_plan(request.path_params["draft"], form, language(request)))
 
 
 def keyword_rows(bids: pd.DataFrame, plan_name: str, action: str) -> tuple[list[dict], int]:
@@ -137,7 +142,7 @@ async def run_page(request):
     result, summary = run.result, run.result.summary
     plan_name, action = request.query_params.get("plan", ""), request.query_params.get("action", "")
     rows, matching = keyword_rows(result.bids, plan_name, action)
-    return render(request, "plan.html", run=run, summary=summary, kpis=kpi_table(summary).to_dict("records"),
+    return render(request, "plan.html", run=run, summary=summary, kpis=kpi_table(summary, translator(language(request))).to_dict("records"),
                   plans=result.plans.to_dict("records"), rows=rows, matching=matching, shown=SHOWN_KEYWORDS,
                   plan_names=sorted(result.plans["plan"].astype(str)), actions=ACTIONS, chosen_plan=plan_name,
                   chosen_action=action, warnings=[as_shown(text, run.names) for text in summary.warnings],
@@ -165,7 +170,7 @@ async def whatif(request):
     form = await request.form(max_files=0, max_fields=50)
     check_csrf(request, form)
     run_id = request.path_params["run"]
-    await request.app.state.workbench.whatif(run_id, form)
+    await request.app.state.workbench.whatif(run_id, form, language(request))
     return RedirectResponse(f"/runs/{run_id}/whatif", status_code=303)
 
 

@@ -130,11 +130,12 @@ def scenario_draft(scenario: Scenario) -> Draft:
     return Draft(secrets.token_urlsafe(12), None, names, scenario, prepared, today(prepared, names))
 
 
-def plan_draft(draft: Draft, scenario: Scenario, store: HistoryStore, progress: Progress = SILENT) -> HeldRun:
+def plan_draft(draft: Draft, scenario: Scenario, store: HistoryStore, progress: Progress = SILENT,
+               lang: str = "en") -> HeldRun:
     """Plan, check last week's forecast, make the files (upload files too) and record the run, as ``bidopt plan``
     does; errors name the files as uploaded."""
     try:
-        result = make_plan(scenario, draft.prepared, progress=progress)
+        result = make_plan(scenario, draft.prepared, progress=progress, lang=lang)
         progress.phase("upload files, frontier, report")
         uploads, warnings = platform_files(result, draft.bulk)
     except BidoptError as error:
@@ -198,13 +199,13 @@ class Workbench:
         self._keep(self._drafts, draft.id, draft, KEPT_DRAFTS, lambda old: shutil.rmtree(old.folder, True))
         return draft
 
-    def start_plan(self, draft_id: str, form) -> Job:
+    def start_plan(self, draft_id: str, form, lang: str = "en") -> Job:
         """Start planning a draft with the goal form (a bad goal is refused at once); the run is held when done."""
         draft, progress = self.draft(draft_id), Watched()
         scenario = goal_scenario(draft.scenario, form)
 
         def work() -> HeldRun:
-            run = plan_draft(draft, scenario, self.store, progress)
+            run = plan_draft(draft, scenario, self.store, progress, lang)
             self._keep(self._runs, run.id, run, KEPT_RUNS)
             return run
 
@@ -220,7 +221,7 @@ class Workbench:
                 raise NotFound("no such job here (the workbench keeps the latest ones)")
             return self._jobs[job_id]
 
-    async def whatif(self, run_id: int, form) -> WhatIfs:
+    async def whatif(self, run_id: int, form, lang: str = "en") -> WhatIfs:
         """One more what-if of the run, planned beside the run and its earlier what-ifs as ``bidopt compare`` plans
         them; a what-if that cannot be planned is not kept."""
         run = self.held(run_id)
@@ -230,7 +231,7 @@ class Workbench:
         items = sorted(set(run.result.bids["ad_group"].astype(str))) if "ad_group" in run.result.bids else []
         added = whatif_scenario(scenarios[0], form, items)
         scenarios.append(named(added, whatif_name(form, len(scenarios))))
-        whatifs = await self.pool.run(compare_whatifs, scenarios, draft.names, draft.bulk)
+        whatifs = await self.pool.run(compare_whatifs, scenarios, draft.names, draft.bulk, lang)
         self._keep(self._whatifs, run_id, whatifs, KEPT_RUNS)
         return whatifs
 

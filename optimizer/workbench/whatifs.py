@@ -32,10 +32,10 @@ def named(scenario: Scenario, name: str) -> Scenario:
     return replace(scenario, path=Path(f"{name}.toml"))
 
 
-def compare_whatifs(scenarios: list[Scenario], names: dict[str, str], bulk=None) -> WhatIfs:
+def compare_whatifs(scenarios: list[Scenario], names: dict[str, str], bulk=None, lang: str = "en") -> WhatIfs:
     """Plan every scenario side by side (today's bids from the bulk file, when one came with the reports)."""
     try:
-        comparison = compare(scenarios, bids_today=bulk.bids_today if bulk is not None else None)
+        comparison = compare(scenarios, bids_today=bulk.bids_today if bulk is not None else None, lang=lang)
     except BidoptError as error:
         raise error_as_shown(error, names) from None
     return WhatIfs(tuple(scenarios), comparison)

@@ -14,6 +14,7 @@ import pytest
 
 from optimizer.errors import BidoptError, Conflict, InfeasibleError, InputDataError, ScenarioError
 from optimizer.history.database import HistoryError
+from optimizer.i18n import translator
 from optimizer.scenario.scenario_file import load_scenario
 from optimizer.workbench.app import create_app, server, status_of
 from optimizer.workbench.settings import Busy, CsrfRejected, NotFound, ServeSettings, Unauthorized, UploadTooLarge
@@ -102,15 +103,18 @@ def test_clients_planning_at_once_are_all_answered_and_all_recorded(live):
 
 
 @pytest.mark.slow
-def test_the_weekly_loop_in_headless_chromium(live, tmp_path):
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_the_weekly_loop_in_headless_chromium(live, tmp_path, lang):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import WebDriverWait
 
     base, app = live
+    t = translator(lang)
     downloads = tmp_path / "downloads"
     browser = headless_chromium(tmp_path / "profile", {"download.default_directory": str(downloads),
-                                                        "download.prompt_for_download": False})
+                                                        "download.prompt_for_download": False,
+                                                        "intl.accept_languages": lang})
     wait = WebDriverWait(browser, 120)
     try:
         browser.get(base + "/")
@@ -123,6 +127,8 @@ def test_the_weekly_loop_in_headless_chromium(live, tmp_path):
         browser.find_element(By.ID, "plan").click()
         wait.until(lambda page: page.find_elements(By.ID, "kpis"))
         kpis = browser.find_element(By.ID, "kpis").text
+        page_lang = browser.execute_script("return document.documentElement.lang")
+        headings = [element.text for element in browser.find_elements(By.TAG_NAME, "h2")]
         wait.until(lambda page: page.find_element(By.ID, "sliders").get_attribute("data-ready"))
         at_plan = browser.find_element(By.ID, "slider-plan").text.splitlines()[1:]
         browser.find_element(By.ID, "budget-slider").send_keys(Keys.HOME)   # the lowest budget, 6,250
@@ -150,15 +156,18 @@ def test_the_weekly_loop_in_headless_chromium(live, tmp_path):
         browser.find_element(By.ID, "save-1").click()
         saved = downloads / f"run-{run_url.rsplit('/', 1)[1]}-scenario-1.toml"
         wait.until(lambda _: saved.exists() and saved.stat().st_size > 0)
-        browser.find_element(By.LINK_TEXT, "History").click()
+        browser.find_element(By.LINK_TEXT, t("workbench.nav.history")).click()
         history = wait.until(lambda page: page.find_elements(By.ID, "runs"))[0].text
         errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
     finally:
         browser.quit()
-    assert "after (new bids)" in kpis and "25,000.00" in kpis
+    assert page_lang == lang and headings[:2] == [t("workbench.plan.before_after"), t("workbench.plan.binding")]
+    assert t("kpi.after") in kpis and "25,000.00" in kpis
     assert "女装-连衣裙-主推" in plans
     sheet = list(csv.DictReader(io.StringIO(bids.read_text(encoding="utf-8-sig"))))
     assert len(sheet) == 300 and {"keyword", "new_bid", "reason"} <= set(sheet[0])
+    chinese = [any("\u4e00" <= character <= "\u9fff" for character in row["reason"]) for row in sheet]
+    assert all(chinese) if lang == "zh-CN" else not any(chinese)   # each reason in the page's language
     assert sum(float(row["spend"]) for row in sheet) <= 25000 * 1.0001
     changed = {(row["plan"], row["keyword"]): row for row in sheet if row["action"] != "hold"}
     upload = list(csv.DictReader(io.StringIO(ztc.read_text(encoding="utf-8-sig"))))
@@ -170,7 +179,8 @@ def test_the_weekly_loop_in_headless_chromium(live, tmp_path):
         assert row["状态"] == "暂停" or 0.05 <= float(row["出价"]) <= 20
     run = app.state.workbench.store.latest_id()
     sliders = app.state.workbench.run(run).sliders
-    assert at_plan[0].removeprefix("at the sliders ").rsplit(" ", 2)[0] == at_plan[1].removeprefix("this plan ")
+    assert at_plan[0].removeprefix(t("workbench.plan.at_sliders") + " ").rsplit(" ", 2)[0] == \
+        at_plan[1].removeprefix(t("workbench.plan.this_plan") + " ")
     low = sliders.at(6250, 2.5)
     assert moved == ["6,250.00", "2.50", f"{low['spend']:,.2f}", f"{low['revenue']:,.2f}",
                      str(low["actions"]["raise"]), str(low["actions"]["pause"])]
