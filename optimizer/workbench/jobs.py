@@ -64,6 +64,7 @@ def _seen(future: asyncio.Future) -> None:
 class Job:
     """One piece of work in the pool: what it is, its progress, and the page of what it makes."""
 
+    #: What it does, as the id of a message in :mod:`optimizer.i18n` ("workbench.job.planning").
     what: str
     future: Future
     progress: Watched

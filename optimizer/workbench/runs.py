@@ -192,7 +192,7 @@ class Workbench:
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
-        return self._watch(Job("Reading the files", future, progress, lambda draft: f"/drafts/{draft.id}"))
+        return self._watch(Job("workbench.job.reading", future, progress, lambda draft: f"/drafts/{draft.id}"))
 
     def hold(self, draft: Draft) -> Draft:
         """Keep a draft for planning; the oldest past :data:`KEPT_DRAFTS` goes, with its folder."""
@@ -209,7 +209,8 @@ class Workbench:
             self._keep(self._runs, run.id, run, KEPT_RUNS)
             return run
 
-        return self._watch(Job("Planning", self.pool.submit(work), progress, lambda run: f"/runs/{run.id}"))
+        return self._watch(Job("workbench.job.planning", self.pool.submit(work), progress,
+                               lambda run: f"/runs/{run.id}"))
 
     def _watch(self, job: Job) -> Job:
         self._keep(self._jobs, job.id, job, KEPT_RUNS)

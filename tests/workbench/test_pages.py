@@ -367,3 +367,19 @@ def test_a_page_with_chinese_carries_its_glyphs_under_a_csp_that_names_that_styl
     assert "'unsafe-inline'" not in policy
     english = client.get("/", headers={"accept-language": "en"})
     assert "<style>" not in english.text and english.headers["content-security-policy"] == CSP
+
+
+def test_the_plan_page_speaks_the_browsers_language(planned):
+    from optimizer.i18n import translator
+
+    client, _, page = planned
+    chinese = client.get(str(page.url), headers={"accept-language": "zh-CN,zh;q=0.9"}).text
+    t = translator("zh-CN")
+    headings = [html.unescape(text) for text in re.findall(r"<h2>(.*?)</h2>", chinese)]
+    assert headings[:3] == [t("workbench.plan.before_after"), t("workbench.plan.binding"), t("workbench.plan.sliders")]
+    assert rows_of("kpis", chinese)[1][0] == t("kpi.after") and f">{t('column.spend')}</th>" in chinese
+    assert f'<option value="raise">{t("action.raise")}</option>' in chinese   # the value stays the data's
+    assert ">Download:" not in chinese and f'{t("workbench.plan.download")}' in chinese
+    english = [html.unescape(text) for text in re.findall(r"<h2>(.*?)</h2>", page.text)]
+    assert english[:3] == ["Before and after", "Limits that bind, and what relaxing each buys",
+                           "Move the budget and the ROI floor"]
