@@ -83,4 +83,11 @@ MESSAGES = {
     "workbench.progress.done": {"en": "done", "zh-CN": "完成"},
     "workbench.progress.waiting": {"en": "waiting for a worker", "zh-CN": "等待空闲的计算进程"},
     "workbench.progress.so_far": {"en": "{seconds} s so far.", "zh-CN": "已用 {seconds} 秒。"},
+    "workbench.draft.counts": {"en": "{keywords} keywords in {plans} plans, {days} days of history", "zh-CN": "{plans} 个计划中的 {keywords} 个关键词，{days} 天历史数据"},
+    "workbench.draft.to": {"en": "to {last}", "zh-CN": "截至 {last}"},
+    "workbench.draft.today_note": {"en": "The forecast at today's bids over the {days}-day planning period.", "zh-CN": "按当前出价预测的 {days} 天计划周期数据。"},
+    "workbench.draft.today_budget": {"en": "today: {value} (empty keeps it)", "zh-CN": "当前：{value}（留空则不变）"},
+    "workbench.draft.today_roi": {"en": "today: {value} (empty: none)", "zh-CN": "当前：{value}（留空则不设）"},
+    "workbench.draft.default": {"en": "default {value}", "zh-CN": "默认 {value}"},
+    "workbench.draft.stop": {"en": ".", "zh-CN": "。"},
 }
