@@ -12,6 +12,8 @@ def add_commands(commands) -> None:
     from optimizer.workbench.settings import DEFAULT_HOST, DEFAULT_MAX_UPLOAD_MB, DEFAULT_PORT
 
     serve = commands.add_parser("serve", help="the workbench: plan in a browser, on this machine by default")
+    serve.add_argument("scenario", nargs="?", metavar="SCENARIO",
+                       help="a scenario file whose reports and goal the workbench opens with (e.g. scenarios/weekly.toml)")
     serve.add_argument("--host", default=DEFAULT_HOST,
                        help=f"address to listen on (default {DEFAULT_HOST}, this machine only); any other needs a token")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
@@ -28,7 +30,8 @@ def run_serve(args: argparse.Namespace) -> int:
     from optimizer.workbench.settings import ServeSettings
 
     settings = ServeSettings.for_host(args.host, args.token, port=args.port, db=args.db,
-                                      max_upload_mb=args.max_upload_mb, workers=args.workers)
+                                      max_upload_mb=args.max_upload_mb, workers=args.workers,
+                                      scenario=args.scenario)
     workbench = server(settings)
     print(f"bidopt workbench: open {settings.url()}", flush=True)
     if settings.token and not args.token:

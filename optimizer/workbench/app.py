@@ -18,6 +18,7 @@ from starlette.middleware import Middleware
 from optimizer.errors import BidoptError, InfeasibleError
 from optimizer.history.database import HistoryError
 from optimizer.history.store import HistoryStore
+from optimizer.scenario.scenario_file import load_scenario
 from optimizer.workbench.guards import Guard
 from optimizer.workbench.pages import ROUTES, render
 from optimizer.workbench.runs import Workbench
@@ -48,8 +49,15 @@ async def on_http_error(request, error: HTTPException):
 
 
 def create_app(settings: ServeSettings) -> Starlette:
-    """The workbench for ``settings``: opens the history store (a HistoryError if it cannot)."""
+    """The workbench for ``settings``: opens the history store (a HistoryError if it cannot) and reads
+    ``settings.scenario``'s reports (the CLI's errors when they cannot be read)."""
     workbench = Workbench(settings, HistoryStore(settings.db))
+    if settings.scenario is not None:
+        try:
+            workbench.open(load_scenario(settings.scenario))
+        except BaseException:
+            workbench.close()
+            raise
 
     @contextlib.asynccontextmanager
     async def lifespan(app):

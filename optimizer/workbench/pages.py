@@ -17,12 +17,14 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from optimizer.decisions.summary import ACTIONS
-from optimizer.history.database import HistoryError
 from optimizer.i18n import from_accept_language, translator
 from optimizer.outputs import fonts
 from optimizer.outputs.html_report import kpi_table
 from optimizer.scenario.scenario_file import ADJUSTABLE, OBJECTIVES
+from optimizer.workbench.exports import UPLOAD_FILES
 from optimizer.workbench.guards import CSRF_FIELD, check_csrf, csp_with_style, csrf_token, keep_csrf
+from optimizer.workbench.history_pages import history, history_run, not_held
+from optimizer.workbench.jobs import PROGRESS_AFTER_SECONDS
 from optimizer.workbench.settings import MAX_FILES, NotFound
 from optimizer.workbench.uploads import as_shown, default_bids
 
@@ -34,7 +36,7 @@ KEYWORD_COLUMNS = ["plan", "ad_group", "keyword", "match_type", "current_bid", "
 #: Files of a run, with the media type each is sent as; report.html opens in the browser under its own CSP.
 DOWNLOADS = {"bids.csv": "text/csv; charset=utf-8", "plans.csv": "text/csv; charset=utf-8",
              "summary.md": "text/markdown; charset=utf-8", "summary.json": "application/json",
-             "report.html": "text/html; charset=utf-8"}
+             "report.html": "text/html; charset=utf-8", **UPLOAD_FILES}
 #: report.html carries its own style, font and images as data: URIs; nothing else may load, no script may run.
 REPORT_CSP = "default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'; sandbox"
 
@@ -48,7 +50,12 @@ templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=
 templates.filters.update(
     money=lambda value: _number(value, "{:,.2f}"), ratio=lambda value: _number(value, "{:.2f}"),
     count=lambda value: _number(value, "{:,.0f}"), pct=lambda value: _number(value, "{:+.1f}%"),
-    share=lambda value: _number(value, "{:.2%}"))
+    share=lambda value: _number(value, "{:.2%}"), pct100=lambda value: _number(value, "{:+.1%}"))
+
+
+def language(request) -> str:
+    """The page's language: the browser's first that bidopt speaks (Accept-Language)."""
+    return from_accept_language(request.headers.get("accept-language"))
 
 
 def render(request, name: str, status: int = 200, **context) -> HTMLResponse:
@@ -57,7 +64,7 @@ def render(request, name: str, status: int = 200, **context) -> HTMLResponse:
     The language is the browser's first that bidopt speaks (Accept-Language); ``t(id)`` gives a message in it.
     """
     settings = request.app.state.workbench.settings
-    lang = from_accept_language(request.headers.get("accept-language"))
+    lang = language(request)
     page = templates.get_template(name).render(csrf=csrf_token(request), csrf_field=CSRF_FIELD,
                                                cap_mb=settings.max_upload_mb, lang=lang, t=translator(lang),
                                                **context)
@@ -71,15 +78,34 @@ def render(request, name: str, status: int = 200, **context) -> HTMLResponse:
 
 
 async def start(request):
-    return render(request, "start.html", runs=request.app.state.workbench.store.runs(limit=5), max_files=MAX_FILES)
+    workbench = request.app.state.workbench
+    return render(request, "start.html", runs=workbench.store.runs(limit=5), max_files=MAX_FILES,
+                  opened=list(workbench.opened.values()))
 
 
 async def upload(request):
     form = await request.form(max_files=MAX_FILES, max_fields=50)
     check_csrf(request, form)
-    draft = await request.app.state.workbench.upload([value for value in form.getlist("reports")
-                                                      if not isinstance(value, str) and value.filename])
-    return RedirectResponse(f"/drafts/{draft.id}", status_code=303)
+    bulk = form.get("bulk")
+    job = request.app.state.workbench.start_upload([value for value in form.getlist("reports")
+                                                    if not isinstance(value, str) and value.filename],
+                                                   bulk if not isinstance(bulk, str) and bulk and bulk.filename else None)
+    return await follow(job)
+
+
+async def follow(job) -> RedirectResponse:
+    """To the job's result when it is done within a second (its error, when it failed), else to its progress."""
+    if await job.wait(PROGRESS_AFTER_SECONDS):
+        return RedirectResponse(job.result_address(), status_code=303)
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+
+
+async def job_page(request):
+    """A job's progress, reloading itself each second until it is done; then on to its result (or its error)."""
+    job = request.app.state.workbench.job(request.path_params["job"])
+    if job.future.done():
+        return RedirectResponse(job.result_address(), status_code=303)
+    return render(request, "progress.html", job=job, phases=job.progress.phases())
 
 
 async def draft_page(request):
@@ -87,14 +113,13 @@ async def draft_page(request):
     warnings = [as_shown(text, draft.names) for text in draft.prepared.performance.warnings
                 + draft.prepared.estimates.warnings]
     return render(request, "draft.html", draft=draft, today=draft.today, warnings=warnings, objectives=OBJECTIVES,
-                  bids=default_bids())
+                  bids=default_bids(), goal=draft.scenario.goal, chosen_bids=draft.scenario.bids)
 
 
 async def plan(request):
     form = await request.form(max_files=0, max_fields=50)
     check_csrf(request, form)
-    run = await request.app.state.workbench.plan(request.path_params["draft"], form)
-    return RedirectResponse(f"/runs/{run.id}", status_code=303)
+    return await follow(request.app.state.workbench.start_plan(request.path_params["draft"], form, language(request)))
 
 
 def keyword_rows(bids: pd.DataFrame, plan_name: str, action: str) -> tuple[list[dict], int]:
@@ -113,31 +138,80 @@ async def run_page(request):
     run_id = request.path_params["run"]
     run = workbench.run(run_id)
     if run is None:
-        try:
-            recorded = workbench.store.run(run_id)
-        except HistoryError as error:
-            raise NotFound(str(error)) from None
-        return render(request, "gone.html", run=recorded)
+        return not_held(run_id)
     result, summary = run.result, run.result.summary
     plan_name, action = request.query_params.get("plan", ""), request.query_params.get("action", "")
     rows, matching = keyword_rows(result.bids, plan_name, action)
-    return render(request, "plan.html", run=run, summary=summary, kpis=kpi_table(summary).to_dict("records"),
+    return render(request, "plan.html", run=run, summary=summary, kpis=kpi_table(summary, translator(language(request))).to_dict("records"),
                   plans=result.plans.to_dict("records"), rows=rows, matching=matching, shown=SHOWN_KEYWORDS,
                   plan_names=sorted(result.plans["plan"].astype(str)), actions=ACTIONS, chosen_plan=plan_name,
                   chosen_action=action, warnings=[as_shown(text, run.names) for text in summary.warnings],
-                  files=[name for name in DOWNLOADS if name in run.files], bids=result.scenario.bids,
+                  files=[name for name in DOWNLOADS if name in run.files], uploads=UPLOAD_FILES,
+                  bids=result.scenario.bids,
                   frontier=run.frontier.points.to_dict("records"), note=run.frontier.note, goal=result.scenario.goal,
-                  adjustable=ADJUSTABLE)
+                  sliders=run.sliders, sliders_note=run.sliders_note, **whatif_form(run, 1),
+                  roi_top=roi_top(summary), actions_now=summary.actions)
+
+
+def roi_top(summary) -> float:
+    """The ROI-floor slider's top: half as high again as the plan's ROI or floor, on a round tenth."""
+    return math.ceil(max(summary.after.roi, summary.min_roi or 0.0, 1.0) * 15) / 10
+
+
+async def sliders(request):
+    """The plan's sorted increments for ``sliders.js`` (:meth:`optimizer.workbench.sliders.SliderPath.to_bytes`)."""
+    run = request.app.state.workbench.run(request.path_params["run"])
+    if run is None or run.sliders is None:
+        raise NotFound(f"run {request.path_params['run']} has no sliders held here")
+    return Response(run.sliders.to_bytes(), media_type="application/octet-stream")
 
 
 async def whatif(request):
     form = await request.form(max_files=0, max_fields=50)
     check_csrf(request, form)
     run_id = request.path_params["run"]
-    comparison = await request.app.state.workbench.whatif(run_id, form)
-    return render(request, "whatif.html", run_id=run_id, table=comparison.table.to_dict("records"),
-                  budgets=comparison.plan_budgets, names=list(comparison.table["scenario"]),
-                  adjustment=comparison.results[1].scenario.adjust[-1], adjustable=ADJUSTABLE)
+    await request.app.state.workbench.whatif(run_id, form, language(request))
+    return RedirectResponse(f"/runs/{run_id}/whatif", status_code=303)
+
+
+def changes(base, scenario) -> str:
+    """What a what-if changes beyond its run's scenario (the budget and floor have columns of their own)."""
+    said = []
+    for adjustment in scenario.adjust[len(base.adjust):]:
+        factors = [f"{name} × {getattr(adjustment, name):.2f}" for name in ADJUSTABLE if getattr(adjustment, name) != 1]
+        said.append(", ".join(factors) + (f" for {', '.join(adjustment.items)}" if adjustment.items else ""))
+    for name, limits in scenario.items.items():
+        if base.items.get(name) != limits and limits.stock is not None:
+            said.append(f"{name}: at most {limits.stock:g} orders" + (" (sold out)" if limits.stock == 0 else ""))
+    return "; ".join(said) or "-"
+
+
+async def whatif_page(request):
+    workbench, run_id = request.app.state.workbench, request.path_params["run"]
+    run, whatifs = workbench.held(run_id), workbench.whatifs(run_id)
+    if whatifs is None:
+        raise NotFound(f"run {run_id} has no what-ifs yet: add one on the run's page")
+    comparison, base = whatifs.comparison, whatifs.scenarios[0]
+    rows = [{**row, "changes": changes(base, scenario) if number else "the run", "number": number}
+            for number, (row, scenario) in enumerate(zip(comparison.table.to_dict("records"), whatifs.scenarios))]
+    return render(request, "whatif.html", run=run, table=rows, budgets=comparison.plan_budgets,
+                  names=list(comparison.table["scenario"]), summary=run.result.summary,
+                  **whatif_form(run, len(rows)))
+
+
+def whatif_form(run, number: int) -> dict:
+    """What the what-if form needs: the multipliers, the items of the reports, the next name."""
+    bids = run.result.bids
+    items = sorted(set(bids["ad_group"].astype(str))) if "ad_group" in bids else []
+    return {"adjustable": ADJUSTABLE, "items": items, "next_name": f"what-if {number}"}
+
+
+async def scenario_file(request):
+    run_id, number = request.path_params["run"], request.path_params["number"]
+    text = request.app.state.workbench.saved_scenario(run_id, number)
+    disposition = f'attachment; filename="run-{run_id}-scenario-{number}.toml"'
+    return Response(text.encode("utf-8"), media_type="application/toml; charset=utf-8",
+                    headers={"content-disposition": disposition})
 
 
 async def download(request):
@@ -150,18 +224,12 @@ async def download(request):
     return Response(run.files[name], media_type=DOWNLOADS[name], headers={"content-disposition": disposition})
 
 
-async def history(request):
-    workbench = request.app.state.workbench
-    runs = workbench.store.runs(limit=100)
-    held = {int(run_id) for run_id in runs["id"] if workbench.run(int(run_id)) is not None}
-    return render(request, "history.html", runs=runs.to_dict("records"), held=held, location=workbench.store.location)
-
-
 ROUTES = [
     Route("/", start), Route("/upload", upload, methods=["POST"]),
     Route("/drafts/{draft}", draft_page), Route("/drafts/{draft}/plan", plan, methods=["POST"]),
     Route("/runs/{run:int}", run_page), Route("/runs/{run:int}/whatif", whatif, methods=["POST"]),
-    Route("/runs/{run:int}/files/{name}", download),
-    Route("/history", history),
+    Route("/runs/{run:int}/whatif", whatif_page), Route("/runs/{run:int}/scenarios/{number:int}.toml", scenario_file),
+    Route("/runs/{run:int}/files/{name}", download), Route("/runs/{run:int}/sliders.bin", sliders),
+    Route("/history", history), Route("/history/{run:int}", history_run), Route("/jobs/{job}", job_page),
     Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
 ]

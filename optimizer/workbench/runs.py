@@ -19,16 +19,30 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from optimizer.decisions.compare import Comparison, compare
 from optimizer.decisions.plan import PlanResult, Prepared, make_plan, plan_frontier, prepare
 from optimizer.errors import BidoptError
 from optimizer.history.forecast_check import against_history
 from optimizer.history.store import HistoryStore
 from optimizer.outputs.html_report import plan_report
-from optimizer.scenario.scenario_file import Scenario, scenario_from_reports
+from optimizer.platforms.amazon_bulk import Bulk, read_bulk
+from optimizer.progress import SILENT, Progress
+from optimizer.scenario.scenario_file import Scenario, require_reports, scenario_from_reports
 from optimizer.solver.frontier import Frontier
+from optimizer.workbench.exports import platform_files
+from optimizer.workbench.jobs import Job, Watched
 from optimizer.workbench.settings import Busy, NotFound, ServeSettings
-from optimizer.workbench.uploads import Today, error_as_shown, goal_scenario, save_uploads, today, whatif_scenario
+from optimizer.workbench.sliders import SliderPath, slider_path
+from optimizer.workbench.uploads import (
+    Today,
+    error_as_shown,
+    goal_scenario,
+    save_bulk,
+    save_uploads,
+    today,
+    whatif_name,
+    whatif_scenario,
+)
+from optimizer.workbench.whatifs import WhatIfs, compare_whatifs, named, saved_toml
 
 #: Drafts (uploads read, not yet planned) and planned runs kept in memory; older ones are let go.
 KEPT_DRAFTS, KEPT_RUNS = 32, 64
@@ -68,11 +82,14 @@ class Draft:
     """Uploaded exports, read and estimated, waiting for a goal."""
 
     id: str
-    folder: Path
+    #: The private folder of the uploads (None for the scenario ``bidopt serve`` was started with).
+    folder: Path | None
     names: dict[str, str]
     scenario: Scenario
     prepared: Prepared
     today: Today
+    #: The Amazon bulk file uploaded with the reports, written back as amazon-bulk.xlsx.
+    bulk: Bulk | None = None
 
 
 @dataclass(frozen=True)
@@ -87,37 +104,52 @@ class HeldRun:
     frontier: Frontier
     #: The draft it was planned from, so the page can plan it again at another budget.
     draft_id: str
+    #: The sorted increments the budget and ROI-floor sliders re-plan from (None, and why, when the plan has none).
+    sliders: SliderPath | None = None
+    sliders_note: str = ""
 
 
-def read_draft(folder: Path, names: dict[str, str]) -> Draft:
-    """Read the saved exports as ``bidopt plan --report`` would; errors name the files as uploaded."""
-    scenario = scenario_from_reports([folder / stored for stored in names])
+def read_draft(folder: Path, names: dict[str, str], bulk_name: str | None = None,
+               progress: Progress = SILENT) -> Draft:
+    """Read the saved exports (and bulk file) as ``bidopt plan --report ... --bulk`` would; errors name the files
+    as uploaded."""
+    scenario = scenario_from_reports([folder / stored for stored in names if stored != bulk_name])
     try:
-        prepared = prepare(scenario)
+        bulk = read_bulk(folder / bulk_name) if bulk_name else None
+        prepared = prepare(scenario, progress, bids_today=bulk.bids_today if bulk else None)
     except BidoptError as error:
         raise error_as_shown(error, names) from None
-    return Draft(secrets.token_urlsafe(12), folder, names, scenario, prepared, today(prepared, names))
+    return Draft(secrets.token_urlsafe(12), folder, names, scenario, prepared, today(prepared, names), bulk)
 
 
-def plan_draft(draft: Draft, scenario: Scenario, store: HistoryStore) -> HeldRun:
-    """Plan, check last week's forecast, make the files and record the run, as ``bidopt plan`` does."""
+def scenario_draft(scenario: Scenario) -> Draft:
+    """The reports of a scenario file read as ``bidopt plan SCENARIO`` reads them, its goal kept for the form."""
+    reports = require_reports(scenario)
+    names = {path.name: path.name for path in reports}
+    prepared = prepare(scenario)
+    return Draft(secrets.token_urlsafe(12), None, names, scenario, prepared, today(prepared, names))
+
+
+def plan_draft(draft: Draft, scenario: Scenario, store: HistoryStore, progress: Progress = SILENT,
+               lang: str = "en") -> HeldRun:
+    """Plan, check last week's forecast, make the files (upload files too) and record the run, as ``bidopt plan``
+    does; errors name the files as uploaded."""
     try:
-        result = make_plan(scenario, draft.prepared)
+        result = make_plan(scenario, draft.prepared, progress=progress, lang=lang)
+        progress.phase("upload files, frontier, report")
+        uploads, warnings = platform_files(result, draft.bulk)
     except BidoptError as error:
         raise error_as_shown(error, draft.names) from None
     check = against_history(store, result.performance)
     if check is not None:
         result = replace(result, summary=result.summary.with_forecast_check(check))
+    if warnings:
+        result = replace(result, summary=result.summary.with_warnings(warnings))
     front = plan_frontier(result, count=REPORT_FRONTIER_POINTS)
-    files = {**result.files(), **plan_report(result, front)}
-    return HeldRun(store.record(result), result, files, draft.names, front, draft.id)
-
-
-def compare_as_shown(scenarios: list[Scenario], names: dict[str, str]) -> Comparison:
-    try:
-        return compare(scenarios)
-    except BidoptError as error:
-        raise error_as_shown(error, names) from None
+    files = {**result.files(), **plan_report(result, front), **uploads}
+    sliders, note = slider_path(result)
+    progress.phase("record in the history")
+    return HeldRun(store.record(result), result, files, draft.names, front, draft.id, sliders, note)
 
 
 class Workbench:
@@ -130,40 +162,103 @@ class Workbench:
         self._lock = threading.Lock()
         self._drafts: OrderedDict[str, Draft] = OrderedDict()
         self._runs: OrderedDict[int, HeldRun] = OrderedDict()
+        self._whatifs: OrderedDict[int, WhatIfs] = OrderedDict()
+        self._jobs: OrderedDict[str, Job] = OrderedDict()
+        #: Drafts of the scenario files the workbench was started with: kept while it runs.
+        self.opened: dict[str, Draft] = {}
 
-    async def upload(self, uploads) -> Draft:
-        """Save the uploads in a new private folder and read them; a bad file leaves nothing behind."""
-        folder = Path(tempfile.mkdtemp(dir=self.root))
+    def open(self, scenario: Scenario) -> Draft:
+        """Read a scenario file's reports now (a bad file stops the start) and keep them for planning."""
+        draft = scenario_draft(scenario)
+        self.opened[draft.id] = draft
+        return draft
+
+    def start_upload(self, uploads, bulk=None) -> Job:
+        """Save the uploads (and an Amazon bulk file) in a new private folder and start reading them; a bad file
+        leaves nothing behind."""
+        folder, progress = Path(tempfile.mkdtemp(dir=self.root)), Watched()
+
+        def work() -> Draft:
+            try:
+                return self.hold(read_draft(folder, names, bulk_name, progress))
+            except BaseException:
+                shutil.rmtree(folder, ignore_errors=True)
+                raise
+
         try:
             names = save_uploads(uploads, folder)
-            draft = await self.pool.run(read_draft, folder, names)
+            bulk_name = save_bulk(bulk, folder, names) if bulk is not None else None
+            future = self.pool.submit(work)
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
-        return self.hold(draft)
+        return self._watch(Job("workbench.job.reading", future, progress, lambda draft: f"/drafts/{draft.id}"))
 
     def hold(self, draft: Draft) -> Draft:
         """Keep a draft for planning; the oldest past :data:`KEPT_DRAFTS` goes, with its folder."""
         self._keep(self._drafts, draft.id, draft, KEPT_DRAFTS, lambda old: shutil.rmtree(old.folder, True))
         return draft
 
-    async def plan(self, draft_id: str, form) -> HeldRun:
-        draft = self.draft(draft_id)
-        run = await self.pool.run(plan_draft, draft, goal_scenario(draft.scenario, form), self.store)
-        self._keep(self._runs, run.id, run, KEPT_RUNS)
-        return run
+    def start_plan(self, draft_id: str, form, lang: str = "en") -> Job:
+        """Start planning a draft with the goal form (a bad goal is refused at once); the run is held when done."""
+        draft, progress = self.draft(draft_id), Watched()
+        scenario = goal_scenario(draft.scenario, form)
 
-    async def whatif(self, run_id: int, form) -> Comparison:
-        """The run's scenario and a what-if of it, planned side by side as ``bidopt compare`` plans them."""
+        def work() -> HeldRun:
+            run = plan_draft(draft, scenario, self.store, progress, lang)
+            self._keep(self._runs, run.id, run, KEPT_RUNS)
+            return run
+
+        return self._watch(Job("workbench.job.planning", self.pool.submit(work), progress,
+                               lambda run: f"/runs/{run.id}"))
+
+    def _watch(self, job: Job) -> Job:
+        self._keep(self._jobs, job.id, job, KEPT_RUNS)
+        return job
+
+    def job(self, job_id: str) -> Job:
+        with self._lock:
+            if job_id not in self._jobs:
+                raise NotFound("no such job here (the workbench keeps the latest ones)")
+            return self._jobs[job_id]
+
+    async def whatif(self, run_id: int, form, lang: str = "en") -> WhatIfs:
+        """One more what-if of the run, planned beside the run and its earlier what-ifs as ``bidopt compare`` plans
+        them; a what-if that cannot be planned is not kept."""
+        run = self.held(run_id)
+        draft = self.draft(run.draft_id)   # its files must still be here: compare reads them
+        earlier = self.whatifs(run_id)
+        scenarios = list(earlier.scenarios) if earlier else [named(run.result.scenario, f"run {run_id}")]
+        items = sorted(set(run.result.bids["ad_group"].astype(str))) if "ad_group" in run.result.bids else []
+        added = whatif_scenario(scenarios[0], form, items)
+        scenarios.append(named(added, whatif_name(form, len(scenarios))))
+        whatifs = await self.pool.run(compare_whatifs, scenarios, draft.names, draft.bulk, lang)
+        self._keep(self._whatifs, run_id, whatifs, KEPT_RUNS)
+        return whatifs
+
+    def whatifs(self, run_id: int) -> WhatIfs | None:
+        with self._lock:
+            return self._whatifs.get(run_id)
+
+    def saved_scenario(self, run_id: int, number: int) -> str:
+        """Scenario ``number`` of the run (0: the run's own, then its what-ifs) as a scenario file."""
+        run = self.held(run_id)
+        whatifs = self.whatifs(run_id)
+        scenarios = whatifs.scenarios if whatifs else (named(run.result.scenario, f"run {run_id}"),)
+        if not 0 <= number < len(scenarios):
+            raise NotFound(f"run {run_id} has no scenario {number}")
+        return saved_toml(self.draft(run.draft_id), run_id, scenarios[number])
+
+    def held(self, run_id: int) -> HeldRun:
+        """A run held here, or NotFound."""
         run = self.run(run_id)
         if run is None:
             raise NotFound(f"run {run_id} is not held here any more: plan it again to compare what-ifs")
-        draft = self.draft(run.draft_id)   # its files must still be here: compare reads them
-        base = replace(run.result.scenario, path=Path(f"run {run_id}"))   # the path names a scenario's column
-        scenarios = [base, replace(whatif_scenario(base, form), path=Path("what-if"))]
-        return await self.pool.run(compare_as_shown, scenarios, draft.names)
+        return run
 
     def draft(self, draft_id: str) -> Draft:
+        if draft_id in self.opened:
+            return self.opened[draft_id]
         with self._lock:
             if draft_id not in self._drafts:
                 raise NotFound("no such upload here (the workbench keeps the latest ones): upload the files again")

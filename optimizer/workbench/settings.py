@@ -86,6 +86,8 @@ class ServeSettings:
     max_upload_mb: float = DEFAULT_MAX_UPLOAD_MB
     workers: int = 2
     queue: int = 16
+    #: A scenario file whose reports the workbench opens at start, its goal in the form (``bidopt serve FILE``).
+    scenario: str | None = None
 
     def __post_init__(self) -> None:
         problems = []

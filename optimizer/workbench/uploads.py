@@ -11,16 +11,19 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import pandas as pd
 
 from optimizer.errors import BidoptError, InputDataError, ScenarioError
-from optimizer.scenario.scenario_file import ADJUSTABLE, OBJECTIVES, Adjustment, BidLimits, Scenario
+from optimizer.scenario.scenario_file import ADJUSTABLE, OBJECTIVES, Adjustment, BidLimits, ItemLimits, Scenario
 
 #: The goal form's fields: the [goal] flags of ``bidopt plan``, and two of [bids].
 NUMBER_FIELDS = ("budget", "min_roi", "bid_max", "max_raise")
+#: Our own name for an uploaded Amazon bulk file.
+BULK_NAME = "bulk.xlsx"
 _SUFFIX = re.compile(r"\.[a-z0-9]{1,8}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -52,6 +55,20 @@ def save_uploads(uploads, folder: Path) -> dict[str, str]:
     if not names:
         raise BidoptError("choose at least one export file (CSV or XLSX) to plan from")
     return names
+
+
+def save_bulk(upload, folder: Path, names: dict[str, str]) -> str:
+    """Write the Amazon bulk file as ``bulk.xlsx`` in ``folder``, its shown name added to ``names``; its name."""
+    shown = shown_name(upload.filename, len(names) + 1)
+    if PurePosixPath(shown).suffix.lower() != ".xlsx":
+        raise BidoptError(f"{shown}: the Amazon bulk file is an .xlsx workbook: download it again from Campaign "
+                          "Manager > Bulk operations and upload it as downloaded")
+    handle = os.open(folder / BULK_NAME, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(handle, "wb") as target:
+        upload.file.seek(0)
+        shutil.copyfileobj(upload.file, target)
+    names[BULK_NAME] = shown
+    return BULK_NAME
 
 
 def as_shown(text: str, names: dict[str, str]) -> str:
@@ -97,15 +114,32 @@ def goal_scenario(scenario: Scenario, form) -> Scenario:
     return replace(changed, bids=replace(changed.bids, **bids)) if bids else changed
 
 
-def whatif_scenario(scenario: Scenario, form) -> Scenario:
-    """The scenario with one more [adjust] entry (multipliers from the form, 1 when empty) and, if given, a budget."""
+def whatif_scenario(scenario: Scenario, form, items: Sequence[str]) -> Scenario:
+    """The scenario with the what-if form applied: one more [adjust] entry (multipliers given, for one item or all),
+    an item's stock (0: sold out) in [items], and a budget and ROI floor; one error lists every problem."""
     problems: list[str] = []
-    factors = {name: _number(form, name, problems) for name in ADJUSTABLE}
-    budget = _number(form, "budget", problems)
+    factors = {name: value for name in ADJUSTABLE if (value := _number(form, name, problems)) is not None}
+    budget, min_roi, stock = (_number(form, name, problems) for name in ("budget", "min_roi", "stock"))
+    adjust_item, stock_item = (str(form.get(name) or "") for name in ("adjust_item", "stock_item"))
+    for name, chosen in (("adjust_item", adjust_item), ("stock_item", stock_item)):
+        if chosen and chosen not in items:
+            problems.append(f"The {name!r} field must name an item of the reports. Got {chosen!r} instead.")
+    if stock is not None and not stock_item:
+        problems.append("The 'stock' field needs an item ('stock_item') whose orders it limits.")
     if problems:
         raise ScenarioError(problems)
-    adjustment = Adjustment(**{name: value for name, value in factors.items() if value is not None})
-    return replace(scenario.with_overrides(budget=budget), adjust=scenario.adjust + (adjustment,))
+    changed = scenario.with_overrides(budget=budget, min_roi=min_roi)
+    adjust = (Adjustment(**factors, items=(adjust_item,) if adjust_item else ()),) if factors else ()
+    limits = dict(changed.items)
+    if stock_item:
+        limits[stock_item] = replace(limits.get(stock_item, ItemLimits()), stock=0.0 if stock is None else stock)
+    return replace(changed, adjust=changed.adjust + adjust, items=limits)
+
+
+def whatif_name(form, number: int) -> str:
+    """The what-if's name from the form (one line, no path separators), else "what-if N"."""
+    text = _CONTROL.sub("", str(form.get("name") or "")).replace("/", "-").replace("\\", "-").strip()[:40]
+    return text or f"what-if {number}"
 
 
 @dataclass(frozen=True)

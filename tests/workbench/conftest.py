@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from starlette.testclient import TestClient
@@ -24,17 +25,28 @@ def text_of(page: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
 
 
+def settle(client, response, seconds: float = 300):
+    """Reload a job's progress page, as the browser does, until it sends us on to the result (or its error)."""
+    deadline = time.monotonic() + seconds
+    while "/jobs/" in str(response.url) and response.status_code == 200:
+        assert time.monotonic() < deadline, "the job did not finish"
+        time.sleep(0.2)
+        response = client.get(str(response.url))
+    return response
+
+
 def upload(client: TestClient, files: list[tuple[str, bytes]], **fields):
-    """Open the start page, then send ``files`` (name, content) with its CSRF token."""
+    """Open the start page, then send ``files`` (name, content) with its CSRF token; the draft page (or error)."""
     csrf = csrf_of(client.get("/").text)
-    return client.post("/upload", data={"csrf": csrf, **fields},
-                       files=[("reports", (name, content, "text/csv")) for name, content in files])
+    return settle(client, client.post("/upload", data={"csrf": csrf, **fields},
+                                      files=[("reports", (name, content, "text/csv")) for name, content in files]))
 
 
 def plan(client: TestClient, draft_page, **goal):
-    """Send the goal form of a draft page; its answer (after the redirect to the plan)."""
+    """Send the goal form of a draft page; its answer (after the redirect to the plan, or its progress)."""
     action = re.search(r'action="(/drafts/[^"]+/plan)"', draft_page.text).group(1)
-    return client.post(action, data={"csrf": csrf_of(draft_page.text), **{k: str(v) for k, v in goal.items()}})
+    return settle(client, client.post(action, data={"csrf": csrf_of(draft_page.text),
+                                                    **{k: str(v) for k, v in goal.items()}}))
 
 
 def make_client(db_url: str, **settings) -> TestClient:

@@ -14,12 +14,17 @@ import pytest
 
 from optimizer.errors import BidoptError, Conflict, InfeasibleError, InputDataError, ScenarioError
 from optimizer.history.database import HistoryError
+from optimizer.i18n import translator
+from optimizer.scenario.scenario_file import load_scenario
 from optimizer.workbench.app import create_app, server, status_of
 from optimizer.workbench.settings import Busy, CsrfRejected, NotFound, ServeSettings, Unauthorized, UploadTooLarge
 from tests.browser import drawn_alone, headless_chromium, latin_only_fontconfig
 from tests.paths import SAMPLE
+from tests.workbench.conftest import settle
 
-CLIENTS = 8
+CLIENTS = 20
+#: Workers plus queue: fewer than the clients, so some are told to come back (503 with Retry-After).
+WORKERS, QUEUE = 2, 8
 
 
 @pytest.mark.parametrize("error, status", [
@@ -34,7 +39,7 @@ def test_each_error_has_its_status(error, status):
 @pytest.fixture
 def live(history_store):
     """The workbench served by uvicorn on a free loopback port, in a thread; yields (base URL, app)."""
-    settings = ServeSettings(db=history_store, workers=2, queue=CLIENTS)
+    settings = ServeSettings(db=history_store, workers=WORKERS, queue=QUEUE)
     app = create_app(settings)
     listening = socket.socket()
     listening.bind(("127.0.0.1", 0))
@@ -53,16 +58,30 @@ def live(history_store):
         listening.close()
 
 
-def _plan_once(base: str, budget: int) -> tuple[int, str]:
+def _until_taken(send) -> tuple[object, int]:
+    """Send until the workbench takes it: after a 503, again once Retry-After says (at most 0.5 s here)."""
+    for busy in range(200):
+        response = send()
+        if response.status_code != 503:
+            return response, busy
+        assert int(response.headers["retry-after"]) > 0
+        time.sleep(min(float(response.headers["retry-after"]), 0.5))
+    raise AssertionError("the workbench stayed busy")
+
+
+def _plan_once(base: str, budget: int) -> tuple[int, str, int]:
+    """One client's weekly loop: (the plan page's status, its address, how many 503s it was answered)."""
     import httpx2
 
     with httpx2.Client(base_url=base, timeout=300, follow_redirects=True) as client:
         csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/").text).group(1)
-        draft = client.post("/upload", data={"csrf": csrf},
-                            files=[("reports", ("ztc_keywords.csv", SAMPLE.read_bytes(), "text/csv"))])
+        draft, busy_reading = _until_taken(lambda: client.post("/upload", data={"csrf": csrf}, files=[
+            ("reports", ("ztc_keywords.csv", SAMPLE.read_bytes(), "text/csv"))]))
+        draft = settle(client, draft)
         action = re.search(r'action="(/drafts/[^"]+/plan)"', draft.text).group(1)
-        page = client.post(action, data={"csrf": csrf, "budget": str(budget)})
-        return page.status_code, str(page.url)
+        page, busy_planning = _until_taken(lambda: client.post(action, data={"csrf": csrf, "budget": str(budget)}))
+        page = settle(client, page)
+        return page.status_code, str(page.url), busy_reading + busy_planning
 
 
 @pytest.mark.slow
@@ -73,25 +92,29 @@ def test_clients_planning_at_once_are_all_answered_and_all_recorded(live):
     with ThreadPoolExecutor(CLIENTS) as clients:
         answers = list(clients.map(lambda budget: _plan_once(base, budget), budgets))
     seconds = time.perf_counter() - started
-    assert [status for status, _ in answers] == [200] * CLIENTS, answers
+    assert [status for status, _, _ in answers] == [200] * CLIENTS, answers
+    assert sum(busy for _, _, busy in answers) > 0   # the queue was full at times: those clients came back
     runs = app.state.workbench.store.runs(limit=None)
     assert sorted(runs["budget"]) == budgets
-    assert sorted(int(url.rsplit("/", 1)[1]) for _, url in answers) == sorted(runs["id"])
+    assert sorted(int(url.rsplit("/", 1)[1]) for _, url, _ in answers) == sorted(runs["id"])
     assert list(app.state.workbench.root.iterdir()) != []   # drafts kept for re-planning, one folder each
     assert len(list(app.state.workbench.root.iterdir())) == CLIENTS
-    print(f"{CLIENTS} clients planned in {seconds:.1f} s")
+    print(f"{CLIENTS} clients planned in {seconds:.1f} s, answered 503 {sum(busy for _, _, busy in answers)} times")
 
 
 @pytest.mark.slow
-def test_the_weekly_loop_in_headless_chromium(live, tmp_path):
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_the_weekly_loop_in_headless_chromium(live, tmp_path, lang):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import WebDriverWait
 
     base, app = live
+    t = translator(lang)
     downloads = tmp_path / "downloads"
     browser = headless_chromium(tmp_path / "profile", {"download.default_directory": str(downloads),
-                                                        "download.prompt_for_download": False})
+                                                        "download.prompt_for_download": False,
+                                                        "intl.accept_languages": lang})
     wait = WebDriverWait(browser, 120)
     try:
         browser.get(base + "/")
@@ -104,29 +127,77 @@ def test_the_weekly_loop_in_headless_chromium(live, tmp_path):
         browser.find_element(By.ID, "plan").click()
         wait.until(lambda page: page.find_elements(By.ID, "kpis"))
         kpis = browser.find_element(By.ID, "kpis").text
-        figures = browser.find_element(By.ID, "slider-figures")
-        at_plan = figures.text
-        browser.find_element(By.ID, "budget-slider").send_keys(Keys.HOME)   # the slider to the lowest budget
-        at_lowest = figures.text
+        page_lang = browser.execute_script("return document.documentElement.lang")
+        headings = [element.text for element in browser.find_elements(By.TAG_NAME, "h2")]
+        wait.until(lambda page: page.find_element(By.ID, "sliders").get_attribute("data-ready"))
+        at_plan = browser.find_element(By.ID, "slider-plan").text.splitlines()[1:]
+        browser.find_element(By.ID, "budget-slider").send_keys(Keys.HOME)   # the lowest budget, 6,250
+        for _ in range(10):   # the floor from 2.40 to 2.50
+            browser.find_element(By.ID, "roi-slider").send_keys(Keys.RIGHT)
+        moved = [browser.find_element(By.ID, name).text for name in ("budget-value", "roi-value", "live-spend",
+                                                                    "live-revenue", "live-raise", "live-pause")]
+        took = float(browser.find_element(By.ID, "sliders").get_attribute("data-replan-ms"))
+        live_budgets = [cell.text for cell in browser.find_elements(By.CSS_SELECTOR, "#plans td.live-budget")]
+        replans = {point: browser.execute_script("return window.bidoptReplan(arguments[0], arguments[1])", *point)
+                   for point in ((18000, 2.6), (40000, 0), (27000, 50))}
         plans = browser.find_element(By.ID, "plans").text
         browser.find_element(By.ID, "file-bids.csv").click()
         bids = downloads / f"run-{browser.current_url.rsplit('/', 1)[1]}-bids.csv"
         wait.until(lambda _: bids.exists() and bids.stat().st_size > 0)
-        browser.find_element(By.LINK_TEXT, "History").click()
+        browser.find_element(By.ID, "file-ztc-bids.csv").click()   # the 直通车 upload sheet
+        ztc = downloads / f"run-{browser.current_url.rsplit('/', 1)[1]}-ztc-bids.csv"
+        wait.until(lambda _: ztc.exists() and ztc.stat().st_size > 0)
+        run_url = browser.current_url
+        browser.find_element(By.ID, "whatif-name").send_keys("Double 11")
+        browser.find_element(By.ID, "whatif-cpc").send_keys("1.3")
+        browser.find_element(By.ID, "whatif-volume").send_keys("1.6")
+        browser.find_element(By.ID, "whatif-button").click()
+        compared = wait.until(lambda page: page.find_elements(By.ID, "compare"))[0].text.splitlines()[1:]
+        browser.find_element(By.ID, "save-1").click()
+        saved = downloads / f"run-{run_url.rsplit('/', 1)[1]}-scenario-1.toml"
+        wait.until(lambda _: saved.exists() and saved.stat().st_size > 0)
+        browser.find_element(By.LINK_TEXT, t("workbench.nav.history")).click()
         history = wait.until(lambda page: page.find_elements(By.ID, "runs"))[0].text
         errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
     finally:
         browser.quit()
-    assert "after (new bids)" in kpis and "25,000.00" in kpis
+    assert page_lang == lang and headings[:2] == [t("workbench.plan.before_after"), t("workbench.plan.binding")]
+    assert t("kpi.after") in kpis and "25,000.00" in kpis
     assert "女装-连衣裙-主推" in plans
     sheet = list(csv.DictReader(io.StringIO(bids.read_text(encoding="utf-8-sig"))))
     assert len(sheet) == 300 and {"keyword", "new_bid", "reason"} <= set(sheet[0])
+    chinese = [any("\u4e00" <= character <= "\u9fff" for character in row["reason"]) for row in sheet]
+    assert all(chinese) if lang == "zh-CN" else not any(chinese)   # each reason in the page's language
     assert sum(float(row["spend"]) for row in sheet) <= 25000 * 1.0001
+    changed = {(row["plan"], row["keyword"]): row for row in sheet if row["action"] != "hold"}
+    upload = list(csv.DictReader(io.StringIO(ztc.read_text(encoding="utf-8-sig"))))
+    assert list(upload[0]) == ["推广计划名称", "宝贝名称", "关键词", "匹配方式", "出价", "状态", "日限额"]
+    assert {(row["推广计划名称"], row["关键词"]) for row in upload} == set(changed)
+    for row in upload:
+        planned = changed[row["推广计划名称"], row["关键词"]]
+        assert row["状态"] == ("暂停" if planned["action"] == "pause" else "推广中")
+        assert row["状态"] == "暂停" or 0.05 <= float(row["出价"]) <= 20
     run = app.state.workbench.store.latest_id()
-    front = app.state.workbench.run(run).frontier.points
-    assert at_plan.startswith("budget 25,000.00: revenue about ") and "one more unit buys" in at_plan
-    assert at_lowest == (f"budget {front['budget'].iloc[0]:,.2f}: revenue about {front['objective'].iloc[0]:,.2f}, "
-                         f"spend {front['spend'].iloc[0]:,.2f}")
+    sliders = app.state.workbench.run(run).sliders
+    assert at_plan[0].removeprefix(t("workbench.plan.at_sliders") + " ").rsplit(" ", 2)[0] == \
+        at_plan[1].removeprefix(t("workbench.plan.this_plan") + " ")
+    low = sliders.at(6250, 2.5)
+    assert moved == ["6,250.00", "2.50", f"{low['spend']:,.2f}", f"{low['revenue']:,.2f}",
+                     str(low["actions"]["raise"]), str(low["actions"]["pause"])]
+    assert live_budgets == [f"{value:,.2f}" for value in low["plan_spend"]] and took < 100
+    for (budget, floor), answer in replans.items():
+        expected = sliders.at(budget, floor)
+        if expected is None:
+            assert answer["plan"] is None
+            continue
+        assert answer["plan"]["spend"] == pytest.approx(expected["spend"], rel=1e-12)
+        assert answer["plan"]["revenue"] == pytest.approx(expected["revenue"], rel=1e-12)
+        assert answer["plan"]["planSpend"] == pytest.approx(list(expected["plan_spend"]), rel=1e-12)
+        assert answer["plan"]["counts"] == list(expected["actions"].values()) and answer["ms"] < 100
+    assert [line.split(" ")[0:2] for line in compared] == [["run", str(run)], ["Double", "11"]]
+    assert "cpc × 1.30, volume × 1.60" in compared[1]
+    scenario = load_scenario(saved)
+    assert scenario.adjust[-1].cpc == 1.3 and scenario.goal.budget == 25000 and scenario.goal.min_roi == 2.4
     assert history.splitlines()[1].startswith(f"{run} ") and "25,000.00 2.40 optimal" in history
     assert errors == []   # no CSP violation or failed load on any page
 

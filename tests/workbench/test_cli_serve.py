@@ -76,3 +76,12 @@ def test_serve_prints_its_url_and_needs_the_token_it_was_given():
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def test_a_scenario_that_cannot_be_read_is_exit_2_with_plans_message(capsys, tmp_path):
+    scenario = tmp_path / "weekly.toml"
+    scenario.write_text("[goal]\nbudjet = 5\n", encoding="utf-8")
+    code, out, err = run(capsys, "serve", str(scenario))
+    assert (code, out) == (2, "")
+    assert main(["plan", str(scenario), "--no-history", "--quiet"]) == 2
+    assert capsys.readouterr().err == err and "Did you mean 'budget'?" in err

@@ -7,15 +7,19 @@ import csv
 import hashlib
 import html
 import io
+import json
 import re
 import threading
+
+import openpyxl
+import pytest
 
 from optimizer.cli import main
 from optimizer.decisions.plan import make_plan
 from optimizer.scenario.scenario_file import scenario_from_reports
 from optimizer.workbench.guards import CSP
 from tests.paths import SAMPLE
-from tests.workbench.conftest import plan, text_of, upload
+from tests.workbench.conftest import csrf_of, plan, settle, text_of, upload
 
 SCRIPT = "<script>alert(1)</script>"
 
@@ -57,6 +61,23 @@ def test_the_plan_page_shows_the_cli_plan(planned, tmp_path, capsys):
     assert "One more unit of budget buys" in page.text
 
 
+def test_the_scenario_served_opens_on_the_start_page_with_its_goal(history_store):
+    from tests.paths import SCENARIOS
+    from tests.workbench.conftest import make_client
+
+    with make_client(history_store, scenario=str(SCENARIOS / "weekly.toml")) as client:
+        start = client.get("/")
+        link = re.search(r'<a href="(/drafts/[^"]+)" id="open-scenario">Set the goal for weekly</a>', start.text)
+        assert "Opened with weekly.toml : 300 keywords in 7 plans from ztc_keywords.csv." in text_of(start.text)
+        draft = client.get(link.group(1))
+        assert 'value="27400.0"' in draft.text and 'value="2.5"' in draft.text and 'value="20.0"' in draft.text
+        assert '<option value="revenue" selected>' in draft.text
+        page = plan(client, draft, budget=27400, min_roi=2.5, bid_max=20)
+        assert page.status_code == 200, text_of(page.text)
+        run = client.app.state.workbench.run(int(str(page.url).rsplit("/", 1)[1]))
+    assert run.result.scenario.plans["防晒霜-引流"].max_budget == 3000   # the file's [plans] kept
+
+
 def test_the_keyword_table_shows_every_reason_and_filters_by_plan_and_action(planned):
     client, _, page = planned
     rows = rows_of("keywords", page.text)
@@ -80,15 +101,64 @@ def test_the_downloads_are_the_plans_files(planned):
     assert client.get(f"/runs/{run}/files/summary.md").text.startswith("#")
     report = client.get(f"/runs/{run}/files/report.html")
     assert "sandbox" in report.headers["content-security-policy"] and "Before and after" in report.text
-    for name in ("../history.sqlite", "report.png", "frontier.png"):
+    for name in ("../history.sqlite", "report.png", "frontier.png", "google-ads-editor.csv"):
         assert client.get(f"/runs/{run}/files/{name}").status_code == 404
+
+
+def test_the_upload_files_are_plan_export_ztcs(planned, tmp_path, capsys):
+    client, _, page = planned
+    run = re.search(r"/runs/(\d+)", str(page.url)).group(1)
+    links = re.search(r'<p class="downloads" id="upload-files">(.*?)</p>', page.text, re.S).group(1)
+    assert re.findall(r'id="file-([^"]+)"', links) == ["ztc-bids.csv", "export-changes.csv"]
+    scenario = tmp_path / "weekly.toml"
+    scenario.write_text(f'[data]\nreports = ["{SAMPLE.as_posix()}"]\n[bids]\nmax = 20\n', encoding="utf-8")
+    assert main(["plan", str(scenario), "--budget", "25000", "--min-roi", "2.4", "--export", "ztc", "--out",
+                 str(tmp_path / "out"), "--no-history", "--quiet"]) == 0
+    capsys.readouterr()
+    for name in ("ztc-bids.csv", "export-changes.csv"):
+        sheet = client.get(f"/runs/{run}/files/{name}")
+        assert sheet.headers["content-disposition"] == f'attachment; filename="run-{run}-{name}"'
+        assert sheet.content == (tmp_path / "out" / name).read_bytes()
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    shown = [html.unescape(item) for item in re.findall(r"<li>(.*?)</li>", re.search(
+        r'<ul class="warnings" id="warnings">(.*?)</ul>', page.text, re.S).group(1))]
+    assert shown == summary["warnings"]
+
+
+def test_an_amazon_report_and_its_bulk_file_give_the_bulk_file_back(client, tmp_path):
+    from tests.bulk_fixture import bulk_from_reports
+    from tests.paths import REAL
+
+    targeting = REAL / "amazon_sp_india" / "Sponsored Products Targeting report (1).xlsx"
+    if not targeting.exists():
+        pytest.skip("the real Amazon exports are absent: they are read in place, never copied")
+    bulk = bulk_from_reports(tmp_path / "bulk.xlsx", targeting,
+                             REAL / "amazon_sp_india" / "Sponsored Products Campaign report.csv")
+    csrf = csrf_of(client.get("/").text)
+    draft = settle(client, client.post("/upload", data={"csrf": csrf}, files=[
+        ("reports", (targeting.name, targeting.read_bytes(), "application/octet-stream")),
+        ("bulk", ("my bulk.xlsx", bulk.read_bytes(), "application/octet-stream"))]))
+    assert draft.status_code == 200, text_of(draft.text)
+    page = plan(client, draft)
+    assert page.status_code == 200, text_of(page.text)
+    run = re.search(r"/runs/(\d+)", str(page.url)).group(1)
+    sheet = client.get(f"/runs/{run}/files/amazon-bulk.xlsx")
+    assert sheet.status_code == 200 and sheet.content.startswith(b"PK")
+    (tmp_path / "back.xlsx").write_bytes(sheet.content)
+    rows = list(openpyxl.load_workbook(tmp_path / "back.xlsx", read_only=True)["Sponsored Products Campaigns"]
+                .iter_rows(values_only=True))
+    assert any(row[2] == "update" for row in rows[1:])
+    bad = client.post("/upload", data={"csrf": csrf}, files=[
+        ("reports", (targeting.name, targeting.read_bytes(), "application/octet-stream")),
+        ("bulk", ("bulk.csv", b"a,b\n", "text/csv"))])
+    assert bad.status_code == 400 and "bulk.csv: the Amazon bulk file is an .xlsx workbook" in html.unescape(bad.text)
 
 
 def test_the_run_is_in_the_history(planned):
     client, _, page = planned
     run = re.search(r"/runs/(\d+)", str(page.url)).group(1)
     runs = rows_of("runs", client.get("/history").text)
-    assert [row[0] for row in runs] == [f'<a href="/runs/{run}">{run}</a>']
+    assert [row[0] for row in runs] == [f'<a href="/history/{run}">{run}</a> (<a href="/runs/{run}">plan</a>)']
     assert runs[0][3:6] == ["25,000.00", "2.40", "optimal"]
     assert client.app.state.workbench.store.run(int(run)).summary["budget"] == 25000
 
@@ -176,39 +246,93 @@ def test_unknown_drafts_and_runs_answer_404(client):
     assert response.status_code == 404 and "no run 7" in text_of(response.text)
 
 
-def test_the_budget_slider_reads_the_frontier_and_plans_again_at_its_budget(planned):
+def test_the_sliders_get_the_plans_path_and_plan_again_at_their_budget_and_floor(planned):
     client, _, page = planned
     run = int(re.search(r"/runs/(\d+)", str(page.url)).group(1))
-    front = client.app.state.workbench.run(run).frontier.points
-    slider = re.search(r'<input type="range" id="budget-slider" name="budget" min="([^"]+)" max="([^"]+)"\s+'
-                       r'step="any" value="([^"]+)"', page.text)
-    assert [float(value) for value in slider.groups()] == [front["budget"].iloc[0], front["budget"].iloc[-1], 25000]
-    assert len(rows_of("frontier", page.text)) == len(front) > 2
-    assert '<script src="/static/slider.js"></script>' in page.text and page.text.count("<script") == 1
-    script = client.get("/static/slider.js")
+    held = client.app.state.workbench.run(run)
+    assert f'<section id="sliders" data-src="/runs/{run}/sliders.bin" data-min-roi="2.4">' in page.text
+    budget = re.search(r'<input type="range" id="budget-slider" name="budget" min="([^"]+)" max="([^"]+)"\s+'
+                       r'step="any" value="([^"]+)">', page.text)
+    assert [float(value) for value in budget.groups()] == [6250, 50000, 25000]
+    roi = re.search(r'<input type="range" id="roi-slider" name="min_roi" min="0" max="([^"]+)" step="0.01" '
+                    r'value="([^"]+)">', page.text)
+    assert float(roi.group(2)) == 2.4 and float(roi.group(1)) >= 1.5 * held.result.summary.after.roi
+    path = client.get(f"/runs/{run}/sliders.bin")
+    assert path.status_code == 200 and path.content == held.sliders.to_bytes()
+    assert path.headers["content-type"] == "application/octet-stream"
+    assert client.get("/runs/999/sliders.bin").status_code == 404
+    assert len(re.findall(r'<td class="live-budget" data-plan="\d+"></td>', page.text)) == 7
+    assert '<script src="/static/sliders.js"></script>' in page.text and page.text.count("<script") == 1
+    script = client.get("/static/sliders.js")
     assert script.status_code == 200 and "javascript" in script.headers["content-type"]
     form = re.search(r'<form method="post" action="(/drafts/[^"]+/plan)" id="replan">(.*?)</form>', page.text, re.S)
     fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form.group(2)))
-    again = client.post(form.group(1), data={**fields, "budget": "20000"})
+    again = settle(client, client.post(form.group(1), data={**fields, "budget": "20000", "min_roi": "2.6"}))
     assert again.status_code == 200 and str(again.url).endswith(f"/runs/{run + 1}")
-    scenario = client.app.state.workbench.run(run + 1).result.scenario
-    assert (scenario.goal.budget, scenario.goal.min_roi, scenario.bids.max) == (20000, 2.4, 20)
+    replanned = client.app.state.workbench.run(run + 1).result
+    assert (replanned.scenario.goal.budget, replanned.scenario.goal.min_roi, replanned.scenario.bids.max) == (20000, 2.6, 20)
     assert rows_of("kpis", again.text)[1][3] == "20,000.00"
+    expected = held.sliders.at(20000, 2.6)
+    assert replanned.summary.after.revenue == pytest.approx(expected["revenue"], rel=1e-9)
 
 
-def test_a_whatif_is_planned_beside_the_run_as_compare_plans_it(planned):
+def test_a_plan_the_sliders_cannot_follow_says_why(client):
+    draft = upload(client, [("ztc_keywords.csv", SAMPLE.read_bytes())])
+    page = plan(client, draft, budget=20000, objective="orders", min_roi=2)
+    assert page.status_code == 200, text_of(page.text)
+    assert '<section id="sliders" data-min-roi="2.0">' in page.text and 'id="slider-plan"' not in page.text
+    assert "Figures follow the sliders once planned: the sliders need plans the structured solver takes: an ROI " \
+           "floor with an objective" in text_of(page.text)
+
+
+def whatif_csrf(page: str) -> str:
+    return re.search(r'id="whatif">\s*<input type="hidden" name="csrf" value="([^"]+)"', page).group(1)
+
+
+def test_whatifs_add_up_side_by_side_as_compare_plans_them(planned):
     client, _, page = planned
     run = int(re.search(r"/runs/(\d+)", str(page.url)).group(1))
-    csrf = re.search(r'id="whatif">\s*<input type="hidden" name="csrf" value="([^"]+)"', page.text).group(1)
-    response = client.post(f"/runs/{run}/whatif", data={"csrf": csrf, "cpc": "1.3", "volume": "1.6", "cvr": ""})
-    assert response.status_code == 200, text_of(response.text)
-    table = rows_of("compare", response.text)
-    summary = client.app.state.workbench.run(run).result.summary
-    assert [row[0] for row in table] == [f"run {run}", "what-if"]
-    assert table[0][4] == f"{summary.after.spend:,.2f}" and table[0][9] == f"{summary.after.revenue:,.2f}"
-    assert table[1][9] != table[0][9] and table[1][2] == "25,000.00"
-    assert "cpc × 1.30, volume × 1.60, ctr × 1.00" in text_of(response.text)
-    assert len(rows_of("compare-budgets", response.text)) == 7
+    held = client.app.state.workbench.run(run)
+    items = sorted(set(held.result.bids["ad_group"]))
+    assert f'<option value="{html.escape(items[0])}">' in page.text
+    first = client.post(f"/runs/{run}/whatif", data={"csrf": whatif_csrf(page.text), "name": "Double 11",
+                                                      "cpc": "1.3", "volume": "1.6", "cvr": "", "budget": "40000"})
+    assert first.status_code == 200 and str(first.url).endswith(f"/runs/{run}/whatif"), text_of(first.text)
+    second = client.post(f"/runs/{run}/whatif", data={"csrf": whatif_csrf(first.text), "stock_item": items[0],
+                                                       "order_value": "0.85", "cvr": "1.25", "adjust_item": items[1]})
+    assert second.status_code == 200, text_of(second.text)
+    table = rows_of("compare", second.text)
+    summary = held.result.summary
+    assert [row[0] for row in table] == [f"run {run}", "Double 11", "what-if 2"]
+    assert table[0][1] == "the run" and table[1][1] == "cpc × 1.30, volume × 1.60"
+    assert table[2][1] == f"cvr × 1.25, order_value × 0.85 for {items[1]}; {items[0]}: at most 0 orders (sold out)"
+    assert table[0][5] == f"{summary.after.spend:,.2f}" and table[0][10] == f"{summary.after.revenue:,.2f}"
+    assert table[1][3] == "40,000.00" and table[2][3] == "25,000.00"
+    whatifs = client.app.state.workbench.whatifs(run)
+    sold_out = whatifs.comparison.results[2].bids
+    assert sold_out.loc[sold_out["ad_group"] == items[0], "spend"].sum() == 0
+    assert len(rows_of("compare-budgets", second.text)) == 7 and "what-if 3" in second.text
+    assert client.get(f"/runs/{run}/whatif").text == second.text
+
+
+def test_each_scenario_saves_as_toml_that_plan_reads_into_the_same_plan(planned, tmp_path, capsys):
+    client, _, page = planned
+    run = int(re.search(r"/runs/(\d+)", str(page.url)).group(1))
+    if client.app.state.workbench.whatifs(run) is None:
+        client.post(f"/runs/{run}/whatif", data={"csrf": whatif_csrf(page.text), "cpc": "1.3", "volume": "1.6"})
+    whatifs = client.app.state.workbench.whatifs(run)
+    (tmp_path / "ztc_keywords.csv").write_bytes(SAMPLE.read_bytes())   # as uploaded: the file's name
+    for number, result in enumerate(whatifs.comparison.results):
+        saved = client.get(f"/runs/{run}/scenarios/{number}.toml")
+        assert saved.headers["content-disposition"] == f'attachment; filename="run-{run}-scenario-{number}.toml"'
+        assert 'reports = ["ztc_keywords.csv"]' in saved.text
+        (tmp_path / f"{number}.toml").write_bytes(saved.content)
+        out = tmp_path / f"out-{number}"
+        assert main(["plan", str(tmp_path / f"{number}.toml"), "--out", str(out), "--no-history", "--quiet"]) == 0
+        capsys.readouterr()
+        assert (out / "plans.csv").read_bytes() == result.files()["plans.csv"]
+        assert (out / "bids.csv").read_bytes() == result.files()["bids.csv"]
+    assert client.get(f"/runs/{run}/scenarios/{len(whatifs.scenarios)}.toml").status_code == 404
 
 
 def test_a_bad_whatif_says_what_is_wrong_with_400(planned):
@@ -219,6 +343,10 @@ def test_a_bad_whatif_says_what_is_wrong_with_400(planned):
     assert response.status_code == 400
     assert "The 'cpc' parameter of [adjust] must be a float in the range (0, inf). Got 0.0 instead." in html.unescape(
         response.text)
+    response = client.post(f"/runs/{run}/whatif", data={"csrf": csrf, "stock_item": "no such item", "stock": "5x"})
+    assert [html.unescape(line) for line in re.findall(r'<li class="error">(.*?)</li>', response.text)] == [
+        "The 'stock' field must be a number. Got '5x' instead.",
+        "The 'stock_item' field must name an item of the reports. Got 'no such item' instead."]
     assert client.post(f"/runs/{run}/whatif", data={"cpc": "2"}).status_code == 403
     assert client.post("/runs/999/whatif", data={"csrf": csrf}).status_code == 404
 
@@ -239,3 +367,19 @@ def test_a_page_with_chinese_carries_its_glyphs_under_a_csp_that_names_that_styl
     assert "'unsafe-inline'" not in policy
     english = client.get("/", headers={"accept-language": "en"})
     assert "<style>" not in english.text and english.headers["content-security-policy"] == CSP
+
+
+def test_the_plan_page_speaks_the_browsers_language(planned):
+    from optimizer.i18n import translator
+
+    client, _, page = planned
+    chinese = client.get(str(page.url), headers={"accept-language": "zh-CN,zh;q=0.9"}).text
+    t = translator("zh-CN")
+    headings = [html.unescape(text) for text in re.findall(r"<h2>(.*?)</h2>", chinese)]
+    assert headings[:3] == [t("workbench.plan.before_after"), t("workbench.plan.binding"), t("workbench.plan.sliders")]
+    assert rows_of("kpis", chinese)[1][0] == t("kpi.after") and f">{t('column.spend')}</th>" in chinese
+    assert f'<option value="raise">{t("action.raise")}</option>' in chinese   # the value stays the data's
+    assert ">Download:" not in chinese and f'{t("workbench.plan.download")}' in chinese
+    english = [html.unescape(text) for text in re.findall(r"<h2>(.*?)</h2>", page.text)]
+    assert english[:3] == ["Before and after", "Limits that bind, and what relaxing each buys",
+                           "Move the budget and the ROI floor"]

@@ -78,3 +78,25 @@ def test_old_drafts_are_let_go_with_their_folders(history_store, monkeypatch):
     finally:
         workbench.close()
     assert not workbench.root.exists()
+
+
+def test_a_scenario_opened_at_start_is_read_as_plan_reads_it_and_kept(history_store):
+    from optimizer.decisions.plan import make_plan
+    from optimizer.scenario.scenario_file import load_scenario
+    from tests.paths import SCENARIOS
+
+    scenario = load_scenario(SCENARIOS / "weekly.toml")
+    workbench = Workbench(ServeSettings(db=history_store), HistoryStore(history_store))
+    try:
+        draft = workbench.open(scenario)
+        assert draft.folder is None and draft.names == {"ztc_keywords.csv": "ztc_keywords.csv"}
+        assert draft.scenario.goal.budget == 27400 and draft.today.files[0]["name"] == "ztc_keywords.csv"
+        for name in "abc":   # uploads come and go; the opened scenario stays
+            workbench.hold(runs.Draft(name, workbench.root, {}, None, None, None))
+        assert workbench.draft(draft.id) is draft
+        run = plan_draft(draft, goal_scenario(draft.scenario, {}), workbench.store)
+    finally:
+        workbench.close()
+    expected = make_plan(scenario)
+    assert run.result.plans["new_budget"].tolist() == expected.plans["new_budget"].tolist()
+    assert run.result.summary.after.revenue == expected.summary.after.revenue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 import pytest
 from hypothesis import given
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 from starlette.datastructures import FormData, UploadFile
 
 from optimizer.errors import BidoptError, InputDataError, Problem, ScenarioError
-from optimizer.scenario.scenario_file import Adjustment, scenario_from_reports
+from optimizer.scenario.scenario_file import Adjustment, ItemLimits, scenario_from_reports
 from optimizer.workbench.uploads import (
     as_shown,
     error_as_shown,
@@ -18,9 +19,12 @@ from optimizer.workbench.uploads import (
     save_uploads,
     shown_name,
     stored_name,
+    whatif_name,
     whatif_scenario,
 )
 from tests.paths import SAMPLE
+
+ITEMS = ["双面羊绒大衣女中长款高端", "法式碎花雪纺连衣裙女2026秋季新款"]
 
 
 @pytest.mark.parametrize("sent, shown", [
@@ -86,11 +90,32 @@ def test_a_bad_goal_raises_one_scenario_error_listing_every_problem():
 
 def test_a_whatif_adds_one_adjustment_and_maybe_a_budget():
     scenario = scenario_from_reports([SAMPLE]).with_overrides(budget=20000, min_roi=2.0)
-    whatif = whatif_scenario(scenario, FormData({"cpc": "1.3", "order_value": "0.85", "volume": ""}))
+    whatif = whatif_scenario(scenario, FormData({"cpc": "1.3", "order_value": "0.85", "volume": ""}), ITEMS)
     assert whatif.adjust == (Adjustment(cpc=1.3, order_value=0.85),)
-    assert whatif.goal == scenario.goal and whatif.bids == scenario.bids
-    assert whatif_scenario(scenario, FormData({"budget": "15000"})).goal.budget == 15000
+    assert whatif.goal == scenario.goal and whatif.bids == scenario.bids and whatif.items == scenario.items
+    only_budget = whatif_scenario(scenario, FormData({"budget": "15000", "min_roi": "2.6"}), ITEMS)
+    assert (only_budget.goal.budget, only_budget.goal.min_roi, only_budget.adjust) == (15000, 2.6, ())
     with pytest.raises(ScenarioError, match="The 'ctr' field must be a number. Got 'much' instead."):
-        whatif_scenario(scenario, FormData({"ctr": "much"}))
+        whatif_scenario(scenario, FormData({"ctr": "much"}), ITEMS)
     with pytest.raises(ScenarioError, match=r"The 'volume' parameter of \[adjust\] must be a float"):
-        whatif_scenario(scenario, FormData({"volume": "-1"}))
+        whatif_scenario(scenario, FormData({"volume": "-1"}), ITEMS)
+
+
+def test_a_whatif_cuts_one_items_price_and_sells_out_another():
+    scenario = replace(scenario_from_reports([SAMPLE]), items={ITEMS[0]: ItemLimits(role="image", min_share=0.05)})
+    form = FormData({"order_value": "0.85", "cvr": "1.25", "adjust_item": ITEMS[1], "stock_item": ITEMS[0]})
+    whatif = whatif_scenario(scenario, form, ITEMS)
+    assert whatif.adjust == (Adjustment(cvr=1.25, order_value=0.85, items=(ITEMS[1],)),)
+    assert whatif.items == {ITEMS[0]: ItemLimits(role="image", min_share=0.05, stock=0.0)}   # the rest kept
+    assert whatif_scenario(scenario, FormData({"stock_item": ITEMS[1], "stock": "30"}), ITEMS).items[ITEMS[1]] == \
+        ItemLimits(stock=30.0)
+    with pytest.raises(ScenarioError, match=r"^The 'adjust_item' field must name an item of the reports\. Got "
+                                            r"'elsewhere' instead\.\nThe 'stock' field needs an item \('stock_item'\) "
+                                            r"whose orders it limits\.$"):
+        whatif_scenario(scenario, FormData({"stock": "3", "adjust_item": "elsewhere", "cpc": "2"}), ITEMS)
+
+
+def test_a_whatif_is_named_on_one_line_without_path_separators():
+    assert whatif_name(FormData({"name": "  双11 / 预热\n\t"}), 3) == "双11 - 预热"
+    assert whatif_name(FormData({"name": "   "}), 3) == "what-if 3"
+    assert len(whatif_name(FormData({"name": "x" * 100}), 1)) == 40

@@ -1,0 +1,224 @@
+// The budget and ROI-floor sliders: the plan again at the budget and floor they point to, in the browser.
+// The server sends the plan's hull increments in order of efficiency (optimizer/workbench/sliders.py,
+// SliderPath.to_bytes); any budget and floor cut the same path at another place, so moving a slider
+// only walks the path again: the same steps as SliderPath.at, on the same arrays.
+// "Plan at this budget and floor" then plans on the server, with every file and reason.
+"use strict";
+(function () {
+  const box = document.getElementById("sliders");
+  const budget = document.getElementById("budget-slider");
+  const roi = document.getElementById("roi-slider");
+  if (!box || !budget) {
+    return;
+  }
+  const money = (value) => value.toLocaleString("en", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const cell = (id) => document.getElementById(id);
+  const setText = (id, text) => { const found = cell(id); if (found) { found.textContent = text; } };
+
+  function showSettings() {
+    setText("budget-value", money(Number(budget.value)));
+    if (roi) {
+      setText("roi-value", Number(roi.value) > 0 ? Number(roi.value).toFixed(2) : "none");
+    }
+  }
+
+  function parse(buffer) {
+    const length = new DataView(buffer).getUint32(0, true);
+    const header = JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, 4, length)));
+    const types = { "<f8": Float64Array, "<i4": Int32Array, "u1": Uint8Array };
+    const arrays = {};
+    let offset = 4 + length;
+    for (const [name, kind, count] of header.arrays) {
+      const Type = types[kind];
+      arrays[name] = new Type(buffer, offset, count);
+      offset += Math.ceil((count * Type.BYTES_PER_ELEMENT) / 8) * 8;
+    }
+    return { header: header, ...arrays };
+  }
+
+  function running(values) {
+    const total = new Float64Array(values.length + 1);
+    for (let k = 0; k < values.length; k++) {
+      total[k + 1] = total[k] + values[k];
+    }
+    return total;
+  }
+
+  // The first k in [from, to) where test(k) holds, when it holds on a suffix of that range; else to.
+  function firstWhere(from, to, test) {
+    let low = from, high = to;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (test(middle)) { high = middle; } else { low = middle + 1; }
+    }
+    return low;
+  }
+
+  const clip = (value) => Math.min(Math.max(value, 0), 1);
+
+  function Path(data) {
+    const path = data;
+    path.count = data.spend.length;
+    path.cumSpend = running(data.spend);
+    path.cumRevenue = running(data.revenue);
+    path.cumValue = running(data.value);
+    path.steps = new Float64Array(data.base_steps.length);
+    path.planSpend = new Float64Array(data.base_plan_spend.length);
+    path.planRevenue = new Float64Array(data.base_plan_revenue.length);
+    return path;
+  }
+
+  // The account floor and the increments usable for a floor given as --min-roi (null: none given, the defaults:
+  // today's ROI and the break-even cut; 0: neither; under break-even: no cut), as SliderPath.limits.
+  function limits(path, given) {
+    const header = path.header, n = path.count;
+    const cut = header.break_even !== null && (given === null || (given > 0 && given >= header.break_even));
+    return [given === null ? header.default_floor || 0 : given, cut ? header.above_break_even : n];
+  }
+
+  // Where the optimum for (budget, floor) cuts the path, or null where no bids meet the floor.
+  function position(path, budgetValue, given) {
+    const [rho, usable] = limits(path, given);
+    const base = path.header.base, tol = path.header.tol, n = path.count, cum = path.cumSpend;
+    const room = budgetValue - base.spend;
+    if (room < -tol) {
+      return null;
+    }
+    const target = Math.max(room, 0);
+    let upper = n;
+    const k = firstWhere(0, n, (i) => cum[i + 1] > target);
+    if (k < n) {
+      upper = k + clip((target - cum[k]) / path.spend[k]);
+    }
+    let low = 0;
+    if (rho > 0) {
+      const activity = (i) => base.revenue - rho * base.spend + (path.cumRevenue[i] - rho * cum[i]);
+      const step = (i) => path.revenue[i] - rho * path.spend[i];
+      const peak = firstWhere(0, n, (i) => step(i) < 0);
+      if (activity(0) < -tol) {
+        const up = firstWhere(0, peak, (i) => activity(i + 1) >= -tol);
+        if (up >= peak) {
+          return null;
+        }
+        low = step(up) > 0 ? up + clip(-activity(up) / step(up)) : up + 1;
+      }
+      const down = firstWhere(peak, n, (i) => activity(i + 1) < -tol);
+      if (down < n) {
+        upper = Math.min(upper, down + clip(activity(down) / -step(down)));
+      }
+    }
+    upper = Math.min(upper, usable);
+    if (low > upper + 1e-9) {
+      return null;
+    }
+    return Math.min(Math.max(path.header.rising, low), upper);
+  }
+
+  // The plan at a position (null when a floor is met only by spending nothing): totals, per plan spend and revenue, and how many keywords take each action.
+  function planAt(path, at, rho) {
+    const full = Math.floor(at), part = at - full, n = path.count;
+    const { steps, planSpend, planRevenue } = path;
+    steps.set(path.base_steps);
+    planSpend.set(path.base_plan_spend);
+    planRevenue.set(path.base_plan_revenue);
+    const unit = path.unit, plan = path.plan_of_unit, spend = path.spend, revenue = path.revenue, step = path.step;
+    const last = Math.min(full, n);
+    for (let k = 0; k <= last && k < n; k++) {
+      const share = k < full ? 1 : part;
+      const u = unit[k], p = plan[u];
+      steps[u] += share * step[k];
+      planSpend[p] += share * spend[k];
+      planRevenue[p] += share * revenue[k];
+    }
+    const counts = [0, 0, 0, 0], pause = path.header.actions.indexOf("pause");
+    const start = path.vertex_start, action = path.vertex_action;
+    for (let u = 0; u < steps.length; u++) {
+      const first = start[u], count = start[u + 1] - first;
+      if (count === 0) {
+        counts[pause] += 1;
+        continue;
+      }
+      const whole = Math.floor(steps[u] + 1e-12);
+      const rest = clip(steps[u] - whole);
+      const lowVertex = first + Math.min(whole, count - 1);
+      const highVertex = Math.min(lowVertex + 1, start[u + 1] - 1);
+      counts[action[rest > 0.5 ? highVertex : lowVertex]] += 1;
+    }
+    let totalSpend = 0, totalRevenue = 0;
+    for (let p = 0; p < planSpend.length; p++) {
+      totalSpend += planSpend[p];
+      totalRevenue += planRevenue[p];
+    }
+    if (rho > 0 && totalSpend <= 1e-6 * path.header.base.today_spend) {
+      return null;   // as make_plan: a floor met only by spending nothing is not met
+    }
+    const along = (cumulative) => (full >= n ? cumulative[n]
+      : cumulative[full] + part * (cumulative[full + 1] - cumulative[full]));
+    return {
+      spend: totalSpend, revenue: totalRevenue, objective: path.header.base.value + along(path.cumValue),
+      roi: totalSpend > 0 ? totalRevenue / totalSpend : 0, counts: counts, planSpend: planSpend,
+    };
+  }
+
+  // The floor the sliders ask for: the ROI slider's once moved, else the plan's own (null: it gave none).
+  let roiMoved = false;
+  function asked(path) {
+    if (roi && path.header.roi && (roiMoved || box.dataset.minRoi !== "")) {
+      return Number(roi.value);
+    }
+    return box.dataset.minRoi === "" ? null : Number(box.dataset.minRoi);
+  }
+
+  // Re-plan at the sliders and show it; the time taken, page update included, goes in data-replan-ms.
+  function replan(path) {
+    const started = performance.now();
+    const given = asked(path);
+    const at = position(path, Number(budget.value), given);
+    const plan = at === null ? null : planAt(path, at, limits(path, given)[0]);
+    if (plan === null) {
+      setText("live-state", "no bids meet this floor at this budget");
+    } else {
+      setText("live-state", "");
+      setText("live-spend", money(plan.spend));
+      setText("live-revenue", money(plan.revenue));
+      setText("live-objective", money(plan.objective));
+      setText("live-roi", plan.roi.toFixed(2));
+      path.header.actions.forEach((name, index) => setText(`live-${name}`, plan.counts[index].toLocaleString("en")));
+      document.querySelectorAll("#plans td.live-budget").forEach((td) => {
+        td.textContent = money(plan.planSpend[Number(td.dataset.plan)]);
+      });
+    }
+    const took = performance.now() - started;
+    box.dataset.replanMs = String(took);
+    setText("live-ms", `${took.toFixed(1)} ms`);
+    return plan;
+  }
+
+  showSettings();
+  if (!box.dataset.src) {
+    budget.addEventListener("input", showSettings);
+    if (roi) { roi.addEventListener("input", showSettings); }
+    return;
+  }
+  fetch(box.dataset.src).then((response) => {
+    if (!response.ok) {
+      throw new Error(`the sliders' path: ${response.status}`);
+    }
+    return response.arrayBuffer();
+  }).then((buffer) => {
+    const path = Path(parse(buffer));
+    const move = () => { showSettings(); replan(path); };
+    budget.addEventListener("input", move);
+    if (roi) { roi.addEventListener("input", () => { roiMoved = true; move(); }); }
+    // for the benchmark and the browser tests: the plan at any budget and floor (null: none given), and how long
+    // it took
+    window.bidoptReplan = (budgetValue, rho) => {
+      const started = performance.now();
+      const at = position(path, budgetValue, rho);
+      const plan = at === null ? null : planAt(path, at, limits(path, rho)[0]);
+      return { ms: performance.now() - started, plan: plan && { ...plan, planSpend: Array.from(plan.planSpend) } };
+    };
+    replan(path);
+    box.dataset.ready = "true";
+  }).catch((error) => setText("live-state", String(error.message)));
+}());
