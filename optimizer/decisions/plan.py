@@ -36,7 +36,7 @@ from optimizer.reading.schema import Performance, validate
 from optimizer.scenario.scenario_file import Scenario
 from optimizer.solver import risk, solve
 from optimizer.solver.feasibility import best_roi, diagnose, roi_conflict
-from optimizer.solver.frontier import Frontier, frontier
+from optimizer.solver.frontier import Frontier, budget_grid, frontier
 from optimizer.solver.program import Limits, Program, Solution
 
 
@@ -193,11 +193,12 @@ def data_key(scenario: Scenario) -> tuple:
 
 
 def make_plan(scenario: Scenario, prepared: Prepared | None = None, *, solver: str = "auto",
-              progress: Progress = SILENT) -> PlanResult:
+              progress: Progress = SILENT, frontier_grid: tuple[float, float, int] | None = None) -> PlanResult:
     """The weekly plan of a scenario; pass ``prepared`` to reuse another scenario's reading and estimates.
 
     ``solver``: "auto" (the structured solver when the program fits it, else HiGHS), "fast", "highs" or "pulp".
-    ``progress`` hears the start of each phase (:mod:`optimizer.progress`).
+    ``progress`` hears the start of each phase (:mod:`optimizer.progress`). ``frontier_grid``: the ``(low, high,
+    count)`` :func:`plan_frontier` will be asked for, read off the solve's own sorted increments, not sorted again.
     """
     if prepared is None:
         prepared = prepare(scenario, progress)
@@ -228,7 +229,8 @@ def make_plan(scenario: Scenario, prepared: Prepared | None = None, *, solver: s
     program = Program(allowed, objective, limits)
     lap("build", "solve")
     confidence = scenario.goal.min_roi_confidence
-    program, solution, margin, chosen = _solve(program, chosen, scenario, units, solver)
+    budgets = None if frontier_grid is None else budget_grid(limits.budget, *frontier_grid)
+    program, solution, margin, chosen = _solve(program, chosen, scenario, units, solver, budgets)
     if solution.status == "infeasible":
         raise InfeasibleError(diagnose(program, confidence=confidence))
     if solution.status != "optimal":
@@ -253,8 +255,10 @@ def make_plan(scenario: Scenario, prepared: Prepared | None = None, *, solver: s
 
 
 def _solve(program: Program, chosen: defaults.Defaults, scenario: Scenario, units: pd.DataFrame,
-           solver: str) -> tuple[Program, Solution, dict | None, defaults.Defaults]:
+           solver: str, budgets: np.ndarray | None = None) -> tuple[Program, Solution, dict | None, defaults.Defaults]:
     """The program solved (ROI floors held at min_roi_confidence when set), with the default ROI floor if any.
+
+    ``budgets``: account budgets whose frontier points the solve also reads off its path (see :func:`make_plan`).
 
     The default floor enters only when the plan without it would break it (exact: a plan that meets the
     floor is the optimum with it too); under min_roi_confidence it is always a row. When today's ROI is
@@ -266,7 +270,7 @@ def _solve(program: Program, chosen: defaults.Defaults, scenario: Scenario, unit
     def run(prog: Program) -> tuple[Program, Solution, dict | None]:
         if confidence is not None and prog.limits.has_roi_rows():
             return risk.solve_held(prog, cv, confidence, solver)
-        return prog, solve(prog, solver), None
+        return prog, solve(prog, solver, budgets), None
 
     def floored(floor: float) -> Program:
         return replace(program, limits=replace(program.limits, min_roi=floor))
@@ -301,5 +305,6 @@ def plan_frontier(result: PlanResult, *, low: float = 0.25, high: float = 2.0, c
     summary, goal = result.summary, result.scenario.goal
     today = {"spend": summary.before.spend, "objective": summary.before.objective(goal.objective, goal.margin)}
     chosen = {"spend": summary.after.spend, "objective": summary.objective_value}
-    return frontier(result.program, objective=goal.objective, today=today, chosen=chosen, low=low, high=high,
-                    count=count)
+    budgets = budget_grid(result.program.limits.budget, low, high, count)
+    return frontier(result.program, objective=goal.objective, today=today, chosen=chosen, budgets=budgets,
+                    solved=result.solution)
