@@ -190,7 +190,11 @@ TIMINGS_LINE = re.compile(r"^bidopt: (?P<phases>(?:[^,]+ [\d.]+ s)(?:, [^,]+ [\d
 
 
 def phase_times(lines: list[tuple[float, str, str]], wall: float) -> dict[str, float]:
-    """Phases from the CLI's own timings line; start-up, write and the run history from line arrivals."""
+    """Phases from the CLI's own timings line; start-up, write and the run history from line arrivals.
+
+    The run is recorded while the files are staged (``record`` starts within ``write``): writing lasts
+    until recording starts, and recording until the files are in place ("plan:" on stdout).
+    """
     phases: dict[str, float] = {}
     starts = {}
     for stamp, stream, text in lines:
@@ -202,19 +206,16 @@ def phase_times(lines: list[tuple[float, str, str]], wall: float) -> dict[str, f
             starts.setdefault(match["phase"], stamp)
         elif stream == "out" and text.startswith("plan:"):
             starts.setdefault("written", stamp)
-        elif stream == "out" and text.startswith("recorded run"):
-            starts.setdefault("recorded", stamp)
     first = min(starts.values(), default=0.0)
     if not phases:   # a quick run prints no timings line: each phase lasts until the next one starts
-        order = sorted((stamp, name) for name, stamp in starts.items() if name != "recorded")
+        order = sorted((stamp, name) for name, stamp in starts.items())
         phases = {name: following - stamp for (stamp, name), (following, _) in zip(order, order[1:])
-                  if name not in ("write", "written")}
+                  if name not in ("write", "record", "written")}
     timed = {"start-up (imports, scenario)": first, **phases}
     if "write" in starts and "written" in starts:
-        timed["write"] = starts["written"] - starts["write"]
-    if "recorded" in starts:
-        timed["record the run history"] = starts["recorded"] - max(stamp for stamp, stream, _ in lines
-                                                                   if stream == "out" and stamp < starts["recorded"])
+        timed["write"] = starts.get("record", starts["written"]) - starts["write"]
+    if "record" in starts and "written" in starts:
+        timed["record the run history"] = starts["written"] - starts["record"]
     timed["other (exit, gaps)"] = max(0.0, wall - sum(timed.values()))
     return timed
 

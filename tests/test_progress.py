@@ -79,3 +79,12 @@ def test_plan_shows_progress_on_stderr_never_on_stdout(tmp_path, capsys, flags, 
     assert "bidopt:" not in out and out.startswith("plan: spend")
     phases = ("read and validate", "estimate", "build", "solve", "explain", "report", "write")
     assert all(f"s  {phase}" in err for phase in phases) is shown
+
+
+def test_recording_the_run_is_a_phase_of_its_own_after_writing(tmp_path, capsys):
+    shutil.copytree(SCENARIOS, tmp_path / "scenarios", ignore=shutil.ignore_patterns("out"))
+    code = cli.main(["plan", str(tmp_path / "scenarios" / "weekly.toml"), "--out", str(tmp_path / "out"),
+                     "--db", f"sqlite:///{tmp_path / 'history.sqlite'}", "--progress"])
+    err = capsys.readouterr().err
+    assert code == 0
+    assert err.index("s  write") < err.index("s  record")

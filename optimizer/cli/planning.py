@@ -81,7 +81,8 @@ def run_plan(args: argparse.Namespace) -> int:
     placements = placement_report(args)
     with progress_for(args) as progress:
         result = make_plan(scenario, prepared_with_bulk(scenario, bulk), solver=args.solver, progress=progress,
-                           lang=lang, marketplace=check_marketplace(args.marketplace) if args.marketplace else None)
+                           lang=lang, marketplace=check_marketplace(args.marketplace) if args.marketplace else None,
+                           frontier_grid=(0.25, 2.0, REPORT_FRONTIER_POINTS))
         if store is not None:
             result = _with_forecast_check(store, result)
         clock = time.perf_counter()
@@ -94,7 +95,7 @@ def run_plan(args: argparse.Namespace) -> int:
         recorded: list[int] = []
         out = out_folder(args, scenario)
         written = publish(out, files, before_swap=None if store is None else
-                          _recorder(store, result, files["summary.json"], recorded, out))
+                          _recorder(store, result, files["summary.json"], recorded, out, progress))
         if args.write_lp:   # the LP and the map of its names (keyword, candidate bid): both or neither
             names = csv_bytes(lp_names(result.program, result.estimates.units))
             write_all(args.write_lp.resolve().parent, {args.write_lp.name: lambda path: write_lp(result.program, path),
@@ -111,12 +112,14 @@ def run_plan(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _recorder(store, result, summary: bytes, recorded: list[int], out: Path):
+def _recorder(store, result, summary: bytes, recorded: list[int], out: Path, progress):
     """What publishes a plan's files runs once they are staged: record the run and, in the same transaction,
     give the staged summary.json the run's id; the files are swapped in only after the commit."""
     from optimizer.outputs.files import json_bytes, naming
 
     def record(staging: Path) -> int:
+        progress.phase("record")
+
         def stamp(run_id: int) -> None:
             data = {**json.loads(summary), "run": {"id": run_id, "store": store.location}}
             with naming(out / "summary.json"):
@@ -180,7 +183,7 @@ def run_frontier(args: argparse.Namespace) -> int:
         raise BidoptError("--points must be at least 2 and 0 < --from < --to (multiples of the plan's budget)")
     scenario = load(args, args.scenario)
     with progress_for(args) as progress:
-        result = make_plan(scenario, progress=progress)
+        result = make_plan(scenario, progress=progress, frontier_grid=(args.low, args.high, args.points))
         progress.phase("frontier")
         front = plan_frontier(result, low=args.low, high=args.high, count=args.points)
     table = front.points.round(6)

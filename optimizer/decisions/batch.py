@@ -82,7 +82,7 @@ def plan_account(scenario_path: str, out: str) -> AccountOutcome:
     try:
         scenario = load_scenario(scenario_path)
         require_reports(scenario)
-        result = make_plan(scenario)
+        result = make_plan(scenario, frontier_grid=(0.25, 2.0, 20))
         files = {**result.files(), **plan_report(result, plan_frontier(result, count=20))}
         publish(folder, files)
     except InfeasibleError as error:

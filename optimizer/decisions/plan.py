@@ -37,7 +37,7 @@ from optimizer.reading.schema import Performance, validate
 from optimizer.scenario.scenario_file import Scenario
 from optimizer.solver import risk, solve
 from optimizer.solver.feasibility import best_roi, diagnose, roi_conflict
-from optimizer.solver.frontier import Frontier, frontier
+from optimizer.solver.frontier import Frontier, budget_grid, frontier
 from optimizer.solver.program import Limits, Program, Solution
 
 
@@ -212,13 +212,16 @@ class _Clock:
 
 
 def make_plan(scenario: Scenario, prepared: Prepared | None = None, *, solver: str = "auto",
-              progress: Progress = SILENT, lang: str = "en", marketplace: str | None = None) -> PlanResult:
+              progress: Progress = SILENT, lang: str = "en", marketplace: str | None = None,
+              frontier_grid: tuple[float, float, int] | None = None) -> PlanResult:
     """The weekly plan of a scenario; pass ``prepared`` to reuse another scenario's reading and estimates.
 
     ``solver``: "auto" (the structured solver when the program fits it, else HiGHS), "fast", "highs" or "pulp".
     ``progress`` hears the start of each phase (:mod:`optimizer.progress`); ``lang`` is the reasons' and
     pages' language ("en" or "zh-CN"). Bids and daily limits stay inside the platform's limits
-    (:mod:`optimizer.decisions.platform_limits`), the Amazon ``marketplace``'s when given.
+    (:mod:`optimizer.decisions.platform_limits`), the Amazon ``marketplace``'s when given. ``frontier_grid``:
+    the ``(low, high, count)`` :func:`plan_frontier` will be asked for, read off the solve's own sorted
+    increments, not sorted again.
     """
     lang = normalise(lang)   # a language bidopt does not speak stops the run before it starts
     if prepared is None:
@@ -242,7 +245,8 @@ def make_plan(scenario: Scenario, prepared: Prepared | None = None, *, solver: s
     program, guarded = guards.program(units, allowed, objective, limits, chosen.floor)
     lap("build", "solve")
     confidence, held = scenario.goal.min_roi_confidence, defaults.with_margin(scenario, limits, performance)
-    program, solution, margin, chosen = _solve_with_margin(program, held, chosen, scenario, units, solver)
+    budgets = None if frontier_grid is None else budget_grid(limits.budget, *frontier_grid)
+    program, solution, margin, chosen = _solve_with_margin(program, held, chosen, scenario, units, solver, budgets)
     if solution.status == "infeasible":
         raise InfeasibleError(diagnose(program, confidence=confidence))
     if solution.status != "optimal":
@@ -275,24 +279,26 @@ def _platform(scenario: Scenario, performance: Performance, marketplace: str | N
 
 
 def _solve_with_margin(program: Program, margin: tuple[Limits, tuple[str, ...]], chosen: defaults.Defaults,
-                       scenario: Scenario, units: pd.DataFrame,
-                       solver: str) -> tuple[Program, Solution, dict | None, defaults.Defaults]:
+                       scenario: Scenario, units: pd.DataFrame, solver: str,
+                       budgets: np.ndarray | None) -> tuple[Program, Solution, dict | None, defaults.Defaults]:
     """The program solved with its floors planned above themselves (``margin``: the limits so, and the notes that
     say it, :func:`optimizer.decisions.defaults.with_margin`); where that is out of reach or leaves next to
     nothing to spend, with the floors as given."""
     held, notes = margin
     if held is not program.limits:
         solved = _solve(replace(program, limits=held), replace(chosen, notes=chosen.notes + notes), scenario, units,
-                        solver)
+                        solver, budgets)
         spent = float((solved[1].share * program.candidates.spend).sum()) if solved[1].status == "optimal" else 0.0
         if solved[1].status != "infeasible" and spent > 1e-6 * float(program.candidates.current["spend"].sum()):
             return solved
-    return _solve(program, chosen, scenario, units, solver)
+    return _solve(program, chosen, scenario, units, solver, budgets)
 
 
 def _solve(program: Program, chosen: defaults.Defaults, scenario: Scenario, units: pd.DataFrame,
-           solver: str) -> tuple[Program, Solution, dict | None, defaults.Defaults]:
+           solver: str, budgets: np.ndarray | None = None) -> tuple[Program, Solution, dict | None, defaults.Defaults]:
     """The program solved (ROI floors held at min_roi_confidence when set), with the default ROI floor if any.
+
+    ``budgets``: account budgets whose frontier points the solve also reads off its path (see :func:`make_plan`).
 
     The default floor enters only when the plan without it would break it (exact: a plan that meets the
     floor is the optimum with it too); under min_roi_confidence it is always a row. When today's ROI is
@@ -304,7 +310,7 @@ def _solve(program: Program, chosen: defaults.Defaults, scenario: Scenario, unit
     def run(prog: Program) -> tuple[Program, Solution, dict | None]:
         if confidence is not None and prog.limits.has_roi_rows():
             return risk.solve_held(prog, cv, confidence, solver)
-        return prog, solve(prog, solver), None
+        return prog, solve(prog, solver, budgets), None
 
     def floored(floor: float) -> Program:
         return replace(program, limits=replace(program.limits, min_roi=floor))
@@ -339,5 +345,6 @@ def plan_frontier(result: PlanResult, *, low: float = 0.25, high: float = 2.0, c
     summary, goal = result.summary, result.scenario.goal
     today = {"spend": summary.today.spend, "objective": summary.today.objective(goal.objective, goal.margin)}
     chosen = {"spend": summary.after.spend, "objective": summary.objective_value}
-    return frontier(result.program, objective=goal.objective, today=today, chosen=chosen, low=low, high=high,
-                    count=count)
+    budgets = budget_grid(result.program.limits.budget, low, high, count)
+    return frontier(result.program, objective=goal.objective, today=today, chosen=chosen, budgets=budgets,
+                    solved=result.solution)

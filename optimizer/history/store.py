@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, make_url
 
@@ -205,7 +206,8 @@ class Rows:
     """
 
     names: list[str]
-    columns: list[np.ndarray]
+    #: numpy arrays, or Arrow text (made Python strings a chunk at a time, like the rest)
+    columns: list[np.ndarray | pa.Array]
     missing: list[np.ndarray | None]
 
     def __len__(self) -> int:
@@ -218,9 +220,9 @@ class Rows:
             yield from zip(*lists)
 
 
-def _python(values: np.ndarray, missing: np.ndarray | None) -> list:
+def _python(values: np.ndarray | pa.Array, missing: np.ndarray | None) -> list:
     """Plain Python values (None where missing) of a slice of a column."""
-    plain = values.tolist()
+    plain = values.to_pylist() if isinstance(values, pa.Array) else values.tolist()
     if missing is not None:
         for index in missing.nonzero()[0].tolist():
             plain[index] = None
@@ -248,6 +250,9 @@ def _array(values: pd.Series, column: sa.Column) -> tuple[np.ndarray, np.ndarray
         array = values.to_numpy(dtype=float, na_value=np.nan)
     elif values.dtype.kind in "iub" and not missing.any():
         array = values.to_numpy()
+    elif isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+        array = pa.array(values)   # the text as it is: a million Python strings never stand at once
+        array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
     elif pd.api.types.is_string_dtype(values) or (isinstance(values.dtype, pd.CategoricalDtype)
                                                    and pd.api.types.is_string_dtype(values.dtype.categories)):
         array = values.astype(object).to_numpy()   # Python str already (inferred, for an object column)

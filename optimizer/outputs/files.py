@@ -47,7 +47,7 @@ MONEY_COLUMNS = frozenset({
 
 def neutralize(frame: pd.DataFrame) -> pd.DataFrame:
     """Prefix text cells and headers that a spreadsheet would read as a formula (:func:`safe_text.cell`)."""
-    out = frame.copy()
+    out = frame.copy(deep=False)   # each column is replaced, not changed in place: no copy of the whole frame
     for column in out.columns:
         out[column] = safe_text.cells(out[column])
     return out.set_axis([safe_text.cell(column) for column in out.columns], axis=1)
@@ -67,7 +67,9 @@ def csv_bytes(frame: pd.DataFrame, money: frozenset[str] = MONEY_COLUMNS) -> byt
     cells = [_quoted(text) if text.type == pa.large_string() and _is_text(frame[column]) else text
              for column, text in zip(frame.columns, cells)]
     comma, newline, empty = (pa.scalar(text, pa.large_string()) for text in (",", "\n", ""))
-    lines = pc.binary_join_element_wise(pc.binary_join_element_wise(*cells, comma), newline, empty)
+    cells[-1] = pc.binary_join_element_wise(cells[-1], newline, empty)   # each line ends in the last cell
+    lines = pc.binary_join_element_wise(*cells, comma)
+    del cells   # the columns' text is in the lines now: let it go before the bytes are made
     offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)[lines.offset:lines.offset + len(lines) + 1]
     body = memoryview(lines.buffers()[2])[offsets[0]:offsets[-1]]
     return b"".join([("\ufeff" + header.getvalue()).encode("utf-8"), body])
@@ -112,21 +114,29 @@ def _cell_text(column: pd.Series, cents: bool = False) -> pa.Array:
     return text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text   # pandas' Arrow-backed text
 
 
+def _quoted_by_csv(char: str) -> bool:
+    """Whether Python's csv module (lines ending in ``\n``) quotes a cell holding ``char``: ``\r`` depends on
+    the Python version."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(["a" + char])
+    return out.getvalue().startswith('"')
+
+
+#: The characters that make the csv module quote a cell (comma, quote, ``\n``, and ``\r`` where it does).
+_SPECIAL = "[" + "".join(char for char in ',"\n\r' if _quoted_by_csv(char)).replace("\n", "\\n").replace(
+    "\r", "\\r") + "]"
+
+
 def _quoted(text: pa.Array) -> pa.Array:
-    """Cells with a comma, quote or line break as Python's csv module quotes them (the few, one by one)."""
-    special = pc.match_substring_regex(text, r'[,"\r\n]')
+    """Cells as Python's csv module writes them: one holding a :data:`_SPECIAL` character goes in quotes,
+    its quotes doubled."""
+    special = pc.match_substring_regex(text, _SPECIAL)
     if not pc.any(special).as_py():
         return text
-    chosen = pc.filter(text, special).to_pylist()
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    quoted = []
-    for cell in chosen:
-        writer.writerow([cell])
-        quoted.append(out.getvalue()[:-1])
-        out.seek(0)
-        out.truncate()
-    return pc.replace_with_mask(text, special, pa.array(quoted, pa.large_string()))
+    quote = pa.scalar('"', pa.large_string())
+    chosen = pc.replace_substring(pc.filter(text, special), '"', '""')
+    quoted = pc.binary_join_element_wise(quote, chosen, quote, pa.scalar("", pa.large_string()))
+    return pc.replace_with_mask(text, special, quoted)
 
 
 def json_bytes(data: Mapping) -> bytes:

@@ -20,9 +20,13 @@ from optimizer.solver.structured import check, solve_structured
 SOLVERS = ("auto", "fast", "highs", "pulp")
 
 
-def solve(program: Program, solver: str = "auto") -> Solution:
+def solve(program: Program, solver: str = "auto", budgets=None) -> Solution:
     """Solve the program with the named solver; an unknown name, or "fast" on a program outside its
-    structure, is a :class:`~optimizer.errors.ScenarioError`."""
+    structure, is a :class:`~optimizer.errors.ScenarioError`.
+
+    ``budgets``: account budgets whose optimum the structured solver also reads off its path
+    (``Solution.frontier``); the other solvers leave them to :func:`optimizer.solver.frontier.frontier`.
+    """
     if solver not in SOLVERS:
         raise ScenarioError([f"The 'solver' parameter must be one of {', '.join(SOLVERS)}. Got {solver!r} instead."])
     if solver in ("highs", "pulp"):
@@ -30,7 +34,7 @@ def solve(program: Program, solver: str = "auto") -> Solution:
         return canonical_prices(program, solution)
     checked = check(program)
     if checked[0] is None:
-        return solve_structured(program, checked)
+        return solve_structured(program, checked, budgets)
     if solver == "fast":
         raise ScenarioError([f"solver 'fast' cannot plan this scenario: {checked[0]}; use --solver highs"])
     return solve_highs(program)

@@ -14,7 +14,7 @@ import pandas as pd
 
 from optimizer.solver import solve
 from optimizer.solver import structured as fastsolve
-from optimizer.solver.program import Program
+from optimizer.solver.program import Program, Solution
 
 #: Relative slack under which the budget counts as spent (the budget binds).
 SPENT_TOL = 1e-6
@@ -44,19 +44,28 @@ def budget_grid(budget: float, low: float, high: float, count: int) -> np.ndarra
     return np.linspace(low, high, count) * budget
 
 
+def _known(solved: Solution | None, budgets: np.ndarray) -> tuple | None:
+    """The points the solve read off its own path, when they are at exactly these budgets."""
+    points = () if solved is None else solved.frontier
+    if len(points) == len(budgets) and all(point.budget == float(budget) for point, budget in zip(points, budgets)):
+        return points
+    return None
+
+
 def frontier(program: Program, *, objective: str, today: dict[str, float], chosen: dict[str, float],
-             low: float = 0.25, high: float = 2.0, count: int = 40) -> Frontier:
-    """The program's optimum at ``count`` budgets; infeasible budgets are left out.
+             budgets: np.ndarray, solved: Solution | None = None) -> Frontier:
+    """The program's optimum at each of ``budgets`` (:func:`budget_grid`); infeasible budgets are left out.
 
     When the limits fit the structured solver the whole curve comes from one sort of
     the hull increments (:func:`optimizer.solver.structured.frontier`); otherwise HiGHS solves
-    each point.
+    each point. ``solved``: the program's solution; when its solve was asked for these budgets
+    (``solve(..., budgets=budgets)``) its points are used and nothing is solved again.
     """
     cand, limits = program.candidates, program.limits
-    budgets = budget_grid(limits.budget, low, high, count)
     rows = []
     try:
-        for point in fastsolve.frontier(program, budgets):
+        known = _known(solved, budgets)
+        for point in known if known is not None else fastsolve.frontier(program, budgets):
             if point.status != "optimal":
                 continue
             revenue = point.revenue if np.isfinite(point.revenue) else (

@@ -134,6 +134,7 @@ def _vertices(spend: np.ndarray, points: np.ndarray, hull: np.ndarray, perm: np.
         return vertex_column, None, np.full(n, columns), spend.ravel(), points.ravel()
     flat = np.flatnonzero(hull)
     vertex_unit, vertex_column = np.divmod(flat, columns)
+    vertex_column = vertex_column.astype(np.int16)   # small: it lives as long as the path
     return vertex_column, vertex_unit, np.bincount(vertex_unit, minlength=n), spend.ravel()[flat], points.ravel()[flat]
 
 
@@ -147,7 +148,10 @@ def unit_increments(cand: Candidates, value: np.ndarray) -> UnitIncrements:
         slopes = rises / steps
     hull, perm = _hull(spend, points, alive, steps, slopes)
     every = perm is None and hull.all()
+    if not every:   # the differences along the rows are read no more: their pages go back before the vertices
+        steps = rises = slopes = None
     vertex_column, vertex_unit, counts, v_spend, v_value = _vertices(spend, points, hull, perm)
+    del hull, alive
     has_point = counts > 0
     vertex_start = np.concatenate([[0], np.cumsum(counts)])
     first = vertex_start[:-1][has_point]
@@ -163,8 +167,10 @@ def unit_increments(cand: Candidates, value: np.ndarray) -> UnitIncrements:
         is_inc[first] = False  # a unit's first vertex is its base
         inc_to = np.flatnonzero(is_inc)
         inc_unit = vertex_unit[inc_to]
+        del vertex_unit, is_inc
         inc_spend = v_spend[inc_to] - v_spend[inc_to - 1]
         inc_gain = v_value[inc_to] - v_value[inc_to - 1]
+        del inc_to, v_spend, v_value
     free = inc_spend <= 0
     any_free = bool(free.any())
     spare_gain = None

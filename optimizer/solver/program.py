@@ -159,3 +159,6 @@ class Solution:
     activity: dict[str, float]
     binding: tuple[str, ...]
     solver: str = "highs"
+    #: The optimum at other account budgets, when the solve was asked for them (the structured solver reads
+    #: them off its own path: :func:`optimizer.solver.along.frontier_points`); empty otherwise.
+    frontier: tuple = ()

@@ -27,12 +27,13 @@ objective that is not affine in revenue and spend, e.g. orders) are for HiGHS:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 
+from optimizer.solver.along import FrontierPoint, Point, frontier_points, locate
 from optimizer.solver.increments import IncrementPath, affine_fit, build_path
-from optimizer.solver.program import FEAS_TOL, Limits, Program, Solution, binding
+from optimizer.solver.program import Limits, Program, Solution, binding
 
 
 class UnfitProgram(ValueError):
@@ -66,105 +67,6 @@ def check(program: Program) -> Check:
     return None, fit
 
 
-@dataclass(frozen=True)
-class _Point:
-    """Where on the path the optimum for one budget lies, and the account-level multipliers there."""
-
-    position: float
-    budget_dual: float
-    roi_dual: float
-    feasible: bool
-
-
-_CHUNK = 1 << 20
-
-
-def _count_chunked(condition, count: int) -> int:
-    """``np.count_nonzero(condition(0, count))``, a million entries at a time (no 10^7 temporaries)."""
-    return sum(int(np.count_nonzero(condition(i, min(i + _CHUNK, count)))) for i in range(0, count, _CHUNK))
-
-
-def _first_chunked(condition, count: int) -> int:
-    """The first index where ``condition(start, stop)`` holds (``np.flatnonzero(...)[0]``), or -1; chunk by chunk."""
-    for i in range(0, count, _CHUNK):
-        hits = np.flatnonzero(condition(i, min(i + _CHUNK, count)))
-        if hits.size:
-            return i + int(hits[0])
-    return -1
-
-
-def _position_at(cumulative: np.ndarray, target: float, increments: np.ndarray) -> float:
-    """Where a running total along the path reaches ``target`` (full increments + fraction)."""
-    count = len(increments)
-    k = int(np.searchsorted(cumulative, target, side="right"))
-    if k >= count:
-        return float(count)
-    before = cumulative[k] - increments[k]
-    return k + float(np.clip((target - before) / increments[k], 0.0, 1.0))
-
-
-def _roi_range(path: IncrementPath, tol: float) -> tuple[float, float] | None:
-    """The positions between which the account ROI row holds (it is concave along the path); None if nowhere."""
-    count, eff, rho = len(path.opt_spend), path.opt_eff, path.rho
-
-    def roi_step(k: int) -> float:   # opt_spend * (eff - rho) where it is read, not as a 10^7 array
-        return path.opt_spend[k] * (eff[k] - rho)
-
-    def activity(i: int, j: int) -> np.ndarray:   # base_roi + cum_roi, read a chunk at a time
-        return path.base_roi + path.cum_roi[i:j]
-
-    low, high = 0.0, float(count)
-    if path.base_roi < -tol:
-        k = _first_chunked(lambda i, j: activity(i, j) >= -tol, count)
-        if k < 0:
-            return None
-        before = activity(k, k + 1)[0] - roi_step(k)
-        low = k + float(np.clip(-before / roi_step(k), 0.0, 1.0)) if roi_step(k) > 0 else float(k + 1)
-    k = _first_chunked(lambda i, j: (eff[i:j] < rho) & (activity(i, j) < -tol), count)
-    if k >= 0:
-        before = activity(k, k + 1)[0] - roi_step(k)
-        high = k + float(np.clip(before / -roi_step(k), 0.0, 1.0))
-    return low, high
-
-
-def _locate(path: IncrementPath, budget: float | None, with_roi: bool) -> _Point:
-    """The optimum's position on the path (full increments + fraction) for one budget."""
-    count = len(path.opt_spend)
-    tol = FEAS_TOL * path.scale
-    nowhere = _Point(0.0, 0.0, 0.0, False)
-    if not path.feasible:
-        return nowhere
-    top = float(count)
-    position_budget = top
-    if budget is not None:
-        room = budget - path.base_spend
-        if room < -tol:
-            return nowhere
-        position_budget = _position_at(path.cum_spend, max(room, 0.0), path.opt_spend)
-    eff = path.opt_eff
-    positive = _count_chunked(lambda i, j: path.alpha * eff[i:j] + path.beta > 0, count)
-    roi_range = _roi_range(path, tol) if with_roi and path.rho > 0 else (0.0, top)
-    if roi_range is None:
-        return nowhere
-    position_low, position_high = roi_range
-    upper = min(position_budget, position_high)
-    if position_low > upper + 1e-9:
-        return nowhere
-    position = min(max(float(positive), position_low), upper)
-    budget_dual = roi_dual = 0.0
-    e = float(eff[min(int(np.floor(position)), count - 1)]) if count else None
-    if e is not None and np.isfinite(e):
-        gain, rho = path.alpha * e + path.beta, path.rho
-        if position_low > 0 and position == position_low and position_low > positive:
-            roi_dual = max(0.0, -gain / (e - rho)) if e > rho else 0.0
-        elif positive >= upper:
-            if position_budget <= position_high:
-                budget_dual = max(0.0, gain) if position < top else 0.0
-            elif e < rho:
-                roi_dual = max(0.0, gain / (rho - e))
-    return _Point(position, budget_dual, roi_dual, True)
-
-
 def _spare(array: np.ndarray, shape: tuple[int, ...]) -> np.ndarray | None:
     """A zeroed float table of ``shape`` in ``array``'s memory (a path array read no more), or None if it is no fit.
 
@@ -177,19 +79,22 @@ def _spare(array: np.ndarray, shape: tuple[int, ...]) -> np.ndarray | None:
     return table
 
 
-def solve_structured(program: Program, checked: Check | None = None) -> Solution:
+def solve_structured(program: Program, checked: Check | None = None, budgets=None) -> Solution:
     """Solve the program exactly by its structure; raises :class:`UnfitProgram` outside it.
 
     ``checked``: :func:`check`'s answer when the caller has it already (the fit is not redone).
+    ``budgets``: also read the frontier at these account budgets off the same path (``Solution.frontier``).
     """
     reason, fit = checked if checked is not None else check(program)
     if reason:
         raise UnfitProgram(reason)
     path = build_path(program, fit)
-    point = _locate(path, program.limits.budget, program.limits.has_roi_rows())
+    with_roi = program.limits.has_roi_rows()
+    front = () if budgets is None else frontier_points(path, _account_rows(program.limits), budgets, with_roi)
+    point = locate(path, program.limits.budget, with_roi)
     if not point.feasible:
         return Solution("infeasible", float("nan"), np.zeros(program.candidates.valid.shape), {}, {}, (),
-                        solver="fast")
+                        solver="fast", frontier=front)
     share = _share_table(path, _fractions(path, point.position), program.candidates.valid.shape)
     # a scratch table for the products below: the running ROI's pages, which held the fractions (read no more)
     scratch = _spare(path.cum_roi, share.shape)
@@ -197,7 +102,8 @@ def solve_structured(program: Program, checked: Check | None = None) -> Solution
         scratch = np.empty_like(share)
     duals, activity = _duals_and_activity(program, path, point, share, scratch)
     objective = float(np.multiply(share, program.objective, out=scratch).sum())
-    return Solution("optimal", objective, share, duals, activity, binding(duals, objective), solver="fast")
+    return Solution("optimal", objective, share, duals, activity, binding(duals, objective), solver="fast",
+                    frontier=front)
 
 
 def _fractions(path: IncrementPath, position: float) -> np.ndarray:
@@ -213,7 +119,7 @@ def _fractions(path: IncrementPath, position: float) -> np.ndarray:
         taken = path.forced.copy()
         taken[bought] += optional_taken
     else:   # nothing forced (the usual case): the bought increments are all that is taken
-        # the path is this call's own and its running ROI is not read after _locate: its pages, touched
+        # the path is this call's own and its running ROI is not read after locate: its pages, touched
         # already, hold ``taken`` when they are the right size (a fresh 10^7 array otherwise)
         taken = _spare(path.cum_roi, path.forced.shape)
         if taken is None:
@@ -237,7 +143,7 @@ def _share_table(path: IncrementPath, fraction: np.ndarray, shape: tuple[int, in
     units = np.flatnonzero(counts > 0)
     low_vertex = path.vertex_start[units] + np.minimum(whole[units], counts[units] - 1)
     high_vertex = np.minimum(low_vertex + 1, path.vertex_start[units + 1] - 1)
-    # the share table in the running spend's pages (not read after _locate, touched already) when they fit
+    # the share table in the running spend's pages (not read after locate, touched already) when they fit
     share = _spare(path.cum_spend, (n, width))
     if share is None:
         share = np.zeros((n, width))
@@ -267,7 +173,7 @@ def _plan_duals(path: IncrementPath, limits: Limits, budget_dual: float, roi_dua
     return {"cap": cap, "floor": floor, "roi": plan_roi}
 
 
-def _duals_and_activity(program: Program, path: IncrementPath, point: _Point, share: np.ndarray,
+def _duals_and_activity(program: Program, path: IncrementPath, point: Point, share: np.ndarray,
                         scratch: np.ndarray):
     cand, limits = program.candidates, program.limits
     unit_spend = np.multiply(share, cand.spend, out=scratch).sum(axis=1)
@@ -294,20 +200,12 @@ def _duals_and_activity(program: Program, path: IncrementPath, point: _Point, sh
     return duals, activity
 
 
-@dataclass(frozen=True)
-class FrontierPoint:
-    """The optimum at one budget, without the (units, levels) share table."""
-
-    budget: float
-    status: str
-    objective: float
-    spend: float
-    revenue: float
-    duals: dict[str, float]
-    binding: tuple[str, ...]
+def _account_rows(limits: Limits) -> list[tuple[str, str]]:
+    """The account's rows (name, kind) at any budget: the ones a frontier point quotes duals for."""
+    return [(name, kind) for name, kind, _ in replace(limits, budget=0.0).row_specs() if kind in ("budget", "min_roi")]
 
 
-def frontier(program: Program, budgets) -> list[FrontierPoint]:
+def frontier(program: Program, budgets) -> tuple[FrontierPoint, ...]:
     """The best objective at each budget, from one hull and one sort (the budget moves along the same path).
 
     Only the account budget changes between points, so each point is where the same
@@ -316,35 +214,5 @@ def frontier(program: Program, budgets) -> list[FrontierPoint]:
     reason, fit = check(program)
     if reason:
         raise UnfitProgram(reason)
-    limits = program.limits
-    with_roi = limits.has_roi_rows()
-    # the account's rows at any budget on the grid (the plan rows' duals are left out)
-    account = [(name, kind) for name, kind, _ in replace(limits, budget=0.0).row_specs()
-               if kind in ("budget", "min_roi")]
-    path = build_path(program, fit)
-    value_steps = path.opt_spend * (path.alpha * path.opt_eff + path.beta)
-    cum_value = np.concatenate([[0.0], np.cumsum(value_steps)])
-    cum_spend = np.concatenate([[0.0], path.cum_spend])
-    cum_gain = np.concatenate([[0.0], np.cumsum(path.opt_spend * path.opt_eff)])
-    points = []
-    for budget in np.asarray(budgets, float):
-        point = _locate(path, float(budget), with_roi)
-        if not point.feasible:
-            points.append(FrontierPoint(float(budget), "infeasible", float("nan"), float("nan"), float("nan"), {}, ()))
-            continue
-        k = int(np.floor(point.position))
-        part = point.position - k
-
-        def along(cumulative: np.ndarray, k: int = k, part: float = part) -> float:
-            if k >= len(path.opt_spend):
-                return float(cumulative[-1])
-            return float(cumulative[k] + part * (cumulative[k + 1] - cumulative[k]))
-
-        objective = path.base_value + along(cum_value)
-        spend = path.base_spend + along(cum_spend)
-        revenue = path.base_revenue + along(cum_gain) if with_roi else float("nan")
-        prices = {"budget": point.budget_dual, "min_roi": point.roi_dual}
-        duals = {name: prices[kind] for name, kind in account}
-        points.append(FrontierPoint(float(budget), "optimal", objective, spend, revenue, duals,
-                                    binding(duals, objective)))
-    return points
+    return frontier_points(build_path(program, fit), _account_rows(program.limits), budgets,
+                           program.limits.has_roi_rows())

@@ -43,9 +43,10 @@ def test_the_flat_shape_keeps_seven_campaigns_and_forty_ad_groups():
 def test_phases_come_from_the_cli_line_and_start_up_write_and_history_from_arrivals():
     lines = [(0.5, "err", "bidopt:   0.0 s  read and validate"), (1.0, "err", "bidopt:   0.5 s  estimate"),
              (4.0, "err", "bidopt:   3.5 s  report"), (6.0, "err", "bidopt:   5.5 s  write"),
-             (6.5, "err", "bidopt: read and validate 0.5 s, estimate 3.0 s, report 2.0 s"),
-             (7.0, "out", "plan: spend 1.00 -> 2.00, revenue 3.00 -> 4.00, ROI 3.00 -> 2.00"),
-             (7.1, "out", "wrote out/bids.csv"), (9.1, "out", "recorded run 1 in sqlite:///h.sqlite")]
+             (7.0, "err", "bidopt:   6.5 s  record"),
+             (9.0, "err", "bidopt: read and validate 0.5 s, estimate 3.0 s, report 2.0 s"),
+             (9.0, "out", "plan: spend 1.00 -> 2.00, revenue 3.00 -> 4.00, ROI 3.00 -> 2.00"),
+             (9.1, "out", "wrote out/bids.csv"), (9.2, "out", "recorded run 1 in sqlite:///h.sqlite")]
     phases = scale.phase_times(lines, wall=9.5)
     assert phases == pytest.approx({"start-up (imports, scenario)": 0.5, "read and validate": 0.5, "estimate": 3.0,
                                     "report": 2.0, "write": 1.0, "record the run history": 2.0,
@@ -100,8 +101,9 @@ def test_the_history_alone_records_the_rows_asked_for(tmp_path, capsys):
 def test_a_quick_run_without_the_timings_line_is_timed_from_the_phases_starts():
     lines = [(0.5, "err", "bidopt:   0.0 s  read and validate"), (0.7, "err", "bidopt:   0.2 s  estimate"),
              (1.0, "err", "bidopt:   0.5 s  report"), (1.5, "err", "bidopt:   1.0 s  write"),
-             (1.6, "out", "plan: spend 1.00 -> 2.00, revenue 3.00 -> 4.00, ROI 3.00 -> 2.00"),
-             (1.7, "out", "wrote out/bids.csv"), (1.9, "out", "recorded run 1 in sqlite:///h.sqlite")]
+             (1.6, "err", "bidopt:   1.1 s  record"),
+             (1.8, "out", "plan: spend 1.00 -> 2.00, revenue 3.00 -> 4.00, ROI 3.00 -> 2.00"),
+             (1.9, "out", "wrote out/bids.csv"), (1.9, "out", "recorded run 1 in sqlite:///h.sqlite")]
     phases = scale.phase_times(lines, wall=2.0)
     assert phases == pytest.approx({"start-up (imports, scenario)": 0.5, "read and validate": 0.2, "estimate": 0.3,
                                     "report": 0.5, "write": 0.1, "record the run history": 0.2,

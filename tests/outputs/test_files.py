@@ -18,6 +18,7 @@ def test_formula_cells_are_neutralized_and_numbers_left_alone():
     out = neutralize(frame)
     assert out["keyword"].tolist() == ["'=HYPERLINK(\"x\")", "'+cmd", "'-3 days", "'@sum", "连衣裙"]
     assert out["change_pct"].tolist() == [-50.0, 1, 2, 3, 4]
+    assert frame["keyword"].iloc[0] == "=HYPERLINK(\"x\")"   # the frame given is left as it was
 
 
 def test_csv_has_a_bom_and_reads_back_in_chinese():

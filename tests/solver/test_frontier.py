@@ -54,3 +54,20 @@ def test_today_and_the_plan_are_marked(weekly):
     front = plan_frontier(result, count=4)
     assert front.today == {"spend": result.summary.today.spend, "objective": result.summary.today.revenue}
     assert front.chosen["objective"] == result.summary.objective_value
+
+
+def test_a_plan_asked_for_its_frontier_grid_draws_it_without_sorting_again(weekly, monkeypatch):
+    from optimizer.solver import structured
+
+    scenario, prepared, result = weekly
+    asked = make_plan(scenario, prepared, frontier_grid=(0.25, 2.0, 9))
+    again = plan_frontier(result, count=9).points
+    def built_again(*args):
+        raise RuntimeError("the hull was built again")
+
+    monkeypatch.setattr(structured, "build_path", built_again)
+    reused = plan_frontier(asked, count=9)
+    assert len(asked.solution.frontier) == 9
+    assert reused.points.equals(again)
+    with pytest.raises(RuntimeError, match="the hull was built again"):   # another grid: solved again
+        plan_frontier(asked, count=10)

@@ -58,3 +58,13 @@ def test_a_ratio_of_zero_keeps_the_whole_hull():
     limits = _no_limits(20)
     assert (solve_highs(Program(kept, kept.revenue, limits)).objective
             == pytest.approx(solve_highs(Program(cand, cand.revenue, limits)).objective, rel=1e-9))
+
+
+def test_the_vertex_columns_that_live_as_long_as_the_path_are_small_integers():
+    from optimizer.solver.hull import unit_increments
+
+    program = make_program(4, units=40, levels=6)   # some points invalid: the hull is not every point
+    walk = unit_increments(program.candidates, program.candidates.revenue)
+    assert walk.vertex_column.dtype == np.int16
+    assert walk.vertex_column.max() <= program.candidates.valid.shape[1]
+    assert len(walk.inc_spend) == len(walk.vertex_column) - np.count_nonzero(np.diff(walk.vertex_start))

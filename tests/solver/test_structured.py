@@ -198,3 +198,15 @@ def test_frontier_matches_solves_at_each_budget():
             assert point.objective == pytest.approx(reference.objective, rel=1e-7)
             assert point.duals["budget"] == pytest.approx(reference.duals["budget"], abs=1e-6)
             assert set(point.binding) == set(reference.binding)
+
+
+@pytest.mark.parametrize("options", [{"roi_factor": 1.1}, {"objective": "profit", "roi_factor": 0.9, "caps": True},
+                                     {"budget_share": 0.3, "plans": 3, "plan_roi": True}])
+def test_a_solve_asked_for_budgets_reads_the_frontier_off_its_own_path(options):
+    program = make_program(13, units=70, **options)
+    budgets = np.linspace(0.2, 1.8, 7) * program.limits.budget
+    plain, with_points = solve_structured(program), solve_structured(program, budgets=budgets)
+    assert plain.frontier == ()
+    assert with_points.objective == plain.objective and np.array_equal(with_points.share, plain.share)
+    assert with_points.frontier == tuple(frontier(program, budgets))   # every float the same
+    assert solve(program, budgets=budgets).frontier == with_points.frontier
