@@ -199,7 +199,6 @@ def data_key(scenario: Scenario) -> tuple:
 @dataclass
 class _Clock:
     """The run's phase times, kept in ``timings``; ``progress`` hears which phase starts next."""
-
     timings: dict[str, float]
     progress: Progress
     start: float = field(default_factory=time.perf_counter)
@@ -256,17 +255,18 @@ def make_plan(scenario: Scenario, prepared: Prepared | None = None, *, solver: s
         raise InfeasibleError([roi_conflict(limits.min_roi, best_roi(program), confidence=confidence)])
     lap("solve", "explain")
     cutoff = cutoff_roi(solution, program.limits, per_revenue, spend_cost)
-    if held[0] is not limits:   # the summary and the report quote the floors as given
-        program = replace(program, limits=replace(program.limits, min_roi=limits.min_roi, plan_min_roi=limits.plan_min_roi))
+    quoted = program   # the summary quotes floors planned above themselves as given; the result keeps them (LP, frontier)
+    if held[0] is not limits:
+        quoted = replace(program, limits=replace(program.limits, min_roi=limits.min_roi, plan_min_roi=limits.plan_min_roi))
     if chosen.break_even is not None:   # the cut is a limit of its own on every unit it applies to
         cutoff = np.where(subject, np.maximum(cutoff, chosen.break_even), cutoff)
     decisions = decide(units, candidates, solution, cutoff, locked=locked, level=estimates.level,
                        wording=Wording(performance.history_days, lang))
     bids, plans = platform_limits.kept(guards.said(decisions.units, guarded), sheets.plan_table,
                                        scenario.goal.period_days, platform, bid_limits)
-    quoted = cutoff[~(locked | no_data) & candidates.valid.any(axis=1) & np.isfinite(cutoff)]
-    result_summary = replace(summary.build(scenario, prepared, program, solution, bids, safety=margin, defaults=chosen),
-                             marginal_cutoff=float(quoted.min()) if len(quoted) and has_revenue else None)
+    cutoffs = cutoff[~(locked | no_data) & candidates.valid.any(axis=1) & np.isfinite(cutoff)]
+    result_summary = replace(summary.build(scenario, prepared, quoted, solution, bids, safety=margin, defaults=chosen),
+                             marginal_cutoff=float(cutoffs.min()) if len(cutoffs) and has_revenue else None)
     lap("explain")
     return PlanResult(scenario, performance, estimates, candidates, program, solution, bids, plans,
                       result_summary, timings, lang)
@@ -347,4 +347,4 @@ def plan_frontier(result: PlanResult, *, low: float = 0.25, high: float = 2.0, c
     chosen = {"spend": summary.after.spend, "objective": summary.objective_value}
     budgets = budget_grid(result.program.limits.budget, low, high, count)
     return frontier(result.program, objective=goal.objective, today=today, chosen=chosen, budgets=budgets,
-                    solved=result.solution)
+                    solved=result.solution, floor_given=summary.min_roi)

