@@ -12,7 +12,8 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from optimizer.platforms.uploads import marketplace_from_reports, plan_exports
+from optimizer.decisions.platform_limits import marketplace_from_reports
+from optimizer.platforms.uploads import plan_exports
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: Upload files a run may have, with the media type each is sent as.
