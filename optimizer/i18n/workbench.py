@@ -110,6 +110,7 @@ MESSAGES = {
     "workbench.plan.shadow_roi": {"en": "Raising the ROI floor by 0.1 costs {value} {objective}.", "zh-CN": "投入产出比下限每提高 0.1，少得 {value} {objective}。"},
     "workbench.plan.roi_fixed": {"en": "The ROI floor moves with objective revenue or profit (this plan maximises {objective}).", "zh-CN": "只有目标为成交金额或利润时才能拖动投入产出比下限（本方案最大化{objective}）。"},
     "workbench.plan.sliders_off": {"en": "Figures follow the sliders once planned: {why}.", "zh-CN": "重新调价后数字才会跟随滑块：{why}。"},
+    "workbench.plan.no_plan_here": {"en": "no bids meet this floor at this budget", "zh-CN": "在此预算下没有出价能满足这个下限"},
     "workbench.plan.matching": {"en": "{count} rows match", "zh-CN": "共 {count} 行符合"},
     "workbench.plan.first_shown": {"en": "; the first {shown} are shown (bids.csv has all)", "zh-CN": "；只显示前 {shown} 行（bids.csv 含全部）"},
     "workbench.whatif.heading": {"en": "Run {id} and its what-ifs, side by side", "zh-CN": "方案 {id} 与它的假设分析并排对比"},

@@ -410,6 +410,7 @@ def test_every_page_of_the_chinese_walk_shows_no_english_sentence_of_the_catalog
     assert f"cpc × 1.30，仅用于 {html.escape(items[1])}; {html.escape(items[0])}：最多 0 笔（售罄）" in said
     assert "已打开 weekly.toml ：来自 ztc_keywords.csv 的 7 个计划、300 个关键词。" in text_of(walk["start"].text)
     assert f"最多 {MAX_FILES} 个文件" in text_of(walk["start"].text)
+    assert 'data-none="无"' in page.text and 'data-no-plan="在此预算下没有出价能满足这个下限"' in page.text   # for sliders.js
 
 
 def test_the_progress_page_names_each_phase_the_library_reports_in_the_pages_language():

@@ -28,7 +28,7 @@
   function showSettings() {
     setText("budget-value", money(Number(budget.value)));
     if (roi) {
-      setText("roi-value", Number(roi.value) > 0 ? Number(roi.value).toFixed(2) : "none");
+      setText("roi-value", Number(roi.value) > 0 ? Number(roi.value).toFixed(2) : cell("roi-value").dataset.none);
     }
   }
 
@@ -185,7 +185,7 @@
     const at = position(path, Number(budget.value), given);
     const plan = at === null ? null : planAt(path, at, limits(path, given)[0]);
     if (plan === null) {
-      setText("live-state", "no bids meet this floor at this budget");
+      setText("live-state", cell("live-state").dataset.noPlan);
     } else {
       setText("live-state", "");
       setText("live-spend", money(plan.spend));
