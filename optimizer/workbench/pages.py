@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader
+from markupsafe import Markup, escape
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
@@ -53,6 +54,11 @@ templates.filters.update(
     share=lambda value: _number(value, "{:.2%}"), pct100=lambda value: _number(value, "{:+.1%}"))
 
 
+def with_markup(t):
+    """``tm(id, **values)``: the message, escaped, with values that are :class:`Markup` (a link, a command) kept."""
+    return lambda message, **values: Markup(escape(t.text(message))).format(**values)
+
+
 def language(request) -> str:
     """The page's language: the browser's first that bidopt speaks (Accept-Language)."""
     return from_accept_language(request.headers.get("accept-language"))
@@ -65,8 +71,9 @@ def render(request, name: str, status: int = 200, **context) -> HTMLResponse:
     """
     settings = request.app.state.workbench.settings
     lang = language(request)
+    t = translator(lang)
     page = templates.get_template(name).render(csrf=csrf_token(request), csrf_field=CSRF_FIELD,
-                                               cap_mb=settings.max_upload_mb, lang=lang, t=translator(lang),
+                                               cap_mb=settings.max_upload_mb, lang=lang, t=t, tm=with_markup(t),
                                                **context)
     headers = None
     if face := fonts.font_face(page):   # the glyphs of the page's Chinese text, for machines without a CJK font
@@ -174,15 +181,17 @@ async def whatif(request):
     return RedirectResponse(f"/runs/{run_id}/whatif", status_code=303)
 
 
-def changes(base, scenario) -> str:
-    """What a what-if changes beyond its run's scenario (the budget and floor have columns of their own)."""
+def changes(base, scenario, t) -> str:
+    """What a what-if changes beyond its run's scenario (the budget and floor have columns of their own), in t's words."""
     said = []
     for adjustment in scenario.adjust[len(base.adjust):]:
         factors = [f"{name} × {getattr(adjustment, name):.2f}" for name in ADJUSTABLE if getattr(adjustment, name) != 1]
-        said.append(", ".join(factors) + (f" for {', '.join(adjustment.items)}" if adjustment.items else ""))
+        said.append(", ".join(factors) + (t("workbench.whatif.for_items", items=", ".join(adjustment.items))
+                                          if adjustment.items else ""))
     for name, limits in scenario.items.items():
         if base.items.get(name) != limits and limits.stock is not None:
-            said.append(f"{name}: at most {limits.stock:g} orders" + (" (sold out)" if limits.stock == 0 else ""))
+            said.append(t("workbench.whatif.at_most", item=name, stock=f"{limits.stock:g}")
+                        + (t("workbench.whatif.sold_out") if limits.stock == 0 else ""))
     return "; ".join(said) or "-"
 
 
@@ -191,8 +200,8 @@ async def whatif_page(request):
     run, whatifs = workbench.held(run_id), workbench.whatifs(run_id)
     if whatifs is None:
         raise NotFound(f"run {run_id} has no what-ifs yet: add one on the run's page")
-    comparison, base = whatifs.comparison, whatifs.scenarios[0]
-    rows = [{**row, "changes": changes(base, scenario) if number else "the run", "number": number}
+    comparison, base, t = whatifs.comparison, whatifs.scenarios[0], translator(language(request))
+    rows = [{**row, "changes": changes(base, scenario, t) if number else t("workbench.whatif.the_run"), "number": number}
             for number, (row, scenario) in enumerate(zip(comparison.table.to_dict("records"), whatifs.scenarios))]
     return render(request, "whatif.html", run=run, table=rows, budgets=comparison.plan_budgets,
                   names=list(comparison.table["scenario"]), summary=run.result.summary,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import time
 
@@ -23,6 +24,23 @@ def csrf_of(page: str) -> str:
 def text_of(page: str) -> str:
     """A page's text, tags dropped, entities kept (so an escaped tag shows as &lt;)."""
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+
+
+def visible_text(page: str) -> str:
+    """What a reader sees of a page: the body's text, scripts and tags dropped, entities read, spaces collapsed."""
+    body = re.sub(r"<head>.*?</head>|<script.*?</script>", " ", page, flags=re.S)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body)))
+
+
+def untranslated(page: str, longer_than: int = 15) -> list[str]:
+    """The catalogue's English words a page shows though its language is another: each run of English between
+    placeholders longer than ``longer_than`` characters that is not the same in every language."""
+    from optimizer.i18n import CATALOGUE
+
+    shown = visible_text(page)
+    pieces = {piece.strip() for texts in CATALOGUE.values() if texts["en"] != texts["zh-CN"]
+              for piece in re.split(r"\{[^}]*\}", texts["en"])}
+    return sorted(piece for piece in pieces if len(piece) > longer_than and piece in shown)
 
 
 def settle(client, response, seconds: float = 300):

@@ -9,6 +9,7 @@ import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 import pytest
 
@@ -39,7 +40,13 @@ def test_each_error_has_its_status(error, status):
 @pytest.fixture
 def live(history_store):
     """The workbench served by uvicorn on a free loopback port, in a thread; yields (base URL, app)."""
-    settings = ServeSettings(db=history_store, workers=WORKERS, queue=QUEUE)
+    with served(ServeSettings(db=history_store, workers=WORKERS, queue=QUEUE)) as answer:
+        yield answer
+
+
+@contextmanager
+def served(settings: ServeSettings):
+    """The workbench of ``settings`` served by uvicorn on a free loopback port, in a thread: (base URL, app)."""
     app = create_app(settings)
     listening = socket.socket()
     listening.bind(("127.0.0.1", 0))
@@ -220,3 +227,35 @@ def test_chinese_pages_draw_glyphs_under_their_csp_on_a_machine_without_a_cjk_fo
     assert languages == {"zh-CN": "zh-CN", "en": "en"}
     assert pictures["en"][0] == pictures["en"][1], "the test machine has a CJK font: the check proves nothing"
     assert pictures["zh-CN"][0] != pictures["zh-CN"][1], "Chinese text shows as boxes"
+
+
+@pytest.mark.slow
+def test_plan_at_this_budget_and_floor_plans_what_the_sliders_show_when_no_floor_was_given(history_store, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    scenario = tmp_path / "margin.toml"   # break-even 1 / 0.25 = 4, over today's ROI of about 2.3; no floor given
+    scenario.write_text(f'[data]\nreports = ["{SAMPLE.as_posix()}"]\n[goal]\nbudget = 27400\nmargin = 0.25\n'
+                        '[bids]\nmax = 20\n', encoding="utf-8")
+    with served(ServeSettings(db=history_store, scenario=str(scenario))) as (base, app):
+        browser = headless_chromium(tmp_path / "profile")
+        wait = WebDriverWait(browser, 120)
+        try:
+            browser.get(base + "/")
+            browser.find_element(By.ID, "open-scenario").click()
+            wait.until(lambda page: page.find_elements(By.ID, "goal"))[0].find_element(By.ID, "plan").click()
+            wait.until(lambda page: page.find_element(By.ID, "sliders").get_attribute("data-ready"))
+            first = int(browser.current_url.rsplit("/", 1)[1])
+            shown = browser.find_element(By.ID, "live-revenue").text
+            browser.find_element(By.ID, "replan-button").click()
+            wait.until(lambda page: page.current_url.endswith(f"/runs/{first + 1}")
+                       and page.find_elements(By.ID, "kpis"))
+        finally:
+            browser.quit()
+        sliders = app.state.workbench.run(first).sliders
+        replanned = app.state.workbench.run(first + 1).result
+    default = sliders.at(27400, None)
+    assert sliders.default_floor < sliders.break_even == 4
+    assert sliders.at(27400, sliders.default_floor)["revenue"] != pytest.approx(default["revenue"], rel=1e-6)
+    assert replanned.scenario.goal.min_roi is None and shown == f"{default['revenue']:,.2f}"
+    assert replanned.summary.after.revenue == pytest.approx(default["revenue"], rel=1e-9)

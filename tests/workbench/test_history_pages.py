@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pandas as pd
 
 from tests.test_make_sample import make_sample
-from tests.workbench.conftest import plan, text_of, upload
+from tests.workbench.conftest import plan, text_of, untranslated, upload
 from tests.workbench.test_pages import rows_of
 
 FIRST_AFTER = pd.Timestamp("2026-11-16")   # day 22 of a sample starting 2026-10-26
@@ -35,8 +36,13 @@ def test_last_weeks_forecast_against_what_happened_per_plan(client, tmp_path):
     earlier = client.get(f"/history/{first}")
     assert 'id="no-check"' in earlier.text
     assert re.search(rf'id="checked-by">This run\'s own forecast is checked by run <a href="/history/{second}">',
-                     earlier.text)
+                     html.unescape(earlier.text))
     assert len(rows_of("history-plans", earlier.text)) == len(rows_of("plans", pages[0].text))
+    chinese = {run: client.get(f"/history/{run}", headers={"accept-language": "zh-CN"}).text for run in (first, second)}
+    assert [untranslated(page) for page in chinese.values()] == [[], []]
+    assert f'本方案自己的预测由方案 <a href="/history/{second}">{second}</a> 核对。' in chinese[first]
+    assert f'方案 <a href="/history/{first}">{first}</a>（' in chinese[second]
+    assert rows_of("forecast-check", chinese[second])[-1][0] == "合计"
 
 
 def test_a_run_not_held_here_opens_in_the_history(client):

@@ -18,6 +18,7 @@ from optimizer.cli import main
 from optimizer.decisions.plan import make_plan
 from optimizer.scenario.scenario_file import scenario_from_reports
 from optimizer.workbench.guards import CSP
+from optimizer.workbench.settings import MAX_FILES
 from tests.paths import SAMPLE
 from tests.workbench.conftest import csrf_of, plan, settle, text_of, upload
 
@@ -383,3 +384,61 @@ def test_the_plan_page_speaks_the_browsers_language(planned):
     english = [html.unescape(text) for text in re.findall(r"<h2>(.*?)</h2>", page.text)]
     assert english[:3] == ["Before and after", "Limits that bind, and what relaxing each buys",
                            "Move the budget and the ROI floor"]
+
+
+def test_every_page_of_the_chinese_walk_shows_no_english_sentence_of_the_catalogue(history_store):
+    from tests.paths import SCENARIOS
+    from tests.workbench.conftest import make_client, untranslated
+
+    with make_client(history_store, scenario=str(SCENARIOS / "weekly.toml")) as client:
+        client.headers["accept-language"] = "zh-CN,zh;q=0.9"
+        start = client.get("/")
+        link = re.search(r'<a href="(/drafts/[^"]+)" id="open-scenario">', start.text).group(1)
+        draft = client.get(link)
+        page = plan(client, draft, budget=27400, min_roi=2.5, bid_max=20)
+        run = int(re.search(r"/runs/(\d+)", str(page.url)).group(1))
+        items = sorted(set(client.app.state.workbench.run(run).result.bids["ad_group"]))
+        whatif = client.post(f"/runs/{run}/whatif", data={"csrf": whatif_csrf(page.text), "cpc": "1.3",
+                                                          "adjust_item": items[1], "stock_item": items[0]})
+        walk = {"start": start, "draft": draft, "plan": page, "what-if": whatif, "start again": client.get("/"),
+                "history": client.get("/history"), "history run": client.get(f"/history/{run}")}
+        english = client.get(f"/history/{run}", headers={"accept-language": "en"})
+    assert {name: response.status_code for name, response in walk.items()} == dict.fromkeys(walk, 200)
+    assert {name: untranslated(response.text) for name, response in walk.items()} == dict.fromkeys(walk, [])
+    assert untranslated(english.text) != []   # the check sees English where it is
+    said = text_of(walk["what-if"].text)
+    assert f"cpc × 1.30，仅用于 {html.escape(items[1])}; {html.escape(items[0])}：最多 0 笔（售罄）" in said
+    assert "已打开 weekly.toml ：来自 ztc_keywords.csv 的 7 个计划、300 个关键词。" in text_of(walk["start"].text)
+    assert f"最多 {MAX_FILES} 个文件" in text_of(walk["start"].text)
+    assert 'data-none="无"' in page.text and 'data-no-plan="在此预算下没有出价能满足这个下限"' in page.text   # for sliders.js
+
+
+def test_the_progress_page_names_each_phase_the_library_reports_in_the_pages_language():
+    from types import SimpleNamespace
+
+    from optimizer.i18n import CATALOGUE, translator
+    from optimizer.progress import Progress
+    from optimizer.workbench.jobs import Watched
+    from optimizer.workbench.pages import templates, with_markup
+
+    class Heard(Progress):
+        def __init__(self):
+            self.names = []
+
+        def phase(self, name, total=None):
+            self.names.append(name)
+
+    heard = Heard()
+    make_plan(scenario_from_reports([SAMPLE]), progress=heard)
+    assert {"read and validate", "estimate", "build", "solve", "explain"} <= set(heard.names)
+    watched = Watched()
+    for name in [*heard.names, "report", "write", "upload files, frontier, report", "record in the history"]:
+        watched.phase(name, total=4)
+    t = translator("zh-CN")
+    page = templates.get_template("progress.html").render(
+        t=t, tm=with_markup(t), lang="zh-CN", job=SimpleNamespace(what="workbench.job.planning", progress=watched),
+        phases=watched.phases())
+    names = [html.unescape(row[0]) for row in rows_of("progress", page)]
+    assert names == [CATALOGUE[f"workbench.phase.{name}"]["zh-CN"] for name in
+                     [*heard.names, "report", "write", "upload files, frontier, report", "record in the history"]]
+    assert all(re.search("[\u4e00-\u9fff]", name) for name in names) and rows_of("progress", page)[-1][2] == "0 / 4"

@@ -14,11 +14,21 @@
   const money = (value) => value.toLocaleString("en", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   const cell = (id) => document.getElementById(id);
   const setText = (id, text) => { const found = cell(id); if (found) { found.textContent = text; } };
+  // The floor slider starts at the plan's floor; with none given, at today's ROI, which stands for "none given"
+  // (the defaults: today's ROI and the break-even cut) until it is moved elsewhere.
+  const roiStart = roi ? roi.value : null;
+  const atDefault = () => roi !== null && box.dataset.minRoi === "" && roi.value === roiStart;
+  // "Plan at this budget and floor" sends no floor while the slider sits at the default, as the sliders show it.
+  const form = document.getElementById("replan");
+  if (form && roi) {
+    form.addEventListener("submit", () => { roi.disabled = atDefault(); });
+    window.addEventListener("pageshow", () => { roi.disabled = false; });
+  }
 
   function showSettings() {
     setText("budget-value", money(Number(budget.value)));
     if (roi) {
-      setText("roi-value", Number(roi.value) > 0 ? Number(roi.value).toFixed(2) : "none");
+      setText("roi-value", Number(roi.value) > 0 ? Number(roi.value).toFixed(2) : cell("roi-value").dataset.none);
     }
   }
 
@@ -166,10 +176,9 @@
     };
   }
 
-  // The floor the sliders ask for: the ROI slider's once moved, else the plan's own (null: it gave none).
-  let roiMoved = false;
+  // The floor the sliders ask for: the ROI slider's, unless it sits at the default (null: none given).
   function asked(path) {
-    if (roi && path.header.roi && (roiMoved || box.dataset.minRoi !== "")) {
+    if (roi && path.header.roi && !atDefault()) {
       return Number(roi.value);
     }
     return box.dataset.minRoi === "" ? null : Number(box.dataset.minRoi);
@@ -182,7 +191,7 @@
     const at = position(path, Number(budget.value), given);
     const plan = at === null ? null : planAt(path, at, limits(path, given, 1)[0]);
     if (plan === null) {
-      setText("live-state", "no bids meet this floor at this budget");
+      setText("live-state", cell("live-state").dataset.noPlan);
     } else {
       setText("live-state", "");
       setText("live-spend", money(plan.spend));
@@ -215,7 +224,7 @@
     const path = Path(parse(buffer));
     const move = () => { showSettings(); replan(path); };
     budget.addEventListener("input", move);
-    if (roi) { roi.addEventListener("input", () => { roiMoved = true; move(); }); }
+    if (roi) { roi.addEventListener("input", move); }
     // for the benchmark and the browser tests: the plan at any budget and floor (null: none given), and how long
     // it took
     window.bidoptReplan = (budgetValue, rho) => {
