@@ -25,25 +25,27 @@ from optimizer.platforms.uploads import bid_range
 from optimizer.reading.report_file import read_report
 from optimizer.scenario.settings import BidLimits
 
-TERM_HEADER = "Customer Search Term"
 ASIN = r"^b0[0-9a-z]{8}$"
 HARVEST_COLUMNS = ["campaign", "ad_group", "match_type", "search_term", "impressions", "clicks", "spend", "orders",
                    "revenue", "acos", "shrunk_cvr", "shrunk_roi", "clicks_per_order", "decision", "bid", "reason"]
 
 
 def read_search_terms(path: str | Path) -> pd.DataFrame:
-    """The search term report in canonical columns, the term in ``keyword``; summed per ad group and term."""
-    report = read_report(path, {TERM_HEADER: "keyword"})
-    frame = report.frame
-    missing = [name for name in ("plan", "ad_group", "clicks", "spend", "orders") if name not in frame]
+    """The search term report in canonical columns, the term in ``keyword``; summed per ad group, term and match type.
+
+    Read as ``plan`` reads it (:mod:`optimizer.reading.search_terms`): ``match_type`` is the keyword's, so
+    a Google or Microsoft report's query match type never splits a term.
+    """
+    frame = read_report(path).frame
+    missing = [name for name in ("plan", "ad_group", "search_term", "clicks", "spend", "orders") if name not in frame]
     if missing:
         raise InputDataError([Problem(f"has no {', '.join(missing)} column: not a search term report", file=Path(path).name,
                                       hint="Export Sponsored Products > Search term report")])
     frame = frame.assign(revenue=frame["revenue"] if "revenue" in frame else 0.0,
                          impressions=frame["impressions"] if "impressions" in frame else 0.0,
-                         match_type=frame["match_type"] if "match_type" in frame else "")
+                         match_type=frame["match_type"] if "match_type" in frame else "",
+                         keyword=frame["search_term"].astype(str).str.strip())
     keys = ["plan", "ad_group", "match_type", "keyword"]
-    frame = frame.assign(keyword=frame["keyword"].astype(str).str.strip())
     summed = frame.groupby(keys, sort=True, observed=True)[["impressions", "clicks", "spend", "orders", "revenue"]].sum()
     return summed.fillna(0.0).reset_index()
 

@@ -13,7 +13,7 @@ import pyarrow.compute as pc
 
 from optimizer.reading.conventions import COMMA, MARKS, MONTH_FIRST, POINT, date_order, decimal_mark, regular_days
 
-TEXT_COLUMNS = ("plan", "ad_group", "keyword", "match_type", "record_type", "state", "campaign_type")
+TEXT_COLUMNS = ("plan", "ad_group", "keyword", "match_type", "record_type", "state", "campaign_type", "search_term")
 #: Canonical columns that hold dates: a row's day, or the start and end of the period it sums.
 DATE_COLUMNS = ("date", "start_date", "end_date", "month", "week")
 MISSING_TOKENS = ("", "-", "--", "—", "–", "n/a", "na", "nan", "null", "none", "nat")

@@ -25,6 +25,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
                  "Ad Group Name", "Ad group", "Ad set name"),
     "keyword": ("关键词", "关键词名称", "关键字", "Keyword", "Keyword text", "Targeting", "Search keyword",
                 "Keyword or Product Targeting"),
+    "search_term": ("Customer Search Term", "Search term", "Search query", "搜索词", "搜索查询词"),
     "match_type": ("匹配方式", "匹配类型", "Match type", "Search keyword match type",
                    "Keyword match type"),
     "bid": ("出价", "关键词出价", "当前出价", "Bid", "Max. CPC", "Max CPC", "Max CPC bid", "Keyword bid",

@@ -20,9 +20,12 @@ from optimizer.reading.cells import DATE_COLUMNS
 
 #: Figures that add up over days: spread over a month's days; rates, bids and budgets are not.
 ADDITIVE = ("impressions", "clicks", "spend", "orders", "revenue")
-_DATE = (r"(?:[A-Za-z]{3,9}\.? [0-9]{1,2}, [0-9]{4}|[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}"
-         r"|[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日|[0-9]{1,2}/[0-9]{1,2}/[0-9]{4})")
+_DATE = (r"(?:[A-Za-z]{3,9}\.? [0-9]{1,2}, [0-9]{4}|[0-9]{1,2} [A-Za-z]{3,9}\.? [0-9]{4}"
+         r"|[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}|[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日|[0-9]{1,2}/[0-9]{1,2}/[0-9]{4})")
 _RANGE = re.compile(rf"({_DATE})\s*(?:-|–|—|~|～|至|到|to)\s*({_DATE})", re.IGNORECASE)
+#: A title line's one date is the day it reports ("Keyword report (Jun 14, 2016)") unless it says when it was made.
+_ONE_DAY = re.compile(rf"(?<![0-9A-Za-z])({_DATE})(?![0-9])")
+_MADE = re.compile(r"generated|downloaded|created|exported|run on|as of|生成|下载|导出|创建", re.IGNORECASE)
 _SLASHED = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/[0-9]{4}")
 _ALL_TIME = re.compile(r"\ball time\b|全部时间|所有时间", re.IGNORECASE)
 
@@ -49,19 +52,28 @@ class Period:
 
 
 def title_period(titles: list[str]) -> Period | None:
-    """The first date range, or "All time", in the lines above the header."""
+    """The first date range, single day or "All time" in the lines above the header."""
     for line in titles:
-        found = _RANGE.search(line)
+        found = _dates(line)
         if found:
-            order = _slash_order(found.groups())
+            order = _slash_order(found)
             if order is None:
                 return Period(None, None, f'title line "{_shown(line)}", whose dates read day first or month first')
-            start, end = (pd.to_datetime(_normal(text), errors="coerce", dayfirst=order) for text in found.groups())
+            start, end = (pd.to_datetime(_normal(text), errors="coerce", dayfirst=order) for text in found)
             if pd.notna(start) and pd.notna(end) and start <= end:
                 return Period(start.normalize(), end.normalize(), f'title line "{_shown(line)}"')
         if _ALL_TIME.search(line):
             return Period(None, None, f'title line "{_shown(line)}"')
     return None
+
+
+def _dates(line: str) -> tuple[str, str] | None:
+    """The texts of the line's first and last day: its range, else its only date (unless it says when it was made)."""
+    found = _RANGE.search(line)
+    if found:
+        return found.group(1), found.group(2)
+    days = _ONE_DAY.findall(line)
+    return (days[0], days[0]) if len(days) == 1 and not _MADE.search(line) else None
 
 
 def _slash_order(texts: tuple[str, ...]) -> bool | None:
@@ -80,9 +92,9 @@ def _shown(line: str) -> str:
 
 
 def _normal(text: str) -> str:
-    """"2025年10月1日" -> "2025-10-1" and "Sept. 3, 2025" -> "Sep 3, 2025", for pandas' parser."""
+    """"2025年10月1日" -> "2025-10-1", "Sept. 3, 2025" -> "Sep 3, 2025" and "3 Sept. 2025" -> "3 Sep 2025", for pandas' parser."""
     text = re.sub(r"([0-9]{4})年([0-9]{1,2})月([0-9]{1,2})日", r"\1-\2-\3", text)
-    return re.sub(r"^([A-Za-z]{3})[A-Za-z]*\.?", r"\1", text)
+    return re.sub(r"(?<![A-Za-z])([A-Za-z]{3})[A-Za-z]*\.?", r"\1", text)
 
 
 def with_dates(frame: pd.DataFrame, title: Period | None) -> tuple[pd.DataFrame, Period | None]:

@@ -44,6 +44,9 @@ _ODD = re.compile("[\u0370-\u04ff\u2500-\u257f\u3040-\u30ff\ue000-\uf8ff]")
 #: The columns likeliest to tell two rows apart, compared first when looking for repeated rows.
 _DISTINCT = ("keyword", "spend", "impressions", "clicks", "date")
 _KNOWN = {normalise_header(alias) for aliases in ALIASES.values() for alias in aliases}
+#: GB2312's symbols and its 3,755 commonest characters: a text whose every byte above ASCII pairs into them is Chinese
+#: (Latin-1's and cp1251's lowercase letters, 0xE0 and up, are never such a pair's first byte).
+_COMMON_GB = re.compile(b"[\xa1-\xa9\xb0-\xd7][\xa1-\xfe]")
 _OTHER_CJK = ("cp949", "euc_kr", "johab", "euc_jp", "euc_jis_2004", "shift_jis", "cp932", "big5",
               "big5hkscs", "cp950", "iso2022_jp", "iso2022_kr")
 
@@ -169,6 +172,8 @@ def _detect_encoding(raw: bytes) -> str:
     best = charset_normalizer.from_bytes(sample).best()
     name = codecs.lookup(best.encoding).name if best else "gb18030"
     if name in _OTHER_CJK or name in _GB:  # the detector mistakes GBK and Big5 for Korean or Japanese on short text
+        return _chinese(sample) or name
+    if _COMMON_GB.sub(b"", sample).isascii():  # and short GBK text ("合计", "计划A") for Latin-1
         return _chinese(sample) or name
     return name
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import io
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
 
 from optimizer.cli import main
 from optimizer.platforms.amazon_bulk import read_bulk
-from optimizer.platforms.harvest import harvest
+from optimizer.platforms.harvest import harvest, read_search_terms
 from tests.bulk_fixture import _ad_group, _campaign, bulk_from_reports, target_row, write_bulk
 from tests.platforms.test_amazon_bulk import CAMPAIGNS, TARGETING, real
 
@@ -82,3 +83,31 @@ def test_harvest_on_the_real_search_term_report(tmp_path, capsys):
         assert isinstance(row[header.index("Campaign ID")], str)
         if row[header.index("Entity")] == "Keyword":
             assert row[header.index("Match Type")] == "exact" and row[header.index("Bid")] >= 1.0   # India: ≥ ₹1
+
+
+def test_a_google_search_term_s_query_match_types_never_split_it(tmp_path):
+    """Google's "Match type" is how the query matched: one term under one keyword is one row, the keyword's match type."""
+    rng = np.random.default_rng(7)
+    lines = ["Search terms report", "Oct 1, 2025 - Oct 31, 2025",
+             "Match type,Search term,Campaign,Ad group,Keyword,Impressions,Clicks,Cost,Conversions,Conv. value"]
+    clicks = {}
+    for keyword, match in (("[gmc parts]", "exact"), ('""gmc parts""', "phrase"), ("gmc parts", "broad")):
+        for term in ("gmc parts", "gmc parts online"):
+            for query_match in ("exact", "near exact", "phrase", "near phrase", "broad"):
+                count = int(rng.integers(1, 6))
+                clicks[(match, term)] = clicks.get((match, term), 0) + count
+                lines.append(f'{query_match},{term},GM,GMC,"{keyword}",{count * 3},{count},{count * 0.25:.2f},0,0')
+    lines.append("Total, --, --, --, --,999,99,24.75,0,0")
+    path = tmp_path / "terms.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    terms = read_search_terms(path)
+    assert sorted(zip(terms["match_type"], terms["keyword"])) == sorted(clicks)
+    assert dict(zip(zip(terms["match_type"], terms["keyword"]), terms["clicks"])) == clicks
+    assert terms["spend"].sum() == pytest.approx(sum(clicks.values()) * 0.25)
+
+
+def test_a_report_without_search_terms_is_refused(tmp_path):
+    path = tmp_path / "keywords.csv"
+    path.write_text("Campaign,Ad group,Keyword,Clicks,Cost,Conversions\nGM,GMC,gmc parts,3,0.75,0\n", encoding="utf-8")
+    with pytest.raises(Exception, match=r"keywords\.csv: has no search_term column: not a search term report"):
+        read_search_terms(path)

@@ -33,6 +33,12 @@ def campaign_rows(seed: int, count: int = 4) -> list[str]:
     ("统计时间：2025-10-01 至 2025-10-31", "2025-10-01", "2025-10-31"),
     ("报表日期 2025年10月01日~2025年10月07日", "2025-10-01", "2025-10-07"),
     ("Sept. 3, 2025 – Sept. 9, 2025", "2025-09-03", "2025-09-09"),
+    ("1 May 2026 - 8 May 2026", "2026-05-01", "2026-05-08"),
+    ("Search terms, 28 Sept. 2025 – 4 Oct. 2025", "2025-09-28", "2025-10-04"),
+    ("Keyword report (Jun 14, 2016)", "2016-06-14", "2016-06-14"),
+    ("报表日期：2025年10月01日", "2025-10-01", "2025-10-01"),
+    ("Report generated Jun 15, 2016", None, None),
+    ("Downloaded 2025-10-31 10:02", None, None),
 ])
 def test_a_title_line_range_is_the_period(line, start, end):
     found = title_period([line])
@@ -121,3 +127,16 @@ def test_a_title_range_of_slashed_dates_is_read_in_the_order_a_day_above_12_says
     assert found.days == days
     if days is None:
         assert found.source.endswith("whose dates read day first or month first")
+
+
+def test_a_title_line_s_single_day_plans_a_day_and_the_day_it_was_made_is_no_period(tmp_path):
+    lines = ["Keyword report (Jun 14, 2016)", "Report generated Jun 15, 2016",
+             "Campaign,Impressions,Clicks,Cost,Conversions,Conv. value", *campaign_rows(3)]
+    report = read_report(write(tmp_path / "day.csv", lines))
+    assert (report.period.start, report.period.end, report.period.days) == (
+        pd.Timestamp("2016-06-14"), pd.Timestamp("2016-06-14"), 1)
+    assert validate([report]).history_days == 1
+    made = read_report(write(tmp_path / "made.csv", lines[1:]))
+    assert made.period is None
+    with pytest.raises(InputDataError, match=r"made\.csv: .*Pass --period-days N"):
+        validate([made])

@@ -309,3 +309,19 @@ def test_a_line_exported_twice_is_read_once_and_said(tmp_path):
     assert len(report.frame) == 6 and report.frame["row"].tolist() == [2, 3, 4, 5, 6, 7]
     assert report.notes == ("twice.csv: skipped 2 rows repeating an earlier row cell for cell (the same line exported "
                             "twice; rows 8 = 2, 9 = 3)",)
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030"])
+def test_a_short_gbk_file_a_detector_takes_for_latin_1_is_read_as_chinese(tmp_path, encoding):
+    lines = ["Keyword report", "Keyword report",
+             "Campaign,Keyword,Match type,Impressions,Clicks,Cost,Conversions,Conv. value",
+             "合计,,,200,10,0.00,0,0.00", "计划A,red shoes,Broad,100,10,0.00,,", "Plan B,b07b7nsllp,,100,0,0.00,,"]
+    report = read_report(write(tmp_path / "short.csv", lines, encoding))
+    assert report.encoding == "gb18030" and report.frame["plan"].tolist() == ["计划A", "Plan B"]
+    assert report.notes == ('short.csv: skipped 1 total row (the export\'s own sums; row 4: "合计")',)
+
+
+def test_latin_1_accents_stay_latin_1(tmp_path):
+    lines = ["Campaign,Keyword,Impressions,Clicks,Cost", "Été,café,100,10,1.00", "Noël,schön,50,5,0.50"]
+    report = read_report(write(tmp_path / "latin.csv", lines, "latin-1"))
+    assert report.encoding != "gb18030" and report.frame["keyword"].tolist() == ["café", "schön"]
