@@ -4,7 +4,7 @@ usual export formats, match types in one vocabulary.
 
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Callable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -36,6 +36,18 @@ def cell_text(column: pd.Series) -> pd.Series:
     if not pd.api.types.is_string_dtype(column) or column.dtype == object:
         column = column.astype(object).where(column.notna(), "").astype(str)
     return column.fillna("").str.strip()
+
+
+def each_distinct(column: pd.Series, read: Callable[[pd.Series], tuple[pd.Series, ...]]) -> tuple[pd.Series, ...]:
+    """``read`` (a cell-by-cell reading) applied to each distinct cell of a text column once, spread back to its rows.
+
+    A column of two million cells holds a few thousand distinct ones (a day, a plan, a price). A workbook's
+    cells keep their types and go to ``read`` whole: to a hash table 1, 1.0 and True are one cell.
+    """
+    if column.dtype == object or not pd.api.types.is_string_dtype(column):
+        return read(column)
+    codes, uniques = pd.factorize(column, use_na_sentinel=False)
+    return tuple(result.iloc[codes].set_axis(column.index) for result in read(pd.Series(uniques, dtype=column.dtype)))
 
 
 def parse(raw: pd.DataFrame, rows: pd.Series, from_excel: bool, file: str = "",
@@ -75,6 +87,12 @@ def _written(column: pd.Series, from_excel: bool) -> pd.Series | None:
 
 
 def _text(column: pd.Series, name: str, from_excel: bool) -> pd.Series:
+    if name == "match_type":  # three distinct cells in a million: each is lowered and looked up once
+        return each_distinct(column, lambda cells: (_texts(cells, name, from_excel),))[0]
+    return _texts(column, name, from_excel)  # stripping is cheaper than finding the distinct names
+
+
+def _texts(column: pd.Series, name: str, from_excel: bool) -> pd.Series:
     text = cell_text(column)
     if from_excel:
         text = text.str.replace(r"^(-?[0-9]+)\.0$", r"\1", regex=True)
@@ -90,6 +108,10 @@ def _parse_numbers(column: pd.Series, mark: str = POINT) -> tuple[pd.Series, pd.
         values = column.astype("float64")
         infinite = pd.Series(np.isinf(values.to_numpy()), index=column.index)
         return values.where(~infinite), infinite
+    return each_distinct(column, lambda cells: _number_texts(cells, mark))
+
+
+def _number_texts(column: pd.Series, mark: str) -> tuple[pd.Series, pd.Series]:
     lowered = cell_text(column).str.lower()
     missing = lowered.isin(_NUMBER_MISSING)
     cleaned = lowered
@@ -115,6 +137,10 @@ def _parse_dates(column: pd.Series, order: str = MONTH_FIRST) -> tuple[pd.Series
     """Dates in the usual export formats, Excel datetimes and Excel serial numbers; 03/11/2026 in ``order``."""
     if pd.api.types.is_datetime64_any_dtype(column):
         return column.astype("datetime64[ns]"), pd.Series(False, index=column.index)
+    return each_distinct(column, lambda cells: _date_texts(cells, order))
+
+
+def _date_texts(column: pd.Series, order: str) -> tuple[pd.Series, pd.Series]:
     text = cell_text(column).str.replace(r"^([0-9]{8})\.0$", r"\1", regex=True)
     missing = text.str.lower().isin(MISSING_TOKENS)
     dates = pd.Series(pd.NaT, index=column.index, dtype="datetime64[ns]")

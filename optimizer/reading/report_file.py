@@ -113,10 +113,10 @@ def read_report(path: str | Path, columns: Mapping[str, str] | None = None) -> R
     totals, blank = total_or_blank(raw, first)
     labels = _labels(raw[totals], None if first is None else first[totals])
     total_rows = rows[totals]
-    repeated, repeated_note = repeated_rows(table[~(totals | blank)], rows[~(totals | blank)],
-                                            tuple(headers[name] for name in _DISTINCT if name in headers))
-    kept = ~(totals | blank) & ~repeated.reindex(table.index, fill_value=False)
-    raw, rows = raw[kept], rows[kept]
+    repeated, repeated_note = repeated_rows(table, rows, tuple(headers[name] for name in _DISTINCT if name in headers),
+                                            among=~(totals | blank))
+    kept = ~(totals | blank) & ~repeated
+    raw, rows = _kept(raw, kept), rows[kept]
     frame, bad_cells = parse(raw, rows, from_excel=suffix not in TEXT_EXTENSIONS, file=path.name, headers=headers)
     frame["source"] = path.name
     frame["row"] = rows.to_numpy()
@@ -136,6 +136,14 @@ def read_report(path: str | Path, columns: Mapping[str, str] | None = None) -> R
                   attribution_window=bool(_WINDOW.search(orders_header)), period=period, notes=notes,
                   file_headers=tuple(str(header) for header in table.columns), titles=tuple(titles),
                   rows_read=int((~blank).sum()))
+
+
+def _kept(frame: pd.DataFrame, kept: pd.Series) -> pd.DataFrame:
+    """The rows ``kept`` marks; a slice, not a copy, when they follow one another (totals first or last)."""
+    where = np.flatnonzero(kept.to_numpy(bool))
+    if len(where) and where[-1] - where[0] + 1 == len(where):
+        return frame.iloc[where[0]:where[-1] + 1]
+    return frame[kept]
 
 
 def _labels(raw: pd.DataFrame, first: pd.Series | None) -> pd.Series:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from optimizer.reading.cells import MISSING_TOKENS, cell_text
+from optimizer.reading.cells import MISSING_TOKENS, cell_text, each_distinct
 
 #: On lowercased text; patterns for pandas .str stay plain so pyarrow runs them in C.
 _TOTAL_PREFIXES = ("合计", "总计", "汇总", "小计", "total:", "total :", "total：", "totals:", "grand total",
@@ -32,7 +32,30 @@ SUM_TOLERANCE = 0.005
 
 
 def total_or_blank(raw: pd.DataFrame, first_column: pd.Series | None) -> tuple[pd.Series, pd.Series]:
-    """Rows to skip, as (totals, blanks): labelled totals, nameless rows with figures, rows all blank."""
+    """Rows to skip, as (totals, blanks): labelled totals, nameless rows with figures, rows all blank.
+
+    Only rows with a label, a name or the first cell blank or reading like a total can be either; they are
+    found first, each distinct cell looked at once, and only they are looked at whole.
+    """
+    if raw.columns.empty:
+        return _total_or_blank(raw, first_column)
+    keys = [raw[name] for name in _LABELS if name in raw] + [raw.iloc[:, 0]]
+    maybe = np.zeros(len(raw), dtype=bool)
+    for column in keys + ([first_column] if first_column is not None else []):
+        maybe |= each_distinct(column, lambda cells: (_blank_or_total(cell_text(cells).str.lower()),))[0].to_numpy()
+    found = _total_or_blank(raw[maybe], None if first_column is None else first_column[maybe])
+    totals, blank = np.zeros(len(raw), dtype=bool), np.zeros(len(raw), dtype=bool)
+    totals[maybe], blank[maybe] = found[0].to_numpy(bool), found[1].to_numpy(bool)
+    return pd.Series(totals, index=raw.index), pd.Series(blank, index=raw.index)
+
+
+def _blank_or_total(text: pd.Series) -> pd.Series:
+    return (text.isin(MISSING_TOKENS) | text.isin(_TOTAL_CELLS) | text.str.startswith(_TOTAL_PREFIXES)
+            | text.str.endswith(_TOTAL_SUFFIXES))
+
+
+def _total_or_blank(raw: pd.DataFrame, first_column: pd.Series | None) -> tuple[pd.Series, pd.Series]:
+    """(totals, blanks) of ``raw``, every row looked at whole."""
     texts = {name: cell_text(raw[name]).str.lower() for name in raw.columns}
     labels = [texts[name] for name in _LABELS if name in texts]
     if first_column is not None:
@@ -84,15 +107,21 @@ def skipped_note(name: str, rows: pd.Series, labels: pd.Series) -> str:
     return f"{name}: skipped {len(rows)} total {noun} (the export's own sums; {noun} {shown}{more})"
 
 
-def repeated_rows(table: pd.DataFrame, rows: pd.Series, first: tuple[str, ...] = ()) -> tuple[pd.Series, str | None]:
+def repeated_rows(table: pd.DataFrame, rows: pd.Series, first: tuple[str, ...] = (),
+                  among: pd.Series | None = None) -> tuple[pd.Series, str | None]:
     """Rows identical in every cell to an earlier row, and the warning that names them (None when there are none).
 
     Columns are compared one at a time, ``first`` first (the keyword, the spend: the likeliest to differ), each
     only among the rows still alike in all columns before it; a million distinct rows cost about one column.
+    Only the rows ``among`` marks (all when None) are compared; the others are never repeated.
     """
-    alike, key = np.arange(len(table)), np.zeros(len(table), dtype=np.int64)
+    alike = np.arange(len(table)) if among is None else np.flatnonzero(among.to_numpy(bool))
+    key = np.zeros(len(alike), dtype=np.int64)
     for column in list(first) + [name for name in table.columns if name not in first]:
-        codes = pd.factorize(table[column].iloc[alike], use_na_sentinel=False)[0]
+        if 2 * len(alike) > len(table):   # most rows: the whole column costs less than copying them out first
+            codes = pd.factorize(table[column], use_na_sentinel=False)[0][alike]
+        else:
+            codes = pd.factorize(table[column].iloc[alike], use_na_sentinel=False)[0]
         key = pd.factorize(key * (int(codes.max(initial=0)) + 1) + codes)[0]
         shared = pd.Series(key).duplicated(keep=False).to_numpy()
         alike, key = alike[shared], key[shared]

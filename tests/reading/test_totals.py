@@ -62,6 +62,11 @@ def test_a_keyword_named_like_a_total_in_a_named_row_is_kept():
     assert totals.tolist() == [False, True, False] and blank.tolist() == [False, False, True]
 
 
+def test_rows_of_a_frame_without_canonical_columns_are_all_blank_and_none_a_total():
+    totals, blank = total_or_blank(pd.DataFrame(index=range(3)), pd.Series(["合计", "Plan A", ""]))
+    assert totals.tolist() == [False, False, False] and blank.tolist() == [True, True, True]
+
+
 def test_rows_that_do_not_add_up_are_not_totals():
     frame = pd.DataFrame({"impressions": [10.0, 20.0, 31.0], "clicks": [1.0, 2.0, 3.0], "spend": [1.0, 1.0, 2.0]})
     assert not sum_rows(frame).any()
