@@ -94,9 +94,11 @@ def test_plan_reports_what_the_margin_costs(tmp_path):
     held = make_plan(replace(scenario, goal=replace(scenario.goal, min_roi_confidence=0.8)))
     figures = held.summary.min_roi_confidence
     assert figures.confidence == 0.8
-    # a plain plan holds its floor a standard error above itself (optimizer.model.margin); its program, as the
-    # result keeps it, has the floor as given, held in expectation: what the confidence's margin is set against
-    assert figures.objective_without_margin == pytest.approx(solve(plain.program, "highs").objective, rel=1e-6)
+    # a plain plan holds its floor a standard error above itself (optimizer.model.margin), and the result keeps the
+    # program so solved; the confidence's margin is set against the floor as given, held in expectation
+    assert plain.program.limits.min_roi > scenario.goal.min_roi
+    as_given = replace(plain.program, limits=replace(plain.program.limits, min_roi=scenario.goal.min_roi))
+    assert figures.objective_without_margin == pytest.approx(solve(as_given, "highs").objective, rel=1e-6)
     assert figures.objective_without_margin > plain.summary.objective_value
     assert figures.cost == pytest.approx(figures.objective_without_margin - held.summary.objective_value, rel=1e-6)
     assert figures.cost > 0
