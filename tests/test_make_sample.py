@@ -3,26 +3,20 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from tests.paths import ROOT
+from tests.paths import ROOT, script
 
 SAMPLE = ROOT / "scenarios" / "data" / "ztc_keywords.csv"
 
 
 def _load_generator():
-    spec = importlib.util.spec_from_file_location("make_sample", ROOT / "scenarios" / "make_sample.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("make_sample", module)
-    spec.loader.exec_module(module)
-    return module
+    return script(ROOT / "scenarios" / "make_sample.py", "make_sample")
 
 
 make_sample = _load_generator()

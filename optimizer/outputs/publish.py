@@ -2,7 +2,7 @@
 
 Renaming files one by one leaves, if the run is killed between two renames, a folder
 mixing two runs. So the new set is written in full to a hidden sibling folder
-(``.out.new-XXXX``), the caller records the run (``before_swap``: the history commits
+(``.out.new-`` and a random suffix), the caller records the run (``before_swap``: the history commits
 here, and summary.json gets the run's id), and only then the two folders trade places
 in one ``renameat2(RENAME_EXCHANGE)``. A kill at any moment leaves either the previous
 folder or the new one, never a mix, and never a folder whose run the history does not

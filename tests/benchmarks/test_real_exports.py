@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-
 import pandas as pd
 import pytest
 
-from tests.paths import REAL, ROOT
+from tests.paths import REAL, ROOT, script
 
-
-def _load():
-    spec = importlib.util.spec_from_file_location("bench_real_exports", ROOT / "benchmarks" / "real_exports.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_real_exports"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-real_exports = _load()
+real_exports = script(ROOT / "benchmarks" / "real_exports.py", "bench_real_exports")
 
 
 def test_the_checker_finds_reports_and_leaves_notes_out(tmp_path):

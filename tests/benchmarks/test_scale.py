@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-
 import numpy as np
 import pytest
 
-from tests.paths import ROOT
+from tests.paths import ROOT, script
 
-
-def _load():
-    spec = importlib.util.spec_from_file_location("bench_scale", ROOT / "benchmarks" / "scale.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_scale"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-scale = _load()
+scale = script(ROOT / "benchmarks" / "scale.py", "bench_scale")
 
 
 def test_an_account_has_a_campaign_per_2000_keywords_fifty_ad_groups_each_and_a_long_tail():
