@@ -15,6 +15,7 @@ import pandas as pd
 from optimizer.decisions.plan import PlanResult, Prepared, data_key, make_plan, prepare
 from optimizer.outputs.files import csv_bytes
 from optimizer.outputs.safe_text import markdown as md
+from optimizer.progress import SILENT, Progress
 from optimizer.reading.schema import Performance
 from optimizer.scenario.scenario_file import Scenario
 
@@ -43,19 +44,20 @@ def unique_names(scenarios: Sequence[Scenario]) -> list[str]:
 
 
 def compare(scenarios: Sequence[Scenario], *,
-            bids_today: Callable[[Performance], Performance] | None = None, lang: str = "en") -> Comparison:
+            bids_today: Callable[[Performance], Performance] | None = None, lang: str = "en",
+            progress: Progress = SILENT) -> Comparison:
     """Plan every scenario; reading and estimation are shared between scenarios with the same data.
 
     ``bids_today``: puts today's bids, budgets and states into the reports (see :func:`optimizer.decisions.plan.prepare`);
-    ``lang``: the language of each plan's reasons and pages.
+    ``lang``: the language of each plan's reasons and pages; ``progress`` hears each reading's and plan's phases.
     """
     prepared: dict[tuple, Prepared] = {}
     results = []
     for scenario in scenarios:
         key = data_key(scenario)
         if key not in prepared:
-            prepared[key] = prepare(scenario, bids_today=bids_today)
-        results.append(make_plan(scenario, prepared[key], lang=lang))
+            prepared[key] = prepare(scenario, progress, bids_today=bids_today)
+        results.append(make_plan(scenario, prepared[key], progress=progress, lang=lang))
     names = unique_names(scenarios)
     rows = []
     for name, result in zip(names, results):

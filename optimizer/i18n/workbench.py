@@ -82,6 +82,7 @@ MESSAGES = {
     "workbench.history.min_roi": {"en": "min ROI", "zh-CN": "投入产出比下限"},
     "workbench.history.status": {"en": "status", "zh-CN": "状态"},
     "workbench.job.planning": {"en": "Planning", "zh-CN": "正在调价"},
+    "workbench.job.comparing": {"en": "Comparing the scenarios", "zh-CN": "正在对比方案"},
     "workbench.job.reading": {"en": "Reading the files", "zh-CN": "正在读取文件"},
     "workbench.progress.phase": {"en": "phase", "zh-CN": "阶段"},
     "workbench.progress.seconds": {"en": "seconds", "zh-CN": "秒"},

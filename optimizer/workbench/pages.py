@@ -176,9 +176,7 @@ async def sliders(request):
 async def whatif(request):
     form = await request.form(max_files=0, max_fields=50)
     check_csrf(request, form)
-    run_id = request.path_params["run"]
-    await request.app.state.workbench.whatif(run_id, form, language(request))
-    return RedirectResponse(f"/runs/{run_id}/whatif", status_code=303)
+    return await follow(request.app.state.workbench.start_whatif(request.path_params["run"], form, language(request)))
 
 
 def changes(base, scenario, t) -> str:

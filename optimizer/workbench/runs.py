@@ -9,7 +9,6 @@ Each upload gets a private folder (mode 0700) that goes when its draft goes.
 
 from __future__ import annotations
 
-import asyncio
 import secrets
 import shutil
 import tempfile
@@ -68,10 +67,6 @@ class Pool:
             raise
         future.add_done_callback(lambda _: self._slots.release())
         return future
-
-    async def run(self, work, *args):
-        """``work(*args)`` on a worker, awaited without blocking the event loop."""
-        return await asyncio.wrap_future(self.submit(work, *args))
 
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
@@ -222,19 +217,24 @@ class Workbench:
                 raise NotFound("no such job here (the workbench keeps the latest ones)")
             return self._jobs[job_id]
 
-    async def whatif(self, run_id: int, form, lang: str = "en") -> WhatIfs:
-        """One more what-if of the run, planned beside the run and its earlier what-ifs as ``bidopt compare`` plans
-        them; a what-if that cannot be planned is not kept."""
-        run = self.held(run_id)
+    def start_whatif(self, run_id: int, form, lang: str = "en") -> Job:
+        """Start planning one more what-if of the run beside the run and its earlier what-ifs, as ``bidopt compare``
+        plans them (a bad form is refused at once); a what-if that cannot be planned is not kept."""
+        run, progress = self.held(run_id), Watched()
         draft = self.draft(run.draft_id)   # its files must still be here: compare reads them
         earlier = self.whatifs(run_id)
         scenarios = list(earlier.scenarios) if earlier else [named(run.result.scenario, f"run {run_id}")]
         items = sorted(set(run.result.bids["ad_group"].astype(str))) if "ad_group" in run.result.bids else []
         added = whatif_scenario(scenarios[0], form, items)
         scenarios.append(named(added, whatif_name(form, len(scenarios))))
-        whatifs = await self.pool.run(compare_whatifs, scenarios, draft.names, draft.bulk, lang)
-        self._keep(self._whatifs, run_id, whatifs, KEPT_RUNS)
-        return whatifs
+
+        def work() -> WhatIfs:
+            whatifs = compare_whatifs(scenarios, draft.names, draft.bulk, lang, progress)
+            self._keep(self._whatifs, run_id, whatifs, KEPT_RUNS)
+            return whatifs
+
+        return self._watch(Job("workbench.job.comparing", self.pool.submit(work), progress,
+                               lambda _: f"/runs/{run_id}/whatif"))
 
     def whatifs(self, run_id: int) -> WhatIfs | None:
         with self._lock:

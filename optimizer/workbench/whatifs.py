@@ -14,6 +14,7 @@ from pathlib import Path
 
 from optimizer.decisions.compare import Comparison, compare
 from optimizer.errors import BidoptError
+from optimizer.progress import SILENT, Progress
 from optimizer.scenario.scenario_file import Scenario
 from optimizer.scenario.scenario_toml import scenario_toml
 from optimizer.workbench.uploads import error_as_shown
@@ -32,10 +33,12 @@ def named(scenario: Scenario, name: str) -> Scenario:
     return replace(scenario, path=Path(f"{name}.toml"))
 
 
-def compare_whatifs(scenarios: list[Scenario], names: dict[str, str], bulk=None, lang: str = "en") -> WhatIfs:
+def compare_whatifs(scenarios: list[Scenario], names: dict[str, str], bulk=None, lang: str = "en",
+                    progress: Progress = SILENT) -> WhatIfs:
     """Plan every scenario side by side (today's bids from the bulk file, when one came with the reports)."""
     try:
-        comparison = compare(scenarios, bids_today=bulk.bids_today if bulk is not None else None, lang=lang)
+        comparison = compare(scenarios, bids_today=bulk.bids_today if bulk is not None else None, lang=lang,
+                             progress=progress)
     except BidoptError as error:
         raise error_as_shown(error, names) from None
     return WhatIfs(tuple(scenarios), comparison)

@@ -6,8 +6,9 @@ import pytest
 
 from optimizer.decisions.compare import compare, files, markdown
 from optimizer.model.margin import roi_error
-from optimizer.scenario.scenario_file import load_scenario
-from tests.paths import SCENARIOS
+from optimizer.progress import Progress
+from optimizer.scenario.scenario_file import load_scenario, scenario_from_reports
+from tests.paths import SAMPLE, SCENARIOS
 
 
 @pytest.fixture(scope="module")
@@ -74,3 +75,15 @@ def test_a_scenario_called_plan_does_not_clash_with_the_plan_column():
     comparison = compare([flags_only, flags_only.with_overrides(budget=20000.0)])
     assert list(comparison.plan_budgets.columns) == ["plan", "plan-2", "plan-3"]
     assert list(comparison.table["scenario"]) == ["plan-2", "plan-3"]
+
+
+def test_progress_hears_one_reading_and_each_scenarios_plan():
+    heard = []
+
+    class Heard(Progress):
+        def phase(self, name: str, total: int | None = None) -> None:
+            heard.append(name)
+
+    flags_only = scenario_from_reports([SAMPLE])
+    compare([flags_only, flags_only.with_overrides(budget=20000.0)], progress=Heard())
+    assert heard == ["read and validate", "estimate", "build", "solve", "explain", "build", "solve", "explain"]

@@ -78,3 +78,50 @@ def test_a_bad_file_read_after_the_first_second_gets_its_error_on_the_progress_p
         failed = settle(client, waiting)
         assert failed.status_code == 400 and "bad.csv: " in text_of(failed.text)
         assert list(client.app.state.workbench.root.iterdir()) == []
+
+
+def test_a_whatif_still_comparing_after_a_second_shows_its_progress_then_the_comparison(history_store):
+    with make_client(history_store, workers=1) as client:
+        csrf = csrf_of(client.get("/").text)
+        draft = settle(client, client.post("/upload", data={"csrf": csrf},
+                                           files=[("reports", ("ztc_keywords.csv", SAMPLE.read_bytes(), "text/csv"))]))
+        action = re.search(r'action="(/drafts/[^"]+/plan)"', draft.text).group(1)
+        page = settle(client, client.post(action, data={"csrf": csrf, "budget": "20000"}))
+        run = int(re.search(r"/runs/(\d+)$", str(page.url)).group(1))
+        gate = threading.Event()
+        held = client.app.state.workbench.pool.submit(gate.wait)   # the only worker is busy: the comparison waits
+        try:
+            waiting = client.post(f"/runs/{run}/whatif", data={"csrf": csrf, "name": "Double 11", "cpc": "1.3"})
+            assert re.fullmatch(r"http://127\.0\.0\.1/jobs/[\w-]+", str(waiting.url))
+            assert '<meta http-equiv="refresh" content="1">' in waiting.text
+            assert "Comparing the scenarios… " in text_of(waiting.text) and "waiting for a worker" in text_of(waiting.text)
+            assert client.app.state.workbench.whatifs(run) is None
+        finally:
+            gate.set()
+            held.result()
+        compared = settle(client, waiting)
+        assert compared.status_code == 200 and str(compared.url).endswith(f"/runs/{run}/whatif")
+        assert "Double 11" in text_of(compared.text)
+        job = client.app.state.workbench.job(str(waiting.url).rsplit("/", 1)[1])
+        assert [phase["name"] for phase in job.progress.phases()][:3] == ["read and validate", "estimate", "build"]
+
+
+def test_a_whatif_that_cannot_be_planned_after_the_first_second_gets_its_error_and_is_not_kept(history_store):
+    with make_client(history_store, workers=1) as client:
+        csrf = csrf_of(client.get("/").text)
+        draft = settle(client, client.post("/upload", data={"csrf": csrf},
+                                           files=[("reports", ("ztc_keywords.csv", SAMPLE.read_bytes(), "text/csv"))]))
+        action = re.search(r'action="(/drafts/[^"]+/plan)"', draft.text).group(1)
+        run = int(re.search(r"/runs/(\d+)$", str(settle(client, client.post(action, data={
+            "csrf": csrf, "budget": "20000"})).url)).group(1))
+        gate = threading.Event()
+        held = client.app.state.workbench.pool.submit(gate.wait)
+        try:
+            waiting = client.post(f"/runs/{run}/whatif", data={"csrf": csrf, "min_roi": "1000"})
+            assert "/jobs/" in str(waiting.url)
+        finally:
+            gate.set()
+            held.result()
+        failed = settle(client, waiting)
+        assert failed.status_code == 422 and "min_roi 1000 cannot be met" in text_of(failed.text)
+        assert client.app.state.workbench.whatifs(run) is None

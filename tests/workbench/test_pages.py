@@ -296,11 +296,12 @@ def test_whatifs_add_up_side_by_side_as_compare_plans_them(planned):
     held = client.app.state.workbench.run(run)
     items = sorted(set(held.result.bids["ad_group"]))
     assert f'<option value="{html.escape(items[0])}">' in page.text
-    first = client.post(f"/runs/{run}/whatif", data={"csrf": whatif_csrf(page.text), "name": "Double 11",
-                                                      "cpc": "1.3", "volume": "1.6", "cvr": "", "budget": "40000"})
+    first = settle(client, client.post(f"/runs/{run}/whatif", data={
+        "csrf": whatif_csrf(page.text), "name": "Double 11", "cpc": "1.3", "volume": "1.6", "cvr": "", "budget": "40000"}))
     assert first.status_code == 200 and str(first.url).endswith(f"/runs/{run}/whatif"), text_of(first.text)
-    second = client.post(f"/runs/{run}/whatif", data={"csrf": whatif_csrf(first.text), "stock_item": items[0],
-                                                       "order_value": "0.85", "cvr": "1.25", "adjust_item": items[1]})
+    second = settle(client, client.post(f"/runs/{run}/whatif", data={
+        "csrf": whatif_csrf(first.text), "stock_item": items[0], "order_value": "0.85", "cvr": "1.25",
+        "adjust_item": items[1]}))
     assert second.status_code == 200, text_of(second.text)
     table = rows_of("compare", second.text)
     summary = held.result.summary
@@ -320,7 +321,8 @@ def test_each_scenario_saves_as_toml_that_plan_reads_into_the_same_plan(planned,
     client, _, page = planned
     run = int(re.search(r"/runs/(\d+)", str(page.url)).group(1))
     if client.app.state.workbench.whatifs(run) is None:
-        client.post(f"/runs/{run}/whatif", data={"csrf": whatif_csrf(page.text), "cpc": "1.3", "volume": "1.6"})
+        settle(client, client.post(f"/runs/{run}/whatif", data={"csrf": whatif_csrf(page.text), "cpc": "1.3",
+                                                                "volume": "1.6"}))
     whatifs = client.app.state.workbench.whatifs(run)
     (tmp_path / "ztc_keywords.csv").write_bytes(SAMPLE.read_bytes())   # as uploaded: the file's name
     for number, result in enumerate(whatifs.comparison.results):
@@ -398,8 +400,8 @@ def test_every_page_of_the_chinese_walk_shows_no_english_sentence_of_the_catalog
         page = plan(client, draft, budget=27400, min_roi=2.5, bid_max=20)
         run = int(re.search(r"/runs/(\d+)", str(page.url)).group(1))
         items = sorted(set(client.app.state.workbench.run(run).result.bids["ad_group"]))
-        whatif = client.post(f"/runs/{run}/whatif", data={"csrf": whatif_csrf(page.text), "cpc": "1.3",
-                                                          "adjust_item": items[1], "stock_item": items[0]})
+        whatif = settle(client, client.post(f"/runs/{run}/whatif", data={
+            "csrf": whatif_csrf(page.text), "cpc": "1.3", "adjust_item": items[1], "stock_item": items[0]}))
         walk = {"start": start, "draft": draft, "plan": page, "what-if": whatif, "start again": client.get("/"),
                 "history": client.get("/history"), "history run": client.get(f"/history/{run}")}
         english = client.get(f"/history/{run}", headers={"accept-language": "en"})
