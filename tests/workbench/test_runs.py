@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from dataclasses import replace
 
 import pytest
 
+from optimizer.decisions.plan import plan_frontier
 from optimizer.errors import InputDataError
 from optimizer.history.store import HistoryStore
 from optimizer.workbench import runs
@@ -52,6 +54,17 @@ def test_read_then_plan_records_the_run_with_the_cli_files(tmp_path, history_sto
             hashlib.sha256(SAMPLE.read_bytes()).hexdigest()]
     assert {"bids.csv", "plans.csv", "summary.md", "summary.json", "report.html"} <= set(run.files)
     assert run.files["summary.md"] == run.result.files()["summary.md"]
+
+
+def test_the_report_frontier_is_read_off_the_plans_own_solve_as_plan_draws_it(tmp_path, history_store):
+    (tmp_path / "export-1.csv").write_bytes(SAMPLE.read_bytes())
+    draft = read_draft(tmp_path, {"export-1.csv": "week.csv"})
+    with HistoryStore(history_store) as store:
+        run = plan_draft(draft, goal_scenario(draft.scenario, {"budget": "20000", "min_roi": "2"}), store)
+    solved = run.result.solution
+    assert len(solved.frontier) == runs.REPORT_FRONTIER_POINTS   # asked of the solve, not solved again after it
+    unasked = replace(run.result, solution=replace(solved, frontier=()))
+    assert run.frontier.points.equals(plan_frontier(unasked, count=runs.REPORT_FRONTIER_POINTS).points)
 
 
 def test_a_bad_file_raises_naming_the_file_as_uploaded(tmp_path):
