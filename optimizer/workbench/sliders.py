@@ -29,10 +29,12 @@ from optimizer.solver.structured import check
 #: Objectives whose increments are sorted by revenue per spend, so an ROI floor only cuts the path.
 ROI_OBJECTIVES = ("revenue", "profit")
 PAUSE = ACTIONS.index("pause")
-#: The arrays sent, in order, with their types (little-endian, as typed arrays read them).
-ARRAYS = {"spend": "<f8", "revenue": "<f8", "value": "<f8", "unit": "<i4", "step": "<f8", "base_steps": "<f8",
-          "vertex_start": "<i4", "vertex_action": "u1", "plan_of_unit": "<i4", "base_plan_spend": "<f8",
-          "base_plan_revenue": "<f8"}
+#: The arrays sent, in order, with their types (little-endian, as typed arrays read them). The increments' spend,
+#: revenue and value go as float32 (:meth:`SliderPath.as_sent`), ``value`` only when it is not the revenue; a step
+#: only where a plan limit cut it (``step_at``, ``step_part``), the others are 1.
+ARRAYS = {"spend": "<f4", "revenue": "<f4", "value": "<f4", "unit": "<i4", "step_at": "<i4", "step_part": "<f8",
+          "base_steps": "<f8", "vertex_start": "<i4", "vertex_action": "u1", "plan_of_unit": "<i4",
+          "base_plan_spend": "<f8", "base_plan_revenue": "<f8"}
 
 
 @dataclass(frozen=True)
@@ -140,17 +142,42 @@ class SliderPath:
         action = self.vertex_action[chosen]
         return np.bincount(action, minlength=len(ACTIONS)) + np.eye(len(ACTIONS), dtype=int)[PAUSE] * int((~has).sum())
 
+    @property
+    def step_at(self) -> np.ndarray:
+        """The increments a plan limit cut to part of their hull step."""
+        return np.flatnonzero(self.step != 1.0)
+
+    @property
+    def step_part(self) -> np.ndarray:
+        return self.step[self.step_at]
+
+    def as_sent(self) -> SliderPath:
+        """The path :meth:`to_bytes` sends and ``sliders.js`` re-plans from: the increments' spend, revenue and value
+        rounded to float32 (both sum them in float64), each within 6e-8 of itself, so its plans are :meth:`at`'s
+        to about 1e-8 of spend and revenue."""
+        spend, revenue, value = (_float32(table) for table in (self.spend, self.revenue, self.value))
+        return replace(self, spend=spend, revenue=revenue, value=value,
+                       above_break_even=_above(revenue, spend, self.break_even))
+
+    def sent(self) -> list[str]:
+        """The arrays :meth:`to_bytes` sends: all of :data:`ARRAYS` but ``value`` when it is the revenue."""
+        same = np.array_equal(self.value, self.revenue)
+        return [name for name in ARRAYS if not (name == "value" and same)]
+
     def to_bytes(self) -> bytes:
-        """The arrays for ``sliders.js``: a uint32 header length, a JSON header, then each array, 8-byte aligned."""
-        header = {"base": self.base, "rising": self.rising, "tol": self.tol, "roi": self.roi, "actions": ACTIONS,
-                  "default_floor": self.default_floor, "break_even": self.break_even,
-                  "above_break_even": self.above_break_even, "floor_factor": self.floor_factor,
-                  "arrays": [[name, kind, int(len(getattr(self, name)))] for name, kind in ARRAYS.items()]}
+        """:meth:`as_sent` for ``sliders.js``: a uint32 header length, a JSON header, then each array, 8-byte
+        aligned."""
+        sent = self.as_sent()
+        names = sent.sent()
+        header = {"base": sent.base, "rising": sent.rising, "tol": sent.tol, "roi": sent.roi, "actions": ACTIONS,
+                  "default_floor": sent.default_floor, "break_even": sent.break_even,
+                  "above_break_even": sent.above_break_even, "floor_factor": sent.floor_factor,
+                  "arrays": [[name, ARRAYS[name], int(len(getattr(sent, name)))] for name in names]}
         text = json.dumps(header).encode("utf-8")
         text += b" " * (-(len(text) + 4) % 8)
         parts = [struct.pack("<I", len(text)), text]
-        for name, kind in ARRAYS.items():
-            data = np.ascontiguousarray(getattr(self, name), dtype=kind).tobytes()
+        for name in names:
+            data = np.ascontiguousarray(getattr(sent, name), dtype=ARRAYS[name]).tobytes()
             parts += [data, b"\0" * (-len(data) % 8)]
         return b"".join(parts)
 
@@ -276,6 +303,11 @@ def slider_path(result) -> tuple[SliderPath | None, str]:
         above_break_even=_above(revenue[order] * step, path.opt_spend, unset.break_even),
         floor_factor=_floor_factor(result))
     return sliders, ""
+
+
+def _float32(values: np.ndarray) -> np.ndarray:
+    """``values`` rounded to float32, kept as float64 (sums stay float64; sending them as float32 loses nothing)."""
+    return values.astype(np.float32).astype(np.float64)
 
 
 def _floor_factor(result) -> float:

@@ -79,6 +79,11 @@ def test_at_any_budget_and_floor_the_path_is_the_plan_or_no_plan(weekly, budget,
     assert found["revenue"] == pytest.approx(after.revenue, rel=1e-3)
     moved = sum(abs(found["actions"][a] - int((expected.bids["action"] == a).sum())) for a in ACTIONS)
     assert moved <= 0.02 * len(expected.bids)
+    sent = sliders.as_sent().at(budget, min_roi)   # what the page re-plans from: as close to the plan
+    assert sent["spend"] == pytest.approx(after.spend, rel=1e-3)
+    assert sent["revenue"] == pytest.approx(after.revenue, rel=1e-3)
+    moved = sum(abs(sent["actions"][a] - int((expected.bids["action"] == a).sum())) for a in ACTIONS)
+    assert moved <= 0.02 * len(expected.bids)
 
 
 def test_a_floor_no_bids_meet_has_no_plan(weekly):
@@ -116,9 +121,48 @@ def test_the_bytes_carry_every_array_aligned_for_typed_arrays(weekly):
     header = json.loads(data[4:4 + length])
     assert (4 + length) % 8 == 0 and header["rising"] == sliders.rising and header["base"] == sliders.base
     offset = 4 + length
+    sent = sliders.as_sent()
     for name, kind, count in header["arrays"]:
         assert offset % 8 == 0 and ARRAYS[name] == kind
         array = np.frombuffer(data, dtype=kind, count=count, offset=offset)
-        assert np.array_equal(array, getattr(sliders, name))
+        assert np.array_equal(array, getattr(sent, name))
         offset += -(-array.nbytes // 8) * 8
     assert offset == len(data)
+
+
+@pytest.mark.parametrize("budget, min_roi", [(27400, 2.5), (20000, 2.5), (15000, 3.0), (9000, 0.0), (40000, None)])
+def test_the_path_as_sent_is_float32_and_replans_as_the_path_does(weekly, budget, min_roi):
+    _, planned = weekly
+    sliders, _ = slider_path(planned)
+    sent = sliders.as_sent()
+    assert all(np.array_equal(getattr(sent, name).astype(np.float32), getattr(sent, name))
+               for name in ("spend", "revenue", "value"))
+    found, exact = sent.at(budget, min_roi), sliders.at(budget, min_roi)
+    for name in ("spend", "revenue", "objective"):
+        assert found[name] == pytest.approx(exact[name], rel=1e-7)
+    assert np.allclose(found["plan_spend"], exact["plan_spend"], rtol=1e-7)
+    assert sum(abs(found["actions"][a] - exact["actions"][a]) for a in ACTIONS) <= 2
+
+
+def test_the_bytes_hold_12_bytes_an_increment_and_the_value_only_when_it_is_not_the_revenue(weekly):
+    scenario, planned = weekly
+    sliders, _ = slider_path(planned)
+    names = [name for name, _, _ in _header(sliders.to_bytes())["arrays"]]
+    assert "value" not in names and np.array_equal(sliders.value, sliders.revenue)   # the objective is revenue
+    increments, cut = len(sliders.spend), len(sliders.step_at)
+    assert 0 < cut < increments and np.all(sliders.step_part < 1)
+    per_unit = sum(getattr(sliders, name).nbytes for name in ("base_steps", "vertex_start", "vertex_action",
+                                                               "plan_of_unit", "base_plan_spend", "base_plan_revenue"))
+    assert len(sliders.to_bytes()) - _header_bytes(sliders.to_bytes()) - per_unit <= 12 * increments + 12 * cut + 64
+    orders = replace(scenario, goal=replace(scenario.goal, objective="orders", min_roi=0.0))
+    counted, _ = slider_path(make_plan(orders))
+    assert "value" in [name for name, _, _ in _header(counted.to_bytes())["arrays"]]
+
+
+def _header(data: bytes) -> dict:
+    (length,) = struct.unpack_from("<I", data)
+    return json.loads(data[4:4 + length])
+
+
+def _header_bytes(data: bytes) -> int:
+    return 4 + struct.unpack_from("<I", data)[0]

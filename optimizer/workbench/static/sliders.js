@@ -1,7 +1,9 @@
 // The budget and ROI-floor sliders: the plan again at the budget and floor they point to, in the browser.
 // The server sends the plan's hull increments in order of efficiency (optimizer/workbench/sliders.py,
 // SliderPath.to_bytes); any budget and floor cut the same path at another place, so moving a slider
-// only walks the path again: the same steps as SliderPath.at, on the same arrays.
+// only moves where the path is cut: the same plan as SliderPath.at, from the same arrays, read off running
+// sums built once when they arrive (per plan, and where each keyword's action changes), so a move costs a few
+// binary searches, not a walk of the path.
 // "Plan at this budget and floor" then plans on the server, with every file and reason.
 "use strict";
 (function () {
@@ -25,6 +27,9 @@
     window.addEventListener("pageshow", () => { roi.disabled = false; });
   }
 
+  // The plans table's budget cells, found once: a move rewrites their text only.
+  const liveBudgets = Array.from(document.querySelectorAll("#plans td.live-budget"), (td) => [td, Number(td.dataset.plan)]);
+
   function showSettings() {
     setText("budget-value", money(Number(budget.value)));
     if (roi) {
@@ -35,7 +40,7 @@
   function parse(buffer) {
     const length = new DataView(buffer).getUint32(0, true);
     const header = JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, 4, length)));
-    const types = { "<f8": Float64Array, "<i4": Int32Array, "u1": Uint8Array };
+    const types = { "<f8": Float64Array, "<f4": Float32Array, "<i4": Int32Array, "u1": Uint8Array };
     const arrays = {};
     let offset = 4 + length;
     for (const [name, kind, count] of header.arrays) {
@@ -66,15 +71,71 @@
 
   const clip = (value) => Math.min(Math.max(value, 0), 1);
 
+  // The hull vertex of unit u after s hull steps, as SliderPath.actions picks it (the one with most share).
+  function vertexAt(path, u, s) {
+    const first = path.vertex_start[u], count = path.vertex_start[u + 1] - first;
+    const whole = Math.floor(s + 1e-12);
+    const low = first + Math.min(whole, count - 1);
+    return clip(s - whole) > 0.5 ? Math.min(low + 1, first + count - 1) : low;
+  }
+
+  // Each plan's increments in path order, and their running spend and revenue (plan p's from planStart[p] + p).
+  function byPlan(path) {
+    const n = path.count, plans = path.base_plan_spend.length, unit = path.unit, plan = path.plan_of_unit;
+    const planStart = new Int32Array(plans + 1);
+    for (let k = 0; k < n; k++) { planStart[plan[unit[k]] + 1] += 1; }
+    for (let p = 0; p < plans; p++) { planStart[p + 1] += planStart[p]; }
+    const members = new Int32Array(n), filled = planStart.slice(0, plans);
+    const cumSpend = new Float64Array(n + plans), cumRevenue = new Float64Array(n + plans);
+    for (let k = 0; k < n; k++) {
+      const p = plan[unit[k]], at = filled[p]++;
+      members[at] = k;
+      cumSpend[at + p + 1] = cumSpend[at + p] + path.spend[k];
+      cumRevenue[at + p + 1] = cumRevenue[at + p] + path.revenue[k];
+    }
+    Object.assign(path, { planStart: planStart, members: members, planCumSpend: cumSpend, planCumRevenue: cumRevenue });
+  }
+
+  // How many keywords take each action at the start of the path, and each place along it where a keyword's action
+  // changes (increment k, past fraction theta), with the running counts after each: a re-plan looks its place up.
+  function byAction(path) {
+    const units = path.base_steps.length, n = path.count, action = path.vertex_action;
+    const steps = Float64Array.from(path.base_steps), counts = [0, 0, 0, 0];
+    const pause = path.header.actions.indexOf("pause");
+    for (let u = 0; u < units; u++) {
+      counts[path.vertex_start[u + 1] === path.vertex_start[u] ? pause : action[vertexAt(path, u, steps[u])]] += 1;
+    }
+    const eventK = [], eventTheta = [], after = [...counts];
+    for (let k = 0; k < n; k++) {
+      const u = path.unit[k], before = steps[u], step = path.step[k];
+      steps[u] += step;
+      const from = vertexAt(path, u, before), to = vertexAt(path, u, steps[u]);
+      if (action[from] === action[to]) {
+        continue;
+      }
+      const whole = Math.floor(before + 1e-12), half = whole + (clip(before - whole) > 0.5 ? 1.5 : 0.5);
+      counts[action[from]] -= 1;
+      counts[action[to]] += 1;
+      eventK.push(k);
+      eventTheta.push(clip((half - before) / step));
+      after.push(...counts);
+    }
+    Object.assign(path, { eventK: Int32Array.from(eventK), eventTheta: Float64Array.from(eventTheta),
+      eventCounts: Int32Array.from(after) });
+  }
+
   function Path(data) {
     const path = data;
     path.count = data.spend.length;
+    path.value = data.value || data.revenue;   // not sent when the objective is revenue
     path.cumSpend = running(data.spend);
     path.cumRevenue = running(data.revenue);
-    path.cumValue = running(data.value);
-    path.steps = new Float64Array(data.base_steps.length);
+    path.cumValue = running(path.value);
+    path.step = new Float64Array(path.count).fill(1);   // sent only where a plan limit cut a hull step
+    data.step_at.forEach((k, i) => { path.step[k] = data.step_part[i]; });
     path.planSpend = new Float64Array(data.base_plan_spend.length);
-    path.planRevenue = new Float64Array(data.base_plan_revenue.length);
+    byPlan(path);
+    byAction(path);
     return path;
   }
 
@@ -130,49 +191,34 @@
     return Math.min(Math.max(path.header.rising, low), upper);
   }
 
-  // The plan at a position (null when a floor is met only by spending nothing): totals, per plan spend and revenue, and how many keywords take each action.
+  // The plan at a position (null when a floor is met only by spending nothing): totals, per plan spend, and how
+  // many keywords take each action; read off the running sums built once (byPlan, byAction), not a walk of the path.
   function planAt(path, at, rho) {
-    const full = Math.floor(at), part = at - full, n = path.count;
-    const { steps, planSpend, planRevenue } = path;
-    steps.set(path.base_steps);
-    planSpend.set(path.base_plan_spend);
-    planRevenue.set(path.base_plan_revenue);
-    const unit = path.unit, plan = path.plan_of_unit, spend = path.spend, revenue = path.revenue, step = path.step;
-    const last = Math.min(full, n);
-    for (let k = 0; k <= last && k < n; k++) {
-      const share = k < full ? 1 : part;
-      const u = unit[k], p = plan[u];
-      steps[u] += share * step[k];
-      planSpend[p] += share * spend[k];
-      planRevenue[p] += share * revenue[k];
-    }
-    const counts = [0, 0, 0, 0], pause = path.header.actions.indexOf("pause");
-    const start = path.vertex_start, action = path.vertex_action;
-    for (let u = 0; u < steps.length; u++) {
-      const first = start[u], count = start[u + 1] - first;
-      if (count === 0) {
-        counts[pause] += 1;
-        continue;
-      }
-      const whole = Math.floor(steps[u] + 1e-12);
-      const rest = clip(steps[u] - whole);
-      const lowVertex = first + Math.min(whole, count - 1);
-      const highVertex = Math.min(lowVertex + 1, start[u + 1] - 1);
-      counts[action[rest > 0.5 ? highVertex : lowVertex]] += 1;
-    }
+    const full = Math.floor(at), part = at - full, n = path.count, planSpend = path.planSpend;
+    const partPlan = full < n ? path.plan_of_unit[path.unit[full]] : -1;
     let totalSpend = 0, totalRevenue = 0;
     for (let p = 0; p < planSpend.length; p++) {
+      const from = path.planStart[p], taken = firstWhere(from, path.planStart[p + 1], (i) => path.members[i] >= full);
+      let spend = path.planCumSpend[taken + p], revenue = path.planCumRevenue[taken + p];
+      if (p === partPlan) {
+        spend += part * path.spend[full];
+        revenue += part * path.revenue[full];
+      }
+      planSpend[p] = path.base_plan_spend[p] + spend;
       totalSpend += planSpend[p];
-      totalRevenue += planRevenue[p];
+      totalRevenue += path.base_plan_revenue[p] + revenue;
     }
     if (rho > 0 && totalSpend <= 1e-6 * path.header.base.today_spend) {
       return null;   // as make_plan: a floor met only by spending nothing is not met
     }
+    const passed = firstWhere(0, path.eventK.length,
+      (i) => path.eventK[i] > full || (path.eventK[i] === full && !(part > path.eventTheta[i])));
     const along = (cumulative) => (full >= n ? cumulative[n]
       : cumulative[full] + part * (cumulative[full + 1] - cumulative[full]));
     return {
       spend: totalSpend, revenue: totalRevenue, objective: path.header.base.value + along(path.cumValue),
-      roi: totalSpend > 0 ? totalRevenue / totalSpend : 0, counts: counts, planSpend: planSpend,
+      roi: totalSpend > 0 ? totalRevenue / totalSpend : 0, planSpend: planSpend,
+      counts: Array.from(path.eventCounts.subarray(4 * passed, 4 * passed + 4)),
     };
   }
 
@@ -199,9 +245,7 @@
       setText("live-objective", money(plan.objective));
       setText("live-roi", plan.roi.toFixed(2));
       path.header.actions.forEach((name, index) => setText(`live-${name}`, plan.counts[index].toLocaleString("en")));
-      document.querySelectorAll("#plans td.live-budget").forEach((td) => {
-        td.textContent = money(plan.planSpend[Number(td.dataset.plan)]);
-      });
+      liveBudgets.forEach(([td, p]) => { td.textContent = money(plan.planSpend[p]); });
     }
     const took = performance.now() - started;
     box.dataset.replanMs = String(took);
