@@ -222,8 +222,10 @@ def place(days: pd.DataFrame, unit: np.ndarray, current_bid: np.ndarray, plan_of
     if moved_unit.any():
         z_today[moved_unit] = anchor_moved(days, unit, current_bid, sigma, ratios, moved_unit)
     # today's CPC / bid stays what the data say; only the shape of the response is kept from
-    # extrapolating beyond Z_RANGE
-    ratio_today = np.exp(log_rho(z_today, sigma))
+    # extrapolating beyond Z_RANGE. A ratio under the curve's reach at z = 8 (a CPC far under
+    # the bid: the top slot of a ranked page pays the rival below) is kept as the data's, not
+    # raised to the curve's floor (up to 3x today's CPC on head terms of a spread of 0.2)
+    ratio_today = ratios.shrunk * np.exp(log_rho(z_today, sigma) - log_rho(z_mean, sigma))
     return Position(sigma, np.clip(z_today, *Z_RANGE), ratio_today, source)
 
 

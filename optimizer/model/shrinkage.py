@@ -115,11 +115,16 @@ def sibling_mean(successes: np.ndarray, trials: np.ndarray, strength: float, par
     every small unit. The prior is instead a log-linear curve, ``level x exp(slopes . x)``,
     in the unit's log trials and any ``covariates`` (each centred within its parent; a
     missing value sits at the centre), fitted to the siblings' raw rates by least squares
-    with their precision ``t / (t + strength)`` as weights: its level per parent (the pooled
-    rate counting as one more unit at the centre, so a parent with a single seen child keeps
-    a sensible mean), its slopes shared across the level and fitted only with at least
-    MIN_UNITS_FOR_SLOPE units seen. Raw rates are unbiased at any trial count, so the curve
-    is too; it stays within 1/PRIOR_RANGE..PRIOR_RANGE x the level.
+    with their precision ``w = t / (t + strength)`` as weights: its slopes shared across the
+    level and fitted only with at least MIN_UNITS_FOR_SLOPE units seen. The level per parent
+    then makes the weighted residuals sum to zero, ``sum w (rate - prior) = 0`` (the pooled
+    rate counting as one more unit of the siblings' mean factor, so a parent with a single
+    seen child keeps a sensible mean). A unit's posterior successes less its own are
+    ``strength w (prior - rate)``, so the shrunk rates keep the parent's successes: shrinkage
+    moves orders between siblings and never adds to them. (The least-squares level weighs each
+    unit by its factor squared; with price and CTR slopes it lifted the forecast revenue at
+    today's bids by 0.2-1.9% in simulated markets, so ROI floors fell short in truth.) The
+    curve stays within 1/PRIOR_RANGE..PRIOR_RANGE x the level.
     """
     n_parents = int(parent.max()) + 1
     rate = np.divide(successes, trials, out=np.zeros(len(trials)), where=trials > 0)
@@ -145,7 +150,11 @@ def sibling_mean(successes: np.ndarray, trials: np.ndarray, strength: float, par
         if np.linalg.matrix_rank(normal) < len(slopes):
             break
         slopes = slopes + np.linalg.solve(normal, gradient.T @ (rate - predicted))
-    level, factor = curve(slopes)
+    factor = curve(slopes)[1]
+    mass = np.bincount(parent, weights=weight, minlength=n_parents)
+    spread = np.bincount(parent, weights=weight * factor, minlength=n_parents)
+    typical = np.divide(spread, mass, out=np.ones(n_parents), where=mass > 0)
+    level = (np.bincount(parent, weights=weight * rate, minlength=n_parents) + parent_pooled) / (spread + typical)
     return np.minimum(level[parent] * factor, 0.999)
 
 

@@ -95,3 +95,19 @@ def test_with_spreads_that_differ_by_keyword_the_plan_spread_forecasts_the_spend
         raised = searches * spend_per_search(z_today, sigma, current_bid, 1.8)
         errors.append(np.sum(today * clicks * cpc) / np.sum(raised) - 1.0)
     assert np.mean(errors) < 0.10
+
+
+def test_a_cpc_far_under_the_bid_stays_the_datas_where_the_plans_curve_cannot_reach_it():
+    # the top slot of a ranked page pays the rival below, a small share of the bid; with a spread of 0.2
+    # the curve cannot price a click under ~20% of the bid before z = 8, and today's CPC was set there
+    days = auction_days(np.random.default_rng(5), 0.2)
+    heads = pd.DataFrame({"date": np.tile(pd.date_range("2024-06-01", periods=28), 3),
+                          "unit": np.repeat([300, 301, 302], 28), "bid": np.repeat([2.0, 3.0, 4.0], 28),
+                          "impressions": 20000.0, "clicks": 1000.0})
+    heads["spend"] = heads["clicks"] * heads["bid"] * np.repeat([0.07, 0.10, 0.15], 28)
+    days = pd.concat([days, heads], ignore_index=True)
+    unit = days["unit"].to_numpy()
+    current_bid = days.groupby("unit")["bid"].last().to_numpy()
+    position = placement.place(days, unit, current_bid, np.full(len(current_bid), "plan"))
+    assert position.sigma[0] == pytest.approx(0.2, rel=0.2)
+    assert position.ratio[300:] == pytest.approx([0.07, 0.10, 0.15], rel=0.02)
