@@ -28,7 +28,7 @@ GRID_LEVELS = 48
 #: A bid sheet keeps the limits in truth when its true spend is at most SPEND_TOLERANCE x the budget
 #: and its true ROI at least ROI_TOLERANCE x the floor: a plan is made on forecasts, so it is held to
 #: the limits with this much room (the tolerances of the quality benchmark's goals).
-SPEND_TOLERANCE, ROI_TOLERANCE = 1.01, 0.98
+SPEND_TOLERANCE, ROI_TOLERANCE = 1.01, 0.99
 KEYS = ["plan", "ad_group", "keyword", "match_type"]
 #: Figures under TINY x the largest of their kind count as zero when HiGHS finds the program numerically hard.
 TINY = 1e-12
