@@ -135,7 +135,8 @@ def plan_draft(draft: Draft, scenario: Scenario, store: HistoryStore, progress: 
     """Plan, check last week's forecast, make the files (upload files too) and record the run, as ``bidopt plan``
     does; errors name the files as uploaded."""
     try:
-        result = make_plan(scenario, draft.prepared, progress=progress, lang=lang)
+        result = make_plan(scenario, draft.prepared, progress=progress, lang=lang,
+                           frontier_grid=(0.25, 2.0, REPORT_FRONTIER_POINTS))
         progress.phase("upload files, frontier, report")
         uploads, warnings = platform_files(result, draft.bulk)
     except BidoptError as error:
