@@ -51,6 +51,17 @@ def _drop_round(spend: np.ndarray, value: np.ndarray, alive: np.ndarray, rows: n
     return rows[sub_alive.sum(axis=1) >= 2]
 
 
+def _concave_rows(alive: np.ndarray, steps: np.ndarray, slopes: np.ndarray) -> np.ndarray:
+    """The usual rows: their alive points one run of neighbours (all of them, or the first ones a cut keeps),
+    spend rising and slopes falling along it. Each is its own hull: the rounds of :func:`_hull` would drop
+    nothing (``slopes`` are the same divisions they make)."""
+    pair = alive[:, :-1] & alive[:, 1:]
+    triple = pair[:, :-1] & pair[:, 1:]
+    one_run = (alive[:, 1:] & ~alive[:, :-1]).sum(axis=1) + alive[:, 0] <= 1
+    rising = ~(pair & ~(steps > 0)).any(axis=1)
+    return one_run & rising & ~(triple & ~(slopes[:, :-1] > slopes[:, 1:])).any(axis=1)
+
+
 def _hull(spend: np.ndarray, value: np.ndarray, alive: np.ndarray, steps: np.ndarray | None = None,
           slopes: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:
     """Mask of each row's upper concave hull vertices, from its lowest spend to its highest value; and the sort.
@@ -69,14 +80,10 @@ def _hull(spend: np.ndarray, value: np.ndarray, alive: np.ndarray, steps: np.nda
         spend, value, alive = (np.take_along_axis(a, perm, axis=1) for a in (spend, value, alive))
     rows = np.flatnonzero(alive.sum(axis=1) >= 2)
     if perm is None and width > 2:
-        # the usual row: every point alive, spend rising, slopes falling: it is its own hull (the rounds
-        # below would drop nothing; the slopes are the same divisions they make)
         if slopes is None:
             with np.errstate(divide="ignore", invalid="ignore"):
                 slopes = np.diff(value, axis=1) / steps
-        concave = (alive.all(axis=1) & (steps > 0).all(axis=1)
-                   & (slopes[:, :-1] > slopes[:, 1:]).all(axis=1))
-        rows = rows[~concave[rows]]
+        rows = rows[~_concave_rows(alive, steps, slopes)[rows]]
     while rows.size:
         rows = _drop_round(spend, value, alive, rows)
     if perm is not None:
