@@ -285,7 +285,6 @@ def _merge(frames: list[pd.DataFrame], level: str) -> pd.DataFrame:
     order = _sorted_if_distinct(combined, texts)
     if order is not None:   # no two rows share a key: the rows as they are, in the order grouping puts them
         merged = combined.take(order).reset_index(drop=True)
-        merged[list(METRICS)] += 0.0   # as a sum of one value: -0.0 is 0.0
         merged["row"] = merged["row"].astype("int64")
         return merged[columns]
     for column in texts:
