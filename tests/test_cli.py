@@ -5,7 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -455,3 +458,31 @@ def test_a_report_made_to_be_misread_exits_2_naming_what_and_writes_nothing(tmp_
     code, out, err = run(capsys, "plan", "--report", tmp_path / "hostile.csv", "--out", tmp_path / "out", "--quiet")
     assert code == 2 and out == "" and re.search(r"^error: hostile\.csv: .*" + message, err, re.MULTILINE), err
     assert not (tmp_path / "out").exists()
+
+
+class _ClosedPipe(io.StringIO):
+    """stdout whose reader has gone away, as ``| head -1`` leaves it once head has its line."""
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def flush(self) -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_a_closed_stdout_stops_the_cli_quietly_with_141(tmp_path, capsys, monkeypatch):
+    path = scenario(tmp_path, "[goal]\nbudget = 25000\n")
+    monkeypatch.setattr(sys, "stdout", _ClosedPipe())
+    code = main(["plan", str(path), "--out", str(tmp_path / "out"), "--quiet", "--no-history"])
+    assert (code, capsys.readouterr().err) == (141, "")
+    assert (tmp_path / "out" / "bids.csv").exists()   # the files were written before the lines that said so
+
+
+def test_bidopt_plan_into_a_pipe_closed_early_exits_141_without_a_message(tmp_path):
+    path = scenario(tmp_path, "[goal]\nbudget = 25000\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    child = subprocess.Popen([sys.executable, "-m", "optimizer", "plan", str(path), "--out", str(tmp_path / "out"),
+                              "--quiet", "--no-history"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    child.stdout.close()   # the reader is gone before the plan says a word
+    err = child.stderr.read()
+    assert (child.wait(timeout=300), err) == (141, b"")

@@ -1,6 +1,7 @@
 """``bidopt``: parse flags, call the library, turn its typed errors into ``error: …`` and an exit code.
 
-Exit codes: 0 done, 2 bad input or scenario, 3 limits no bids can meet.
+Exit codes: 0 done, 2 bad input or scenario, 3 limits no bids can meet; 141, quietly, when the reader of
+stdout closes it early (``bidopt plan ... | head -1``).
 Phase times of slow runs go to stderr (never stdout); ``--quiet`` turns them off.
 One module per group of commands: planning (plan, compare, frontier), batch, history, market (simulate,
 backtest), amazon (harvest and the platform options), workbench (serve); common holds what they share.
@@ -8,12 +9,13 @@ backtest), amazon (harvest and the platform options), workbench (serve); common 
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 
 from optimizer import __version__
 from optimizer.cli import amazon, batch, history, market, planning, workbench
-from optimizer.cli.common import EXIT_BAD_INPUT, Parser, exit_code, say
+from optimizer.cli.common import EXIT_BAD_INPUT, EXIT_PIPE_CLOSED, Parser, exit_code, say
 from optimizer.errors import BidoptError
 
 
@@ -30,7 +32,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
     try:
         args = build_parser().parse_args(argv)
-        return args.handler(args)
+        code = args.handler(args)
+        sys.stdout.flush()   # a reader gone away is heard here, not in Python's own flush at exit
+        return code
+    except BrokenPipeError:
+        return _reader_gone()
     except BidoptError as error:
         for line in str(error).splitlines():
             say(f"error: {line}", file=sys.stderr)
@@ -42,3 +48,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         say("error: interrupted; no files were written", file=sys.stderr)
         return 130
+
+
+def _reader_gone() -> int:
+    """stdout's reader closed it: stop without a message, as a Unix tool stopped by SIGPIPE does. What is
+    still buffered goes to the null device, so the flush at exit does not fail again."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):   # stdout is no file descriptor (an in-process caller's stream)
+        pass
+    return EXIT_PIPE_CLOSED

@@ -10,6 +10,8 @@ from optimizer.errors import BidoptError, InfeasibleError
 
 #: The exit codes, here and nowhere else: done, bad input or scenario, limits no bids can meet.
 EXIT_OK, EXIT_BAD_INPUT, EXIT_INFEASIBLE = 0, 2, 3
+#: stdout's reader closed it (``bidopt plan ... | head -1``): 128 + SIGPIPE, as a shell reports a tool it stopped.
+EXIT_PIPE_CLOSED = 141
 #: Runs slower than this report their phase times on stderr.
 SLOW_RUN_SECONDS = 2.0
 #: Budgets on the frontier drawn in report.html (bidopt frontier takes --points).

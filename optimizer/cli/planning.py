@@ -151,7 +151,8 @@ def run_compare(args: argparse.Namespace) -> int:
     scenarios = [load(args, path) for path in args.scenarios]
     bulk = bulk_file(args)
     placements = placement_report(args)
-    comparison = compare.compare(scenarios, bids_today=None if bulk is None else bulk.bids_today, lang=lang)
+    comparison = compare.compare(scenarios, bids_today=None if bulk is None else bulk.bids_today, lang=lang,
+                                 frontier_grid=(0.25, 2.0, REPORT_FRONTIER_POINTS))
     first = comparison.results[0]
     front = plan_frontier(first, count=REPORT_FRONTIER_POINTS)
     points = {name: {"spend": row.spend, "objective": row.objective_value}

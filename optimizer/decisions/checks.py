@@ -33,12 +33,14 @@ def moved(bids: pd.DataFrame, keys: list[str], per_period: float, has_revenue: b
     metrics = ["spend"] + (["revenue"] if has_revenue else [])
     columns = {f"{when}{metric}": (source, "sum") for metric in metrics for when, source in
                (("history_", f"observed_{metric}"), ("today_", f"before_{metric}"), ("forecast_", metric))}
-    table = bids.groupby(keys, sort=True, observed=True).agg(**columns).reset_index()
+    plans = keys == ["plan"]
+    # keywords: grouped in the order they come (sorting a million names is the cost), the few material ones sorted
+    table = bids.groupby(keys, sort=plans, observed=True).agg(**columns).reset_index()
     for metric in metrics:
         table[f"history_{metric}"] *= per_period
     material = table["forecast_spend"] >= MATERIAL_SHARE * table["forecast_spend"].sum()
-    if keys != ["plan"]:
-        table = table[material]
+    if not plans:
+        table = table[material].sort_values(keys, kind="stable")
     flagged = np.zeros(len(table), bool)
     factor = np.ones(len(table))
     for metric in metrics:
@@ -56,8 +58,8 @@ def moved(bids: pd.DataFrame, keys: list[str], per_period: float, has_revenue: b
 
 def outside_bids(bids: pd.DataFrame, frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Keywords whose bid today or new bid is more than BID_FACTOR beyond the range of bids their history saw."""
-    seen = frame.dropna(subset=["bid"]).groupby(keys, sort=True, observed=True)["bid"].agg(["min", "max"])
-    table = bids.merge(seen.reset_index(), on=keys, how="inner")
+    seen = frame[[*keys, "bid"]].dropna(subset=["bid"]).groupby(keys, sort=False, observed=True)["bid"].agg(["min", "max"])
+    table = bids[[*keys, "current_bid", "new_bid", "action", "spend"]].merge(seen.reset_index(), on=keys, how="inner")
     bid = table["new_bid"].where(table["action"] != "pause")
     far = ((bid > BID_FACTOR * table["max"]) | (bid < table["min"] / BID_FACTOR)
            | (table["current_bid"] > BID_FACTOR * table["max"]) | (table["current_bid"] < table["min"] / BID_FACTOR))
@@ -67,7 +69,8 @@ def outside_bids(bids: pd.DataFrame, frame: pd.DataFrame, keys: list[str]) -> pd
 
 def without_data(bids: pd.DataFrame) -> pd.DataFrame:
     """Units the plan spends on that had no clicks in the history: every figure of theirs is a prior."""
-    table = bids[(bids["observed_clicks"].fillna(0) <= 0) & (bids["spend"] > 0)]
+    chosen = ((bids["observed_clicks"].fillna(0) <= 0) & (bids["spend"] > 0)).to_numpy()
+    table = bids.loc[chosen, ["keyword", "plan", "spend"]]   # only what the check quotes: no copy of every column
     return table.assign(name=_label(table, ["keyword"])).sort_values("spend", ascending=False, kind="stable")
 
 

@@ -45,11 +45,13 @@ def unique_names(scenarios: Sequence[Scenario]) -> list[str]:
 
 def compare(scenarios: Sequence[Scenario], *,
             bids_today: Callable[[Performance], Performance] | None = None, lang: str = "en",
-            progress: Progress = SILENT) -> Comparison:
+            progress: Progress = SILENT, frontier_grid: tuple[float, float, int] | None = None) -> Comparison:
     """Plan every scenario; reading and estimation are shared between scenarios with the same data.
 
     ``bids_today``: puts today's bids, budgets and states into the reports (see :func:`optimizer.decisions.plan.prepare`);
-    ``lang``: the language of each plan's reasons and pages; ``progress`` hears each reading's and plan's phases.
+    ``lang``: the language of each plan's reasons and pages; ``progress`` hears each reading's and plan's phases;
+    ``frontier_grid``: the ``(low, high, count)`` :func:`optimizer.decisions.plan.plan_frontier` will be asked for,
+    read off each solve's own path (:func:`optimizer.decisions.plan.make_plan`).
     """
     prepared: dict[tuple, Prepared] = {}
     results = []
@@ -57,7 +59,7 @@ def compare(scenarios: Sequence[Scenario], *,
         key = data_key(scenario)
         if key not in prepared:
             prepared[key] = prepare(scenario, progress, bids_today=bids_today)
-        results.append(make_plan(scenario, prepared[key], progress=progress, lang=lang))
+        results.append(make_plan(scenario, prepared[key], progress=progress, lang=lang, frontier_grid=frontier_grid))
     names = unique_names(scenarios)
     rows = []
     for name, result in zip(names, results):

@@ -237,10 +237,15 @@ def _time_split(reasons: pa.Array, choice: Choice, t: Translator) -> pa.Array:
     """A unit that mixes two bids runs each for part of the week (a time split): say which and how long."""
     share, level, bids = choice.share, choice.level, choice.bids
     rows = np.arange(len(level))
-    others = share.copy()
-    others[rows, level] = -np.inf
-    second = others.argmax(axis=1) if share.shape[1] > 1 else level
-    second_share = share[rows, second]
+    second, second_share = level, share[rows, level]
+    if share.shape[1] > 1:   # only a unit with another level above a trace can mix: the rest's table is not copied
+        some = share > 1e-6
+        mixing = np.flatnonzero(some.sum(axis=1) - some[rows, level] > 0)
+        others = share[mixing]
+        others[np.arange(len(mixing)), level[mixing]] = -np.inf
+        second, second_share = level.copy(), np.zeros(len(level))
+        second[mixing] = others.argmax(axis=1)
+        second_share[mixing] = share[mixing, second[mixing]]
     split = (second_share > 1e-6) & (choice.action != "pause")
     if not split.any():
         return reasons

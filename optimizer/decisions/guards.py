@@ -61,16 +61,18 @@ def guard(units: pd.DataFrame, candidates: Candidates, floor: float | None, budg
 def said(bids: pd.DataFrame, guarded: Guarded) -> pd.DataFrame:
     """bids with the guard that held each unit said in its reason."""
     reason = bids["reason"].astype(str)
-    moving = bids["action"].to_numpy() != "pause"
+    moving = (bids["action"] != "pause").to_numpy()   # compared as Arrow text, not as a million Python strings
     waste = guarded.waste & moving
-    reason = reason.where(~waste, reason + f" — never raised: spent {WASTE_ORDERS:g}x the account's cost per order or "
-                                           "more without an order")
-    kept = guarded.winner & (bids["action"].to_numpy() == "cut")
+    if waste.any():
+        reason = reason.where(~waste, reason + f" — never raised: spent {WASTE_ORDERS:g}x the account's cost per "
+                                               "order or more without an order")
+    kept = guarded.winner & (bids["action"] == "cut").to_numpy()
     if guarded.lowest_bid is not None:   # only a winner cut as far as allowed may have been held by the guard
         kept &= bids["new_bid"].to_numpy(float) <= guarded.lowest_bid + 1e-6
-    reason = reason.where(~kept, reason + f" — kept running: {WINNER_ORDERS:g}+ orders at {WINNER_FLOOR:g}x the ROI "
-                                          "floor or better")
-    return bids.assign(reason=reason.to_numpy())
+    if kept.any():
+        reason = reason.where(~kept, reason + f" — kept running: {WINNER_ORDERS:g}+ orders at {WINNER_FLOOR:g}x the "
+                                              "ROI floor or better")
+    return bids.assign(reason=reason.array)   # the text as it is: no million Python strings made and read back
 
 
 def program(units: pd.DataFrame, candidates: Candidates, objective: np.ndarray, limits: Limits,

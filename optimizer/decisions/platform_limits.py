@@ -178,9 +178,11 @@ def said_clipped(bids: pd.DataFrame, limits: PlatformLimits | None, kept: BidLim
     low = moving & (new <= kept.min + 1e-9) & (kept.min == limits.min_bid)
     high = moving & (new >= kept.max - 1e-9) & (kept.max == limits.max_bid)
     reason = bids["reason"].astype(str)
-    reason = reason.where(~low, reason + f" (at {limits.name}'s minimum bid {limits.min_bid:g})")
-    reason = reason.where(~high, reason + f" (at {limits.name}'s maximum bid {limits.max_bid:g})")
-    return bids.assign(reason=reason.to_numpy())
+    if low.any():
+        reason = reason.where(~low, reason + f" (at {limits.name}'s minimum bid {limits.min_bid:g})")
+    if high.any():
+        reason = reason.where(~high, reason + f" (at {limits.name}'s maximum bid {limits.max_bid:g})")
+    return bids.assign(reason=reason.array)   # the text as it is: no million Python strings made and read back
 
 
 def with_budget_floor(plans: pd.DataFrame, limits: PlatformLimits | None) -> pd.DataFrame:

@@ -137,8 +137,10 @@ def _bids(summary: Summary, bids: pd.DataFrame, t: Translator) -> list[str]:
     counts = [t("summary.action_count", count=count, action=t.pick("action", action))
               for action, count in summary.actions.items()]
     lines = ["", t("summary.bids"), "", t("summary.separator").join(counts) + t("summary.full_stop")]
-    cuts = bids[bids["action"].isin(["cut", "pause"])]
-    for title, chosen in (("summary.largest_raises", bids[bids["action"] == "raise"].nlargest(5, "change_pct")),
+    quoted = ["keyword", "plan", "current_bid", "new_bid", "reason", "change_pct"]   # not a copy of every column
+    cuts = bids.loc[bids["action"].isin(["cut", "pause"]).to_numpy(), quoted]
+    raises = bids.loc[(bids["action"] == "raise").to_numpy(), quoted]
+    for title, chosen in (("summary.largest_raises", raises.nlargest(5, "change_pct")),
                           ("summary.largest_cuts", cuts.nsmallest(5, "change_pct"))):
         if len(chosen):
             lines += ["", t(title), ""]

@@ -152,7 +152,7 @@ def plot_keywords(bids: pd.DataFrame, ax=None, max_points: int = KEYWORD_POINTS,
                   mincnt=1, cmap="Greys", linewidths=0, label=f"all {len(bids):,} keywords (density)")
         shown = np.sort(np.argsort(-_spend_change(bids), kind="stable")[:movers])
         title = f"{len(bids):,} keywords (density, darker = more); the {movers} largest changes of spend marked"
-    action = bids["action"].to_numpy()[shown]
+    action = bids["action"].iloc[shown].to_numpy()   # the keywords drawn only, not a million Python strings
     for name, colour in ACTION_COLOURS.items():
         chosen = action == name
         if chosen.any():

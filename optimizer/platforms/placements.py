@@ -27,7 +27,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.stats import gamma
 
 from optimizer.errors import SHOWN_ROWS, InputDataError, Problem
 from optimizer.outputs.files import csv_bytes
@@ -205,6 +204,9 @@ def _values(frame: pd.DataFrame) -> dict[str, np.ndarray]:
     rest_aov = (per_campaign(np.where(is_rest, revenue, 0.0)) + PRIOR_ORDERS * campaign_aov) / (rest_orders + PRIOR_ORDERS)
     shape, rate = orders + prior_clicks * rest_cvr, clicks + prior_clicks
     aov = (revenue + PRIOR_ORDERS * rest_aov) / (orders + PRIOR_ORDERS)
+    # imported here, not with the module: only a run with a placement report pays for scipy.stats
+    from scipy.stats import gamma
+
     low_cvr = gamma.ppf(1 - CONFIDENCE, shape, scale=1 / rate)
     rest = rest_cvr * rest_aov
     return {"mean": np.where(is_rest, rest, shape / rate * aov), "low": np.where(is_rest, rest, low_cvr * aov),

@@ -278,10 +278,17 @@ def _merge(frames: list[pd.DataFrame], level: str) -> pd.DataFrame:
         standard.append(frame[columns])
     combined = pd.concat(standard, ignore_index=True)
     combined["date"] = pd.to_datetime(combined["date"]).astype("datetime64[ns]")
-    for column in texts:
-        combined[column] = combined[column].astype(str).astype("category")
     for column in ("bid", *METRICS, "plan_budget"):
         combined[column] = combined[column].astype("float64")
+    for column in texts:
+        combined[column] = combined[column].astype(str)
+    order = _sorted_if_distinct(combined, texts)
+    if order is not None:   # no two rows share a key: the rows as they are, in the order grouping puts them
+        merged = combined.take(order).reset_index(drop=True)
+        merged["row"] = merged["row"].astype("int64")
+        return merged[columns]
+    for column in texts:
+        combined[column] = combined[column].astype("category")
     grouped = combined.groupby(texts + ["date"], observed=True, sort=True, dropna=False)
     merged = pd.concat([grouped[list(METRICS)].sum(min_count=1),
                         grouped[["bid", "plan_budget"]].max(),
@@ -291,6 +298,18 @@ def _merge(frames: list[pd.DataFrame], level: str) -> pd.DataFrame:
         merged[column] = pd.Series(merged[column].cat.categories.array.take(codes), index=merged.index)
     merged["row"] = merged["row"].astype("int64")
     return merged[columns]
+
+
+def _sorted_if_distinct(combined: pd.DataFrame, texts: list[str]) -> np.ndarray | None:
+    """The rows' order by their texts (each sorted as grouping sorts it) and date (missing last), or None when two
+    rows share all of them. A report holds one row per key more often than not: then there is nothing to merge."""
+    dates = combined["date"]
+    day = np.where(dates.isna().to_numpy(), np.iinfo(np.int64).max, dates.to_numpy().view(np.int64))
+    keys = [day, *(pd.factorize(combined[column], sort=True)[0] for column in reversed(texts))]
+    order = np.lexsort(keys)
+    if len(order) > 1 and np.logical_and.reduce([key[order][1:] == key[order][:-1] for key in keys]).any():
+        return None
+    return order
 
 
 def _looked_for(canonical: str) -> str:

@@ -10,8 +10,6 @@ this module: the :class:`Solution` carries our words and duals by row name.
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
-from scipy.optimize import linprog
 
 from optimizer.solver.program import INF, Program, Solution, binding
 
@@ -21,6 +19,10 @@ STATUS = {0: "optimal", 1: "iteration limit", 2: "infeasible", 3: "unbounded", 4
 
 def solve_highs(program: Program, *, time_limit: float | None = None) -> Solution:
     """Solve the program with HiGHS; an infeasible one comes back with status "infeasible"."""
+    # imported here, not with the module: a plan the structured solver solves never pays for scipy's LP
+    import scipy.sparse as sp
+    from scipy.optimize import linprog
+
     cand = program.candidates
     n_units, n_levels = cand.valid.shape
     columns = np.flatnonzero(cand.valid.ravel())

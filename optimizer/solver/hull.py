@@ -14,12 +14,22 @@ import numpy as np
 from optimizer.model.response import Candidates
 
 
-def _unsorted_rows(spend: np.ndarray, alive: np.ndarray, steps: np.ndarray) -> bool:
+def _neighbours(alive: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which neighbouring points are both alive, and which rows' alive points are one run of neighbours."""
+    pair = alive[:, :-1] & alive[:, 1:]
+    return pair, (alive[:, 1:] & ~alive[:, :-1]).sum(axis=1) + alive[:, 0] <= 1
+
+
+def _unsorted_rows(spend: np.ndarray, alive: np.ndarray, steps: np.ndarray, pair: np.ndarray,
+                   one_run: np.ndarray) -> bool:
     """Whether some row's alive points do not run in order of spend."""
     if alive.all():   # the usual table: no running maximum needed to see that spend never falls
         return bool((steps < 0).any())
-    running = np.maximum.accumulate(np.where(alive, spend, -np.inf), axis=1)
-    return bool(np.any(alive[:, 1:] & (spend[:, 1:] < running[:, :-1])))
+    if (pair & (steps < 0)).any():   # two alive neighbours out of order
+        return True
+    gaps = np.flatnonzero(~one_run)   # only rows with dead points between alive ones need the running maximum
+    running = np.maximum.accumulate(np.where(alive[gaps], spend[gaps], -np.inf), axis=1)
+    return bool(np.any(alive[gaps, 1:] & (spend[gaps, 1:] < running[:, :-1])))
 
 
 def _drop_round(spend: np.ndarray, value: np.ndarray, alive: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -51,6 +61,15 @@ def _drop_round(spend: np.ndarray, value: np.ndarray, alive: np.ndarray, rows: n
     return rows[sub_alive.sum(axis=1) >= 2]
 
 
+def _concave_rows(steps: np.ndarray, slopes: np.ndarray, pair: np.ndarray, one_run: np.ndarray) -> np.ndarray:
+    """The usual rows: their alive points one run of neighbours (all of them, or the first ones a cut keeps),
+    spend rising and slopes falling along it. Each is its own hull: the rounds of :func:`_hull` would drop
+    nothing (``slopes`` are the same divisions they make)."""
+    triple = pair[:, :-1] & pair[:, 1:]
+    rising = ~(pair & ~(steps > 0)).any(axis=1)
+    return one_run & rising & ~(triple & ~(slopes[:, :-1] > slopes[:, 1:])).any(axis=1)
+
+
 def _hull(spend: np.ndarray, value: np.ndarray, alive: np.ndarray, steps: np.ndarray | None = None,
           slopes: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:
     """Mask of each row's upper concave hull vertices, from its lowest spend to its highest value; and the sort.
@@ -64,19 +83,16 @@ def _hull(spend: np.ndarray, value: np.ndarray, alive: np.ndarray, steps: np.nda
     width = spend.shape[1]
     perm = None
     steps = np.diff(spend, axis=1) if steps is None else steps
-    if _unsorted_rows(spend, alive, steps):
+    pair, one_run = _neighbours(alive)
+    if _unsorted_rows(spend, alive, steps, pair, one_run):
         perm = np.argsort(np.where(alive, spend, np.inf), axis=1, kind="stable")
         spend, value, alive = (np.take_along_axis(a, perm, axis=1) for a in (spend, value, alive))
     rows = np.flatnonzero(alive.sum(axis=1) >= 2)
     if perm is None and width > 2:
-        # the usual row: every point alive, spend rising, slopes falling: it is its own hull (the rounds
-        # below would drop nothing; the slopes are the same divisions they make)
         if slopes is None:
             with np.errstate(divide="ignore", invalid="ignore"):
                 slopes = np.diff(value, axis=1) / steps
-        concave = (alive.all(axis=1) & (steps > 0).all(axis=1)
-                   & (slopes[:, :-1] > slopes[:, 1:]).all(axis=1))
-        rows = rows[~concave[rows]]
+        rows = rows[~_concave_rows(steps, slopes, pair, one_run)[rows]]
     while rows.size:
         rows = _drop_round(spend, value, alive, rows)
     if perm is not None:

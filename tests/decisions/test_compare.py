@@ -87,3 +87,19 @@ def test_progress_hears_one_reading_and_each_scenarios_plan():
     flags_only = scenario_from_reports([SAMPLE])
     compare([flags_only, flags_only.with_overrides(budget=20000.0)], progress=Heard())
     assert heard == ["read and validate", "estimate", "build", "solve", "explain", "build", "solve", "explain"]
+
+
+def test_a_comparison_asked_for_its_frontier_grid_draws_it_without_sorting_again(comparison, monkeypatch):
+    from optimizer.decisions.plan import plan_frontier
+    from optimizer.solver import structured
+
+    asked = compare([load_scenario(SCENARIOS / "weekly.toml")], frontier_grid=(0.25, 2.0, 9))
+    again = plan_frontier(comparison.results[0], count=9).points
+
+    def built_again(*args):
+        raise RuntimeError("the hull was built again")
+
+    monkeypatch.setattr(structured, "build_path", built_again)
+    assert plan_frontier(asked.results[0], count=9).points.equals(again)
+    with pytest.raises(RuntimeError, match="the hull was built again"):   # without the grid: sorted again
+        plan_frontier(comparison.results[0], count=9)

@@ -7,6 +7,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from optimizer.errors import InputDataError
 from optimizer.reading.report_file import read_report
@@ -283,3 +285,25 @@ def test_a_performance_max_search_terms_report_is_refused_saying_what_it_is(tmp_
               for k, c in enumerate(rng.integers(0, 5, size=6))]
     with pytest.raises(InputDataError, match="is a Performance Max search-terms report: its terms take no bids"):
         validate([report(tmp_path, "Search terms report.csv", lines)])
+
+
+@given(rows=st.integers(1, 60), seed=st.integers(0, 10_000), days=st.integers(1, 4))
+@settings(max_examples=40, deadline=None)
+def test_rows_one_per_key_come_out_as_grouping_merges_them(rows, seed, days):
+    """Rows with distinct keys skip the grouping: the same rows, values, order and types as merging them."""
+    import optimizer.reading.schema as schema
+
+    rng = np.random.default_rng(seed)
+    dates = pd.to_datetime("2026-03-01") + pd.to_timedelta(rng.integers(0, days, rows), unit="D")
+    frame = pd.DataFrame({
+        "date": pd.Series(dates).where(rng.random(rows) > 0.1), "plan": rng.choice(["B", "a", "计划", "A"], rows),
+        "ad_group": rng.choice(["g1", "g2", ""], rows), "keyword": [f"kw {index}" for index in rng.permutation(rows)],
+        "match_type": rng.choice(["exact", "broad"], rows), "bid": rng.choice([0.5, 1.25, np.nan], rows),
+        "impressions": rng.integers(0, 50, rows).astype(float), "clicks": rng.choice([0.0, -0.0, 2.0, np.nan], rows),
+        "spend": rng.random(rows), "orders": 0.0, "revenue": rng.random(rows) * 10, "source": "r.csv",
+        "row": np.arange(rows) + 2})
+    distinct = schema._merge([frame], "keyword")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(schema, "_sorted_if_distinct", lambda combined, texts: None)
+        merged = schema._merge([frame], "keyword")
+    pd.testing.assert_frame_equal(distinct, merged, check_exact=True)   # -0.0 equals 0.0 (grouping keeps either)
