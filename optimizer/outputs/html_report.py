@@ -161,7 +161,7 @@ def plan_report(result, front: Frontier) -> dict[str, bytes]:
         ]
     if summary.warnings:
         sections += [f"<h2>{t('report.check')}</h2><ul>"
-                     + "".join(f"<li>{html.escape(w)}</li>" for w in summary.warnings) + "</ul>"]
+                     + "".join(f"<li>{html.escape(t.say(w))}</li>" for w in summary.warnings) + "</ul>"]
     return {"report.html": _page(t("report.title.plan", name=result.scenario.name), sections), **figures}
 
 

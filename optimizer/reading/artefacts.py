@@ -15,6 +15,7 @@ from typing import Mapping
 import pandas as pd
 
 from optimizer.errors import SHOWN_ROWS, Problem
+from optimizer.i18n import say
 from optimizer.reading.headers import normalise_header
 from optimizer.reading.report_file import Report
 
@@ -94,8 +95,8 @@ def count_text(count: int, noun: str) -> str:
 
 def rows_text(rows: pd.Series) -> str:
     shown = ", ".join(str(row) for row in rows[:SHOWN_ROWS].tolist())
-    more = ", …" if len(rows) > SHOWN_ROWS else ""
-    return f"{'row' if len(rows) == 1 else 'rows'} {shown}{more}"
+    more = say("read.more") if len(rows) > SHOWN_ROWS else ""
+    return say("warning.rows", noun=say("read.row" if len(rows) == 1 else "read.rows"), shown=shown, more=more)
 
 
 def number_text(value: float) -> str:

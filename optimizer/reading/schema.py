@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from optimizer.errors import SHOWN_ROWS, InputDataError, Problem
+from optimizer.i18n import say
 from optimizer.reading.artefacts import (
     artefact_rows,
     count_text,
@@ -187,8 +188,8 @@ def _without_idle_rows(frame: pd.DataFrame, report: Report, warnings: list[str])
     unread = frame["row"].isin(report.bad_cells.get("date", ([], []))[0])
     idle = frame["date"].isna() & ~unread & (figures == 0).all(axis=1)
     if idle.any():
-        warnings.append(f"{report.path.name}: skipped {count_text(int(idle.sum()), 'row')} without a date and without "
-                        f"traffic ({rows_text(frame['row'][idle])})")
+        warnings.append(say("warning.idle_rows", name=report.path.name, count=int(idle.sum()),
+                            noun=say("read.row" if idle.sum() == 1 else "read.rows"), rows=rows_text(frame["row"][idle])))
     return frame[~idle]
 
 

@@ -1,0 +1,119 @@
+"""What to check before uploading, and the notes on how the plan was set (:mod:`optimizer.decisions`,
+:mod:`optimizer.reading.plausible`, :mod:`optimizer.model.estimate`): said by :func:`optimizer.i18n.say`
+as they are found, shown in summary.md, report.html and the workbench in the run's language.
+"""
+
+MESSAGES = {
+    "check.more": {"en": " and {count} more", "zh-CN": " 等，另有 {count} 个"},
+    "check.plans": {"en": "plans", "zh-CN": "个计划"},
+    "check.keywords": {"en": "keywords", "zh-CN": "个关键词"},
+    "check.moved": {
+        "en": "{count} {what} forecast more than {factor}x (or under 1/{factor} of) their history's spend or revenue "
+              "over {days} days: {names}{more} (largest: x{largest}); check today's bids and the data before uploading",
+        "zh-CN": "{count} {what}的 {days} 天预测花费或成交金额超过历史的 {factor} 倍（或不到 1/{factor}）：{names}{more}"
+                 "（最大：{largest} 倍）；上传前请核对当前出价和数据",
+    },
+    "check.bids_outside": {
+        "en": "{count} keywords bid more than {factor}x beyond the bids their history saw, where the forecast "
+              "extrapolates: {names}{more}",
+        "zh-CN": "{count} 个关键词的出价超出历史出价范围 {factor} 倍以上，预测为外推值：{names}{more}",
+    },
+    "check.without_data": {
+        "en": "{count} keywords with no clicks in the history are forecast to spend {spend}: every figure of theirs "
+              "is a prior: {names}{more}",
+        "zh-CN": "{count} 个历史上没有点击的关键词预计花费 {spend}：它们的数据全部来自先验估计：{names}{more}",
+    },
+    "guard.never_raised": {
+        "en": " — never raised: spent {factor}x the account's cost per order or more without an order",
+        "zh-CN": "；不提价：花费已达账户单笔成交成本的 {factor} 倍以上却没有成交",
+    },
+    "guard.kept_running": {
+        "en": " — kept running: {orders}+ orders at {factor}x the ROI floor or better",
+        "zh-CN": "；保持投放：已有 {orders} 笔以上成交，投入产出比达到下限的 {factor} 倍或更高",
+    },
+    "default.off": {"en": "no ROI floor and no break-even cut: min_roi = 0 turns the defaults off",
+                    "zh-CN": "无投入产出比下限，也不做保本线裁剪：min_roi = 0 关闭了默认设置"},
+    "default.no_revenue": {"en": "no default ROI floor: the reports have no revenue",
+                           "zh-CN": "无默认投入产出比下限：报表没有成交金额"},
+    "default.no_cut": {"en": "no break-even cut: min_roi {floor} is under break-even {break_even}",
+                       "zh-CN": "不做保本线裁剪：投入产出比下限 {floor} 低于保本投入产出比 {break_even}"},
+    "default.cut": {
+        "en": "default: no bid increment returning under {break_even} (break-even, {source}) is bought; "
+              "min_roi = 0 (--min-roi 0) turns it off",
+        "zh-CN": "默认：边际投入产出比低于 {break_even}（保本线，{source}）的加价一律不买；"
+                 "min_roi = 0（--min-roi 0）可关闭",
+    },
+    "default.margin": {"en": "1 / margin {margin}", "zh-CN": "1 / 毛利率 {margin}"},
+    "default.no_margin": {"en": "no margin given", "zh-CN": "未给出毛利率"},
+    "default.floor": {"en": "default ROI floor {floor}: today's forecast ROI (no min_roi given)",
+                      "zh-CN": "默认投入产出比下限 {floor}：当前出价的预测投入产出比（未设 min_roi）"},
+    "default.item": {"en": "item {name}: min_orders or min_share set, so its keywords may buy under break-even",
+                     "zh-CN": "宝贝 {name}：设了 min_orders 或 min_share，其关键词可能低于保本线购买点击"},
+    "default.plan_budget": {
+        "en": "plan {name}: min_budget is beyond what its keywords spend at break-even, so its keywords may buy under it",
+        "zh-CN": "计划 {name}：min_budget 超过其关键词在保本线上的花费，其关键词可能低于保本线购买点击",
+    },
+    "default.held": {
+        "en": "ROI floor {floor} planned at {held} (+{margin}): the history's orders know the account's ROI to "
+              "±{error} ({z} standard error); min_roi_confidence states a probability instead",
+        "zh-CN": "投入产出比下限 {floor} 按 {held} 规划（+{margin}）：按历史成交，账户投入产出比的误差为 ±{error}"
+                 "（{z} 个标准误）；也可用 min_roi_confidence 指定置信概率",
+    },
+    "default.plans_held": {
+        "en": "plan ROI floors planned above themselves likewise, by each plan's own standard error (up to +{margin})",
+        "zh-CN": "各计划的投入产出比下限同样按各自的标准误上调规划（最多 +{margin}）",
+    },
+    "warning.no_impressions": {
+        "en": "{count} keywords had no impressions in the last {days} days (无展现词): kept at today's bid; review them",
+        "zh-CN": "{count} 个关键词近 {days} 天无展现（无展现词）：出价不变；请逐个检查",
+    },
+    "warning.floor_leaves_little": {
+        "en": "the ROI floor {floor} leaves {spend} to spend, {share} of today's {today}: check the floor",
+        "zh-CN": "投入产出比下限 {floor} 只留下 {spend} 的花费，为当前 {today} 的 {share}：请检查下限",
+    },
+    "warning.plan_paused_by_floor": {
+        "en": "plan {name}: min_roi {floor} is {why}; it spent {today} today and gets nothing: lower its min_roi or "
+              "pause it yourself",
+        "zh-CN": "计划 {name}：投入产出比下限 {floor} {why}；它当前花费 {today}，方案中不分配预算：请调低其下限，"
+                 "或自行暂停",
+    },
+    "warning.plan_floor_unreachable": {
+        "en": "above the highest ROI its bids reach ({best}), so it is met only by pausing the plan",
+        "zh-CN": "高于其出价所能达到的最高投入产出比（{best}），只有暂停计划才能满足",
+    },
+    "warning.plan_floor_cheaper": {"en": "met at less cost to the account by pausing the plan",
+                                   "zh-CN": "暂停计划对账户的损失最小"},
+    "warning.per_click": {
+        "en": "{name}: column {column}: {count} {noun} with a {what} over {factor} times the file's median of "
+              "{median} ({shown}{more}); kept: check the export (a unit or a column mixed up)",
+        "zh-CN": "{name}：{column} 列：{count} {noun}的{what}超过文件中位数 {median} 的 {factor} 倍（{shown}{more}）；"
+                 "已保留：请检查报表（单位或列是否弄错）",
+    },
+    "warning.per_click.spend": {"en": "cost per click", "zh-CN": "平均点击花费"},
+    "warning.per_click.revenue": {"en": "revenue per click", "zh-CN": "单次点击成交金额"},
+    "warning.row_value": {"en": "row {row}: {value}", "zh-CN": "第 {row} 行：{value}"},
+    "warning.idle_rows": {
+        "en": "{name}: skipped {count} {noun} without a date and without traffic ({rows})",
+        "zh-CN": "{name}：跳过 {count} {noun}既无日期也无流量的数据（{rows}）",
+    },
+    "warning.rows": {"en": "{noun} {shown}{more}", "zh-CN": "{noun}号 {shown}{more}"},
+    "warning.repeated_rows": {
+        "en": "skipped {count} {noun} repeating an earlier row cell for cell (the same line exported twice; "
+              "{noun} {shown}{more})",
+        "zh-CN": "跳过 {count} {noun}与前面某行完全相同的数据（同一行导出了两次；{noun}号 {shown}{more}）",
+    },
+    "warning.no_bid_column": {
+        "en": "the report has no bid column: today's bids are inferred as CPC / {ratio} (column bid_source in bids.csv)",
+        "zh-CN": "报表没有出价列：当前出价按 平均点击花费 / {ratio} 推算（见 bids.csv 的 bid_source 列）",
+    },
+    "warning.no_bid.one": {
+        "en": "{count} keyword has no bid in the report (nor an ad group default bid): its bid is inferred as "
+              "CPC / {ratio}",
+        "zh-CN": "{count} 个关键词在报表中没有出价（也没有推广单元默认出价）：其出价按 平均点击花费 / {ratio} 推算",
+    },
+    "warning.no_bid.many": {
+        "en": "{count} keywords have no bid in the report (nor an ad group default bid): their bids are inferred as "
+              "CPC / {ratio}",
+        "zh-CN": "{count} 个关键词在报表中没有出价（也没有推广单元默认出价）：其出价按 平均点击花费 / {ratio} 推算",
+    },
+}
