@@ -64,11 +64,11 @@ def said(bids: pd.DataFrame, guarded: Guarded, lang: str = "en") -> pd.DataFrame
     t, reason = translator(lang), bids["reason"].astype(str)
     moving = bids["action"].to_numpy() != "pause"
     waste = guarded.waste & moving
-    reason = reason.where(~waste, reason + t("guard.never_raised", factor=f"{WASTE_ORDERS:g}"))
+    reason = reason.where(~waste, reason + t("reason.never_raised", factor=f"{WASTE_ORDERS:g}"))
     kept = guarded.winner & (bids["action"].to_numpy() == "cut")
     if guarded.lowest_bid is not None:   # only a winner cut as far as allowed may have been held by the guard
         kept &= bids["new_bid"].to_numpy(float) <= guarded.lowest_bid + 1e-6
-    reason = reason.where(~kept, reason + t("guard.kept_running", orders=f"{WINNER_ORDERS:g}",
+    reason = reason.where(~kept, reason + t("reason.kept_running", orders=f"{WINNER_ORDERS:g}",
                                             factor=f"{WINNER_FLOOR:g}"))
     return bids.assign(reason=reason.to_numpy())
 

@@ -263,7 +263,7 @@ def make_plan(scenario: Scenario, prepared: Prepared | None = None, *, solver: s
     decisions = decide(units, candidates, solution, cutoff, locked=locked, level=estimates.level,
                        wording=Wording(performance.history_days, lang))
     bids, plans = platform_limits.kept(guards.said(decisions.units, guarded, lang), sheets.plan_table,
-                                       scenario.goal.period_days, platform, bid_limits)
+                                       scenario.goal.period_days, platform, bid_limits, lang)
     cutoffs = cutoff[~(locked | no_data) & candidates.valid.any(axis=1) & np.isfinite(cutoff)]
     result_summary = replace(summary.build(scenario, prepared, quoted, solution, bids, safety=margin, defaults=chosen),
                              marginal_cutoff=float(cutoffs.min()) if len(cutoffs) and has_revenue else None)

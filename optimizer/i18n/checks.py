@@ -23,14 +23,6 @@ MESSAGES = {
               "is a prior: {names}{more}",
         "zh-CN": "{count} 个历史上没有点击的关键词预计花费 {spend}：它们的数据全部来自先验估计：{names}{more}",
     },
-    "guard.never_raised": {
-        "en": " — never raised: spent {factor}x the account's cost per order or more without an order",
-        "zh-CN": "；不提价：花费已达账户单笔成交成本的 {factor} 倍以上却没有成交",
-    },
-    "guard.kept_running": {
-        "en": " — kept running: {orders}+ orders at {factor}x the ROI floor or better",
-        "zh-CN": "；保持投放：已有 {orders} 笔以上成交，投入产出比达到下限的 {factor} 倍或更高",
-    },
     "default.off": {"en": "no ROI floor and no break-even cut: min_roi = 0 turns the defaults off",
                     "zh-CN": "无投入产出比下限，也不做保本线裁剪：min_roi = 0 关闭了默认设置"},
     "default.no_revenue": {"en": "no default ROI floor: the reports have no revenue",
@@ -115,5 +107,30 @@ MESSAGES = {
         "en": "{count} keywords have no bid in the report (nor an ad group default bid): their bids are inferred as "
               "CPC / {ratio}",
         "zh-CN": "{count} 个关键词在报表中没有出价（也没有推广单元默认出价）：其出价按 平均点击花费 / {ratio} 推算",
+    },
+    "read.count.row_has": {"en": "{count} row has", "zh-CN": "{count} 行"},
+    "read.count.rows_have": {"en": "{count} rows have", "zh-CN": "{count} 行"},
+    "read.count.unit_has": {"en": "{count} unit has", "zh-CN": "{count} 个单元"},
+    "read.count.units_have": {"en": "{count} units have", "zh-CN": "{count} 个单元"},
+    "warning.clicks_above": {
+        "en": "{name}: column {column}: {counted} clicks above impressions ({noun} {shown}{more}). Kept: {count} of "
+              "the {with_clicks} rows with clicks, attribution artefacts of the export, counted as they are "
+              "(CTR at most 1).",
+        "zh-CN": "{name}：{column} 列：{counted}点击量高于展现量（{noun}号 {shown}{more}）。已保留：{with_clicks} "
+                 "行有点击的数据中有 {count} 行如此，属于报表的归因误差，按原样计入（点击率最多为 1）。",
+    },
+    "warning.orders_above": {
+        "en": "{name}: column {column}: {counted} more orders than clicks in total over the report; totals shown at "
+              "each unit's first row ({noun} {shown}{more}). Kept: {why}.",
+        "zh-CN": "{name}：{column} 列：{counted}在整个报表中的成交笔数多于点击量；合计显示在每个单元的第一行"
+                 "（{noun}号 {shown}{more}）。已保留：{why}。",
+    },
+    "warning.orders_above.window": {
+        "en": "the orders column counts an attribution window, where one click can bring several orders",
+        "zh-CN": "成交笔数列按归因窗口统计，一次点击可带来多笔成交",
+    },
+    "warning.orders_above.few": {
+        "en": "{count} of the {with_orders} units with orders, attribution artefacts of the export, counted as they are",
+        "zh-CN": "{with_orders} 个有成交的单元中有 {count} 个如此，属于报表的归因误差，按原样计入",
     },
 }

@@ -41,6 +41,27 @@ MESSAGES = {
         "en": "plan locked: bid kept as it is",
         "zh-CN": "计划已锁定：出价不变",
     },
+    "reason.platform_min": {
+        "en": " (at {platform}'s minimum bid {bid})",
+        "zh-CN": "（已到 {platform} 的最低出价 {bid}）",
+    },
+    "reason.platform_max": {
+        "en": " (at {platform}'s maximum bid {bid})",
+        "zh-CN": "（已到 {platform} 的最高出价 {bid}）",
+    },
+    "reason.never_raised": {
+        "en": " — never raised: spent {factor}x the account's cost per order or more without an order",
+        "zh-CN": "；不提价：花费已达账户单笔成交成本的 {factor} 倍以上却没有成交",
+    },
+    "reason.kept_running": {
+        "en": " — kept running: {orders}+ orders at {factor}x the ROI floor or better",
+        "zh-CN": "；保持投放：已有 {orders} 笔以上成交，投入产出比达到下限的 {factor} 倍或更高",
+    },
+    "plans.daily_limit_raised": {
+        "en": "daily limit {limit} raised to {platform}'s minimum daily budget {budget}; the bids still spend about the "
+              "new budget",
+        "zh-CN": "日限额 {limit} 提高到 {platform} 的最低日预算 {budget}；出价的花费仍约为新预算",
+    },
     "action.raise": {"en": "raise", "zh-CN": "提价"},
     "action.cut": {"en": "cut", "zh-CN": "降价"},
     "action.hold": {"en": "hold", "zh-CN": "不变"},
