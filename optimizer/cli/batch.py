@@ -10,6 +10,8 @@ from optimizer.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_INFEASIBLE,
     EXIT_OK,
+    lang_option,
+    language,
     progress_options,
     say,
 )
@@ -26,6 +28,7 @@ def add_commands(commands) -> None:
                        help="address of a running Dask scheduler (default: a local cluster of processes)")
     batch.add_argument("--workers", type=int, help="worker processes of the local cluster (default: one per core)")
     progress_options(batch)
+    lang_option(batch)
     batch.set_defaults(handler=run_batch)
 
 
@@ -33,8 +36,10 @@ def run_batch(args: argparse.Namespace) -> int:
     from optimizer.decisions.batch import BAD_INPUT, INFEASIBLE, OK
     from optimizer.decisions.batch import run_batch as plan_all
 
+    lang = language(args)
     with progress_for(args) as progress:
-        result = plan_all(args.scenarios, args.out, scheduler=args.scheduler, workers=args.workers, progress=progress)
+        result = plan_all(args.scenarios, args.out, scheduler=args.scheduler, workers=args.workers, progress=progress,
+                          lang=lang)
     for outcome in result.outcomes:
         if outcome.status == OK:
             say(f"{outcome.account}: ok, spend {outcome.spend:,.2f}, revenue {outcome.revenue:,.2f}, "

@@ -63,6 +63,7 @@ def add_commands(commands) -> None:
                           help="highest budget, as a multiple of the plan's budget (default 2.0)")
     frontier.add_argument("--points", type=int, default=40, metavar="N",
                           help="number of budgets, evenly spaced from --from to --to (default 40)")
+    lang_option(frontier)
     frontier.set_defaults(handler=run_frontier)
 
 
@@ -156,7 +157,7 @@ def run_compare(args: argparse.Namespace) -> int:
     front = plan_frontier(first, count=REPORT_FRONTIER_POINTS)
     points = {name: {"spend": row.spend, "objective": row.objective_value}
               for name, row in zip(comparison.table["scenario"], comparison.table.itertuples(index=False))}
-    files = {**compare.files(comparison),
+    files = {**compare.files(comparison, lang),
              **compare_report(comparison.table, comparison.plan_budgets, front, points, lang)}
     warnings = []
     for name, result in zip(comparison.table["scenario"], comparison.results):
@@ -165,7 +166,7 @@ def run_compare(args: argparse.Namespace) -> int:
         warnings += [f"{name}: {warning}" for warning in
                      exported_result.summary.warnings[len(result.summary.warnings):]]
     written = publish(out_folder(args, scenarios[0]), files)
-    say(compare.markdown(comparison).split("\n## Plan budgets")[0].rstrip())
+    say(compare.markdown(comparison, lang).split("\n## ")[0].rstrip())
     for warning in warnings:
         say(f"warning: {warning}", file=sys.stderr)
     for path in written:
@@ -181,14 +182,15 @@ def run_frontier(args: argparse.Namespace) -> int:
 
     if args.points < 2 or not 0 < args.low < args.high:
         raise BidoptError("--points must be at least 2 and 0 < --from < --to (multiples of the plan's budget)")
+    lang = language(args)
     scenario = load(args, args.scenario)
     with progress_for(args) as progress:
-        result = make_plan(scenario, progress=progress, frontier_grid=(args.low, args.high, args.points))
+        result = make_plan(scenario, progress=progress, frontier_grid=(args.low, args.high, args.points), lang=lang)
         progress.phase("frontier")
         front = plan_frontier(result, low=args.low, high=args.high, count=args.points)
     table = front.points.round(6)
     figure = png(lambda ax: plots.plot_frontier(front.points, objective=front.objective, today=front.today,
-                                                chosen=front.chosen, note=front.note, ax=ax))
+                                                chosen=front.chosen, note=front.note, ax=ax), lang=lang)
     written = publish(out_folder(args, scenario), {"frontier.csv": csv_bytes(table), "frontier.png": figure})
     say(f"{len(table)} points; today: spend {front.today['spend']:,.2f}, {front.objective} "
           f"{front.today['objective']:,.2f}; plan: spend {front.chosen['spend']:,.2f}, {front.objective} "

@@ -133,4 +133,23 @@ MESSAGES = {
         "en": "{count} of the {with_orders} units with orders, attribution artefacts of the export, counted as they are",
         "zh-CN": "{with_orders} 个有成交的单元中有 {count} 个如此，属于报表的归因误差，按原样计入",
     },
+    "default.out_of_reach": {
+        "en": "the default ROI floor {floor} is out of reach under the scenario's limits: no floor applied",
+        "zh-CN": "在方案的限制下达不到默认投入产出比下限 {floor}：不设下限",
+    },
+    "default.lowered": {
+        "en": "the default ROI floor {floor} is out of reach under the scenario's limits: lowered to {best}, the best "
+              "they allow",
+        "zh-CN": "在方案的限制下达不到默认投入产出比下限 {floor}：降到限制所允许的最高值 {best}",
+    },
+    "frontier.planned_at": {"en": "{floor} (planned at {held})", "zh-CN": "{floor}（按 {held} 规划）"},
+    "frontier.floor_binds": {
+        "en": "the ROI floor {floor} binds from a budget of {budget}: more budget buys nothing at that floor, so the "
+              "curve ends there",
+        "zh-CN": "预算达到 {budget} 起，投入产出比下限 {floor} 开始起作用：在这个下限下再加预算也买不到更多，曲线到此为止",
+    },
+    "frontier.bid_limits_stop": {
+        "en": "beyond a budget of {budget} the bid limits, not the budget, stop the plan: the curve ends there",
+        "zh-CN": "预算超过 {budget} 后，限制方案的是出价上下限而不是预算：曲线到此为止",
+    },
 }

@@ -156,8 +156,9 @@ async def run_page(request):
                   chosen_action=action, warnings=[as_shown(translator(language(request)).say(text), run.names) for text in summary.warnings],
                   files=[name for name in DOWNLOADS if name in run.files], uploads=UPLOAD_FILES,
                   bids=result.scenario.bids,
-                  frontier=run.frontier.points.to_dict("records"), note=run.frontier.note, goal=result.scenario.goal,
-                  sliders=run.sliders, sliders_note=run.sliders_note, **whatif_form(run, 1),
+                  frontier=run.frontier.points.to_dict("records"), note=translator(language(request)).say(run.frontier.note),
+                  goal=result.scenario.goal, sliders=run.sliders,
+                  sliders_note=translator(language(request)).say(run.sliders_note), **whatif_form(run, 1),
                   roi_top=roi_top(summary), actions_now=summary.actions)
 
 
