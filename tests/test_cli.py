@@ -114,6 +114,30 @@ def test_the_language_comes_from_bidopt_lang_and_english_is_the_default(tmp_path
     assert (tmp_path / "default" / "summary.md").read_text(encoding="utf-8").startswith("# Weekly plan")
 
 
+def test_frontier_draws_in_the_language_of_lang_or_bidopt_lang(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("BIDOPT_LANG", raising=False)
+    weekly = ROOT / "scenarios" / "weekly.toml"
+    for name, flags in (("en", ()), ("zh", ("--lang", "zh-CN")), ("env", ())):
+        if name == "env":
+            monkeypatch.setenv("BIDOPT_LANG", "zh-CN")
+        assert run(capsys, "frontier", weekly, "--points", "4", "--out", tmp_path / name, "--quiet", *flags)[0] == 0
+    figure = {name: (tmp_path / name / "frontier.png").read_bytes() for name in ("en", "zh", "env")}
+    assert figure["zh"] == figure["env"] != figure["en"]
+    assert (tmp_path / "zh" / "frontier.csv").read_bytes() == (tmp_path / "en" / "frontier.csv").read_bytes()
+
+
+@pytest.mark.parametrize("command", [("batch", "--out", "unused"), ("frontier",), ("compare",)])
+def test_batch_frontier_and_compare_refuse_a_language_from_the_flag_or_bidopt_lang(command, tmp_path, capsys,
+                                                                                  monkeypatch):
+    weekly = str(ROOT / "scenarios" / "weekly.toml")
+    message = "language 'fr' is not one of en, zh-CN: pass --lang en or --lang zh-CN"
+    monkeypatch.chdir(tmp_path)
+    assert run(capsys, command[0], weekly, *command[1:], "--lang", "fr") == (2, "", f"error: {message}\n")
+    monkeypatch.setenv("BIDOPT_LANG", "fr")
+    assert run(capsys, command[0], weekly, *command[1:]) == (2, "", f"error: {message}\n")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_language_bidopt_does_not_speak_exits_2_and_writes_nothing(tmp_path, capsys):
     code, _, err = run(capsys, "plan", SCENARIOS[-1], "--out", tmp_path / "out", "--no-history", "--lang", "fr")
     assert code == 2
