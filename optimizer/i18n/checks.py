@@ -152,4 +152,62 @@ MESSAGES = {
         "en": "beyond a budget of {budget} the bid limits, not the budget, stop the plan: the curve ends there",
         "zh-CN": "预算超过 {budget} 后，限制方案的是出价上下限而不是预算：曲线到此为止",
     },
+    "rows.unreadable": {"en": "unreadable {column}", "zh-CN": "{column} 无法读取"},
+    "rows.no_date": {"en": "no date", "zh-CN": "没有日期"},
+    "rows.negative": {"en": "negative {column}", "zh-CN": "{column} 为负数"},
+    "rows.beyond_any_account": {"en": "{column} above 10^12, beyond any account",
+                                "zh-CN": "{column} 超过 10^12，超出任何账户的规模"},
+    "warning.skipped_rows": {"en": "{name}: skipped {count} {noun} with {phrase} ({rows})",
+                             "zh-CN": "{name}：跳过 {count} {noun}数据（{phrase}；{rows}）"},
+    "warning.column_lacking": {
+        "en": "{files}: no {column} column while other reports have one; {column} is left unknown there",
+        "zh-CN": "{files}：没有 {column} 列，而其他报表有；这些文件的 {column} 记为未知",
+    },
+    "bulk.paused": {
+        "en": "{name}: {count} keywords or targets are paused or archived in the bulk file: left paused and out of "
+              "the plan",
+        "zh-CN": "{name}：批量文件中有 {count} 个关键词或定向已暂停或归档：保持暂停，不参与方案",
+    },
+    "bulk.unmatched": {
+        "en": "{name}: {count} keywords of the report are not in the bulk file ({names}): today's bid inferred from "
+              "CPC / {ratio}; not written to amazon-bulk.xlsx",
+        "zh-CN": "{name}：报表中有 {count} 个关键词不在批量文件里（{names}）：当前出价按 平均点击花费 / {ratio} 推算；"
+                 "不写入 amazon-bulk.xlsx",
+    },
+    "bulk.unseen": {
+        "en": "{name}: {count} enabled keywords or targets had no impressions in the report (无展现词): {names}; kept "
+              "at today's bid: pause or rework them",
+        "zh-CN": "{name}：有 {count} 个启用的关键词或定向在报表中没有展现（无展现词）：{names}；出价不变：请暂停或调整",
+    },
+    "placements.left_out": {
+        "en": "{name}: {count} rows of placements with no adjustment ({names}) left out of placements.csv",
+        "zh-CN": "{name}：{count} 行不能设置溢价的展示位置（{names}）未写入 placements.csv",
+    },
+    "placements.not_in_bulk": {
+        "en": "{name}: {count} campaigns of the placement report have no Bidding Adjustment rows in the bulk file "
+              "({names}{more}): their adjustments are in placements.csv only; set them in Campaign Manager",
+        "zh-CN": "{name}：展示位置报表中有 {count} 个计划在批量文件里没有 Bidding Adjustment 行（{names}{more}）："
+                 "它们的溢价只在 placements.csv 中；请在 Campaign Manager 中设置",
+    },
+    "upload.bulk_updated": {
+        "en": "amazon-bulk.xlsx: {count} rows set to Operation = update (bids, paused keywords, campaign daily "
+              "budgets{adjusted}); every other cell as downloaded",
+        "zh-CN": "amazon-bulk.xlsx：{count} 行设为 Operation = update（出价、暂停的关键词、计划日预算{adjusted}）；"
+                 "其余单元格与下载时相同",
+    },
+    "upload.placements_adjusted": {"en": ", {count} placement adjustments", "zh-CN": "、{count} 个展示位置溢价"},
+    "upload.bulk_unmatched": {
+        "en": "amazon-bulk.xlsx: {count} changed keywords have no row in the bulk file and are not in the upload: "
+              "{names}{more}",
+        "zh-CN": "amazon-bulk.xlsx：{count} 个改动的关键词在批量文件中没有对应行，不在上传文件里：{names}{more}",
+    },
+    "upload.no_currency": {
+        "en": "amazon: the reports name no currency: US bid limits used; pass --marketplace",
+        "zh-CN": "amazon：报表没有写明币种：按美国站的出价上下限处理；请用 --marketplace 指定站点",
+    },
+    "upload.no_budget": {
+        "en": "{count} plans get no budget ({names}{more}): their keywords are paused and their daily budget is left "
+              "as it is in the upload files",
+        "zh-CN": "{count} 个计划没有分到预算（{names}{more}）：其关键词已暂停，上传文件中的日预算保持不变",
+    },
 }

@@ -30,6 +30,7 @@ import pandas as pd
 from scipy.stats import gamma
 
 from optimizer.errors import SHOWN_ROWS, InputDataError, Problem
+from optimizer.i18n import say
 from optimizer.outputs.files import csv_bytes
 from optimizer.platforms.amazon_bulk import Bulk, norm
 from optimizer.reading.report_file import read_report
@@ -107,8 +108,7 @@ def read_placements(path: str | Path) -> PlacementReport:
     warnings = []
     if (kind == "").any():
         other = pd.unique(frame.loc[kind == "", "keyword"].astype(str))
-        warnings.append(f"{path.name}: {int((kind == '').sum())} rows of placements with no adjustment "
-                        f"({', '.join(other[:5])}) left out of placements.csv")
+        warnings.append(say("placements.left_out", name=path.name, count=int((kind == "").sum()), names=list(other[:5])))
     frame = frame.assign(kind=kind, impressions=frame.get("impressions", 0.0))[kind != ""]
     summed = frame.groupby(["plan", "kind"], sort=True)
     figures = summed[["impressions", "clicks", "spend", "orders", "revenue"]].sum().fillna(0.0)
@@ -171,9 +171,8 @@ def placement_adjustments(report: PlacementReport, *, min_roi: float | None = No
     if bulk is not None:
         edits, missing = bulk_edits(table, bulk)
         if missing:
-            warnings.append(f"{bulk.path.name}: {len(missing)} campaigns of the placement report have no Bidding "
-                            f"Adjustment rows in the bulk file ({', '.join(missing[:5])}{', …' if len(missing) > 5 else ''}): "
-                            "their adjustments are in placements.csv only; set them in Campaign Manager")
+            warnings.append(say("placements.not_in_bulk", name=bulk.path.name, count=len(missing), names=list(missing[:5]),
+                                more=say("read.more") if len(missing) > 5 else ""))
     return Placements(table, float(min_roi), edits, tuple(warnings))
 
 

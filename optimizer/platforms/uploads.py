@@ -25,6 +25,7 @@ import pandas as pd
 
 from optimizer.decisions import platform_limits
 from optimizer.errors import BidoptError
+from optimizer.i18n import say
 from optimizer.outputs.files import csv_bytes
 from optimizer.scenario.settings import BidLimits
 
@@ -211,19 +212,16 @@ def plan_exports(result, platforms, *, bulk=None, marketplace: str | None = None
             if adjusted:
                 back = WriteBack(back.edits + placements.edits, back.unmatched, back.rows_updated + adjusted)
             files["amazon-bulk.xlsx"] = back.writer(bulk)
-            warnings.append(f"amazon-bulk.xlsx: {back.rows_updated} rows set to Operation = update "
-                            f"(bids, paused keywords, campaign daily budgets"
-                            + (f", {adjusted} placement adjustments" if adjusted else "")
-                            + "); every other cell as downloaded")
+            warnings.append(say("upload.bulk_updated", count=back.rows_updated,
+                                adjusted=say("upload.placements_adjusted", count=adjusted) if adjusted else ""))
             if back.unmatched:
-                warnings.append(f"amazon-bulk.xlsx: {len(back.unmatched)} changed keywords have no row in the bulk "
-                                f"file and are not in the upload: {'; '.join(back.unmatched[:5])}"
-                                + ("; …" if len(back.unmatched) > 5 else ""))
+                warnings.append(say("upload.bulk_unmatched", count=len(back.unmatched), names="; ".join(back.unmatched[:5]),
+                                    more="; …" if len(back.unmatched) > 5 else ""))
     if not marketplace and "amazon" in platforms:
-        warnings.append("amazon: the reports name no currency: US bid limits used; pass --marketplace")
+        warnings.append(say("upload.no_currency"))
     idle = result.plans.loc[np.round(result.plans["daily_limit"].to_numpy(float), 2) <= 0, "plan"].tolist()
     if idle:
-        warnings.append(f"{len(idle)} plans get no budget ({', '.join(map(str, idle[:5]))}{', …' if len(idle) > 5 else ''}): "
-                        "their keywords are paused and their daily budget is left as it is in the upload files")
+        warnings.append(say("upload.no_budget", count=len(idle), names=[str(name) for name in idle[:5]],
+                            more=say("read.more") if len(idle) > 5 else ""))
     files["export-changes.csv"] = changes_csv(uploads)
     return files, warnings

@@ -52,7 +52,7 @@ def beyond_any_account(frame: pd.DataFrame) -> list[tuple]:
         if name in frame:
             mask = frame[name] > LARGEST
             values = [f"{value:.4g}" for value in frame[name][mask][:SHOWN_ROWS]]
-            checks.append((name, mask, f"{name} above 10^12, beyond any account", values, None))
+            checks.append((name, mask, say("rows.beyond_any_account", column=name), values, None))
     return checks
 
 
