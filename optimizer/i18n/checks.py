@@ -210,4 +210,18 @@ MESSAGES = {
               "as it is in the upload files",
         "zh-CN": "{count} 个计划没有分到预算（{names}{more}）：其关键词已暂停，上传文件中的日预算保持不变",
     },
+    "upload.raised": {"en": "raised to the minimum {bid} of {source} (plan {planned})",
+                      "zh-CN": "提高到 {source} 的最低出价 {bid}（方案出价 {planned}）"},
+    "upload.cut": {"en": "cut to the maximum {bid} of {source} (plan {planned})",
+                   "zh-CN": "降到 {source} 的最高出价 {bid}（方案出价 {planned}）"},
+    "upload.clipped_bid": {"en": "{keyword} ({plan}): {note}", "zh-CN": "{keyword}（{plan}）：{note}"},
+    "upload.then": {"en": "{first}; {rest}", "zh-CN": "{first}；{rest}"},
+    "upload.clipped": {
+        "en": "{platform}: {count} bids clipped to the platform's range [{low}, {high}] ({source}): {shown}{more}",
+        "zh-CN": "{platform}：{count} 个出价被限制在平台的出价范围 [{low}, {high}] 内（{source}）：{shown}{more}",
+    },
+    "upload.ztc_cut": {"en": "cut to the plan's 日限额 {limit} (直通车 takes no bid above it; plan {planned})",
+                       "zh-CN": "降到计划日限额 {limit}（直通车不接受高于日限额的出价；方案出价 {planned}）"},
+    "upload.ztc_cuts": {"en": "ztc: {count} bids cut to their plan's 日限额 (直通车 takes no bid above it): {names}{more}",
+                        "zh-CN": "直通车：{count} 个出价降到所在计划的日限额（直通车不接受高于日限额的出价）：{names}{more}"},
 }

@@ -17,19 +17,24 @@ import pytest
 
 from optimizer.cli import main
 from optimizer.i18n import CATALOGUE, DEFAULT
+from optimizer.outputs.safe_text import markdown as md
 from tests.paths import REAL, SCENARIOS
 
 LANG = "zh-CN"
 #: Three English words in a row (letters only, one space apart): a sentence fragment, not a unit or an id.
 ENGLISH_RUN = re.compile(r"[A-Za-z]{2,}(?: [A-Za-z]{2,}){2,}")
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
-#: Real exports read as plan reads them (skipped when absent): a search-term report with attribution
-#: artefacts, and a targeting report with its placements.
+#: Real exports read as plan reads them (skipped when absent): search-term reports with attribution
+#: artefacts and totals, and a targeting report with its placements and upload files.
 REAL_RUNS = {
     "uae-search-terms": ["--report", str(REAL / "amazon_sp_uae" / "Sponsored Products Search term report.xlsx"),
                          "--period-days", "30", "--on-bad-rows", "skip"],
     "google-search-terms": ["--report", str(REAL / "google_ads_2015" / "Search term report.csv"),
                             "--period-days", "30"],
+    "india-targeting-placements-exports": [
+        "--report", str(REAL / "amazon_sp_india" / "Sponsored Products Targeting report (1).xlsx"), "--min-roi", "2",
+        "--placements", str(REAL / "amazon_sp_india" / "Sponsored Products Placement report (1).xlsx"),
+        "--export", "google", "--export", "ztc"],
 }
 
 
@@ -69,6 +74,7 @@ def users_names(folder: Path) -> list[str]:
             names.update(read["columns_ignored"])
     for compare in folder.rglob("compare.csv"):
         names.update(pd.read_csv(compare, dtype=str)["scenario"])
+    names |= {md(name) for name in names}   # as summary.md and compare.md quote them
     return sorted((name for name in names if name), key=len, reverse=True)
 
 
