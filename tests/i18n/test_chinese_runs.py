@@ -25,12 +25,13 @@ LANG = "zh-CN"
 ENGLISH_RUN = re.compile(r"[A-Za-z]{2,}(?: [A-Za-z]{2,}){2,}")
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 #: Real exports read as plan reads them (skipped when absent): search-term reports with attribution
-#: artefacts and totals, and a targeting report with its placements and upload files.
+#: artefacts and totals, a campaign report (plans only), a targeting report with placements and upload files.
 REAL_RUNS = {
     "uae-search-terms": ["--report", str(REAL / "amazon_sp_uae" / "Sponsored Products Search term report.xlsx"),
                          "--period-days", "30", "--on-bad-rows", "skip"],
     "google-search-terms": ["--report", str(REAL / "google_ads_2015" / "Search term report.csv"),
                             "--period-days", "30"],
+    "india-campaigns": ["--report", str(REAL / "amazon_sp_india" / "Sponsored Products Campaign report.csv")],
     "india-targeting-placements-exports": [
         "--report", str(REAL / "amazon_sp_india" / "Sponsored Products Targeting report (1).xlsx"), "--min-roi", "2",
         "--placements", str(REAL / "amazon_sp_india" / "Sponsored Products Placement report (1).xlsx"),
@@ -61,10 +62,11 @@ def page_text(path: Path) -> str:
 
 
 def users_names(folder: Path) -> list[str]:
-    """Every name a run's files took from the user's: plans, ad groups, keywords, files, headers, scenarios."""
+    """Every name a run's files took from the user's: plans, ad groups, keywords, files, headers, scenarios
+    (bids.csv and plans.csv hold the names as the files had them)."""
     names = {path.stem for path in SCENARIOS.glob("*.toml")}
-    for bids in folder.rglob("bids.csv"):
-        frame = pd.read_csv(bids, dtype=str, keep_default_na=False)
+    for table in [*folder.rglob("bids.csv"), *folder.rglob("plans.csv")]:
+        frame = pd.read_csv(table, dtype=str, keep_default_na=False)
         names.update(*(frame[column] for column in ("plan", "ad_group", "keyword", "match_type") if column in frame))
     for summary in folder.rglob("summary.json"):
         data = json.loads(summary.read_text(encoding="utf-8"))
