@@ -65,6 +65,8 @@ def users_names(folder: Path) -> list[str]:
     """Every name a run's files took from the user's: plans, ad groups, keywords, files, headers, scenarios
     (bids.csv and plans.csv hold the names as the files had them)."""
     names = {path.stem for path in SCENARIOS.glob("*.toml")}
+    for placements in folder.rglob("placements.csv"):
+        names.update(pd.read_csv(placements, dtype=str)["campaign"])
     for table in [*folder.rglob("bids.csv"), *folder.rglob("plans.csv")]:
         frame = pd.read_csv(table, dtype=str, keep_default_na=False)
         names.update(*(frame[column] for column in ("plan", "ad_group", "keyword", "match_type") if column in frame))
@@ -81,7 +83,7 @@ def users_names(folder: Path) -> list[str]:
 
 
 def outputs(folder: Path) -> dict[str, str]:
-    """The texts a person reads: summary.md, compare.md, report.html's text, bids.csv's reasons."""
+    """The texts a person reads: summary.md, compare.md, report.html's text, bids.csv's and placements.csv's reasons."""
     texts = {}
     for path in sorted(folder.rglob("*")):
         name = path.relative_to(folder).as_posix()
@@ -89,7 +91,7 @@ def outputs(folder: Path) -> dict[str, str]:
             texts[name] = path.read_text(encoding="utf-8")
         elif path.name == "report.html":
             texts[name] = page_text(path)
-        elif path.name == "bids.csv":
+        elif path.name in ("bids.csv", "placements.csv"):
             texts[name] = "\n".join(pd.read_csv(path, dtype=str, keep_default_na=False)["reason"])
     return texts
 
