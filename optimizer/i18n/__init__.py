@@ -1,7 +1,7 @@
 """Chinese and English: one catalogue of messages, and a translator per language.
 
-Every sentence bidopt writes for a person (report.html, summary.md, the reasons, the
-workbench's pages) is a message here, named by an id and written in every language of
+Every sentence bidopt writes for a person (report.html, summary.md, compare.md, the reasons,
+the figures, the notes and warnings, the workbench's pages, the command line's lines) is a message here, named by an id and written in every language of
 :data:`LANGUAGES` side by side, so a missing translation is one test failure away::
 
     from optimizer.i18n import translator
@@ -33,7 +33,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from optimizer.errors import BidoptError
-from optimizer.i18n import checks, reading, reasons, report, summary, workbench
+from optimizer.i18n import checks, cli, reading, reasons, report, summary, workbench
 
 #: The languages every message is written in; the first is the default.
 LANGUAGES = ("en", "zh-CN")
@@ -41,7 +41,7 @@ DEFAULT = LANGUAGES[0]
 #: The environment variable that picks the language when ``--lang`` is not given.
 ENVIRONMENT = "BIDOPT_LANG"
 #: The catalogue's modules, one per place a message shows (each holds ``MESSAGES``).
-SECTIONS = (report, summary, reasons, workbench, reading, checks)
+SECTIONS = (report, summary, reasons, workbench, reading, checks, cli)
 
 
 def _merge() -> dict[str, Mapping[str, str]]:
