@@ -117,6 +117,43 @@ def test_the_language_comes_from_bidopt_lang_and_english_is_the_default(tmp_path
     assert (tmp_path / "default" / "summary.md").read_text(encoding="utf-8").startswith("# Weekly plan")
 
 
+def test_plan_says_its_figures_and_files_on_the_terminal_in_its_language(tmp_path, capsys):
+    code, out, _ = run(capsys, "plan", SCENARIOS[-1], "--out", tmp_path, "--no-history", "--quiet", "--lang", "zh-CN")
+    assert code == 0
+    first, *wrote = out.splitlines()
+    assert re.fullmatch(r"方案：花费 [\d,.]+ -> [\d,.]+，成交金额 [\d,.]+ -> [\d,.]+，投入产出比 [\d.]+ -> [\d.]+", first)
+    assert f"已写入 {tmp_path / 'summary.md'}" in wrote
+
+
+def test_frontier_draws_in_the_language_of_lang_or_bidopt_lang(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("BIDOPT_LANG", raising=False)
+    weekly = ROOT / "scenarios" / "weekly.toml"
+    said = {}
+    for name, flags in (("en", ()), ("zh", ("--lang", "zh-CN")), ("env", ())):
+        if name == "env":
+            monkeypatch.setenv("BIDOPT_LANG", "zh-CN")
+        code, said[name], _ = run(capsys, "frontier", weekly, "--points", "4", "--out", tmp_path / name, "--quiet", *flags)
+        assert code == 0
+    assert "points; today: spend " in said["en"] and f"wrote {tmp_path / 'en' / 'frontier.png'}" in said["en"]
+    assert "个点；当前：花费 " in said["zh"] and "投入产出比下限 2.5（按 " in said["zh"]
+    assert f"已写入 {tmp_path / 'zh' / 'frontier.png'}" in said["zh"] and said["env"] == said["zh"].replace("/zh/", "/env/")
+    figure = {name: (tmp_path / name / "frontier.png").read_bytes() for name in ("en", "zh", "env")}
+    assert figure["zh"] == figure["env"] != figure["en"]
+    assert (tmp_path / "zh" / "frontier.csv").read_bytes() == (tmp_path / "en" / "frontier.csv").read_bytes()
+
+
+@pytest.mark.parametrize("command", [("batch", "--out", "unused"), ("frontier",), ("compare",)])
+def test_batch_frontier_and_compare_refuse_a_language_from_the_flag_or_bidopt_lang(command, tmp_path, capsys,
+                                                                                  monkeypatch):
+    weekly = str(ROOT / "scenarios" / "weekly.toml")
+    message = "language 'fr' is not one of en, zh-CN: pass --lang en or --lang zh-CN"
+    monkeypatch.chdir(tmp_path)
+    assert run(capsys, command[0], weekly, *command[1:], "--lang", "fr") == (2, "", f"error: {message}\n")
+    monkeypatch.setenv("BIDOPT_LANG", "fr")
+    assert run(capsys, command[0], weekly, *command[1:]) == (2, "", f"error: {message}\n")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_language_bidopt_does_not_speak_exits_2_and_writes_nothing(tmp_path, capsys):
     code, _, err = run(capsys, "plan", SCENARIOS[-1], "--out", tmp_path / "out", "--no-history", "--lang", "fr")
     assert code == 2

@@ -69,7 +69,8 @@ def with_exports(args: argparse.Namespace, result, bulk, placements_read=None):
 
     files, warnings, placements = {}, [], None
     if placements_read is not None:
-        placements = placement_adjustments(placements_read, min_roi=result.scenario.goal.min_roi, bulk=bulk)
+        placements = placement_adjustments(placements_read, min_roi=result.scenario.goal.min_roi, bulk=bulk,
+                                           lang=result.lang)
         files["placements.csv"] = placements.csv()
         warnings += list(placements.warnings)
     if getattr(args, "export", None):

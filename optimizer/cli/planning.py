@@ -30,6 +30,7 @@ from optimizer.cli.common import (
 )
 from optimizer.cli.progress import progress_for
 from optimizer.errors import BidoptError
+from optimizer.i18n import translator
 
 
 def add_commands(commands) -> None:
@@ -63,6 +64,7 @@ def add_commands(commands) -> None:
                           help="highest budget, as a multiple of the plan's budget (default 2.0)")
     frontier.add_argument("--points", type=int, default=40, metavar="N",
                           help="number of budgets, evenly spaced from --from to --to (default 40)")
+    lang_option(frontier)
     frontier.set_defaults(handler=run_frontier)
 
 
@@ -102,13 +104,13 @@ def run_plan(args: argparse.Namespace) -> int:
                                                        names_file(args.write_lp).name: names})
             written += [args.write_lp, names_file(args.write_lp)]
     report_timings(args, timings)
-    after, before = result.summary.after, result.summary.before
-    say(f"plan: spend {before.spend:,.2f} -> {after.spend:,.2f}, revenue {before.revenue:,.2f} -> "
-          f"{after.revenue:,.2f}, ROI {before.roi:.2f} -> {after.roi:.2f}")
+    after, before, t = result.summary.after, result.summary.before, translator(lang)
+    say(t("cli.plan", spend=f"{before.spend:,.2f}", new_spend=f"{after.spend:,.2f}", revenue=f"{before.revenue:,.2f}",
+          new_revenue=f"{after.revenue:,.2f}", roi=f"{before.roi:.2f}", new_roi=f"{after.roi:.2f}"))
     for path in written:
-        say(f"wrote {path}")
+        say(t("cli.wrote", path=path))
     if recorded:
-        say(f"recorded run {recorded[0]} in {store.location}")
+        say(t("cli.recorded", run=recorded[0], store=store.location))
     return EXIT_OK
 
 
@@ -157,20 +159,20 @@ def run_compare(args: argparse.Namespace) -> int:
     front = plan_frontier(first, count=REPORT_FRONTIER_POINTS)
     points = {name: {"spend": row.spend, "objective": row.objective_value}
               for name, row in zip(comparison.table["scenario"], comparison.table.itertuples(index=False))}
-    files = {**compare.files(comparison),
+    files = {**compare.files(comparison, lang),
              **compare_report(comparison.table, comparison.plan_budgets, front, points, lang)}
     warnings = []
     for name, result in zip(comparison.table["scenario"], comparison.results):
         exported_result, exported = with_exports(args, result, bulk, placements)
         files.update({f"{name}/{file}": content for file, content in exported.items()})
-        warnings += [f"{name}: {warning}" for warning in
+        warnings += [f"{name}: {translator(lang).say(warning)}" for warning in
                      exported_result.summary.warnings[len(result.summary.warnings):]]
     written = publish(out_folder(args, scenarios[0]), files)
-    say(compare.markdown(comparison).split("\n## Plan budgets")[0].rstrip())
+    say(compare.markdown(comparison, lang).split("\n## ")[0].rstrip())
     for warning in warnings:
         say(f"warning: {warning}", file=sys.stderr)
     for path in written:
-        say(f"wrote {path}")
+        say(translator(lang)("cli.wrote", path=path))
     return EXIT_OK
 
 
@@ -182,20 +184,22 @@ def run_frontier(args: argparse.Namespace) -> int:
 
     if args.points < 2 or not 0 < args.low < args.high:
         raise BidoptError("--points must be at least 2 and 0 < --from < --to (multiples of the plan's budget)")
+    lang = language(args)
     scenario = load(args, args.scenario)
     with progress_for(args) as progress:
-        result = make_plan(scenario, progress=progress, frontier_grid=(args.low, args.high, args.points))
+        result = make_plan(scenario, progress=progress, frontier_grid=(args.low, args.high, args.points), lang=lang)
         progress.phase("frontier")
         front = plan_frontier(result, low=args.low, high=args.high, count=args.points)
     table = front.points.round(6)
     figure = png(lambda ax: plots.plot_frontier(front.points, objective=front.objective, today=front.today,
-                                                chosen=front.chosen, note=front.note, ax=ax))
+                                                chosen=front.chosen, note=front.note, ax=ax), lang=lang)
     written = publish(out_folder(args, scenario), {"frontier.csv": csv_bytes(table), "frontier.png": figure})
-    say(f"{len(table)} points; today: spend {front.today['spend']:,.2f}, {front.objective} "
-          f"{front.today['objective']:,.2f}; plan: spend {front.chosen['spend']:,.2f}, {front.objective} "
-          f"{front.chosen['objective']:,.2f}")
+    t = translator(lang)
+    say(t("cli.frontier", points=len(table), spend=f"{front.today['spend']:,.2f}", objective=t.pick(
+        "objective", front.objective), value=f"{front.today['objective']:,.2f}", new_spend=f"{front.chosen['spend']:,.2f}",
+        new_value=f"{front.chosen['objective']:,.2f}"))
     if front.note:
-        say(front.note)
+        say(t.say(front.note))
     for path in written:
-        say(f"wrote {path}")
+        say(t("cli.wrote", path=path))
     return EXIT_OK

@@ -24,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from optimizer.errors import BidoptError, InfeasibleError, ScenarioError
+from optimizer.i18n import normalise
 from optimizer.outputs.files import csv_bytes, json_bytes
 from optimizer.outputs.publish import publish
 from optimizer.progress import SILENT, Progress
@@ -68,8 +69,9 @@ class BatchResult:
         return {"batch.csv": csv_bytes(self.table), "batch.json": json_bytes(data)}
 
 
-def plan_account(scenario_path: str, out: str) -> AccountOutcome:
-    """Plan one account and write its files; a bad scenario or report becomes the outcome, not an exception.
+def plan_account(scenario_path: str, out: str, lang: str = "en") -> AccountOutcome:
+    """Plan one account and write its files (in ``lang``); a bad scenario or report becomes the outcome, not an
+    exception.
 
     Runs on a Dask worker: takes and returns plain, picklable data.
     """
@@ -82,7 +84,7 @@ def plan_account(scenario_path: str, out: str) -> AccountOutcome:
     try:
         scenario = load_scenario(scenario_path)
         require_reports(scenario)
-        result = make_plan(scenario, frontier_grid=(0.25, 2.0, 20))
+        result = make_plan(scenario, frontier_grid=(0.25, 2.0, 20), lang=lang)
         files = {**result.files(), **plan_report(result, plan_frontier(result, count=20))}
         publish(folder, files)
     except InfeasibleError as error:
@@ -95,8 +97,8 @@ def plan_account(scenario_path: str, out: str) -> AccountOutcome:
 
 
 def run_batch(scenarios: Sequence[str | Path], out: str | Path, *, scheduler: str | None = None,
-              workers: int | None = None, progress: Progress = SILENT) -> BatchResult:
-    """Plan every scenario as its own task and write the summary into ``out``.
+              workers: int | None = None, progress: Progress = SILENT, lang: str = "en") -> BatchResult:
+    """Plan every scenario as its own task and write the summary into ``out``; each account's pages in ``lang``.
 
     ``scheduler``: the address of a running Dask scheduler (``tcp://host:8786``); None starts a
     local cluster of ``workers`` processes (default: one per core, at most one per account).
@@ -110,7 +112,7 @@ def run_batch(scenarios: Sequence[str | Path], out: str | Path, *, scheduler: st
     _remove_abandoned(out)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.accounts-{os.getpid()}-", dir=out.parent))
     try:
-        outcomes = _plan_all(paths, staging, scheduler, workers, progress)
+        outcomes = _plan_all(paths, staging, scheduler, workers, progress, normalise(lang))
         result = BatchResult(tuple(replace(outcome, out=str(out / outcome.account)) if outcome.out else outcome
                                    for outcome in outcomes))
         publish(out, {**_moved(staging), **result.files()})
@@ -120,7 +122,7 @@ def run_batch(scenarios: Sequence[str | Path], out: str | Path, *, scheduler: st
 
 
 def _plan_all(paths: list[str], staging: Path, scheduler: str | None, workers: int | None,
-              progress: Progress) -> tuple[AccountOutcome, ...]:
+              progress: Progress, lang: str) -> tuple[AccountOutcome, ...]:
     """Every account planned as one Dask task writing into ``staging``; the outcomes in the order given."""
     from dask.distributed import Client, LocalCluster, as_completed
 
@@ -131,8 +133,9 @@ def _plan_all(paths: list[str], staging: Path, scheduler: str | None, workers: i
     try:
         with Client(scheduler if scheduler is not None else cluster) as client:
             progress.phase("accounts", total=len(paths))
-            futures = [client.submit(plan_account, path, str(staging), key=f"bidopt-plan-{index}-{Path(path).stem}",
-                                     pure=False) for index, path in enumerate(paths)]
+            futures = [client.submit(plan_account, path, str(staging), lang,
+                                     key=f"bidopt-plan-{index}-{Path(path).stem}", pure=False)
+                       for index, path in enumerate(paths)]
             by_key = {}
             for future in as_completed(futures):
                 by_key[future.key] = future.result()

@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from optimizer.i18n import say
+
 #: A forecast more than this many times its history's figure (or less than its inverse) is listed.
 MOVE_FACTOR = 2.0
 #: A bid more than this many times the highest bid the history saw (or under its inverse times the lowest).
@@ -103,16 +105,12 @@ def _records(kind: str, table: pd.DataFrame) -> dict:
 
 
 def _sentence(kind: str, table: pd.DataFrame, period_days: int) -> str:
-    count, names = len(table), ", ".join(table["name"].head(QUOTED).astype(str))
-    more = f" and {count - QUOTED} more" if count > QUOTED else ""
+    count, names = len(table), list(table["name"].head(QUOTED).astype(str))
+    more = say("check.more", count=count - QUOTED) if count > QUOTED else ""
     if kind.endswith("_moved"):
-        what = "plans" if kind == "plans_moved" else "keywords"
-        first = table.iloc[0]
-        return (f"{count} {what} forecast more than {MOVE_FACTOR:g}x (or under 1/{MOVE_FACTOR:g} of) their history's "
-                f"spend or revenue over {period_days} days: {names}{more} (largest: x{first['factor']:.2f}); "
-                "check today's bids and the data before uploading")
+        what = say("check.plans" if kind == "plans_moved" else "check.keywords")
+        return say("check.moved", count=count, what=what, factor=f"{MOVE_FACTOR:g}", days=period_days, names=names,
+                   more=more, largest=f"{table.iloc[0]['factor']:.2f}")
     if kind == "bids_outside_history":
-        return (f"{count} keywords bid more than {BID_FACTOR:g}x beyond the bids their history saw, where the "
-                f"forecast extrapolates: {names}{more}")
-    return (f"{count} keywords with no clicks in the history are forecast to spend "
-            f"{table['spend'].sum():,.2f}: every figure of theirs is a prior: {names}{more}")
+        return say("check.bids_outside", count=count, factor=f"{BID_FACTOR:g}", names=names, more=more)
+    return say("check.without_data", count=count, spend=f"{table['spend'].sum():,.2f}", names=names, more=more)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from optimizer.decisions.plan import PlanResult, Prepared, data_key, make_plan, prepare
+from optimizer.i18n import translator
 from optimizer.outputs.files import csv_bytes
 from optimizer.outputs.safe_text import markdown as md
 from optimizer.progress import SILENT, Progress
@@ -74,29 +75,27 @@ def compare(scenarios: Sequence[Scenario], *,
     return Comparison(results, table, plan_budgets, len(prepared))
 
 
-def markdown(comparison: Comparison) -> str:
-    """compare.md: the table and the plan budgets, for a person."""
-    table = comparison.table
-    lines = ["# Scenarios compared", "",
-             "| scenario | objective | budget | min ROI | spend | clicks | CTR | CPC | orders | revenue | ROI |",
-             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+def markdown(comparison: Comparison, lang: str = "en") -> str:
+    """compare.md: the table and the plan budgets, for a person, in ``lang``."""
+    table, t = comparison.table, translator(lang)
+    lines = [t("compare.title"), "", t("compare.head"), "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for row in table.itertuples(index=False):
-        lines.append(f"| {md(row.scenario)} | {md(row.objective)} | {row.budget:,.2f} | {row.min_roi:g} | {row.spend:,.2f} | "
+        lines.append(f"| {md(row.scenario)} | {md(t.pick('objective', row.objective))} | {row.budget:,.2f} | {row.min_roi:g} | {row.spend:,.2f} | "
                      f"{row.clicks:,.0f} | {row.ctr:.2%} | {row.cpc:.2f} | {row.orders:,.1f} | {row.revenue:,.2f} | "
                      f"{row.roi:.2f} |")
     budgets = comparison.plan_budgets
     names = [column for column in budgets.columns if column != "plan"]
-    lines += ["", "## Plan budgets", "", "| plan | " + " | ".join(map(md, names)) + " |",
+    lines += ["", t("compare.plan_budgets"), "", f"| {t('compare.plan')} | " + " | ".join(map(md, names)) + " |",
               "|---|" + "---:|" * len(names)]
     for row in budgets.itertuples(index=False):
         lines.append(f"| {md(row[0])} | " + " | ".join(f"{value:,.2f}" for value in row[1:]) + " |")
     return "\n".join(lines) + "\n"
 
 
-def files(comparison: Comparison) -> dict[str, bytes]:
-    """compare.csv, compare.md and plan_budgets.csv."""
+def files(comparison: Comparison, lang: str = "en") -> dict[str, bytes]:
+    """compare.csv, compare.md (in ``lang``) and plan_budgets.csv."""
     return {
         "compare.csv": csv_bytes(comparison.table.round(4)),
-        "compare.md": markdown(comparison).encode("utf-8"),
+        "compare.md": markdown(comparison, lang).encode("utf-8"),
         "plan_budgets.csv": csv_bytes(comparison.plan_budgets.round(2)),
     }

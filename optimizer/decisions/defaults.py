@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from optimizer.i18n import say
 from optimizer.model.margin import MARGIN_Z, roi_error
 from optimizer.model.response import Candidates
 from optimizer.reading.schema import Performance
@@ -60,19 +61,17 @@ def choose(scenario: Scenario, has_revenue: bool, today_spend: float, today_reve
     """
     goal = scenario.goal
     if goal.min_roi == 0:
-        return Defaults(None, None, ("no ROI floor and no break-even cut: min_roi = 0 turns the defaults off",))
+        return Defaults(None, None, (say("default.off"),))
     if not has_revenue:
-        return Defaults(None, None, () if goal.min_roi else ("no default ROI floor: the reports have no revenue",))
+        return Defaults(None, None, () if goal.min_roi else (say("default.no_revenue"),))
     break_even = 1.0 / goal.margin if goal.margin else BREAK_EVEN
     if goal.min_roi is not None and goal.min_roi < break_even:
-        return Defaults(None, None, (f"no break-even cut: min_roi {goal.min_roi:g} is under break-even "
-                                     f"{break_even:.2f}",))
-    source = f"1 / margin {goal.margin:g}" if goal.margin else "no margin given"
-    notes = [f"default: no bid increment returning under {break_even:.2f} (break-even, {source}) is bought; "
-             "min_roi = 0 (--min-roi 0) turns it off"]
+        return Defaults(None, None, (say("default.no_cut", floor=f"{goal.min_roi:g}", break_even=f"{break_even:.2f}"),))
+    source = say("default.margin", margin=f"{goal.margin:g}") if goal.margin else say("default.no_margin")
+    notes = [say("default.cut", break_even=f"{break_even:.2f}", source=source)]
     floor = today_revenue / today_spend if goal.min_roi is None and today_spend > 0 and today_revenue > 0 else None
     if floor is not None:
-        notes.insert(0, f"default ROI floor {floor:.2f}: today's forecast ROI (no min_roi given)")
+        notes.insert(0, say("default.floor", floor=f"{floor:.2f}"))
     return Defaults(floor, break_even, tuple(notes))
 
 
@@ -95,15 +94,13 @@ def cut_candidates(candidates: Candidates, defaults: Defaults,
         short = np.nan_to_num(limits.plan_min_budget, nan=0.0) > plan_reach + 1e-9
         exempt |= short[limits.plan_of_unit]
         for name in np.asarray(limits.plan_names)[short]:
-            defaults = defaults.with_note(f"plan {name}: min_budget is beyond what its keywords spend at break-even, "
-                                          "so its keywords may buy under it")
+            defaults = defaults.with_note(say("default.plan_budget", name=name))
     if limits.item_names:
         forcing = (np.nan_to_num(limits.item_min_orders) > 0) | (np.nan_to_num(limits.item_min_share) > 0)
         inside = limits.item_of_unit >= 0
         exempt[inside] |= forcing[limits.item_of_unit[inside]]
         for name in np.asarray(limits.item_names)[forcing]:
-            defaults = defaults.with_note(f"item {name}: min_orders or min_share set, so its keywords may buy "
-                                          "under break-even")
+            defaults = defaults.with_note(say("default.item", name=name))
     kept[exempt] = candidates.valid[exempt]
     return replace(candidates, valid=kept), defaults, ~exempt
 
@@ -124,11 +121,9 @@ def with_margin(scenario: Scenario, limits: Limits, performance: Performance) ->
                    plan_min_roi=limits.plan_min_roi * (1.0 + plan_margins))
     notes = []
     if limits.min_roi and margin > 0:
-        notes.append(f"ROI floor {limits.min_roi:g} planned at {held.min_roi:.3f} (+{margin:.1%}): the history's "
-                     f"orders know the account's ROI to ±{error.account:.1%} ({MARGIN_Z:g} standard error); "
-                     "min_roi_confidence states a probability instead")
+        notes.append(say("default.held", floor=f"{limits.min_roi:g}", held=f"{held.min_roi:.3f}", margin=f"{margin:.1%}",
+                         error=f"{error.account:.1%}", z=f"{MARGIN_Z:g}"))
     named = np.nan_to_num(limits.plan_min_roi) > 0
     if named.any() and plan_margins[named].max() > 0:
-        notes.append("plan ROI floors planned above themselves likewise, by each plan's own standard error "
-                     f"(up to +{plan_margins[named].max():.1%})")
+        notes.append(say("default.plans_held", margin=f"{plan_margins[named].max():.1%}"))
     return held, tuple(notes)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from optimizer.i18n import translator
 from optimizer.model.response import STEPS, Candidates
 from optimizer.solver.program import Limits, Program
 
@@ -58,20 +59,19 @@ def guard(units: pd.DataFrame, candidates: Candidates, floor: float | None, budg
     return guarded, Guarded(waste, winner, lowest_bid)
 
 
-def said(bids: pd.DataFrame, guarded: Guarded) -> pd.DataFrame:
-    """bids with the guard that held each unit said in its reason."""
-    reason = bids["reason"].astype(str)
+def said(bids: pd.DataFrame, guarded: Guarded, lang: str = "en") -> pd.DataFrame:
+    """bids with the guard that held each unit said in its reason (in ``lang``)."""
+    t, reason = translator(lang), bids["reason"].astype(str)
     moving = (bids["action"] != "pause").to_numpy()   # compared as Arrow text, not as a million Python strings
     waste = guarded.waste & moving
     if waste.any():
-        reason = reason.where(~waste, reason + f" — never raised: spent {WASTE_ORDERS:g}x the account's cost per "
-                                               "order or more without an order")
+        reason = reason.where(~waste, reason + t("reason.never_raised", factor=f"{WASTE_ORDERS:g}"))
     kept = guarded.winner & (bids["action"] == "cut").to_numpy()
     if guarded.lowest_bid is not None:   # only a winner cut as far as allowed may have been held by the guard
         kept &= bids["new_bid"].to_numpy(float) <= guarded.lowest_bid + 1e-6
     if kept.any():
-        reason = reason.where(~kept, reason + f" — kept running: {WINNER_ORDERS:g}+ orders at {WINNER_FLOOR:g}x the "
-                                              "ROI floor or better")
+        reason = reason.where(~kept, reason + t("reason.kept_running", orders=f"{WINNER_ORDERS:g}",
+                                                factor=f"{WINNER_FLOOR:g}"))
     return bids.assign(reason=reason.array)   # the text as it is: no million Python strings made and read back
 
 

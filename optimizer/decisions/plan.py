@@ -26,7 +26,7 @@ from optimizer.errors import (
     Problem,
     ScenarioError,
 )
-from optimizer.i18n import normalise
+from optimizer.i18n import normalise, say
 from optimizer.model.adjustments import apply_adjustments
 from optimizer.model.estimate import Estimates, estimate
 from optimizer.model.response import Candidates, build_candidates
@@ -262,8 +262,8 @@ def make_plan(scenario: Scenario, prepared: Prepared | None = None, *, solver: s
         cutoff = np.where(subject, np.maximum(cutoff, chosen.break_even), cutoff)
     decisions = decide(units, candidates, solution, cutoff, locked=locked, level=estimates.level,
                        wording=Wording(performance.history_days, lang))
-    bids, plans = platform_limits.kept(guards.said(decisions.units, guarded), sheets.plan_table,
-                                       scenario.goal.period_days, platform, bid_limits)
+    bids, plans = platform_limits.kept(guards.said(decisions.units, guarded, lang), sheets.plan_table,
+                                       scenario.goal.period_days, platform, bid_limits, lang)
     cutoffs = cutoff[~(locked | no_data) & candidates.valid.any(axis=1) & np.isfinite(cutoff)]
     result_summary = replace(summary.build(scenario, prepared, quoted, solution, bids, safety=margin, defaults=chosen),
                              marginal_cutoff=float(cutoffs.min()) if len(cutoffs) and has_revenue else None)
@@ -333,10 +333,8 @@ def _solve(program: Program, chosen: defaults.Defaults, scenario: Scenario, unit
         return (*held, chosen)
     best = best_roi(program)
     if not best > 0:
-        return (*run(program), chosen.with_note(f"the default ROI floor {floor:.2f} is out of reach under the "
-                                                "scenario's limits: no floor applied", floor=None))
-    lowered = chosen.with_note(f"the default ROI floor {floor:.2f} is out of reach under the scenario's limits: "
-                               f"lowered to {best:.2f}, the best they allow", floor=best)
+        return (*run(program), chosen.with_note(say("default.out_of_reach", floor=f"{floor:.2f}"), floor=None))
+    lowered = chosen.with_note(say("default.lowered", floor=f"{floor:.2f}", best=f"{best:.2f}"), floor=best)
     return (*run(floored(best * (1 - 1e-9))), lowered)
 
 

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from optimizer.errors import BidoptError
+from optimizer.i18n import translator
 from optimizer.reading.limits import check_file
 from optimizer.scenario.settings import BidLimits
 
@@ -169,27 +170,27 @@ def with_platform(bids: BidLimits, limits: PlatformLimits | None) -> tuple[BidLi
     return replace(bids, **changes), source
 
 
-def said_clipped(bids: pd.DataFrame, limits: PlatformLimits | None, kept: BidLimits) -> pd.DataFrame:
-    """bids with a note in each reason whose new bid sits at the platform's minimum or maximum bid."""
+def said_clipped(bids: pd.DataFrame, limits: PlatformLimits | None, kept: BidLimits, lang: str = "en") -> pd.DataFrame:
+    """bids with a note in each reason whose new bid sits at the platform's minimum or maximum bid (in ``lang``)."""
     if limits is None or bids.empty:
         return bids
     new = bids["new_bid"].to_numpy(float)
     moving = (bids["action"] != "pause").to_numpy()
     low = moving & (new <= kept.min + 1e-9) & (kept.min == limits.min_bid)
     high = moving & (new >= kept.max - 1e-9) & (kept.max == limits.max_bid)
-    reason = bids["reason"].astype(str)
+    t, reason = translator(lang), bids["reason"].astype(str)
     if low.any():
-        reason = reason.where(~low, reason + f" (at {limits.name}'s minimum bid {limits.min_bid:g})")
+        reason = reason.where(~low, reason + t("reason.platform_min", platform=limits.name, bid=f"{limits.min_bid:g}"))
     if high.any():
-        reason = reason.where(~high, reason + f" (at {limits.name}'s maximum bid {limits.max_bid:g})")
+        reason = reason.where(~high, reason + t("reason.platform_max", platform=limits.name, bid=f"{limits.max_bid:g}"))
     return bids.assign(reason=reason.array)   # the text as it is: no million Python strings made and read back
 
 
-def with_budget_floor(plans: pd.DataFrame, limits: PlatformLimits | None) -> pd.DataFrame:
+def with_budget_floor(plans: pd.DataFrame, limits: PlatformLimits | None, lang: str = "en") -> pd.DataFrame:
     """plans with each daily limit that is above 0 but under the platform's minimum daily budget raised to it.
 
     The plan's budget (``new_budget``, what its bids spend) stays; a ``note`` column says which limits were
-    raised, and is there only when one was.
+    raised (in ``lang``), and is there only when one was.
     """
     if limits is None or plans.empty or limits.min_daily_budget <= 0:
         return plans
@@ -198,13 +199,14 @@ def with_budget_floor(plans: pd.DataFrame, limits: PlatformLimits | None) -> pd.
     if not short.any():
         return plans
     note = pd.Series("", index=plans.index, dtype=object)
-    note[short] = [f"daily limit {value:.2f} raised to {limits.name}'s minimum daily budget "
-                   f"{limits.min_daily_budget:g}; the bids still spend about the new budget" for value in daily[short]]
+    t = translator(lang)
+    note[short] = [t("plans.daily_limit_raised", limit=f"{value:.2f}", platform=limits.name,
+                     budget=f"{limits.min_daily_budget:g}") for value in daily[short]]
     return plans.assign(daily_limit=np.where(short, limits.min_daily_budget, daily), note=note)
 
 
 def kept(units: pd.DataFrame, plan_table, period_days: int, limits: PlatformLimits | None,
-         bid_range: BidLimits) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The plan's bids and plans tables with the platform's limits said (bids) and kept (daily limits)."""
-    bids = said_clipped(units, limits, bid_range)
-    return bids, with_budget_floor(plan_table(bids, period_days), limits)
+         bid_range: BidLimits, lang: str = "en") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The plan's bids and plans tables with the platform's limits said (bids, in ``lang``) and kept (daily limits)."""
+    bids = said_clipped(units, limits, bid_range, lang)
+    return bids, with_budget_floor(plan_table(bids, period_days), limits, lang)

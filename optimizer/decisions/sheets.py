@@ -60,7 +60,7 @@ def markdown(summary: Summary, bids: pd.DataFrame, plans: pd.DataFrame, lang: st
     if summary.level == "keyword":
         lines += _bids(summary, bids, t)
     lines += ["", t("summary.check"), ""]
-    lines += [f"- {md(warning)}" for warning in summary.warnings] or [t("summary.nothing_unusual")]
+    lines += [f"- {md(t.say(warning))}" for warning in summary.warnings] or [t("summary.nothing_unusual")]
     text = "\n".join(lines) + "\n"
     if summary.forecast_check:
         text += "\n" + forecast_markdown(summary.forecast_check, lang)
@@ -71,9 +71,10 @@ def _reading(summary: Summary, t: Translator) -> list[str]:
     """How each report was read, first: what the file is, its period, what was kept and skipped, its columns."""
     lines = []
     for read in summary.reading:
-        lines += [t("summary.file", name=read.name, platform=read.platform, kind=read.kind, period=read.period,
-                    kept=f"{read.rows_kept:,}", read=f"{read.rows_read:,}", units=f"{read.units:,}"), ""]
-        lines += [f"- {note}" for note in read.notes]
+        lines += [t("summary.file", name=read.name, platform=t.say(read.platform), kind=t.say(read.kind),
+                    period=t.say(read.period), kept=f"{read.rows_kept:,}", read=f"{read.rows_read:,}",
+                    units=f"{read.units:,}"), ""]
+        lines += [f"- {t.say(note)}" for note in read.notes]
         lines += [t("summary.columns_used", columns=", ".join(read.columns_used))]
         if read.columns_ignored:
             lines += [t("summary.columns_ignored", columns=", ".join(read.columns_ignored))]
@@ -118,7 +119,7 @@ def _limits(summary: Summary, t: Translator) -> list[str]:
     ]
     if summary.marginal_cutoff is not None:
         lines.append(t("summary.cutoff", cutoff=f"{summary.marginal_cutoff:.2f}"))
-    lines += [f"- {note}." for note in (summary.defaults.notes if summary.defaults else ())]
+    lines += [f"- {t.say(note)}{t('summary.full_stop')}" for note in (summary.defaults.notes if summary.defaults else ())]
     if held:
         lines.append(t("summary.held_floors", confidence=f"{held.confidence:.0%}", roi=f"{held.roi_at_lower_bound:.2f}",
                        cost=f"{held.cost:,.2f}", objective=objective, share=f"{held.cost_share:.1%}"))

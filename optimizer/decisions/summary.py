@@ -19,6 +19,7 @@ import pandas as pd
 
 from optimizer.decisions.checks import check
 from optimizer.decisions.defaults import Defaults
+from optimizer.i18n import say
 from optimizer.model.estimate import Elasticity
 from optimizer.reading.described import FileRead
 from optimizer.scenario.scenario_file import Scenario
@@ -256,11 +257,10 @@ def _warnings(prepared, bids: pd.DataFrame, solution: Solution, limits: Limits,
     warnings = list(performance.warnings) + list(prepared.estimates.warnings)
     no_data = int((bids["observed_impressions"].fillna(0) <= 0).sum())
     if no_data:
-        warnings.append(f"{no_data} keywords had no impressions in the last {performance.history_days} days "
-                        "(无展现词): kept at today's bid; review them")
+        warnings.append(say("warning.no_impressions", count=no_data, days=performance.history_days))
     if limits.min_roi and "min_roi" in solution.binding and after.spend < SMALL_SPEND_SHARE * before.spend:
-        warnings.append(f"the ROI floor {limits.min_roi:g} leaves {after.spend:,.2f} to spend, "
-                        f"{after.spend / before.spend:.1%} of today's {before.spend:,.2f}: check the floor")
+        warnings.append(say("warning.floor_leaves_little", floor=f"{limits.min_roi:g}", spend=f"{after.spend:,.2f}",
+                            share=f"{after.spend / before.spend:.1%}", today=f"{before.spend:,.2f}"))
     return tuple(warnings)
 
 
@@ -277,8 +277,8 @@ def paused_by_floor(program: Program, bids: pd.DataFrame) -> tuple[str, ...]:
     for p in np.flatnonzero((floors > 0) & (today > 0) & (after <= 1e-6 * today)):
         name, floor = limits.plan_names[p], floors[p]
         best = best_roi(replace(program, limits=only_rows(limits, ())), limits.plan_of_unit == p)
-        why = (f"above the highest ROI its bids reach ({best:.2f}), so it is met only by pausing the plan"
-               if best < floor - 1e-9 else "met at less cost to the account by pausing the plan")
-        warnings.append(f"plan {name}: min_roi {floor:g} is {why}; it spent {today[p]:,.2f} today and gets "
-                        "nothing: lower its min_roi or pause it yourself")
+        why = (say("warning.plan_floor_unreachable", best=f"{best:.2f}") if best < floor - 1e-9
+               else say("warning.plan_floor_cheaper"))
+        warnings.append(say("warning.plan_paused_by_floor", name=name, floor=f"{floor:g}", why=why,
+                            today=f"{today[p]:,.2f}"))
     return tuple(warnings)

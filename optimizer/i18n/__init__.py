@@ -1,13 +1,17 @@
 """Chinese and English: one catalogue of messages, and a translator per language.
 
-Every sentence bidopt writes for a person (report.html, summary.md, the reasons, the
-workbench's pages) is a message here, named by an id and written in every language of
+Every sentence bidopt writes for a person (report.html, summary.md, compare.md, the reasons,
+the figures, the notes and warnings, the workbench's pages, the command line's lines) is a message here, named by an id and written in every language of
 :data:`LANGUAGES` side by side, so a missing translation is one test failure away::
 
     from optimizer.i18n import translator
     t = translator("zh-CN")
     t("report.before_after")                  # '调价前后'
     t("report.objective", objective="收入")    # str.format on the language's text
+
+The library's notes and warnings are said before anyone asks for a language: :func:`say` gives the
+English text (what summary.json and an English run print) and remembers the message and its values,
+so ``t.say(note)`` says the same note in ``t``'s language.
 
 To add a message, add one entry to a module of :data:`SECTIONS` (``id: {"en": ..., "zh-CN": ...}``),
 both texts with the same ``{placeholders}``. Operators' words: 出价 (bid), 日限额 (daily limit),
@@ -29,7 +33,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from optimizer.errors import BidoptError
-from optimizer.i18n import reasons, report, summary, workbench
+from optimizer.i18n import checks, cli, reading, reasons, report, summary, workbench
 
 #: The languages every message is written in; the first is the default.
 LANGUAGES = ("en", "zh-CN")
@@ -37,7 +41,7 @@ DEFAULT = LANGUAGES[0]
 #: The environment variable that picks the language when ``--lang`` is not given.
 ENVIRONMENT = "BIDOPT_LANG"
 #: The catalogue's modules, one per place a message shows (each holds ``MESSAGES``).
-SECTIONS = (report, summary, reasons, workbench)
+SECTIONS = (report, summary, reasons, workbench, reading, checks, cli)
 
 
 def _merge() -> dict[str, Mapping[str, str]]:
@@ -93,6 +97,18 @@ class Translator:
     def __call__(self, message: str, **values) -> str:
         return self.text(message).format(**values) if values else self.text(message)
 
+    def say(self, text: str) -> str:
+        """A note :func:`say` made, in this language (its values that are notes too); any other text as it is."""
+        if not isinstance(text, Said) or self.lang == DEFAULT:
+            return text
+        return self(text.message, **{name: self._value(value) for name, value in text.values.items()})
+
+    def _value(self, value):
+        """A value of a note in this language: a note said again, a list joined by the language's separator."""
+        if isinstance(value, (list, tuple)):
+            return self("summary.separator").join(str(self.say(item)) for item in value)
+        return self.say(value)
+
     def limit(self, row: str) -> str:
         """A limit by its row name, in words: 'plan_budget_cap[女装]' -> '计划预算上限[女装]'; others as they are."""
         counted = _RAISED_AS_FAR.fullmatch(row)
@@ -107,6 +123,32 @@ class Translator:
         """A word for a value from the data (``t.pick("action", "raise")``); the value itself when none is known."""
         message = f"{prefix}.{key}"
         return self(message) if message in CATALOGUE else key
+
+
+class Said(str):
+    """A message's English text that remembers the message and its values (:func:`say`), so it can be said again.
+
+    It is a ``str``: the library keeps, joins and writes it (summary.json) as the English it is.
+    """
+
+    message: str
+    values: dict
+
+    def __new__(cls, text: str, message: str = "", values: Mapping | None = None):
+        said = super().__new__(cls, text)
+        said.message, said.values = message, dict(values or {})
+        return said
+
+
+def say(message: str, **values) -> Said:
+    """A note or warning in English, for :meth:`Translator.say` to say in another language.
+
+    ``values`` are the placeholders' texts (numbers formatted as the English shows them), notes
+    :func:`say` made (said in the translator's language too), or lists of either (joined by ", ", or the
+    language's separator).
+    """
+    english = Translator(DEFAULT)
+    return Said(english(message, **{name: english._value(value) for name, value in values.items()}), message, values)
 
 
 def normalise(lang: str | None) -> str:

@@ -110,6 +110,29 @@ MESSAGES = {
     "workbench.plan.shadow_budget": {"en": "One more unit of budget buys {value} {objective}.", "zh-CN": "预算每多 1 元，多得 {value} {objective}。"},
     "workbench.plan.shadow_roi": {"en": "Raising the ROI floor by 0.1 costs {value} {objective}.", "zh-CN": "投入产出比下限每提高 0.1，少得 {value} {objective}。"},
     "workbench.plan.roi_fixed": {"en": "The ROI floor moves with objective revenue or profit (this plan maximises {objective}).", "zh-CN": "只有目标为成交金额或利润时才能拖动投入产出比下限（本方案最大化{objective}）。"},
+    "sliders.unfit": {"en": "the sliders need plans the structured solver takes: {reason}",
+                      "zh-CN": "滑块只适用于快速求解器能求解的方案：{reason}"},
+    "sliders.default_floor": {
+        "en": "objective {objective} under the default ROI floor (today's ROI; min_roi = 0 turns it off), whose price "
+              "changes the order of increments",
+        "zh-CN": "目标为{objective}且使用默认投入产出比下限（当前投入产出比；min_roi = 0 可关闭），下限的影子价格会改变加价的先后顺序",
+    },
+    "sliders.exempt": {"en": "plans or items whose limits exempt their keywords from the break-even cut",
+                       "zh-CN": "有计划或宝贝的限制使其关键词不受保本线裁剪"},
+    "unfit.items": {"en": "item limits ({item}{more}) are rows on orders, not on spend and revenue",
+                    "zh-CN": "宝贝限制（{item}{more}）约束的是成交笔数，而不是花费和成交金额"},
+    "unfit.held_floors": {
+        "en": "ROI floors held with a probability count revenue less a risk margin, a second value per keyword whose "
+              "weight in the order of increments depends on the floor's price",
+        "zh-CN": "按概率保证的投入产出比下限计算的是扣除风险余量的成交金额，每个关键词多了一个价值，"
+                 "它在加价顺序中的权重取决于下限的影子价格",
+    },
+    "unfit.objective": {
+        "en": "an ROI floor with an objective that is not alpha * revenue + beta * spend (objective orders or clicks) "
+              "changes the order of increments with the floor's price",
+        "zh-CN": "目标不是 alpha * 成交金额 + beta * 花费（目标为成交笔数或点击量）时，投入产出比下限的影子价格会改变加价顺序",
+    },
+    "unfit.non_finite": {"en": "the objective has non-finite coefficients", "zh-CN": "目标函数含有非有限的系数"},
     "workbench.plan.sliders_off": {"en": "Figures follow the sliders once planned: {why}.", "zh-CN": "重新调价后数字才会跟随滑块：{why}。"},
     "workbench.plan.no_plan_here": {"en": "no bids meet this floor at this budget", "zh-CN": "在此预算下没有出价能满足这个下限"},
     "workbench.plan.matching": {"en": "{count} rows match", "zh-CN": "共 {count} 行符合"},

@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from optimizer.i18n import say
 from optimizer.model import auction, placement
 from optimizer.model.elasticity import (
     CLICKS_ELASTICITY_RANGE,
@@ -176,13 +177,11 @@ def estimate(performance: Performance, *, period_days: int, value_per_order: flo
     current_bid, position, warnings = today.current_bid, today.position, []
     if today.bid_missing:
         count = today.bid_missing
-        warnings.append(f"{count} {'keywords have' if count > 1 else 'keyword has'} no bid in the report (nor an ad "
-                        f"group default bid): {'their bids are' if count > 1 else 'its bid is'} inferred as CPC / "
-                        f"{CPC_TO_BID:.2f}")
+        warnings.append(say("warning.no_bid.many" if count > 1 else "warning.no_bid.one", count=count,
+                            ratio=f"{CPC_TO_BID:.2f}"))
     if bid_inferred:
         current_bid = cpc / CPC_TO_BID
-        warnings.append(f"the report has no bid column: today's bids are inferred as CPC / {CPC_TO_BID:.2f} "
-                        "(column bid_source in bids.csv)")
+        warnings.append(say("warning.no_bid_column", ratio=f"{CPC_TO_BID:.2f}"))
         position = auction.Position(np.full(grouping.count, auction.DEFAULT_SIGMA),
                                     np.full(grouping.count, auction.DEFAULT_Z0), np.full(grouping.count, CPC_TO_BID),
                                     "default (the report has no bid column)")

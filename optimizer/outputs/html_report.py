@@ -30,11 +30,12 @@ img { max-width: 100%; display: block; margin: 1em 0; }
 """
 
 
-def png(draw: Callable, size: tuple[float, float] = (9, 5)) -> bytes:
-    """Render one figure drawn by ``draw(ax)`` to PNG bytes."""
+def png(draw: Callable, size: tuple[float, float] = (9, 5), lang: str = "en") -> bytes:
+    """Render one figure drawn by ``draw(ax)`` to PNG bytes, its words in ``lang``."""
     plots.use_cjk_font()
     ax = plots.new_axes(size)
-    draw(ax)
+    with plots.speaking(lang):
+        draw(ax)
     ax.figure.tight_layout()
     buffer = io.BytesIO()
     ax.figure.savefig(buffer, format="png", dpi=110, metadata={"Software": None})
@@ -101,8 +102,9 @@ PLAN_FORMATS = {"current_spend": "{:,.2f}", "new_budget": "{:,.2f}", "daily_limi
 def plans_table(plans: pd.DataFrame, t: Translator = ENGLISH) -> list[str]:
     """The plans of the budgets chart: every plan, or past :data:`plots.TOP_PLANS` the largest moves and others."""
     columns = ["current_spend", "new_budget", "daily_limit", "revenue"]
-    shown = plots.top_and_others(plans[["plan", *columns, "roi"]], "plan", columns,
-                                 plans["new_budget"] - plans["current_spend"])
+    with plots.speaking(t.lang):
+        shown = plots.top_and_others(plans[["plan", *columns, "roi"]], "plan", columns,
+                                     plans["new_budget"] - plans["current_spend"])
     if len(shown) == len(plans):
         return [_table(shown, PLAN_FORMATS, t)]
     others = shown.index[-1]
@@ -116,12 +118,13 @@ def plan_report(result, front: Frontier) -> dict[str, bytes]:
     """report.html and frontier.png, plan_budgets.png (and keywords.png) for one plan."""
     figures = {
         "frontier.png": png(lambda ax: plots.plot_frontier(front.points, objective=front.objective, today=front.today,
-                                                            chosen=front.chosen, note=front.note, ax=ax)),
+                                                            chosen=front.chosen, note=front.note, ax=ax),
+                            lang=result.lang),
         "plan_budgets.png": png(lambda ax: plots.plot_plan_budgets(result.plans, ax=ax),
-                                size=(9, 1.5 + 0.4 * min(len(result.plans), plots.TOP_PLANS + 1))),
+                                size=(9, 1.5 + 0.4 * min(len(result.plans), plots.TOP_PLANS + 1)), lang=result.lang),
     }
     if result.estimates.level == "keyword":
-        figures["keywords.png"] = png(lambda ax: plots.plot_keywords(result.bids, ax=ax))
+        figures["keywords.png"] = png(lambda ax: plots.plot_keywords(result.bids, ax=ax), lang=result.lang)
     summary, t = result.summary, translator(result.lang)
     objective = html.escape(t.pick("objective", summary.objective))
     floor = t("report.floor", floor=f"{summary.min_roi:g}") if summary.min_roi else ""
@@ -133,7 +136,7 @@ def plan_report(result, front: Frontier) -> dict[str, bytes]:
         "<p>" + t("report.shadow_prices", budget_price=f"{summary.shadow_prices.budget:.2f}", objective=objective,
                   roi_price=f"{summary.shadow_prices.min_roi:,.2f}", binding=binding) + "</p>",
         f"<h2>{t('report.frontier')}</h2>", _image("frontier", figures["frontier.png"]),
-        f"<p class=\"note\">{html.escape(front.note)}</p>" if front.note else "",
+        f"<p class=\"note\">{html.escape(t.say(front.note))}</p>" if front.note else "",
         f"<h2>{t('report.money_moves')}</h2>", _image("plan budgets", figures["plan_budgets.png"]),
         *plans_table(result.plans, t),
     ]
@@ -143,7 +146,8 @@ def plan_report(result, front: Frontier) -> dict[str, bytes]:
                                   share=f"{held.cost_share:.1%}") + "</p>")
     if check := summary.forecast_check:   # the run history's check of the last run (optimizer.history.forecast_check)
         figures["forecast_check.png"] = png(lambda ax: plots.plot_forecast_check(check, ax=ax),
-                                            size=(9, 1.5 + 0.4 * (min(len(check["plans"]), plots.TOP_PLANS + 1) + 1)))
+                                            size=(9, 1.5 + 0.4 * (min(len(check["plans"]), plots.TOP_PLANS + 1) + 1)),
+                                            lang=result.lang)
         sections += [f"<h2>{t('report.forecast_check', run=check['run'])}</h2>",
                      _image("forecast vs actual", figures["forecast_check.png"]),
                      _table(forecast_table(check), FORECAST_FORMATS, t)]
@@ -161,7 +165,7 @@ def plan_report(result, front: Frontier) -> dict[str, bytes]:
         ]
     if summary.warnings:
         sections += [f"<h2>{t('report.check')}</h2><ul>"
-                     + "".join(f"<li>{html.escape(w)}</li>" for w in summary.warnings) + "</ul>"]
+                     + "".join(f"<li>{html.escape(t.say(w))}</li>" for w in summary.warnings) + "</ul>"]
     return {"report.html": _page(t("report.title.plan", name=result.scenario.name), sections), **figures}
 
 
@@ -172,12 +176,14 @@ def compare_report(table: pd.DataFrame, plan_budgets: pd.DataFrame, front: Front
     figures = {
         "frontier.png": png(lambda ax: plots.plot_frontier(front.points, objective=front.objective, today=front.today,
                                                             chosen=front.chosen, scenarios=points, note=front.note,
-                                                            ax=ax)),
-        "scenarios.png": png(lambda ax: plots.plot_scenarios(table, ax=ax)),
+                                                            ax=ax), lang=lang),
+        "scenarios.png": png(lambda ax: plots.plot_scenarios(table, ax=ax), lang=lang),
     }
     formats = {column: "{:,.2f}" for column in table.columns if column != "scenario"}
     sections = [
-        f"<h2>{t('report.scenarios')}</h2>", _table(table, formats, t), _image("scenarios", figures["scenarios.png"]),
+        f"<h2>{t('report.scenarios')}</h2>",
+        _table(table.assign(objective=[t.pick("objective", name) for name in table["objective"]]), formats, t),
+        _image("scenarios", figures["scenarios.png"]),
         f"<h2>{t('report.scenario_budgets')}</h2>",
         _table(plan_budgets, {column: "{:,.2f}" for column in plan_budgets.columns if column != "plan"}, t),
         f"<h2>{t('report.frontier_first')}</h2>", _image("frontier", figures["frontier.png"]),

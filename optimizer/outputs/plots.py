@@ -5,11 +5,14 @@ Noto Sans CJK from the ``noto-cjk-sans-otc`` package (a dependency, so a fresh
 machine set up by ``pip install`` draws characters, not empty boxes).
 
 Figures are made without pyplot: importing this module leaves the caller's
-matplotlib backend (a notebook's, a GUI's) as it was.
+matplotlib backend (a notebook's, a GUI's) as it was. Their titles, axes and legends are
+messages of :mod:`optimizer.i18n`, in the language :func:`speaking` sets (English otherwise).
 """
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 import matplotlib
@@ -17,6 +20,8 @@ import numpy as np
 import pandas as pd
 from matplotlib import font_manager
 from matplotlib.figure import Figure
+
+from optimizer.i18n import Translator, translator
 
 ACTION_COLOURS = {"raise": "#2a9d8f", "hold": "#8d99ae", "cut": "#f4a261", "pause": "#e63946"}
 CJK_FAMILY = "Noto Sans CJK SC"
@@ -26,6 +31,18 @@ TOP_PLANS = 25
 KEYWORD_POINTS = 5_000
 #: Keywords marked over the density: the largest changes of spend.
 KEYWORD_MOVERS = 200
+#: The translator of the figures drawn now (:func:`speaking`); each thread and task starts in English.
+_WORDS: ContextVar[Translator] = ContextVar("figure_words", default=translator("en"))
+
+
+@contextmanager
+def speaking(lang: str):
+    """Figures drawn inside the block say their titles, axes and legends in ``lang``."""
+    token = _WORDS.set(translator(lang))
+    try:
+        yield
+    finally:
+        _WORDS.reset(token)
 
 
 def use_cjk_font() -> str | None:
@@ -61,15 +78,17 @@ def _axes(ax):
 def plot_frontier(points: pd.DataFrame, *, objective: str, today: dict, chosen: dict,
                   scenarios: dict[str, dict] | None = None, note: str = "", ax=None):
     """The best objective at each budget, with today's, the plan's and each scenario's point."""
-    ax = _axes(ax)
-    ax.plot(points["spend"], points["objective"], "-o", markersize=3, color="#264653", label="efficient frontier")
-    ax.scatter([today["spend"]], [today["objective"]], marker="s", s=70, color="#e76f51", zorder=3, label="today")
-    ax.scatter([chosen["spend"]], [chosen["objective"]], marker="*", s=160, color="#2a9d8f", zorder=3, label="plan")
+    ax, t = _axes(ax), _WORDS.get()
+    ax.plot(points["spend"], points["objective"], "-o", markersize=3, color="#264653", label=t("figure.frontier"))
+    ax.scatter([today["spend"]], [today["objective"]], marker="s", s=70, color="#e76f51", zorder=3,
+               label=t("figure.today"))
+    ax.scatter([chosen["spend"]], [chosen["objective"]], marker="*", s=160, color="#2a9d8f", zorder=3,
+               label=t("figure.plan"))
     for name, point in (scenarios or {}).items():
         ax.scatter([point["spend"]], [point["objective"]], marker="D", s=50, zorder=3, label=name)
-    ax.set_xlabel("spend over the period")
-    ax.set_ylabel(objective)
-    ax.set_title("What each budget buys" + (f"\n{note}" if note else ""), fontsize=10)
+    ax.set_xlabel(t("figure.spend"))
+    ax.set_ylabel(t.pick("objective", objective))
+    ax.set_title(t("report.frontier") + (f"\n{t.say(note)}" if note else ""), fontsize=10)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
     return ax
@@ -85,13 +104,14 @@ def top_and_others(frame: pd.DataFrame, name: str, columns: list[str], move: pd.
         return frame
     order = (-move.abs().to_numpy()).argsort(kind="stable")   # ties keep the table's order
     shown, rest = frame.iloc[order[:top]], frame.iloc[order[top:]]
-    others = pd.DataFrame([{name: f"others ({len(rest):,})", **{column: rest[column].sum() for column in columns}}])
+    others = pd.DataFrame([{name: _WORDS.get()("figure.others", count=f"{len(rest):,}"),
+                            **{column: rest[column].sum() for column in columns}}])
     return pd.concat([shown, others], ignore_index=True)
 
 
 def plot_plan_budgets(plans: pd.DataFrame, ax=None, top: int = TOP_PLANS):
     """Each plan's spend today and its new budget: where the money moves (the ``top`` largest moves and others)."""
-    ax = _axes(ax)
+    ax, t = _axes(ax), _WORDS.get()
     moved = top_and_others(plans, "plan", ["current_spend", "new_budget"],
                            plans["new_budget"] - plans["current_spend"], top)
     order = moved.sort_values("new_budget", ascending=True, kind="stable")
@@ -99,13 +119,13 @@ def plot_plan_budgets(plans: pd.DataFrame, ax=None, top: int = TOP_PLANS):
         others = moved.index[-1]
         order = pd.concat([order.loc[[others]], order.drop(index=others)])
     y = np.arange(len(order))
-    ax.barh(y - 0.2, order["current_spend"], height=0.4, color="#8d99ae", label="today")
-    ax.barh(y + 0.2, order["new_budget"], height=0.4, color="#2a9d8f", label="plan")
+    ax.barh(y - 0.2, order["current_spend"], height=0.4, color="#8d99ae", label=t("figure.today"))
+    ax.barh(y + 0.2, order["new_budget"], height=0.4, color="#2a9d8f", label=t("figure.plan"))
     ax.set_yticks(y, order["plan"])
-    ax.set_xlabel("spend over the period")
-    title = "Plan budgets before and after"
+    ax.set_xlabel(t("figure.spend"))
+    title = t("figure.plan_budgets")
     if len(moved) < len(plans):
-        title += f": the {top} largest moves of {len(plans):,} plans"
+        title += t("figure.largest_moves", top=top, count=f"{len(plans):,}")
     ax.set_title(title)
     ax.legend(fontsize=8)
     return ax
@@ -116,22 +136,22 @@ def plot_forecast_check(check: dict, ax=None, top: int = TOP_PLANS):
 
     Past ``top`` plans, the ``top`` largest misses are drawn by name and the rest summed as "others".
     """
-    ax = _axes(ax)
+    ax, t = _axes(ax), _WORDS.get()
     plans = pd.DataFrame({"plan": [entry["plan"] for entry in check["plans"]],
                           "forecast": [entry["forecast"]["revenue"] for entry in check["plans"]],
                           "actual": [entry["actual"]["revenue"] for entry in check["plans"]]})
     shown = top_and_others(plans, "plan", ["forecast", "actual"], plans["actual"] - plans["forecast"], top)
-    names = list(shown["plan"]) + ["total"]
+    names = list(shown["plan"]) + [t("figure.total")]
     y = np.arange(len(names))
     ax.barh(y - 0.2, list(shown["forecast"]) + [check["total"]["forecast"]["revenue"]], height=0.4,
-            color="#8d99ae", label="forecast")
+            color="#8d99ae", label=t("figure.forecast"))
     ax.barh(y + 0.2, list(shown["actual"]) + [check["total"]["actual"]["revenue"]], height=0.4,
-            color="#e76f51", label="actual")
+            color="#e76f51", label=t("figure.actual"))
     ax.set_yticks(y, names)
     ax.invert_yaxis()
-    ax.set_xlabel("revenue")
-    title = f"Run {check['run']}: forecast vs actual"
-    ax.set_title(title + (f" (the {top} largest misses of {len(plans):,} plans)" if len(shown) < len(plans) else ""))
+    ax.set_xlabel(t.pick("column", "revenue"))
+    title = t("figure.forecast_check", run=check["run"])
+    ax.set_title(title + (t("figure.largest_misses", top=top, count=f"{len(plans):,}") if len(shown) < len(plans) else ""))
     ax.legend(fontsize=8)
     return ax
 
@@ -142,16 +162,16 @@ def plot_keywords(bids: pd.DataFrame, ax=None, max_points: int = KEYWORD_POINTS,
     Above ``max_points`` keywords the bubbles would be a blot: the picture is the keywords' density
     (hexagons, darker = more) with the ``movers`` largest changes of spend drawn as bubbles on it.
     """
-    ax = _axes(ax)
+    ax, t = _axes(ax), _WORDS.get()
     size = bids["before_spend"].to_numpy(float) if "before_spend" in bids else bids["spend"].to_numpy(float)
     size = 10 + 400 * size / max(size.max(), 1e-9)
-    title = "Keywords: raise high CTR x high conversion, cut the rest"
+    title = t("figure.keywords")
     shown = np.arange(len(bids))
     if len(bids) > max_points:
         ax.hexbin(bids["ctr"].to_numpy(float) * 100, bids["cvr"].to_numpy(float) * 100, gridsize=60, bins="log",
-                  mincnt=1, cmap="Greys", linewidths=0, label=f"all {len(bids):,} keywords (density)")
+                  mincnt=1, cmap="Greys", linewidths=0, label=t("figure.density", count=f"{len(bids):,}"))
         shown = np.sort(np.argsort(-_spend_change(bids), kind="stable")[:movers])
-        title = f"{len(bids):,} keywords (density, darker = more); the {movers} largest changes of spend marked"
+        title = t("figure.keywords_dense", count=f"{len(bids):,}", movers=movers)
     action = bids["action"].iloc[shown].to_numpy()   # the keywords drawn only, not a million Python strings
     for name, colour in ACTION_COLOURS.items():
         chosen = action == name
@@ -159,11 +179,11 @@ def plot_keywords(bids: pd.DataFrame, ax=None, max_points: int = KEYWORD_POINTS,
             rows = shown[chosen]
             ax.scatter(bids["ctr"].to_numpy(float)[rows] * 100, bids["cvr"].to_numpy(float)[rows] * 100,
                        s=size[rows], color=colour, alpha=0.6, edgecolors="white", linewidths=0.5,
-                       label=f"{name} ({chosen.sum()})")
-    ax.set_xlabel("CTR (%)")
-    ax.set_ylabel("CVR (%)")
+                       label=f"{t.pick('action', name)} ({chosen.sum()})")
+    ax.set_xlabel(t("figure.ctr"))
+    ax.set_ylabel(t("figure.cvr"))
     ax.set_title(title, **({"fontsize": 10} if len(bids) > max_points else {}))
-    legend = ax.legend(fontsize=8, title="bubble size = spend today", title_fontsize=8)
+    legend = ax.legend(fontsize=8, title=t("figure.bubble"), title_fontsize=8)
     for handle in legend.legend_handles:
         if hasattr(handle, "set_sizes"):
             handle.set_sizes([40])
@@ -179,11 +199,11 @@ def _spend_change(bids: pd.DataFrame) -> np.ndarray:
 
 def plot_scenarios(table: pd.DataFrame, ax=None):
     """Scenarios side by side: spend and revenue of each."""
-    ax = _axes(ax)
+    ax, t = _axes(ax), _WORDS.get()
     x = np.arange(len(table))
-    ax.bar(x - 0.2, table["spend"], width=0.4, color="#8d99ae", label="spend")
-    ax.bar(x + 0.2, table["revenue"], width=0.4, color="#2a9d8f", label="revenue")
+    ax.bar(x - 0.2, table["spend"], width=0.4, color="#8d99ae", label=t.pick("column", "spend"))
+    ax.bar(x + 0.2, table["revenue"], width=0.4, color="#2a9d8f", label=t.pick("column", "revenue"))
     ax.set_xticks(x, table["scenario"], rotation=20)
-    ax.set_title("Scenarios side by side")
+    ax.set_title(t("figure.scenarios"))
     ax.legend(fontsize=8)
     return ax

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from optimizer.errors import SHOWN_ROWS, InputDataError, Problem
+from optimizer.i18n import say
 from optimizer.model.estimate import CPC_TO_BID
 from optimizer.outputs import safe_text
 from optimizer.reading.limits import check_file
@@ -256,15 +257,12 @@ def apply_bulk(performance, bulk: Bulk):
         frame = pd.concat([frame, _zero_rows(unseen, frame, performance, budgets)], ignore_index=True)
     warnings = list(performance.warnings)
     if paused_units:
-        warnings.append(f"{bulk.path.name}: {paused_units} keywords or targets are paused or archived in the bulk "
-                        "file: left paused and out of the plan")
+        warnings.append(say("bulk.paused", name=bulk.path.name, count=paused_units))
     if len(unmatched):
-        warnings.append(f"{bulk.path.name}: {len(unmatched)} keywords of the report are not in the bulk file "
-                        f"({_few(unmatched)}): today's bid inferred from CPC / {CPC_TO_BID}; not written to "
-                        "amazon-bulk.xlsx")
+        warnings.append(say("bulk.unmatched", name=bulk.path.name, count=len(unmatched), names=_few(unmatched),
+                            ratio=CPC_TO_BID))
     if len(unseen):
-        warnings.append(f"{bulk.path.name}: {len(unseen)} enabled keywords or targets had no impressions in the "
-                        f"report (无展现词): {_few(unseen['text'].tolist())}; kept at today's bid: pause or rework them")
+        warnings.append(say("bulk.unseen", name=bulk.path.name, count=len(unseen), names=_few(unseen["text"].tolist())))
     performance = replace(performance, frame=frame.reset_index(drop=True), has_bid=True, warnings=tuple(warnings))
     return performance, Applied(int(found.sum()), tuple(unmatched), paused_units, tuple(unseen["text"]))
 

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from optimizer.errors import SHOWN_ROWS, InputDataError, Problem
+from optimizer.i18n import Translator, say, translator
 from optimizer.outputs.files import csv_bytes
 from optimizer.platforms.amazon_bulk import Bulk, norm
 from optimizer.reading.report_file import read_report
@@ -106,8 +107,7 @@ def read_placements(path: str | Path) -> PlacementReport:
     warnings = []
     if (kind == "").any():
         other = pd.unique(frame.loc[kind == "", "keyword"].astype(str))
-        warnings.append(f"{path.name}: {int((kind == '').sum())} rows of placements with no adjustment "
-                        f"({', '.join(other[:5])}) left out of placements.csv")
+        warnings.append(say("placements.left_out", name=path.name, count=int((kind == "").sum()), names=list(other[:5])))
     frame = frame.assign(kind=kind, impressions=frame.get("impressions", 0.0))[kind != ""]
     summed = frame.groupby(["plan", "kind"], sort=True)
     figures = summed[["impressions", "clicks", "spend", "orders", "revenue"]].sum().fillna(0.0)
@@ -136,8 +136,11 @@ class Placements:
 
 
 def placement_adjustments(report: PlacementReport, *, min_roi: float | None = None,
-                          bulk: Bulk | None = None) -> Placements:
-    """The adjustment per campaign and placement; ``min_roi`` None takes the report's own ROI as the floor."""
+                          bulk: Bulk | None = None, lang: str = "en") -> Placements:
+    """The adjustment per campaign and placement; ``min_roi`` None takes the report's own ROI as the floor.
+
+    ``lang``: the language of the reasons (:data:`optimizer.i18n.LANGUAGES`).
+    """
     frame = report.frame
     spend, revenue = float(frame["spend"].sum()), float(frame["revenue"].sum())
     if min_roi is None or min_roi <= 0:
@@ -156,7 +159,8 @@ def placement_adjustments(report: PlacementReport, *, min_roi: float | None = No
                          out=np.full(len(frame), np.inf), where=cpc > 0)
     wanted = np.where(is_rest, 1.0, np.minimum(ratio, headroom))
     percent = np.clip(np.round((wanted - 1) * 100), 0, MAX_PERCENT)
-    reason = _reasons(frame, _Sizing(value, ratio, headroom, cpc, current, percent, min_roi), has_sales=revenue > 0)
+    reason = _reasons(frame, _Sizing(value, ratio, headroom, cpc, current, percent, min_roi), has_sales=revenue > 0,
+                      t=translator(lang))
     roi = np.divide(frame["revenue"].to_numpy(float), frame["spend"].to_numpy(float), out=np.full(len(frame), np.nan),
                     where=frame["spend"].to_numpy(float) > 0)
     table = pd.DataFrame({
@@ -170,9 +174,8 @@ def placement_adjustments(report: PlacementReport, *, min_roi: float | None = No
     if bulk is not None:
         edits, missing = bulk_edits(table, bulk)
         if missing:
-            warnings.append(f"{bulk.path.name}: {len(missing)} campaigns of the placement report have no Bidding "
-                            f"Adjustment rows in the bulk file ({', '.join(missing[:5])}{', …' if len(missing) > 5 else ''}): "
-                            "their adjustments are in placements.csv only; set them in Campaign Manager")
+            warnings.append(say("placements.not_in_bulk", name=bulk.path.name, count=len(missing), names=list(missing[:5]),
+                                more=say("read.more") if len(missing) > 5 else ""))
     return Placements(table, float(min_roi), edits, tuple(warnings))
 
 
@@ -275,31 +278,35 @@ class _Sizing:
     min_roi: float
 
 
-def _reasons(frame: pd.DataFrame, sizing: _Sizing, *, has_sales: bool) -> np.ndarray:
-    """One sentence per row: the figures, the reference, and which limit decided."""
+def _reasons(frame: pd.DataFrame, sizing: _Sizing, *, has_sales: bool, t: Translator) -> np.ndarray:
+    """One sentence per row (in ``t``'s language): the figures, the reference, and which limit decided."""
     value, ratio, headroom, cpc = sizing.value, sizing.ratio, sizing.headroom, sizing.cpc
     current, percent, min_roi = sizing.current, sizing.percent, sizing.min_roi
     money = np.vectorize(lambda number: f"{number:.2f}", otypes=[object])
     count = np.vectorize(lambda number: f"{number:g}", otypes=[object])
     whole = np.vectorize(lambda number: f"{number:.0f}", otypes=[object])
+
+    def each(message: str, **columns) -> np.ndarray:
+        """The message per row, its placeholders filled from ``columns`` (arrays, or one value for every row)."""
+        filled = {name: np.broadcast_to(np.asarray(column, dtype=object), (len(frame),))
+                  for name, column in columns.items()}
+        return np.array([t(message, **{name: values[row] for name, values in filled.items()})
+                         for row in range(len(frame))], dtype=object)
+
     kind = frame["kind"].to_numpy()
-    figures = (count(frame["clicks"].to_numpy(float)) + " clicks, " + count(frame["orders"].to_numpy(float))
-               + " orders; value per click " + money(value["mean"]) + " shrunk, " + money(value["low"])
-               + f" at {CONFIDENCE:.0%} confidence")
-    times = np.vectorize(lambda number: f"{number:.2f}×", otypes=[object])(ratio)
-    versus = figures + ", " + times + " rest of search's " + money(value["rest"])
-    today = np.where(np.isnan(current), "+0% (taken as today's without a bulk file)",
-                     "+" + whole(np.nan_to_num(current)) + "%")
-    price_cap = (money(value["low"] / min_roi) + " = value per click / ROI floor " + f"{min_roi:.2f}"
-                 + " (CPC here " + money(cpc) + " at " + today + ")")
+    figures = each("placement.figures", clicks=count(frame["clicks"].to_numpy(float)), confidence=f"{CONFIDENCE:.0%}",
+                   orders=count(frame["orders"].to_numpy(float)), mean=money(value["mean"]), low=money(value["low"]))
+    versus = each("placement.versus", figures=figures, times=money(ratio), rest=money(value["rest"]))
+    today = np.where(np.isnan(current), t("placement.today_unknown"),
+                     each("placement.today", percent=whole(np.nan_to_num(current))))
+    price_cap = each("placement.price_cap", cap=money(value["low"] / min_roi), floor=f"{min_roi:.2f}", cpc=money(cpc),
+                     today=today)
     reasons = np.select(
         [kind == "rest", np.full(len(frame), not has_sales), ratio <= 1, headroom <= 1, percent >= MAX_PERCENT,
          headroom < ratio],
-        ["reference: the keyword bids are for rest of search; value per click " + money(value["rest"]) + " shrunk",
-         np.full(len(frame), "no sales in the placement report: no uplift", dtype=object),
-         versus + ": no uplift (Amazon takes no cut below 0%)",
-         versus + ", but a dearer click would pass " + price_cap + ": no uplift",
-         versus + ": capped at Amazon's 900%",
-         versus + "; capped at +" + whole(percent) + "% where CPC would reach " + price_cap],
-        default=versus + ": +" + whole(percent) + "%")
+        [each("placement.reference", rest=money(value["rest"])), each("placement.no_sales"),
+         each("placement.below_zero", versus=versus), each("placement.dearer", versus=versus, cap=price_cap),
+         each("placement.max", versus=versus, percent=MAX_PERCENT),
+         each("placement.capped", versus=versus, percent=whole(percent), cap=price_cap)],
+        default=each("placement.uplift", versus=versus, percent=whole(percent)))
     return reasons.astype(object)

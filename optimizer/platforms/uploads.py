@@ -18,6 +18,7 @@ platform's import file:
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,6 +26,7 @@ import pandas as pd
 
 from optimizer.decisions import platform_limits
 from optimizer.errors import BidoptError
+from optimizer.i18n import say
 from optimizer.outputs.files import csv_bytes
 from optimizer.scenario.settings import BidLimits
 
@@ -85,18 +87,19 @@ def upload_bids(bids: pd.DataFrame, platform: str, limits: BidLimits, marketplac
     clipped = ~pause & (np.abs(upload - rounded) > 1e-9)
     changed = pause | ((bids["action"].isin(CHANGED)).to_numpy() & (np.abs(upload - current) > 1e-9))
     note = np.full(len(bids), "", dtype=object)
-    side = np.where(upload > rounded, "raised to the minimum", "cut to the maximum")
-    money = np.vectorize(lambda value: f"{value:.2f}", otypes=[object])
+    said = np.vectorize(lambda raised, bid, planned: say("upload.raised" if raised else "upload.cut", bid=f"{bid:.2f}",
+                                                         source=source, planned=f"{planned:.2f}"), otypes=[object])
     if clipped.any():
-        note[clipped] = (side[clipped] + " " + money(upload[clipped]) + " of " + source + " (plan "
-                         + money(rounded[clipped]) + ")")
+        note[clipped] = said(upload[clipped] > rounded[clipped], upload[clipped], rounded[clipped])
     table = bids[["plan", "ad_group", "keyword", "match_type", "current_bid", "new_bid", "action"]].assign(
         upload_bid=upload, changed=changed, clipped=clipped, status=np.where(pause, "paused", "enabled"), note=note)
     warnings = []
     if clipped.any():
-        shown = "; ".join(f"{row.keyword} ({row.plan}): {row.note}" for row in table[clipped].head(3).itertuples())
-        warnings.append(f"{platform}: {int(clipped.sum())} bids clipped to the platform's range "
-                        f"[{low:g}, {high:g}] ({source}): {shown}{'; …' if clipped.sum() > 3 else ''}")
+        shown = functools.reduce(lambda first, rest: say("upload.then", first=first, rest=rest),
+                                 [say("upload.clipped_bid", keyword=row.keyword, plan=row.plan, note=row.note)
+                                  for row in table[clipped].head(3).itertuples()])
+        warnings.append(say("upload.clipped", platform=platform, count=int(clipped.sum()), low=f"{low:g}",
+                            high=f"{high:g}", source=source, shown=shown, more="; …" if clipped.sum() > 3 else ""))
     return Upload(platform, table, tuple(warnings))
 
 
@@ -109,16 +112,15 @@ def cap_at_daily_limit(upload: Upload, plans: pd.DataFrame) -> Upload:
     if not over.any():
         return upload
     table = upload.table.copy()
-    note = np.vectorize(lambda bid, cap: f"cut to the plan's 日限额 {cap:.2f} (直通车 takes no bid above it; "
-                        f"plan {bid:.2f})", otypes=[object])
+    note = np.vectorize(lambda bid, cap: say("upload.ztc_cut", limit=f"{cap:.2f}", planned=f"{bid:.2f}"),
+                        otypes=[object])
     table.loc[over, "note"] = note(table.loc[over, "upload_bid"].to_numpy(float), limit[over])
     table.loc[over, "upload_bid"] = limit[over]
     table.loc[over, "clipped"] = True
     table.loc[over, "changed"] = (np.abs(limit[over] - table.loc[over, "current_bid"].to_numpy(float)) > 1e-9) | (
         table.loc[over, "current_bid"].isna().to_numpy())
-    warning = (f"ztc: {int(over.sum())} bids cut to their plan's 日限额 (直通车 takes no bid above it): "
-               + "; ".join(f"{row.keyword} ({row.plan})" for row in table[over].head(3).itertuples())
-               + ("; …" if over.sum() > 3 else ""))
+    warning = say("upload.ztc_cuts", count=int(over.sum()), more="; …" if over.sum() > 3 else "",
+                  names="; ".join(f"{row.keyword} ({row.plan})" for row in table[over].head(3).itertuples()))
     return Upload(upload.platform, table, upload.warnings + (warning,))
 
 
@@ -211,19 +213,16 @@ def plan_exports(result, platforms, *, bulk=None, marketplace: str | None = None
             if adjusted:
                 back = WriteBack(back.edits + placements.edits, back.unmatched, back.rows_updated + adjusted)
             files["amazon-bulk.xlsx"] = back.writer(bulk)
-            warnings.append(f"amazon-bulk.xlsx: {back.rows_updated} rows set to Operation = update "
-                            f"(bids, paused keywords, campaign daily budgets"
-                            + (f", {adjusted} placement adjustments" if adjusted else "")
-                            + "); every other cell as downloaded")
+            warnings.append(say("upload.bulk_updated", count=back.rows_updated,
+                                adjusted=say("upload.placements_adjusted", count=adjusted) if adjusted else ""))
             if back.unmatched:
-                warnings.append(f"amazon-bulk.xlsx: {len(back.unmatched)} changed keywords have no row in the bulk "
-                                f"file and are not in the upload: {'; '.join(back.unmatched[:5])}"
-                                + ("; …" if len(back.unmatched) > 5 else ""))
+                warnings.append(say("upload.bulk_unmatched", count=len(back.unmatched), names="; ".join(back.unmatched[:5]),
+                                    more="; …" if len(back.unmatched) > 5 else ""))
     if not marketplace and "amazon" in platforms:
-        warnings.append("amazon: the reports name no currency: US bid limits used; pass --marketplace")
+        warnings.append(say("upload.no_currency"))
     idle = result.plans.loc[np.round(result.plans["daily_limit"].to_numpy(float), 2) <= 0, "plan"].tolist()
     if idle:
-        warnings.append(f"{len(idle)} plans get no budget ({', '.join(map(str, idle[:5]))}{', …' if len(idle) > 5 else ''}): "
-                        "their keywords are paused and their daily budget is left as it is in the upload files")
+        warnings.append(say("upload.no_budget", count=len(idle), names=[str(name) for name in idle[:5]],
+                            more=say("read.more") if len(idle) > 5 else ""))
     files["export-changes.csv"] = changes_csv(uploads)
     return files, warnings

@@ -15,6 +15,7 @@ from typing import Mapping
 import pandas as pd
 
 from optimizer.errors import SHOWN_ROWS, Problem
+from optimizer.i18n import say
 from optimizer.reading.headers import normalise_header
 from optimizer.reading.report_file import Report
 
@@ -46,8 +47,9 @@ def artefact_rows(frame: pd.DataFrame, report: Report, problems: list[Problem], 
                                 f"{'have' if count > 1 else 'has'} clicks above impressions: the columns look "
                                 "misaligned", hint=MISALIGNED_HINT))
     else:
-        warnings.append(str(replace(found, hint=f"Kept: {count} of the {with_clicks} rows with clicks, attribution "
-                                                "artefacts of the export, counted as they are (CTR at most 1)")))
+        warnings.append(say("warning.clicks_above", name=report.path.name, column=found.column, count=count,
+                            counted=say("read.count.rows_have" if count > 1 else "read.count.row_has", count=count),
+                            with_clicks=with_clicks, **_shown_rows(found)))
 
 
 def orders_above_clicks(frame: pd.DataFrame, report: Report, keys: list[str], problems: list[Problem],
@@ -69,15 +71,25 @@ def orders_above_clicks(frame: pd.DataFrame, report: Report, keys: list[str], pr
                       file=report.path.name, column=display_name("orders", report.headers),
                       rows=first["row"][:SHOWN_ROWS].tolist(), values=values, n_rows=units)
     if report.attribution_window or units <= max(MOST * with_orders, SEEN_ALONE):
-        why = ("the orders column counts an attribution window, where one click can bring several orders"
-               if report.attribution_window else f"{units} of the {with_orders} units with orders, attribution "
-               "artefacts of the export, counted as they are")
-        warnings.append(str(replace(problem, hint=f"Kept: {why}")))
+        why = (say("warning.orders_above.window") if report.attribution_window else
+               say("warning.orders_above.few", count=units, with_orders=with_orders))
+        warnings.append(say("warning.orders_above", name=report.path.name, column=problem.column, why=why,
+                            counted=say("read.count.units_have" if units > 1 else "read.count.unit_has", count=units),
+                            **_shown_rows(problem)))
     else:
         problems.append(replace(problem, message=f"{units} of the {with_orders} units with orders "
                                 f"{'have' if units > 1 else 'has'} more orders "
                                 "than clicks in total over the report: the columns look misaligned; totals shown at "
                                 "each unit's first row", hint=MISALIGNED_HINT.replace("clicks", "orders")))
+
+
+def _shown_rows(problem: Problem) -> dict:
+    """The rows a warning shows, as :class:`~optimizer.errors.Problem` shows them: noun, "row: value" pairs, more."""
+    total = problem.n_rows if problem.n_rows is not None else len(problem.rows)
+    shown = list(problem.rows)[:SHOWN_ROWS]
+    return {"noun": say("read.row" if total == 1 else "read.rows"),
+            "shown": ", ".join(f"{row}: {value}" for row, value in zip(shown, problem.values)),
+            "more": say("read.more") if total > len(shown) else ""}
 
 
 def display_name(canonical: str, headers: Mapping[str, str]) -> str:
@@ -94,8 +106,8 @@ def count_text(count: int, noun: str) -> str:
 
 def rows_text(rows: pd.Series) -> str:
     shown = ", ".join(str(row) for row in rows[:SHOWN_ROWS].tolist())
-    more = ", …" if len(rows) > SHOWN_ROWS else ""
-    return f"{'row' if len(rows) == 1 else 'rows'} {shown}{more}"
+    more = say("read.more") if len(rows) > SHOWN_ROWS else ""
+    return say("warning.rows", noun=say("read.row" if len(rows) == 1 else "read.rows"), shown=shown, more=more)
 
 
 def number_text(value: float) -> str:

@@ -10,16 +10,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from optimizer.i18n import say
 from optimizer.reading.headers import normalise_header
 from optimizer.reading.report_file import Report
 
 _MARKERS = (
-    ("Amazon Ads", ("customer search term", "targeting", "7 day total sales", "14 day total sales", "record type",
+    ("amazon", ("customer search term", "targeting", "7 day total sales", "14 day total sales", "record type",
                     "ad group default bid", "keyword or product targeting", "portfolio name", "entity")),
-    ("Microsoft Advertising", ("bid match type", "delivered match type", "return on ad spend", "budget type")),
-    ("Google Ads", ("conv. value", "avg. cpc", "conv. value / cost", "search keyword", "all conv. value",
+    ("microsoft", ("bid match type", "delivered match type", "return on ad spend", "budget type")),
+    ("google", ("conv. value", "avg. cpc", "conv. value / cost", "search keyword", "all conv. value",
                     "added/excluded", "cost / conv.")),
-    ("Meta (Facebook) ads", ("amount spent", "xyz_campaign_id", "fb_campaign_id", "reach", "spent")),
+    ("meta", ("amount spent", "xyz_campaign_id", "fb_campaign_id", "reach", "spent")),
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _QUERIES = ("search term", "customer search term", "search query", "搜索词", "搜索查询词")
@@ -62,40 +63,40 @@ def describe(report: Report, *, rows_kept: int, units: int, history_days: int) -
 
 def _platform(normal: set[str], titles: tuple[str, ...]) -> str:
     if any(_CJK.search(header) for header in normal):
-        return "直通车 / 京东快车 / 万相台 (Chinese headers)"
+        return say("read.platform.chinese")
     if any("request id" in line.lower() for line in titles):
-        return "Microsoft Advertising"
+        return say("read.platform.microsoft")
     for platform, markers in _MARKERS:
         if normal & set(markers):
-            return platform
-    return "not recognised (read by its column names)"
+            return say(f"read.platform.{platform}")
+    return say("read.platform.unknown")
 
 
 def _kind(report: Report, normal: set[str]) -> str:
     columns = set(report.headers)
     if "record_type" in columns:
-        kind = "bulk file"
+        kind = "bulk"
     elif normal & set(_QUERIES):
-        kind = "search term report"
+        kind = "search_terms"
     elif "keyword" in columns:
-        kind = "keyword / targeting report"
+        kind = "keyword"
     elif "ad_group" in columns:
-        kind = "ad group / item report"
+        kind = "ad_group"
     elif "plan" in columns:
-        kind = "campaign report"
+        kind = "plan"
     else:
-        kind = "account totals"
-    rows = next((f"by {name}" for name in ("date", "week", "month") if name in columns), "summary over a period")
-    return f"{kind}, {'by day' if rows == 'by date' else rows}"
+        kind = "account"
+    rows = next((name for name in ("date", "week", "month") if name in columns), "summary")
+    return say("read.kind", kind=say(f"read.kind.{kind}"), rows=say(f"read.rows.{rows}"))
 
 
 def _period(report: Report, history_days: int) -> str:
     frame = report.frame
     if "date" in frame and frame["date"].notna().any():
         first, last = frame["date"].min(), frame["date"].max()
-        origin = "its month rows" if "month" in report.headers else (
-            "its week rows" if "week" in report.headers else "its date column")
-        return f"{first:%Y-%m-%d} to {last:%Y-%m-%d} ({origin})"
+        origin = "month" if "month" in report.headers else ("week" if "week" in report.headers else "date")
+        return say("read.period.dates", first=f"{first:%Y-%m-%d}", last=f"{last:%Y-%m-%d}",
+                   origin=say(f"read.period.{origin}"))
     if report.period is not None and report.period.days is not None:
         return report.period.describe()
-    return f"{history_days} days (given by --period-days / [data] period_days)"
+    return say("read.period.given", days=history_days)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from optimizer.i18n import say
 from optimizer.reading.cells import DATE_COLUMNS
 
 #: Figures that add up over days: spread over a month's days; rates, bids and budgets are not.
@@ -47,8 +48,9 @@ class Period:
 
     def describe(self) -> str:
         if self.days is None:
-            return f"no bounded period ({self.source})"
-        return f"{self.start:%Y-%m-%d} to {self.end:%Y-%m-%d}, {self.days} days ({self.source})"
+            return say("read.period.unbounded", source=self.source)
+        return say("read.period.stated", first=f"{self.start:%Y-%m-%d}", last=f"{self.end:%Y-%m-%d}", days=self.days,
+                   source=self.source)
 
 
 def title_period(titles: list[str]) -> Period | None:
@@ -58,12 +60,12 @@ def title_period(titles: list[str]) -> Period | None:
         if found:
             order = _slash_order(found)
             if order is None:
-                return Period(None, None, f'title line "{_shown(line)}", whose dates read day first or month first')
+                return Period(None, None, say("read.period.title_ambiguous", line=_shown(line)))
             start, end = (pd.to_datetime(_normal(text), errors="coerce", dayfirst=order) for text in found)
             if pd.notna(start) and pd.notna(end) and start <= end:
-                return Period(start.normalize(), end.normalize(), f'title line "{_shown(line)}"')
+                return Period(start.normalize(), end.normalize(), say("read.period.title", line=_shown(line)))
         if _ALL_TIME.search(line):
-            return Period(None, None, f'title line "{_shown(line)}"')
+            return Period(None, None, say("read.period.title", line=_shown(line)))
     return None
 
 
@@ -112,7 +114,7 @@ def with_dates(frame: pd.DataFrame, title: Period | None) -> tuple[pd.DataFrame,
     starts = frame.get("start_date", frame.get("end_date"))
     ends = frame.get("end_date", starts)
     if starts.notna().any() and ends.notna().any():
-        found = Period(starts.min().normalize(), ends.max().normalize(), "Start Date and End Date columns")
+        found = Period(starts.min().normalize(), ends.max().normalize(), say("read.period.start_end"))
         return frame.drop(columns=spans), found
     return frame.drop(columns=spans), title
 

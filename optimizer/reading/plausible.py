@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 
 from optimizer.errors import SHOWN_ROWS, Problem
-from optimizer.reading.artefacts import count_text, display_name, number_text
+from optimizer.i18n import say
+from optimizer.reading.artefacts import display_name, number_text
 from optimizer.reading.cells import MISSING_TOKENS
 from optimizer.reading.report_file import Report
 
@@ -51,7 +52,7 @@ def beyond_any_account(frame: pd.DataFrame) -> list[tuple]:
         if name in frame:
             mask = frame[name] > LARGEST
             values = [f"{value:.4g}" for value in frame[name][mask][:SHOWN_ROWS]]
-            checks.append((name, mask, f"{name} above 10^12, beyond any account", values, None))
+            checks.append((name, mask, say("rows.beyond_any_account", column=name), values, None))
     return checks
 
 
@@ -61,18 +62,18 @@ def per_click_outliers(frame: pd.DataFrame, report: Report) -> list[str]:
         return []
     warnings = []
     clicked = frame["clicks"] >= 1
-    for name, noun in (("spend", "cost per click"), ("revenue", "revenue per click")):
+    for name in ("spend", "revenue"):
         if name not in frame:
             continue
         per_click = (frame[name] / frame["clicks"].where(clicked)).where(frame[name] > 0)
         typical = float(np.nanmedian(per_click)) if per_click.notna().any() else np.nan
         far = per_click > OUTLIER_FACTOR * typical
         if far.any():
-            shown = ", ".join(f"row {row}: {number_text(round(value, 2))}"
-                              for row, value in zip(frame["row"][far][:SHOWN_ROWS], per_click[far][:SHOWN_ROWS]))
-            more = ", …" if int(far.sum()) > SHOWN_ROWS else ""
-            warnings.append(f"{report.path.name}: column {display_name(name, report.headers)}: "
-                            f"{count_text(int(far.sum()), 'row')} with a {noun} over "
-                            f"{OUTLIER_FACTOR:g} times the file's median of {number_text(round(typical, 4))} "
-                            f"({shown}{more}); kept: check the export (a unit or a column mixed up)")
+            shown = [say("warning.row_value", row=row, value=number_text(round(value, 2)))
+                     for row, value in zip(frame["row"][far][:SHOWN_ROWS], per_click[far][:SHOWN_ROWS])]
+            more = say("read.more") if int(far.sum()) > SHOWN_ROWS else ""
+            warnings.append(say("warning.per_click", name=report.path.name, column=display_name(name, report.headers),
+                                count=int(far.sum()), noun=say("read.row" if far.sum() == 1 else "read.rows"),
+                                what=say(f"warning.per_click.{name}"), factor=f"{OUTLIER_FACTOR:g}",
+                                median=number_text(round(typical, 4)), shown=shown, more=more))
     return warnings

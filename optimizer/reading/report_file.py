@@ -25,6 +25,7 @@ import pandas as pd
 from python_calamine import CalamineError
 
 from optimizer.errors import InputDataError, Problem
+from optimizer.i18n import say
 from optimizer.reading import limits
 from optimizer.reading.cells import cell_text, parse
 from optimizer.reading.headers import ALIASES, HEADER_SCAN_LINES, find_header, map_headers, no_header, normalise_header
@@ -129,7 +130,7 @@ def read_report(path: str | Path, columns: Mapping[str, str] | None = None) -> R
         labels = pd.concat([labels, pd.Series("", index=frame.index[summed])])
         frame = frame[~summed]
     notes = term_notes + unit_notes + ((skipped_note(path.name, total_rows, labels),) if len(total_rows) else ())
-    notes += (f"{path.name}: {repeated_note}",) if repeated_note else ()
+    notes += (say("read.note", name=path.name, note=repeated_note),) if repeated_note else ()
     frame, period = with_dates(frame.reset_index(drop=True), title_period(titles))
     orders_header = headers.get("orders", "")
     return Report(path=path, frame=frame, headers=headers, encoding=encoding, bad_cells=bad_cells,

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from optimizer.errors import SHOWN_ROWS, InputDataError, Problem
+from optimizer.i18n import say
 from optimizer.reading.artefacts import (
     artefact_rows,
     count_text,
@@ -103,8 +104,7 @@ def validate(reports: Sequence[Report], *, on_bad_rows: str = "error",
     for name in ("bid", "orders", "revenue"):
         lacking = [frame["source"].iat[0] for frame in frames if name not in frame and len(frame)]
         if lacking and len(lacking) < len(frames):
-            warnings.append(f"{', '.join(lacking)}: no {name} column while other reports have one; "
-                            f"{name} is left unknown there")
+            warnings.append(say("warning.column_lacking", files=lacking, column=name))
     merged = _merge(frames, level)
     dates = merged["date"].dropna()
     stated = [report.period.days for report in reports if report.period is not None and report.period.days]
@@ -187,8 +187,8 @@ def _without_idle_rows(frame: pd.DataFrame, report: Report, warnings: list[str])
     unread = frame["row"].isin(report.bad_cells.get("date", ([], []))[0])
     idle = frame["date"].isna() & ~unread & (figures == 0).all(axis=1)
     if idle.any():
-        warnings.append(f"{report.path.name}: skipped {count_text(int(idle.sum()), 'row')} without a date and without "
-                        f"traffic ({rows_text(frame['row'][idle])})")
+        warnings.append(say("warning.idle_rows", name=report.path.name, count=int(idle.sum()),
+                            noun=say("read.row" if idle.sum() == 1 else "read.rows"), rows=rows_text(frame["row"][idle])))
     return frame[~idle]
 
 
@@ -200,16 +200,16 @@ def _row_checks(frame: pd.DataFrame, report: Report, used: set[str]) -> list[tup
         if column in IDENTITY + METRICS + OPTIONAL or column in used:
             mask = rows.isin(bad_rows)
             values = [f'"{value}"' for value in raw_values]
-            checks.append((column, mask, f"unreadable {column}", values,
+            checks.append((column, mask, say("rows.unreadable", column=column), values,
                            "date" if column == "date" else "number"))
     if "date" in frame:
         mask = frame["date"].isna() & ~rows.isin(report.bad_cells.get("date", ([], []))[0])
-        checks.append(("date", mask, "no date", None, None))
+        checks.append(("date", mask, say("rows.no_date"), None, None))
     for column in METRICS + OPTIONAL:
         if column in frame:
             mask = frame[column] < 0
             values = [number_text(value) for value in frame[column][mask][:SHOWN_ROWS]]
-            checks.append((column, mask, f"negative {column}", values, None))
+            checks.append((column, mask, say("rows.negative", column=column), values, None))
     return checks + beyond_any_account(frame)
 
 
@@ -228,8 +228,8 @@ def _report_rows(frame: pd.DataFrame, report: Report, checks: list[tuple], skip:
             message = f"cannot be read as {'a ' + unreadable if count == 1 else unreadable + 's'}"
         if skip:
             drop |= mask
-            warnings.append(f"{name}: skipped {count_text(count, 'row')} with {phrase} "
-                            f"({rows_text(rows[mask])})")
+            warnings.append(say("warning.skipped_rows", name=name, count=count, phrase=phrase,
+                                noun=say("read.row" if count == 1 else "read.rows"), rows=rows_text(rows[mask])))
         else:
             problems.append(Problem(
                 f"{count_text(count, 'row')} {message}",

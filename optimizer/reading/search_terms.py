@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from optimizer.i18n import say
 from optimizer.reading.headers import normalise_header
 
 #: Headers of the query column whose neighbouring "Match type" is the query's own (Google, Microsoft, 直通车).
@@ -33,12 +34,13 @@ def keyword_match_type(headers: dict[str, str], file_headers: list[str], name: s
             normalise_header(matched) in KEYWORD_MATCH_HEADERS:
         return headers, False, ()
     keyword_match = next((normal[header] for header in KEYWORD_MATCH_HEADERS if header in normal), None)
-    said = (f'{name}: a search-term report: its rows are summed per keyword (campaign, ad group, keyword and '
-            f'the keyword\'s match type); "{matched}" is the search term\'s match type and is not used')
     if keyword_match is not None:
-        return {**headers, "match_type": keyword_match}, False, (f'{said}; the keyword\'s is "{keyword_match}"',)
+        return {**headers, "match_type": keyword_match}, False, (
+            say("read.search_terms", name=name, matched=matched, rest=say("read.search_terms.column",
+                                                                          column=keyword_match)),)
     rest = {canonical: header for canonical, header in headers.items() if canonical != "match_type"}
-    return rest, True, (f"{said}; the keyword's is read from its notation ([exact], \"phrase\", else broad)",)
+    return rest, True, (say("read.search_terms", name=name, matched=matched,
+                            rest=say("read.search_terms.notation")),)
 
 
 def from_notation(frame: pd.DataFrame) -> pd.DataFrame:

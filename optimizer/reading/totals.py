@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from optimizer.i18n import say
 from optimizer.reading.cells import MISSING_TOKENS, cell_text, each_distinct
 
 #: On lowercased text; patterns for pandas .str stay plain so pyarrow runs them in C.
@@ -102,9 +103,9 @@ def skipped_note(name: str, rows: pd.Series, labels: pd.Series) -> str:
     """The warning of the totals skipped: how many, which rows, what they said."""
     shown = ", ".join(f'{row}: "{label}"' if label else str(row)
                       for row, label in zip(rows.tolist()[:5], labels.tolist()[:5]))
-    more = ", …" if len(rows) > 5 else ""
-    noun = "row" if len(rows) == 1 else "rows"
-    return f"{name}: skipped {len(rows)} total {noun} (the export's own sums; {noun} {shown}{more})"
+    more = say("read.more") if len(rows) > 5 else ""
+    noun = say("read.row" if len(rows) == 1 else "read.rows")
+    return say("read.skipped_totals", name=name, count=len(rows), noun=noun, shown=shown, more=more)
 
 
 def repeated_rows(table: pd.DataFrame, rows: pd.Series, first: tuple[str, ...] = (),
@@ -136,7 +137,6 @@ def repeated_rows(table: pd.DataFrame, rows: pd.Series, first: tuple[str, ...] =
     earlier = earlier.loc[key[pd.Series(key).duplicated().to_numpy()]]
     shown = ", ".join(f"{row} = {first_row}" for row, first_row in zip(rows[repeated][:5], earlier[:5]))
     count = int(repeated.sum())
-    more = ", …" if count > 5 else ""
-    noun = "row" if count == 1 else "rows"
-    return repeated, (f"skipped {count} {noun} repeating an earlier row cell for cell (the same line exported twice; "
-                      f"{noun} {shown}{more})")
+    more = say("read.more") if count > 5 else ""
+    noun = say("read.row" if count == 1 else "read.rows")
+    return repeated, say("warning.repeated_rows", count=count, noun=noun, shown=shown, more=more)

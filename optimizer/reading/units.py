@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from optimizer.i18n import say
+
 #: Record types (lowercased) that are units of a keyword plan.
 KEYWORD_RECORDS = ("keyword", "product targeting", "product target", "targeting", "audience targeting",
                    "contextual targeting", "关键词")
@@ -27,29 +29,29 @@ def bid_units(frame: pd.DataFrame, name: str, titles: list[str]) -> tuple[pd.Dat
     notes: list[str] = []
     keyword_level = "keyword" in frame
     left_out = {
-        "campaign and ad group rows of a bulk file (they are not keywords)":
+        "bulk":
             ~_column(frame, "record_type").isin(KEYWORD_RECORDS + ("",)) & keyword_level,
-        "negative keywords (they take no bid)":
+        "negative":
             _column(frame, "match_type").str.contains(NEGATIVE) | _column(frame, "record_type").str.contains(NEGATIVE),
-        "archived or removed rows (they can no longer be bid on)": _column(frame, "state").isin(GONE_STATES),
+        "gone": _column(frame, "state").isin(GONE_STATES),
     }
     automatic = _column(frame, "campaign_type").str.contains(AUTOMATIC)
     titled = any("performance max" in line.lower() for line in titles)
     if keyword_level and (automatic.any() or titled):
-        left_out["Performance Max rows (their search terms take no bids; plan their budgets from a campaign "
-                 "report)"] = automatic | titled
+        left_out["pmax"] = automatic | titled
     elif automatic.any() or titled:
-        notes.append(f"{name}: Performance Max campaigns take no keyword bids: they are planned by budget only")
+        notes.append(say("read.pmax", name=name))
     dropped = pd.Series(False, index=frame.index)
     for why, mask in left_out.items():
         mask = mask & ~dropped
         if mask.any():
-            notes.append(f"{name}: left out {int(mask.sum())} {'row' if mask.sum() == 1 else 'rows'} of {why}")
+            notes.append(say("read.left_out", name=name, count=int(mask.sum()), why=say(f"read.left_out.{why}"),
+                             noun=say("read.row" if mask.sum() == 1 else "read.rows")))
             dropped |= mask
     filled &= ~dropped
     if filled.any():
-        notes.insert(0, f"{name}: {int(filled.sum())} {'row' if filled.sum() == 1 else 'rows'} without a bid take "
-                        "their ad group's default bid")
+        notes.insert(0, say("read.default_bids", name=name, count=int(filled.sum()),
+                            noun=say("read.row" if filled.sum() == 1 else "read.rows")))
     extra = [column for column in ("record_type", "state", "campaign_type", "default_bid") if column in frame]
     return frame[~dropped].drop(columns=extra), tuple(notes)
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from optimizer.i18n import say
 from optimizer.solver import solve
 from optimizer.solver import structured as fastsolve
 from optimizer.solver.program import Program, Solution
@@ -88,15 +89,13 @@ def frontier(program: Program, *, objective: str, today: dict[str, float], chose
             first = int(np.argmax(floor.to_numpy()))
             floor_from = float(points["spend"].iloc[first])
             named = f"{limits.min_roi:g}" if floor_given in (None, limits.min_roi) else \
-                f"{floor_given:g} (planned at {limits.min_roi:.3f})"
-            note = (f"the ROI floor {named} binds from a budget of {floor_from:,.2f}: "
-                    "more budget buys nothing at that floor, so the curve ends there")
+                say("frontier.planned_at", floor=f"{floor_given:g}", held=f"{limits.min_roi:.3f}")
+            note = say("frontier.floor_binds", floor=named, budget=f"{floor_from:,.2f}")
             points = points.iloc[: first + 1].reset_index(drop=True)
         elif unspent.any():
             first = int(np.argmax(unspent.to_numpy()))
             floor_from = None
-            note = (f"beyond a budget of {points['spend'].iloc[first]:,.2f} the bid limits, not the budget, "
-                    "stop the plan: the curve ends there")
+            note = say("frontier.bid_limits_stop", budget=f"{points['spend'].iloc[first]:,.2f}")
             points = points.iloc[: first + 1].reset_index(drop=True)
     return Frontier(points, today, chosen, objective, floor_from, note)
 

@@ -31,6 +31,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from optimizer.i18n import say
 from optimizer.solver.along import FrontierPoint, Point, frontier_points, locate
 from optimizer.solver.increments import IncrementPath, affine_fit, build_path
 from optimizer.solver.program import Limits, Program, Solution, binding
@@ -53,17 +54,14 @@ def check(program: Program) -> Check:
     """Why the program is out of reach (or None), and its :func:`affine_fit` when it has ROI rows."""
     items = [name for name, kind, _ in program.limits.row_specs() if kind.startswith("item_")]
     if items:
-        return (f"item limits ({items[0]}{', …' if len(items) > 1 else ''}) are rows on orders, not on spend "
-                "and revenue"), None
+        return say("unfit.items", item=items[0], more=", …" if len(items) > 1 else ""), None
     if program.limits.has_roi_rows() and program.roi_revenue is not None:
-        return ("ROI floors held with a probability count revenue less a risk margin, a second value per keyword "
-                "whose weight in the order of increments depends on the floor's price"), None
+        return say("unfit.held_floors"), None
     fit = affine_fit(program) if program.limits.has_roi_rows() else None
     if program.limits.has_roi_rows() and fit is None:
-        return ("an ROI floor with an objective that is not alpha * revenue + beta * spend "
-                "(objective orders or clicks) changes the order of increments with the floor's price"), None
+        return say("unfit.objective"), None
     if not np.all(np.isfinite(program.objective) | ~program.candidates.valid):
-        return "the objective has non-finite coefficients", fit
+        return say("unfit.non_finite"), fit
     return None, fit
 
 

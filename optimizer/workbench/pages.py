@@ -117,7 +117,8 @@ async def job_page(request):
 
 async def draft_page(request):
     draft = request.app.state.workbench.draft(request.path_params["draft"])
-    warnings = [as_shown(text, draft.names) for text in draft.prepared.performance.warnings
+    t = translator(language(request))
+    warnings = [as_shown(t.say(text), draft.names) for text in draft.prepared.performance.warnings
                 + draft.prepared.estimates.warnings]
     return render(request, "draft.html", draft=draft, today=draft.today, warnings=warnings, objectives=OBJECTIVES,
                   bids=default_bids(), goal=draft.scenario.goal, chosen_bids=draft.scenario.bids)
@@ -152,11 +153,12 @@ async def run_page(request):
     return render(request, "plan.html", run=run, summary=summary, kpis=kpi_table(summary, translator(language(request))).to_dict("records"),
                   plans=result.plans.to_dict("records"), rows=rows, matching=matching, shown=SHOWN_KEYWORDS,
                   plan_names=sorted(result.plans["plan"].astype(str)), actions=ACTIONS, chosen_plan=plan_name,
-                  chosen_action=action, warnings=[as_shown(text, run.names) for text in summary.warnings],
+                  chosen_action=action, warnings=[as_shown(translator(language(request)).say(text), run.names) for text in summary.warnings],
                   files=[name for name in DOWNLOADS if name in run.files], uploads=UPLOAD_FILES,
                   bids=result.scenario.bids,
-                  frontier=run.frontier.points.to_dict("records"), note=run.frontier.note, goal=result.scenario.goal,
-                  sliders=run.sliders, sliders_note=run.sliders_note, **whatif_form(run, 1),
+                  frontier=run.frontier.points.to_dict("records"), note=translator(language(request)).say(run.frontier.note),
+                  goal=result.scenario.goal, sliders=run.sliders,
+                  sliders_note=translator(language(request)).say(run.sliders_note), **whatif_form(run, 1),
                   roi_top=roi_top(summary), actions_now=summary.actions)
 
 

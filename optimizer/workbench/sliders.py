@@ -19,6 +19,7 @@ import numpy as np
 
 from optimizer.decisions.defaults import Defaults, choose
 from optimizer.decisions.summary import ACTIONS
+from optimizer.i18n import say
 from optimizer.model.margin import roi_error
 from optimizer.model.response import STEPS
 from optimizer.solver.hull import within_marginal_roi
@@ -241,7 +242,7 @@ def _uncut(result) -> tuple[Program | None, str, Defaults]:
     if used is not None:   # the cut put back: what it alone removed (the guards' removals stay removed)
         within = within_marginal_roi(cand, used)
         if (planned & ~within).any():
-            return None, "plans or items whose limits exempt their keywords from the break-even cut", unset
+            return None, say("sliders.exempt"), unset
         planned = planned | (cand.valid & ~within)
     return replace(result.program, candidates=replace(cand, valid=planned)), "", unset
 
@@ -251,12 +252,11 @@ def slider_path(result) -> tuple[SliderPath | None, str]:
     program, reason, unset = _uncut(result)
     roi = result.scenario.goal.objective in ROI_OBJECTIVES
     if not roi and result.scenario.goal.min_roi is None and unset.floor:
-        reason = (f"objective {result.scenario.goal.objective} under the default ROI floor (today's ROI; min_roi = 0 "
-                  "turns it off), whose price changes the order of increments")
+        reason = say("sliders.default_floor", objective=say(f"objective.{result.scenario.goal.objective}"))
     if program is not None and not reason:
         reason, fit = check(program)
     if reason:
-        return None, f"the sliders need plans the structured solver takes: {reason}"
+        return None, say("sliders.unfit", reason=reason)
     path = build_path(program, fit)
     cand, n = program.candidates, len(path.vertex_start) - 1
     counts = np.diff(path.vertex_start)

@@ -58,6 +58,12 @@ def test_a_bad_account_becomes_its_outcome_not_an_exception(tmp_path, accounts):
     assert missing.status == BAD_INPUT and "nowhere.toml" in missing.error
 
 
+def test_an_account_is_planned_in_the_language_asked(tmp_path, accounts):
+    assert plan_account(str(accounts[0]), str(tmp_path), "zh-CN").status == OK
+    assert (tmp_path / "weekly" / "summary.md").read_text(encoding="utf-8").startswith("# 本周调价方案")
+    assert "调价前后" in (tmp_path / "weekly" / "report.html").read_text(encoding="utf-8")
+
+
 def test_two_accounts_with_one_name_are_refused_before_any_work(tmp_path, accounts):
     twin = tmp_path / "other" / "weekly.toml"
     twin.parent.mkdir()

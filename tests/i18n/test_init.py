@@ -112,3 +112,29 @@ def test_every_message_the_code_and_templates_ask_for_is_in_the_catalogue():
              for message in ASKED.findall(path.read_text(encoding="utf-8"))}
     assert {message for _, message in asked} >= {"report.before_after", "summary.title", "workbench.nav.plan"}
     assert sorted((path, message) for path, message in asked if message not in CATALOGUE) == []
+
+
+def test_a_note_is_said_in_english_and_again_in_chinese_with_its_notes_and_lists():
+    from optimizer.i18n import Said, say
+
+    note = say("check.bids_outside", count=3, factor="1.5", names=["甲 (A)", "乙 (B)"],
+               more=say("check.more", count=1))
+    assert isinstance(note, Said) and isinstance(note, str)
+    assert note == "3 keywords bid more than 1.5x beyond the bids their history saw, where the forecast " \
+                   "extrapolates: 甲 (A), 乙 (B) and 1 more"
+    assert translator("zh-CN").say(note) == "3 个关键词的出价超出历史出价范围 1.5 倍以上，预测为外推值：甲 (A)，乙 (B) 等，另有 1 个"
+    assert translator("en").say(note) is note
+    assert translator("zh-CN").say("text no catalogue said") == "text no catalogue said"
+
+
+def test_a_note_keeps_what_it_says_through_copies_and_pickles():
+    import copy
+    import pickle
+
+    from optimizer.i18n import say
+
+    note = say("read.note", name="a.csv", note=say("warning.repeated_rows", count=2, noun=say("read.rows"),
+                                                   shown="4 = 3, 5 = 3", more=""))
+    for again in (pickle.loads(pickle.dumps(note)), copy.deepcopy(note)):
+        assert again == note
+        assert translator("zh-CN").say(again) == "a.csv：跳过 2 行与前面某行完全相同的数据（同一行导出了两次；行号 4 = 3, 5 = 3）"

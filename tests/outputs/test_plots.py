@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import warnings
@@ -138,3 +139,48 @@ def test_a_forecast_check_of_many_plans_shows_the_largest_misses_others_and_the_
     widths = [patch.get_width() for patch in ax.patches]
     assert (widths[25], widths[27 + 25]) == (500.0, 510.0)   # forecast and actual of the five smallest misses
     assert ax.get_title() == "Run 2: forecast vs actual (the 25 largest misses of 30 plans)"
+
+
+def _texts(ax) -> list[str]:
+    """Every word a figure shows: title, axis labels, tick labels, legend title and entries."""
+    legend = ax.get_legend()
+    shown = [ax.get_title(), ax.get_xlabel(), ax.get_ylabel()]
+    shown += [label.get_text() for label in ax.get_xticklabels() + ax.get_yticklabels()]
+    if legend is not None:
+        shown += [legend.get_title().get_text()] + [text.get_text() for text in legend.get_texts()]
+    return [text for text in shown if text]
+
+
+def test_figures_speak_chinese_inside_speaking_and_draw_every_glyph():
+    plots.use_cjk_font()
+    rng = np.random.default_rng(5)
+    count = 6_000
+    bids = pd.DataFrame({"ctr": rng.uniform(0, 0.1, count), "cvr": rng.uniform(0, 0.1, count),
+                         "before_spend": rng.uniform(1, 100, count), "spend": rng.uniform(0, 150, count),
+                         "action": rng.choice(["raise", "hold", "cut", "pause"], count)})
+    check = {"run": 2, "total": {"forecast": {"revenue": 3000.0}, "actual": {"revenue": 3400.0}},
+             "plans": [{"plan": f"计划{index}", "forecast": {"revenue": 100.0}, "actual": {"revenue": 100.0 + index}}
+                       for index in range(30)]}
+    points = pd.DataFrame({"spend": [1.0, 2.0, 3.0], "objective": [5.0, 8.0, 9.0]})
+    with plots.speaking("zh-CN"):
+        axes = [plots.plot_frontier(points, objective="revenue", today={"spend": 2.5, "objective": 6.0},
+                                    chosen={"spend": 3.0, "objective": 9.0}, note="预算达到 3.00 起"),
+                plots.plot_plan_budgets(_plans(40), top=25), plots.plot_keywords(bids, max_points=5_000),
+                plots.plot_forecast_check(check, top=25),
+                plots.plot_scenarios(pd.DataFrame({"scenario": ["双11"], "spend": [1.0], "revenue": [3.0]}))]
+    texts = [text for ax in axes for text in _texts(ax)]
+    assert {"每档预算能买到什么\n预算达到 3.00 起", "成交金额", "周期花费", "有效前沿", "当前", "方案", "其他（15）",
+            "调价前后的计划预算：40 个计划中变动最大的 25 个", "点击率 (%)", "转化率 (%)", "气泡大小 = 当前花费",
+            "合计", "预测", "实际", "方案对比", "花费"} <= set(texts)
+    assert [text for text in texts if re.search(r"[A-Za-z]{3,}", text)] == []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a glyph missing from the font is a warning (and a box in the picture)
+        for ax in axes:
+            FigureCanvasAgg(ax.figure).draw()
+
+
+def test_figures_speak_english_again_after_speaking():
+    with plots.speaking("zh-CN"):
+        pass
+    ax = plots.plot_scenarios(pd.DataFrame({"scenario": ["a"], "spend": [1.0], "revenue": [3.0]}))
+    assert ax.get_title() == "Scenarios side by side"

@@ -67,6 +67,16 @@ def test_placements_csv_matches_its_golden_file(tmp_path):
         "placements.csv changed: if on purpose, run python tests/golden/regenerate.py")
 
 
+def test_the_reasons_are_in_the_language_asked_and_the_adjustments_the_same():
+    english = placement_adjustments(_report(_account()), min_roi=2.0)
+    chinese = placement_adjustments(_report(_account()), min_roi=2.0, lang="zh-CN")
+    assert chinese.table.drop(columns="reason").equals(english.table.drop(columns="reason"))
+    reasons = chinese.table.set_index(["campaign", "placement"])["reason"]
+    assert reasons[("Camp A", "Placement Top")].startswith("400 次点击，40 笔成交；单次点击价值收缩后 ")
+    assert reasons[("Camp A", "Placement Rest Of Search")].startswith("基准：关键词出价针对其余搜索位置")
+    assert not chinese.table["reason"].str.contains("clicks|value per click|rest of search").any()
+
+
 def test_a_placement_worth_more_per_click_than_rest_of_search_gets_an_uplift_and_says_why():
     placements = placement_adjustments(_report(_account()), min_roi=2.0)
     table = placements.table.set_index(["campaign", "placement"])

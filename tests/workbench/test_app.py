@@ -208,7 +208,7 @@ def test_the_weekly_loop_in_headless_chromium(live, tmp_path, lang):
     assert "cpc × 1.30, volume × 1.60" in compared[1]
     scenario = load_scenario(saved)
     assert scenario.adjust[-1].cpc == 1.3 and scenario.goal.budget == 25000 and scenario.goal.min_roi == 2.4
-    assert history.splitlines()[1].startswith(f"{run} ") and "25,000.00 2.40 optimal" in history
+    assert history.splitlines()[1].startswith(f"{run} ") and f"25,000.00 2.40 {t('status.optimal')}" in history
     assert errors == []   # no CSP violation or failed load on any page
 
 
