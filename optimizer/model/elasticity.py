@@ -117,6 +117,19 @@ def _dense(codes: np.ndarray) -> np.ndarray:
     return pd.factorize(codes)[0] if len(codes) else codes.astype(int)
 
 
+def bids_seen(days: pd.DataFrame, unit: np.ndarray, current_bid: np.ndarray) -> dict[str, np.ndarray]:
+    """Each unit's lowest and highest bid on a day with impressions, today's included: the stretch of bids over
+    which the history shows how the unit responds (today's bid alone where it shows none)."""
+    lowest, highest = np.full(len(current_bid), np.inf), np.full(len(current_bid), -np.inf)
+    if "bid" in days:
+        rows = (days["bid"] > 0).to_numpy() & (days["impressions"] > 0).to_numpy()
+        bid = days["bid"].to_numpy(float)[rows]
+        np.minimum.at(lowest, unit[rows], bid)
+        np.maximum.at(highest, unit[rows], bid)
+    return {"lowest_bid_seen": np.fmin(np.where(np.isfinite(lowest), lowest, np.nan), current_bid),
+            "highest_bid_seen": np.fmax(np.where(np.isfinite(highest), highest, np.nan), current_bid)}
+
+
 #: The response curves are tempered no further than this share of their own log response.
 RESPONSE_SCALE_RANGE = (0.2, 1.0)
 

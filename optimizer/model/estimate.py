@@ -35,6 +35,7 @@ from optimizer.model.elasticity import (
     DEFAULT_CLICKS_ELASTICITY,
     DEFAULT_CPC_ELASTICITY,
     Elasticity,
+    bids_seen,
     estimate_elasticities,
     plan_spend_elasticity,
     response_scale,
@@ -201,8 +202,8 @@ def estimate(performance: Performance, *, period_days: int, value_per_order: flo
         value_per_click=cvr * order_value,
         value_per_click_cv=value_per_click_cv(cvr, rates.cvr_count, order_value, rates.order_value_se),
         cpc=cpc, clicks_elasticity=alpha, cpc_elasticity=gamma,
-        **({"sigma": position.sigma, "z0": position.z0, "response_scale": position.response_scale}
-           if position is not None else {}),
+        **({"sigma": position.sigma, "z0": position.z0, "response_scale": position.response_scale,
+            **bids_seen(days, grouping.unit, current_bid)} if position is not None else {}),
         **{f"observed_{name}": observed[name].to_numpy(float) for name in observed.columns},
     )
     if "plan_budget" in days and days["plan_budget"].notna().any():

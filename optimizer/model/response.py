@@ -26,6 +26,9 @@ from optimizer.scenario.scenario_file import BidLimits
 
 #: Candidate levels on each side of today's bid.
 STEPS = 6
+#: The share of the revenue a raise past the highest bid the history has seen adds that the plan does not count
+#: on (:func:`_distrust_beyond_seen`).
+BEYOND_SEEN_DISCOUNT = 0.15
 METRICS = ("impressions", "clicks", "spend", "orders", "revenue")
 
 
@@ -103,6 +106,39 @@ def _spend_multipliers(n: int, bids: BidLimits, locked: np.ndarray) -> tuple[np.
     return multiplier, valid
 
 
+def _keyword_curve(units: pd.DataFrame, multiplier: np.ndarray, bid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Volume (x today's) and CPC at ``bid`` = today's x ``multiplier`` on each keyword's auction curve."""
+    z0, sigma = units["z0"].to_numpy(float)[:, None], units["sigma"].to_numpy(float)[:, None]
+    volume, cpc = auction.response_factors(z0, sigma, multiplier)
+    if "response_scale" in units:   # the share of the curve's response the history's bid changes bear out
+        volume **= units["response_scale"].to_numpy(float)[:, None]
+    cpc *= units["cpc"].to_numpy(float)[:, None]
+    np.minimum(bid, cpc, out=cpc)
+    return volume, cpc
+
+
+def _distrust_beyond_seen(arrays: dict[str, np.ndarray], grid: np.ndarray, units: pd.DataFrame) -> None:
+    """Credit a raise past the highest bid the history has seen with 1 - BEYOND_SEEN_DISCOUNT of the revenue and
+    orders its curve adds past that bid, in place.
+
+    The curve is placed from where a keyword stands today, not from how its auction answers a move; the
+    history's own bids bear it out up to the highest it shows, and past it the plan buys exactly the raises
+    whose curves promise most (the optimizer's curse). Spend stays the curve's, so such a raise's ROI is
+    worse than the curve says and the plan takes fewer of them; each week's bids join the history, so the
+    discounted stretch moves up as the account is played.
+    """
+    highest = units["highest_bid_seen"].to_numpy(float)[:, None]
+    up = grid > highest + 1e-9
+    if not up.any():
+        return
+    current_bid = units["current_bid"].to_numpy(float)[:, None]
+    volume, _ = _keyword_curve(units, np.where(up, highest / current_bid, 1.0), highest)
+    clicks = units["clicks"].to_numpy(float)[:, None] * volume
+    for name, rate in (("revenue", "value_per_click"), ("orders", "cvr")):
+        at_seen = clicks * units[rate].to_numpy(float)[:, None]
+        arrays[name] = np.where(up, at_seen + (arrays[name] - at_seen) * (1.0 - BEYOND_SEEN_DISCOUNT), arrays[name])
+
+
 def build_candidates(units: pd.DataFrame, bids: BidLimits, locked: np.ndarray, level: str) -> Candidates:
     """Forecast every candidate level of every unit from the unit's estimates."""
     n = len(units)
@@ -115,13 +151,7 @@ def build_candidates(units: pd.DataFrame, bids: BidLimits, locked: np.ndarray, l
         current_bid = units["current_bid"].to_numpy(float)
         grid, valid = bid_grid(current_bid, bids, locked)
         multiplier = grid / np.where(current_bid > 0, current_bid, 1.0)[:, None]
-        z0, sigma = units["z0"].to_numpy(float)[:, None], units["sigma"].to_numpy(float)[:, None]
-        safe = np.where(valid & (multiplier > 0), multiplier, 1.0)
-        volume, cpc = auction.response_factors(z0, sigma, safe)
-        if "response_scale" in units:   # the share of the curve's response the history's bid changes bear out
-            volume **= units["response_scale"].to_numpy(float)[:, None]
-        cpc *= cpc0
-        np.minimum(grid, cpc, out=cpc)
+        volume, cpc = _keyword_curve(units, np.where(valid & (multiplier > 0), multiplier, 1.0), grid)
     else:
         multiplier, valid = _spend_multipliers(n, bids, locked)
         grid = units["spend"].to_numpy(float)[:, None] * multiplier
@@ -136,6 +166,8 @@ def build_candidates(units: pd.DataFrame, bids: BidLimits, locked: np.ndarray, l
         "impressions": impressions, "clicks": clicks, "spend": spend,
         "orders": clicks * cvr, "revenue": clicks * value_per_click,
     }
+    if level == "keyword" and "highest_bid_seen" in units:
+        _distrust_beyond_seen(arrays, grid, units)
     invalid = ~valid
     for values in arrays.values():   # each a fresh (units, levels) array: cleaned in place
         if not np.isfinite(values).all():

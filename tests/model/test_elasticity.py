@@ -9,12 +9,14 @@ import pytest
 from optimizer.model.elasticity import (
     DEFAULT_CLICKS_ELASTICITY,
     DEFAULT_PLAN_SPEND_ELASTICITY,
+    bids_seen,
     estimate_elasticities,
     plan_spend_elasticity,
     response_scale,
     shrink_slope,
     within_slope,
 )
+from optimizer.model.estimate import estimate
 from tests.model.test_estimate import market, performance, plan_frame
 
 
@@ -110,3 +112,21 @@ def test_without_bid_changes_the_curves_stay_as_placed():
     frame = pd.DataFrame({"bid": [1.0] * 3, "impressions": [10.0] * 3, "date": pd.to_datetime(["2026-09-01"] * 3)})
     found = response_scale(frame, np.zeros(3, int), np.zeros(1), np.ones(1), np.ones(1))
     assert found.value == 1.0 and "no bid changes" in found.source
+
+
+def test_the_bids_seen_are_each_units_lowest_and_highest_on_days_with_impressions_and_today():
+    frame = pd.DataFrame({"bid": [1.0, 1.4, 9.0, 0.8, np.nan, 2.0], "impressions": [5.0, 3.0, 0.0, 2.0, 4.0, 0.0]})
+    today = np.array([1.0, 1.1, 1.2, 0.5])
+    seen = bids_seen(frame, np.array([0, 0, 0, 0, 1, 2]), today)
+    assert seen["lowest_bid_seen"].tolist() == [0.8, 1.1, 1.2, 0.5]   # the day at 9.0 showed nothing
+    assert seen["highest_bid_seen"].tolist() == [1.4, 1.1, 1.2, 0.5]
+    assert bids_seen(frame.drop(columns="bid"), np.zeros(6, int), today)["highest_bid_seen"].tolist() == today.tolist()
+
+
+def test_the_estimates_carry_the_bids_seen_around_todays():
+    truth, perf = market(3, changed_share=0.5)
+    units = estimate(perf, period_days=7).units
+    assert (units["lowest_bid_seen"] <= units["current_bid"]).all()
+    assert (units["highest_bid_seen"] >= units["current_bid"]).all()
+    moved = (units["lowest_bid_seen"] < units["current_bid"]) | (units["highest_bid_seen"] > units["current_bid"])
+    assert moved.any() and not moved.all()

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from optimizer.model import auction
 from optimizer.model.estimate import estimate
-from optimizer.model.response import METRICS, STEPS, bid_grid, build_candidates
+from optimizer.model.response import BEYOND_SEEN_DISCOUNT, METRICS, STEPS, bid_grid, build_candidates
 from optimizer.reading.schema import Performance
 from optimizer.scenario.scenario_file import BidLimits
 
@@ -159,12 +159,16 @@ def test_allow_pause_false_means_no_unit_can_pause():
 
 @st.composite
 def response_units(draw):
-    """Units anywhere on their auction curve: CPC from 5% to 99% of the bid, spreads from 0.2 to 2."""
+    """Units anywhere on their auction curve: CPC from 5% to 99% of the bid, spreads from 0.2 to 2, the history's
+    bids from half today's to 2.5 times it."""
     size = draw(st.integers(1, 5))
     floats = lambda low, high: st.lists(st.floats(low, high), min_size=size, max_size=size)  # noqa: E731
-    return keyword_units(
+    units = keyword_units(
         np.round(draw(floats(0.1, 20.0)), 2), cpc_to_bid=np.array(draw(floats(0.05, 0.99))),
         sigma=np.array(draw(floats(0.2, 2.0))), clicks=np.array(draw(floats(1.0, 1e4))))
+    bid = units["current_bid"].to_numpy()
+    return units.assign(lowest_bid_seen=bid * np.array(draw(floats(0.5, 1.0))),
+                        highest_bid_seen=bid * np.array(draw(floats(1.0, 2.5))))
 
 
 @settings(max_examples=80, deadline=None)
@@ -215,6 +219,27 @@ def test_a_keyword_that_wins_every_auction_gains_little_from_a_raise():
     saturated, marginal = keyword_units([1.0, 1.0], cpc_to_bid=[0.2, 0.95], sigma=0.5).pipe(
         lambda units: build_candidates(units, BidLimits(), nobody_locked(2), "keyword")).clicks[:, -1]
     assert saturated < 1.05 * 100 < 2 * 100 < marginal
+
+
+def test_a_raise_past_the_highest_bid_seen_counts_on_less_of_the_revenue_the_curve_adds_there():
+    """Up to the history's highest bid the curve as placed; past it the revenue and orders it adds there count
+    1 - BEYOND_SEEN_DISCOUNT, at the curve's spend, so such a raise's ROI is lower; cuts keep the curve."""
+    curve = keyword_units([1.0, 1.0], cpc_to_bid=0.8, sigma=0.6)
+    seen = curve.assign(lowest_bid_seen=[0.8, 1.0], highest_bid_seen=[1.3, 1.0])
+    trusted, discounted = (build_candidates(units, BidLimits(), nobody_locked(2), "keyword") for units in (curve, seen))
+    past = trusted.bid > np.array([[1.3], [1.0]]) + 1e-9
+    assert past[0].sum() >= 2 and past[1].sum() == STEPS
+    for metric in METRICS:
+        assert discounted.metric(metric)[~past] == pytest.approx(trusted.metric(metric)[~past], rel=1e-12)
+    for metric in ("impressions", "clicks", "spend"):
+        assert discounted.metric(metric) == pytest.approx(trusted.metric(metric), rel=1e-12)
+    z0, sigma = curve["z0"].to_numpy()[:1], curve["sigma"].to_numpy()[:1]
+    at_seen = 100.0 * auction.clicks_factor(z0, sigma, np.array([1.3])) * curve["value_per_click"].iloc[0]
+    assert discounted.revenue[0, past[0]] - at_seen == pytest.approx(
+        (1 - BEYOND_SEEN_DISCOUNT) * (trusted.revenue[0, past[0]] - at_seen), rel=1e-9)
+    added = discounted.revenue[1, STEPS + 1:] - 400.0
+    assert added == pytest.approx((1 - BEYOND_SEEN_DISCOUNT) * (trusted.revenue[1, STEPS + 1:] - 400.0), rel=1e-9)
+    assert np.all(incremental_roi(discounted, 0)[-2:] < incremental_roi(trusted, 0)[-2:])
 
 
 def test_todays_column_reproduces_the_units_own_forecast():
