@@ -3,8 +3,8 @@
 #: The phases the library and the workbench report (:mod:`optimizer.progress`), as the progress page names them.
 _PHASES = {"read and validate": "读取并检查", "read": "读取", "estimate": "估算", "build": "建模", "solve": "求解",
            "explain": "生成原因", "report": "生成报告", "write": "写出文件", "record": "记录", "frontier": "预算曲线",
-           "accounts": "账户", "upload files, frontier, report": "上传文件、预算曲线、报告",
-           "record in the history": "记入历史记录"}
+           "accounts": "账户", "upload files": "生成上传文件", "files": "生成 CSV 与摘要文件",
+           "sliders": "准备预算与投入产出比滑块", "record in the history": "记入历史记录"}
 
 MESSAGES = {
     "workbench.title": {"en": "bidopt workbench", "zh-CN": "bidopt 工作台"},

@@ -132,7 +132,7 @@ def plan_draft(draft: Draft, scenario: Scenario, store: HistoryStore, progress: 
     try:
         result = make_plan(scenario, draft.prepared, progress=progress, lang=lang,
                            frontier_grid=(0.25, 2.0, REPORT_FRONTIER_POINTS))   # report.html's, read off the solve
-        progress.phase("upload files, frontier, report")
+        progress.phase("upload files")
         uploads, warnings = platform_files(result, draft.bulk)
     except BidoptError as error:
         raise error_as_shown(error, draft.names) from None
@@ -141,8 +141,12 @@ def plan_draft(draft: Draft, scenario: Scenario, store: HistoryStore, progress: 
         result = replace(result, summary=result.summary.with_forecast_check(check))
     if warnings:
         result = replace(result, summary=result.summary.with_warnings(warnings))
+    progress.phase("report")   # each part of the work after the plan is a phase of its own on the progress page
     front = plan_frontier(result, count=REPORT_FRONTIER_POINTS)
-    files = {**result.files(), **plan_report(result, front), **uploads}
+    report = plan_report(result, front)
+    progress.phase("files")
+    files = {**result.files(), **report, **uploads}
+    progress.phase("sliders")
     sliders, note = slider_path(result)
     progress.phase("record in the history")
     return HeldRun(store.record(result), result, files, draft.names, front, draft.id, sliders, note)

@@ -434,7 +434,7 @@ def test_the_progress_page_names_each_phase_the_library_reports_in_the_pages_lan
     make_plan(scenario_from_reports([SAMPLE]), progress=heard)
     assert {"read and validate", "estimate", "build", "solve", "explain"} <= set(heard.names)
     watched = Watched()
-    for name in [*heard.names, "report", "write", "upload files, frontier, report", "record in the history"]:
+    for name in [*heard.names, "report", "write", "upload files", "files", "sliders", "record in the history"]:
         watched.phase(name, total=4)
     t = translator("zh-CN")
     page = templates.get_template("progress.html").render(
@@ -442,5 +442,5 @@ def test_the_progress_page_names_each_phase_the_library_reports_in_the_pages_lan
         phases=watched.phases())
     names = [html.unescape(row[0]) for row in rows_of("progress", page)]
     assert names == [CATALOGUE[f"workbench.phase.{name}"]["zh-CN"] for name in
-                     [*heard.names, "report", "write", "upload files, frontier, report", "record in the history"]]
+                     [*heard.names, "report", "write", "upload files", "files", "sliders", "record in the history"]]
     assert all(re.search("[\u4e00-\u9fff]", name) for name in names) and rows_of("progress", page)[-1][2] == "0 / 4"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 from dataclasses import replace
 
@@ -11,7 +12,9 @@ import pytest
 from optimizer.decisions.plan import plan_frontier
 from optimizer.errors import InputDataError
 from optimizer.history.store import HistoryStore
+from optimizer.i18n import CATALOGUE
 from optimizer.workbench import runs
+from optimizer.workbench.jobs import Watched
 from optimizer.workbench.runs import Pool, Workbench, plan_draft, read_draft
 from optimizer.workbench.settings import Busy, NotFound, ServeSettings
 from optimizer.workbench.uploads import goal_scenario
@@ -65,6 +68,19 @@ def test_the_report_frontier_is_read_off_the_plans_own_solve_as_plan_draws_it(tm
     assert len(solved.frontier) == runs.REPORT_FRONTIER_POINTS   # asked of the solve, not solved again after it
     unasked = replace(run.result, solution=replace(solved, frontier=()))
     assert run.frontier.points.equals(plan_frontier(unasked, count=runs.REPORT_FRONTIER_POINTS).points)
+
+
+def test_the_work_after_the_plan_is_reported_phase_by_phase_in_both_languages(tmp_path, history_store):
+    (tmp_path / "export-1.csv").write_bytes(SAMPLE.read_bytes())
+    draft, watched = read_draft(tmp_path, {"export-1.csv": "week.csv"}), Watched()
+    with HistoryStore(history_store) as store:
+        plan_draft(draft, goal_scenario(draft.scenario, {"budget": "20000"}), store, watched)
+    names = [phase["name"] for phase in watched.phases()]
+    after = ["upload files", "report", "files", "sliders", "record in the history"]
+    assert names[names.index("explain") + 1:] == after
+    for name in after:
+        assert set(CATALOGUE[f"workbench.phase.{name}"]) == {"en", "zh-CN"}
+        assert re.search("[\u4e00-\u9fff]", CATALOGUE[f"workbench.phase.{name}"]["zh-CN"])
 
 
 def test_a_bad_file_raises_naming_the_file_as_uploaded(tmp_path):
