@@ -74,8 +74,8 @@ def progress_options(command: argparse.ArgumentParser) -> None:
 
 def lang_option(command: argparse.ArgumentParser) -> None:
     command.add_argument("--lang", metavar="LANG",
-                         help="language of report.html, summary.md and the reasons: en or zh-CN "
-                              "(default: $BIDOPT_LANG, else en)")
+                         help="language of what the command writes and prints (report.html, summary.md, "
+                              "compare.md, figures, the reasons): en or zh-CN (default: $BIDOPT_LANG, else en)")
 
 
 def language(args: argparse.Namespace) -> str:

@@ -46,15 +46,16 @@ def subset(characters: str) -> bytes:
     from fontTools.ttLib import TTCollection, TTFont
 
     path = font_file()
-    faces = TTCollection(str(path), lazy=True).fonts
-    number = next(index for index, face in enumerate(faces) if face["name"].getDebugName(1) == FAMILY)
-    font = TTFont(str(path), fontNumber=number, lazy=True, recalcTimestamp=False)
+    with TTCollection(str(path), lazy=True) as collection:   # closed: no file handle left open per page
+        number = next(index for index, face in enumerate(collection.fonts)
+                      if face["name"].getDebugName(1) == FAMILY)
     options = cut.Options(flavor="woff", hinting=False, layout_features=[], name_IDs=[1, 2])
-    subsetter = cut.Subsetter(options)
-    subsetter.populate(unicodes=[ord(character) for character in characters])
-    subsetter.subset(font)
     buffer = io.BytesIO()
-    cut.save_font(font, buffer, options)
+    with TTFont(str(path), fontNumber=number, lazy=True, recalcTimestamp=False) as font:
+        subsetter = cut.Subsetter(options)
+        subsetter.populate(unicodes=[ord(character) for character in characters])
+        subsetter.subset(font)
+        cut.save_font(font, buffer, options)
     return buffer.getvalue()
 
 

@@ -38,3 +38,14 @@ def test_the_rule_embeds_the_subset_as_a_data_uri_and_is_the_same_each_time():
 def test_a_character_costs_a_few_hundred_bytes():
     characters = "".join(chr(code) for code in range(0x4E00, 0x4E00 + 400))
     assert len(fonts.subset(characters)) < 400 * 300
+
+
+def test_making_a_subset_leaves_no_font_file_open():
+    import gc
+    import warnings
+
+    with warnings.catch_warnings(record=True) as heard:
+        warnings.simplefilter("always", ResourceWarning)
+        fonts.subset("计划关键词出价")
+        gc.collect()
+    assert not [str(warning.message) for warning in heard if issubclass(warning.category, ResourceWarning)]
