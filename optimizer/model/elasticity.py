@@ -47,10 +47,10 @@ def within_slope(x: np.ndarray, y: np.ndarray, weight: np.ndarray, unit: np.ndar
     unit_sum = np.bincount(unit, weights=weight)
     unit_mean = np.bincount(unit, weights=weight * x) / np.where(unit_sum > 0, unit_sum, 1.0)
     moved = np.abs(x - unit_mean[unit]) > 1e-6
+    totals = [(group, np.bincount(group, weights=weight)) for group in (unit, day)]
+    totals = [(group, np.where(w_sum > 0, w_sum, 1.0)) for group, w_sum in totals]
     for _ in range(4):
-        for group in (unit, day):
-            w_sum = np.bincount(group, weights=weight)
-            w_sum = np.where(w_sum > 0, w_sum, 1.0)
+        for group, w_sum in totals:
             x_t = x_t - (np.bincount(group, weights=weight * x_t) / w_sum)[group]
             y_t = y_t - (np.bincount(group, weights=weight * y_t) / w_sum)[group]
     sxx = float(np.sum(weight * x_t**2))
@@ -114,6 +114,9 @@ def plan_spend_elasticity(days: pd.DataFrame, unit: np.ndarray) -> Elasticity:
 
 
 def _dense(codes: np.ndarray) -> np.ndarray:
+    """``codes`` numbered 0, 1, ... as they first appear (read off where they change when they never fall)."""
+    if len(codes) and (codes[1:] >= codes[:-1]).all():
+        return np.cumsum(np.concatenate([[False], codes[1:] != codes[:-1]]))
     return pd.factorize(codes)[0] if len(codes) else codes.astype(int)
 
 
@@ -156,8 +159,9 @@ def response_scale(days: pd.DataFrame, unit: np.ndarray, z0: np.ndarray, sigma: 
     u = unit[idx]
     day = _dense(days["date"].rank(method="dense").fillna(1).astype(int).to_numpy()[idx])
     curve_y = log_ndtr(z0[u] + (log_bid - np.log(current_bid[u])) / sigma[u])
-    seen, variance, moved = within_slope(log_bid, np.log(impressions), weight, _dense(u), day)
-    curve, _, _ = within_slope(log_bid, curve_y, weight, _dense(u), day)
+    dense_unit = _dense(u)
+    seen, variance, moved = within_slope(log_bid, np.log(impressions), weight, dense_unit, day)
+    curve, _, _ = within_slope(log_bid, curve_y, weight, dense_unit, day)
     if not (np.isfinite(seen) and np.isfinite(curve)) or curve <= 0:
         return Elasticity(1.0, moved, "too few bid changes to check the curves against: the curves as placed")
     scale = float(np.clip((seen + np.sqrt(variance)) / curve, *RESPONSE_SCALE_RANGE))

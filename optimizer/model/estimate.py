@@ -40,6 +40,7 @@ from optimizer.model.elasticity import (
     plan_spend_elasticity,
     response_scale,
 )
+from optimizer.model.grouping import Grouping, group_units, nested_in_order
 from optimizer.model.shrinkage import shrink_rate, shrink_rate_posterior, shrink_value, value_per_click_cv
 from optimizer.reading.schema import Performance
 
@@ -122,20 +123,6 @@ def conversion_signals(ctr: np.ndarray, current_bid: np.ndarray, position: aucti
 
 
 @dataclass(frozen=True)
-class _Grouping:
-    """Which unit each of the report's rows belongs to, and the units' key columns."""
-
-    keys: list[str]
-    unit: np.ndarray
-    count: int
-    units: pd.DataFrame
-
-    def sum(self, values: np.ndarray, weight: np.ndarray) -> np.ndarray:
-        """Each unit's weighted sum of a per-row figure (missing figures count 0)."""
-        return np.bincount(self.unit, weights=np.nan_to_num(values) * weight, minlength=self.count)
-
-
-@dataclass(frozen=True)
 class _Today:
     """Today's bids, the units' places on their auction curves, and each row's volume moved to today's bid."""
 
@@ -160,7 +147,7 @@ class _Rates:
 def estimate(performance: Performance, *, period_days: int, value_per_order: float | None = None) -> Estimates:
     """Forecast every unit's week at today's bid and fit how it responds to a new bid."""
     days = performance.frame
-    grouping = _group(days, unit_keys(performance.level))
+    grouping = group_units(days, unit_keys(performance.level))
     keyword_level = performance.level == "keyword"
     bid_inferred = keyword_level and not performance.has_bid
     clicks_e, cpc_e = _elasticities(performance, grouping.unit)
@@ -173,8 +160,7 @@ def estimate(performance: Performance, *, period_days: int, value_per_order: flo
     scale = period_days / total_weight(performance.history_days, performance.last_date)
     impressions = impressions_w * scale
     clicks = impressions * rates.ctr if keyword_level else clicks_w * scale
-    unit_plan = grouping.units["plan"].to_numpy()
-    cpc = _cpc(spend_w, clicks_w, today.current_bid, unit_plan, keyword_level)
+    cpc = _cpc(spend_w, clicks_w, today.current_bid, grouping.codes["plan"], keyword_level)
     current_bid, position, warnings = today.current_bid, today.position, []
     if today.bid_missing:
         count = today.bid_missing
@@ -227,14 +213,6 @@ def as_forecast(local: np.ndarray, clicks: np.ndarray, fitted: Elasticity) -> El
     return Elasticity(value, fitted.observations, source)
 
 
-def _group(days: pd.DataFrame, keys: list[str]) -> _Grouping:
-    """Number the units in key order and keep each one's key columns from its first row."""
-    unit = days.groupby(keys, sort=True, observed=True).ngroup().to_numpy()
-    count = int(unit.max()) + 1 if len(unit) else 0
-    first_row = pd.Series(np.arange(len(days))).groupby(unit).first().to_numpy()
-    return _Grouping(keys, unit, count, days.iloc[first_row][keys].reset_index(drop=True))
-
-
 def _elasticities(performance: Performance, unit: np.ndarray) -> tuple[Elasticity, Elasticity]:
     """The account's clicks and CPC elasticities: to the bid for keywords, to the spend for plans."""
     days = performance.frame
@@ -247,7 +225,7 @@ def _elasticities(performance: Performance, unit: np.ndarray) -> tuple[Elasticit
     return clicks, Elasticity(1.0 - clicks.value, clicks.observations, clicks.source)
 
 
-def _today(performance: Performance, grouping: _Grouping) -> _Today:
+def _today(performance: Performance, grouping: Grouping) -> _Today:
     """Today's bid, the keyword's place on its auction curve, and each day's volume moved to today's bid."""
     days, unit = performance.frame, grouping.unit
     if not (performance.has_bid and performance.level == "keyword"):
@@ -256,7 +234,7 @@ def _today(performance: Performance, grouping: _Grouping) -> _Today:
     missing = ~(np.isfinite(current_bid) & (current_bid > 0))
     if missing.any():
         current_bid = np.where(missing, _bid_from_cpc(days, grouping), current_bid)
-    position = placement.place(days, unit, current_bid, grouping.units["plan"].to_numpy())
+    position = placement.place(days, unit, current_bid, grouping.codes["plan"])
     scale = response_scale(days, unit, position.z0, position.sigma, current_bid).value
     position = replace(position, response_scale=scale)
     day_bid = days["bid"].to_numpy(float)
@@ -265,18 +243,18 @@ def _today(performance: Performance, grouping: _Grouping) -> _Today:
     return _Today(current_bid, position, volume_factor, int(missing.sum()))
 
 
-def _bid_from_cpc(days: pd.DataFrame, grouping: _Grouping) -> np.ndarray:
+def _bid_from_cpc(days: pd.DataFrame, grouping: Grouping) -> np.ndarray:
     """Each unit's CPC / CPC_TO_BID; a unit without clicks takes its plan's median CPC, else the account's."""
     spend = np.bincount(grouping.unit, weights=np.nan_to_num(days["spend"].to_numpy(float)), minlength=grouping.count)
     clicks = np.bincount(grouping.unit, weights=np.nan_to_num(days["clicks"].to_numpy(float)), minlength=grouping.count)
     cpc = pd.Series(np.divide(spend, clicks, out=np.full(grouping.count, np.nan), where=clicks > 0))
-    cpc = cpc.fillna(cpc.groupby(grouping.units["plan"].to_numpy()).transform("median")).fillna(cpc.median())
+    cpc = cpc.fillna(cpc.groupby(grouping.codes["plan"]).transform("median")).fillna(cpc.median())
     known = days["bid"].to_numpy(float)
     fallback = float(np.nanmedian(known)) if np.isfinite(known).any() else 1.0  # no bid and no click anywhere
     return (cpc / CPC_TO_BID).fillna(fallback).clip(lower=0.01).to_numpy(float)
 
 
-def _weighted_sums(performance: Performance, grouping: _Grouping, volume_factor: np.ndarray,
+def _weighted_sums(performance: Performance, grouping: Grouping, volume_factor: np.ndarray,
                    value_per_order: float | None) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], pd.DataFrame]:
     """The recency-weighted sums: traffic moved to today's bid, and the evidence the rates are shrunk from.
 
@@ -305,20 +283,19 @@ def _weighted_sums(performance: Performance, grouping: _Grouping, volume_factor:
         revenue_w = orders_w * value_per_order
     else:
         revenue_w = np.zeros(n_units)
-    # the units' names as integer codes: the shrinkage groups by them level after level, and grouping
-    # integers is an order of magnitude faster than grouping text
-    codes = pd.DataFrame({key: pd.factorize(grouping.units[key], sort=False)[0] for key in grouping.keys})
+    codes = pd.DataFrame(grouping.codes)
     stats = codes.assign(imp=grouping.sum(days["impressions"].to_numpy(float), weight),
                          clk=grouping.sum(raw_clicks, weight), rate_clk=grouping.sum(raw_clicks, rate_weight),
                          ords=orders_w, rev=revenue_w)
     return traffic, stats
 
 
-def _rates(performance: Performance, grouping: _Grouping, stats: pd.DataFrame, today: _Today,
+def _rates(performance: Performance, grouping: Grouping, stats: pd.DataFrame, today: _Today,
            observed_clicks: pd.Series, value_per_order: float | None) -> _Rates:
     """CTR, CVR and order value shrunk toward ad group, plan and account (see :mod:`optimizer.model.shrinkage`)."""
     days, n_units, keys = performance.frame, grouping.count, grouping.keys
-    levels = [["plan"], ["plan", "ad_group"], keys] if performance.level == "keyword" else [keys]
+    levels = nested_in_order(grouping, [["plan"], ["plan", "ad_group"], keys] if performance.level == "keyword"
+                             else [keys])
     ctr = shrink_rate(stats["clk"], np.maximum(stats["imp"], stats["clk"]), levels, stats)
     if performance.has_orders:
         signals = conversion_signals(ctr, today.current_bid, today.position,

@@ -14,6 +14,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from optimizer.model.grouping import Nesting, nesting
+
 #: Rounds of (prior mean, prior strength) refitting in the shrinkage; the pair settles in two.
 PRIOR_MEAN_ROUNDS = 2
 #: The prior's slopes (log traffic, covariates) are fitted only across at least this many seen units.
@@ -51,16 +53,18 @@ def fit_prior_strength(successes: np.ndarray, trials: np.ndarray, prior_mean: np
     return float(np.clip(spread / true_var - 1.0, 0.5, 1e6))
 
 
-def shrink_rate(successes: pd.Series, trials: pd.Series, levels: list[list[str]], frame: pd.DataFrame) -> np.ndarray:
+def shrink_rate(successes: pd.Series, trials: pd.Series, levels: list[list[str]] | Nesting,
+                frame: pd.DataFrame) -> np.ndarray:
     """Posterior mean rate of each unit, shrunk level by level from the account down.
 
     ``levels`` lists the grouping keys from the coarsest (e.g. ``["plan"]``) to the
-    unit's own keys; each level's prior mean is its parent's posterior mean.
+    unit's own keys, or their :class:`~optimizer.model.grouping.Nesting` worked out once;
+    each level's prior mean is its parent's posterior mean.
     """
     return shrink_rate_posterior(successes, trials, levels, frame)[0]
 
 
-def shrink_rate_posterior(successes: pd.Series, trials: pd.Series, levels: list[list[str]],
+def shrink_rate_posterior(successes: pd.Series, trials: pd.Series, levels: list[list[str]] | Nesting,
                           frame: pd.DataFrame, covariates: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Posterior mean rate of each unit and its beta posterior's total count (trials + prior strength).
 
@@ -71,12 +75,11 @@ def shrink_rate_posterior(successes: pd.Series, trials: pd.Series, levels: list[
     parent = np.full(len(frame), (s_all + 0.5) / (t_all + 1.0))
     parent_group = np.zeros(len(frame), dtype=np.int64)
     count = np.full(len(frame), t_all + 1.0)
-    for depth, keys in enumerate(levels):
-        group = frame.groupby(keys, sort=False, observed=True).ngroup().to_numpy()
-        own = covariates if depth == len(levels) - 1 else None
+    nested = levels if isinstance(levels, Nesting) else nesting(frame, levels)
+    for depth, (group, first) in enumerate(zip(nested.groups, nested.firsts)):
+        own = covariates if depth == len(nested.groups) - 1 else None
         s = np.bincount(group, weights=successes.to_numpy())
         t = np.bincount(group, weights=trials.to_numpy())
-        first = pd.Series(np.arange(len(group))).groupby(group).first().to_numpy()
         pooled, siblings = parent[first], parent_group[first]
         levels_fitted = len(np.unique(siblings[t > 0]))
         slopes_fitted = prior_slopes(t, own)
@@ -167,7 +170,7 @@ def _centred(column: np.ndarray, weight: np.ndarray, parent: np.ndarray, n_paren
     return np.where(known, value - centre[parent], 0.0)
 
 
-def shrink_value(revenue: pd.Series, orders: pd.Series, frame: pd.DataFrame, levels: list[list[str]],
+def shrink_value(revenue: pd.Series, orders: pd.Series, frame: pd.DataFrame, levels: list[list[str]] | Nesting,
                  daily_value: np.ndarray, daily_orders: np.ndarray, daily_unit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Order value per unit shrunk level by level from the account down, with pseudo-order counts fitted from the data, and its standard error.
 
@@ -189,10 +192,9 @@ def shrink_value(revenue: pd.Series, orders: pd.Series, frame: pd.DataFrame, lev
         within = np.sum(daily_orders[has] * (day_value - unit_value[daily_unit[has]]) ** 2) / (has.sum() - len(frame))
     parent = np.full(len(frame), account)
     count = np.full(len(frame), float(ords.sum()))
-    for keys in levels:
-        group = frame.groupby(keys, sort=False, observed=True).ngroup().to_numpy()
+    nested = levels if isinstance(levels, Nesting) else nesting(frame, levels)
+    for group, first in zip(nested.groups, nested.firsts):
         group_rev, group_orders = np.bincount(group, weights=rev), np.bincount(group, weights=ords)
-        first = pd.Series(np.arange(len(group))).groupby(group).first().to_numpy()
         prior = parent[first]
         strength = 1.0
         seen = group_orders > 0
