@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 import time
+from contextlib import contextmanager
 
 import pytest
 from starlette.testclient import TestClient
@@ -65,6 +67,18 @@ def plan(client: TestClient, draft_page, **goal):
     action = re.search(r'action="(/drafts/[^"]+/plan)"', draft_page.text).group(1)
     return settle(client, client.post(action, data={"csrf": csrf_of(draft_page.text),
                                                     **{k: str(v) for k, v in goal.items()}}))
+
+
+@contextmanager
+def one_worker_busy(client: TestClient):
+    """The pool's worker held on a gate while the block runs: what the block submits waits for a worker."""
+    gate = threading.Event()
+    held = client.app.state.workbench.pool.submit(gate.wait)
+    try:
+        yield
+    finally:
+        gate.set()
+        held.result()
 
 
 def make_client(db_url: str, **settings) -> TestClient:

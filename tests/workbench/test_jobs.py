@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import threading
 from concurrent.futures import Future
 
 import pytest
@@ -14,7 +13,7 @@ from optimizer.errors import BidoptError
 from optimizer.scenario.scenario_file import scenario_from_reports
 from optimizer.workbench.jobs import Job, Watched
 from tests.paths import SAMPLE
-from tests.workbench.conftest import csrf_of, make_client, settle, text_of
+from tests.workbench.conftest import csrf_of, make_client, one_worker_busy, plan, settle, text_of, upload
 
 
 def test_watched_keeps_the_phases_the_library_reports_with_steps():
@@ -44,20 +43,14 @@ def test_a_job_is_waited_for_and_gives_its_result_or_raises_its_error():
 
 def test_a_plan_still_running_after_a_second_shows_its_progress_then_the_plan(history_store):
     with make_client(history_store, workers=1) as client:
-        csrf = csrf_of(client.get("/").text)
-        draft = settle(client, client.post("/upload", data={"csrf": csrf},
-                                           files=[("reports", ("ztc_keywords.csv", SAMPLE.read_bytes(), "text/csv"))]))
+        draft = upload(client, [("ztc_keywords.csv", SAMPLE.read_bytes())])
+        csrf = csrf_of(draft.text)
         action = re.search(r'action="(/drafts/[^"]+/plan)"', draft.text).group(1)
-        gate = threading.Event()
-        held = client.app.state.workbench.pool.submit(gate.wait)   # the only worker is busy: the plan waits
-        try:
+        with one_worker_busy(client):   # the only worker is busy: the plan waits
             waiting = client.post(action, data={"csrf": csrf, "budget": "20000"})
             assert re.fullmatch(r"http://127\.0\.0\.1/jobs/[\w-]+", str(waiting.url))
             assert '<meta http-equiv="refresh" content="1">' in waiting.text
             assert "Planning… " in text_of(waiting.text) and "waiting for a worker" in text_of(waiting.text)
-        finally:
-            gate.set()
-            held.result()
         page = settle(client, waiting)
         assert page.status_code == 200 and re.search(r"/runs/\d+$", str(page.url))
         assert client.get(str(waiting.url)).url == page.url   # a finished job's page sends on to its run
@@ -67,14 +60,9 @@ def test_a_plan_still_running_after_a_second_shows_its_progress_then_the_plan(hi
 def test_a_bad_file_read_after_the_first_second_gets_its_error_on_the_progress_page(history_store):
     with make_client(history_store, workers=1) as client:
         csrf = csrf_of(client.get("/").text)
-        gate = threading.Event()
-        held = client.app.state.workbench.pool.submit(gate.wait)
-        try:
+        with one_worker_busy(client):
             waiting = client.post("/upload", data={"csrf": csrf}, files=[("reports", ("bad.csv", b"a,b\n1,2\n"))])
             assert "/jobs/" in str(waiting.url)
-        finally:
-            gate.set()
-            held.result()
         failed = settle(client, waiting)
         assert failed.status_code == 400 and "bad.csv: " in text_of(failed.text)
         assert list(client.app.state.workbench.root.iterdir()) == []
@@ -82,23 +70,15 @@ def test_a_bad_file_read_after_the_first_second_gets_its_error_on_the_progress_p
 
 def test_a_whatif_still_comparing_after_a_second_shows_its_progress_then_the_comparison(history_store):
     with make_client(history_store, workers=1) as client:
-        csrf = csrf_of(client.get("/").text)
-        draft = settle(client, client.post("/upload", data={"csrf": csrf},
-                                           files=[("reports", ("ztc_keywords.csv", SAMPLE.read_bytes(), "text/csv"))]))
-        action = re.search(r'action="(/drafts/[^"]+/plan)"', draft.text).group(1)
-        page = settle(client, client.post(action, data={"csrf": csrf, "budget": "20000"}))
-        run = int(re.search(r"/runs/(\d+)$", str(page.url)).group(1))
-        gate = threading.Event()
-        held = client.app.state.workbench.pool.submit(gate.wait)   # the only worker is busy: the comparison waits
-        try:
+        draft = upload(client, [("ztc_keywords.csv", SAMPLE.read_bytes())])
+        csrf = csrf_of(draft.text)
+        run = int(re.search(r"/runs/(\d+)$", str(plan(client, draft, budget=20000).url)).group(1))
+        with one_worker_busy(client):   # the only worker is busy: the comparison waits
             waiting = client.post(f"/runs/{run}/whatif", data={"csrf": csrf, "name": "Double 11", "cpc": "1.3"})
             assert re.fullmatch(r"http://127\.0\.0\.1/jobs/[\w-]+", str(waiting.url))
             assert '<meta http-equiv="refresh" content="1">' in waiting.text
             assert "Comparing the scenarios… " in text_of(waiting.text) and "waiting for a worker" in text_of(waiting.text)
             assert client.app.state.workbench.whatifs(run) is None
-        finally:
-            gate.set()
-            held.result()
         compared = settle(client, waiting)
         assert compared.status_code == 200 and str(compared.url).endswith(f"/runs/{run}/whatif")
         assert "Double 11" in text_of(compared.text)
@@ -108,20 +88,12 @@ def test_a_whatif_still_comparing_after_a_second_shows_its_progress_then_the_com
 
 def test_a_whatif_that_cannot_be_planned_after_the_first_second_gets_its_error_and_is_not_kept(history_store):
     with make_client(history_store, workers=1) as client:
-        csrf = csrf_of(client.get("/").text)
-        draft = settle(client, client.post("/upload", data={"csrf": csrf},
-                                           files=[("reports", ("ztc_keywords.csv", SAMPLE.read_bytes(), "text/csv"))]))
-        action = re.search(r'action="(/drafts/[^"]+/plan)"', draft.text).group(1)
-        run = int(re.search(r"/runs/(\d+)$", str(settle(client, client.post(action, data={
-            "csrf": csrf, "budget": "20000"})).url)).group(1))
-        gate = threading.Event()
-        held = client.app.state.workbench.pool.submit(gate.wait)
-        try:
+        draft = upload(client, [("ztc_keywords.csv", SAMPLE.read_bytes())])
+        csrf = csrf_of(draft.text)
+        run = int(re.search(r"/runs/(\d+)$", str(plan(client, draft, budget=20000).url)).group(1))
+        with one_worker_busy(client):
             waiting = client.post(f"/runs/{run}/whatif", data={"csrf": csrf, "min_roi": "1000"})
             assert "/jobs/" in str(waiting.url)
-        finally:
-            gate.set()
-            held.result()
         failed = settle(client, waiting)
         assert failed.status_code == 422 and "min_roi 1000 cannot be met" in text_of(failed.text)
         assert client.app.state.workbench.whatifs(run) is None

@@ -9,7 +9,6 @@ import html
 import io
 import json
 import re
-import threading
 
 import openpyxl
 import pytest
@@ -225,16 +224,11 @@ def test_a_bad_goal_lists_every_problem_with_400(client):
 
 
 def test_a_full_queue_answers_503_with_retry_after(history_store):
-    from tests.workbench.conftest import make_client
+    from tests.workbench.conftest import make_client, one_worker_busy
 
     with make_client(history_store, workers=1, queue=0) as busy:
-        gate = threading.Event()
-        held = busy.app.state.workbench.pool.submit(gate.wait)
-        try:
+        with one_worker_busy(busy):
             response = upload(busy, [("ztc_keywords.csv", SAMPLE.read_bytes())])
-        finally:
-            gate.set()
-            held.result()
         assert response.status_code == 503 and response.headers["retry-after"] == "5"
         assert "try again in 5 seconds" in response.text
         assert list(busy.app.state.workbench.root.iterdir()) == []
