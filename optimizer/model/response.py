@@ -132,7 +132,7 @@ def _distrust_beyond_seen(arrays: dict[str, np.ndarray], grid: np.ndarray, units
     if not up.any():
         return
     current_bid = units["current_bid"].to_numpy(float)[:, None]
-    volume, _ = _keyword_curve(units, np.where(up, highest / current_bid, 1.0), highest)
+    volume, _ = _keyword_curve(units, highest / current_bid, highest)   # one point per unit: at its highest bid
     clicks = units["clicks"].to_numpy(float)[:, None] * volume
     for name, rate in (("revenue", "value_per_click"), ("orders", "cvr")):
         at_seen = clicks * units[rate].to_numpy(float)[:, None]
