@@ -146,7 +146,7 @@ MESSAGES = {
     "frontier.floor_binds": {
         "en": "the ROI floor {floor} binds from a budget of {budget}: more budget buys nothing at that floor, so the "
               "curve ends there",
-        "zh-CN": "预算达到 {budget} 起，投入产出比下限 {floor} 开始起作用：在这个下限下再加预算也买不到更多，曲线到此为止",
+        "zh-CN": "投入产出比下限为 {floor}，预算达到 {budget} 起它开始起作用：在这个下限下再加预算也买不到更多，曲线到此为止",
     },
     "frontier.bid_limits_stop": {
         "en": "beyond a budget of {budget} the bid limits, not the budget, stop the plan: the curve ends there",

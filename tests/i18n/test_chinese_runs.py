@@ -24,6 +24,8 @@ LANG = "zh-CN"
 #: Three English words in a row (letters only, one space apart): a sentence fragment, not a unit or an id.
 ENGLISH_RUN = re.compile(r"[A-Za-z]{2,}(?: [A-Za-z]{2,}){2,}")
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+#: An ASCII space between full-width punctuation and a Chinese character: a gap a Chinese reader sees as a typo.
+STRAY_SPACE = re.compile(r"[（，。：；）、] (?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff]) [（，。：；）、]")
 #: Real exports read as plan reads them (skipped when absent): search-term reports with attribution
 #: artefacts and totals, a campaign report (plans only), a targeting report with placements and upload files.
 REAL_RUNS = {
@@ -148,9 +150,13 @@ def test_a_chinese_plan_of_a_real_export_speaks_chinese(export, tmp_path):
 
 
 @pytest.mark.slow
-def test_a_chinese_comparison_and_frontier_speak_chinese(tmp_path):
+def test_a_chinese_comparison_and_frontier_speak_chinese(tmp_path, capsys):
     scenarios = [str(SCENARIOS / name) for name in ("weekly.toml", "double11.toml", "sold_out.toml")]
     assert run("compare", *scenarios, "--out", str(tmp_path / "compare")) == 0
-    assert run("frontier", scenarios[0], "--out", str(tmp_path / "frontier"), "--points", "6") == 0
+    assert main(["frontier", scenarios[0], "--out", str(tmp_path / "frontier"), "--points", "6", "--lang", LANG]) == 0
     assert (tmp_path / "compare" / "compare.md").read_text(encoding="utf-8").startswith("# 方案对比")
     assert english_in(tmp_path) == []
+    said = capsys.readouterr().out
+    assert "投入产出比下限" in said   # the frontier's note on where the floor binds
+    assert STRAY_SPACE.findall(said) == []
+    assert not [text for text in outputs(tmp_path).values() if STRAY_SPACE.search(text)]
