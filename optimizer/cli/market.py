@@ -37,9 +37,10 @@ def market_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--days", type=int, default=28, help="days of history (default 28)")
     command.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
     command.add_argument("--format", choices=["ztc", "google", "amazon"], default="ztc", help="export format")
-    command.add_argument("--family", choices=["auction", "position"], default="auction",
-                         help="the market: one slot in a second-price auction (default), or ranked ad slots "
-                              "against rivals that follow the bid")
+    command.add_argument("--family", choices=["auction", "position", "saturating"], default="auction",
+                         help="the market: one slot in a second-price auction (default), ranked ad slots "
+                              "against rivals that follow the bid, or heavy-tailed rivals with conversion "
+                              "that falls as the ad wins more")
 
 
 def _simulated(args: argparse.Namespace):

@@ -38,6 +38,7 @@ from scipy.special import ndtr
 
 from optimizer.simulation import market as auction_family
 from optimizer.simulation.market import Market
+from optimizer.simulation.saturating import make_saturating_market
 
 #: Clicks of each ad slot, as a share of the top slot's.
 POSITION_CLICKS = np.array([1.0, 0.62, 0.43, 0.30])
@@ -47,7 +48,7 @@ LADDER_GAP = (0.12, 0.45)
 SHOCK = (0.15, 0.45)
 #: Rivals follow the keyword's bid with an elasticity in [0, REACTION_MAX].
 REACTION_MAX = 0.4
-FAMILIES = ("auction", "position")
+FAMILIES = ("auction", "position", "saturating")
 
 
 @dataclass(frozen=True)
@@ -126,5 +127,5 @@ def simulate_family(family: str, n_keywords: int, days: int, *, seed: int,
         return auction_family.simulate(n_keywords, days, seed=seed, language=language)
     if isinstance(days, bool) or not isinstance(days, (int, np.integer)) or days < 1:
         raise ValueError(f"The 'days' parameter must be an int in the range [1, inf). Got {days!r} instead.")
-    market = make_position_market(n_keywords, seed=seed, language=language)
-    return auction_family.history_of(market, int(days), seed)
+    make = make_position_market if family == "position" else make_saturating_market
+    return auction_family.history_of(make(n_keywords, seed=seed, language=language), int(days), seed)

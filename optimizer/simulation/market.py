@@ -133,6 +133,10 @@ class Market:
         """Clicks per impression at the rates :meth:`per_search` gave: the keyword's CTR, in its one slot."""
         return self.ctr
 
+    def order_rate(self, bids: np.ndarray) -> np.ndarray:
+        """Orders per click at ``bids`` (shape (n,) or (n, k)): the keyword's CVR, whatever the bid."""
+        return np.broadcast_to(self.cvr[self._axis(bids)], np.shape(bids))
+
     def with_bids(self, bids: np.ndarray, today: pd.Timestamp | None = None) -> Market:
         """The same market with other standing bids (and, optionally, a later today)."""
         return replace(self, bid=np.asarray(bids, dtype=float), today=self.today if today is None else today)
@@ -179,7 +183,7 @@ class Market:
         win = rates["impressions"].T
         impressions = rng.poisson(searches * win)
         clicks = rng.binomial(impressions, np.broadcast_to(self.click_rate(rates).T, impressions.shape))
-        orders = rng.binomial(clicks, self.cvr)
+        orders = rng.binomial(clicks, self.order_rate(bids.T).T)
         cpc = np.divide(rates["spend"].T, rates["clicks"].T, out=np.zeros((days, n)), where=rates["clicks"].T > 0)
         spend = np.round(clicks * cpc * _mean_one(rng, PRICE_NOISE, (days, n)), 2)
         revenue = np.round(orders * self.order_value * _mean_one(rng, VALUE_NOISE, (days, n)), 2)

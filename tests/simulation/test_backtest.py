@@ -174,7 +174,7 @@ def test_a_week_outside_the_limits_is_marked(played):
     assert cells[4].endswith(" ✗") and not cells[1].endswith("✗") and not cells[10].endswith("✗")   # keep, bidopt
 
 
-@pytest.mark.parametrize("family", ["auction", "position"])
+@pytest.mark.parametrize("family", ["auction", "position", "saturating"])
 def test_bidopt_holds_the_floor_in_truth_when_it_raises_past_the_bids_seen(family, tmp_path):
     """1.6 x today's budget at today's ROI on a small market of each family, two weeks: the raises whose curves
     promise most past the bids the history shows are counted at less than the curve says, so the plan's true

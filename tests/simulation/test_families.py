@@ -12,6 +12,7 @@ from optimizer.scenario.settings import BidLimits, Goal
 from optimizer.simulation.families import POSITION_CLICKS, make_position_market, simulate_family
 from optimizer.simulation.market import make_market
 from optimizer.simulation.oracle import bid_bounds, score, solve_oracle
+from optimizer.simulation.saturating import make_saturating_market
 
 
 def _goal(market, budget_x: float, roi_x: float) -> Goal:
@@ -87,8 +88,9 @@ def test_a_marginal_click_can_cost_more_than_the_bid_where_the_ad_moves_up_a_slo
 
 
 @pytest.mark.parametrize("seed", [1, 2])
-def test_no_random_sheet_within_the_limits_beats_the_oracle(seed):
-    market = make_position_market(60, seed=seed)
+@pytest.mark.parametrize("make", [make_position_market, make_saturating_market])
+def test_no_random_sheet_within_the_limits_beats_the_oracle(make, seed):
+    market = make(60, seed=seed)
     limits = BidLimits(max=20.0)
     rng = np.random.default_rng(seed)
     low, high = bid_bounds(market, limits)
