@@ -2,7 +2,7 @@
 
     python benchmarks/frontier.py [--keywords 10000] [--days 28] [--points 40]
 
-Target (issue 4): the frontier costs at most 3x one plan (reading, estimating and
+Target: the frontier costs at most 3x one plan (reading, estimating and
 solving included in both: a frontier is what `bidopt frontier` runs).
 """
 

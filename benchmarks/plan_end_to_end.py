@@ -5,7 +5,7 @@
 The report (GBK, Chinese headers, one row per keyword and day) is made by
 ``scenarios/make_sample.py``; the plan runs in a fresh child process so that the
 peak resident memory printed is the plan's own (read, validate, estimate, build,
-solve, explain, write), not the generator's. Target (issue 3): 10,000 keywords x
+solve, explain, write), not the generator's. Target: 10,000 keywords x
 28 days in under 10 s and under 1 GiB.
 """
 
