@@ -239,7 +239,12 @@ def _today(performance: Performance, grouping: Grouping) -> _Today:
     position = replace(position, response_scale=scale)
     day_bid = days["bid"].to_numpy(float)
     move = np.nan_to_num(np.where(day_bid > 0, day_bid / current_bid[unit], 1.0), nan=1.0, posinf=1.0)
-    volume_factor = np.clip(1.0 / auction.clicks_factor(position.z0[unit], position.sigma[unit], move) ** scale, 0.25, 4.0)
+    # a day at today's bid (every day of a one-row report) is at factor 1 on a curve placed anywhere
+    placed = (np.abs(position.z0) < 1e100) & (position.sigma != 0) & ~np.isnan(position.sigma)
+    moved = (move != 1.0) | ~placed[unit]
+    factor = np.ones(len(days))
+    factor[moved] = auction.clicks_factor(position.z0[unit[moved]], position.sigma[unit[moved]], move[moved])
+    volume_factor = np.clip(1.0 / factor ** scale, 0.25, 4.0)
     return _Today(current_bid, position, volume_factor, int(missing.sum()))
 
 

@@ -27,7 +27,7 @@ from optimizer.model.auction import (
     Position,
     falling_root,
     log_rho,
-    mills,
+    log_rho_slope,
     z_from_ratio,
 )
 
@@ -225,7 +225,11 @@ def place(days: pd.DataFrame, unit: np.ndarray, current_bid: np.ndarray, plan_of
     # extrapolating beyond Z_RANGE. A ratio under the curve's reach at z = 8 (a CPC far under
     # the bid: the top slot of a ranked page pays the rival below) is kept as the data's, not
     # raised to the curve's floor (up to 3x today's CPC on head terms of a spread of 0.2)
-    ratio_today = ratios.shrunk * np.exp(log_rho(z_today, sigma) - log_rho(z_mean, sigma))
+    log_mean = log_rho(z_mean, sigma)
+    log_today = log_mean.copy()   # where today's bid is the one the ratio was paid at, the same number
+    moved_today = z_today != z_mean
+    log_today[moved_today] = log_rho(z_today[moved_today], sigma[moved_today])
+    ratio_today = ratios.shrunk * np.exp(log_today - log_mean)
     return Position(sigma, np.clip(z_today, *Z_RANGE), ratio_today, source)
 
 
@@ -257,13 +261,13 @@ def anchor_moved(days: pd.DataFrame, unit: np.ndarray, current_bid: np.ndarray, 
 
     def gap(z: np.ndarray, slope: bool) -> tuple[np.ndarray, np.ndarray | None]:   # model spend - target
         row_z = z[row_unit] + offset
-        row_rho = np.exp(log_rho(row_z, row_sigma))
-        rho = np.exp(log_rho(z, unit_sigma))
-        value = np.bincount(row_unit, weights=paid * row_rho, minlength=len(index)) + pseudo * rho - target
         if not slope:
-            return value, None
-        row_slope = row_rho * (-row_sigma + mills(row_z - row_sigma) - mills(row_z))
-        return value, (np.bincount(row_unit, weights=paid * row_slope, minlength=len(index))
-                       + pseudo * rho * (-unit_sigma + mills(z - unit_sigma) - mills(z)))
+            row_rho, rho = np.exp(log_rho(row_z, row_sigma)), np.exp(log_rho(z, unit_sigma))
+            return np.bincount(row_unit, weights=paid * row_rho, minlength=len(index)) + pseudo * rho - target, None
+        (row_log, row_dlog), (log, dlog) = log_rho_slope(row_z, row_sigma), log_rho_slope(z, unit_sigma)
+        row_rho, rho = np.exp(row_log), np.exp(log)
+        value = np.bincount(row_unit, weights=paid * row_rho, minlength=len(index)) + pseudo * rho - target
+        return value, (np.bincount(row_unit, weights=paid * (row_rho * row_dlog), minlength=len(index))
+                       + pseudo * rho * dlog)
 
     return falling_root(gap, (len(index),), BRACKET_STEPS + 4)
