@@ -174,15 +174,17 @@ def response_factors(z0: np.ndarray, sigma: np.ndarray, multiplier: np.ndarray) 
     z /= sigma
     z += z0
     log_phi = log_ndtr(z)
-    clicks = log_phi - log_ndtr(z0)
-    np.exp(clicks, out=clicks)
-    cpc = 0.5 * sigma**2 - sigma * z   # log_rho(z, sigma), term by term in its order
+    cpc = sigma * z   # log_rho(z, sigma), term by term in its order, in place: no table allocated twice
+    np.subtract(0.5 * sigma**2, cpc, out=cpc)
     z -= sigma
-    cpc += log_ndtr(z)
+    cpc += log_ndtr(z, out=z)
     cpc -= log_phi
     cpc -= log_rho(z0, sigma)
     np.exp(cpc, out=cpc)
     cpc *= multiplier
+    clicks = log_phi   # log Phi(z) is read no more: the clicks factor takes its place
+    clicks -= log_ndtr(z0)
+    np.exp(clicks, out=clicks)
     return clicks, cpc
 
 

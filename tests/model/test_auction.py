@@ -85,3 +85,12 @@ def test_local_elasticities_are_the_curves_own_central_differences():
                                            - np.log(auction.clicks_factor(z0, sigma, down))) / (2 * step))
     np.testing.assert_array_equal(cpc, 1 + (np.log(auction.cpc_ratio(z0, sigma, up))
                                             - np.log(auction.cpc_ratio(z0, sigma, down))) / (2 * step))
+
+
+def test_the_candidate_tables_response_is_each_factor_to_the_bit():
+    rng = np.random.default_rng(5)
+    z0, sigma = rng.uniform(-1.5, 6.0, (300, 1)), rng.choice([0.2, 0.6, 2.0], (300, 1))
+    multiplier = rng.uniform(0.3, 2.5, (300, 13))
+    clicks, cpc = auction.response_factors(z0, sigma, multiplier)
+    np.testing.assert_array_equal(clicks, auction.clicks_factor(z0, sigma, multiplier))
+    np.testing.assert_array_equal(cpc, auction.cpc_factor(z0, sigma, multiplier))
