@@ -142,43 +142,53 @@ def sibling_mean(successes: np.ndarray, trials: np.ndarray, strength: float, par
     weighted_rate = weight * rate
     parent_pooled = np.zeros(n_parents)
     parent_pooled[parent] = pooled
-    x = np.stack([_centred(column, weight, parent, n_parents) for column in _prior_columns(trials, covariates)],
-                 axis=1)
-    x = x[:, (x != 0).any(axis=0)]   # a column that does not vary within any parent says nothing
+    mass = np.bincount(parent, weights=weight, minlength=n_parents)
+    rate_sum = np.bincount(parent, weights=weighted_rate, minlength=n_parents)
+    columns = _prior_columns(trials, covariates)
+    # units x columns, column by column: the memory order the products below were fitted in, so the same sums
+    x = np.empty((len(trials), len(columns)), order="F")
+    for index, column in enumerate(columns):
+        x[:, index] = _centred(column, weight, parent, mass)
+    varies = (x != 0).any(axis=0)   # a column that does not vary within any parent says nothing
+    x = x if varies.all() else x[:, varies]
 
     def factor_of(slopes: np.ndarray) -> np.ndarray:
         return np.exp(np.clip(x @ slopes, -np.log(PRIOR_RANGE), np.log(PRIOR_RANGE)))
 
     slopes = np.zeros(x.shape[1])
+    # at slopes of zero the factor is exactly 1 (x is finite): the sums at 1 are the ones above, None says so
+    factor = None if np.isfinite(x).all() else factor_of(slopes)
     for _ in range(PRIOR_SLOPE_STEPS if (trials > 0).sum() >= MIN_UNITS_FOR_SLOPE else 0):
-        factor = factor_of(slopes)
-        level = (np.bincount(parent, weights=weighted_rate * factor, minlength=n_parents) + parent_pooled) / (
-            np.bincount(parent, weights=weight * factor**2, minlength=n_parents) + 1.0)
-        predicted = level[parent] * factor
+        if factor is None:
+            predicted = ((rate_sum + parent_pooled) / (mass + 1.0))[parent]
+        else:
+            level = (np.bincount(parent, weights=weighted_rate * factor, minlength=n_parents) + parent_pooled) / (
+                np.bincount(parent, weights=weight * factor**2, minlength=n_parents) + 1.0)
+            predicted = level[parent] * factor
         scaled = predicted[:, None] * x
         gradient = scaled * weight[:, None]
         normal = gradient.T @ scaled
         if np.linalg.matrix_rank(normal) < len(slopes):
             break
         slopes = slopes + np.linalg.solve(normal, gradient.T @ (rate - predicted))
-    factor = factor_of(slopes)
-    mass = np.bincount(parent, weights=weight, minlength=n_parents)
+        factor = factor_of(slopes)
+    factor = np.ones(len(trials)) if factor is None else factor
     spread = np.bincount(parent, weights=weight * factor, minlength=n_parents)
     typical = np.divide(spread, mass, out=np.ones(n_parents), where=mass > 0)
-    level = (np.bincount(parent, weights=weighted_rate, minlength=n_parents) + parent_pooled) / (spread + typical)
+    level = (rate_sum + parent_pooled) / (spread + typical)
     return np.minimum(level[parent] * factor, 0.999)
 
 
-def _centred(column: np.ndarray, weight: np.ndarray, parent: np.ndarray, n_parents: int) -> np.ndarray:
-    """``column`` less its precision-weighted mean within each parent; 0 where it is not finite."""
+def _centred(column: np.ndarray, weight: np.ndarray, parent: np.ndarray, mass: np.ndarray) -> np.ndarray:
+    """``column`` less its precision-weighted mean within each parent; 0 where it is not finite.
+    ``mass``: the weights' sum per parent."""
     known = np.isfinite(column)
     if known.all():   # log traffic, always: the same numbers without the masks
-        mass = np.bincount(parent, weights=weight, minlength=n_parents)
-        centre = np.bincount(parent, weights=weight * column, minlength=n_parents) / np.where(mass > 0, mass, 1.0)
+        centre = np.bincount(parent, weights=weight * column, minlength=len(mass)) / np.where(mass > 0, mass, 1.0)
         return column - centre[parent]
     value = np.where(known, column, 0.0)
-    mass = np.bincount(parent, weights=weight * known, minlength=n_parents)
-    centre = np.bincount(parent, weights=weight * value, minlength=n_parents) / np.where(mass > 0, mass, 1.0)
+    known_mass = np.bincount(parent, weights=weight * known, minlength=len(mass))
+    centre = np.bincount(parent, weights=weight * value, minlength=len(mass)) / np.where(known_mass > 0, known_mass, 1.0)
     return np.where(known, value - centre[parent], 0.0)
 
 
