@@ -142,8 +142,7 @@ def sibling_mean(successes: np.ndarray, trials: np.ndarray, strength: float, par
     weighted_rate = weight * rate
     parent_pooled = np.zeros(n_parents)
     parent_pooled[parent] = pooled
-    mass = np.bincount(parent, weights=weight, minlength=n_parents)
-    rate_sum = np.bincount(parent, weights=weighted_rate, minlength=n_parents)
+    mass, rate_sum = (np.bincount(parent, weights=values, minlength=n_parents) for values in (weight, weighted_rate))
     columns = _prior_columns(trials, covariates)
     # units x columns, column by column: the memory order the products below were fitted in, so the same sums
     x = np.empty((len(trials), len(columns)), order="F")
