@@ -288,10 +288,10 @@ def _weighted_sums(performance: Performance, grouping: Grouping, volume_factor: 
         revenue_w = orders_w * value_per_order
     else:
         revenue_w = np.zeros(n_units)
-    codes = pd.DataFrame(grouping.codes)
-    stats = codes.assign(imp=grouping.sum(days["impressions"].to_numpy(float), weight),
-                         clk=grouping.sum(raw_clicks, weight), rate_clk=grouping.sum(raw_clicks, rate_weight),
-                         ords=orders_w, rev=revenue_w)
+    # one frame over the arrays as they are (read only): no copy of the codes and another with the counts added
+    stats = pd.DataFrame({**grouping.codes, "imp": grouping.sum(days["impressions"].to_numpy(float), weight),
+                          "clk": grouping.sum(raw_clicks, weight), "rate_clk": grouping.sum(raw_clicks, rate_weight),
+                          "ords": orders_w, "rev": revenue_w}, copy=False)
     return traffic, stats
 
 

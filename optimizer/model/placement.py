@@ -206,8 +206,7 @@ def place(days: pd.DataFrame, unit: np.ndarray, current_bid: np.ndarray, plan_of
     ratios = shrunk_ratio(days, unit, plan_of_unit, n_units)
     bid = days["bid"].to_numpy(float)
     has_bid = bid > 0
-    low = pd.Series(np.where(has_bid, bid, np.inf)).groupby(unit).min().reindex(range(n_units)).to_numpy()
-    high = pd.Series(np.where(has_bid, bid, -np.inf)).groupby(unit).max().reindex(range(n_units)).to_numpy()
+    low, high = _bid_range(bid, has_bid, unit, n_units)
     moved_unit = high > low * (1 + 1e-9)
     rows = has_bid & (days["impressions"].to_numpy(float) > 0) & moved_unit[unit]
     sigma = np.full(n_units, DEFAULT_SIGMA)
@@ -231,6 +230,18 @@ def place(days: pd.DataFrame, unit: np.ndarray, current_bid: np.ndarray, plan_of
     log_today[moved_today] = log_rho(z_today[moved_today], sigma[moved_today])
     ratio_today = ratios.shrunk * np.exp(log_today - log_mean)
     return Position(sigma, np.clip(z_today, *Z_RANGE), ratio_today, source)
+
+
+def _bid_range(bid: np.ndarray, has_bid: np.ndarray, unit: np.ndarray, n_units: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each unit's lowest and highest bid (inf and -inf without one): read off where the units change when the
+    rows are in unit order (minima and maxima are exact, so the same numbers), else grouped."""
+    low, high = np.where(has_bid, bid, np.inf), np.where(has_bid, bid, -np.inf)
+    steps = np.diff(unit)
+    if len(unit) and unit[0] == 0 and unit[-1] == n_units - 1 and ((steps == 0) | (steps == 1)).all():
+        starts = np.flatnonzero(np.diff(unit, prepend=-1))
+        return np.minimum.reduceat(low, starts), np.maximum.reduceat(high, starts)
+    return (pd.Series(low).groupby(unit).min().reindex(range(n_units)).to_numpy(),
+            pd.Series(high).groupby(unit).max().reindex(range(n_units)).to_numpy())
 
 
 def anchor_moved(days: pd.DataFrame, unit: np.ndarray, current_bid: np.ndarray, sigma: np.ndarray,
