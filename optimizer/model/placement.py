@@ -164,11 +164,13 @@ def _squares_on_grid(moved: MovedDays, ratios: Ratios, current_bid: np.ndarray) 
     ratio = ratios.shrunk
     z_today = z_from_ratio(np.broadcast_to(ratio, (len(SIGMA_GRID), len(ratio))), grid) + shift / grid
     squares = np.zeros((2, len(SIGMA_GRID), len(moved.plan_names)))
+    totals = [_group_totals(weight, moved.dense_unit, moved.plan_day)
+              for weight in (moved.impressions_weight, moved.cpc_weight)]   # the same for every spread
     for g, sigma in enumerate(SIGMA_GRID):
         z = z_today[g, moved.row_unit] + moved.moves / sigma
         for k, (observed, curve, weight) in enumerate(((moved.log_impressions, log_ndtr(z), moved.impressions_weight),
                                                        (moved.log_ratio, log_rho(z, sigma), moved.cpc_weight))):
-            residual = _demeaned(observed - curve, weight, moved.dense_unit, moved.plan_day)
+            residual = _demeaned(observed - curve, weight, totals[k])
             squares[k, g] = np.bincount(moved.plan_codes, weights=weight * residual**2,
                                         minlength=len(moved.plan_names))
     return squares
@@ -191,12 +193,18 @@ def _spend_focus(spend: np.ndarray, row_unit: np.ndarray, n_units: int) -> np.nd
     return focus / focus[spent].mean() if spent.any() else np.ones(len(focus))
 
 
-def _demeaned(values: np.ndarray, weight: np.ndarray, unit: np.ndarray, day: np.ndarray) -> np.ndarray:
+def _group_totals(weight: np.ndarray, unit: np.ndarray, day: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each grouping (unit, then plan-day) with its weights' sum per group (1 where none), for :func:`_demeaned`."""
+    return [(group, np.where(total > 0, total, 1.0)) for group in (unit, day)
+            for total in (np.bincount(group, weights=weight),)]
+
+
+def _demeaned(values: np.ndarray, weight: np.ndarray, totals: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """``values`` less their weighted unit and plan-day effects, three rounds of alternating demeaning."""
     residual = values.copy()
     for _ in range(3):
-        for group in (unit, day):
-            total = np.bincount(group, weights=weight)
-            residual = residual - (np.bincount(group, weights=weight * residual) / np.where(total > 0, total, 1.0))[group]
+        for group, total in totals:
+            residual = residual - (np.bincount(group, weights=weight * residual) / total)[group]
     return residual
 
 

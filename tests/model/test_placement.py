@@ -129,3 +129,16 @@ def test_each_keywords_bid_range_is_the_same_read_off_in_order_or_grouped():
         np.testing.assert_array_equal(got[0], expected[0])
         np.testing.assert_array_equal(got[1], expected[1])
     assert np.isinf(in_order[0]).any()   # some keywords without a bid on any day
+
+
+def test_demeaning_with_each_groupings_weights_summed_once_is_the_same_to_the_bit():
+    rng = np.random.default_rng(9)
+    unit, day = rng.integers(0, 80, 2_000), rng.integers(0, 30, 2_000)
+    values, weight = rng.normal(size=2_000), np.where(rng.random(2_000) < 0.1, 0.0, rng.uniform(0, 1, 2_000))
+    residual = values.copy()
+    for _ in range(3):
+        for group in (unit, day):
+            total = np.bincount(group, weights=weight)
+            residual = residual - (np.bincount(group, weights=weight * residual) / np.where(total > 0, total, 1.0))[group]
+    totals = placement._group_totals(weight, unit, day)
+    np.testing.assert_array_equal(placement._demeaned(values, weight, totals), residual)
