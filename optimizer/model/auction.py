@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from scipy.special import log_ndtr
 
 #: Spread of the log competing score when no bid change shows it (mid of 0.3-1.0 seen across markets).
@@ -47,6 +48,8 @@ DEFAULT_RATIO = float(np.exp(log_rho(np.array(DEFAULT_Z0), np.array(DEFAULT_SIGM
 
 #: Bisection steps that bracket the position to 16 / 2**8 before the Newton steps polish it.
 BRACKET_STEPS, NEWTON_STEPS = 8, 4
+#: The bracket every position is searched in, [-BRACKET, BRACKET].
+BRACKET = 8.0
 
 
 def z_from_ratio(ratio: np.ndarray, sigma: np.ndarray) -> np.ndarray:
@@ -55,27 +58,45 @@ def z_from_ratio(ratio: np.ndarray, sigma: np.ndarray) -> np.ndarray:
     ``d log rho / dz = -sigma + m(z - sigma) - m(z)`` with ``m = phi / Phi`` (the inverse Mills
     ratio); from a bracket of width 1/16 four Newton steps reach machine precision, three
     times faster than bisecting all the way (this runs on every keyword x every spread tried).
+    The bisection only ever tries the 2**8 + 1 points of its grid, so where the spreads are a few
+    (one per plan, or one per grid value tried) log rho is worked out once per spread and grid
+    point and the bisection reads it off (:func:`bisect_on_table`), the same steps to the bit.
     """
     target = np.log(np.clip(ratio, *RATIO_RANGE))
-    sigma = np.broadcast_to(sigma, target.shape)
+    spread = np.broadcast_to(sigma, target.shape)
 
     def gap(z: np.ndarray, slope: bool) -> tuple[np.ndarray, np.ndarray | None]:
-        return log_rho(z, sigma) - target, (-sigma + mills(z - sigma) - mills(z)) if slope else None
+        if not slope:
+            return log_rho(z, spread) - target, None
+        value, derivative = log_rho_slope(z, spread)
+        return value - target, derivative
 
-    return falling_root(gap, target.shape, BRACKET_STEPS)
+    bracket = bisect_on_table(target, sigma, BRACKET_STEPS)
+    if bracket is None:
+        bracket = bisect(gap, target.shape, BRACKET_STEPS)
+    return newton(gap, *bracket)
 
 
 def falling_root(gap, shape: tuple[int, ...], bracket_steps: int) -> np.ndarray:
-    """Where ``gap(z, slope)`` (value, and its derivative when ``slope``), falling in z, crosses 0 in [-8, 8].
-
-    Bisect ``bracket_steps`` times to a bracket, then NEWTON_STEPS Newton steps kept inside it.
+    """Where ``gap(z, slope)`` (value, and its derivative when ``slope``), falling in z, crosses 0 in
+    [-BRACKET, BRACKET]: bisect ``bracket_steps`` times to a bracket, then NEWTON_STEPS Newton steps kept inside it.
     """
-    low, high = np.full(shape, -8.0), np.full(shape, 8.0)
-    for _ in range(bracket_steps):
+    return newton(gap, *bisect(gap, shape, bracket_steps))
+
+
+def bisect(gap, shape: tuple[int, ...], steps: int) -> tuple[np.ndarray, np.ndarray]:
+    """The bracket [low, high] of ``gap``'s root after ``steps`` halvings of [-BRACKET, BRACKET]."""
+    low, high = np.full(shape, -BRACKET), np.full(shape, BRACKET)
+    for _ in range(steps):
         middle = 0.5 * (low + high)
         above = gap(middle, False)[0] > 0
         low = np.where(above, middle, low)
         high = np.where(above, high, middle)
+    return low, high
+
+
+def newton(gap, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """NEWTON_STEPS Newton steps on ``gap`` from the middle of each bracket, kept inside it."""
     z = 0.5 * (low + high)
     for _ in range(NEWTON_STEPS):
         value, slope = gap(z, True)
@@ -83,9 +104,49 @@ def falling_root(gap, shape: tuple[int, ...], bracket_steps: int) -> np.ndarray:
     return z
 
 
+def bisect_on_table(target: np.ndarray, sigma: np.ndarray, steps: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """:func:`bisect` of ``log_rho(z, sigma) - target`` with log rho read off a table: one row per distinct spread,
+    one column per point of the bisection's grid; the same comparisons of the same numbers, so the same bracket.
+
+    None when the spreads are not all positive and finite, or too many for the table to cost less than a step.
+    """
+    sigma = np.asarray(sigma, dtype=float)
+    points = 2**steps + 1
+    if sigma.size == 0 or not (np.isfinite(sigma).all() and (sigma > 0).all()):
+        return None
+    codes, spreads = pd.factorize(sigma.reshape(-1))
+    if len(spreads) * points > target.size:
+        return None
+    spreads = np.asarray(spreads, dtype=float)
+    grid = -BRACKET + np.arange(points) * (2 * BRACKET / 2**steps)   # every middle the bisection can try, exactly
+    table = log_rho(np.tile(grid, len(spreads)), np.repeat(spreads, points))
+    base = np.broadcast_to((codes * points).reshape(sigma.shape), target.shape)
+    low, high = np.zeros(target.shape, dtype=np.int64), np.full(target.shape, points - 1, dtype=np.int64)
+    for _ in range(steps):
+        middle = (low + high) >> 1
+        above = table[base + middle] - target > 0
+        low = np.where(above, middle, low)
+        high = np.where(above, high, middle)
+    return grid[low], grid[high]
+
+
+def log_rho_slope(z: np.ndarray, sigma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`log_rho` and its derivative in ``z``, ``-sigma + m(z - sigma) - m(z)``: the same numbers as those
+    functions give, from one ``log_ndtr`` of each point instead of two."""
+    shifted = z - sigma
+    log_phi, log_phi_shifted = log_ndtr(z), log_ndtr(shifted)
+    value = 0.5 * sigma**2 - sigma * z + log_phi_shifted - log_phi
+    return value, -sigma + _mills(shifted, log_phi_shifted) - _mills(z, log_phi)
+
+
 def mills(x: np.ndarray) -> np.ndarray:
     """phi(x) / Phi(x), computed in logs so it stays finite far in the left tail."""
-    return np.exp(-0.5 * x**2 - 0.5 * np.log(2 * np.pi) - log_ndtr(x))
+    return _mills(x, log_ndtr(x))
+
+
+def _mills(x: np.ndarray, log_phi: np.ndarray) -> np.ndarray:
+    """:func:`mills` given ``log_ndtr(x)``."""
+    return np.exp(-0.5 * x**2 - 0.5 * np.log(2 * np.pi) - log_phi)
 
 
 def clicks_factor(z0: np.ndarray, sigma: np.ndarray, multiplier: np.ndarray) -> np.ndarray:
@@ -113,24 +174,33 @@ def response_factors(z0: np.ndarray, sigma: np.ndarray, multiplier: np.ndarray) 
     z /= sigma
     z += z0
     log_phi = log_ndtr(z)
-    clicks = log_phi - log_ndtr(z0)
-    np.exp(clicks, out=clicks)
-    cpc = 0.5 * sigma**2 - sigma * z   # log_rho(z, sigma), term by term in its order
+    cpc = sigma * z   # log_rho(z, sigma), term by term in its order, in place: no table allocated twice
+    np.subtract(0.5 * sigma**2, cpc, out=cpc)
     z -= sigma
-    cpc += log_ndtr(z)
+    cpc += log_ndtr(z, out=z)
     cpc -= log_phi
     cpc -= log_rho(z0, sigma)
     np.exp(cpc, out=cpc)
     cpc *= multiplier
+    clicks = log_phi   # log Phi(z) is read no more: the clicks factor takes its place
+    clicks -= log_ndtr(z0)
+    np.exp(clicks, out=clicks)
     return clicks, cpc
 
 
 def local_elasticities(z0: np.ndarray, sigma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """d log clicks / d log bid and d log CPC / d log bid at today's bid, for the summary."""
     step = 1e-3
-    up, down = np.exp(step), np.exp(-step)
-    clicks = (np.log(clicks_factor(z0, sigma, up)) - np.log(clicks_factor(z0, sigma, down))) / (2 * step)
-    cpc = 1 + (np.log(cpc_ratio(z0, sigma, up)) - np.log(cpc_ratio(z0, sigma, down))) / (2 * step)
+    log_phi = log_ndtr(z0)
+    moved = []   # clicks_factor and cpc_ratio a step up and down, each point's log_ndtr taken once
+    for multiplier in (np.exp(step), np.exp(-step)):
+        z = z0 + np.log(multiplier) / sigma
+        log_phi_moved = log_ndtr(z)
+        log_ratio = 0.5 * sigma**2 - sigma * z + log_ndtr(z - sigma) - log_phi_moved
+        moved.append((np.exp(log_phi_moved - log_phi), np.exp(log_ratio)))
+    (clicks_up, ratio_up), (clicks_down, ratio_down) = moved
+    clicks = (np.log(clicks_up) - np.log(clicks_down)) / (2 * step)
+    cpc = 1 + (np.log(ratio_up) - np.log(ratio_down)) / (2 * step)
     return clicks, cpc
 
 

@@ -239,7 +239,12 @@ def _today(performance: Performance, grouping: Grouping) -> _Today:
     position = replace(position, response_scale=scale)
     day_bid = days["bid"].to_numpy(float)
     move = np.nan_to_num(np.where(day_bid > 0, day_bid / current_bid[unit], 1.0), nan=1.0, posinf=1.0)
-    volume_factor = np.clip(1.0 / auction.clicks_factor(position.z0[unit], position.sigma[unit], move) ** scale, 0.25, 4.0)
+    # a day at today's bid (every day of a one-row report) is at factor 1 on a curve placed anywhere
+    placed = (np.abs(position.z0) < 1e100) & (position.sigma != 0) & ~np.isnan(position.sigma)
+    moved = (move != 1.0) | ~placed[unit]
+    factor = np.ones(len(days))
+    factor[moved] = auction.clicks_factor(position.z0[unit[moved]], position.sigma[unit[moved]], move[moved])
+    volume_factor = np.clip(1.0 / factor ** scale, 0.25, 4.0)
     return _Today(current_bid, position, volume_factor, int(missing.sum()))
 
 
@@ -283,10 +288,10 @@ def _weighted_sums(performance: Performance, grouping: Grouping, volume_factor: 
         revenue_w = orders_w * value_per_order
     else:
         revenue_w = np.zeros(n_units)
-    codes = pd.DataFrame(grouping.codes)
-    stats = codes.assign(imp=grouping.sum(days["impressions"].to_numpy(float), weight),
-                         clk=grouping.sum(raw_clicks, weight), rate_clk=grouping.sum(raw_clicks, rate_weight),
-                         ords=orders_w, rev=revenue_w)
+    # one frame over the arrays as they are (read only): no copy of the codes and another with the counts added
+    stats = pd.DataFrame({**grouping.codes, "imp": grouping.sum(days["impressions"].to_numpy(float), weight),
+                          "clk": grouping.sum(raw_clicks, weight), "rate_clk": grouping.sum(raw_clicks, rate_weight),
+                          "ords": orders_w, "rev": revenue_w}, copy=False)
     return traffic, stats
 
 

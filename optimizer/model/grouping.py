@@ -63,14 +63,20 @@ def group_units(days: pd.DataFrame, keys: list[str]) -> Grouping:
     """Number the units in key order and keep each one's key columns from its first row."""
     starts = _starts_in_order(days, keys)
     if starts is not None:
-        unit, first_row = np.cumsum(starts[-1]) - 1, np.flatnonzero(starts[-1])
+        unit, first_row = _count_on(starts[-1]) - 1, np.flatnonzero(starts[-1])
         unit_starts = [start[first_row] for start in starts]
     else:
         unit = days.groupby(keys, sort=True, observed=True).ngroup().to_numpy()
         first_row = pd.Series(np.arange(len(days))).groupby(unit).first().to_numpy()
         unit_starts = _prefix_starts([pd.factorize(days[key], sort=True)[0][first_row] for key in keys])
     return Grouping(keys, unit, len(first_row), days.iloc[first_row][keys].reset_index(drop=True),
-                    {key: np.cumsum(start) - 1 for key, start in zip(keys, unit_starts)})
+                    {key: _count_on(start) - 1 for key, start in zip(keys, unit_starts)})
+
+
+def _count_on(starts: np.ndarray) -> np.ndarray:
+    """The running count of ``starts`` (booleans), as ``np.cumsum`` gives it: summed as integers, which numpy does
+    two orders of magnitude faster than it accumulates booleans."""
+    return starts.astype(np.intp).cumsum()
 
 
 def _starts_in_order(days: pd.DataFrame, keys: list[str]) -> list[np.ndarray] | None:

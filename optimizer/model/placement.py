@@ -27,7 +27,7 @@ from optimizer.model.auction import (
     Position,
     falling_root,
     log_rho,
-    mills,
+    log_rho_slope,
     z_from_ratio,
 )
 
@@ -164,11 +164,13 @@ def _squares_on_grid(moved: MovedDays, ratios: Ratios, current_bid: np.ndarray) 
     ratio = ratios.shrunk
     z_today = z_from_ratio(np.broadcast_to(ratio, (len(SIGMA_GRID), len(ratio))), grid) + shift / grid
     squares = np.zeros((2, len(SIGMA_GRID), len(moved.plan_names)))
+    totals = [_group_totals(weight, moved.dense_unit, moved.plan_day)
+              for weight in (moved.impressions_weight, moved.cpc_weight)]   # the same for every spread
     for g, sigma in enumerate(SIGMA_GRID):
         z = z_today[g, moved.row_unit] + moved.moves / sigma
         for k, (observed, curve, weight) in enumerate(((moved.log_impressions, log_ndtr(z), moved.impressions_weight),
                                                        (moved.log_ratio, log_rho(z, sigma), moved.cpc_weight))):
-            residual = _demeaned(observed - curve, weight, moved.dense_unit, moved.plan_day)
+            residual = _demeaned(observed - curve, weight, totals[k])
             squares[k, g] = np.bincount(moved.plan_codes, weights=weight * residual**2,
                                         minlength=len(moved.plan_names))
     return squares
@@ -191,12 +193,18 @@ def _spend_focus(spend: np.ndarray, row_unit: np.ndarray, n_units: int) -> np.nd
     return focus / focus[spent].mean() if spent.any() else np.ones(len(focus))
 
 
-def _demeaned(values: np.ndarray, weight: np.ndarray, unit: np.ndarray, day: np.ndarray) -> np.ndarray:
+def _group_totals(weight: np.ndarray, unit: np.ndarray, day: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each grouping (unit, then plan-day) with its weights' sum per group (1 where none), for :func:`_demeaned`."""
+    return [(group, np.where(total > 0, total, 1.0)) for group in (unit, day)
+            for total in (np.bincount(group, weights=weight),)]
+
+
+def _demeaned(values: np.ndarray, weight: np.ndarray, totals: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """``values`` less their weighted unit and plan-day effects, three rounds of alternating demeaning."""
     residual = values.copy()
     for _ in range(3):
-        for group in (unit, day):
-            total = np.bincount(group, weights=weight)
-            residual = residual - (np.bincount(group, weights=weight * residual) / np.where(total > 0, total, 1.0))[group]
+        for group, total in totals:
+            residual = residual - (np.bincount(group, weights=weight * residual) / total)[group]
     return residual
 
 
@@ -206,8 +214,7 @@ def place(days: pd.DataFrame, unit: np.ndarray, current_bid: np.ndarray, plan_of
     ratios = shrunk_ratio(days, unit, plan_of_unit, n_units)
     bid = days["bid"].to_numpy(float)
     has_bid = bid > 0
-    low = pd.Series(np.where(has_bid, bid, np.inf)).groupby(unit).min().reindex(range(n_units)).to_numpy()
-    high = pd.Series(np.where(has_bid, bid, -np.inf)).groupby(unit).max().reindex(range(n_units)).to_numpy()
+    low, high = _bid_range(bid, has_bid, unit, n_units)
     moved_unit = high > low * (1 + 1e-9)
     rows = has_bid & (days["impressions"].to_numpy(float) > 0) & moved_unit[unit]
     sigma = np.full(n_units, DEFAULT_SIGMA)
@@ -225,8 +232,24 @@ def place(days: pd.DataFrame, unit: np.ndarray, current_bid: np.ndarray, plan_of
     # extrapolating beyond Z_RANGE. A ratio under the curve's reach at z = 8 (a CPC far under
     # the bid: the top slot of a ranked page pays the rival below) is kept as the data's, not
     # raised to the curve's floor (up to 3x today's CPC on head terms of a spread of 0.2)
-    ratio_today = ratios.shrunk * np.exp(log_rho(z_today, sigma) - log_rho(z_mean, sigma))
+    log_mean = log_rho(z_mean, sigma)
+    log_today = log_mean.copy()   # where today's bid is the one the ratio was paid at, the same number
+    moved_today = z_today != z_mean
+    log_today[moved_today] = log_rho(z_today[moved_today], sigma[moved_today])
+    ratio_today = ratios.shrunk * np.exp(log_today - log_mean)
     return Position(sigma, np.clip(z_today, *Z_RANGE), ratio_today, source)
+
+
+def _bid_range(bid: np.ndarray, has_bid: np.ndarray, unit: np.ndarray, n_units: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each unit's lowest and highest bid (inf and -inf without one): read off where the units change when the
+    rows are in unit order (minima and maxima are exact, so the same numbers), else grouped."""
+    low, high = np.where(has_bid, bid, np.inf), np.where(has_bid, bid, -np.inf)
+    steps = np.diff(unit)
+    if len(unit) and unit[0] == 0 and unit[-1] == n_units - 1 and ((steps == 0) | (steps == 1)).all():
+        starts = np.flatnonzero(np.diff(unit, prepend=-1))
+        return np.minimum.reduceat(low, starts), np.maximum.reduceat(high, starts)
+    return (pd.Series(low).groupby(unit).min().reindex(range(n_units)).to_numpy(),
+            pd.Series(high).groupby(unit).max().reindex(range(n_units)).to_numpy())
 
 
 def anchor_moved(days: pd.DataFrame, unit: np.ndarray, current_bid: np.ndarray, sigma: np.ndarray,
@@ -257,13 +280,13 @@ def anchor_moved(days: pd.DataFrame, unit: np.ndarray, current_bid: np.ndarray, 
 
     def gap(z: np.ndarray, slope: bool) -> tuple[np.ndarray, np.ndarray | None]:   # model spend - target
         row_z = z[row_unit] + offset
-        row_rho = np.exp(log_rho(row_z, row_sigma))
-        rho = np.exp(log_rho(z, unit_sigma))
-        value = np.bincount(row_unit, weights=paid * row_rho, minlength=len(index)) + pseudo * rho - target
         if not slope:
-            return value, None
-        row_slope = row_rho * (-row_sigma + mills(row_z - row_sigma) - mills(row_z))
-        return value, (np.bincount(row_unit, weights=paid * row_slope, minlength=len(index))
-                       + pseudo * rho * (-unit_sigma + mills(z - unit_sigma) - mills(z)))
+            row_rho, rho = np.exp(log_rho(row_z, row_sigma)), np.exp(log_rho(z, unit_sigma))
+            return np.bincount(row_unit, weights=paid * row_rho, minlength=len(index)) + pseudo * rho - target, None
+        (row_log, row_dlog), (log, dlog) = log_rho_slope(row_z, row_sigma), log_rho_slope(z, unit_sigma)
+        row_rho, rho = np.exp(row_log), np.exp(log)
+        value = np.bincount(row_unit, weights=paid * row_rho, minlength=len(index)) + pseudo * rho - target
+        return value, (np.bincount(row_unit, weights=paid * (row_rho * row_dlog), minlength=len(index))
+                       + pseudo * rho * dlog)
 
     return falling_root(gap, (len(index),), BRACKET_STEPS + 4)

@@ -136,7 +136,10 @@ def _distrust_beyond_seen(arrays: dict[str, np.ndarray], grid: np.ndarray, units
     clicks = units["clicks"].to_numpy(float)[:, None] * volume
     for name, rate in (("revenue", "value_per_click"), ("orders", "cvr")):
         at_seen = clicks * units[rate].to_numpy(float)[:, None]
-        arrays[name] = np.where(up, at_seen + (arrays[name] - at_seen) * (1.0 - BEYOND_SEEN_DISCOUNT), arrays[name])
+        credited = arrays[name] - at_seen   # at_seen + (value - at_seen) x (1 - discount), in one table
+        credited *= 1.0 - BEYOND_SEEN_DISCOUNT
+        credited += at_seen
+        np.copyto(arrays[name], credited, where=up)
 
 
 def build_candidates(units: pd.DataFrame, bids: BidLimits, locked: np.ndarray, level: str) -> Candidates:

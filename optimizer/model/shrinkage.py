@@ -81,7 +81,7 @@ def shrink_rate_posterior(successes: pd.Series, trials: pd.Series, levels: list[
         s = np.bincount(group, weights=successes.to_numpy())
         t = np.bincount(group, weights=trials.to_numpy())
         pooled, siblings = parent[first], parent_group[first]
-        levels_fitted = len(np.unique(siblings[t > 0]))
+        levels_fitted = _distinct(siblings[t > 0])
         slopes_fitted = prior_slopes(t, own)
         prior, strength = pooled, fit_prior_strength(s, t, pooled, levels_fitted)
         for _ in range(PRIOR_MEAN_ROUNDS):
@@ -90,6 +90,13 @@ def shrink_rate_posterior(successes: pd.Series, trials: pd.Series, levels: list[
         posterior = (s + strength * prior) / (t + strength)
         parent, parent_group, count = posterior[group], group, (t + strength)[group]
     return parent, count
+
+
+def _distinct(codes: np.ndarray) -> int:
+    """How many different codes there are (counted where they change when they never fall, as nested levels' do)."""
+    if len(codes) and (codes[1:] >= codes[:-1]).all():
+        return 1 + int(np.count_nonzero(codes[1:] != codes[:-1]))
+    return len(np.unique(codes))
 
 
 def prior_slopes(trials: np.ndarray, covariates: np.ndarray | None) -> int:
@@ -132,41 +139,55 @@ def sibling_mean(successes: np.ndarray, trials: np.ndarray, strength: float, par
     n_parents = int(parent.max()) + 1
     rate = np.divide(successes, trials, out=np.zeros(len(trials)), where=trials > 0)
     weight = trials / (trials + strength)
+    weighted_rate = weight * rate
     parent_pooled = np.zeros(n_parents)
     parent_pooled[parent] = pooled
-    x = np.stack([_centred(column, weight, parent, n_parents) for column in _prior_columns(trials, covariates)],
-                 axis=1)
-    x = x[:, (x != 0).any(axis=0)]   # a column that does not vary within any parent says nothing
+    mass, rate_sum = (np.bincount(parent, weights=values, minlength=n_parents) for values in (weight, weighted_rate))
+    columns = _prior_columns(trials, covariates)
+    # units x columns, column by column: the memory order the products below were fitted in, so the same sums
+    x = np.empty((len(trials), len(columns)), order="F")
+    for index, column in enumerate(columns):
+        x[:, index] = _centred(column, weight, parent, mass)
+    varies = (x != 0).any(axis=0)   # a column that does not vary within any parent says nothing
+    x = x if varies.all() else x[:, varies]
 
-    def curve(slopes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:   # (level per parent, factor per unit)
-        factor = np.exp(np.clip(x @ slopes, -np.log(PRIOR_RANGE), np.log(PRIOR_RANGE)))
-        level = (np.bincount(parent, weights=weight * rate * factor, minlength=n_parents) + parent_pooled) / (
-            np.bincount(parent, weights=weight * factor**2, minlength=n_parents) + 1.0)
-        return level, factor
+    def factor_of(slopes: np.ndarray) -> np.ndarray:
+        return np.exp(np.clip(x @ slopes, -np.log(PRIOR_RANGE), np.log(PRIOR_RANGE)))
 
     slopes = np.zeros(x.shape[1])
+    # at slopes of zero the factor is exactly 1 (x is finite): the sums at 1 are the ones above, None says so
+    factor = None if np.isfinite(x).all() else factor_of(slopes)
     for _ in range(PRIOR_SLOPE_STEPS if (trials > 0).sum() >= MIN_UNITS_FOR_SLOPE else 0):
-        level, factor = curve(slopes)
-        predicted = level[parent] * factor
-        gradient = predicted[:, None] * x * weight[:, None]
-        normal = gradient.T @ (predicted[:, None] * x)
+        if factor is None:
+            predicted = ((rate_sum + parent_pooled) / (mass + 1.0))[parent]
+        else:
+            level = (np.bincount(parent, weights=weighted_rate * factor, minlength=n_parents) + parent_pooled) / (
+                np.bincount(parent, weights=weight * factor**2, minlength=n_parents) + 1.0)
+            predicted = level[parent] * factor
+        scaled = predicted[:, None] * x
+        gradient = scaled * weight[:, None]
+        normal = gradient.T @ scaled
         if np.linalg.matrix_rank(normal) < len(slopes):
             break
         slopes = slopes + np.linalg.solve(normal, gradient.T @ (rate - predicted))
-    factor = curve(slopes)[1]
-    mass = np.bincount(parent, weights=weight, minlength=n_parents)
+        factor = factor_of(slopes)
+    factor = np.ones(len(trials)) if factor is None else factor
     spread = np.bincount(parent, weights=weight * factor, minlength=n_parents)
     typical = np.divide(spread, mass, out=np.ones(n_parents), where=mass > 0)
-    level = (np.bincount(parent, weights=weight * rate, minlength=n_parents) + parent_pooled) / (spread + typical)
+    level = (rate_sum + parent_pooled) / (spread + typical)
     return np.minimum(level[parent] * factor, 0.999)
 
 
-def _centred(column: np.ndarray, weight: np.ndarray, parent: np.ndarray, n_parents: int) -> np.ndarray:
-    """``column`` less its precision-weighted mean within each parent; 0 where it is not finite."""
+def _centred(column: np.ndarray, weight: np.ndarray, parent: np.ndarray, mass: np.ndarray) -> np.ndarray:
+    """``column`` less its precision-weighted mean within each parent; 0 where it is not finite.
+    ``mass``: the weights' sum per parent."""
     known = np.isfinite(column)
+    if known.all():   # log traffic, always: the same numbers without the masks
+        centre = np.bincount(parent, weights=weight * column, minlength=len(mass)) / np.where(mass > 0, mass, 1.0)
+        return column - centre[parent]
     value = np.where(known, column, 0.0)
-    mass = np.bincount(parent, weights=weight * known, minlength=n_parents)
-    centre = np.bincount(parent, weights=weight * value, minlength=n_parents) / np.where(mass > 0, mass, 1.0)
+    known_mass = np.bincount(parent, weights=weight * known, minlength=len(mass))
+    centre = np.bincount(parent, weights=weight * value, minlength=len(mass)) / np.where(known_mass > 0, known_mass, 1.0)
     return np.where(known, value - centre[parent], 0.0)
 
 

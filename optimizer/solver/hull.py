@@ -213,11 +213,21 @@ def within_marginal_roi(cand: Candidates, ratio: float) -> np.ndarray:
     touches no row, and keeps every program the structured solver takes.
     """
     spend, points, alive = _point_tables(cand, cand.revenue)
-    hull, _ = _hull(spend, points, alive)
-    order = np.argsort(np.where(hull, spend, np.inf), axis=1, kind="stable")
-    spend, points, hull = (np.take_along_axis(a, order, axis=1) for a in (spend, points, hull))
+    steps = np.diff(spend, axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        slopes = np.diff(points, axis=1) / np.diff(spend, axis=1)
+        slopes = np.diff(points, axis=1) / steps
+    hull, _ = _hull(spend, points, alive, steps, slopes)
+    del steps
+    # each row's vertices in order of spend, the other points after them: only rows not so already are sorted
+    keys = np.where(hull, spend, np.inf)
+    unsorted = np.flatnonzero(~(keys[:, 1:] >= keys[:, :-1]).all(axis=1))
+    if unsorted.size:
+        order = np.argsort(keys[unsorted], axis=1, kind="stable")
+        for table in (spend, points, hull):
+            table[unsorted] = np.take_along_axis(table[unsorted], order, axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            slopes[unsorted] = np.diff(points[unsorted], axis=1) / np.diff(spend[unsorted], axis=1)
+    del keys
     reached = hull.copy()   # the lowest vertex is the unit's base; hull slopes fall, so the rest is a prefix
     reached[:, 1:] &= slopes >= ratio * (1 - 1e-12)
     reach = np.where(reached, spend, -np.inf).max(axis=1)

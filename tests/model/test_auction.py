@@ -36,3 +36,61 @@ def test_a_raise_buys_more_clicks_at_a_higher_cpc_never_above_the_bid():
     assert np.all(more > 1.0) and more[0] > more[1] > more[2]   # the keyword that barely wins gains most
     assert np.all(auction.cpc_factor(z0, sigma, np.full(3, 1.5)) > 1.0)
     assert np.all(auction.cpc_ratio(z0, sigma, np.full(3, 1.5)) < 1.0)
+
+
+def _bisected_everywhere(ratio: np.ndarray, sigma: np.ndarray) -> np.ndarray:
+    """z_from_ratio as it is written: every bisection step evaluates the curve at every keyword."""
+    target = np.log(np.clip(ratio, *auction.RATIO_RANGE))
+    sigma = np.broadcast_to(sigma, target.shape)
+
+    def gap(z, slope):
+        value = auction.log_rho(z, sigma) - target
+        return value, (-sigma + auction.mills(z - sigma) - auction.mills(z)) if slope else None
+
+    return auction.falling_root(gap, target.shape, auction.BRACKET_STEPS)
+
+
+@pytest.mark.parametrize("spreads", [(0.6,), (0.2, 0.6, 1.3, 2.0)])
+def test_positions_read_off_the_table_of_spreads_are_the_same_to_the_bit(spreads):
+    rng = np.random.default_rng(3)
+    ratio = np.concatenate([rng.uniform(0.0, 1.1, 5_000), [np.nan, 0.02, 0.995, 1.0, 0.0]])
+    sigma = rng.choice(spreads, len(ratio))
+    assert auction.bisect_on_table(np.log(np.clip(ratio, *auction.RATIO_RANGE)), sigma, 8) is not None
+    np.testing.assert_array_equal(auction.z_from_ratio(ratio, sigma), _bisected_everywhere(ratio, sigma))
+    grid = np.array(spreads)[:, None]   # one spread per row, as the spreads tried are
+    wide = np.broadcast_to(ratio, (len(spreads), len(ratio)))
+    np.testing.assert_array_equal(auction.z_from_ratio(wide, grid), _bisected_everywhere(wide, grid))
+
+
+def test_many_spreads_or_unusable_ones_are_bisected_point_by_point():
+    target = np.zeros(100)
+    assert auction.bisect_on_table(target, np.linspace(0.1, 2.0, 100), 8) is None   # a table dearer than a step
+    assert auction.bisect_on_table(target, np.full(100, np.nan), 8) is None
+    ratio, sigma = np.linspace(0.05, 0.99, 100), np.geomspace(0.2, 2.0, 100)
+    np.testing.assert_array_equal(auction.z_from_ratio(ratio, sigma), _bisected_everywhere(ratio, sigma))
+
+
+def test_log_rho_and_its_slope_from_one_log_ndtr_each_are_the_same_numbers():
+    z, sigma = np.linspace(-8, 8, 301), np.geomspace(0.2, 2.0, 301)
+    value, slope = auction.log_rho_slope(z, sigma)
+    np.testing.assert_array_equal(value, auction.log_rho(z, sigma))
+    np.testing.assert_array_equal(slope, -sigma + auction.mills(z - sigma) - auction.mills(z))
+
+
+def test_local_elasticities_are_the_curves_own_central_differences():
+    z0, sigma, step = np.linspace(-1.5, 6.0, 200), np.full(200, 0.6), 1e-3
+    up, down = np.exp(step), np.exp(-step)
+    clicks, cpc = auction.local_elasticities(z0, sigma)
+    np.testing.assert_array_equal(clicks, (np.log(auction.clicks_factor(z0, sigma, up))
+                                           - np.log(auction.clicks_factor(z0, sigma, down))) / (2 * step))
+    np.testing.assert_array_equal(cpc, 1 + (np.log(auction.cpc_ratio(z0, sigma, up))
+                                            - np.log(auction.cpc_ratio(z0, sigma, down))) / (2 * step))
+
+
+def test_the_candidate_tables_response_is_each_factor_to_the_bit():
+    rng = np.random.default_rng(5)
+    z0, sigma = rng.uniform(-1.5, 6.0, (300, 1)), rng.choice([0.2, 0.6, 2.0], (300, 1))
+    multiplier = rng.uniform(0.3, 2.5, (300, 13))
+    clicks, cpc = auction.response_factors(z0, sigma, multiplier)
+    np.testing.assert_array_equal(clicks, auction.clicks_factor(z0, sigma, multiplier))
+    np.testing.assert_array_equal(cpc, auction.cpc_factor(z0, sigma, multiplier))

@@ -9,7 +9,10 @@ import pytest
 from optimizer.model.elasticity import (
     DEFAULT_CLICKS_ELASTICITY,
     DEFAULT_PLAN_SPEND_ELASTICITY,
+    _distinct,
     bids_seen,
+    day_codes,
+    demeaned,
     estimate_elasticities,
     plan_spend_elasticity,
     response_scale,
@@ -39,6 +42,37 @@ def test_within_slope_without_moves_is_unknown():
     unit, day = np.repeat(np.arange(4), 5), np.tile(np.arange(5), 4)
     slope, variance, moved = within_slope(unit * 1.0, np.ones(20), np.ones(20), unit, day)
     assert np.isnan(slope) and variance == np.inf and moved == 0
+
+
+def test_one_regressor_demeaned_once_gives_every_slope_on_it_the_same():
+    rng = np.random.default_rng(2)
+    unit, day = np.repeat(np.arange(30), 8), np.tile(np.arange(8), 30)
+    x, weight = rng.normal(size=240), rng.uniform(0.1, 1.0, 240)
+    moves = demeaned(x, weight, unit, day)
+    for y in (0.4 * x + rng.normal(size=240), unit * 2.0 - x):
+        assert within_slope(moves, y, weight, unit, day) == within_slope(x, y, weight, unit, day)
+
+
+def test_days_are_numbered_as_their_dense_rank_and_a_row_without_a_date_as_the_first_day():
+    rng = np.random.default_rng(6)
+    dates = pd.Series(pd.Timestamp("2026-02-01") + pd.to_timedelta(rng.integers(0, 28, 500), unit="D"))
+    dates[rng.random(500) < 0.1] = pd.NaT
+    ranked = dates.rank(method="dense").fillna(1).astype(int).to_numpy() - 1
+    np.testing.assert_array_equal(day_codes(dates), ranked)
+    assert (day_codes(pd.Series([pd.NaT, pd.NaT], dtype="datetime64[ns]")) == 0).all()
+
+
+def test_codes_are_counted_as_unique_counts_them():
+    rng = np.random.default_rng(7)
+    for codes in (rng.integers(0, 40, 300), np.sort(rng.integers(0, 40, 300)), rng.integers(-5, 5, 50),
+                  np.array([10**9, 3]), rng.normal(size=20), np.zeros(0, int)):
+        assert _distinct(codes) == len(np.unique(codes))
+
+
+def test_a_regressor_that_never_moves_is_not_demeaned():
+    unit, day = np.repeat(np.arange(4), 5), np.tile(np.arange(5), 4)
+    moves = demeaned(unit * 1.0, np.ones(20), unit, day)
+    assert moves.values is None and moves.moved == 0
 
 
 def test_shrink_slope_is_the_prior_without_data_and_the_slope_with_plenty():

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from optimizer.model.grouping import group_units, nested_in_order, nesting
+from optimizer.model.grouping import _count_on, group_units, nested_in_order, nesting
 
 KEYS = ["plan", "ad_group", "keyword", "match_type"]
 LEVELS = [["plan"], ["plan", "ad_group"], KEYS]
@@ -59,3 +59,10 @@ def test_a_plan_level_report_and_an_empty_one():
     np.testing.assert_array_equal(grouping.codes["plan"], np.arange(grouping.count))
     empty = group_units(days.iloc[:0], KEYS)
     assert empty.count == 0 and len(empty.unit) == 0 and len(empty.units) == 0
+
+
+def test_running_counts_are_the_cumulative_sums_of_the_starts():
+    starts = np.random.default_rng(8).random(10_000) < 0.3
+    counted = _count_on(starts)
+    np.testing.assert_array_equal(counted, np.cumsum(starts))
+    assert counted.dtype == np.cumsum(starts).dtype

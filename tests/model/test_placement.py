@@ -111,3 +111,34 @@ def test_a_cpc_far_under_the_bid_stays_the_datas_where_the_plans_curve_cannot_re
     position = placement.place(days, unit, current_bid, np.full(len(current_bid), "plan"))
     assert position.sigma[0] == pytest.approx(0.2, rel=0.2)
     assert position.ratio[300:] == pytest.approx([0.07, 0.10, 0.15], rel=0.02)
+
+
+def test_each_keywords_bid_range_is_the_same_read_off_in_order_or_grouped():
+    rng = np.random.default_rng(4)
+    unit = np.sort(rng.integers(0, 3_000, 6_000))
+    unit = np.unique(unit, return_inverse=True)[1]   # every unit has rows, numbered in order
+    bid = np.where(rng.random(len(unit)) < 0.2, rng.choice([0.0, np.nan, -1.0], len(unit)), rng.uniform(0.1, 5, len(unit)))
+    has_bid = bid > 0
+    n_units = int(unit.max()) + 1
+    in_order = placement._bid_range(bid, has_bid, unit, n_units)
+    shuffle = rng.permutation(len(unit))
+    grouped = placement._bid_range(bid[shuffle], has_bid[shuffle], unit[shuffle], n_units)
+    expected = (pd.Series(np.where(has_bid, bid, np.inf)).groupby(unit).min().to_numpy(),
+                pd.Series(np.where(has_bid, bid, -np.inf)).groupby(unit).max().to_numpy())
+    for got in (in_order, grouped):
+        np.testing.assert_array_equal(got[0], expected[0])
+        np.testing.assert_array_equal(got[1], expected[1])
+    assert np.isinf(in_order[0]).any()   # some keywords without a bid on any day
+
+
+def test_demeaning_with_each_groupings_weights_summed_once_is_the_same_to_the_bit():
+    rng = np.random.default_rng(9)
+    unit, day = rng.integers(0, 80, 2_000), rng.integers(0, 30, 2_000)
+    values, weight = rng.normal(size=2_000), np.where(rng.random(2_000) < 0.1, 0.0, rng.uniform(0, 1, 2_000))
+    residual = values.copy()
+    for _ in range(3):
+        for group in (unit, day):
+            total = np.bincount(group, weights=weight)
+            residual = residual - (np.bincount(group, weights=weight * residual) / np.where(total > 0, total, 1.0))[group]
+    totals = placement._group_totals(weight, unit, day)
+    np.testing.assert_array_equal(placement._demeaned(values, weight, totals), residual)

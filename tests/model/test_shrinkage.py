@@ -188,3 +188,62 @@ def test_the_shrunk_rates_keep_the_accounts_successes_when_a_covariate_explains_
                                          [["plan"], ["plan", "ad_group"], ["plan", "ad_group", "keyword"]],
                                          frame, covariate[:, None])
     assert np.sum(trials * posterior) / successes.sum() == pytest.approx(1.0, abs=0.002)
+
+
+def _sibling_mean_written_out(successes, trials, strength, parent, pooled, covariates):
+    """sibling_mean as its docstring says it, each sum and curve worked out where it is used."""
+    n_parents = int(parent.max()) + 1
+    rate = np.divide(successes, trials, out=np.zeros(len(trials)), where=trials > 0)
+    weight = trials / (trials + strength)
+    parent_pooled = np.zeros(n_parents)
+    parent_pooled[parent] = pooled
+    columns = []
+    for column in [np.log1p(trials), *covariates.T]:
+        known = np.isfinite(column)
+        value = np.where(known, column, 0.0)
+        mass = np.bincount(parent, weights=weight * known, minlength=n_parents)
+        centre = np.bincount(parent, weights=weight * value, minlength=n_parents) / np.where(mass > 0, mass, 1.0)
+        columns.append(np.where(known, value - centre[parent], 0.0))
+    x = np.stack(columns, axis=1)
+    x = x[:, (x != 0).any(axis=0)]
+
+    def curve(slopes):
+        factor = np.exp(np.clip(x @ slopes, -np.log(5.0), np.log(5.0)))
+        level = (np.bincount(parent, weights=weight * rate * factor, minlength=n_parents) + parent_pooled) / (
+            np.bincount(parent, weights=weight * factor**2, minlength=n_parents) + 1.0)
+        return level, factor
+
+    slopes = np.zeros(x.shape[1])
+    for _ in range(5):
+        level, factor = curve(slopes)
+        predicted = level[parent] * factor
+        gradient = predicted[:, None] * x * weight[:, None]
+        normal = gradient.T @ (predicted[:, None] * x)
+        if np.linalg.matrix_rank(normal) < len(slopes):
+            break
+        slopes = slopes + np.linalg.solve(normal, gradient.T @ (rate - predicted))
+    factor = curve(slopes)[1]
+    mass = np.bincount(parent, weights=weight, minlength=n_parents)
+    spread = np.bincount(parent, weights=weight * factor, minlength=n_parents)
+    typical = np.divide(spread, mass, out=np.ones(n_parents), where=mass > 0)
+    level = (np.bincount(parent, weights=weight * rate, minlength=n_parents) + parent_pooled) / (spread + typical)
+    return np.minimum(level[parent] * factor, 0.999)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_prior_is_the_same_to_the_bit_as_written_out(seed):
+    # sibling_mean shares its products and sums between the steps of its fit; none may move a number
+    rng = np.random.default_rng(seed)
+    units = 3_000
+    parent = np.sort(rng.integers(0, 60, units))
+    trials = np.where(rng.random(units) < 0.3, 0.0, np.round(np.exp(rng.uniform(0, 7, units))))
+    successes = rng.binomial(trials.astype(int), rng.uniform(0.0, 0.2, units)).astype(float)
+    pooled = np.full(units, (successes.sum() + 0.5) / (trials.sum() + 1.0))
+    covariates = rng.normal(0, 1, (units, 3))
+    covariates[rng.random((units, 3)) < 0.3] = np.nan
+    for strength in (3.0, 250.0):
+        np.testing.assert_array_equal(sibling_mean(successes, trials, strength, parent, pooled, covariates),
+                                      _sibling_mean_written_out(successes, trials, strength, parent, pooled, covariates))
+        np.testing.assert_array_equal(sibling_mean(successes, trials, strength, parent, pooled),
+                                      _sibling_mean_written_out(successes, trials, strength, parent, pooled,
+                                                                np.zeros((units, 0))))

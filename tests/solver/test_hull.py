@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from optimizer.solver.highs import solve_highs
-from optimizer.solver.hull import within_marginal_roi
+from optimizer.solver.hull import _hull, _point_tables, within_marginal_roi
 from optimizer.solver.program import Limits, Program
 from tests.solver.test_structured import make_program
 
@@ -39,6 +39,34 @@ def test_the_cut_buys_what_a_price_on_spend_buys(seed, ratio, can_pause, ties, z
     # (with ties an increment may return the ratio exactly, which the price leaves either way)
     spend = lambda solution: float((solution.share * cand.spend).sum())  # noqa: E731
     assert ties or spend(cut) <= spend(priced) + 1e-6 * max(1.0, spend(priced))
+
+
+def _cut_sorting_every_row(cand, ratio: float) -> np.ndarray:
+    """within_marginal_roi as it reads: every row's vertices sorted by spend, whether in order already or not."""
+    spend, points, alive = _point_tables(cand, cand.revenue)
+    hull, _ = _hull(spend, points, alive)
+    order = np.argsort(np.where(hull, spend, np.inf), axis=1, kind="stable")
+    spend, points, hull = (np.take_along_axis(a, order, axis=1) for a in (spend, points, hull))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        slopes = np.diff(points, axis=1) / np.diff(spend, axis=1)
+    reached = hull.copy()
+    reached[:, 1:] &= slopes >= ratio * (1 - 1e-12)
+    reach = np.where(reached, spend, -np.inf).max(axis=1)
+    return cand.valid & (cand.spend <= reach[:, None] + 1e-12 * np.abs(reach[:, None]))
+
+
+@pytest.mark.parametrize("shuffled", [False, True])
+@pytest.mark.parametrize("seed", range(4))
+def test_the_cut_sorts_only_the_rows_out_of_order_and_keeps_the_same_candidates(seed, shuffled):
+    cand = make_program(seed, units=400, levels=7, can_pause=bool(seed % 2), ties=seed == 2, zero_cost=seed == 3,
+                        budget_share=None).candidates
+    if shuffled:   # some rows' levels out of order of spend, as a table of any origin may have them
+        rows = np.random.default_rng(seed).random(len(cand.valid)) < 0.3
+        order = np.where(rows[:, None], np.arange(7)[::-1], np.arange(7))
+        cand = replace(cand, **{name: np.take_along_axis(getattr(cand, name), order, axis=1)
+                                for name in ("bid", "impressions", "clicks", "spend", "orders", "revenue", "valid")})
+    for ratio in (0.5, 2.0, 4.0):
+        np.testing.assert_array_equal(within_marginal_roi(cand, ratio), _cut_sorting_every_row(cand, ratio))
 
 
 def test_a_unit_that_may_not_pause_keeps_its_lowest_bid():
