@@ -192,9 +192,8 @@ TIMINGS_LINE = re.compile(r"^bidopt: (?P<phases>(?:[^,]+ [\d.]+ s)(?:, [^,]+ [\d
 def phase_times(lines: list[tuple[float, str, str]], wall: float) -> dict[str, float]:
     """Phases from the CLI's own timings line; start-up, write and the run history from line arrivals.
 
-    The run is recorded by a thread of its own from the start of the report: ``record`` is what is left of
-    it once the report is made (the CLI waits for it there), ``write`` the files staged, the commit and
-    the swap, until the files are in place ("plan:" on stdout). Each lasts until the next one starts.
+    The run is recorded while the files are staged (``record`` starts within ``write``): writing lasts
+    until recording starts, and recording until the files are in place ("plan:" on stdout).
     """
     phases: dict[str, float] = {}
     starts = {}
@@ -213,11 +212,10 @@ def phase_times(lines: list[tuple[float, str, str]], wall: float) -> dict[str, f
         phases = {name: following - stamp for (stamp, name), (following, _) in zip(order, order[1:])
                   if name not in ("write", "record", "written")}
     timed = {"start-up (imports, scenario)": first, **phases}
-    ends = sorted(starts[name] for name in ("record", "write", "written") if name in starts)
-    for name, label in (("write", "write"), ("record", "record the run history")):
-        later = [stamp for stamp in ends if stamp > starts.get(name, float("inf"))]
-        if later:
-            timed[label] = later[0] - starts[name]
+    if "write" in starts and "written" in starts:
+        timed["write"] = starts.get("record", starts["written"]) - starts["write"]
+    if "record" in starts and "written" in starts:
+        timed["record the run history"] = starts["written"] - starts["record"]
     timed["other (exit, gaps)"] = max(0.0, wall - sum(timed.values()))
     return timed
 

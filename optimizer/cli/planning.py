@@ -71,7 +71,6 @@ def add_commands(commands) -> None:
 def run_plan(args: argparse.Namespace) -> int:
     from optimizer.decisions.plan import make_plan, plan_frontier
     from optimizer.decisions.platform_limits import check_marketplace
-    from optimizer.history.store import Recording
     from optimizer.outputs.files import csv_bytes, write_all
     from optimizer.outputs.html_report import plan_report
     from optimizer.outputs.publish import publish
@@ -91,23 +90,14 @@ def run_plan(args: argparse.Namespace) -> int:
         clock = time.perf_counter()
         progress.phase("report")
         result, exported = with_exports(args, result, bulk, placements)
-        recording = None if store is None else Recording(store, result)   # recorded while the report is drawn
-        try:
-            files = {**result.files(), **plan_report(result, plan_frontier(result, count=REPORT_FRONTIER_POINTS)),
-                     **exported}
-            timings = {**result.timings, "report": time.perf_counter() - clock}
-            if recording is not None:   # the run written whole before the folder's lock is taken
-                progress.phase("record")
-                recording.written()
-            progress.phase("write")
-            recorded: list[int] = []
-            out = out_folder(args, scenario)
-            written = publish(out, files, before_swap=None if store is None else
-                              _recorder(store, recording, files["summary.json"], recorded, out))
-        finally:
-            if recording is not None:
-                recording.abandon()   # nothing happens once the run has committed
-                store.close()
+        files = {**result.files(), **plan_report(result, plan_frontier(result, count=REPORT_FRONTIER_POINTS)),
+                 **exported}
+        timings = {**result.timings, "report": time.perf_counter() - clock}
+        progress.phase("write")
+        recorded: list[int] = []
+        out = out_folder(args, scenario)
+        written = publish(out, files, before_swap=None if store is None else
+                          _recorder(store, result, files["summary.json"], recorded, out, progress))
         if args.write_lp:   # the LP and the map of its names (keyword, candidate bid): both or neither
             names = csv_bytes(lp_names(result.program, result.estimates.units))
             write_all(args.write_lp.resolve().parent, {args.write_lp.name: lambda path: write_lp(result.program, path),
@@ -124,18 +114,21 @@ def run_plan(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _recorder(store, recording, summary: bytes, recorded: list[int], out: Path):
-    """What publishes a plan's files runs once they are staged: commit the run being recorded and, in the same
-    transaction, give the staged summary.json the run's id; the files are swapped in only after the commit."""
+def _recorder(store, result, summary: bytes, recorded: list[int], out: Path, progress):
+    """What publishes a plan's files runs once they are staged: record the run and, in the same transaction,
+    give the staged summary.json the run's id; the files are swapped in only after the commit."""
     from optimizer.outputs.files import json_bytes, naming
 
     def record(staging: Path) -> int:
+        progress.phase("record")
+
         def stamp(run_id: int) -> None:
             data = {**json.loads(summary), "run": {"id": run_id, "store": store.location}}
             with naming(out / "summary.json"):
                 (staging / "summary.json").write_bytes(json_bytes(data))
 
-        recorded.append(recording.commit(before_commit=stamp))
+        with store:
+            recorded.append(store.record(result, before_commit=stamp))
         return recorded[-1]
 
     return record

@@ -13,8 +13,6 @@ import dataclasses
 import hashlib
 import json
 import math
-import queue
-import threading
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -181,65 +179,6 @@ class HistoryStore:
                 return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
         except sa.exc.SQLAlchemyError as error:
             raise HistoryError(f"cannot read the history store {self.location}: {_reason(error)}") from None
-
-
-class Recording:
-    """A run recorded by a thread of its own while the caller goes on (the report is drawn, the files written).
-
-    The thread writes the whole run inside its transaction, then waits: :meth:`commit` hands it the
-    ``before_commit`` step and returns the run's id once the transaction has committed; :meth:`abandon`
-    (or the process ending first) rolls it back, so nothing is recorded. SQLite writes its pages without
-    holding Python's lock, so on a machine with a second core the run costs little of the wall time.
-    Wait for :meth:`written` before taking another lock the commit waits behind (the output folder's):
-    SQLite's write lock is held from the first row, and two runs taking the two in opposite orders would
-    each wait for the other.
-    """
-
-    def __init__(self, store: HistoryStore, result):
-        self._steps: queue.Queue = queue.Queue(maxsize=1)
-        self._outcome: list = []
-        self._written = threading.Event()
-        self._thread = threading.Thread(target=self._record, args=(store, result), name="bidopt-record", daemon=True)
-        self._thread.start()
-
-    def commit(self, before_commit: Callable[[int], None] | None = None) -> int:
-        """Let the run commit after ``before_commit(run_id)``; its id, or the error that stopped it."""
-        self._steps.put((before_commit,))
-        self._thread.join()
-        outcome = self._outcome[0]
-        if isinstance(outcome, BaseException):
-            raise outcome
-        return outcome
-
-    def written(self) -> None:
-        """Wait until the run is written whole and only its commit is left (or it has failed: commit says why)."""
-        self._written.wait()
-
-    def abandon(self) -> None:
-        """Roll the run back, unless it has committed already."""
-        if self._thread.is_alive():
-            self._steps.put(None)
-            self._thread.join()
-
-    def _record(self, store: HistoryStore, result) -> None:
-        try:
-            self._outcome.append(store.record(result, before_commit=self._when_told))
-        except BaseException as error:   # handed to commit(), in the caller's thread
-            self._outcome.append(error)
-        finally:
-            self._written.set()
-
-    def _when_told(self, run_id: int) -> None:
-        self._written.set()
-        step = self._steps.get()
-        if step is None:
-            raise _Abandoned()
-        if step[0] is not None:
-            step[0](run_id)
-
-
-class _Abandoned(Exception):
-    """The caller gave the run up: its transaction rolls back."""
 
 
 def fingerprint(path: str | Path) -> dict[str, Any]:

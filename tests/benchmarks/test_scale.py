@@ -41,16 +41,6 @@ def test_phases_come_from_the_cli_line_and_start_up_write_and_history_from_arriv
                                     "other (exit, gaps)": 0.5})
 
 
-def test_the_history_recorded_beside_the_report_is_what_is_left_of_it_before_the_files_are_written():
-    lines = [(0.5, "err", "bidopt:   0.0 s  read and validate"), (1.0, "err", "bidopt:   0.5 s  estimate"),
-             (4.0, "err", "bidopt:   3.5 s  report"), (6.0, "err", "bidopt:   5.5 s  record"),
-             (6.5, "err", "bidopt:   6.0 s  write"),
-             (9.0, "err", "bidopt: read and validate 0.5 s, estimate 3.0 s, report 2.0 s"),
-             (9.0, "out", "plan: spend 1.00 -> 2.00, revenue 3.00 -> 4.00, ROI 3.00 -> 2.00")]
-    phases = scale.phase_times(lines, wall=9.5)
-    assert phases["record the run history"] == pytest.approx(0.5) and phases["write"] == pytest.approx(2.5)
-
-
 def test_the_floor_reads_sorts_and_writes_in_the_same_run(tmp_path):
     frame, _ = scale.google_report(2_000, seed=3)
     scale.write_report(frame, tmp_path / "report.csv")

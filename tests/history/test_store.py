@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from optimizer.cli import main
 from optimizer.decisions.plan import make_plan
 from optimizer.history import database as history_db
-from optimizer.history.store import HistoryError, HistoryStore, Recording
+from optimizer.history.store import HistoryError, HistoryStore
 from optimizer.scenario.scenario_file import load_scenario
 from tests.paths import ROOT
 from tests.test_make_sample import make_sample
@@ -160,33 +160,6 @@ def test_a_large_run_goes_in_whole_with_its_missing_values_texts_and_integers(st
     assert recommended["impressions"].tolist() == bids["impressions"].astype(float).tolist()
     assert recommended["reason"].tolist() == bids["reason"].tolist() and recommended["spend"].isna().all()
     assert recommended["orders"].head(6).tolist() == pytest.approx([1.5, np.nan, 2.0] * 2, nan_ok=True)
-
-
-def test_a_run_recorded_beside_other_work_commits_when_told_and_not_before(store_url, plan_result):
-    told: list[int] = []
-    with HistoryStore(store_url) as store:
-        recording = Recording(store, plan_result)
-        recording.written()
-        with HistoryStore(store_url) as reader:   # written whole, not committed: no reader sees it, none waits
-            assert reader.runs().empty
-        run_id = recording.commit(before_commit=told.append)
-        recording.abandon()   # once committed, giving up changes nothing
-        assert told == [run_id] and store.runs()["id"].tolist() == [run_id]
-        assert len(store.recommendations(run_id)) == len(plan_result.bids)
-
-
-def test_a_run_given_up_or_failing_before_its_commit_leaves_nothing(store_url, plan_result):
-    with HistoryStore(store_url) as store:
-        Recording(store, plan_result).abandon()
-        failing = Recording(store, plan_result)
-
-        def refuse(run_id: int) -> None:
-            raise OSError(28, "No space left on device", "summary.json")
-
-        with pytest.raises(OSError, match="No space left"):
-            failing.commit(before_commit=refuse)
-    assert count_rows(store_url) == {**{table.name: 0 for table in history_db.metadata.sorted_tables},
-                                     "schema_version": 1}
 
 
 def test_the_schema_is_created_once_and_versioned(store_url):
