@@ -68,3 +68,15 @@ def test_a_long_column_of_few_distinct_cells_reads_each_once_and_the_same_either
 
     assert all(got.equals(want) for got, want in zip(each_distinct(days, counted), _numbers(days)))
     assert read == [5]
+
+
+def test_a_daily_exports_keywords_each_on_many_days_are_still_read_once_each_though_each_day_lists_them_all():
+    keywords = 3 * SAMPLE_CELLS
+    days = pd.Series(np.tile(np.char.add("词", np.arange(keywords).astype(str)), 7), dtype="str")
+    read: list[int] = []
+
+    def counted(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
+        read.append(len(cells))
+        return (cells.str.len(),)
+
+    assert each_distinct(days, counted)[0].equals(days.str.len()) and read == [keywords]
