@@ -298,8 +298,9 @@ def time_history(n_rows: int, url: str, seed: int) -> None:
     """The run history alone: ``n_rows`` recommendations of an account's shape into ``url``, in one transaction."""
     from datetime import datetime, timezone
 
+    from optimizer.history.bulk import insert, table_rows
     from optimizer.history.database import recommendations, runs
-    from optimizer.history.store import HistoryStore, _insert, _rows
+    from optimizer.history.store import HistoryStore
 
     rng = np.random.default_rng(seed)
     plan, group, campaigns = account_shape(n_rows, rng)
@@ -316,7 +317,7 @@ def time_history(n_rows: int, url: str, seed: int) -> None:
                 created_at=datetime.now(timezone.utc), bidopt_version="benchmark", scenario_name="benchmark",
                 settings_json="{}", level="keyword", objective="revenue", period_days=7, status="optimal",
                 summary_json="{}").returning(runs.c.id)).scalar_one()
-            _insert(connection, recommendations, _rows(bids, recommendations, run_id, positions=True))
+            insert(connection, recommendations, table_rows(bids, recommendations, run_id, positions=True))
         print(f"recorded {n_rows:,} recommendations in {store.location} in {time.perf_counter() - clock:.2f} s "
               f"(one transaction, commit included); load average {os.getloadavg()[0]:.2f}")
 

@@ -18,13 +18,12 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
-import pyarrow as pa
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, make_url
 
 from optimizer import __version__
+from optimizer.history.bulk import insert, table_rows
 from optimizer.history.database import (
     READ_ONLY,
     HistoryError,
@@ -38,12 +37,7 @@ from optimizer.history.database import (
     up_to_date,
 )
 
-INSERT_CHUNK = 5_000
 UNIT_KEYS = ("plan", "ad_group", "keyword", "match_type")
-
-
-#: Recommendation columns taken from the plan's bids table (the table's own name where it differs).
-RECOMMENDATION_SOURCES = {"current_cpc": "cpc"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -123,9 +117,9 @@ class HistoryStore:
         try:
             with self.engine.begin() as connection:
                 run_id = connection.execute(runs.insert().values(**row).returning(runs.c.id)).scalar_one()
-                _insert(connection, input_files, _rows(pd.DataFrame(files), input_files, run_id, positions=True))
-                _insert(connection, recommendations, _rows(result.bids, recommendations, run_id, positions=True))
-                _insert(connection, plan_budgets, _rows(result.plans, plan_budgets, run_id))
+                insert(connection, input_files, table_rows(pd.DataFrame(files), input_files, run_id, positions=True))
+                insert(connection, recommendations, table_rows(result.bids, recommendations, run_id, positions=True))
+                insert(connection, plan_budgets, table_rows(result.plans, plan_budgets, run_id))
                 if before_commit is not None:
                     before_commit(int(run_id))
         except sa.exc.SQLAlchemyError as error:
@@ -195,114 +189,6 @@ def fingerprint(path: str | Path) -> dict[str, Any]:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return {"name": path.name, "path": str(path.resolve()), "size": path.stat().st_size, "sha256": digest.hexdigest()}
-
-
-@dataclasses.dataclass(frozen=True)
-class Rows:
-    """Rows to insert, column by column: names, each column's values as an array and where values are missing.
-
-    :meth:`tuples` turns them into plain Python values a chunk at a time, so a million rows never
-    stand in memory as Python objects all at once.
-    """
-
-    names: list[str]
-    #: numpy arrays, or Arrow text (made Python strings a chunk at a time, like the rest)
-    columns: list[np.ndarray | pa.Array]
-    missing: list[np.ndarray | None]
-
-    def __len__(self) -> int:
-        return len(self.columns[0]) if self.columns else 0
-
-    def tuples(self, chunk: int = INSERT_CHUNK):
-        for start in range(0, len(self), chunk):
-            lists = [_python(values[start:start + chunk], None if missing is None else missing[start:start + chunk])
-                     for values, missing in zip(self.columns, self.missing)]
-            yield from zip(*lists)
-
-
-def _python(values: np.ndarray | pa.Array, missing: np.ndarray | None) -> list:
-    """Plain Python values (None where missing) of a slice of a column."""
-    plain = values.to_pylist() if isinstance(values, pa.Array) else values.tolist()
-    if missing is not None:
-        for index in missing.nonzero()[0].tolist():
-            plain[index] = None
-    return plain
-
-
-def _rows(frame: pd.DataFrame, table: sa.Table, run_id: int, positions: bool = False) -> Rows:
-    """The table's columns from a frame, as arrays of the columns' types, vectorised per column."""
-    count = len(frame)
-    columns = {"run_id": (np.full(count, run_id, dtype=np.int64), None)}
-    if positions:
-        columns["position"] = (np.arange(count, dtype=np.int64), None)
-    for column in table.columns:
-        source = RECOMMENDATION_SOURCES.get(column.name, column.name) if table is recommendations else column.name
-        if column.name in ("run_id", "position") or source not in frame:
-            continue
-        columns[column.name] = _array(frame[source], column)
-    return Rows(list(columns), [values for values, _ in columns.values()], [missing for _, missing in columns.values()])
-
-
-def _array(values: pd.Series, column: sa.Column) -> tuple[np.ndarray, np.ndarray | None]:
-    """A column's values as an array (floats for a Float column, numbers as numbers, else objects) and its gaps."""
-    missing = values.isna().to_numpy()
-    if isinstance(column.type, sa.Float) and values.dtype.kind in "fiub":
-        array = values.to_numpy(dtype=float, na_value=np.nan)
-    elif values.dtype.kind in "iub" and not missing.any():
-        array = values.to_numpy()
-    elif isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
-        array = pa.array(values)   # the text as it is: a million Python strings never stand at once
-        array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
-    elif pd.api.types.is_string_dtype(values) or (isinstance(values.dtype, pd.CategoricalDtype)
-                                                   and pd.api.types.is_string_dtype(values.dtype.categories)):
-        array = values.astype(object).to_numpy()   # Python str already (inferred, for an object column)
-    else:   # numbers among objects: numpy scalars become Python ones
-        array = np.array([value.item() if hasattr(value, "item") else value for value in values.astype(object)],
-                         dtype=object)
-    return array, missing if missing.any() else None
-
-
-def _insert(connection: Connection, table: sa.Table, rows: Rows) -> None:
-    """Insert in bulk on the transaction's own connection: COPY on PostgreSQL, executemany of tuples on SQLite."""
-    if not len(rows):
-        return
-    raw = connection.connection.driver_connection
-    names = ", ".join(f'"{name}"' for name in rows.names)
-    if connection.dialect.name == "postgresql":   # binary COPY: no number is formatted as text and parsed back
-        with raw.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN (FORMAT BINARY)') as copy:
-            copy.set_types([_copy_type(table.c[name]) for name in rows.names])
-            for row in rows.tuples():
-                copy.write_row(row)
-    elif connection.dialect.name == "sqlite":
-        marks = ", ".join("?" * len(rows.names))
-        cursor = raw.cursor()
-        try:
-            cursor.executemany(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', rows.tuples())
-        finally:
-            cursor.close()
-    else:
-        chunk: list[dict] = []
-        for row in rows.tuples():
-            chunk.append(dict(zip(rows.names, row)))
-            if len(chunk) == INSERT_CHUNK:
-                connection.execute(table.insert(), chunk)
-                chunk = []
-        if chunk:
-            connection.execute(table.insert(), chunk)
-
-
-def _copy_type(column: sa.Column) -> str:
-    """The PostgreSQL type a column's values are sent as in a binary COPY."""
-    kind = column.type
-    if isinstance(kind, sa.Float):
-        return "float8"
-    if isinstance(kind, sa.BigInteger):
-        return "int8"
-    if isinstance(kind, sa.Integer):
-        return "int4"
-    if isinstance(kind, sa.String):   # Text is a String
-        return "text"
-    raise TypeError(f"no COPY type for column {column.name} ({kind})")
 
 
 def _run(row: Mapping) -> Run:

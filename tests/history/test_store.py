@@ -276,7 +276,7 @@ import sys, time
 from optimizer.cli import main
 from optimizer.history import store
 
-insert = store._insert
+insert = store.insert
 
 def insert_then_pause(connection, table, rows):
     insert(connection, table, rows)
@@ -284,7 +284,7 @@ def insert_then_pause(connection, table, rows):
         print({message!r}, file=sys.stderr, flush=True)
         time.sleep({seconds!r})
 
-store._insert = insert_then_pause
+store.insert = insert_then_pause
 sys.exit(main(sys.argv[1:]))
 """
 
@@ -353,13 +353,3 @@ def test_two_new_stores_opened_at_once_migrate_once(store_url):
     assert [process.returncode for process in processes] == [0, 0], errors
     with HistoryStore(store_url) as store, store.engine.connect() as connection:
         assert connection.execute(sa.select(history_db.schema_version.c.version)).scalars().all() == [1]
-
-
-def test_text_in_chunks_of_arrow_is_recorded_as_the_same_strings(tmp_path):
-    from optimizer.history.database import recommendations
-    from optimizer.history.store import _rows
-
-    keyword = pd.concat([pd.Series(["连衣裙", None], dtype="str"), pd.Series(["a,b"], dtype="str")], ignore_index=True)
-    rows = _rows(pd.DataFrame({"keyword": keyword, "new_bid": [1.0, np.nan, 2.5]}), recommendations, 7, positions=True)
-    assert not isinstance(rows.columns[rows.names.index("keyword")], np.ndarray)   # not a million Python strings
-    assert list(rows.tuples(chunk=2)) == [(7, 0, "连衣裙", 1.0), (7, 1, None, None), (7, 2, "a,b", 2.5)]

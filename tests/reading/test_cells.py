@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from optimizer.reading.cells import parse
+from optimizer.reading.cells import SAMPLE_CELLS, _number_texts, each_distinct, parse
+from optimizer.reading.conventions import POINT
 
 
 def test_numbers_drop_currency_and_separators_and_read_percent_as_a_share():
@@ -36,3 +37,46 @@ def test_an_infinite_number_from_a_workbook_is_unreadable():
     raw = pd.DataFrame({"spend": [1.5, np.inf, np.nan]})
     frame, bad = parse(raw, pd.Series([2, 3, 4]), from_excel=True)
     assert bad == {"spend": ([3], ["inf"])} and frame["spend"].iat[0] == 1.5
+
+
+def _numbers(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
+    return _number_texts(cells, POINT)
+
+
+def test_a_long_column_of_mostly_distinct_cells_is_read_cell_by_cell_without_finding_its_distinct_cells(monkeypatch):
+    rng = np.random.default_rng(4)
+    count = 8 * SAMPLE_CELLS
+    spend = pd.Series(np.char.add("¥", (rng.random(count) * 1e4).round(2).astype(str)), dtype="str")
+    expected = _numbers(spend)
+
+    def no_factorize(*args, **kwargs):
+        raise AssertionError("a column of distinct cells was factorized")
+
+    monkeypatch.setattr(pd, "factorize", no_factorize)
+    assert all(got.equals(want) for got, want in zip(each_distinct(spend, _numbers), expected))
+
+
+def test_a_long_column_of_few_distinct_cells_reads_each_once_and_the_same_either_way():
+    rng = np.random.default_rng(5)
+    count = 8 * SAMPLE_CELLS
+    days = pd.Series(rng.choice(["1.5", "¥2", "3%", "-", "x"], count), dtype="str").set_axis(np.arange(count) + 7)
+    read: list[int] = []
+
+    def counted(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
+        read.append(len(cells))
+        return _numbers(cells)
+
+    assert all(got.equals(want) for got, want in zip(each_distinct(days, counted), _numbers(days)))
+    assert read == [5]
+
+
+def test_a_daily_exports_keywords_each_on_many_days_are_still_read_once_each_though_each_day_lists_them_all():
+    keywords = 3 * SAMPLE_CELLS
+    days = pd.Series(np.tile(np.char.add("词", np.arange(keywords).astype(str)), 7), dtype="str")
+    read: list[int] = []
+
+    def counted(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
+        read.append(len(cells))
+        return (cells.str.len(),)
+
+    assert each_distinct(days, counted)[0].equals(days.str.len()) and read == [keywords]
