@@ -135,7 +135,7 @@ def test_frontier_draws_in_the_language_of_lang_or_bidopt_lang(tmp_path, capsys,
         code, said[name], _ = run(capsys, "frontier", weekly, "--points", "4", "--out", tmp_path / name, "--quiet", *flags)
         assert code == 0
     assert "points; today: spend " in said["en"] and f"wrote {tmp_path / 'en' / 'frontier.png'}" in said["en"]
-    assert "个点；当前：花费 " in said["zh"] and "投入产出比下限 2.5（按 " in said["zh"]
+    assert "个点；当前：花费 " in said["zh"] and "投入产出比下限为 2.5（按 " in said["zh"]
     assert f"已写入 {tmp_path / 'zh' / 'frontier.png'}" in said["zh"] and said["env"] == said["zh"].replace("/zh/", "/env/")
     figure = {name: (tmp_path / name / "frontier.png").read_bytes() for name in ("en", "zh", "env")}
     assert figure["zh"] == figure["env"] != figure["en"]
