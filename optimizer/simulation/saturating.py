@@ -53,30 +53,39 @@ class SaturatingMarket(Market):
     dilution: np.ndarray = None
     reference_share: np.ndarray = None
 
-    def _share(self, bids: np.ndarray) -> np.ndarray:
-        axis = self._axis(bids)
+    def _scores(self, bids: np.ndarray, axis: tuple) -> tuple[np.ndarray, np.ndarray]:
+        """The ad's score ``x = bid x quality`` and its log odds of beating the rival, ``k (log x - log c0)``."""
         x = np.maximum(bids, 0.0) * self.quality[axis]
-        with np.errstate(divide="ignore", over="ignore"):
-            return 1.0 / (1.0 + np.exp(self.shape[axis] * (self.competitor_mu[axis] - np.log(x))))
+        with np.errstate(divide="ignore"):
+            return x, self.shape[axis] * (np.log(x) - self.competitor_mu[axis])
+
+    @staticmethod
+    def _share(log_odds: np.ndarray) -> np.ndarray:
+        """The share of auctions won, ``F(x)``, from the log odds."""
+        with np.errstate(over="ignore"):
+            return 1.0 / (1.0 + np.exp(-log_odds))
+
+    def _diluted(self, share: np.ndarray, axis: tuple) -> np.ndarray:
+        """Orders per click at a share of auctions won: the keyword's CVR at today's share, less the more is won."""
+        dilution = self.dilution[axis]
+        return self.cvr[axis] * (1.0 + dilution * self.reference_share[axis]) / (1.0 + dilution * share)
 
     def order_rate(self, bids: np.ndarray) -> np.ndarray:
         """Orders per click at ``bids``: the keyword's CVR at today's share, less the more auctions are won."""
         bids = np.asarray(bids, dtype=float)
         axis = self._axis(bids)
-        dilution = self.dilution[axis]
-        return self.cvr[axis] * (1.0 + dilution * self.reference_share[axis]) / (1.0 + dilution * self._share(bids))
+        return self._diluted(self._share(self._scores(bids, axis)[1]), axis)
 
     def per_search(self, bids: np.ndarray) -> dict[str, np.ndarray]:
         """Expected impressions, clicks, spend, orders, revenue per search at ``bids`` (shape (n,) or (n, k))."""
         bids = np.asarray(bids, dtype=float)
         axis = self._axis(bids)
-        share, shape = self._share(bids), self.shape[axis]
-        x = np.maximum(bids, 0.0) * self.quality[axis]
-        ratio = np.exp(shape * (np.log(np.maximum(x, 1e-300)) - self.competitor_mu[axis]))
-        paid = x * (hyp2f1(1.0, 1.0 / shape, 1.0 + 1.0 / shape, -ratio) - 1.0 + share)   # E[score; score < x]
+        x, log_odds = self._scores(bids, axis)
+        share, shape = self._share(log_odds), self.shape[axis]
+        paid = x * (hyp2f1(1.0, 1.0 / shape, 1.0 + 1.0 / shape, -np.exp(log_odds)) - 1.0 + share)   # E[score; score < x]
         ctr = self.ctr[axis]
         clicks = share * ctr
-        orders = clicks * self.order_rate(bids)
+        orders = clicks * self._diluted(share, axis)
         return {"impressions": share, "clicks": clicks, "spend": ctr * np.maximum(paid, 0.0) / self.quality[axis],
                 "orders": orders, "revenue": orders * self.order_value[axis]}
 
@@ -93,4 +102,5 @@ def make_saturating_market(n_keywords: int, *, seed: int, language: str = "zh",
     shape = np.maximum(np.pi / (base.competitor_sigma * np.sqrt(3.0)), SHAPE_MIN)
     dilution = rng.uniform(0.0, DILUTION_MAX, len(base))
     market = SaturatingMarket(**base.__dict__, shape=shape, dilution=dilution, reference_share=np.ones(len(base)))
-    return SaturatingMarket(**{**market.__dict__, "reference_share": np.maximum(market._share(base.bid), 1e-9)})
+    today = market._share(market._scores(base.bid, market._axis(base.bid))[1])
+    return SaturatingMarket(**{**market.__dict__, "reference_share": np.maximum(today, 1e-9)})
