@@ -26,6 +26,7 @@ beside the market's truth there (value per click = the order rate at today's bid
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -36,12 +37,16 @@ import pandas as pd
 from optimizer.decisions.plan import make_plan
 from optimizer.outputs.files import write_all
 from optimizer.scenario.scenario_file import load_scenario
-from optimizer.scenario.settings import BidLimits, Goal
+from optimizer.scenario.settings import Goal
 from optimizer.simulation.families import FAMILIES, simulate_family
 from optimizer.simulation.market_exports import FILE_NAMES, report_bytes, scenario_text
-from optimizer.simulation.oracle import KEYS, solve_oracle
+from optimizer.simulation.oracle import keyword_index, solve_oracle
 
-LIMITS = BidLimits(max=20.0)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from quality import GOALS, LIMITS  # noqa: E402  (the weekly plan's goals and bid limits, as quality.py plays them)
+
+#: The goal whose plan is set beside the truth.
+GOAL = "same budget, ROI x1.15"
 #: Bins of the clicks each keyword's history shows.
 CLICK_BINS = [-1, 5, 20, 60, 200, np.inf]
 #: A bid moved by less than this (in log) is held.
@@ -55,7 +60,8 @@ def keyword_table(family: str, seed: int, keywords: int, days: int) -> pd.DataFr
     market, history = simulate_family(family, keywords, days, seed=seed)
     today = market.expected()
     spend0 = float(today["spend"].sum())
-    goal = Goal(budget=spend0, min_roi=1.15 * float(today["revenue"].sum()) / spend0)
+    budget_x, roi_x = GOALS[GOAL]
+    goal = Goal(budget=budget_x * spend0, min_roi=roi_x * float(today["revenue"].sum()) / spend0)
     with tempfile.TemporaryDirectory() as work:
         folder = Path(work)
         write_all(folder, {FILE_NAMES["ztc"]: report_bytes(history, "ztc")})
@@ -63,7 +69,7 @@ def keyword_table(family: str, seed: int, keywords: int, days: int) -> pd.DataFr
                                                            min_roi=goal.min_roi), encoding="utf-8")
         result = make_plan(load_scenario(folder / "scenario.toml"))
     units = result.estimates.units
-    index = pd.MultiIndex.from_frame(market.keywords[KEYS]).get_indexer(pd.MultiIndex.from_frame(units[KEYS].astype(str)))
+    index = keyword_index(market, units)
     truth_market = market.take(index)
     bid = units["current_bid"].to_numpy(float)
     truth = truth_market.expected(bid, days=7)

@@ -23,13 +23,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from optimizer.scenario.settings import BidLimits, Goal
+from optimizer.scenario.settings import Goal
 from optimizer.simulation.backtest import Loop, run_backtest
 from optimizer.simulation.families import FAMILIES, simulate_family
 from optimizer.simulation.oracle import ROI_TOLERANCE, SPEND_TOLERANCE
 
-GOALS = {"1.6x budget, same ROI": (1.6, 1.0), "same budget, ROI x1.15": (1.0, 1.15)}
-LIMITS = BidLimits(max=20.0)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from quality import GOALS, LIMITS  # noqa: E402  (the weekly plan's goals and bid limits, as quality.py plays them)
 
 
 def one_market(family: str, seed: int, keywords: int, weeks: int) -> list[pd.DataFrame]:

@@ -44,7 +44,7 @@ from optimizer.scenario.settings import BidLimits, Goal
 from optimizer.simulation.backtest import Loop, roi_ratio_bids, run_backtest, weeks_won
 from optimizer.simulation.families import FAMILIES, simulate_family
 from optimizer.simulation.market_exports import FILE_NAMES, report_bytes, scenario_text
-from optimizer.simulation.oracle import KEYS, bids_from_sheet, score, solve_oracle
+from optimizer.simulation.oracle import bids_from_sheet, keyword_index, score, solve_oracle
 from optimizer.solver import solve
 from optimizer.solver.program import Program
 
@@ -99,8 +99,7 @@ def held_rule_bids(market, history, goal: Goal) -> np.ndarray:
 def diagnoses(market, result, goal, oracle) -> dict[str, dict]:
     """Re-solve bidopt's own program with the market's true curves at its candidate bids (no forecast error)."""
     units = result.estimates.units
-    unit_index = pd.MultiIndex.from_frame(market.keywords[KEYS]).get_indexer(
-        pd.MultiIndex.from_frame(units[KEYS].astype(str)))
+    unit_index = keyword_index(market, units)
     found = {}
     own = result.candidates
     bids = np.where(own.valid, own.bid, market.bid[unit_index][:, None])

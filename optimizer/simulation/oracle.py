@@ -106,6 +106,11 @@ def solve_oracle(market: Market, goal: Goal, bids: BidLimits, *, relative: bool 
                   min_roi=goal.min_roi or None, bid=main)
 
 
+def keyword_index(market: Market, frame: pd.DataFrame) -> np.ndarray:
+    """Each row of ``frame`` (its KEYS columns) as a position among the market's keywords; -1 where it has none."""
+    return pd.MultiIndex.from_frame(market.keywords[KEYS]).get_indexer(pd.MultiIndex.from_frame(frame[KEYS].astype(str)))
+
+
 def bids_from_sheet(market: Market, sheet: pd.DataFrame | str | Path) -> np.ndarray:
     """The market's bids after a bid sheet (bids.csv): its new_bid where it names a keyword, today's elsewhere.
 
