@@ -139,13 +139,8 @@ def log_rho_slope(z: np.ndarray, sigma: np.ndarray) -> tuple[np.ndarray, np.ndar
     return value, -sigma + _mills(shifted, log_phi_shifted) - _mills(z, log_phi)
 
 
-def mills(x: np.ndarray) -> np.ndarray:
-    """phi(x) / Phi(x), computed in logs so it stays finite far in the left tail."""
-    return _mills(x, log_ndtr(x))
-
-
 def _mills(x: np.ndarray, log_phi: np.ndarray) -> np.ndarray:
-    """:func:`mills` given ``log_ndtr(x)``."""
+    """phi(x) / Phi(x) given ``log_phi = log_ndtr(x)``, computed in logs so it stays finite far in the left tail."""
     return np.exp(-0.5 * x**2 - 0.5 * np.log(2 * np.pi) - log_phi)
 
 
