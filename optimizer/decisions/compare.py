@@ -85,7 +85,7 @@ def markdown(comparison: Comparison, lang: str = "en") -> str:
                      f"{row.roi:.2f} |")
     budgets = comparison.plan_budgets
     names = [column for column in budgets.columns if column != "plan"]
-    lines += ["", t("compare.plan_budgets"), "", f"| {t('compare.plan')} | " + " | ".join(map(md, names)) + " |",
+    lines += ["", t("compare.plan_budgets"), "", f"| {t('column.plan')} | " + " | ".join(map(md, names)) + " |",
               "|---|" + "---:|" * len(names)]
     for row in budgets.itertuples(index=False):
         lines.append(f"| {md(row[0])} | " + " | ".join(f"{value:,.2f}" for value in row[1:]) + " |")

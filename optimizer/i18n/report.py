@@ -46,7 +46,6 @@ MESSAGES = {
     "figure.ctr": {"en": "CTR (%)", "zh-CN": "点击率 (%)"},
     "figure.cvr": {"en": "CVR (%)", "zh-CN": "转化率 (%)"},
     "figure.bubble": {"en": "bubble size = spend today", "zh-CN": "气泡大小 = 当前花费"},
-    "figure.scenarios": {"en": "Scenarios side by side", "zh-CN": "方案对比"},
     "report.title.plan": {"en": "bidopt plan — {name}", "zh-CN": "bidopt 调价方案 — {name}"},
     "report.title.compare": {"en": "bidopt compare", "zh-CN": "bidopt 方案对比"},
     "report.objective": {

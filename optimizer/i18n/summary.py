@@ -33,7 +33,6 @@ MESSAGES = {
         "zh-CN": "| 方案 | 目标 | 预算 | 投入产出比下限 | 花费 | 点击量 | 点击率 | 平均点击花费 | 成交笔数 | 成交金额 | 投入产出比 |",
     },
     "compare.plan_budgets": {"en": "## Plan budgets", "zh-CN": "## 各方案的计划预算"},
-    "compare.plan": {"en": "plan", "zh-CN": "计划"},
     "summary.title": {"en": "# Weekly plan", "zh-CN": "# 本周调价方案"},
     "summary.objective": {
         "en": "Objective: **{objective}** over {days} days; budget {budget}{floor}. Status: {status}.",

@@ -204,6 +204,6 @@ def plot_scenarios(table: pd.DataFrame, ax=None):
     ax.bar(x - 0.2, table["spend"], width=0.4, color="#8d99ae", label=t.pick("column", "spend"))
     ax.bar(x + 0.2, table["revenue"], width=0.4, color="#2a9d8f", label=t.pick("column", "revenue"))
     ax.set_xticks(x, table["scenario"], rotation=20)
-    ax.set_title(t("figure.scenarios"))
+    ax.set_title(t("report.scenarios"))   # the figure heads the report section of that name
     ax.legend(fontsize=8)
     return ax
