@@ -136,10 +136,11 @@ def _distrust_beyond_seen(arrays: dict[str, np.ndarray], grid: np.ndarray, units
     clicks = units["clicks"].to_numpy(float)[:, None] * volume
     for name, rate in (("revenue", "value_per_click"), ("orders", "cvr")):
         at_seen = clicks * units[rate].to_numpy(float)[:, None]
-        credited = arrays[name] - at_seen   # at_seen + (value - at_seen) x (1 - discount), in one table
-        credited *= 1.0 - BEYOND_SEEN_DISCOUNT
-        credited += at_seen
-        np.copyto(arrays[name], credited, where=up)
+        # at_seen + (value - at_seen) x (1 - discount), in place and only where the bid is past the highest seen
+        values = arrays[name]
+        np.subtract(values, at_seen, out=values, where=up)
+        np.multiply(values, 1.0 - BEYOND_SEEN_DISCOUNT, out=values, where=up)
+        np.add(values, at_seen, out=values, where=up)
 
 
 def build_candidates(units: pd.DataFrame, bids: BidLimits, locked: np.ndarray, level: str) -> Candidates:
@@ -154,17 +155,19 @@ def build_candidates(units: pd.DataFrame, bids: BidLimits, locked: np.ndarray, l
         current_bid = units["current_bid"].to_numpy(float)
         grid, valid = bid_grid(current_bid, bids, locked)
         multiplier = grid / np.where(current_bid > 0, current_bid, 1.0)[:, None]
-        volume, cpc = _keyword_curve(units, np.where(valid & (multiplier > 0), multiplier, 1.0), grid)
+        np.copyto(multiplier, 1.0, where=~(valid & (multiplier > 0)))
+        volume, cpc = _keyword_curve(units, multiplier, grid)
     else:
         multiplier, valid = _spend_multipliers(n, bids, locked)
         grid = units["spend"].to_numpy(float)[:, None] * multiplier
         cpc = cpc0 * multiplier**gamma
         volume = multiplier**alpha
-    clicks = clicks0 * volume
+    # the forecasts take the pages of the volume and CPC tables, read no more, where they can
     impressions = impressions0 * volume
+    clicks = np.multiply(clicks0, volume, out=volume)
     value_per_click = units["value_per_click"].to_numpy(float)[:, None]
     cvr = units["cvr"].to_numpy(float)[:, None]
-    spend = clicks * cpc
+    spend = np.multiply(clicks, cpc, out=cpc)
     arrays = {
         "impressions": impressions, "clicks": clicks, "spend": spend,
         "orders": clicks * cvr, "revenue": clicks * value_per_click,
@@ -175,8 +178,8 @@ def build_candidates(units: pd.DataFrame, bids: BidLimits, locked: np.ndarray, l
     for values in arrays.values():   # each a fresh (units, levels) array: cleaned in place
         if not np.isfinite(values).all():
             np.nan_to_num(values, copy=False)
-        values[invalid] = 0.0
+        np.copyto(values, 0.0, where=invalid)
     current = {name: units[name].to_numpy(float).copy() for name in METRICS}
     can_pause = np.full(n, bids.allow_pause) & ~locked
-    grid[invalid] = np.nan
+    np.copyto(grid, np.nan, where=invalid)
     return Candidates(bid=grid, valid=valid, can_pause=can_pause, current=current, **arrays)
