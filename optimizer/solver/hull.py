@@ -135,8 +135,7 @@ def _point_tables(cand: Candidates, value: np.ndarray) -> tuple[np.ndarray, np.n
 
 
 def _vertices(spend: np.ndarray, points: np.ndarray, hull: np.ndarray, perm: np.ndarray | None):
-    """The hull's vertices unit by unit in order of spend: (column, unit or None when every point is one,
-    count per unit, spend, value)."""
+    """The hull's vertices unit by unit in order of spend: (column, count per unit, spend, value)."""
     n, columns = hull.shape
     if perm is not None:
         # vertices must run in order of spend within a unit: sort each row's kept columns by spend
@@ -144,14 +143,13 @@ def _vertices(spend: np.ndarray, points: np.ndarray, hull: np.ndarray, perm: np.
         counts = hull.sum(axis=1)
         vertex_column = by_spend[np.arange(columns)[None, :] < counts[:, None]]
         vertex_unit = np.repeat(np.arange(n), counts)
-        return vertex_column, vertex_unit, counts, spend[vertex_unit, vertex_column], points[vertex_unit, vertex_column]
+        return vertex_column, counts, spend[vertex_unit, vertex_column], points[vertex_unit, vertex_column]
     if hull.all():
         vertex_column = np.tile(np.arange(columns, dtype=np.int16), n)   # small: it lives as long as the path
-        return vertex_column, None, np.full(n, columns), spend.ravel(), points.ravel()
-    flat = np.flatnonzero(hull)
-    vertex_unit, vertex_column = np.divmod(flat, columns)
-    vertex_column = vertex_column.astype(np.int16)   # small: it lives as long as the path
-    return vertex_column, vertex_unit, np.bincount(vertex_unit, minlength=n), spend.ravel()[flat], points.ravel()[flat]
+        return vertex_column, np.full(n, columns), spend.ravel(), points.ravel()
+    # the mask picks the vertices row by row (the order of np.flatnonzero) without their flat index
+    vertex_column = np.broadcast_to(np.arange(columns, dtype=np.int16), hull.shape)[hull]   # small, as above
+    return vertex_column, np.count_nonzero(hull, axis=1), spend[hull], points[hull]
 
 
 def unit_increments(cand: Candidates, value: np.ndarray) -> UnitIncrements:
@@ -166,7 +164,7 @@ def unit_increments(cand: Candidates, value: np.ndarray) -> UnitIncrements:
     every = perm is None and hull.all()
     if not every:   # the differences along the rows are read no more: their pages go back before the vertices
         steps = rises = slopes = None
-    vertex_column, vertex_unit, counts, v_spend, v_value = _vertices(spend, points, hull, perm)
+    vertex_column, counts, v_spend, v_value = _vertices(spend, points, hull, perm)
     del hull, alive
     has_point = counts > 0
     vertex_start = np.concatenate([[0], np.cumsum(counts)])
@@ -179,14 +177,14 @@ def unit_increments(cand: Candidates, value: np.ndarray) -> UnitIncrements:
         inc_unit = np.repeat(np.arange(n), width)
         inc_spend, inc_gain = steps.ravel(), rises.ravel()
     else:
-        is_inc = np.ones(len(vertex_column), bool)
-        is_inc[first] = False  # a unit's first vertex is its base
-        inc_to = np.flatnonzero(is_inc)
-        inc_unit = vertex_unit[inc_to]
-        del vertex_unit, is_inc
-        inc_spend = v_spend[inc_to] - v_spend[inc_to - 1]
-        inc_gain = v_value[inc_to] - v_value[inc_to - 1]
-        del inc_to, v_spend, v_value
+        # every vertex but a unit's first (its base) ends an increment from the vertex before it
+        inc_unit = np.repeat(np.arange(n), np.maximum(counts - 1, 0))
+        ends_inc = np.ones(len(vertex_column), bool)
+        ends_inc[first] = False
+        ends_inc = ends_inc[1:]   # vertex 0 is always a first: the differences below start at vertex 1
+        inc_spend = np.diff(v_spend)[ends_inc]
+        inc_gain = np.diff(v_value)[ends_inc]
+        del ends_inc, v_spend, v_value
     free = inc_spend <= 0
     any_free = bool(free.any())
     spare_gain = None
@@ -196,7 +194,9 @@ def unit_increments(cand: Candidates, value: np.ndarray) -> UnitIncrements:
         inc_eff, spare_gain, inc_gain = slopes.reshape(-1), inc_gain, None
     else:
         with np.errstate(divide="ignore", invalid="ignore"):
-            inc_eff = np.divide(inc_gain, inc_spend, out=np.full(len(inc_spend), np.inf), where=inc_spend > 0)
+            paid = inc_spend > 0
+            inc_eff = (inc_gain / inc_spend if paid.all()
+                       else np.divide(inc_gain, inc_spend, out=np.full(len(inc_spend), np.inf), where=paid))
     return UnitIncrements(vertex_column, vertex_start, base_spend_unit, base_value_unit,
                  feasible=bool(np.all(has_point | cand.can_pause)), inc_unit=inc_unit, inc_spend=inc_spend,
                  inc_gain=inc_gain, inc_eff=inc_eff, free=free, any_free=any_free,
@@ -214,8 +214,9 @@ def within_marginal_roi(cand: Candidates, ratio: float) -> np.ndarray:
     """
     spend, points, alive = _point_tables(cand, cand.revenue)
     steps = np.diff(spend, axis=1)
+    slopes = np.diff(points, axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        slopes = np.diff(points, axis=1) / steps
+        slopes /= steps
     hull, _ = _hull(spend, points, alive, steps, slopes)
     del steps
     # each row's vertices in order of spend, the other points after them: only rows not so already are sorted
