@@ -71,7 +71,10 @@ def bid_grid(current_bid: np.ndarray, bids: BidLimits, locked: np.ndarray) -> tu
     fractions = np.linspace(0.0, 1.0, STEPS)[None, :]
     cuts = _geometric(low, np.maximum(near_low, low), fractions)
     raises = _geometric(np.minimum(near_high, high), high, fractions)
-    grid = np.round(np.concatenate([cuts, today[:, None], raises], axis=1) / step) * step
+    grid = np.concatenate([cuts, today[:, None], raises], axis=1)
+    grid /= step   # rounded to the increment in place: the (units, levels) table is made once
+    np.round(grid, out=grid)
+    grid *= step
     cuts, raises = grid[:, :STEPS], grid[:, STEPS + 1:]
     valid = np.ones_like(grid, dtype=bool)
     # a duplicate after rounding keeps the copy nearest today's bid
@@ -88,8 +91,10 @@ def bid_grid(current_bid: np.ndarray, bids: BidLimits, locked: np.ndarray) -> tu
 
 def _geometric(start: np.ndarray, stop: np.ndarray, fractions: np.ndarray) -> np.ndarray:
     """Points from start to stop with equal steps in log: the scale on which response curves bend."""
-    start, stop = np.maximum(start, 1e-12)[:, None], np.maximum(stop, 1e-12)[:, None]
-    return np.exp(np.log(start) + fractions * (np.log(stop) - np.log(start)))
+    log_start = np.log(np.maximum(start, 1e-12))[:, None]
+    points = fractions * (np.log(np.maximum(stop, 1e-12))[:, None] - log_start)
+    points += log_start
+    return np.exp(points, out=points)
 
 
 def _spend_multipliers(n: int, bids: BidLimits, locked: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
