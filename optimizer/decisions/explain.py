@@ -90,7 +90,11 @@ def decide(units: pd.DataFrame, candidates: Candidates, solution: Solution, cuto
         [is_pause, main_level == STEPS, new_bid > current_bid],
         ["pause", "hold", "raise"], default="cut",
     )
-    forecast = {name: (share * candidates.metric(name)).sum(axis=1) for name in ("impressions", "clicks", "spend", "orders", "revenue")}
+    # each metric's (units, levels) product goes into the same pages, not a fresh table
+    scratch = np.empty(share.shape, np.result_type(share, candidates.spend))
+    forecast = {name: np.multiply(share, candidates.metric(name), out=scratch).sum(axis=1)
+                for name in ("impressions", "clicks", "spend", "orders", "revenue")}
+    del scratch
 
     # marginal ROI of the step into the chosen level, and of the step beyond it
     spend, revenue, valid = candidates.spend, candidates.revenue, candidates.valid
