@@ -39,17 +39,25 @@ def _assemble(magnitude: np.ndarray, decimals: np.ndarray, negative: np.ndarray)
     high, low = np.divmod(magnitude, 10_000)
     groups = np.stack([high // 10_000, high % 10_000, low], axis=1)
     digits = _FOUR_DIGITS[groups].view(np.uint8).reshape(count, 12)
-    int_digits = np.maximum(np.searchsorted(_POW10, magnitude // _POW10[decimals], side="right"), 1)
+    # the integer part has the magnitude's digits less the decimals (at least one, the 0 of 0.25)
+    int_digits = np.maximum(np.searchsorted(_POW10, magnitude, side="right") - decimals, 1)
     length = negative + int_digits + np.where(decimals > 0, decimals + 1, 0)
-    column = np.arange(13)[None, :]
-    point_at = np.where(decimals > 0, 12 - decimals, -1)[:, None]
-    shifted = np.concatenate([np.full((count, 1), 48, np.uint8), digits], axis=1)   # digits moved right by one
-    unshifted = np.concatenate([digits, np.full((count, 1), 48, np.uint8)], axis=1)
-    chars = np.where(column < point_at, unshifted, shifted)
-    chars[column == point_at] = ord(".")
+    chars = np.empty((count, 13), np.uint8)
+    chars[:, 0] = 48
+    chars[:, 1:] = digits   # digits moved right by one: a point goes where the gap opens
+    rows = np.arange(count)
+    if count and (decimals == decimals[0]).all():   # one number of decimals for all (money): columns, no masks
+        if decimals[0] > 0:
+            chars[:, :12 - decimals[0]] = digits[:, :12 - decimals[0]]
+            chars[:, 12 - decimals[0]] = ord(".")
+    elif count:
+        point_at = np.where(decimals > 0, 12 - decimals, -1)
+        np.copyto(chars[:, :12], digits, where=np.arange(12)[None, :] < point_at[:, None])
+        pointed = point_at >= 0
+        chars.reshape(-1)[rows[pointed] * 13 + point_at[pointed]] = ord(".")
     start = 13 - length
-    chars[negative, start[negative]] = ord("-")
-    data = chars[column >= start[:, None]]   # row by row: the strings one after another
+    chars.reshape(-1)[rows[negative] * 13 + start[negative]] = ord("-")
+    data = chars[np.arange(13)[None, :] >= start[:, None]]   # row by row: the strings one after another
     offsets = np.concatenate([[0], np.cumsum(length)]).astype(np.int64)
     return pa.LargeStringArray.from_buffers(count, pa.py_buffer(offsets), pa.py_buffer(data))
 
