@@ -116,7 +116,9 @@ def _keyword_curve(units: pd.DataFrame, multiplier: np.ndarray, bid: np.ndarray)
     z0, sigma = units["z0"].to_numpy(float)[:, None], units["sigma"].to_numpy(float)[:, None]
     volume, cpc = auction.response_factors(z0, sigma, multiplier)
     if "response_scale" in units:   # the share of the curve's response the history's bid changes bear out
-        volume **= units["response_scale"].to_numpy(float)[:, None]
+        scale = units["response_scale"].to_numpy(float)
+        if not (scale == 1.0).all():   # x ** 1 is x: the whole curve borne out needs no power of the table
+            volume **= scale[:, None]
     cpc *= units["cpc"].to_numpy(float)[:, None]
     np.minimum(bid, cpc, out=cpc)
     return volume, cpc
