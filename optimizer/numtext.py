@@ -26,6 +26,10 @@ _TIE_TOL = 1e-7
 _FOUR_DIGITS = np.frombuffer("".join(f"{number:04d}" for number in range(10_000)).encode(), dtype=np.uint32)
 #: Magnitudes from here on (12 digits) are left to Python.
 _MAX_MAGNITUDE = 10**12
+#: For each six-digit number (and 0), how many of its last five digits are trailing zeros: one lookup, not five divisions.
+_TRAILING_ZEROS = np.zeros(10**6, np.uint8)
+for _places in range(1, 6):
+    _TRAILING_ZEROS[::10**_places] += 1
 
 
 def _assemble(magnitude: np.ndarray, decimals: np.ndarray, negative: np.ndarray) -> pa.LargeStringArray:
@@ -110,8 +114,8 @@ def general(values: np.ndarray) -> pa.LargeStringArray:
         slow = (~plain & (magnitude != 0)) | (plain & (near_tie | (scaled >= 999_999.5) | (scaled < 99_999.5)))
     digits = np.rint(np.where(plain & ~slow, scaled, 0.0)).astype(np.int64)
     decimals = np.where(plain, 5 - exponent, 0)
-    # %g drops trailing zeros after the point (at most five of six digits are zeros)
-    trailing = sum((digits % _POW10[places] == 0).astype(np.int64) for places in range(1, 6))
+    # %g drops trailing zeros after the point (at most five of six digits are zeros); digits are 0 or six long
+    trailing = _TRAILING_ZEROS[digits]
     dropped = np.minimum(trailing, decimals)
     digits, decimals = digits // _POW10[dropped], decimals - dropped
     fast = _blocks(digits, decimals, np.signbit(values) & ~np.isnan(values))
