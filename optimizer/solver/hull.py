@@ -197,6 +197,8 @@ def unit_increments(cand: Candidates, value: np.ndarray) -> UnitIncrements:
             paid = inc_spend > 0
             inc_eff = (inc_gain / inc_spend if paid.all()
                        else np.divide(inc_gain, inc_spend, out=np.full(len(inc_spend), np.inf), where=paid))
+        if not any_free:   # here too the gains are not read again: their pages take the running ROI
+            spare_gain, inc_gain = inc_gain, None
     return UnitIncrements(vertex_column, vertex_start, base_spend_unit, base_value_unit,
                  feasible=bool(np.all(has_point | cand.can_pause)), inc_unit=inc_unit, inc_spend=inc_spend,
                  inc_gain=inc_gain, inc_eff=inc_eff, free=free, any_free=any_free,
