@@ -72,7 +72,8 @@ def _python(values: np.ndarray | pa.Array, missing: np.ndarray | None, null: flo
     """Plain Python values of a slice of a column, ``null`` (None or NaN) where missing, without a loop per cell."""
     if missing is None:
         return values.to_pylist() if isinstance(values, pa.Array) else values.tolist()
-    if isinstance(values, np.ndarray) and values.dtype.kind == "f" and null is not None and math.isnan(null):
+    if (isinstance(values, np.ndarray) and values.dtype.kind == "f" and null is not None and math.isnan(null)
+            and np.isnan(values[missing]).all()):
         return values.tolist()   # a float column is NaN where it is missing already
     if isinstance(values, pa.Array):
         plain = values.to_numpy(zero_copy_only=False, writable=True)   # objects: None where null

@@ -157,3 +157,10 @@ def test_sqlite_stores_what_one_row_per_statement_with_none_stores(data, count, 
         assert stored(connection, 1) == stored(connection, 3) == stored(connection, 2)
         assert len(stored(connection, 1)) == count
     engine.dispose()
+
+
+def test_a_cell_marked_missing_is_null_whatever_its_float_holds():
+    rows = Rows(["value"], [np.array([1.5, 2.5, np.nan])], [np.array([False, True, True])])
+    nan_values = next(rows.flat(3, null=math.nan))
+    assert nan_values[0] == 1.5 and math.isnan(nan_values[1]) and math.isnan(nan_values[2])
+    assert next(rows.flat(3)) == [1.5, None, None]
