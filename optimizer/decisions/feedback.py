@@ -24,7 +24,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 
-from optimizer.decisions.defaults import with_margin
+from optimizer.decisions.defaults import Defaults, with_margin
 from optimizer.i18n import Said, say
 from optimizer.reading.schema import Performance
 from optimizer.scenario.scenario_file import Scenario
@@ -163,3 +163,13 @@ def said(feedback: Feedback | None, notes: Sequence[str]) -> dict | None:
     plan aimed by it (none when learning was off, or the corrected limits were out of reach)."""
     note = next((note for note in notes if getattr(note, "message", "").startswith("feedback.")), None)
     return None if feedback is None or note is None else {**feedback.to_json(), "note": note}
+
+
+def out_of_reach(chosen: Defaults, notes: Sequence[str]) -> Defaults:
+    """The defaults of a plan whose corrected limits were out of reach, so it aimed at them as given: the
+    sentence says so instead of the correction (none when the plan had no correction to say)."""
+    learned = [note for note in notes if getattr(note, "message", "").startswith("feedback.")]
+    if not learned:
+        return chosen
+    return chosen.with_note(say("feedback.out_of_reach", **{name: learned[0].values[name] for name in (
+        "runs", "forecast_roi", "actual_roi", "forecast_spend", "actual_spend", "orders")}))

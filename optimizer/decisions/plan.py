@@ -161,8 +161,7 @@ class Prepared:
     performance: Performance
     estimates: Estimates
     timings: dict[str, float]
-    #: How the last runs' forecasts turned out (:func:`optimizer.decisions.feedback.learn`), when the caller knows.
-    feedback: feedback.Feedback | None = None
+    feedback: feedback.Feedback | None = None   #: how the last runs' forecasts turned out (feedback.learn)
 
 
 def prepare(scenario: Scenario, progress: Progress = SILENT, *,
@@ -269,8 +268,8 @@ def make_plan(scenario: Scenario, prepared: Prepared | None = None, *, solver: s
 
 def _as_given(program: Program, given: Limits) -> Program:
     """The program with the floors and budget as given, as the summary quotes them (the result keeps the aimed ones)."""
-    return replace(program, limits=replace(program.limits, min_roi=given.min_roi, plan_min_roi=given.plan_min_roi,
-                                           budget=given.budget))
+    quoted = {name: getattr(given, name) for name in ("min_roi", "plan_min_roi", "budget")}
+    return replace(program, limits=replace(program.limits, **quoted))
 
 
 def _platform(scenario: Scenario, performance: Performance, marketplace: str | None):
@@ -293,6 +292,7 @@ def _solve_with_margin(program: Program, margin: tuple[Limits, tuple[str, ...]],
         spent = float((solved[1].share * program.candidates.spend).sum()) if solved[1].status == "optimal" else 0.0
         if solved[1].status != "infeasible" and spent > 1e-6 * float(program.candidates.current["spend"].sum()):
             return solved
+        chosen = feedback.out_of_reach(chosen, notes)
     return _solve(program, chosen, scenario, units, solver, budgets)
 
 

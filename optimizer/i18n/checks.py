@@ -68,6 +68,13 @@ MESSAGES = {
         "zh-CN": "最近 {runs} 次运行的预测兑现为投入产出比 {actual_roi}（预测 {forecast_roi}）、花费 {actual_spend}"
                  "（预测 {forecast_spend}，{orders} 笔成交）：在误差范围内，限制按设定值规划",
     },
+    "feedback.out_of_reach": {
+        "en": "the forecasts of the last runs ({runs}) came in at ROI {actual_roi} against {forecast_roi}, spend "
+              "{actual_spend} against {forecast_spend} ({orders} orders), but limits aimed higher than given are out "
+              "of reach: this plan aims at the limits as given",
+        "zh-CN": "最近 {runs} 次运行的预测兑现为投入产出比 {actual_roi}（预测 {forecast_roi}）、花费 {actual_spend}"
+                 "（预测 {forecast_spend}，{orders} 笔成交），但高于设定值的限制无法达到：本方案按设定值规划",
+    },
     "feedback.floor": {"en": "ROI floor {floor} at {aimed} (+{factor})",
                        "zh-CN": "投入产出比下限 {floor} 按 {aimed}（+{factor}）"},
     "feedback.plan_floors": {"en": "plan ROI floors +{factor}", "zh-CN": "各计划投入产出比下限 +{factor}"},

@@ -8,6 +8,7 @@ applied, and its actual figures must be the generated rows' sums.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -244,3 +245,23 @@ def test_the_sentence_is_said_in_chinese(sample, tmp_path, capsys):
     capsys.readouterr()
     for page in ("summary.md", "report.html"):
         assert f"本方案按 投入产出比下限 {floor:g} 按 " in (tmp_path / "w4" / page).read_text(encoding="utf-8")
+
+
+def test_limits_out_of_reach_once_corrected_are_aimed_at_as_given_and_exit_3_names_the_users(sample, tmp_path, capsys):
+    first = write_ztc(sample[sample["date"] < FIRST_AFTER], tmp_path / "days_1_21.csv")
+    assert main(["plan", "--report", str(first), "--out", str(tmp_path / "w3"), "--quiet"]) == 0
+    with HistoryStore() as store:
+        recommended = store.recommendations(1)
+    second = write_ztc(short_week(sample, recommended, 0.3), tmp_path / "days_1_28.csv")
+    capsys.readouterr()
+    assert main(["plan", "--report", str(second), "--min-roi", "500", "--out", str(tmp_path / "no"), "--quiet"]) == 3
+    error = capsys.readouterr().err
+    assert error.startswith("error: min_roi 500 cannot be met: the highest ROI any bids reach is ")
+    best = float(re.search(r"the highest ROI any bids reach is ([0-9.]+)", error).group(1))
+    floor = round(0.99 * best, 2)   # within reach as given, out of reach 7% higher
+    assert main(["plan", "--report", str(second), "--min-roi", str(floor), "--out", str(tmp_path / "w4"), "--quiet"]) == 0
+    summary = json.loads((tmp_path / "w4" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["min_roi"] == floor and summary["after"]["roi"] >= floor * (1 - 1e-6)
+    assert "are out of reach: this plan aims at the limits as given" in summary["feedback"]["note"]
+    assert summary["feedback"]["note"] in (tmp_path / "w4" / "summary.md").read_text(encoding="utf-8")
+    assert summary["forecast_check"]["run"] == 1
