@@ -2,7 +2,7 @@
 
 An operator whose last week came in 2% under the ROI planned aims 2% higher this week. This module
 does that from the run history: each past run's forecast of the bids that were applied (spend,
-revenue) beside what the reports then showed (spend, revenue, orders), pooled over the last
+revenue) beside what the reports then showed (spend, revenue, orders, clicks), pooled over the last
 :data:`RUNS` runs, gives the share by which the realised ROI fell short of the forecast ROI and
 by which the spend overshot its forecast.
 
