@@ -1,7 +1,7 @@
 """bidopt's closed loop alone, week by week: how many seed-weeks keep the budget and the ROI floor in truth.
 
     python benchmarks/loop.py [--keywords 300] [--weeks 8] [--seeds 5] [--family auction position saturating]
-                              [--csv PATH]
+                              [--csv PATH] [--no-learning]
 
 For each market family and seed (:func:`optimizer.simulation.families.simulate_family`, 28 days of
 history) and both goals of ``benchmarks/quality.py`` ("1.6x budget, same ROI" and "same budget, ROI
@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from quality import GOALS, LIMITS  # noqa: E402  (the weekly plan's goals and bid limits, as quality.py plays them)
 
 
-def one_market(family: str, seed: int, keywords: int, weeks: int) -> list[pd.DataFrame]:
+def one_market(family: str, seed: int, keywords: int, weeks: int, learn: bool = True) -> list[pd.DataFrame]:
     """bidopt's weeks on one market, for both goals: the backtest's table with family, seed and goal."""
     market, history = simulate_family(family, keywords, 28, seed=seed)
     today = market.expected()
@@ -42,7 +42,7 @@ def one_market(family: str, seed: int, keywords: int, weeks: int) -> list[pd.Dat
     for label, (budget_x, roi_x) in GOALS.items():
         clock = time.perf_counter()
         with tempfile.TemporaryDirectory() as folder:
-            loop = Loop(Goal(budget=budget_x * spend, min_roi=roi_x * roi), LIMITS, weeks, Path(folder),
+            loop = Loop(Goal(budget=budget_x * spend, min_roi=roi_x * roi, learn_from_last_run=learn), LIMITS, weeks, Path(folder),
                         policies=("bidopt",))
             table = run_backtest(market, history, loop).table
         weeks_played = table[~table["week"].isin([0, "total"])].assign(family=family, seed=seed, goal=label)
@@ -65,9 +65,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--family", nargs="+", choices=FAMILIES, default=list(FAMILIES))
     parser.add_argument("--csv", type=Path, help="also write every seed-week here")
+    parser.add_argument("--no-learning", action="store_true",
+                        help="plan without the correction learned from the last weeks' forecasts")
     args = parser.parse_args(argv)
     weeks = pd.concat([table for family in args.family for seed in range(1, args.seeds + 1)
-                       for table in one_market(family, seed, args.keywords, args.weeks)], ignore_index=True)
+                       for table in one_market(family, seed, args.keywords, args.weeks, not args.no_learning)], ignore_index=True)
     if args.csv:
         weeks.to_csv(args.csv, index=False)
     within = _within(weeks)

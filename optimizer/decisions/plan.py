@@ -16,16 +16,10 @@ from difflib import get_close_matches
 import numpy as np
 import pandas as pd
 
-from optimizer.decisions import defaults, guards, platform_limits, sheets, summary
+from optimizer.decisions import defaults, feedback, guards, platform_limits, sheets, summary
 from optimizer.decisions.explain import Wording, cutoff_roi, decide
 from optimizer.decisions.summary import Summary
-from optimizer.errors import (
-    Conflict,
-    InfeasibleError,
-    InputDataError,
-    Problem,
-    ScenarioError,
-)
+from optimizer.errors import Conflict, InfeasibleError, InputDataError, Problem, ScenarioError
 from optimizer.i18n import normalise, say
 from optimizer.model.adjustments import apply_adjustments
 from optimizer.model.estimate import Estimates, estimate
@@ -167,6 +161,7 @@ class Prepared:
     performance: Performance
     estimates: Estimates
     timings: dict[str, float]
+    feedback: feedback.Feedback | None = None   #: how the last runs' forecasts turned out (feedback.learn)
 
 
 def prepare(scenario: Scenario, progress: Progress = SILENT, *,
@@ -243,7 +238,7 @@ def make_plan(scenario: Scenario, prepared: Prepared | None = None, *, solver: s
     allowed, chosen, subject = defaults.cut_candidates(candidates, chosen, limits)
     program, guarded = guards.program(units, allowed, objective, limits, chosen.floor)
     lap("build", "solve")
-    confidence, held = scenario.goal.min_roi_confidence, defaults.with_margin(scenario, limits, performance)
+    confidence, held = scenario.goal.min_roi_confidence, feedback.aim(scenario, limits, performance, prepared.feedback)
     budgets = None if frontier_grid is None else budget_grid(limits.budget, *frontier_grid)
     program, solution, margin, chosen = _solve_with_margin(program, held, chosen, scenario, units, solver, budgets)
     if solution.status == "infeasible":
@@ -255,9 +250,7 @@ def make_plan(scenario: Scenario, prepared: Prepared | None = None, *, solver: s
         raise InfeasibleError([roi_conflict(limits.min_roi, best_roi(program), confidence=confidence)])
     lap("solve", "explain")
     cutoff = cutoff_roi(solution, program.limits, per_revenue, spend_cost)
-    quoted = program   # the summary quotes floors planned above themselves as given; the result keeps them (LP, frontier)
-    if held[0] is not limits:
-        quoted = replace(program, limits=replace(program.limits, min_roi=limits.min_roi, plan_min_roi=limits.plan_min_roi))
+    quoted = _as_given(program, limits) if held[0] is not limits else program
     if chosen.break_even is not None:   # the cut is a limit of its own on every unit it applies to
         cutoff = np.where(subject, np.maximum(cutoff, chosen.break_even), cutoff)
     decisions = decide(units, candidates, solution, cutoff, locked=locked, level=estimates.level,
@@ -266,10 +259,17 @@ def make_plan(scenario: Scenario, prepared: Prepared | None = None, *, solver: s
                                        scenario.goal.period_days, platform, bid_limits, lang)
     cutoffs = cutoff[~(locked | no_data) & candidates.valid.any(axis=1) & np.isfinite(cutoff)]
     result_summary = replace(summary.build(scenario, prepared, quoted, solution, bids, safety=margin, defaults=chosen),
-                             marginal_cutoff=float(cutoffs.min()) if len(cutoffs) and has_revenue else None)
+                             marginal_cutoff=float(cutoffs.min()) if len(cutoffs) and has_revenue else None,
+                             feedback=feedback.said(prepared.feedback, chosen.notes))
     lap("explain")
     return PlanResult(scenario, performance, estimates, candidates, program, solution, bids, plans,
                       result_summary, timings, lang)
+
+
+def _as_given(program: Program, given: Limits) -> Program:
+    """The program with the floors and budget as given, as the summary quotes them (the result keeps the aimed ones)."""
+    quoted = {name: getattr(given, name) for name in ("min_roi", "plan_min_roi", "budget")}
+    return replace(program, limits=replace(program.limits, **quoted))
 
 
 def _platform(scenario: Scenario, performance: Performance, marketplace: str | None):
@@ -281,16 +281,18 @@ def _platform(scenario: Scenario, performance: Performance, marketplace: str | N
 def _solve_with_margin(program: Program, margin: tuple[Limits, tuple[str, ...]], chosen: defaults.Defaults,
                        scenario: Scenario, units: pd.DataFrame, solver: str,
                        budgets: np.ndarray | None) -> tuple[Program, Solution, dict | None, defaults.Defaults]:
-    """The program solved with its floors planned above themselves (``margin``: the limits so, and the notes that
-    say it, :func:`optimizer.decisions.defaults.with_margin`); where that is out of reach or leaves next to
-    nothing to spend, with the floors as given."""
+    """The program solved at the limits aimed at (``margin``: the limits and the notes that say why,
+    :func:`optimizer.decisions.feedback.aim`); where that is out of reach or spends next to nothing, as given."""
     held, notes = margin
-    if held is not program.limits:
+    if held is program.limits:   # notes that change nothing (the forecasts held) are said all the same
+        chosen = replace(chosen, notes=chosen.notes + notes)
+    else:
         solved = _solve(replace(program, limits=held), replace(chosen, notes=chosen.notes + notes), scenario, units,
                         solver, budgets)
         spent = float((solved[1].share * program.candidates.spend).sum()) if solved[1].status == "optimal" else 0.0
         if solved[1].status != "infeasible" and spent > 1e-6 * float(program.candidates.current["spend"].sum()):
             return solved
+        chosen = feedback.out_of_reach(chosen, notes)
     return _solve(program, chosen, scenario, units, solver, budgets)
 
 

@@ -129,6 +129,9 @@ class Summary:
     checks: Mapping | None = None
     #: The forecast at today's bids (recent days weigh more): the program's starting point; None: as before.
     pace: Kpis | None = None
+    #: The correction learned from the last runs' forecasts and the sentence saying what the plan aimed at
+    #: (:mod:`optimizer.decisions.feedback`); None when the plan had none to learn from or learning is off.
+    feedback: Mapping | None = None
 
     @property
     def today(self) -> Kpis:
@@ -149,7 +152,7 @@ class Summary:
             ("min_roi_confidence", self.min_roi_confidence and self.min_roi_confidence.to_json()),
             ("defaults", self.defaults and self.defaults.to_json()),
             ("checks", self.checks),
-            ("forecast_check", self.forecast_check)) if value}
+            ("forecast_check", self.forecast_check), ("feedback", self.feedback)) if value}
         return {
             "reading": [read.to_json() for read in self.reading],
             "status": self.status, "solver": self.solver, "level": self.level, "objective": self.objective,

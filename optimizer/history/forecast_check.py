@@ -9,7 +9,8 @@ is the recommended one to the cent (or within 2%); reports without a bid column 
 judged by CPC: applied when the CPC paid is nearer the forecast CPC at the new bid
 than the CPC at the old one. New keywords the run never saw are counted apart.
 
-:func:`check` returns plain data; the plan's summary carries it
+:func:`check` returns plain data; :func:`learned` turns it (and the checks of the runs before) into the
+correction the next plan aims by (:mod:`optimizer.decisions.feedback`); the plan's summary carries it
 (:meth:`optimizer.decisions.summary.Summary.with_forecast_check`) and summary.md's section is
 rendered from it by :func:`optimizer.decisions.sheets.forecast_markdown`.
 """
@@ -21,6 +22,7 @@ from datetime import timedelta
 import numpy as np
 import pandas as pd
 
+from optimizer.decisions.feedback import RUNS, Feedback, Outcome, learn
 from optimizer.history.store import UNIT_KEYS, HistoryStore, Run
 
 METRICS = ("clicks", "spend", "orders", "revenue")
@@ -46,6 +48,20 @@ def against_history(store: HistoryStore, performance) -> dict | None:
         if share >= MIN_MATCH_SHARE:
             return check(run, recommended, performance)
     return None
+
+
+def learned(store: HistoryStore, check: dict | None) -> Feedback | None:
+    """The correction the next plan aims by (:func:`optimizer.decisions.feedback.learn`): the applied bids'
+    forecast beside the actual of ``check`` and of the checks the runs before it carry, newest first."""
+    outcomes, seen = [], set()
+    while check is not None and len(outcomes) < RUNS and check["run"] not in seen:
+        applied = check["total"].get("applied")
+        if applied is None:   # a check recorded before the applied bids were counted apart
+            break
+        outcomes.append(Outcome.of(applied["forecast"], applied["actual"]))
+        seen.add(check["run"])
+        check = store.run(int(check["run"])).summary.get("forecast_check")
+    return learn(outcomes) if outcomes else None
 
 
 def key_columns(recommended: pd.DataFrame, frame: pd.DataFrame) -> list[str]:
@@ -153,7 +169,9 @@ def _figures(rows: pd.DataFrame) -> dict:
     as_applied = {name: float(np.where(kept_old, rows[f"before_{name}"], rows[f"forecast_{name}"]).sum())
                   for name in ("spend", "revenue")}
     as_applied["roi"] = as_applied["revenue"] / as_applied["spend"] if as_applied["spend"] > 0 else 0.0
+    applied = rows[(rows["status"] == "applied").to_numpy()]
     return {"forecast": forecast, "actual": actual, "error": error, "forecast_as_applied": as_applied,
+            "applied": {"forecast": _kpis(applied, "forecast"), "actual": _kpis(applied, "actual")},
             "bids": {status: int(counts.get(status, 0)) for status in STATUSES}}
 
 

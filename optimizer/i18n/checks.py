@@ -55,6 +55,30 @@ MESSAGES = {
         "en": "plan ROI floors planned above themselves likewise, by each plan's own standard error (up to +{margin})",
         "zh-CN": "各计划的投入产出比下限同样按各自的标准误上调规划（最多 +{margin}）",
     },
+    "feedback.aimed": {
+        "en": "the forecasts of the last runs ({runs}) came in at ROI {actual_roi} against {forecast_roi}, spend "
+              "{actual_spend} against {forecast_spend} ({orders} orders): this plan aims at {aims}",
+        "zh-CN": "最近 {runs} 次运行的预测兑现为投入产出比 {actual_roi}（预测 {forecast_roi}）、花费 {actual_spend}"
+                 "（预测 {forecast_spend}，{orders} 笔成交）：本方案按 {aims} 规划",
+    },
+    "feedback.held": {
+        "en": "the forecasts of the last runs ({runs}) came in at ROI {actual_roi} against {forecast_roi}, spend "
+              "{actual_spend} against {forecast_spend} ({orders} orders): within their noise, so the limits are "
+              "aimed at as given",
+        "zh-CN": "最近 {runs} 次运行的预测兑现为投入产出比 {actual_roi}（预测 {forecast_roi}）、花费 {actual_spend}"
+                 "（预测 {forecast_spend}，{orders} 笔成交）：在误差范围内，限制按设定值规划",
+    },
+    "feedback.out_of_reach": {
+        "en": "the forecasts of the last runs ({runs}) came in at ROI {actual_roi} against {forecast_roi}, spend "
+              "{actual_spend} against {forecast_spend} ({orders} orders), but limits aimed higher than given are out "
+              "of reach: this plan aims at the limits as given",
+        "zh-CN": "最近 {runs} 次运行的预测兑现为投入产出比 {actual_roi}（预测 {forecast_roi}）、花费 {actual_spend}"
+                 "（预测 {forecast_spend}，{orders} 笔成交），但高于设定值的限制无法达到：本方案按设定值规划",
+    },
+    "feedback.floor": {"en": "ROI floor {floor} at {aimed} (+{factor})",
+                       "zh-CN": "投入产出比下限 {floor} 按 {aimed}（+{factor}）"},
+    "feedback.plan_floors": {"en": "plan ROI floors +{factor}", "zh-CN": "各计划投入产出比下限 +{factor}"},
+    "feedback.budget": {"en": "budget {budget} at {aimed}", "zh-CN": "预算 {budget} 按 {aimed}"},
     "warning.no_impressions": {
         "en": "{count} keywords had no impressions in the last {days} days (无展现词): kept at today's bid; review them",
         "zh-CN": "{count} 个关键词近 {days} 天无展现（无展现词）：出价不变；请逐个检查",

@@ -144,6 +144,8 @@ def plan_report(result, front: Frontier) -> dict[str, bytes]:
         sections.append("<p>" + t("report.held_floors", confidence=f"{held.confidence:.0%}", objective=objective,
                                   roi=f"{held.roi_at_lower_bound:.2f}", cost=f"{held.cost:,.2f}",
                                   share=f"{held.cost_share:.1%}") + "</p>")
+    if learned := summary.feedback:   # what the last runs' forecasts taught the plan to aim at
+        sections.append(f"<p>{html.escape(t.say(learned['note']))}</p>")
     if check := summary.forecast_check:   # the run history's check of the last run (optimizer.history.forecast_check)
         figures["forecast_check.png"] = png(lambda ax: plots.plot_forecast_check(check, ax=ax),
                                             size=(9, 1.5 + 0.4 * (min(len(check["plans"]), plots.TOP_PLANS + 1) + 1)),

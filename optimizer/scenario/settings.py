@@ -177,12 +177,14 @@ class Goal(_Section):
     value_per_order: float | None = None
     #: Probability with which the ROI floors must hold under the estimates' uncertainty (None: in expectation).
     min_roi_confidence: float | None = None
+    #: Aim the floors and budget by how the last runs' forecasts turned out (:mod:`optimizer.decisions.feedback`).
+    learn_from_last_run: bool = True
 
     SECTION: ClassVar[str] = "[goal]"
     RULES: ClassVar[dict] = {
         "objective": ("choice", OBJECTIVES), "budget": ("float", "(0, inf)"), "period_days": ("int", "[1, inf)"),
         "min_roi": ("float", "[0, inf)"), "margin": ("float", "(0, 1]"), "value_per_order": ("float", "(0, inf)"),
-        "min_roi_confidence": ("float", "[0.5, 1)"),
+        "min_roi_confidence": ("float", "[0.5, 1)"), "learn_from_last_run": ("bool", None),
     }
 
     @classmethod

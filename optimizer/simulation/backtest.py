@@ -26,7 +26,7 @@ breaking the ROI floor is not what the goal asked for.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -106,12 +106,16 @@ class BidoptPolicy:
         self.folder, self.fmt, self.files, self.note = Path(folder), fmt, [], ""
         self.forecast_revenue = self.forecast_spend = float("nan")
         self._exported_until = pd.Timestamp.min
+        #: The weeks played so far, newest first: the plan's forecast beside the week's report (not the truth).
+        self.outcomes: list = []
 
     def __call__(self, market: Market, history: pd.DataFrame, goal: Goal, limits: BidLimits) -> np.ndarray:
-        from optimizer.decisions.plan import make_plan
+        from optimizer.decisions.feedback import learn
+        from optimizer.decisions.plan import make_plan, prepare
         from optimizer.scenario.scenario_file import load_scenario
 
         new = history[history["date"] >= self._exported_until]
+        self._played(new)
         name = f"week_{len(self.files):02d}.csv"
         self.files.append(name)
         self._exported_until = history["date"].max() + pd.Timedelta(days=1)
@@ -119,8 +123,10 @@ class BidoptPolicy:
         text = scenario_text(self.files, budget=goal.budget, min_roi=goal.min_roi,
                              min_roi_confidence=goal.min_roi_confidence).encode("utf-8")
         write_all(self.folder, {name: report_bytes(new, self.fmt), "scenario.toml": text})
+        scenario = load_scenario(scenario_file)
         try:
-            result = make_plan(load_scenario(scenario_file))
+            prepared = prepare(scenario)
+            result = make_plan(scenario, replace(prepared, feedback=learn(self.outcomes) if self.outcomes and goal.learn_from_last_run else None))
         except InfeasibleError as error:
             self.note = f"infeasible, bids kept: {error}"
             self.forecast_revenue = self.forecast_spend = float("nan")
@@ -128,6 +134,15 @@ class BidoptPolicy:
         self.note = ""
         self.forecast_revenue, self.forecast_spend = float(result.bids["revenue"].sum()), float(result.bids["spend"].sum())
         return bids_from_sheet(market, result.bids)
+
+    def _played(self, week: pd.DataFrame) -> None:
+        """The week just played beside the forecast made for it, as the run history would match them."""
+        from optimizer.decisions.feedback import Outcome
+
+        if np.isfinite(self.forecast_spend) and len(week):
+            actual = week[["spend", "revenue", "orders", "clicks"]].sum()
+            forecast = {"spend": self.forecast_spend, "revenue": self.forecast_revenue}
+            self.outcomes.insert(0, Outcome.of(forecast, actual.to_dict()))
 
 
 @dataclass(frozen=True)

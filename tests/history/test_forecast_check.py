@@ -8,6 +8,7 @@ applied, and its actual figures must be the generated rows' sums.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +18,7 @@ import pytest
 from optimizer.cli import main
 from optimizer.decisions.plan import make_plan, read_performance
 from optimizer.decisions.sheets import forecast_markdown
-from optimizer.history.forecast_check import against_history, check, match
+from optimizer.history.forecast_check import against_history, check, learned, match
 from optimizer.history.store import HistoryStore
 from optimizer.scenario.scenario_file import scenario_from_reports
 from tests.test_make_sample import make_sample
@@ -165,3 +166,102 @@ def test_the_next_plan_shows_last_weeks_forecast_vs_actual(sample, tmp_path, cap
     assert f"<td>total</td><td>{total['forecast']['spend']:,.2f}</td><td>{total['actual']['spend']:,.2f}</td>" in page
     assert (tmp_path / "week4" / "forecast_check.png").stat().st_size > 0
     assert not (tmp_path / "week3" / "forecast_check.png").exists()
+
+
+def short_week(sample: pd.DataFrame, recommended: pd.DataFrame, shortfall: float) -> pd.DataFrame:
+    """Days 1-28 with every recommendation applied in days 22-28 and their revenue ``shortfall`` under the sample's."""
+    week = sample[sample["date"] >= FIRST_AFTER].merge(recommended[KEYS + ["new_bid"]], on=KEYS, how="left")
+    week["bid"] = np.where(week["new_bid"].notna(), week["new_bid"].round(2), week["bid"])
+    week["revenue"] = (week["revenue"] * (1.0 - shortfall)).round(2)
+    return pd.concat([sample[sample["date"] < FIRST_AFTER], week.drop(columns="new_bid")], ignore_index=True)
+
+
+def test_the_applied_bids_are_counted_apart_and_learned_from(sample, recorded, tmp_path):
+    url, run, recommended = recorded
+    performance = performance_of(short_week(sample, recommended, 0.3), tmp_path / "days_1_28.csv")
+    with HistoryStore(url) as store:
+        result = against_history(store, performance)
+        learned_now = learned(store, result)
+    applied = match(run, recommended, performance)
+    applied = applied[applied["status"] == "applied"]
+    assert result["total"]["applied"]["actual"]["revenue"] == pytest.approx(applied["actual_revenue"].sum())
+    assert result["total"]["applied"]["forecast"]["spend"] == pytest.approx(applied["forecast_spend"].sum())
+    assert learned_now.runs == 1 and learned_now.roi_factor > 1.0
+    assert learned_now.actual_roi < 0.8 * learned_now.forecast_roi
+    assert learned(HistoryStore(url), None) is None
+
+
+def floor_of(sample: pd.DataFrame) -> float:
+    """A floor a little over the sample's ROI: reachable by cutting."""
+    return round(1.05 * float(sample["revenue"].sum() / sample["spend"].sum()), 2)
+
+
+def scenario_file(folder: Path, report: Path, floor: float, learn: bool) -> Path:
+    path = folder / f"learn_{str(learn).lower()}.toml"
+    path.write_text(f'[data]\nreports = ["{report.as_posix()}"]\n\n[goal]\nmin_roi = {floor}\n'
+                    f"learn_from_last_run = {str(learn).lower()}\n", encoding="utf-8")
+    return path
+
+
+def test_a_plan_after_a_forecast_that_came_in_high_aims_higher_and_says_so(sample, tmp_path, capsys):
+    floor = floor_of(sample)
+    first = write_ztc(sample[sample["date"] < FIRST_AFTER], tmp_path / "days_1_21.csv")
+    assert main(["plan", "--report", str(first), "--min-roi", str(floor), "--out", str(tmp_path / "w3"), "--quiet"]) == 0
+    with HistoryStore() as store:
+        recommended = store.recommendations(1)
+    second = write_ztc(short_week(sample, recommended, 0.3), tmp_path / "days_1_28.csv")
+    probe = ["plan", str(scenario_file(tmp_path, second, floor, True)), "--no-history", "--out", str(tmp_path / "probe")]
+    assert main([*probe, "--quiet"]) == 0   # the floor then set at the ROI this plan reaches: it binds
+    floor = round(json.loads((tmp_path / "probe" / "summary.json").read_text(encoding="utf-8"))["after"]["roi"], 2)
+    plans = {}
+    for name, argv in (("learned", [str(scenario_file(tmp_path, second, floor, True))]),
+                       ("off", [str(scenario_file(tmp_path, second, floor, False))]),
+                       ("no history", [str(scenario_file(tmp_path, second, floor, True)), "--no-history"])):
+        assert main(["plan", *argv, "--out", str(tmp_path / name), "--quiet"]) == 0
+        plans[name] = {file: (tmp_path / name / file).read_text(encoding="utf-8")
+                       for file in ("bids.csv", "summary.json", "summary.md", "report.html")}
+    capsys.readouterr()
+    summary = json.loads(plans["learned"]["summary.json"])
+    learned_now = summary["feedback"]
+    assert learned_now["roi_factor"] > 1.0 and learned_now["runs"] == 1 and summary["min_roi"] == floor
+    assert f"this plan aims at ROI floor {floor:g} at " in learned_now["note"]
+    assert learned_now["note"] in plans["learned"]["summary.md"]
+    assert "this plan aims at ROI floor" in plans["learned"]["report.html"]
+    assert summary["after"]["roi"] >= floor * learned_now["roi_factor"] * (1 - 1e-6) and "min_roi" in summary["binding"]
+    assert plans["learned"]["bids.csv"] != plans["no history"]["bids.csv"]
+    assert plans["off"]["bids.csv"] == plans["no history"]["bids.csv"]
+    assert "feedback" not in json.loads(plans["off"]["summary.json"]) and "aims at" not in plans["off"]["summary.md"]
+
+
+def test_the_sentence_is_said_in_chinese(sample, tmp_path, capsys):
+    floor = floor_of(sample)
+    first = write_ztc(sample[sample["date"] < FIRST_AFTER], tmp_path / "days_1_21.csv")
+    assert main(["plan", "--report", str(first), "--min-roi", str(floor), "--out", str(tmp_path / "w3"), "--quiet"]) == 0
+    with HistoryStore() as store:
+        recommended = store.recommendations(1)
+    second = write_ztc(short_week(sample, recommended, 0.3), tmp_path / "days_1_28.csv")
+    assert main(["plan", "--report", str(second), "--min-roi", str(floor), "--out", str(tmp_path / "w4"),
+                 "--lang", "zh-CN", "--quiet"]) == 0
+    capsys.readouterr()
+    for page in ("summary.md", "report.html"):
+        assert f"本方案按 投入产出比下限 {floor:g} 按 " in (tmp_path / "w4" / page).read_text(encoding="utf-8")
+
+
+def test_limits_out_of_reach_once_corrected_are_aimed_at_as_given_and_exit_3_names_the_users(sample, tmp_path, capsys):
+    first = write_ztc(sample[sample["date"] < FIRST_AFTER], tmp_path / "days_1_21.csv")
+    assert main(["plan", "--report", str(first), "--out", str(tmp_path / "w3"), "--quiet"]) == 0
+    with HistoryStore() as store:
+        recommended = store.recommendations(1)
+    second = write_ztc(short_week(sample, recommended, 0.3), tmp_path / "days_1_28.csv")
+    capsys.readouterr()
+    assert main(["plan", "--report", str(second), "--min-roi", "500", "--out", str(tmp_path / "no"), "--quiet"]) == 3
+    error = capsys.readouterr().err
+    assert error.startswith("error: min_roi 500 cannot be met: the highest ROI any bids reach is ")
+    best = float(re.search(r"the highest ROI any bids reach is ([0-9.]+)", error).group(1))
+    floor = round(0.99 * best, 2)   # within reach as given, out of reach 7% higher
+    assert main(["plan", "--report", str(second), "--min-roi", str(floor), "--out", str(tmp_path / "w4"), "--quiet"]) == 0
+    summary = json.loads((tmp_path / "w4" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["min_roi"] == floor and summary["after"]["roi"] >= floor * (1 - 1e-6)
+    assert "are out of reach: this plan aims at the limits as given" in summary["feedback"]["note"]
+    assert summary["feedback"]["note"] in (tmp_path / "w4" / "summary.md").read_text(encoding="utf-8")
+    assert summary["forecast_check"]["run"] == 1

@@ -212,6 +212,10 @@ def test_each_bad_setting_has_its_own_message(tmp_path, text, message):
     ("text", "message"),
     [
         ("[goal]\nbudjet = 5", "Unknown key 'budjet' in [goal]. Did you mean 'budget'?"),
+        ("[goal]\nlearn_from_last_runs = false",
+         "Unknown key 'learn_from_last_runs' in [goal]. Did you mean 'learn_from_last_run'?"),
+        ("[goal]\nlearn_from_last_run = 0",
+         "The 'learn_from_last_run' parameter of [goal] must be a bool (true or false). Got 0 instead."),
         ("[data]\nreport = []", "Unknown key 'report' in [data]. Did you mean 'reports'?"),
         ("[bids]\nmax_rise = 0.2", "Unknown key 'max_rise' in [bids]. Did you mean 'max_raise'?"),
         ("[bids]\ncolour = 1", "Unknown key 'colour' in [bids]."),

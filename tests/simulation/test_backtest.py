@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from optimizer.cli import main
+from optimizer.reading.report_file import read_report
 from optimizer.scenario.settings import BidLimits, Goal
 from optimizer.simulation.backtest import (
     Loop,
@@ -188,3 +189,29 @@ def test_bidopt_holds_the_floor_in_truth_when_it_raises_past_the_bids_seen(famil
     played = table[table["week"].isin([1, 2])]
     assert (played["roi_vs_floor"] >= 0.99).all(), played["roi_vs_floor"].tolist()
     assert (played["spend_vs_budget"] <= 1.01).all()
+
+
+def test_bidopt_learns_from_its_own_weeks_as_the_run_history_would(played, tmp_path, monkeypatch):
+    """From the second week on, the plan aims by its earlier weeks' forecast against the played week's report
+    (not the truth), through optimizer.decisions.feedback; with learning off it aims as today."""
+    from dataclasses import replace
+
+    import optimizer.decisions.feedback as feedback
+
+    market, history, goal, _ = played
+    seen = []
+    monkeypatch.setattr(feedback, "learn", lambda outcomes: seen.append(list(outcomes)) or feedback.NONE)
+    loops = {learn: Loop(replace(goal, learn_from_last_run=learn), BidLimits(max=20.0), weeks=3,
+                         folder=tmp_path / str(learn), policies=("bidopt",)) for learn in (True, False)}
+    table = run_backtest(market, history, loops[True]).table
+    assert [len(outcomes) for outcomes in seen] == [1, 2]
+    week = table[(table["week"] == 1)].iloc[0]
+    newest = seen[0][0]
+    assert newest.forecast_spend == pytest.approx(week["forecast_spend"])
+    assert newest.forecast_revenue == pytest.approx(week["forecast_revenue"])
+    report = read_report(tmp_path / "True" / "bidopt" / "week_01.csv").frame
+    assert (newest.actual_spend, newest.actual_orders) == pytest.approx((report["spend"].sum(), report["orders"].sum()))
+    assert seen[1][1] == newest   # newest first
+    seen.clear()
+    run_backtest(market, history, loops[False])
+    assert seen == []

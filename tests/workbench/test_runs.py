@@ -129,3 +129,24 @@ def test_a_scenario_opened_at_start_is_read_as_plan_reads_it_and_kept(history_st
     expected = make_plan(scenario)
     assert run.result.plans["new_budget"].tolist() == expected.plans["new_budget"].tolist()
     assert run.result.summary.after.revenue == expected.summary.after.revenue
+
+
+def test_a_plan_after_a_week_under_its_forecast_aims_higher_as_bidopt_plan_does(tmp_path, history_store):
+    from tests.history.test_forecast_check import FIRST_AFTER, floor_of, short_week, write_ztc
+    from tests.test_make_sample import make_sample
+
+    sample = make_sample.make_keyword_report(120, 28, seed=5)
+    floor = str(floor_of(sample))
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir(), second.mkdir()
+    write_ztc(sample[sample["date"] < FIRST_AFTER], first / "export-1.csv")
+    with HistoryStore(history_store) as store:
+        draft = read_draft(first, {"export-1.csv": "days_1_21.csv"})
+        earlier = plan_draft(draft, goal_scenario(draft.scenario, {"min_roi": floor}), store)
+        write_ztc(short_week(sample, store.recommendations(earlier.id), 0.3), second / "export-1.csv")
+        draft = read_draft(second, {"export-1.csv": "days_1_28.csv"})
+        run = plan_draft(draft, goal_scenario(draft.scenario, {"min_roi": floor}), store)
+    learned = run.result.summary.feedback
+    assert learned["roi_factor"] > 1.0 and run.result.summary.min_roi == float(floor)
+    assert run.result.program.limits.min_roi > float(floor) * learned["roi_factor"] * (1 - 1e-9)
+    assert learned["note"] in run.files["summary.md"].decode("utf-8") and run.result.summary.forecast_check["run"] == earlier.id
