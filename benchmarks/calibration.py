@@ -34,16 +34,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from optimizer.decisions.plan import make_plan
 from optimizer.outputs.files import write_all
-from optimizer.scenario.scenario_file import load_scenario
-from optimizer.scenario.settings import Goal
 from optimizer.simulation.families import FAMILIES, simulate_family
-from optimizer.simulation.market_exports import FILE_NAMES, report_bytes, scenario_text
+from optimizer.simulation.market_exports import FILE_NAMES, report_bytes
 from optimizer.simulation.oracle import keyword_index, solve_oracle
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from quality import GOALS, LIMITS  # noqa: E402  (the weekly plan's goals and bid limits, as quality.py plays them)
+from quality import LIMITS, goals, weekly_plan  # noqa: E402  (the weekly plan's goals and bid limits, as quality.py plays them)
 
 #: The goal whose plan is set beside the truth.
 GOAL = "same budget, ROI x1.15"
@@ -58,16 +55,11 @@ FIGURES = {"value per click": ("t_vpc", "value_per_click"), "CVR": ("t_cvr", "cv
 def keyword_table(family: str, seed: int, keywords: int, days: int) -> pd.DataFrame:
     """One row per keyword: the plan's estimates, the truth at today's bid, the plan's and the oracle's moves."""
     market, history = simulate_family(family, keywords, days, seed=seed)
-    today = market.expected()
-    spend0 = float(today["spend"].sum())
-    budget_x, roi_x = GOALS[GOAL]
-    goal = Goal(budget=budget_x * spend0, min_roi=roi_x * float(today["revenue"].sum()) / spend0)
+    goal = goals(market)[GOAL]
     with tempfile.TemporaryDirectory() as work:
         folder = Path(work)
         write_all(folder, {FILE_NAMES["ztc"]: report_bytes(history, "ztc")})
-        (folder / "scenario.toml").write_text(scenario_text([FILE_NAMES["ztc"]], budget=goal.budget,
-                                                           min_roi=goal.min_roi), encoding="utf-8")
-        result = make_plan(load_scenario(folder / "scenario.toml"))
+        result = weekly_plan(folder, goal)
     units = result.estimates.units
     index = keyword_index(market, units)
     truth_market = market.take(index)

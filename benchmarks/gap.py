@@ -48,19 +48,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from optimizer.decisions.plan import make_plan
 from optimizer.outputs.files import write_all
-from optimizer.scenario.scenario_file import load_scenario
 from optimizer.scenario.settings import Goal
 from optimizer.simulation.families import FAMILIES, simulate_family
 from optimizer.simulation.market import CATALOGUE, VALUE_NOISE
-from optimizer.simulation.market_exports import FILE_NAMES, report_bytes, scenario_text
+from optimizer.simulation.market_exports import FILE_NAMES, report_bytes
 from optimizer.simulation.oracle import bids_from_sheet, keyword_index, score, solve_oracle
 from optimizer.solver import solve
 from optimizer.solver.program import Program
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from quality import GOALS, LIMITS, _main_bids  # noqa: E402  (quality.py's goals, bid limits and main bids)
+from quality import GOALS, LIMITS, _main_bids, goals, weekly_plan  # noqa: E402, F401  (quality.py's goals, plan, bid limits; GOALS for the tests)
 
 #: The market's prior of a keyword's CVR: Beta(CVR_PRIOR m, CVR_PRIOR (1 - m)) around its item's CVR m.
 CVR_PRIOR = 120.0
@@ -207,17 +205,12 @@ def held_score(market, program: Program, where: tuple, goal: Goal, oracle, facto
 def one_seed(family: str, seed: int, keywords: int, days: int, variants: tuple[str, ...] = VARIANTS) -> list[dict]:
     """Every variant's true figures for one market seed and both goals."""
     market, history = simulate_family(family, keywords, days, seed=seed)
-    today = market.expected()
-    spend0, roi0 = float(today["spend"].sum()), float(today["revenue"].sum() / today["spend"].sum())
     rows = []
     with tempfile.TemporaryDirectory() as work:
         folder = Path(work)
         write_all(folder, {FILE_NAMES["ztc"]: report_bytes(history, "ztc")})
-        for label, (budget_x, roi_x) in GOALS.items():
-            goal = Goal(budget=budget_x * spend0, min_roi=roi_x * roi0)
-            (folder / "scenario.toml").write_text(scenario_text([FILE_NAMES["ztc"]], budget=goal.budget,
-                                                               min_roi=goal.min_roi), encoding="utf-8")
-            result = make_plan(load_scenario(folder / "scenario.toml"))
+        for label, goal in goals(market).items():
+            result = weekly_plan(folder, goal)
             oracle = solve_oracle(market, goal, LIMITS)
             rows.append({"what": "weekly plan", "goal": label,
                          **score(market, bids_from_sheet(market, result.bids), goal, oracle)})

@@ -19,31 +19,27 @@ import argparse
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 
-from optimizer.scenario.settings import Goal
 from optimizer.simulation.backtest import Loop, run_backtest
 from optimizer.simulation.families import FAMILIES, simulate_family
 from optimizer.simulation.oracle import ROI_TOLERANCE, SPEND_TOLERANCE
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from quality import GOALS, LIMITS  # noqa: E402  (the weekly plan's goals and bid limits, as quality.py plays them)
+from quality import GOALS, LIMITS, goals  # noqa: E402, F401  (the weekly plan's goals and bid limits, as quality.py plays them; GOALS for the tests)
 
 
 def one_market(family: str, seed: int, keywords: int, weeks: int, learn: bool = True) -> list[pd.DataFrame]:
     """bidopt's weeks on one market, for both goals: the backtest's table with family, seed and goal."""
     market, history = simulate_family(family, keywords, 28, seed=seed)
-    today = market.expected()
-    spend = float(today["spend"].sum())
-    roi = float(today["revenue"].sum()) / spend
     played = []
-    for label, (budget_x, roi_x) in GOALS.items():
+    for label, goal in goals(market).items():
         clock = time.perf_counter()
         with tempfile.TemporaryDirectory() as folder:
-            loop = Loop(Goal(budget=budget_x * spend, min_roi=roi_x * roi, learn_from_last_run=learn), LIMITS, weeks, Path(folder),
-                        policies=("bidopt",))
+            loop = Loop(replace(goal, learn_from_last_run=learn), LIMITS, weeks, Path(folder), policies=("bidopt",))
             table = run_backtest(market, history, loop).table
         weeks_played = table[~table["week"].isin([0, "total"])].assign(family=family, seed=seed, goal=label)
         within = _within(weeks_played)

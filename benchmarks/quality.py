@@ -110,21 +110,30 @@ def diagnoses(market, result, goal, oracle) -> dict[str, dict]:
     return found
 
 
+def goals(market) -> dict[str, Goal]:
+    """Each of :data:`GOALS` on this market: the budget and floor as multiples of today's true spend and ROI."""
+    today = market.expected()
+    spend, roi = float(today["spend"].sum()), float(today["revenue"].sum() / today["spend"].sum())
+    return {label: Goal(budget=budget_x * spend, min_roi=roi_x * roi) for label, (budget_x, roi_x) in GOALS.items()}
+
+
+def weekly_plan(folder: Path, goal: Goal, min_roi_confidence: float | None = None):
+    """bidopt's weekly plan for ``goal`` from the history in ``folder`` (written as the 直通车 report)."""
+    (folder / "scenario.toml").write_text(scenario_text([FILE_NAMES["ztc"]], budget=goal.budget, min_roi=goal.min_roi,
+                                                       min_roi_confidence=min_roi_confidence), encoding="utf-8")
+    return make_plan(load_scenario(folder / "scenario.toml"))
+
+
 def one_seed(seed: int, keywords: int, days: int, weeks: int, family: str = "auction") -> list[dict]:
     """Every figure of one market seed, as rows (family, seed, goal, what, metrics)."""
     market, history = simulate_family(family, keywords, days, seed=seed)
-    today = market.expected()
-    spend0, roi0 = float(today["spend"].sum()), float(today["revenue"].sum() / today["spend"].sum())
     rows = []
     with tempfile.TemporaryDirectory() as work:
         folder = Path(work)
         write_all(folder, {FILE_NAMES["ztc"]: report_bytes(history, "ztc")})
-        for label, (budget_x, roi_x) in GOALS.items():
-            goal = Goal(budget=budget_x * spend0, min_roi=roi_x * roi0)
-            (folder / "scenario.toml").write_text(scenario_text([FILE_NAMES["ztc"]], budget=goal.budget,
-                                                               min_roi=goal.min_roi), encoding="utf-8")
+        for label, goal in goals(market).items():
             clock = time.perf_counter()
-            result = make_plan(load_scenario(folder / "scenario.toml"))
+            result = weekly_plan(folder, goal)
             oracle = solve_oracle(market, goal, LIMITS)
             plan = score(market, bids_from_sheet(market, result.bids), goal, oracle)
             forecast = result.summary.after.spend
@@ -138,17 +147,14 @@ def one_seed(seed: int, keywords: int, days: int, weeks: int, family: str = "auc
                          **score(market, roi_ratio_bids(market, history, goal, LIMITS), goal, oracle)})
             rows.append({"seed": seed, "goal": label, "what": RULE_HELD,
                          **score(market, held_rule_bids(market, history, goal), goal, oracle)})
-            (folder / "scenario.toml").write_text(scenario_text([FILE_NAMES["ztc"]], budget=goal.budget,
-                                                               min_roi=goal.min_roi, min_roi_confidence=CONFIDENCE),
-                                                  encoding="utf-8")
-            hedged = make_plan(load_scenario(folder / "scenario.toml"))
+            hedged = weekly_plan(folder, goal, CONFIDENCE)
             rows.append({"seed": seed, "goal": label, "what": f"weekly plan, {HEDGED}",
                          **score(market, bids_from_sheet(market, hedged.bids), goal, oracle)})
             if weeks < 1:
                 continue
-            loop = run_backtest(market, history, Loop(goal, LIMITS, weeks=weeks, folder=folder / f"loop{roi_x}")).table
+            loop = run_backtest(market, history, Loop(goal, LIMITS, weeks=weeks, folder=folder / f"loop{GOALS[label][1]}")).table
             safe = run_backtest(market, history, Loop(replace(goal, min_roi_confidence=CONFIDENCE), LIMITS, weeks=weeks,
-                                                      folder=folder / f"safe{roi_x}", policies=("bidopt",))
+                                                      folder=folder / f"safe{GOALS[label][1]}", policies=("bidopt",))
                                 ).table.assign(policy=HEDGED)
             for row in pd.concat([loop, safe]).to_dict("records"):
                 rows.append({"seed": seed, "goal": label, "what": f"loop {row['policy']}", **row})
