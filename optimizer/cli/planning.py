@@ -72,6 +72,7 @@ def add_commands(commands) -> None:
 def run_plan(args: argparse.Namespace) -> int:
     from optimizer.decisions.plan import make_plan, plan_frontier, prepare
     from optimizer.decisions.platform_limits import check_marketplace
+    from optimizer.history.forecast_check import with_history
     from optimizer.outputs.files import csv_bytes, write_all
     from optimizer.outputs.html_report import plan_report
     from optimizer.outputs.publish import publish
@@ -83,7 +84,7 @@ def run_plan(args: argparse.Namespace) -> int:
     bulk = bulk_file(args)
     placements = placement_report(args)
     with progress_for(args) as progress:
-        prepared, check = _with_history(store, scenario, prepared_with_bulk(scenario, bulk) or prepare(scenario, progress))
+        prepared, check = with_history(store, scenario, prepared_with_bulk(scenario, bulk) or prepare(scenario, progress))
         result = make_plan(scenario, prepared, solver=args.solver, progress=progress,
                            lang=lang, marketplace=check_marketplace(args.marketplace) if args.marketplace else None,
                            frontier_grid=(0.25, 2.0, REPORT_FRONTIER_POINTS))
@@ -134,17 +135,6 @@ def _recorder(store, result, summary: bytes, recorded: list[int], out: Path, pro
         return recorded[-1]
 
     return record
-
-
-def _with_history(store, scenario, prepared):
-    """The reports read, with the correction the run history teaches (unless ``learn_from_last_run = false``),
-    and the check of the last run's forecast against them (None without a store or a run they cover)."""
-    from optimizer.history.forecast_check import against_history, learned
-
-    check = None if store is None else against_history(store, prepared.performance)
-    if check is None or not scenario.goal.learn_from_last_run:
-        return prepared, check
-    return replace(prepared, feedback=learned(store, check)), check
 
 
 def run_compare(args: argparse.Namespace) -> int:

@@ -17,6 +17,7 @@ rendered from it by :func:`optimizer.decisions.sheets.forecast_markdown`.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import numpy as np
@@ -62,6 +63,16 @@ def learned(store: HistoryStore, check: dict | None) -> Feedback | None:
         seen.add(check["run"])
         check = store.run(int(check["run"])).summary.get("forecast_check")
     return learn(outcomes) if outcomes else None
+
+
+def with_history(store: HistoryStore | None, scenario, prepared):
+    """The reports read, aiming by what the run history teaches (:func:`learned`; unless ``[goal]
+    learn_from_last_run = false``), and the check of the last run's forecast against them (None without a
+    store or a run they cover): ``bidopt plan`` and the workbench plan the first and quote the second."""
+    check = None if store is None else against_history(store, prepared.performance)
+    if check is None or not scenario.goal.learn_from_last_run:
+        return prepared, check
+    return replace(prepared, feedback=learned(store, check)), check
 
 
 def key_columns(recommended: pd.DataFrame, frame: pd.DataFrame) -> list[str]:

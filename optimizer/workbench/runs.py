@@ -20,7 +20,7 @@ from pathlib import Path
 
 from optimizer.decisions.plan import PlanResult, Prepared, make_plan, plan_frontier, prepare
 from optimizer.errors import BidoptError
-from optimizer.history.forecast_check import against_history, learned
+from optimizer.history.forecast_check import with_history
 from optimizer.history.store import HistoryStore
 from optimizer.outputs.html_report import plan_report
 from optimizer.platforms.amazon_bulk import Bulk, read_bulk
@@ -129,9 +129,7 @@ def plan_draft(draft: Draft, scenario: Scenario, store: HistoryStore, progress: 
                lang: str = "en") -> HeldRun:
     """Plan, check last week's forecast, make the files (upload files too) and record the run, as ``bidopt plan``
     does; errors name the files as uploaded."""
-    check, prepared = against_history(store, draft.prepared.performance), draft.prepared
-    if check is not None and scenario.goal.learn_from_last_run:   # aim by how the last runs' forecasts turned out
-        prepared = replace(prepared, feedback=learned(store, check))
+    prepared, check = with_history(store, scenario, draft.prepared)   # aims by how the last forecasts turned out
     try:
         result = make_plan(scenario, prepared, progress=progress, lang=lang,
                            frontier_grid=(0.25, 2.0, REPORT_FRONTIER_POINTS))   # report.html's, read off the solve
