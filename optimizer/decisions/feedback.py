@@ -161,15 +161,20 @@ def aim(scenario: Scenario, limits: Limits, performance: Performance,
 def said(feedback: Feedback | None, notes: Sequence[str]) -> dict | None:
     """summary.json's ``feedback``: the correction's figures and the sentence the plan said of it, when the
     plan aimed by it (none when learning was off, or the corrected limits were out of reach)."""
-    note = next((note for note in notes if getattr(note, "message", "").startswith("feedback.")), None)
+    note = _learned_note(notes)
     return None if feedback is None or note is None else {**feedback.to_json(), "note": note}
 
 
 def out_of_reach(chosen: Defaults, notes: Sequence[str]) -> Defaults:
     """The defaults of a plan whose corrected limits were out of reach, so it aimed at them as given: the
     sentence says so instead of the correction (none when the plan had no correction to say)."""
-    learned = [note for note in notes if getattr(note, "message", "").startswith("feedback.")]
-    if not learned:
+    learned = _learned_note(notes)
+    if learned is None:
         return chosen
-    return chosen.with_note(say("feedback.out_of_reach", **{name: learned[0].values[name] for name in (
+    return chosen.with_note(say("feedback.out_of_reach", **{name: learned.values[name] for name in (
         "runs", "forecast_roi", "actual_roi", "forecast_spend", "actual_spend", "orders")}))
+
+
+def _learned_note(notes: Sequence[str]) -> Said | None:
+    """The sentence :func:`aimed` said among a plan's notes (None when it said none)."""
+    return next((note for note in notes if getattr(note, "message", "").startswith("feedback.")), None)

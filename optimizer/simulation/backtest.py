@@ -125,8 +125,8 @@ class BidoptPolicy:
         write_all(self.folder, {name: report_bytes(new, self.fmt), "scenario.toml": text})
         scenario = load_scenario(scenario_file)
         try:
-            prepared = prepare(scenario)
-            result = make_plan(scenario, replace(prepared, feedback=learn(self.outcomes) if self.outcomes and goal.learn_from_last_run else None))
+            learned = learn(self.outcomes) if self.outcomes and goal.learn_from_last_run else None
+            result = make_plan(scenario, replace(prepare(scenario), feedback=learned))
         except InfeasibleError as error:
             self.note = f"infeasible, bids kept: {error}"
             self.forecast_revenue = self.forecast_spend = float("nan")
