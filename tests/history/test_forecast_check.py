@@ -203,13 +203,18 @@ def scenario_file(folder: Path, report: Path, floor: float, learn: bool) -> Path
     return path
 
 
-def test_a_plan_after_a_forecast_that_came_in_high_aims_higher_and_says_so(sample, tmp_path, capsys):
-    floor = floor_of(sample)
-    first = write_ztc(sample[sample["date"] < FIRST_AFTER], tmp_path / "days_1_21.csv")
-    assert main(["plan", "--report", str(first), "--min-roi", str(floor), "--out", str(tmp_path / "w3"), "--quiet"]) == 0
+def week_after_first_plan(sample, folder: Path, *floor: str) -> Path:
+    """Plan days 1-21 (recorded in the default store), then write days 1-28 whose last week came in 30% short."""
+    first = write_ztc(sample[sample["date"] < FIRST_AFTER], folder / "days_1_21.csv")
+    assert main(["plan", "--report", str(first), *floor, "--out", str(folder / "w3"), "--quiet"]) == 0
     with HistoryStore() as store:
         recommended = store.recommendations(1)
-    second = write_ztc(short_week(sample, recommended, 0.3), tmp_path / "days_1_28.csv")
+    return write_ztc(short_week(sample, recommended, 0.3), folder / "days_1_28.csv")
+
+
+def test_a_plan_after_a_forecast_that_came_in_high_aims_higher_and_says_so(sample, tmp_path, capsys):
+    floor = floor_of(sample)
+    second = week_after_first_plan(sample, tmp_path, "--min-roi", str(floor))
     probe = ["plan", str(scenario_file(tmp_path, second, floor, True)), "--no-history", "--out", str(tmp_path / "probe")]
     assert main([*probe, "--quiet"]) == 0   # the floor then set at the ROI this plan reaches: it binds
     floor = round(json.loads((tmp_path / "probe" / "summary.json").read_text(encoding="utf-8"))["after"]["roi"], 2)
@@ -235,11 +240,7 @@ def test_a_plan_after_a_forecast_that_came_in_high_aims_higher_and_says_so(sampl
 
 def test_the_sentence_is_said_in_chinese(sample, tmp_path, capsys):
     floor = floor_of(sample)
-    first = write_ztc(sample[sample["date"] < FIRST_AFTER], tmp_path / "days_1_21.csv")
-    assert main(["plan", "--report", str(first), "--min-roi", str(floor), "--out", str(tmp_path / "w3"), "--quiet"]) == 0
-    with HistoryStore() as store:
-        recommended = store.recommendations(1)
-    second = write_ztc(short_week(sample, recommended, 0.3), tmp_path / "days_1_28.csv")
+    second = week_after_first_plan(sample, tmp_path, "--min-roi", str(floor))
     assert main(["plan", "--report", str(second), "--min-roi", str(floor), "--out", str(tmp_path / "w4"),
                  "--lang", "zh-CN", "--quiet"]) == 0
     capsys.readouterr()
@@ -248,11 +249,7 @@ def test_the_sentence_is_said_in_chinese(sample, tmp_path, capsys):
 
 
 def test_limits_out_of_reach_once_corrected_are_aimed_at_as_given_and_exit_3_names_the_users(sample, tmp_path, capsys):
-    first = write_ztc(sample[sample["date"] < FIRST_AFTER], tmp_path / "days_1_21.csv")
-    assert main(["plan", "--report", str(first), "--out", str(tmp_path / "w3"), "--quiet"]) == 0
-    with HistoryStore() as store:
-        recommended = store.recommendations(1)
-    second = write_ztc(short_week(sample, recommended, 0.3), tmp_path / "days_1_28.csv")
+    second = week_after_first_plan(sample, tmp_path)
     capsys.readouterr()
     assert main(["plan", "--report", str(second), "--min-roi", "500", "--out", str(tmp_path / "no"), "--quiet"]) == 3
     error = capsys.readouterr().err
