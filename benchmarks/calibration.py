@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -40,7 +39,7 @@ from optimizer.simulation.market_exports import FILE_NAMES, report_bytes
 from optimizer.simulation.oracle import keyword_index, solve_oracle
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from quality import LIMITS, goals, weekly_plan  # noqa: E402  (the weekly plan's goals and bid limits, as quality.py plays them)
+from quality import LIMITS, each_seed, goals, weekly_plan  # noqa: E402  (the weekly plan's goals and bid limits, as quality.py plays them)
 
 #: The goal whose plan is set beside the truth.
 GOAL = "same budget, ROI x1.15"
@@ -170,12 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=1, help="market seeds run in parallel")
     args = parser.parse_args(argv)
     work = [(family, seed, args.keywords, args.days) for family in args.family for seed in range(1, args.seeds + 1)]
-    if args.jobs > 1:
-        with ProcessPoolExecutor(args.jobs) as pool:
-            tables = list(pool.map(keyword_table, *zip(*work)))
-    else:
-        tables = [keyword_table(*item) for item in work]
-    table = pd.concat(tables, ignore_index=True)
+    table = pd.concat(each_seed(keyword_table, work, args.jobs), ignore_index=True)
     pd.set_option("display.width", 200)
     print(f"{args.seeds} seeds x {args.keywords:,} keywords, {args.days} days of history\n")
     summary = figures(table).groupby(["family", "figure"], sort=False)

@@ -41,7 +41,6 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -58,7 +57,7 @@ from optimizer.solver import solve
 from optimizer.solver.program import Program
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from quality import GOALS, LIMITS, _main_bids, goals, weekly_plan  # noqa: E402, F401  (quality.py's goals, plan, bid limits; GOALS for the tests)
+from quality import GOALS, LIMITS, _main_bids, each_seed, goals, weekly_plan  # noqa: E402, F401  (quality.py's goals, plan, bid limits; GOALS for the tests)
 
 #: The market's prior of a keyword's CVR: Beta(CVR_PRIOR m, CVR_PRIOR (1 - m)) around its item's CVR m.
 CVR_PRIOR = 120.0
@@ -230,12 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--csv", type=Path, help="also write every row here")
     args = parser.parse_args(argv)
     work = [(family, seed, args.keywords, args.days, tuple(args.variants)) for family in args.family for seed in range(1, args.seeds + 1)]
-    if args.jobs > 1:
-        with ProcessPoolExecutor(args.jobs) as pool:
-            results = list(pool.map(one_seed, *zip(*work)))
-    else:
-        results = [one_seed(*item) for item in work]
-    rows = pd.DataFrame([row for result in results for row in result])
+    rows = pd.DataFrame([row for result in each_seed(one_seed, work, args.jobs) for row in result])
     if args.csv:
         rows.to_csv(args.csv, index=False)
     print(f"{args.seeds} seeds x {args.keywords:,} keywords, {args.days} days of history\n")

@@ -161,6 +161,14 @@ def one_seed(seed: int, keywords: int, days: int, weeks: int, family: str = "auc
     return [{"family": family, **row} for row in rows]
 
 
+def each_seed(function, work: list[tuple], jobs: int) -> list:
+    """``function`` of each argument tuple in ``work``, in order, ``jobs`` market seeds in parallel."""
+    if jobs > 1:
+        with ProcessPoolExecutor(jobs) as pool:
+            return list(pool.map(function, *zip(*work)))
+    return [function(*item) for item in work]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=10)
@@ -175,12 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     clock = time.perf_counter()
     work = [(seed, args.keywords, args.days, args.weeks, family)
             for family in args.family for seed in range(1, args.seeds + 1)]
-    if args.jobs > 1:
-        with ProcessPoolExecutor(args.jobs) as pool:
-            results = list(pool.map(one_seed, *zip(*work)))
-    else:
-        results = [one_seed(*item) for item in work]
-    rows = pd.DataFrame([row for result in results for row in result])
+    rows = pd.DataFrame([row for result in each_seed(one_seed, work, args.jobs) for row in result])
     if args.csv:
         rows.to_csv(args.csv, index=False)
     print(f"{args.seeds} seeds x {args.keywords:,} keywords, {args.days} days of history, families "
