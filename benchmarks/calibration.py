@@ -21,6 +21,14 @@ beside the market's truth there (value per click = the order rate at today's bid
 * by the plan's bid move at its main level (cut, hold, raise, pause): truth / estimate;
 * among keywords the plan cuts where the oracle (:mod:`optimizer.simulation.oracle`) raises them:
   how many, truth / estimate, and the mean ``z``.
+
+With ``--price`` it shows instead how well the plan reads each keyword's market price, the log of the
+bid that would win half its auctions, ``log(bid) - sigma z0`` (the CVR prior's price column), against
+the market's truth, the rivals' median score in bid units (``competitor_mu - log(quality)``), and the
+spread it uses against the rivals' true spread (``competitor_sigma``; in the position family that is
+the day-to-day shock of the ladder, not a spread of one rival): the error's mean and standard deviation,
+weighted by forecast spend, by the clicks the history shows and by the days the keyword's bid differed
+from today's (the evidence a spread per keyword has).
 """
 
 from __future__ import annotations
@@ -36,7 +44,7 @@ import pandas as pd
 from optimizer.outputs.files import write_all
 from optimizer.simulation.families import FAMILIES, simulate_family
 from optimizer.simulation.market_exports import FILE_NAMES, report_bytes
-from optimizer.simulation.oracle import keyword_index, solve_oracle
+from optimizer.simulation.oracle import KEYS, keyword_index, solve_oracle
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from quality import LIMITS, each_seed, goals, weekly_plan  # noqa: E402  (the weekly plan's goals and bid limits, as quality.py plays them)
@@ -47,6 +55,8 @@ GOAL = "same budget, ROI x1.15"
 CLICK_BINS = [-1, 5, 20, 60, 200, np.inf]
 #: A bid moved by less than this (in log) is held.
 HOLD = 0.05
+#: Bins of the days a keyword's bid differed from today's.
+CHANGE_BINS = [-1, 0, 3, 7, 14, np.inf]
 FIGURES = {"value per click": ("t_vpc", "value_per_click"), "CVR": ("t_cvr", "cvr"),
            "order value": ("t_value", "value_per_order"), "CTR": ("t_ctr", "ctr"), "CPC": ("t_cpc", "cpc")}
 
@@ -160,6 +170,43 @@ def by_move(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows).T
 
 
+def price_table(family: str, seed: int, keywords: int, days: int) -> pd.DataFrame:
+    """:func:`keyword_table` with the market's true price and spread and the days each keyword's bid moved."""
+    table = keyword_table(family, seed, keywords, days)
+    market, history = simulate_family(family, keywords, days, seed=seed)
+    truth = market.take(keyword_index(market, table))
+    today = history.groupby(KEYS, sort=False)["bid"].transform("last")
+    changed = (history["bid"] != today).groupby([history[key] for key in KEYS], sort=False).sum()
+    change_days = changed.reindex(pd.MultiIndex.from_frame(table[KEYS].astype(str))).fillna(0).to_numpy()
+    return table.assign(true_price=truth.competitor_mu - np.log(truth.quality), true_sigma=truth.competitor_sigma,
+                        read_price=np.log(table["current_bid"]) - table["sigma"] * table["z0"],
+                        change_days=change_days)
+
+
+def price_errors(table: pd.DataFrame) -> pd.DataFrame:
+    """The read price's and spread's log errors (spend-weighted mean and sd) by clicks and by bid-change days."""
+    table = table[table["spend"] > 0].assign(
+        clicks_seen=pd.cut(table["observed_clicks"], CLICK_BINS), change_days=pd.cut(table["change_days"], CHANGE_BINS),
+        price_error=table["read_price"] - table["true_price"], sigma_error=np.log(table["sigma"] / table["true_sigma"]))
+
+    def one(part: pd.DataFrame) -> pd.Series:
+        weight = part["spend"].to_numpy(float)
+        row = {"keywords": len(part) / part["seed"].nunique(), "share of spend": weight.sum()}
+        for name in ("price_error", "sigma_error"):
+            error = part[name].to_numpy(float)
+            mean = np.average(error, weights=weight)
+            row |= {f"{name} mean": mean, f"{name} sd": np.sqrt(np.average((error - mean) ** 2, weights=weight))}
+        return pd.Series(row)
+
+    frames = []
+    for band in ("clicks_seen", "change_days"):
+        found = table.groupby(["family", band], observed=True).apply(one)
+        found["share of spend"] /= found.groupby(level=0)["share of spend"].transform("sum")
+        frames.append(found.rename_axis(["family", "band"]).rename(index=lambda b: f"{band} {b}", level=1))
+    overall = table.groupby("family").apply(one).assign(band="all").set_index("band", append=True)
+    return pd.concat(frames + [overall.assign(**{"share of spend": 1.0})])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=3)
@@ -167,11 +214,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--days", type=int, default=28)
     parser.add_argument("--family", nargs="+", choices=FAMILIES, default=list(FAMILIES))
     parser.add_argument("--jobs", type=int, default=1, help="market seeds run in parallel")
+    parser.add_argument("--price", action="store_true", help="the read market price and spread against the truth")
     args = parser.parse_args(argv)
     work = [(family, seed, args.keywords, args.days) for family in args.family for seed in range(1, args.seeds + 1)]
-    table = pd.concat(each_seed(keyword_table, work, args.jobs), ignore_index=True)
+    table = pd.concat(each_seed(price_table if args.price else keyword_table, work, args.jobs), ignore_index=True)
     pd.set_option("display.width", 200)
     print(f"{args.seeds} seeds x {args.keywords:,} keywords, {args.days} days of history\n")
+    if args.price:
+        print(price_errors(table).round(3).to_string())
+        return 0
     summary = figures(table).groupby(["family", "figure"], sort=False)
     print(summary[["slope", "slope within ad groups", "truth / estimate"]].agg(["min", "max"]).round(3).to_string())
     print("\nValue per click by the clicks the history shows (all seeds):\n")

@@ -43,3 +43,18 @@ def test_a_small_market_gives_every_figure_per_seed_and_every_bid_move(capsys):
     assert isinstance(calibration.by_move(table), pd.DataFrame)
     assert calibration.main(["--seeds", "1", "--keywords", "120", "--family", "position"]) == 0
     assert "Value per click by the clicks the history shows" in capsys.readouterr().out
+
+
+def test_the_read_price_is_set_beside_the_rivals_true_median_score(capsys):
+    table = calibration.price_table("auction", 3, 120, 28)
+    assert table["change_days"].between(0, 28).all()
+    assert (table["change_days"] == 0).any() and (table["change_days"] > 0).any()
+    spent = table[table["spend"] > 0]
+    assert np.corrcoef(spent["read_price"], spent["true_price"])[0, 1] > 0.5   # the price is read, with error
+    errors = calibration.price_errors(table)
+    bands = errors.index.get_level_values("band")
+    for band in ("clicks_seen", "change_days"):
+        assert errors.loc[bands.str.startswith(band), "share of spend"].sum() == pytest.approx(1.0)
+    assert errors.loc[bands == "all", ["price_error sd", "sigma_error sd"]].gt(0).all().all()
+    assert calibration.main(["--price", "--seeds", "1", "--keywords", "120", "--family", "saturating"]) == 0
+    assert "price_error sd" in capsys.readouterr().out
