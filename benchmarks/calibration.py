@@ -1,7 +1,7 @@
 """Is each keyword's value per click calibrated against the truth of a simulated market?
 
     python benchmarks/calibration.py [--seeds 3] [--keywords 1000] [--days 28] [--jobs 1]
-                                     [--family auction position saturating]
+                                     [--family auction position saturating] [--price]
 
 The plan ranks keywords by their shrunk estimates (:mod:`optimizer.model.shrinkage`). If the
 estimates were shrunk too little, the truth regressed on the estimate would have a slope under 1:
