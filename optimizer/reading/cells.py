@@ -40,19 +40,6 @@ def cell_text(column: pd.Series) -> pd.Series:
     return column.fillna("").str.strip()
 
 
-def sorted_codes(column: pd.Series) -> np.ndarray:
-    """``pd.factorize(column, sort=True)[0]``: each cell's place among the column's distinct cells in sorted order,
-    missing cells -1. Arrow text is encoded first and only its distinct cells sorted (a report's million keywords
-    in a third of the time)."""
-    dtype = column.dtype
-    if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow") or not len(column):
-        return pd.factorize(column, sort=True)[0]
-    text = pa.array(column.array)
-    encoded = pc.dictionary_encode(text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text)
-    places = np.asarray(pc.rank(encoded.dictionary, sort_keys="ascending"), dtype=np.int64) - 1
-    return np.append(places, -1)[pc.fill_null(encoded.indices, len(places)).to_numpy()]
-
-
 def each_distinct(column: pd.Series, read: Callable[[pd.Series], tuple[pd.Series, ...]]) -> tuple[pd.Series, ...]:
     """``read`` (a cell-by-cell reading) applied to each distinct cell of a text column once, spread back to its rows.
 

@@ -23,7 +23,6 @@ from optimizer.reading.artefacts import (
     orders_above_clicks,
     rows_text,
 )
-from optimizer.reading.cells import sorted_codes
 from optimizer.reading.described import FileRead, describe
 from optimizer.reading.headers import ALIASES, MAP_HINT
 from optimizer.reading.plausible import beyond_any_account, per_click_outliers, placeholder_columns
@@ -306,7 +305,7 @@ def _sorted_if_distinct(combined: pd.DataFrame, texts: list[str]) -> np.ndarray 
     rows share all of them. A report holds one row per key more often than not: then there is nothing to merge."""
     dates = combined["date"]
     day = np.where(dates.isna().to_numpy(), np.iinfo(np.int64).max, dates.to_numpy().view(np.int64))
-    keys = [day, *(sorted_codes(combined[column]) for column in reversed(texts))]
+    keys = [day, *(pd.factorize(combined[column], sort=True)[0] for column in reversed(texts))]
     order = np.lexsort(keys)
     if len(order) > 1 and np.logical_and.reduce([key[order][1:] == key[order][:-1] for key in keys]).any():
         return None

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from optimizer.reading.cells import SAMPLE_CELLS, _number_texts, each_distinct, parse, sorted_codes
+from optimizer.reading.cells import SAMPLE_CELLS, _number_texts, each_distinct, parse
 from optimizer.reading.conventions import POINT
 
 
@@ -82,13 +80,3 @@ def test_a_daily_exports_keywords_each_on_many_days_are_still_read_once_each_tho
         return (cells.str.len(),)
 
     assert each_distinct(days, counted)[0].equals(days.str.len()) and read == [keywords]
-
-
-@settings(max_examples=60, deadline=None)
-@given(st.lists(st.one_of(st.none(), st.text(alphabet="aAzé計划 -1", max_size=3)), max_size=40),
-       st.integers(min_value=0, max_value=40))
-def test_sorted_codes_are_the_codes_of_a_sorted_factorize_for_text_with_gaps_and_in_pieces(cells, cut):
-    column = pd.Series(cells, dtype="str")
-    pieces = pd.concat([column.iloc[:cut], column.iloc[cut:]], ignore_index=True)   # Arrow text in two chunks
-    for text in (column, pieces, column.astype(object)):
-        assert np.array_equal(sorted_codes(text), pd.factorize(text, sort=True)[0])
