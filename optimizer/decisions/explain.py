@@ -124,8 +124,8 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
 def _slope_below(spend, revenue, valid, level, can_pause) -> np.ndarray:
     """Marginal ROI of the step from the next lower allowed level (or from pausing) into ``level``."""
     n, n_levels = spend.shape
-    cols = np.arange(n_levels)[None, :]
-    lower = np.where(valid & (cols < level[:, None]), cols, -1).max(axis=1)
+    cols = _columns(n_levels)
+    lower = np.where(valid & (cols < level[:, None]), cols, np.int8(-1)).max(axis=1)
     rows = np.arange(n)
     base_spend = np.where(lower >= 0, spend[rows, np.maximum(lower, 0)], 0.0)
     base_revenue = np.where(lower >= 0, revenue[rows, np.maximum(lower, 0)], 0.0)
@@ -136,13 +136,18 @@ def _slope_below(spend, revenue, valid, level, can_pause) -> np.ndarray:
 def _slope_above(spend, revenue, valid, level) -> np.ndarray:
     """Marginal ROI of the step from ``level`` to the next higher allowed level (NaN at the top)."""
     n, n_levels = spend.shape
-    cols = np.arange(n_levels)[None, :]
-    upper = np.where(valid & (cols > level[:, None]), cols, n_levels).min(axis=1)
+    cols = _columns(n_levels)
+    upper = np.where(valid & (cols > level[:, None]), cols, cols.dtype.type(n_levels)).min(axis=1)
     rows = np.arange(n)
     top = upper >= n_levels
     upper = np.minimum(upper, n_levels - 1)
     slope = _ratio(revenue[rows, upper] - revenue[rows, level], spend[rows, upper] - spend[rows, level])
     return np.where(top, np.nan, slope)
+
+
+def _columns(n_levels: int) -> np.ndarray:
+    """Column numbers as one row, in bytes when they fit: the (units, levels) tables picked from them are small."""
+    return np.arange(n_levels, dtype=np.int8 if n_levels < 127 else np.int64)[None, :]
 
 
 def _at_top(valid: np.ndarray, level: np.ndarray) -> np.ndarray:
@@ -205,21 +210,43 @@ class Choice:
 
 
 def _reasons(choice: Choice, *, locked: np.ndarray, no_data: np.ndarray, wording: Wording) -> pa.Array:
-    """One short sentence per unit, assembled as Arrow text from a few cases (10^6 units in about a second)."""
+    """One short sentence per unit, assembled as Arrow text from a few cases (10^6 units in about a second).
+
+    What a sentence adds at its end (the bid limit, the time split, the paused part) is joined onto the few
+    units that have it, which go back into the whole column at once: one pass over 10^6 texts, not one each.
+    """
     t = translator(wording.lang)
-    reasons = _time_split(_sentences(choice, t), choice, t)
+    reasons = _sentences(choice, t)
+    at_limit = (choice.action == "raise") & choice.at_top
+    split, split_text = _time_split(choice, t)
     part_paused = (choice.paused > 1e-6) & (choice.action != "pause")
-    if part_paused.any():
-        chosen = np.flatnonzero(part_paused)
-        text = _join(pc.filter(reasons, pa.array(part_paused)),
-                     _fill(t.text("reason.part_paused"), {"share": _number_text(choice.paused[chosen] * 100)}))
-        reasons = pc.replace_with_mask(reasons, pa.array(part_paused), text)
-    reasons = pc.if_else(pa.array(no_data), _text(t("reason.no_data", days=wording.history_days)), reasons)
-    return pc.if_else(pa.array(np.asarray(locked, bool)), _text(t("reason.locked")), reasons)
+    extended = at_limit | split | part_paused
+    if extended.any():
+        rows = np.flatnonzero(extended)
+        tail = _appended(pc.filter(reasons, pa.array(extended)), at_limit[rows], _text(t("reason.at_bid_limit")))
+        tail = _appended(tail, split[rows], split_text)
+        paused_text = _fill(t.text("reason.part_paused"), {"share": _number_text(choice.paused[part_paused] * 100)})
+        tail = _appended(tail, part_paused[rows], paused_text)
+        reasons = pc.replace_with_mask(reasons, pa.array(extended), tail)
+    for unit_has, text in ((no_data, t("reason.no_data", days=wording.history_days)), (locked, t("reason.locked"))):
+        unit_has = np.asarray(unit_has, bool)
+        if unit_has.any():   # the later one wins, as it is written over the earlier
+            reasons = pc.if_else(pa.array(unit_has), _text(text), reasons)
+    return reasons
+
+
+def _appended(texts: pa.Array, chosen: np.ndarray, ending: pa.Array | pa.Scalar | None) -> pa.Array:
+    """``texts`` with ``ending`` (one text, or one per chosen text) joined onto the ``chosen`` ones."""
+    if not chosen.any():
+        return texts
+    if chosen.all():
+        return _join(texts, ending)
+    mask = pa.array(chosen)
+    return pc.replace_with_mask(texts, mask, _join(pc.filter(texts, mask), ending))
 
 
 def _sentences(choice: Choice, t: Translator) -> pa.Array:
-    """Each unit's sentence of _SENTENCES, with its numbers, and the bid limit when a raise reached it."""
+    """Each unit's sentence of _SENTENCES, with its numbers."""
     action, n = choice.action, len(choice.action)
     kind = np.zeros(n, dtype=np.int64)   # position of each unit's action in _SENTENCES
     for position, name in enumerate(_SENTENCES):
@@ -232,13 +259,12 @@ def _sentences(choice: Choice, t: Translator) -> pa.Array:
             return _number_text(np.choose(kind, [np.broadcast_to(choice.marginal[name], (n,)) for name in pieces]))
         return pc.take(pa.array(pieces, pa.large_string()), pa.array(kind))
 
-    reasons = _join(*(choose(position) for position in range(5)))
-    return pc.if_else(pa.array((action == "raise") & choice.at_top),
-                      _join(reasons, t("reason.at_bid_limit")), reasons)
+    return _join(*(choose(position) for position in range(5)))
 
 
-def _time_split(reasons: pa.Array, choice: Choice, t: Translator) -> pa.Array:
-    """A unit that mixes two bids runs each for part of the week (a time split): say which and how long."""
+def _time_split(choice: Choice, t: Translator) -> tuple[np.ndarray, pa.Array | None]:
+    """A unit that mixes two bids runs each for part of the week (a time split): which units, and what to say of
+    each of them (which bids, and how long)."""
     share, level, bids = choice.share, choice.level, choice.bids
     rows = np.arange(len(level))
     second, second_share = level, share[rows, level]
@@ -252,9 +278,8 @@ def _time_split(reasons: pa.Array, choice: Choice, t: Translator) -> pa.Array:
         second_share[mixing] = share[mixing, second[mixing]]
     split = (second_share > 1e-6) & (choice.action != "pause")
     if not split.any():
-        return reasons
+        return split, None
     chosen = np.flatnonzero(split)
-    text = _fill(t.text("reason.time_split"), {
+    return split, _fill(t.text("reason.time_split"), {
         "share": _number_text(share[chosen, level[chosen]] * 100), "bid": _number_text(bids[chosen, level[chosen]]),
         "second_share": _number_text(second_share[chosen] * 100), "second_bid": _number_text(bids[chosen, second[chosen]])})
-    return pc.replace_with_mask(reasons, pa.array(split), _join(pc.filter(reasons, pa.array(split)), text))

@@ -20,6 +20,8 @@ value concave in spend.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -159,17 +161,46 @@ def cpc_factor(z0: np.ndarray, sigma: np.ndarray, multiplier: np.ndarray) -> np.
     return multiplier * np.exp(log_rho(z0 + np.log(multiplier) / sigma, sigma) - log_rho(z0, sigma))
 
 
+#: Cells of a response table from which its two halves are evaluated at once, one per core: the ufuncs let go
+#: of the interpreter while they run, and each cell's number is the same either way.
+SPLIT_CELLS = 1 << 21
+
+
 def response_factors(z0: np.ndarray, sigma: np.ndarray, multiplier: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``clicks_factor`` and ``cpc_factor`` at once, the same numbers from one position and one ``log_ndtr`` of it.
 
     The candidate tables are (units x levels); each evaluation of the curve there is the
-    bulk of building them, so the shared parts are computed once and the rest in place.
+    bulk of building them, so the shared parts are computed once and the rest in place,
+    a large table's two halves of rows side by side (:data:`SPLIT_CELLS`).
     """
-    z = np.log(multiplier)
+    z0, sigma, multiplier = np.asarray(z0), np.asarray(sigma), np.asarray(multiplier)
+    shape = np.broadcast_shapes(z0.shape, sigma.shape, multiplier.shape)
+    clicks, cpc = np.empty(shape), np.empty(shape)
+    if int(np.prod(shape)) < SPLIT_CELLS or shape[0] < 2 or (os.cpu_count() or 1) < 2:
+        _factors_into(z0, sigma, multiplier, clicks, cpc)
+        return clicks, cpc
+    halves = (slice(0, shape[0] // 2), slice(shape[0] // 2, shape[0]))
+
+    def half(rows: slice) -> None:
+        # an input spans the table's rows when it has their axis (not broadcast along it)
+        z0_rows, sigma_rows, multiplier_rows = (
+            a[rows] if a.ndim == len(shape) and a.shape[0] == shape[0] else a for a in (z0, sigma, multiplier))
+        _factors_into(z0_rows, sigma_rows, multiplier_rows, clicks[rows], cpc[rows])
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for done in [pool.submit(half, rows) for rows in halves]:
+            done.result()
+    return clicks, cpc
+
+
+def _factors_into(z0: np.ndarray, sigma: np.ndarray, multiplier: np.ndarray, clicks: np.ndarray,
+                  cpc: np.ndarray) -> None:
+    """:func:`response_factors` of one block of rows, into ``clicks`` and ``cpc``."""
+    z = np.log(np.broadcast_to(multiplier, clicks.shape))
     z /= sigma
     z += z0
-    log_phi = log_ndtr(z)
-    cpc = sigma * z   # log_rho(z, sigma), term by term in its order, in place: no table allocated twice
+    log_phi = log_ndtr(z, out=clicks)   # log Phi(z), in the clicks table's pages
+    np.multiply(sigma, z, out=cpc)   # log_rho(z, sigma), term by term in its order, in place
     np.subtract(0.5 * sigma**2, cpc, out=cpc)
     z -= sigma
     cpc += log_ndtr(z, out=z)
@@ -177,10 +208,8 @@ def response_factors(z0: np.ndarray, sigma: np.ndarray, multiplier: np.ndarray) 
     cpc -= log_rho(z0, sigma)
     np.exp(cpc, out=cpc)
     cpc *= multiplier
-    clicks = log_phi   # log Phi(z) is read no more: the clicks factor takes its place
-    clicks -= log_ndtr(z0)
-    np.exp(clicks, out=clicks)
-    return clicks, cpc
+    log_phi -= log_ndtr(z0)   # log Phi(z) is read no more: the clicks factor takes its place
+    np.exp(log_phi, out=log_phi)
 
 
 def local_elasticities(z0: np.ndarray, sigma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

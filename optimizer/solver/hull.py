@@ -219,19 +219,29 @@ def within_marginal_roi(cand: Candidates, ratio: float) -> np.ndarray:
     slopes = np.diff(points, axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         slopes /= steps
-    hull, _ = _hull(spend, points, alive, steps, slopes)
+    hull, perm = _hull(spend, points, alive, steps, slopes)
     del steps
     # each row's vertices in order of spend, the other points after them: only rows not so already are sorted
-    keys = np.where(hull, spend, np.inf)
-    unsorted = np.flatnonzero(~(keys[:, 1:] >= keys[:, :-1]).all(axis=1))
+    unsorted = _vertices_not_first(spend, hull, perm)
     if unsorted.size:
-        order = np.argsort(keys[unsorted], axis=1, kind="stable")
+        order = np.argsort(np.where(hull[unsorted], spend[unsorted], np.inf), axis=1, kind="stable")
         for table in (spend, points, hull):
             table[unsorted] = np.take_along_axis(table[unsorted], order, axis=1)
         with np.errstate(divide="ignore", invalid="ignore"):
             slopes[unsorted] = np.diff(points[unsorted], axis=1) / np.diff(spend[unsorted], axis=1)
-    del keys
     reached = hull.copy()   # the lowest vertex is the unit's base; hull slopes fall, so the rest is a prefix
     reached[:, 1:] &= slopes >= ratio * (1 - 1e-12)
-    reach = np.where(reached, spend, -np.inf).max(axis=1)
+    reach = np.max(spend, axis=1, where=reached, initial=-np.inf)
     return cand.valid & (cand.spend <= reach[:, None] + 1e-12 * np.abs(reach[:, None]))
+
+
+def _vertices_not_first(spend: np.ndarray, hull: np.ndarray, perm: np.ndarray | None) -> np.ndarray:
+    """The rows whose hull vertices, in order of spend, are not the first columns.
+
+    When every row's live points run in order of spend (``perm`` None) and are finite, so do its vertices, one
+    per spend: they come first exactly when no vertex follows a column that is not one.
+    """
+    if perm is None and np.isfinite(spend).all():
+        return np.flatnonzero((hull[:, 1:] & ~hull[:, :-1]).any(axis=1))
+    keys = np.where(hull, spend, np.inf)
+    return np.flatnonzero(~(keys[:, 1:] >= keys[:, :-1]).all(axis=1))

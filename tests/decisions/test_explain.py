@@ -10,7 +10,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from optimizer.decisions.explain import Wording, _slope_above, _slope_below, cutoff_roi, decide
+from optimizer.decisions.explain import (
+    Choice,
+    Wording,
+    _reasons,
+    _sentences,
+    _slope_above,
+    _slope_below,
+    cutoff_roi,
+    decide,
+)
+from optimizer.i18n import translator
 from optimizer.model.response import STEPS, Candidates
 from optimizer.solver import solve
 from optimizer.solver.program import Limits, Program
@@ -146,3 +156,27 @@ def test_chinese_reasons_quote_the_same_numbers_in_the_operators_words(seed):
         chosen = chinese.loc[chinese["action"] == action, "reason"]
         assert chosen.str.contains(pattern).all(), action
     assert not chinese["reason"].str.contains("ROI|cut-off|week").any()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_a_sentence_s_endings_come_in_order_bid_limit_time_split_paused_and_locked_wins_over_no_data(lang):
+    action = np.array(["raise", "cut", "raise", "hold", "cut"])
+    share = np.array([[0.0, 0.3, 0.6], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0], [0.25, 0.75, 0.0], [1.0, 0.0, 0.0]])
+    level = np.array([2, 1, 2, 1, 0])
+    bids = np.tile([0.5, 1.25, 12.5], (5, 1))
+    marginal = {name: np.linspace(1.5, 3.5, 5) for name in ("step_in", "step_out", "first_step", "cutoff")}
+    choice = Choice(action, level, share, np.clip(1 - share.sum(axis=1), 0, 1), bids,
+                    np.array([True, False, True, False, False]), marginal)
+    locked, no_data = np.array([False, False, False, False, True]), np.array([False, True, False, False, True])
+    reasons = _reasons(choice, locked=locked, no_data=no_data, wording=Wording(14, lang)).to_pylist()
+    t = translator(lang)
+    sentences = _sentences(choice, t).to_pylist()
+    limit = t("reason.at_bid_limit")
+    assert reasons[0] == (sentences[0] + limit
+                          + t("reason.time_split", share="60.0", bid="12.5", second_share="30.0", second_bid="1.25")
+                          + t("reason.part_paused", share="10.0"))
+    assert reasons[1] == t("reason.no_data", days=14)
+    assert reasons[2] == sentences[2] + limit
+    assert reasons[3] == sentences[3] + t("reason.time_split", share="75.0", bid="1.25", second_share="25.0",
+                                          second_bid="0.50")
+    assert reasons[4] == t("reason.locked")

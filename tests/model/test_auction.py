@@ -100,3 +100,18 @@ def test_the_candidate_tables_response_is_each_factor_to_the_bit():
     clicks, cpc = auction.response_factors(z0, sigma, multiplier)
     np.testing.assert_array_equal(clicks, auction.clicks_factor(z0, sigma, multiplier))
     np.testing.assert_array_equal(cpc, auction.cpc_factor(z0, sigma, multiplier))
+
+
+def test_a_large_table_s_two_halves_give_each_cell_the_same_bits_as_one_pass(monkeypatch):
+    rng = np.random.default_rng(11)
+    z0, sigma = rng.uniform(-1.5, 6.0, (501, 1)), rng.choice([0.2, 0.6, 2.0], (501, 1))
+    multiplier = rng.uniform(0.3, 2.5, (501, 13))
+    whole = auction.response_factors(z0, sigma, multiplier)
+    monkeypatch.setattr(auction, "SPLIT_CELLS", 64)
+    monkeypatch.setattr(auction.os, "cpu_count", lambda: 2)
+    halves = auction.response_factors(z0, sigma, multiplier)
+    flat = auction.response_factors(z0[:, 0], sigma[:, 0], multiplier[:, 3])   # one column, rows split as well
+    for split, one in zip(halves, whole):
+        np.testing.assert_array_equal(split, one)
+    np.testing.assert_array_equal(flat[0], whole[0][:, 3])
+    np.testing.assert_array_equal(flat[1], whole[1][:, 3])
