@@ -10,7 +10,9 @@ x1.15"), bidopt plans every week on the reports so far and the market plays the 
 its true ROI is at least ROI_TOLERANCE x the floor and its true spend at most SPEND_TOLERANCE x the
 budget (:mod:`optimizer.simulation.oracle`). Prints one line per seed and goal, then per family and goal:
 the share of seed-weeks within, the lowest true ROI / floor, the highest spend / budget and objective /
-oracle on the mean.
+oracle on the mean; then each seed-week outside, its ROI / floor as the plan forecast it, as the played
+week's report showed it and in truth (the score is the truth; the report is a draw, which the next plans
+learn from).
 """
 
 from __future__ import annotations
@@ -74,7 +76,17 @@ def main(argv: list[str] | None = None) -> int:
         spend_max=("spend_vs_budget", "max"), objective=("objective_vs_oracle", "mean"))
     print("\n" + summary.round(3).to_string())
     print(f"\nseed-weeks within both limits: {within.sum()} of {len(within)} ({within.mean():.1%})")
+    print(misses(weeks[~within]))
     return 0
+
+
+def misses(weeks: pd.DataFrame) -> str:
+    """The seed-weeks outside the limits: ROI / floor forecast, reported and true, and spend / budget."""
+    forecast = weeks["forecast_revenue"] / weeks["forecast_spend"] / weeks["min_roi"]
+    table = pd.DataFrame({"family": weeks["family"], "seed": weeks["seed"], "goal": weeks["goal"], "week": weeks["week"],
+                          "ROI/floor forecast": forecast, "reported": weeks["reported_roi_vs_floor"],
+                          "true": weeks["roi_vs_floor"], "spend/budget": weeks["spend_vs_budget"]})
+    return "\noutside the limits:\n" + (table.round(3).to_string(index=False) if len(table) else "none")
 
 
 if __name__ == "__main__":

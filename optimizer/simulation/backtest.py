@@ -16,7 +16,9 @@ random draws every week, so differences come from the bids, not the luck):
   forecast / true expected revenue - 1 (``spend_forecast_error`` likewise for spend),
   which falls as the loop's own bid changes teach the estimates how the auction responds.
 
-Each week is scored on the market's true expected curves against the oracle over
+Each week is scored on the market's true expected curves (not on the week's report, which the
+policies see; ``reported_spend``, ``reported_revenue`` and ``reported_roi_vs_floor`` show it beside:
+its ROI is a draw off the truth by about ``1 / sqrt(orders)``) against the oracle over
 any bids in [bids] min..max (not only those one week's max_raise/max_cut reach):
 where the loop should converge. A policy does better than another in a week when it
 keeps the limits in truth (``within_limits``, see :func:`optimizer.simulation.oracle.score`) and
@@ -48,7 +50,7 @@ OPERATOR_STEP = 0.10
 RULE_CLICKS, RULE_DAYS, RULE_NO_ORDER_CUT, RULE_RANGE = 10, 14, 0.30, (0.5, 2.0)
 COLUMNS = ["policy", "week", "objective_vs_oracle", "spend_vs_budget", "roi_vs_floor", "objective", "oracle",
            "spend", "budget", "revenue", "roi", "min_roi", "forecast_revenue", "forecast_error", "forecast_spend",
-           "spend_forecast_error", "within_limits", "note"]
+           "spend_forecast_error", "reported_spend", "reported_revenue", "reported_roi_vs_floor", "within_limits", "note"]
 
 
 @dataclass(frozen=True)
@@ -181,8 +183,9 @@ def run_backtest(market: Market, history: pd.DataFrame, loop: Loop) -> Backtest:
             bids = policy(state, past, goal, limits)
             state = state.with_bids(bids, today=state.today + pd.Timedelta(days=7))
             rng = np.random.default_rng([market.seed, 7, week])  # the same draws for every policy
-            past = pd.concat([past, state.play(bids, state.today - pd.Timedelta(days=7), 7, rng)], ignore_index=True)
-            row = _row(state, bids, goal, oracle)
+            report = state.play(bids, state.today - pd.Timedelta(days=7), 7, rng)
+            past = pd.concat([past, report], ignore_index=True)
+            row = _row(state, bids, goal, oracle) | _reported(report, oracle)
             forecast = getattr(policy, "forecast_revenue", float("nan"))
             forecast_spend = getattr(policy, "forecast_spend", float("nan"))
             rows.append({"policy": name, "week": week, **row, "forecast_revenue": forecast,
@@ -200,16 +203,27 @@ def _row(market: Market, bids: np.ndarray, goal: Goal, oracle: Oracle) -> dict:
                                           "oracle", "spend", "budget", "revenue", "roi", "min_roi",
                                           "within_limits")} | {
         "forecast_revenue": float("nan"), "forecast_error": float("nan"), "forecast_spend": float("nan"),
-        "spend_forecast_error": float("nan"), "note": ""}
+        "spend_forecast_error": float("nan"), "reported_spend": float("nan"), "reported_revenue": float("nan"),
+        "reported_roi_vs_floor": float("nan"), "note": ""}
+
+
+def _reported(report: pd.DataFrame, oracle: Oracle) -> dict:
+    """The played week's report, as the policies see it: its spend, revenue and ROI / floor (the draw, not the truth)."""
+    spend, revenue = float(report["spend"].sum()), float(report["revenue"].sum())
+    roi = revenue / spend if spend > 0 else float("nan")
+    return {"reported_spend": spend, "reported_revenue": revenue,
+            "reported_roi_vs_floor": roi / oracle.min_roi if oracle.min_roi else float("nan")}
 
 
 def _with_totals(table: pd.DataFrame, goal: Goal, oracle: Oracle) -> pd.DataFrame:
     played = table[table["week"] > 0]
-    totals = played.groupby("policy", sort=False)[["objective", "oracle", "spend", "budget", "revenue"]].sum()
+    totals = played.groupby("policy", sort=False)[["objective", "oracle", "spend", "budget", "revenue",
+                                                   "reported_spend", "reported_revenue"]].sum()
     totals = totals.assign(week="total", objective_vs_oracle=totals["objective"] / totals["oracle"],
                            spend_vs_budget=totals["spend"] / totals["budget"],
                            roi=totals["revenue"] / totals["spend"], min_roi=oracle.min_roi or np.nan, note="")
     totals["roi_vs_floor"] = totals["roi"] / totals["min_roi"]
+    totals["reported_roi_vs_floor"] = totals["reported_revenue"] / totals["reported_spend"] / totals["min_roi"]
     totals["within_limits"] = (totals["spend_vs_budget"] <= SPEND_TOLERANCE) & ~(totals["roi_vs_floor"] < ROI_TOLERANCE)
     for error in ("forecast_error", "spend_forecast_error"):   # the total row: median absolute weekly error
         totals[error] = played.groupby("policy", sort=False)[error].apply(lambda errors: errors.abs().median())

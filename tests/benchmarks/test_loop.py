@@ -20,3 +20,12 @@ def test_the_loop_plays_every_week_of_both_goals_and_writes_them(tmp_path, capsy
     weeks = pd.read_csv(tmp_path / "weeks.csv")
     assert len(weeks) == 4 and set(weeks["goal"]) == set(loop.GOALS) and set(weeks["week"]) == {1, 2}
     assert "seed-weeks within both limits:" in capsys.readouterr().out
+
+
+def test_the_weeks_outside_are_listed_with_the_forecast_the_report_and_the_truth():
+    weeks = pd.DataFrame({"family": ["auction"], "seed": [2], "goal": ["same budget, ROI x1.15"], "week": [3],
+                          "forecast_revenue": [3060.0], "forecast_spend": [1000.0], "min_roi": [3.0],
+                          "reported_roi_vs_floor": [0.948], "roi_vs_floor": [0.982], "spend_vs_budget": [0.85]})
+    text = loop.misses(weeks)
+    assert "ROI/floor forecast" in text and "1.02" in text and "0.948" in text and "0.982" in text
+    assert loop.misses(weeks.iloc[:0]).endswith("none")

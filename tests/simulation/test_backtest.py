@@ -54,6 +54,28 @@ def test_totals_are_the_weeks_summed(played):
     assert total["spend_vs_budget"] == pytest.approx(rows["spend"].sum() / rows["budget"].sum())
 
 
+def test_the_played_weeks_report_is_shown_beside_the_truth_it_is_not_scored_on(played, tmp_path):
+    market, history, goal, result = played
+    table = result.table
+    weeks = table[table["week"].isin([1, 2])]
+    assert (weeks["reported_spend"] > 0).all() and table[table["week"] == 0]["reported_spend"].isna().all()
+    # bidopt's week 1 is the report it exported for its second plan (week_01.csv)
+    solo = run_backtest(market, history, Loop(goal, BidLimits(max=20.0), weeks=2, folder=tmp_path,
+                                              policies=("bidopt",))).table
+    week = solo[solo["week"] == 1].iloc[0]
+    report = read_report(tmp_path / "bidopt" / "week_01.csv").frame
+    assert (week["reported_spend"], week["reported_revenue"]) == pytest.approx(
+        (report["spend"].sum(), report["revenue"].sum()), abs=0.05)
+    assert week["reported_roi_vs_floor"] == pytest.approx(
+        report["revenue"].sum() / report["spend"].sum() / goal.min_roi, rel=1e-4)
+    # the report is a draw: it differs from the truth, which alone decides within_limits
+    assert week["reported_roi_vs_floor"] != pytest.approx(week["roi_vs_floor"], rel=1e-3)
+    total = table[(table["policy"] == "keep") & (table["week"] == "total")].iloc[0]
+    keep = weeks[weeks["policy"] == "keep"]
+    assert total["reported_roi_vs_floor"] == pytest.approx(
+        keep["reported_revenue"].sum() / keep["reported_spend"].sum() / goal.min_roi)
+
+
 def test_markdown_and_plot_show_every_week_and_policy(played):
     *_, result = played
     text = markdown(result.table)
