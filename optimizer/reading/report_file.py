@@ -31,7 +31,7 @@ from optimizer.reading.cells import cell_text, parse
 from optimizer.reading.headers import ALIASES, HEADER_SCAN_LINES, find_header, map_headers, no_header, normalise_header
 from optimizer.reading.periods import Period, title_period, with_dates
 from optimizer.reading.search_terms import from_notation, keyword_match_type
-from optimizer.reading.totals import TOTAL_WORDS, repeated_rows, skipped_note, sum_rows, total_or_blank
+from optimizer.reading.totals import TOTAL_WORDS, repeated_rows, skipped_note, sum_rows, total_counts, total_or_blank
 from optimizer.reading.units import bid_units
 
 SAMPLE_BYTES = 256 * 1024
@@ -114,8 +114,7 @@ def read_report(path: str | Path, columns: Mapping[str, str] | None = None) -> R
     totals, blank = total_or_blank(raw, first)
     labels = _labels(raw[totals], None if first is None else first[totals])
     total_rows = rows[totals]
-    repeated, repeated_note = repeated_rows(table, rows, tuple(headers[name] for name in _DISTINCT if name in headers),
-                                            among=~(totals | blank))
+    repeated, repeated_note = _repeated(table, raw, rows, headers, (totals, blank), suffix, path.name)
     kept = ~(totals | blank) & ~repeated
     raw, rows = _kept(raw, kept), rows[kept]
     frame, bad_cells = parse(raw, rows, from_excel=suffix not in TEXT_EXTENSIONS, file=path.name, headers=headers)
@@ -137,6 +136,25 @@ def read_report(path: str | Path, columns: Mapping[str, str] | None = None) -> R
                   attribution_window=bool(_WINDOW.search(orders_header)), period=period, notes=notes,
                   file_headers=tuple(str(header) for header in table.columns), titles=tuple(titles),
                   rows_read=int((~blank).sum()))
+
+
+def _repeated(table: pd.DataFrame, raw: pd.DataFrame, rows: pd.Series, headers: Mapping[str, str],
+              skipped: tuple[pd.Series, pd.Series], suffix: str, name: str) -> tuple[pd.Series, str | None]:
+    """The rows repeating an earlier row cell for cell, and the note naming them; none when the export's own grand
+    total counts them (``skipped``: its total rows and blank rows)."""
+    totals, blank = skipped
+    repeated, note = repeated_rows(table, rows, tuple(headers[name] for name in _DISTINCT if name in headers),
+                                   among=~(totals | blank))
+    if not (repeated.any() and totals.any()):
+        return repeated, note
+    lines = ~blank
+    try:
+        figures, _ = parse(raw[lines], rows[lines], from_excel=suffix not in TEXT_EXTENSIONS, file=name)
+    except InputDataError:
+        return repeated, note
+    if total_counts(figures, totals[lines].to_numpy(bool), repeated[lines].to_numpy(bool)):
+        return repeated & False, None
+    return repeated, note
 
 
 def _kept(frame: pd.DataFrame, kept: pd.Series) -> pd.DataFrame:

@@ -7,7 +7,8 @@ last row equal to the sum of the others. Planning on them would count every figu
 A row identical cell for cell to an earlier one is the same line exported twice (files joined by
 hand, a download repeated): no platform lists one keyword twice for one day with every figure the
 same, while rows of one keyword that differ in any cell (another day, search term or placement) are
-real and summed.
+real and summed. Unless the export's own grand total counts them: then they are real rows that happen to
+match (one keyword in two ad groups the file does not name, with the same few figures), and are kept.
 """
 
 from __future__ import annotations
@@ -140,3 +141,24 @@ def repeated_rows(table: pd.DataFrame, rows: pd.Series, first: tuple[str, ...] =
     more = say("read.more") if count > 5 else ""
     noun = say("read.row" if count == 1 else "read.rows")
     return repeated, say("warning.repeated_rows", count=count, noun=noun, shown=shown, more=more)
+
+
+def total_counts(figures: pd.DataFrame, totals: np.ndarray, repeated: np.ndarray) -> bool:
+    """Whether the export's grand total (its largest total row) is the sum of the rows with the repeated ones and
+    not without them, in every figure the file has and both can tell apart."""
+    told = False
+    for name in (name for name in _SUMMED if name in figures):
+        values = figures[name].to_numpy(float)
+        grand = np.nanmax(values[totals], initial=-np.inf)
+        every, distinct = np.nansum(values[~totals]), np.nansum(values[~totals & ~repeated])
+        if not np.isfinite(grand):
+            continue
+        if not _same(grand, every):
+            return False
+        told = told or not _same(grand, distinct)
+    return told
+
+
+def _same(total: float, summed: float) -> bool:
+    """A total and a sum of cells equal up to the last printed cent."""
+    return abs(total - summed) <= 0.005 + 1e-9 * abs(summed)

@@ -311,6 +311,17 @@ def test_a_line_exported_twice_is_read_once_and_said(tmp_path):
                             "twice; rows 8 = 2, 9 = 3)",)
 
 
+def test_rows_alike_cell_for_cell_are_kept_when_the_export_s_own_total_counts_them(tmp_path):
+    lines = ["Campaign,Keyword,Impressions,Clicks,Cost", "合计,,300,0,0.02", "Plan,kw,100,0,0.00", "Plan,kw,100,0,0.01",
+             "Plan,kw,100,0,0.01"]
+    report = read_report(write(tmp_path / "counted.csv", lines))
+    assert report.frame["spend"].sum() == pytest.approx(0.02) and report.frame["row"].tolist() == [3, 4, 5]
+    assert not any("repeating" in note for note in report.notes)
+    report = read_report(write(tmp_path / "twice.csv", ["Campaign,Keyword,Impressions,Clicks,Cost",
+                                                        "合计,,200,0,0.01", *lines[2:]]))
+    assert report.frame["row"].tolist() == [3, 4] and any("repeating" in note for note in report.notes)
+
+
 @pytest.mark.parametrize("encoding", ["gbk", "gb18030"])
 def test_a_short_gbk_file_a_detector_takes_for_latin_1_is_read_as_chinese(tmp_path, encoding):
     lines = ["Keyword report", "Keyword report",

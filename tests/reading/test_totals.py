@@ -10,7 +10,7 @@ import pytest
 
 from optimizer.reading.report_file import read_report
 from optimizer.reading.schema import validate
-from optimizer.reading.totals import repeated_rows, sum_rows, total_or_blank
+from optimizer.reading.totals import repeated_rows, sum_rows, total_counts, total_or_blank
 
 HEADER = "Date,Campaign,Ad group,Keyword,Impressions,Clicks,Cost"
 
@@ -80,3 +80,15 @@ def test_rows_repeated_cell_for_cell_are_skipped_and_named_while_rows_differing_
     assert repeated.tolist() == [False, False, False, True, False]
     assert note == "skipped 1 row repeating an earlier row cell for cell (the same line exported twice; row 5 = 2)"
     assert repeated_rows(table.iloc[[0, 1, 2]], pd.Series([2, 3, 4]))[1] is None
+
+
+def test_repeated_rows_count_when_the_grand_total_is_their_sum_with_them_and_not_without():
+    figures = pd.DataFrame({"clicks": [12.0, 2.0, 4.0, 3.0, 3.0], "spend": [0.9, 0.2, 0.4, 0.15, 0.15]})
+    totals = np.array([True, False, False, False, False])
+    repeated = np.array([False, False, False, False, True])
+    assert total_counts(figures, totals, repeated)
+    assert not total_counts(figures.assign(spend=[0.75, 0.2, 0.4, 0.15, 0.15]), totals, repeated)  # the total without
+    assert not total_counts(figures.assign(clicks=[9.0, 2.0, 4.0, 3.0, 3.0]), totals, repeated)  # one figure disagrees
+    assert not total_counts(figures, np.zeros(5, bool), repeated)  # no total row: nothing to tell by
+    zero = pd.DataFrame({"clicks": [6.0, 2.0, 4.0, 0.0, 0.0]})
+    assert not total_counts(zero, totals, repeated)  # equal with and without: the total cannot tell
