@@ -278,8 +278,8 @@ from optimizer.history import store
 
 insert = store.insert
 
-def insert_then_pause(connection, table, rows):
-    insert(connection, table, rows)
+def insert_then_pause(connection, table, rows, *options):
+    insert(connection, table, rows, *options)
     if table is store.plan_budgets:
         print({message!r}, file=sys.stderr, flush=True)
         time.sleep({seconds!r})

@@ -131,8 +131,8 @@ def test_a_killed_plan_leaves_the_previous_run_whole_and_known_to_the_history(tm
     def kill(*args, **kwargs):
         raise Killed
 
-    def killed_record(store, result, before_commit=None):
-        return record(store, result, before_commit=lambda run_id: (before_commit(run_id), kill()))
+    def killed_record(store, result, before_commit=None, **options):
+        return record(store, result, before_commit=lambda run_id: (before_commit(run_id), kill()), **options)
 
     with monkeypatch.context() as patch:
         patch.setattr(publishing.shutil, "rmtree", lambda *args, **kwargs: None)
@@ -157,7 +157,7 @@ def test_a_run_that_cannot_record_its_history_publishes_nothing(tmp_path, capsys
     assert _plan(capsys, tmp_path, 20000) == 0
     before = _files(tmp_path / "out")
 
-    def full(store, result, before_commit=None):
+    def full(store, result, before_commit=None, **options):
         raise HistoryError(f"cannot record the run in {store.location}: database or disk is full")
 
     monkeypatch.setattr(HistoryStore, "record", full)
