@@ -124,22 +124,19 @@ def _published(out: Path, result, exported: dict, store, progress) -> tuple[list
     from optimizer.outputs.html_report import plan_report
     from optimizer.outputs.publish import publish
 
-    def committed(staging: Path) -> int:
-        if recording.busy():
-            progress.phase("record")
-        return recording.commit(staging)
-
     clock = time.perf_counter()
     recording = None if store is None else Recording(store, result, _stamper(store.location, out))
     with store or nullcontext(), recording or nullcontext():   # the recording starts here, in its thread
         files = {**result.files(), **plan_report(result, plan_frontier(result, count=REPORT_FRONTIER_POINTS)),
                  **exported}
-        progress.phase("write")
         timings = {"report": time.perf_counter() - clock}
         clock = time.perf_counter()
         if recording is not None:
-            recording.check()   # a recording that failed already: no files staged for nothing
-        written = publish(out, files, before_swap=None if recording is None else committed)
+            if recording.busy():
+                progress.phase("record")
+            recording.ready()   # its rows are in (or its error raised here) before the files are staged
+        progress.phase("write")
+        written = publish(out, files, before_swap=None if recording is None else recording.commit)
         timings["write"] = time.perf_counter() - clock
     if recording is None:
         return written, None, timings

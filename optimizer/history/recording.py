@@ -11,8 +11,8 @@ files the run's id, the transaction commits, and only then does the caller swap 
 Every other ending rolls the run back: the caller's own error, Ctrl-C or :meth:`Recording.cancel`
 set the stop event, which ends the inserts at the next chunk or the wait at once; leaving the
 ``with`` block joins the thread, so none is left running. A recording that fails while the
-report is being made keeps its error; the caller raises it at :meth:`Recording.check` or
-:meth:`Recording.commit`, before anything is published.
+report is being made keeps its error; the caller raises it at :meth:`Recording.ready` (called before
+the files are staged) or :meth:`Recording.commit`, before anything is published.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ class Recording:
     """``store.record(result)`` in a worker thread, committed when the caller's files are staged.
 
     ``seconds`` is the recording's own time (inserts, stamp and commit, not its wait for the files);
-    ``waited`` the caller's time blocked in :meth:`commit` until the recording was done.
+    ``waited`` the caller's time blocked in :meth:`ready` and :meth:`commit` until the recording was done.
     """
 
     def __init__(self, store, result, stamp: Callable[[int, Path], None]):
@@ -40,7 +40,7 @@ class Recording:
         self._staging: Path | None = None
         self._handed = threading.Event()   # the caller has given the staged folder, or given up
         self._stop = threading.Event()
-        self._waiting = threading.Event()   # the rows are in: the worker waits for the staged folder
+        self._rows_in = threading.Event()   # the worker waits for the staged folder, or has ended
         self._thread = threading.Thread(target=self._work, name="bidopt-record")
 
     def __enter__(self) -> Recording:
@@ -51,11 +51,16 @@ class Recording:
         self.cancel()
 
     def busy(self) -> bool:
-        """Whether the rows are still going in (the caller would wait in :meth:`commit`)."""
-        return self._thread.is_alive() and not self._waiting.is_set()
+        """Whether the rows are still going in (the caller would wait in :meth:`ready`)."""
+        return not self._rows_in.is_set()
 
-    def check(self) -> None:
-        """Raise the recording's error now if it has failed already (a caller checks before staging files)."""
+    def ready(self) -> None:
+        """Wait until the run's rows are in, or raise the recording's error: call it before taking the output
+        folder's lock. The worker holds the store's write lock (SQLite's) from its first row to its commit, so
+        every run takes the two in one order, that lock first: two runs into one folder never wait on each other."""
+        clock = time.perf_counter()
+        self._rows_in.wait()
+        self.waited += time.perf_counter() - clock
         if self.error is not None:
             raise self.error
 
@@ -65,8 +70,9 @@ class Recording:
         self._handed.set()
         clock = time.perf_counter()
         self._thread.join()
-        self.waited = time.perf_counter() - clock
-        self.check()
+        self.waited += time.perf_counter() - clock
+        if self.error is not None:
+            raise self.error
         return self.run_id
 
     def cancel(self) -> None:
@@ -81,7 +87,7 @@ class Recording:
 
         def stamp(run_id: int) -> None:
             nonlocal idle
-            self._waiting.set()
+            self._rows_in.set()
             waiting = time.perf_counter()
             self._handed.wait()
             idle = time.perf_counter() - waiting
@@ -97,3 +103,4 @@ class Recording:
             self.error = error
         finally:
             self.seconds = time.perf_counter() - clock - idle
+            self._rows_in.set()
