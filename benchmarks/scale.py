@@ -250,11 +250,11 @@ def print_plan(figures: dict, floor: dict[str, float]) -> None:
     base = floor["floor"]
     print(f"floor in the same run: {base:.2f} s = " + " + ".join(
         f"{name} {seconds:.2f} s" for name, seconds in floor.items() if name != "floor"))
-    print(f"{'phase':<30} {'seconds':>8} {'x floor':>8}")
+    print(f"{'phase':<35} {'seconds':>8} {'x floor':>8}")
     for phase, seconds in figures["phases"].items():
         flag = "  over target" if phase != "other (exit, gaps)" and seconds > TARGETS["phase"] * base else ""
-        print(f"  {phase:<28} {seconds:8.2f} {seconds / base:8.2f}{flag}")
-    print(f"  {'process (wall)':<28} {figures['wall']:8.2f} {figures['wall'] / base:8.2f}   "
+        print(f"  {phase:<33} {seconds:8.2f} {seconds / base:8.2f}{flag}")
+    print(f"  {'process (wall)':<33} {figures['wall']:8.2f} {figures['wall'] / base:8.2f}   "
           f"(target {TARGETS['end to end']:.0f}x)")
     print(f"peak memory (RSS) {figures['peak_gib']:.2f} GiB (target {TARGETS['peak GiB']} GiB); "
           f"report.html {figures['html_mib']:.2f} MiB")
