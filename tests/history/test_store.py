@@ -266,6 +266,51 @@ def test_two_runs_at_once_both_land(store_url, small_scenario, tmp_path):
     assert counts["runs"] == 2 and len(set(ids)) == 2
 
 
+#: ``bidopt plan`` whose report waits for the file named by ``BIDOPT_TEST_GO`` (when set) and says when it is made.
+HELD_REPORT_PLAN = PAUSED_PLAN.replace("store.insert = insert_then_pause", """store.insert = insert_then_pause
+import os
+from pathlib import Path
+from optimizer.outputs import html_report
+
+report = html_report.plan_report
+
+def held_report(*args, **kwargs):
+    while os.environ.get("BIDOPT_TEST_GO") and not Path(os.environ["BIDOPT_TEST_GO"]).exists():
+        time.sleep(0.05)
+    made = report(*args, **kwargs)
+    print("test: report made", file=sys.stderr, flush=True)
+    return made
+
+html_report.plan_report = held_report""")
+
+
+@pytest.mark.slow
+def test_two_runs_into_one_folder_do_not_wait_on_each_other(history_store, small_scenario, tmp_path):
+    """A holds the store's write lock while its report is held; B's report is made meanwhile. B must not take
+    the output folder's lock before its own rows are in, or A (waiting for that lock) and B's recording
+    (waiting for A's commit) would wait on each other until SQLite's busy timeout failed B."""
+    go = tmp_path / "go"
+    code = HELD_REPORT_PLAN.format(message=PAUSE_MESSAGE, seconds=0.0)
+
+    def start(out: str, held: bool) -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "-c", code, "plan", str(small_scenario), "--out", str(tmp_path / out),
+                                 "--quiet"], env={**os.environ, "BIDOPT_DB": history_store,
+                                                  "BIDOPT_TEST_GO": str(go) if held else ""},
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    first = start("first", held=True)
+    wait_for_pause(first)   # its rows are in: it holds the store's write lock, its report waits
+    second = start("second", held=False)
+    for line in second.stderr:
+        if line.strip() == "test: report made":
+            break
+    time.sleep(1.0)   # the second run goes on to its files
+    go.touch()
+    outputs = [process.communicate(timeout=300) for process in (first, second)]
+    assert [process.returncode for process in (first, second)] == [0, 0], outputs
+    assert count_rows(history_store)["runs"] == 2
+
+
 @pytest.mark.slow
 def test_two_new_stores_opened_at_once_migrate_once(store_url):
     """Two first runs against an empty store: one creates the schema, the other waits and finds it."""
