@@ -41,7 +41,9 @@ class Recording:
         self._handed = threading.Event()   # the caller has given the staged folder, or given up
         self._stop = threading.Event()
         self._rows_in = threading.Event()   # the worker waits for the staged folder, or has ended
-        self._thread = threading.Thread(target=self._work, name="bidopt-record")
+        # joined on every way out of the ``with`` block; a daemon only so that a second Ctrl-C, given while
+        # the run waits for another run's write lock, still ends the process (the run is then not committed)
+        self._thread = threading.Thread(target=self._work, name="bidopt-record", daemon=True)
 
     def __enter__(self) -> Recording:
         self._thread.start()
