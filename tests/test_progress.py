@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
+import threading
 
 import pytest
 
 from optimizer import cli
 from optimizer.cli.progress import StderrProgress
 from optimizer.decisions.plan import make_plan
+from optimizer.history import store as history
+from optimizer.outputs import html_report
 from optimizer.progress import Progress
 from optimizer.scenario.scenario_file import load_scenario
 from tests.paths import SCENARIOS
@@ -81,10 +85,27 @@ def test_plan_shows_progress_on_stderr_never_on_stdout(tmp_path, capsys, flags, 
     assert all(f"s  {phase}" in err for phase in phases) is shown
 
 
-def test_recording_the_run_is_a_phase_of_its_own_after_writing(tmp_path, capsys):
+def test_the_plan_shows_record_while_it_waits_for_the_run_recorded_beside_the_report(tmp_path, capsys, monkeypatch):
     shutil.copytree(SCENARIOS, tmp_path / "scenarios", ignore=shutil.ignore_patterns("out"))
+    reported, insert, report = threading.Event(), history.insert, html_report.plan_report
+
+    def slow_insert(connection, table, rows, until=None):   # the rows go in for longer than the report takes
+        if table is history.plan_budgets:
+            assert reported.wait(60)
+        insert(connection, table, rows, until)
+
+    def plan_report(*args, **kwargs):
+        made = report(*args, **kwargs)
+        reported.set()
+        return made
+
+    monkeypatch.setattr(history, "insert", slow_insert)
+    monkeypatch.setattr(html_report, "plan_report", plan_report)
+    monkeypatch.setattr("optimizer.cli.common.SLOW_RUN_SECONDS", 0.0)
     code = cli.main(["plan", str(tmp_path / "scenarios" / "weekly.toml"), "--out", str(tmp_path / "out"),
                      "--db", f"sqlite:///{tmp_path / 'history.sqlite'}", "--progress"])
     err = capsys.readouterr().err
     assert code == 0
-    assert err.index("s  write") < err.index("s  record")
+    assert err.index("s  report") < err.index("s  record") < err.index("s  write")
+    assert re.search(r", report [\d.]+ s, write [\d.]+ s, record \(beside report and write\) [\d.]+ s, "
+                     r"wait for record [\d.]+ s\n$", err)

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 import time
+from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
 
@@ -70,12 +71,10 @@ def add_commands(commands) -> None:
 
 
 def run_plan(args: argparse.Namespace) -> int:
-    from optimizer.decisions.plan import make_plan, plan_frontier, prepare
+    from optimizer.decisions.plan import make_plan, prepare
     from optimizer.decisions.platform_limits import check_marketplace
     from optimizer.history.forecast_check import with_history
     from optimizer.outputs.files import csv_bytes, write_all
-    from optimizer.outputs.html_report import plan_report
-    from optimizer.outputs.publish import publish
     from optimizer.solver.pulp_cbc import lp_names, names_file, write_lp
 
     lang = language(args)
@@ -90,17 +89,12 @@ def run_plan(args: argparse.Namespace) -> int:
                            frontier_grid=(0.25, 2.0, REPORT_FRONTIER_POINTS))
         if check is not None:
             result = replace(result, summary=result.summary.with_forecast_check(check))
-        clock = time.perf_counter()
         progress.phase("report")
+        clock = time.perf_counter()
         result, exported = with_exports(args, result, bulk, placements)
-        files = {**result.files(), **plan_report(result, plan_frontier(result, count=REPORT_FRONTIER_POINTS)),
-                 **exported}
-        timings = {**result.timings, "report": time.perf_counter() - clock}
-        progress.phase("write")
-        recorded: list[int] = []
-        out = out_folder(args, scenario)
-        written = publish(out, files, before_swap=None if store is None else
-                          _recorder(store, result, files["summary.json"], recorded, out, progress))
+        exports = time.perf_counter() - clock
+        written, run_id, timings = _published(out_folder(args, scenario), result, exported, store, progress)
+        timings = {**result.timings, **timings, "report": exports + timings["report"]}
         if args.write_lp:   # the LP and the map of its names (keyword, candidate bid): both or neither
             names = csv_bytes(lp_names(result.program, result.estimates.units))
             write_all(args.write_lp.resolve().parent, {args.write_lp.name: lambda path: write_lp(result.program, path),
@@ -112,29 +106,57 @@ def run_plan(args: argparse.Namespace) -> int:
           new_revenue=f"{after.revenue:,.2f}", roi=f"{before.roi:.2f}", new_roi=f"{after.roi:.2f}"))
     for path in written:
         say(t("cli.wrote", path=path))
-    if recorded:
-        say(t("cli.recorded", run=recorded[0], store=store.location))
+    if run_id is not None:
+        say(t("cli.recorded", run=run_id, store=store.location))
     return EXIT_OK
 
 
-def _recorder(store, result, summary: bytes, recorded: list[int], out: Path, progress):
-    """What publishes a plan's files runs once they are staged: record the run and, in the same transaction,
-    give the staged summary.json the run's id; the files are swapped in only after the commit."""
+def _published(out: Path, result, exported: dict, store, progress) -> tuple[list[Path], int | None, dict]:
+    """The report and the files made, staged and swapped in while the run is recorded beside them.
+
+    The recording (:class:`~optimizer.history.recording.Recording`) starts first, in its own thread, and
+    commits once the files are staged; they are swapped in only after that. Any error (the report's, the
+    files', the recording's) leaves neither a published folder nor a recorded run. The times returned:
+    writing the files, the recording's own time (spent beside the report and the writing) and the wait for it.
+    """
+    from optimizer.decisions.plan import plan_frontier
+    from optimizer.history.recording import Recording
+    from optimizer.outputs.html_report import plan_report
+    from optimizer.outputs.publish import publish
+
+    clock = time.perf_counter()
+    recording = None if store is None else Recording(store, result, _stamper(store.location, out))
+    with store or nullcontext(), recording or nullcontext():   # the recording starts here, in its thread
+        files = {**result.files(), **plan_report(result, plan_frontier(result, count=REPORT_FRONTIER_POINTS)),
+                 **exported}
+        timings = {"report": time.perf_counter() - clock}
+        clock = time.perf_counter()
+        if recording is not None:
+            if recording.busy():
+                progress.phase("record")
+            recording.ready()   # its rows are in (or its error raised here) before the files are staged
+        progress.phase("write")
+        written = publish(out, files, before_swap=None if recording is None else recording.commit)
+        timings["write"] = time.perf_counter() - clock
+    if recording is None:
+        return written, None, timings
+    return written, recording.run_id, {**timings, "write": timings["write"] - recording.waited,
+                                       "record (beside report and write)": recording.seconds,
+                                       "wait for record": recording.waited}
+
+
+def _stamper(location: str, out: Path):
+    """What gives the staged summary.json the run's id, inside the history transaction (in the recording's
+    thread): the files are swapped in only after the commit, so the folder and the history agree."""
     from optimizer.outputs.files import json_bytes, naming
 
-    def record(staging: Path) -> int:
-        progress.phase("record")
+    def stamp(run_id: int, staging: Path) -> None:
+        with naming(out / "summary.json"):
+            summary = staging / "summary.json"
+            summary.write_bytes(json_bytes({**json.loads(summary.read_bytes()),
+                                            "run": {"id": run_id, "store": location}}))
 
-        def stamp(run_id: int) -> None:
-            data = {**json.loads(summary), "run": {"id": run_id, "store": store.location}}
-            with naming(out / "summary.json"):
-                (staging / "summary.json").write_bytes(json_bytes(data))
-
-        with store:
-            recorded.append(store.record(result, before_commit=stamp))
-        return recorded[-1]
-
-    return record
+    return stamp
 
 
 def run_compare(args: argparse.Namespace) -> int:

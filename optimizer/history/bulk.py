@@ -4,13 +4,15 @@ A million recommendations are turned into Python values a chunk at a time and go
 ``COPY`` on PostgreSQL and as multi-row ``INSERT`` statements on SQLite (as many rows to a statement
 as its parameters allow), inside the caller's transaction. On SQLite a missing cell is sent as a float
 NaN, which SQLite stores as NULL: the driver binds a float directly, where ``None`` first goes through
-its adapter look-up, which doubled the time of a table with many missing cells.
+its adapter look-up, which doubled the time of a table with many missing cells. An ``until`` event
+(a recording cancelled from another thread) ends the insert at the next chunk with :class:`Stopped`.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
+import threading
 
 import numpy as np
 import pandas as pd
@@ -26,6 +28,10 @@ INSERT_CHUNK = 5_000
 SQLITE_PARAMETERS = 999
 #: Recommendation columns taken from the plan's bids table (the table's own name where it differs).
 RECOMMENDATION_SOURCES = {"current_cpc": "cpc"}
+
+
+class Stopped(Exception):
+    """An insert ended early because its ``until`` event was set; the caller's transaction rolls back."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,17 +51,20 @@ class Rows:
     def __len__(self) -> int:
         return len(self.columns[0]) if self.columns else 0
 
-    def tuples(self, chunk: int = INSERT_CHUNK):
+    def tuples(self, chunk: int = INSERT_CHUNK, until: threading.Event | None = None):
         for start in range(0, len(self), chunk):
+            _go_on(until)
             yield from zip(*self._lists(start, start + chunk))
 
     def flat(self, per_statement: int, start: int = 0, stop: int | None = None, chunk: int = INSERT_CHUNK,
-             null: float | None = None):
+             null: float | None = None, until: threading.Event | None = None):
         """The values of rows ``start`` to ``stop`` row after row in one list per ``per_statement`` rows (the
-        parameters of a multi-row INSERT), ``null`` where a value is missing; the last list holds what is left."""
+        parameters of a multi-row INSERT), ``null`` where a value is missing; the last list holds what is left.
+        Each chunk raises :class:`Stopped` first if ``until`` is set."""
         stop = len(self) if stop is None else stop
         width, step = len(self.columns), per_statement * max(1, chunk // per_statement)
         for first in range(start, stop, step):
+            _go_on(until)
             lists = self._lists(first, min(first + step, stop), null)
             values = [None] * (len(lists[0]) * width)
             for position, column in enumerate(lists):
@@ -66,6 +75,11 @@ class Rows:
     def _lists(self, start: int, stop: int, null: float | None = None) -> list[list]:
         return [_python(values[start:stop], None if missing is None else missing[start:stop], null)
                 for values, missing in zip(self.columns, self.missing)]
+
+
+def _go_on(until: threading.Event | None) -> None:
+    if until is not None and until.is_set():
+        raise Stopped("the recording was stopped")
 
 
 def _python(values: np.ndarray | pa.Array, missing: np.ndarray | None, null: float | None = None) -> list:
@@ -116,8 +130,9 @@ def _array(values: pd.Series, column: sa.Column) -> tuple[np.ndarray, np.ndarray
     return array, missing if missing.any() else None
 
 
-def insert(connection: Connection, table: sa.Table, rows: Rows) -> None:
-    """Insert in bulk on the transaction's own connection: COPY on PostgreSQL, executemany of tuples on SQLite."""
+def insert(connection: Connection, table: sa.Table, rows: Rows, until: threading.Event | None = None) -> None:
+    """Insert in bulk on the transaction's own connection: COPY on PostgreSQL, executemany of tuples on SQLite;
+    :class:`Stopped` between two chunks once ``until`` is set."""
     if not len(rows):
         return
     raw = connection.connection.driver_connection
@@ -125,7 +140,7 @@ def insert(connection: Connection, table: sa.Table, rows: Rows) -> None:
     if connection.dialect.name == "postgresql":   # binary COPY: no number is formatted as text and parsed back
         with raw.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN (FORMAT BINARY)') as copy:
             copy.set_types([_copy_type(table.c[name]) for name in rows.names])
-            for row in rows.tuples():
+            for row in rows.tuples(until=until):
                 copy.write_row(row)
     elif connection.dialect.name == "sqlite":
         per_statement = max(1, SQLITE_PARAMETERS // len(rows.names))
@@ -136,7 +151,7 @@ def insert(connection: Connection, table: sa.Table, rows: Rows) -> None:
         try:
             if whole:
                 cursor.executemany(insert + _marks(len(rows.names), per_statement),
-                                   rows.flat(per_statement, stop=whole, null=null))
+                                   rows.flat(per_statement, stop=whole, null=null, until=until))
             if whole < len(rows):
                 left = len(rows) - whole
                 cursor.execute(insert + _marks(len(rows.names), left), next(rows.flat(left, start=whole, null=null)))
@@ -144,7 +159,7 @@ def insert(connection: Connection, table: sa.Table, rows: Rows) -> None:
             cursor.close()
     else:
         chunk: list[dict] = []
-        for row in rows.tuples():
+        for row in rows.tuples(until=until):
             chunk.append(dict(zip(rows.names, row)))
             if len(chunk) == INSERT_CHUNK:
                 connection.execute(table.insert(), chunk)

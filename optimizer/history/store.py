@@ -13,6 +13,7 @@ import dataclasses
 import hashlib
 import json
 import math
+import threading
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -91,11 +92,14 @@ class HistoryStore:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def record(self, result, before_commit: Callable[[int], None] | None = None) -> int:
+    def record(self, result, before_commit: Callable[[int], None] | None = None,
+               until: threading.Event | None = None) -> int:
         """Write one plan run (a :class:`optimizer.decisions.plan.PlanResult`) in one transaction; return its id.
 
         ``before_commit(run_id)`` runs inside the transaction, last: if it raises, nothing is recorded
         (the output files are published only once it returns, so the folder and the history agree).
+        Once ``until`` is set (from another thread) the inserts stop with
+        :class:`optimizer.history.bulk.Stopped` and nothing is recorded.
         """
         scenario, summary = result.scenario, result.summary
         dates = result.performance.frame["date"].dropna() if "date" in result.performance.frame else pd.Series([])
@@ -117,9 +121,11 @@ class HistoryStore:
         try:
             with self.engine.begin() as connection:
                 run_id = connection.execute(runs.insert().values(**row).returning(runs.c.id)).scalar_one()
-                insert(connection, input_files, table_rows(pd.DataFrame(files), input_files, run_id, positions=True))
-                insert(connection, recommendations, table_rows(result.bids, recommendations, run_id, positions=True))
-                insert(connection, plan_budgets, table_rows(result.plans, plan_budgets, run_id))
+                insert(connection, input_files, table_rows(pd.DataFrame(files), input_files, run_id, positions=True),
+                       until)
+                insert(connection, recommendations, table_rows(result.bids, recommendations, run_id, positions=True),
+                       until)
+                insert(connection, plan_budgets, table_rows(result.plans, plan_budgets, run_id), until)
                 if before_commit is not None:
                     before_commit(int(run_id))
         except sa.exc.SQLAlchemyError as error:

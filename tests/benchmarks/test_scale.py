@@ -41,6 +41,21 @@ def test_phases_come_from_the_cli_line_and_start_up_write_and_history_from_arriv
                                     "other (exit, gaps)": 0.5})
 
 
+def test_the_recording_beside_the_report_is_timed_on_its_own_and_only_its_wait_counts_towards_the_wall():
+    lines = [(0.5, "err", "bidopt:   0.0 s  read and validate"), (4.0, "err", "bidopt:   3.5 s  report"),
+             (6.0, "err", "bidopt:   5.5 s  record"), (6.5, "err", "bidopt:   6.0 s  write"),
+             (9.0, "err", "bidopt: read and validate 3.5 s, report 2.0 s, write 0.4 s, "
+                          "record (beside report and write) 2.6 s, wait for record 0.6 s"),
+             (9.0, "out", "plan: spend 1.00 -> 2.00, revenue 3.00 -> 4.00, ROI 3.00 -> 2.00")]
+    phases = scale.phase_times(lines, wall=9.5)
+    assert phases == pytest.approx({"start-up (imports, scenario)": 0.5, "read and validate": 3.5, "report": 2.0,
+                                    "write": 0.4, "record (beside report and write)": 2.6, "wait for record": 0.6,
+                                    "other (exit, gaps)": 2.5})
+    quick = scale.phase_times(lines[:4] + lines[5:], wall=9.5)   # no timings line: the phases from arrivals
+    assert quick == pytest.approx({"start-up (imports, scenario)": 0.5, "read and validate": 3.5, "report": 2.0,
+                                   "write": 2.5, "wait for record": 0.5, "other (exit, gaps)": 0.5})
+
+
 def test_the_floor_reads_sorts_and_writes_in_the_same_run(tmp_path):
     frame, _ = scale.google_report(2_000, seed=3)
     scale.write_report(frame, tmp_path / "report.csv")
@@ -54,7 +69,7 @@ def test_the_floor_reads_sorts_and_writes_in_the_same_run(tmp_path):
 def test_a_small_account_is_planned_as_a_process_with_report_and_history(capsys):
     scale.main(["--keywords", "3000", "--no-solvers"])
     out = capsys.readouterr().out
-    for phase in ("start-up", "read and validate", "estimate", "solve", "report", "write", "record the run history"):
+    for phase in ("start-up", "read and validate", "estimate", "solve", "report", "write"):   # recorded beside
         assert f"  {phase}" in out
     assert "history (SQLite)" in out and "floor in the same run" in out and "report.html" in out
 

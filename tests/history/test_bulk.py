@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import sqlite3
 import struct
+import threading
 from unittest import mock
 
 import numpy as np
@@ -82,6 +83,30 @@ def test_sqlite_takes_many_rows_to_a_statement_and_keeps_them_in_order(sqlite_en
     assert [tuple(row) for row in stored] == [(position, keyword, None if np.isnan(bid) else bid) for
                                               position, keyword, bid in zip(range(count), frame["keyword"],
                                                                             frame["new_bid"])]
+
+
+def test_an_insert_stops_at_the_next_chunk_once_its_event_is_set_and_its_transaction_rolls_back(sqlite_engine):
+    count, stop, chunks = 3 * bulk.INSERT_CHUNK, threading.Event(), []
+    rows = table_rows(pd.DataFrame({"plan": "计划", "new_bid": np.arange(count) / 8}), recommendations, 1,
+                      positions=True)
+    lists = Rows._lists
+
+    def first_chunk_then_stop(self, start, stop_row, null=None):
+        chunks.append(start)
+        stop.set()   # as another thread would, while this chunk goes in
+        return lists(self, start, stop_row, null)
+
+    with mock.patch.object(Rows, "_lists", first_chunk_then_stop), pytest.raises(bulk.Stopped, match="stopped"):
+        with sqlite_engine.begin() as connection:
+            connection.execute(runs.insert().values(
+                id=1, created_at=pd.Timestamp("2026-03-01", tz="UTC").to_pydatetime(), bidopt_version="test",
+                scenario_name="test", settings_json="{}", level="keyword", objective="revenue", period_days=7,
+                status="optimal", summary_json="{}"))
+            insert(connection, recommendations, rows, stop)
+    assert chunks == [0]
+    with sqlite_engine.connect() as connection:
+        assert connection.execute(sa.select(sa.func.count()).select_from(recommendations)).scalar_one() == 0
+        assert connection.execute(sa.select(sa.func.count()).select_from(runs)).scalar_one() == 0
 
 
 def test_sqlite_is_sent_nan_for_a_missing_cell_only_where_it_stores_a_bound_nan_as_null():

@@ -1,8 +1,6 @@
 """The run history against a real SQLite file and a real PostgreSQL server: records, migrations, kills, races.
 
-PostgreSQL: ``BIDOPT_TEST_POSTGRES_URL`` names a server (``.ci/run`` starts one from the
-system's packages); without it the tests start their own with ``.ci/postgres`` and skip,
-saying why, only where that cannot be done. Under CI (``CI`` set) a missing server fails.
+The fixtures (a small report, its plan, a store on each database) are in ``conftest.py``.
 """
 
 from __future__ import annotations
@@ -10,13 +8,10 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import numpy as np
@@ -25,81 +20,8 @@ import pytest
 import sqlalchemy as sa
 
 from optimizer.cli import main
-from optimizer.decisions.plan import make_plan
 from optimizer.history import database as history_db
 from optimizer.history.store import HistoryError, HistoryStore
-from optimizer.scenario.scenario_file import load_scenario
-from tests.paths import ROOT
-from tests.test_make_sample import make_sample
-
-POSTGRES_SCRIPT = ROOT / ".ci" / "postgres"
-
-
-# ---------------------------------------------------------------- fixtures
-
-@pytest.fixture(scope="module")
-def small_report(tmp_path_factory) -> Path:
-    """A small 直通车 report (80 keywords, 21 days) so that subprocess runs stay quick."""
-    path = tmp_path_factory.mktemp("data") / "ztc_small.csv"
-    make_sample.write_ztc_csv(make_sample.make_keyword_report(80, 21, seed=11), path)
-    return path
-
-
-@pytest.fixture(scope="module")
-def small_scenario(small_report) -> Path:
-    path = small_report.parent / "weekly.toml"
-    path.write_text(f'[data]\nreports = ["{small_report.as_posix()}"]\n[goal]\nmin_roi = 2.0\n[bids]\nmax = 20\n',
-                    encoding="utf-8")
-    return path
-
-
-@pytest.fixture(scope="module")
-def plan_result(small_scenario):
-    return make_plan(load_scenario(small_scenario))
-
-
-@pytest.fixture(scope="session")
-def postgres_server() -> str:
-    """The URL of a PostgreSQL server's maintenance database."""
-    url = os.environ.get("BIDOPT_TEST_POSTGRES_URL")
-    if url:
-        yield url
-        return
-    folder = tempfile.mkdtemp(prefix="bidopt-pg-")
-    started = subprocess.run(["bash", str(POSTGRES_SCRIPT), "start", folder], capture_output=True, text=True)
-    if started.returncode != 0:
-        shutil.rmtree(folder, ignore_errors=True)
-        reason = f"no PostgreSQL server could be started: {started.stderr.strip() or started.stdout.strip()}"
-        if os.environ.get("CI"):
-            pytest.fail(reason + " (CI must run these tests: .ci/run starts the server)")
-        pytest.skip(reason)
-    try:
-        yield started.stdout.strip()
-    finally:
-        subprocess.run(["bash", str(POSTGRES_SCRIPT), "stop", folder], capture_output=True)
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-@pytest.fixture
-def postgres_url(postgres_server) -> str:
-    """A fresh, empty database on the server for one test, dropped afterwards."""
-    name = f"bidopt_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(postgres_server.replace("postgresql://", "postgresql+psycopg://", 1),
-                             isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield postgres_server.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request, history_store) -> str:
-    """Every store test runs against a SQLite file and against PostgreSQL."""
-    return history_store if request.param == "sqlite" else request.getfixturevalue("postgres_url")
 
 
 def count_rows(url: str) -> dict[str, int]:
@@ -278,8 +200,8 @@ from optimizer.history import store
 
 insert = store.insert
 
-def insert_then_pause(connection, table, rows):
-    insert(connection, table, rows)
+def insert_then_pause(connection, table, rows, *options):
+    insert(connection, table, rows, *options)
     if table is store.plan_budgets:
         print({message!r}, file=sys.stderr, flush=True)
         time.sleep({seconds!r})
@@ -342,6 +264,51 @@ def test_two_runs_at_once_both_land(store_url, small_scenario, tmp_path):
         ids = sorted(store.runs()["id"].tolist())
         assert all(len(store.recommendations(run_id)) == counts["recommendations"] // 2 for run_id in ids)
     assert counts["runs"] == 2 and len(set(ids)) == 2
+
+
+#: ``bidopt plan`` whose report waits for the file named by ``BIDOPT_TEST_GO`` (when set) and says when it is made.
+HELD_REPORT_PLAN = PAUSED_PLAN.replace("store.insert = insert_then_pause", """store.insert = insert_then_pause
+import os
+from pathlib import Path
+from optimizer.outputs import html_report
+
+report = html_report.plan_report
+
+def held_report(*args, **kwargs):
+    while os.environ.get("BIDOPT_TEST_GO") and not Path(os.environ["BIDOPT_TEST_GO"]).exists():
+        time.sleep(0.05)
+    made = report(*args, **kwargs)
+    print("test: report made", file=sys.stderr, flush=True)
+    return made
+
+html_report.plan_report = held_report""")
+
+
+@pytest.mark.slow
+def test_two_runs_into_one_folder_do_not_wait_on_each_other(history_store, small_scenario, tmp_path):
+    """A holds the store's write lock while its report is held; B's report is made meanwhile. B must not take
+    the output folder's lock before its own rows are in, or A (waiting for that lock) and B's recording
+    (waiting for A's commit) would wait on each other until SQLite's busy timeout failed B."""
+    go = tmp_path / "go"
+    code = HELD_REPORT_PLAN.format(message=PAUSE_MESSAGE, seconds=0.0)
+
+    def start(out: str, held: bool) -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "-c", code, "plan", str(small_scenario), "--out", str(tmp_path / out),
+                                 "--quiet"], env={**os.environ, "BIDOPT_DB": history_store,
+                                                  "BIDOPT_TEST_GO": str(go) if held else ""},
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    first = start("first", held=True)
+    wait_for_pause(first)   # its rows are in: it holds the store's write lock, its report waits
+    second = start("second", held=False)
+    for line in second.stderr:
+        if line.strip() == "test: report made":
+            break
+    time.sleep(1.0)   # the second run goes on to its files
+    go.touch()
+    outputs = [process.communicate(timeout=300) for process in (first, second)]
+    assert [process.returncode for process in (first, second)] == [0, 0], outputs
+    assert count_rows(history_store)["runs"] == 2
 
 
 @pytest.mark.slow

@@ -5,13 +5,19 @@ from __future__ import annotations
 import errno
 import json
 import os
+import sqlite3
 import stat
+import threading
 
 import pytest
+import sqlalchemy as sa
 
 from optimizer.cli import main
+from optimizer.errors import BidoptError
+from optimizer.history import store as history
 from optimizer.history.database import HistoryError
 from optimizer.history.store import HistoryStore
+from optimizer.outputs import html_report
 from optimizer.outputs import publish as publishing
 from optimizer.outputs.publish import MANIFEST, publish
 from tests.outputs.test_safe_text import _account
@@ -131,8 +137,8 @@ def test_a_killed_plan_leaves_the_previous_run_whole_and_known_to_the_history(tm
     def kill(*args, **kwargs):
         raise Killed
 
-    def killed_record(store, result, before_commit=None):
-        return record(store, result, before_commit=lambda run_id: (before_commit(run_id), kill()))
+    def killed_record(store, result, before_commit=None, **options):
+        return record(store, result, before_commit=lambda run_id: (before_commit(run_id), kill()), **options)
 
     with monkeypatch.context() as patch:
         patch.setattr(publishing.shutil, "rmtree", lambda *args, **kwargs: None)
@@ -157,7 +163,7 @@ def test_a_run_that_cannot_record_its_history_publishes_nothing(tmp_path, capsys
     assert _plan(capsys, tmp_path, 20000) == 0
     before = _files(tmp_path / "out")
 
-    def full(store, result, before_commit=None):
+    def full(store, result, before_commit=None, **options):
         raise HistoryError(f"cannot record the run in {store.location}: database or disk is full")
 
     monkeypatch.setattr(HistoryStore, "record", full)
@@ -180,6 +186,57 @@ def test_a_full_disk_names_the_file_and_changes_nothing(tmp_path, capsys, monkey
     assert code == 2 and err == f"error: {tmp_path / 'out' / 'bids.csv'}: No space left on device\n"
     monkeypatch.undo()
     assert _files(tmp_path / "out") == before and _visible(tmp_path) == ["history.sqlite", "out"]
+
+
+#: The report and the run's recording end, in the order named, while the other is still going (the recording
+#: runs beside the report): what the user sees is what the code without the overlap shows for the first failure.
+ORDERS = {
+    "the report fails while the run is recorded": ("report fails", "recording", "error: the report cannot be made\n"),
+    "interrupted while the run is recorded": ("interrupted", "recording", "error: interrupted; no files were written\n"),
+    "the recording fails while the report is made": ("report made", "recording fails",
+                                                     "error: cannot record the run in {url}: database or disk is full\n"),
+    "the recording fails, then the report": ("report fails", "recording fails", "error: the report cannot be made\n"),
+}
+
+
+@pytest.mark.parametrize("order", ORDERS)
+def test_a_report_or_a_recording_failing_beside_the_other_publishes_and_records_nothing(
+        tmp_path, capsys, monkeypatch, history_store, order):
+    report_ends, recording_ends, message = ORDERS[order]
+    assert _plan(capsys, tmp_path, 20000) == 0
+    before, first = _files(tmp_path / "out"), _known_run(tmp_path)
+    inserting, insert, report, staged = threading.Event(), history.insert, html_report.plan_report, []
+
+    def recording(connection, table, rows, until=None):
+        if table is history.recommendations:
+            inserting.set()
+            if recording_ends == "recording fails":
+                raise sa.exc.OperationalError("INSERT", {}, sqlite3.OperationalError("database or disk is full"))
+            until.wait(60)   # the rows go in for as long as the report takes
+        insert(connection, table, rows, until)
+
+    def plan_report(*args, **kwargs):
+        assert inserting.wait(30), "the run is recorded while the report is made"
+        for thread in threading.enumerate():
+            if recording_ends == "recording fails" and thread.name == "bidopt-record":
+                thread.join()   # the recording has failed before the report ends
+        if report_ends == "interrupted":
+            raise KeyboardInterrupt
+        if report_ends == "report fails":
+            raise BidoptError("the report cannot be made")
+        return report(*args, **kwargs)
+
+    monkeypatch.setattr(history, "insert", recording)
+    monkeypatch.setattr(html_report, "plan_report", plan_report)
+    monkeypatch.setattr(publishing, "_write", lambda *args: staged.append(args[0]))
+    code = main(["plan", "--report", str(SAMPLE), "--budget", "15000", "--out", str(tmp_path / "out"), "--quiet"])
+    assert (code, capsys.readouterr().err) == (130 if report_ends == "interrupted" else 2,
+                                               message.format(url=history_store))
+    assert staged == [] and not [thread for thread in threading.enumerate() if thread.name == "bidopt-record"]
+    assert _files(tmp_path / "out") == before and _known_run(tmp_path) == first
+    with HistoryStore() as store:
+        assert store.runs(limit=None)["id"].tolist() == [first]
+    assert _visible(tmp_path) == ["history.sqlite", "out"]
 
 
 def _command(name: str, folder, out, variant: int) -> list[str]:
