@@ -20,13 +20,13 @@ value concave in spend.
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy.special import log_ndtr
+
+from optimizer.model import halves
 
 #: Spread of the log competing score when no bid change shows it (mid of 0.3-1.0 seen across markets).
 DEFAULT_SIGMA = 0.6
@@ -161,25 +161,19 @@ def cpc_factor(z0: np.ndarray, sigma: np.ndarray, multiplier: np.ndarray) -> np.
     return multiplier * np.exp(log_rho(z0 + np.log(multiplier) / sigma, sigma) - log_rho(z0, sigma))
 
 
-#: Cells of a response table from which its two halves are evaluated at once, one per core: the ufuncs let go
-#: of the interpreter while they run, and each cell's number is the same either way.
-SPLIT_CELLS = 1 << 21
-
-
 def response_factors(z0: np.ndarray, sigma: np.ndarray, multiplier: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``clicks_factor`` and ``cpc_factor`` at once, the same numbers from one position and one ``log_ndtr`` of it.
 
     The candidate tables are (units x levels); each evaluation of the curve there is the
     bulk of building them, so the shared parts are computed once and the rest in place,
-    a large table's two halves of rows side by side (:data:`SPLIT_CELLS`).
+    a large table's two halves of rows side by side (:mod:`optimizer.model.halves`).
     """
     z0, sigma, multiplier = np.asarray(z0), np.asarray(sigma), np.asarray(multiplier)
     shape = np.broadcast_shapes(z0.shape, sigma.shape, multiplier.shape)
     clicks, cpc = np.empty(shape), np.empty(shape)
-    if int(np.prod(shape)) < SPLIT_CELLS or shape[0] < 2 or (os.cpu_count() or 1) < 2:
+    if not shape:
         _factors_into(z0, sigma, multiplier, clicks, cpc)
         return clicks, cpc
-    halves = (slice(0, shape[0] // 2), slice(shape[0] // 2, shape[0]))
 
     def half(rows: slice) -> None:
         # an input spans the table's rows when it has their axis (not broadcast along it)
@@ -187,9 +181,7 @@ def response_factors(z0: np.ndarray, sigma: np.ndarray, multiplier: np.ndarray) 
             a[rows] if a.ndim == len(shape) and a.shape[0] == shape[0] else a for a in (z0, sigma, multiplier))
         _factors_into(z0_rows, sigma_rows, multiplier_rows, clicks[rows], cpc[rows])
 
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        for done in [pool.submit(half, rows) for rows in halves]:
-            done.result()
+    halves.by_halves(shape[0], int(np.prod(shape)), half)
     return clicks, cpc
 
 

@@ -7,10 +7,11 @@ increments, unit by unit, are what :mod:`optimizer.solver.increments` sorts into
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
+from optimizer.model import halves
 from optimizer.model.response import Candidates
 
 
@@ -134,10 +135,44 @@ def _point_tables(cand: Candidates, value: np.ndarray) -> tuple[np.ndarray, np.n
     return spend, points, alive
 
 
-def _vertices(spend: np.ndarray, points: np.ndarray, hull: np.ndarray, perm: np.ndarray | None):
-    """The hull's vertices unit by unit in order of spend: (column, count per unit, spend, value)."""
+def _hulled_tables(cand: Candidates, value: np.ndarray) -> tuple[np.ndarray, ...]:
+    """:func:`_point_tables`, their differences along the rows (``steps``, ``rises``) and ``slopes`` (rises over
+    steps), the hull's mask, and whether some row had to be sorted by spend to find it.
+
+    Each unit's hull reads its own row only: a large table's two halves of rows are worked at once, into
+    tables made for the whole (:mod:`optimizer.model.halves`).
+    """
+    n, width = cand.valid.shape
+    spend, points = np.zeros((n, width + 1)), np.zeros((n, width + 1))   # invalid points at 0
+    hull = np.empty((n, width + 1), bool)   # first which points are alive
+    steps, rises, slopes = np.empty((n, width)), np.empty((n, width)), np.empty((n, width))
+    resorted = []
+
+    def block(rows: slice) -> None:
+        valid = cand.valid[rows]
+        hull[rows, 0], hull[rows, 1:] = cand.can_pause[rows], valid
+        np.copyto(spend[rows, 1:], cand.spend[rows], where=valid)
+        np.copyto(points[rows, 1:], value[rows], where=valid)
+        np.subtract(spend[rows, 1:], spend[rows, :-1], out=steps[rows])   # np.diff's subtraction
+        np.subtract(points[rows, 1:], points[rows, :-1], out=rises[rows])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            # _hull's concavity test, and the increments' efficiencies when every point is a vertex
+            np.divide(rises[rows], steps[rows], out=slopes[rows])
+        # the hull drops points from its rows of the alive mask in place, or comes back apart when it sorted them
+        block_hull, perm = _hull(spend[rows], points[rows], hull[rows], steps[rows], slopes[rows])
+        if perm is not None:
+            hull[rows] = block_hull
+        resorted.append(perm is not None)
+
+    halves.by_halves(n, spend.size, block)
+    return spend, points, steps, rises, slopes, hull, any(resorted)
+
+
+def _vertices(spend: np.ndarray, points: np.ndarray, hull: np.ndarray, resorted: bool):
+    """The hull's vertices unit by unit in order of spend: (column, count per unit, spend, value); ``resorted``:
+    whether some row's points do not run in order of spend."""
     n, columns = hull.shape
-    if perm is not None:
+    if resorted:
         # vertices must run in order of spend within a unit: sort each row's kept columns by spend
         by_spend = np.argsort(np.where(hull, spend, np.inf), axis=1, kind="stable")
         counts = hull.sum(axis=1)
@@ -155,17 +190,12 @@ def _vertices(spend: np.ndarray, points: np.ndarray, hull: np.ndarray, perm: np.
 def unit_increments(cand: Candidates, value: np.ndarray) -> UnitIncrements:
     """Hull every unit's points and list its increments, with the efficiency of each."""
     n, width = cand.valid.shape
-    spend, points, alive = _point_tables(cand, value)
-    steps, rises = np.diff(spend, axis=1), np.diff(points, axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        # _hull's concavity test, and the increments' efficiencies when every point is a vertex
-        slopes = rises / steps
-    hull, perm = _hull(spend, points, alive, steps, slopes)
-    every = perm is None and hull.all()
+    spend, points, steps, rises, slopes, hull, resorted = _hulled_tables(cand, value)
+    every = not resorted and hull.all()
     if not every:   # the differences along the rows are read no more: their pages go back before the vertices
         steps = rises = slopes = None
-    vertex_column, counts, v_spend, v_value = _vertices(spend, points, hull, perm)
-    del hull, alive
+    vertex_column, counts, v_spend, v_value = _vertices(spend, points, hull, resorted)
+    del hull
     has_point = counts > 0
     vertex_start = np.concatenate([[0], np.cumsum(counts)])
     first = vertex_start[:-1][has_point]
@@ -214,6 +244,23 @@ def within_marginal_roi(cand: Candidates, ratio: float) -> np.ndarray:
     the kept candidates buys exactly the increments of at least ``ratio`` and no others: the cut is exact,
     touches no row, and keeps every program the structured solver takes.
     """
+    kept = np.empty(cand.valid.shape, bool)
+
+    def block(rows: slice) -> None:   # each unit's cut reads its own row only: a large table's halves at once
+        kept[rows] = _within(_rows(cand, rows), ratio)
+
+    halves.by_halves(len(kept), kept.size, block)
+    return kept
+
+
+def _rows(cand: Candidates, rows: slice) -> Candidates:
+    """The candidates of a block of units (views of the tables, nothing copied)."""
+    return Candidates(**{field.name: getattr(cand, field.name)[rows] for field in fields(Candidates)
+                         if field.name != "current"}, current={name: values[rows] for name, values in cand.current.items()})
+
+
+def _within(cand: Candidates, ratio: float) -> np.ndarray:
+    """:func:`within_marginal_roi` of one block of units."""
     spend, points, alive = _point_tables(cand, cand.revenue)
     steps = np.diff(spend, axis=1)
     slopes = np.diff(points, axis=1)

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from scipy.special import log_ndtr
 
 from optimizer.model import auction
+from optimizer.model import halves as halves_module
 from optimizer.model.placement import SIGMA_GRID
 
 
@@ -107,8 +108,8 @@ def test_a_large_table_s_two_halves_give_each_cell_the_same_bits_as_one_pass(mon
     z0, sigma = rng.uniform(-1.5, 6.0, (501, 1)), rng.choice([0.2, 0.6, 2.0], (501, 1))
     multiplier = rng.uniform(0.3, 2.5, (501, 13))
     whole = auction.response_factors(z0, sigma, multiplier)
-    monkeypatch.setattr(auction, "SPLIT_CELLS", 64)
-    monkeypatch.setattr(auction.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(halves_module, "SPLIT_CELLS", 64)
+    monkeypatch.setattr(halves_module.os, "cpu_count", lambda: 2)
     halves = auction.response_factors(z0, sigma, multiplier)
     flat = auction.response_factors(z0[:, 0], sigma[:, 0], multiplier[:, 3])   # one column, rows split as well
     for split, one in zip(halves, whole):

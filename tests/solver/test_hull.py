@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import fields, replace
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from optimizer.model import halves
 from optimizer.solver.highs import solve_highs
-from optimizer.solver.hull import _hull, _point_tables, within_marginal_roi
+from optimizer.solver.hull import UnitIncrements, _hull, _point_tables, unit_increments, within_marginal_roi
 from optimizer.solver.program import Limits, Program
 from tests.solver.test_structured import make_program
 
@@ -96,3 +97,34 @@ def test_the_vertex_columns_that_live_as_long_as_the_path_are_small_integers():
     assert walk.vertex_column.dtype == np.int16
     assert walk.vertex_column.max() <= program.candidates.valid.shape[1]
     assert len(walk.inc_spend) == len(walk.vertex_column) - np.count_nonzero(np.diff(walk.vertex_start))
+
+
+def _split_every_table(monkeypatch) -> None:
+    monkeypatch.setattr(halves, "SPLIT_CELLS", 64)
+    monkeypatch.setattr(halves.os, "cpu_count", lambda: 2)
+
+
+@pytest.mark.parametrize("unsorted", ["none", "first half", "all"])
+@pytest.mark.parametrize("seed", range(4))
+def test_a_large_table_s_two_halves_give_the_same_hulls_and_cut_as_one_pass(seed, unsorted, monkeypatch):
+    cand = make_program(seed, units=401, levels=7, can_pause=bool(seed % 2), ties=seed == 2, zero_cost=seed == 3,
+                        budget_share=None).candidates
+    if unsorted != "none":   # rows out of order of spend in one half only, or anywhere
+        rows = np.random.default_rng(seed).random(len(cand.valid)) < 0.3
+        if unsorted == "first half":
+            rows[200:] = False
+        order = np.where(rows[:, None], np.arange(7)[::-1], np.arange(7))
+        cand = replace(cand, **{name: np.take_along_axis(getattr(cand, name), order, axis=1)
+                                for name in ("bid", "impressions", "clicks", "spend", "orders", "revenue", "valid")})
+    one_pass_cut = within_marginal_roi(cand, 2.0)
+    one_pass = unit_increments(cand, cand.revenue)
+    _split_every_table(monkeypatch)
+    assert halves.halves(len(cand.valid), cand.valid.size) != (slice(0, len(cand.valid)),)
+    assert within_marginal_roi(cand, 2.0).tobytes() == one_pass_cut.tobytes()
+    split = unit_increments(cand, cand.revenue)
+    for field in fields(UnitIncrements):
+        mine, theirs = getattr(split, field.name), getattr(one_pass, field.name)
+        if isinstance(theirs, np.ndarray):
+            assert (mine.dtype, mine.shape, mine.tobytes()) == (theirs.dtype, theirs.shape, theirs.tobytes()), field
+        else:
+            assert mine == theirs, field.name
