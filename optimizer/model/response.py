@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from optimizer.model import auction
+from optimizer.model import auction, halves
 from optimizer.scenario.scenario_file import BidLimits
 
 #: Candidate levels on each side of today's bid.
@@ -150,13 +150,44 @@ def _distrust_beyond_seen(arrays: dict[str, np.ndarray], grid: np.ndarray, units
         np.add(values, at_seen, out=values, where=up)
 
 
+def _forecasts(units: pd.DataFrame, curve: tuple[np.ndarray, np.ndarray], invalid: np.ndarray,
+               grid: np.ndarray | None) -> dict[str, np.ndarray]:
+    """Impressions, clicks, spend, orders and revenue at each candidate from its volume (x today's) and CPC
+    (``curve``), 0 where ``invalid``; a raise past the highest bid seen distrusted when the keyword ``grid`` comes.
+
+    The forecasts take the pages of the volume and CPC tables, read no more, where they can; each unit's
+    row reads its own only, so a large table's two halves of rows are worked at once
+    (:mod:`optimizer.model.halves`).
+    """
+    volume, cpc = curve
+    columns = {name: units[name].to_numpy(float)[:, None]
+               for name in ("impressions", "clicks", "cvr", "value_per_click")}
+    arrays = {"impressions": np.empty_like(volume), "clicks": volume, "spend": cpc,
+              "orders": np.empty_like(volume), "revenue": np.empty_like(volume)}
+
+    def block(rows: slice) -> None:
+        out = {name: values[rows] for name, values in arrays.items()}
+        np.multiply(columns["impressions"][rows], volume[rows], out=out["impressions"])
+        clicks = np.multiply(columns["clicks"][rows], volume[rows], out=out["clicks"])
+        np.multiply(clicks, cpc[rows], out=out["spend"])
+        np.multiply(clicks, columns["cvr"][rows], out=out["orders"])
+        np.multiply(clicks, columns["value_per_click"][rows], out=out["revenue"])
+        if grid is not None:
+            _distrust_beyond_seen(out, grid[rows], units.iloc[rows])
+        for values in out.values():   # each a fresh (units, levels) array: cleaned in place
+            if not np.isfinite(values).all():
+                np.nan_to_num(values, copy=False)
+            np.copyto(values, 0.0, where=invalid[rows])
+
+    halves.by_halves(len(volume), volume.size, block)
+    return arrays
+
+
 def build_candidates(units: pd.DataFrame, bids: BidLimits, locked: np.ndarray, level: str) -> Candidates:
     """Forecast every candidate level of every unit from the unit's estimates."""
     n = len(units)
     alpha = units["clicks_elasticity"].to_numpy(float)[:, None]
     gamma = units["cpc_elasticity"].to_numpy(float)[:, None]
-    clicks0 = units["clicks"].to_numpy(float)[:, None]
-    impressions0 = units["impressions"].to_numpy(float)[:, None]
     cpc0 = units["cpc"].to_numpy(float)[:, None]
     if level == "keyword":
         current_bid = units["current_bid"].to_numpy(float)
@@ -169,23 +200,9 @@ def build_candidates(units: pd.DataFrame, bids: BidLimits, locked: np.ndarray, l
         grid = units["spend"].to_numpy(float)[:, None] * multiplier
         cpc = cpc0 * multiplier**gamma
         volume = multiplier**alpha
-    # the forecasts take the pages of the volume and CPC tables, read no more, where they can
-    impressions = impressions0 * volume
-    clicks = np.multiply(clicks0, volume, out=volume)
-    value_per_click = units["value_per_click"].to_numpy(float)[:, None]
-    cvr = units["cvr"].to_numpy(float)[:, None]
-    spend = np.multiply(clicks, cpc, out=cpc)
-    arrays = {
-        "impressions": impressions, "clicks": clicks, "spend": spend,
-        "orders": clicks * cvr, "revenue": clicks * value_per_click,
-    }
-    if level == "keyword" and "highest_bid_seen" in units:
-        _distrust_beyond_seen(arrays, grid, units)
     invalid = ~valid
-    for values in arrays.values():   # each a fresh (units, levels) array: cleaned in place
-        if not np.isfinite(values).all():
-            np.nan_to_num(values, copy=False)
-        np.copyto(values, 0.0, where=invalid)
+    arrays = _forecasts(units, (volume, cpc), invalid,
+                        grid if level == "keyword" and "highest_bid_seen" in units else None)
     current = {name: units[name].to_numpy(float).copy() for name in METRICS}
     can_pause = np.full(n, bids.allow_pause) & ~locked
     np.copyto(grid, np.nan, where=invalid)

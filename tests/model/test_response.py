@@ -8,7 +8,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from optimizer.model import auction
+from optimizer.model import auction, halves
 from optimizer.model.estimate import estimate
 from optimizer.model.response import BEYOND_SEEN_DISCOUNT, METRICS, STEPS, bid_grid, build_candidates
 from optimizer.reading.schema import Performance
@@ -296,3 +296,26 @@ def test_no_cut_is_offered_when_max_cut_is_below_hold_within(level):
     today = candidates.metric("bid" if level == "keyword" else "spend")[0, STEPS]
     offered = candidates.metric("bid" if level == "keyword" else "spend")[0][candidates.valid[0]]
     assert np.all(offered >= today), f"cuts offered: {offered[offered < today] / today} of today's"
+
+
+@pytest.mark.parametrize("level", ["keyword", "plan"])
+@pytest.mark.parametrize("seed", range(3))
+def test_a_large_table_s_two_halves_give_the_same_candidates_as_one_pass(seed, level, monkeypatch):
+    rng = np.random.default_rng(seed)
+    n = 301
+    units = keyword_units(np.round(rng.uniform(0.05, 3.0, n), 2), cpc_to_bid=rng.uniform(0.2, 0.95, n),
+                          sigma=rng.choice([0.3, 0.6, 1.2], n), clicks=rng.uniform(0.0, 200.0, n))
+    units = units.assign(highest_bid_seen=units["current_bid"] * rng.choice([1.0, 1.2, 2.0], n),
+                         response_scale=rng.choice([1.0, 0.5], n), value_per_click=rng.uniform(0.0, 4.0, n))
+    units.loc[rng.random(n) < 0.1, "value_per_click"] = np.inf   # cleaned to 0, block by block as at once
+    locked = rng.random(n) < 0.1
+    bids = BidLimits(min=0.1, max=2.5, max_cut=0.6, max_raise=0.8)
+    one_pass = build_candidates(units, bids, locked, level)
+    monkeypatch.setattr(halves, "SPLIT_CELLS", 64)
+    monkeypatch.setattr(halves.os, "cpu_count", lambda: 2)
+    assert len(halves.halves(n, n * LEVELS)) == 2
+    split = build_candidates(units, bids, locked, level)
+    for name in ("bid", "valid", "can_pause", *METRICS):
+        mine, theirs = split.metric(name), one_pass.metric(name)
+        assert (mine.dtype, mine.shape, mine.tobytes()) == (theirs.dtype, theirs.shape, theirs.tobytes()), name
+    assert one_pass.revenue[~one_pass.valid].max() == 0 and np.isfinite(one_pass.revenue).all()
