@@ -35,19 +35,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from optimizer.outputs.files import write_all
-from optimizer.simulation.families import FAMILIES, simulate_family
-from optimizer.simulation.market_exports import FILE_NAMES, report_bytes
+from optimizer.simulation.families import simulate_family
 from optimizer.simulation.oracle import KEYS, keyword_index, solve_oracle
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from quality import LIMITS, each_seed, goals, weekly_plan  # noqa: E402  (the weekly plan's goals and bid limits, as quality.py plays them)
+from quality import LIMITS, each_seed, goals, market_history, seed_options, weekly_plan  # noqa: E402  (the weekly plan's goals and bid limits, as quality.py plays them)
 
 #: The goal whose plan is set beside the truth.
 GOAL = "same budget, ROI x1.15"
@@ -63,11 +60,8 @@ FIGURES = {"value per click": ("t_vpc", "value_per_click"), "CVR": ("t_cvr", "cv
 
 def keyword_table(family: str, seed: int, keywords: int, days: int) -> pd.DataFrame:
     """One row per keyword: the plan's estimates, the truth at today's bid, the plan's and the oracle's moves."""
-    market, history = simulate_family(family, keywords, days, seed=seed)
-    goal = goals(market)[GOAL]
-    with tempfile.TemporaryDirectory() as work:
-        folder = Path(work)
-        write_all(folder, {FILE_NAMES["ztc"]: report_bytes(history, "ztc")})
+    with market_history(family, keywords, days, seed) as (market, history, folder):
+        goal = goals(market)[GOAL]
         result = weekly_plan(folder, goal)
     units = result.estimates.units
     index = keyword_index(market, units)
@@ -209,11 +203,7 @@ def price_errors(table: pd.DataFrame) -> pd.DataFrame:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=3)
-    parser.add_argument("--keywords", type=int, default=1000)
-    parser.add_argument("--days", type=int, default=28)
-    parser.add_argument("--family", nargs="+", choices=FAMILIES, default=list(FAMILIES))
-    parser.add_argument("--jobs", type=int, default=1, help="market seeds run in parallel")
+    seed_options(parser, seeds=3, keywords=1000)
     parser.add_argument("--price", action="store_true", help="the read market price and spread against the truth")
     args = parser.parse_args(argv)
     work = [(family, seed, args.keywords, args.days) for family in args.family for seed in range(1, args.seeds + 1)]

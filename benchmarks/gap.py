@@ -40,24 +40,20 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from optimizer.outputs.files import write_all
 from optimizer.scenario.settings import Goal
-from optimizer.simulation.families import FAMILIES, simulate_family
 from optimizer.simulation.market import CATALOGUE, VALUE_NOISE
-from optimizer.simulation.market_exports import FILE_NAMES, report_bytes
 from optimizer.simulation.oracle import bids_from_sheet, keyword_index, score, solve_oracle
 from optimizer.solver import solve
 from optimizer.solver.program import Program
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from quality import GOALS, LIMITS, _main_bids, each_seed, goals, weekly_plan  # noqa: E402, F401  (quality.py's goals, plan, bid limits; GOALS for the tests)
+from quality import GOALS, LIMITS, _main_bids, each_seed, goals, market_history, seed_options, weekly_plan  # noqa: E402, F401  (quality.py's goals, plan, bid limits; GOALS for the tests)
 
 #: The market's prior of a keyword's CVR: Beta(CVR_PRIOR m, CVR_PRIOR (1 - m)) around its item's CVR m.
 CVR_PRIOR = 120.0
@@ -203,11 +199,8 @@ def held_score(market, program: Program, where: tuple, goal: Goal, oracle, facto
 
 def one_seed(family: str, seed: int, keywords: int, days: int, variants: tuple[str, ...] = VARIANTS) -> list[dict]:
     """Every variant's true figures for one market seed and both goals."""
-    market, history = simulate_family(family, keywords, days, seed=seed)
     rows = []
-    with tempfile.TemporaryDirectory() as work:
-        folder = Path(work)
-        write_all(folder, {FILE_NAMES["ztc"]: report_bytes(history, "ztc")})
+    with market_history(family, keywords, days, seed) as (market, history, folder):
         for label, goal in goals(market).items():
             result = weekly_plan(folder, goal)
             oracle = solve_oracle(market, goal, LIMITS)
@@ -220,11 +213,7 @@ def one_seed(family: str, seed: int, keywords: int, days: int, variants: tuple[s
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=3)
-    parser.add_argument("--keywords", type=int, default=1000)
-    parser.add_argument("--days", type=int, default=28)
-    parser.add_argument("--family", nargs="+", choices=FAMILIES, default=list(FAMILIES))
-    parser.add_argument("--jobs", type=int, default=1, help="market seeds run in parallel")
+    seed_options(parser, seeds=3, keywords=1000)
     parser.add_argument("--variants", nargs="+", choices=VARIANTS, default=list(VARIANTS))
     parser.add_argument("--csv", type=Path, help="also write every row here")
     args = parser.parse_args(argv)

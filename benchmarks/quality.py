@@ -30,7 +30,9 @@ import argparse
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -126,11 +128,8 @@ def weekly_plan(folder: Path, goal: Goal, min_roi_confidence: float | None = Non
 
 def one_seed(seed: int, keywords: int, days: int, weeks: int, family: str = "auction") -> list[dict]:
     """Every figure of one market seed, as rows (family, seed, goal, what, metrics)."""
-    market, history = simulate_family(family, keywords, days, seed=seed)
     rows = []
-    with tempfile.TemporaryDirectory() as work:
-        folder = Path(work)
-        write_all(folder, {FILE_NAMES["ztc"]: report_bytes(history, "ztc")})
+    with market_history(family, keywords, days, seed) as (market, history, folder):
         for label, goal in goals(market).items():
             clock = time.perf_counter()
             result = weekly_plan(folder, goal)
@@ -161,6 +160,27 @@ def one_seed(seed: int, keywords: int, days: int, weeks: int, family: str = "auc
     return [{"family": family, **row} for row in rows]
 
 
+@contextmanager
+def market_history(family: str, keywords: int, days: int, seed: int) -> Iterator[tuple]:
+    """A simulated market of ``family`` and its ``days`` of history, the history written as the 直通车 report in a
+    temporary folder: (market, history, folder), the folder removed after."""
+    market, history = simulate_family(family, keywords, days, seed=seed)
+    with tempfile.TemporaryDirectory() as work:
+        folder = Path(work)
+        write_all(folder, {FILE_NAMES["ztc"]: report_bytes(history, "ztc")})
+        yield market, history, folder
+
+
+def seed_options(parser: argparse.ArgumentParser, seeds: int, keywords: int) -> None:
+    """The options of a run over market seeds: --seeds, --keywords, --days, --family and --jobs."""
+    parser.add_argument("--seeds", type=int, default=seeds)
+    parser.add_argument("--keywords", type=int, default=keywords)
+    parser.add_argument("--days", type=int, default=28)
+    parser.add_argument("--family", nargs="+", choices=FAMILIES, default=list(FAMILIES),
+                        help="market families to run (default: all)")
+    parser.add_argument("--jobs", type=int, default=1, help="market seeds run in parallel")
+
+
 def each_seed(function, work: list[tuple], jobs: int) -> list:
     """``function`` of each argument tuple in ``work``, in order, ``jobs`` market seeds in parallel."""
     if jobs > 1:
@@ -171,13 +191,8 @@ def each_seed(function, work: list[tuple], jobs: int) -> list:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=10)
-    parser.add_argument("--keywords", type=int, default=2000)
-    parser.add_argument("--days", type=int, default=28)
+    seed_options(parser, seeds=10, keywords=2000)
     parser.add_argument("--weeks", type=int, default=8, help="closed-loop weeks; 0 plays no loop")
-    parser.add_argument("--family", nargs="+", choices=FAMILIES, default=list(FAMILIES),
-                        help="market families to run (default: all)")
-    parser.add_argument("--jobs", type=int, default=1, help="market seeds run in parallel")
     parser.add_argument("--csv", type=Path, help="also write every row here")
     args = parser.parse_args(argv)
     clock = time.perf_counter()
