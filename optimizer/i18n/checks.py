@@ -179,6 +179,8 @@ MESSAGES = {
     "rows.unreadable": {"en": "unreadable {column}", "zh-CN": "{column} 无法读取"},
     "rows.no_date": {"en": "no date", "zh-CN": "没有日期"},
     "rows.negative": {"en": "negative {column}", "zh-CN": "{column} 为负数"},
+    "rows.control_character": {"en": "a control character in the {column} (a damaged export)",
+                               "zh-CN": "{column} 含控制字符（导出文件已损坏）"},
     "rows.beyond_any_account": {"en": "{column} above 10^12, beyond any account",
                                 "zh-CN": "{column} 超过 10^12，超出任何账户的规模"},
     "warning.skipped_rows": {"en": "{name}: skipped {count} {noun} with {phrase} ({rows})",

@@ -3,7 +3,8 @@
 A keyword column of "-" would merge every keyword into one and a spend column of "-" would plan on
 no cost at all; both are the wrong column mapped, or an export of a view without the figures, and
 are refused naming the column. A figure above 10^12 is no account's (it is an overflow or a unit
-mistake) and is refused with its cells; a cost or a revenue per click a thousand times the file's
+mistake) and is refused with its cells; a name with a control character in it (a NUL, a form feed: bytes no
+platform writes in a name) is a damaged file, refused with its cells, since the upload files would carry it; a cost or a revenue per click a thousand times the file's
 typical one is kept but named in the warnings, so that a person can check it before uploading.
 """
 
@@ -25,6 +26,9 @@ LARGEST = 1e12
 #: A row's cost or revenue per click this many times the file's median is named in a warning.
 OUTLIER_FACTOR = 1000.0
 _CHECKED = ("impressions", "clicks", "spend", "orders", "revenue", "bid", "plan_budget")
+#: The names a plan is uploaded by, and the characters none of them holds (C0 controls but tab, line ends; DEL).
+_NAMES = ("plan", "ad_group", "keyword", "search_term")
+_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 
 
 def placeholder_columns(report: Report) -> list[Problem]:
@@ -53,6 +57,17 @@ def beyond_any_account(frame: pd.DataFrame) -> list[tuple]:
             mask = frame[name] > LARGEST
             values = [f"{value:.4g}" for value in frame[name][mask][:SHOWN_ROWS]]
             checks.append((name, mask, say("rows.beyond_any_account", column=name), values, None))
+    return checks
+
+
+def control_characters(frame: pd.DataFrame) -> list[tuple]:
+    """Row checks in the shape of ``schema._row_checks``: names holding a control character."""
+    checks = []
+    for name in _NAMES:
+        if name in frame and frame[name].dtype != "float64":
+            mask = frame[name].str.contains(_CONTROL, regex=True).fillna(False).astype(bool)
+            values = [repr(value) for value in frame[name][mask][:SHOWN_ROWS]]
+            checks.append((name, mask, say("rows.control_character", column=name), values, None))
     return checks
 
 

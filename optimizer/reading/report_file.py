@@ -13,7 +13,6 @@ import codecs
 import csv
 import io
 import re
-import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +29,7 @@ from optimizer.reading import limits
 from optimizer.reading.cells import cell_text, parse
 from optimizer.reading.headers import ALIASES, HEADER_SCAN_LINES, find_header, map_headers, no_header, normalise_header
 from optimizer.reading.periods import Period, title_period, with_dates
+from optimizer.reading.ragged import rectangular
 from optimizer.reading.search_terms import from_notation, keyword_match_type
 from optimizer.reading.totals import TOTAL_WORDS, repeated_rows, skipped_note, sum_rows, total_counts, total_or_blank
 from optimizer.reading.units import bid_units
@@ -221,6 +221,36 @@ def _chinese(sample: bytes) -> str | None:
     return min(odd, key=lambda encoding: (odd[encoding], encoding != "gb18030")) if odd else None
 
 
+def _decoded(raw: bytes, encoding: str, file: str) -> tuple[str, str]:
+    """``raw`` as text in ``encoding``, else in gb18030 (which any GBK text is), else UTF-8; refused naming the first
+    line it cannot read in whichever of GBK and UTF-8 reads more of the file before it."""
+    errors = {}
+    for candidate in dict.fromkeys((encoding, "gb18030", "utf-8")):
+        try:
+            return raw.decode(candidate), candidate
+        except UnicodeDecodeError as error:
+            errors[candidate] = error
+    candidate = max(("gb18030", "utf-8"), key=lambda name: errors[name].start)
+    raise _undecodable(raw, errors[candidate], candidate, file) from errors[candidate]
+
+
+def _undecodable(raw: bytes, error: UnicodeDecodeError, encoding: str, file: str) -> InputDataError:
+    """The first line the file's encoding cannot read, named and shown when the other common encoding reads it."""
+    names = {"gb18030": "GBK", "utf-8": "UTF-8"}
+    line = raw.count(b"\n", 0, error.start) + 1
+    end = raw.find(b"\n", error.start)
+    text = raw[raw.rfind(b"\n", 0, error.start) + 1:end if end >= 0 else len(raw)]
+    other = "utf-8" if encoding == "gb18030" else "gb18030"
+    try:
+        shown, kind = [repr(text.decode(other).strip()[:80])], f"{names[other]} text"
+    except UnicodeDecodeError:
+        shown, kind = [], f"not {names[other]} text either"
+    return InputDataError([Problem(
+        f"line {line} is not {names.get(encoding, encoding)} like the rest of the file but {kind} (byte "
+        f"0x{raw[error.start]:02x}): a line saved in another encoding, or a damaged file", file=file, rows=[line],
+        values=shown, hint="Save the whole file in one encoding (UTF-8 or GBK), or export the report again")])
+
+
 def _read_text(path: Path, user_headers: set[str]) -> tuple[pd.DataFrame, int, str, list[str]]:
     """Decode, find the header line and delimiter, then read every cell as text; also the lines above the header."""
     raw = limits.read_bytes(path)
@@ -230,11 +260,7 @@ def _read_text(path: Path, user_headers: set[str]) -> tuple[pd.DataFrame, int, s
     encoding = _detect_encoding(raw)
     if encoding.startswith("bom+"):
         raw, encoding = raw[len(codecs.BOM_UTF8):], encoding[len("bom+"):]
-    try:
-        text = raw.decode(encoding)
-    except UnicodeDecodeError:
-        encoding = "gb18030"
-        text = raw.decode(encoding)
+    text, encoding = _decoded(raw, encoding, path.name)
     head = text[: _nth_line_end(text, HEADER_SCAN_LINES)]
     best: tuple[int, int, str, int] | None = None  # (-matches, record, delimiter, lines before)
     for delimiter in DELIMITERS:
@@ -259,14 +285,8 @@ def _read_text(path: Path, user_headers: set[str]) -> tuple[pd.DataFrame, int, s
     options = dict(sep=delimiter, header=0, dtype=str, keep_default_na=False, skip_blank_lines=False)
     try:
         table = pd.read_csv(io.BytesIO(body), engine="pyarrow", **options)
-    except (pd.errors.ParserError, ValueError):
-        # Ragged rows (trailing separators): the python engine can cut them to the header.
-        width = len(next(csv.reader(io.StringIO(body[:65536].decode("utf-8", "ignore")),
-                                    delimiter=delimiter)))
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", pd.errors.ParserWarning)
-            table = pd.read_csv(io.BytesIO(body), engine="python", index_col=False,
-                                on_bad_lines=lambda cells: cells[:width], **options)
+    except (pd.errors.ParserError, ValueError):   # rows of another width than the header's
+        table = rectangular(body.decode("utf-8"), delimiter, path.name, header_index + 2, options)
     return table, header_index + 1, encoding, text[:_nth_line_end(text, lines_before)].splitlines()
 
 

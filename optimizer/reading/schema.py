@@ -25,7 +25,7 @@ from optimizer.reading.artefacts import (
 )
 from optimizer.reading.described import FileRead, describe
 from optimizer.reading.headers import ALIASES, MAP_HINT
-from optimizer.reading.plausible import beyond_any_account, per_click_outliers, placeholder_columns
+from optimizer.reading.plausible import beyond_any_account, control_characters, per_click_outliers, placeholder_columns
 from optimizer.reading.report_file import Report
 from optimizer.reading.units import AUTOMATIC
 
@@ -210,7 +210,7 @@ def _row_checks(frame: pd.DataFrame, report: Report, used: set[str]) -> list[tup
             mask = frame[column] < 0
             values = [number_text(value) for value in frame[column][mask][:SHOWN_ROWS]]
             checks.append((column, mask, say("rows.negative", column=column), values, None))
-    return checks + beyond_any_account(frame)
+    return checks + beyond_any_account(frame) + control_characters(frame)
 
 
 def _report_rows(frame: pd.DataFrame, report: Report, checks: list[tuple], skip: bool,

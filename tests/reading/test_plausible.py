@@ -53,3 +53,20 @@ def test_a_cost_per_click_a_thousand_times_the_median_is_kept_and_named(tmp_path
     assert [warning for warning in performance.warnings if "cost per click" in warning] == [
         "r.csv: column 花费 (spend): 1 row with a cost per click over 1000 times the file's median of 0.65 "
         "(row 3: 6000); kept: check the export (a unit or a column mixed up)"]
+
+
+@pytest.mark.parametrize("damaged", ["kw\x00", "k\x0cw", "\x1bkw", "kw\x7f"])
+def test_a_name_with_a_control_character_is_refused_with_its_cell_or_skipped(tmp_path, damaged):
+    found = rows()
+    found[4] = found[4].replace(",kw1,", f",{damaged},")
+    with pytest.raises(InputDataError, match=rf"column 关键词 \(keyword\): 1 row has a control character in the "
+                       rf"keyword \(a damaged export\) \(row 6: {re.escape(repr(damaged))}\)"):
+        read(tmp_path, found)
+    skipped = read(tmp_path, found, on_bad_rows="skip")
+    assert len(skipped.frame) == 5 and "skipped 1 row with a control character" in skipped.warnings[0]
+
+
+def test_tabs_and_names_in_any_script_are_no_control_characters(tmp_path):
+    found = rows()
+    found[4] = found[4].replace(",kw1,", ",连衣裙 ½ — ü,")
+    assert len(read(tmp_path, found).frame) == 6

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tempfile
 from pathlib import Path
 
@@ -336,3 +337,14 @@ def test_latin_1_accents_stay_latin_1(tmp_path):
     lines = ["Campaign,Keyword,Impressions,Clicks,Cost", "Été,café,100,10,1.00", "Noël,schön,50,5,0.50"]
     report = read_report(write(tmp_path / "latin.csv", lines, "latin-1"))
     assert report.encoding != "gb18030" and report.frame["keyword"].tolist() == ["café", "schön"]
+
+
+@pytest.mark.parametrize(("most", "other", "named"), [("gbk", "utf-8", "not GBK like the rest of the file but UTF-8"),
+                                                      ("utf-8", "gbk", "not UTF-8 like the rest of the file but GBK")])
+def test_a_line_in_another_encoding_is_refused_by_its_line(tmp_path, most, other, named):
+    lines = [ZTC_HEADER, *ztc_lines(days=3)]
+    data = [line.encode(other if number == 4 else most) for number, line in enumerate(lines, start=1)]
+    (tmp_path / "mixed.csv").write_bytes(b"\n".join(data) + b"\n")
+    with pytest.raises(InputDataError, match=rf"mixed\.csv: line 4 is {named} text \(byte 0x[0-9a-f]{{2}}\): a line "
+                       rf"saved in another encoding, or a damaged file \(row 4: '{re.escape(lines[3][:40])}"):
+        read_report(tmp_path / "mixed.csv")
