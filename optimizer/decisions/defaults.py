@@ -52,6 +52,11 @@ class Defaults:
         return {"min_roi": self.floor, "break_even_roi": self.break_even, "notes": list(self.notes)}
 
 
+def forecasts_revenue(scenario: Scenario, performance: Performance) -> bool:
+    """Whether the plan forecasts revenue: orders, and revenue or ``[goal] value_per_order`` to value them."""
+    return performance.has_orders and (performance.has_revenue or scenario.goal.value_per_order is not None)
+
+
 def choose(scenario: Scenario, has_revenue: bool, today_spend: float, today_revenue: float) -> Defaults:
     """The defaults of a scenario, given whether revenue is known and today's forecast spend and revenue.
 

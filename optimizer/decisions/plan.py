@@ -82,8 +82,11 @@ def check_goal_fits_data(scenario: Scenario, performance: Performance) -> None:
     needs_revenue = goal.objective in ("revenue", "profit") or bool(goal.min_roi) or any(
         limits.min_roi for limits in scenario.plans.values())
     problems = []
-    if not performance.has_orders and (goal.objective == "orders" or needs_revenue and not performance.has_revenue):
-        problems.append(Problem(f"has no orders column, needed by objective = \"{goal.objective}\"", file=files,
+    if not performance.has_orders and (goal.objective == "orders" or needs_revenue):
+        # revenue is forecast as clicks x conversion rate x order value: a revenue column alone cannot tell the two
+        # apart, and without orders every keyword would be forecast to earn nothing
+        why = " (revenue is forecast from orders and order value)" if goal.objective != "orders" else ""
+        problems.append(Problem(f"has no orders column, needed by objective = \"{goal.objective}\"{why}", file=files,
                                 hint="Map the conversions column in [data] columns or set objective = \"clicks\""))
     elif needs_revenue and not performance.has_revenue and goal.value_per_order is None:
         problems.append(Problem(
@@ -233,7 +236,7 @@ def make_plan(scenario: Scenario, prepared: Prepared | None = None, *, solver: s
     platform, bid_limits = _platform(scenario, performance, marketplace)
     candidates = build_candidates(units, bid_limits, locked | no_data, estimates.level)
     objective, per_revenue, spend_cost = objective_coefficients(scenario, candidates)
-    has_revenue = performance.has_revenue or scenario.goal.value_per_order is not None
+    has_revenue = defaults.forecasts_revenue(scenario, performance)
     chosen = defaults.choose(scenario, has_revenue, before_spend, float(units["revenue"].sum()))
     allowed, chosen, subject = defaults.cut_candidates(candidates, chosen, limits)
     program, guarded = guards.program(units, allowed, objective, limits, chosen.floor)

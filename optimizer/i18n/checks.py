@@ -25,8 +25,8 @@ MESSAGES = {
     },
     "default.off": {"en": "no ROI floor and no break-even cut: min_roi = 0 turns the defaults off",
                     "zh-CN": "无投入产出比下限，也不做保本线裁剪：min_roi = 0 关闭了默认设置"},
-    "default.no_revenue": {"en": "no default ROI floor: the reports have no revenue",
-                           "zh-CN": "无默认投入产出比下限：报表没有成交金额"},
+    "default.no_revenue": {"en": "no default ROI floor: the reports have no revenue, or no orders to forecast it from",
+                           "zh-CN": "无默认投入产出比下限：报表没有成交金额或成交笔数"},
     "default.no_cut": {"en": "no break-even cut: min_roi {floor} is under break-even {break_even}",
                        "zh-CN": "不做保本线裁剪：投入产出比下限 {floor} 低于保本投入产出比 {break_even}"},
     "default.cut": {

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from optimizer.decisions.defaults import Defaults, choose
+from optimizer.decisions.defaults import Defaults, choose, forecasts_revenue
 from optimizer.decisions.summary import ACTIONS
 from optimizer.i18n import say
 from optimizer.model.margin import roi_error
@@ -234,8 +234,8 @@ def _uncut(result) -> tuple[Program | None, str, Defaults]:
     """The plan's program before the break-even cut (the sliders cut it themselves, as ``--min-roi`` asks), the
     defaults a plan without min_roi gets; no program, and why, when the cut is not one for every keyword."""
     scenario, bids = result.scenario, result.bids
-    has_revenue = result.performance.has_revenue or scenario.goal.value_per_order is not None
-    unset = choose(replace(scenario, goal=replace(scenario.goal, min_roi=None)), has_revenue,
+    unset = choose(replace(scenario, goal=replace(scenario.goal, min_roi=None)),
+                   forecasts_revenue(scenario, result.performance),
                    float(bids["before_spend"].sum()), float(bids["before_revenue"].sum()))
     cand, planned = result.candidates, result.program.candidates.valid   # the plan's: guarded, maybe cut
     used = result.summary.defaults.break_even if result.summary.defaults else None

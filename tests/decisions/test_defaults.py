@@ -45,7 +45,7 @@ def test_a_given_floor_replaces_the_default_one_and_keeps_the_cut_unless_under_b
 
 def test_without_revenue_there_is_no_default():
     chosen = choose(scenario(objective="clicks"), False, 1000.0, 0.0)
-    assert not chosen.active and chosen.notes == ("no default ROI floor: the reports have no revenue",)
+    assert not chosen.active and chosen.notes == ("no default ROI floor: the reports have no revenue, or no orders to forecast it from",)
 
 
 def test_the_cut_spares_a_plan_whose_min_budget_needs_spend_under_break_even():

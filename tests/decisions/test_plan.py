@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from optimizer.decisions.plan import make_plan
-from optimizer.errors import InfeasibleError
+from optimizer.errors import InfeasibleError, InputDataError
 from optimizer.scenario.scenario_file import load_scenario
 from tests.paths import ROOT
 
@@ -223,3 +223,23 @@ def test_a_floor_given_is_planned_above_itself_by_what_the_history_knows_of_the_
     assert best_roi(tight.program) <= best * (1 + 1e-9)
     assert tight.summary.after.roi >= best * (1 - 1e-6) * (1 - 1e-9) and tight.summary.after.spend > 0
     assert not any("planned at" in note for note in tight.summary.defaults.notes)
+
+
+@pytest.mark.parametrize(("body", "refused"), [("", True), ("[goal]\nobjective = \"profit\"\nmargin = 0.3\n", True),
+                                              ("[goal]\nobjective = \"clicks\"\n", False)])
+def test_revenue_without_orders_is_refused_where_revenue_is_planned(tmp_path, body, refused):
+    # revenue is forecast as orders x order value: without orders every keyword would be forecast to earn nothing,
+    # and the plan paused them all
+    report = tmp_path / "report.csv"
+    rows = [f"2026-11-0{day},计划A,{keyword},1.00,100,10,8.00,30" for day in range(1, 8) for keyword in ("甲", "乙")]
+    report.write_text("日期,推广计划名称,关键词,出价,展现量,点击量,花费,总成交金额\n" + "\n".join(rows) + "\n",
+                      encoding="gbk")
+    scenario = load_scenario(write_scenario(tmp_path, report, body))
+    if refused:
+        with pytest.raises(InputDataError, match=r'report\.csv: has no orders column, needed by objective = "(revenue|'
+                           r'profit)" \(revenue is forecast from orders and order value\)\. Map the conversions column'):
+            make_plan(scenario)
+    else:
+        result = make_plan(scenario)
+        assert (result.bids["action"] == "hold").all() and result.summary.defaults.notes == (
+            "no default ROI floor: the reports have no revenue, or no orders to forecast it from",)
