@@ -108,6 +108,18 @@ MESSAGES = {
     "warning.per_click.spend": {"en": "cost per click", "zh-CN": "平均点击花费"},
     "warning.per_click.revenue": {"en": "revenue per click", "zh-CN": "单次点击成交金额"},
     "warning.row_value": {"en": "row {row}: {value}", "zh-CN": "第 {row} 行：{value}"},
+    "warning.read_once": {
+        "en": "{files} hold the same days of the same keywords ({count} rows, {first} to {last}, with the same "
+              "impressions, clicks and spend): read once, with the larger orders and revenue (the later export's)",
+        "zh-CN": "{files} 含有相同关键词同一天的相同数据（{count} 行，{first} 至 {last}，展现、点击、花费相同）："
+                 "只读一次，成交取较大者（较晚导出的）",
+    },
+    "warning.summed_across": {
+        "en": "{files} hold {count} days of the same keywords with different traffic: summed as parts of one day "
+              "(devices, placements); if one file re-exports the other's period, give only one",
+        "zh-CN": "{files} 含有 {count} 个相同关键词同一天但流量不同的数据：按同一天的几部分相加（终端、位置）；"
+                 "若一个文件是另一个的重新导出，只给一个",
+    },
     "warning.idle_rows": {
         "en": "{name}: skipped {count} {noun} without a date and without traffic ({rows})",
         "zh-CN": "{name}：跳过 {count} {noun}既无日期也无流量的数据（{rows}）",

@@ -25,6 +25,7 @@ from optimizer.reading.artefacts import (
 )
 from optimizer.reading.described import FileRead, describe
 from optimizer.reading.headers import ALIASES, MAP_HINT
+from optimizer.reading.overlap import read_once
 from optimizer.reading.plausible import beyond_any_account, control_characters, per_click_outliers, placeholder_columns
 from optimizer.reading.report_file import Report
 from optimizer.reading.units import AUTOMATIC
@@ -105,6 +106,8 @@ def validate(reports: Sequence[Report], *, on_bad_rows: str = "error",
         lacking = [frame["source"].iat[0] for frame in frames if name not in frame and len(frame)]
         if lacking and len(lacking) < len(frames):
             warnings.append(say("warning.column_lacking", files=lacking, column=name))
+    frames, overlaps = read_once(frames, ["date", *(UNIT if level == "keyword" else ("plan",))])
+    warnings.extend(overlaps)
     merged = _merge(frames, level)
     dates = merged["date"].dropna()
     stated = [report.period.days for report in reports if report.period is not None and report.period.days]
