@@ -83,16 +83,13 @@ def check_goal_fits_data(scenario: Scenario, performance: Performance) -> None:
         limits.min_roi for limits in scenario.plans.values())
     problems = []
     if not performance.has_orders and (goal.objective == "orders" or needs_revenue):
-        # revenue is forecast as clicks x conversion rate x order value: a revenue column alone cannot tell the two
-        # apart, and without orders every keyword would be forecast to earn nothing
         why = " (revenue is forecast from orders and order value)" if goal.objective != "orders" else ""
         problems.append(Problem(f"has no orders column, needed by objective = \"{goal.objective}\"{why}", file=files,
                                 hint="Map the conversions column in [data] columns or set objective = \"clicks\""))
     elif needs_revenue and not performance.has_revenue and goal.value_per_order is None:
-        problems.append(Problem(
-            "has no revenue column, needed by objective = \"{}\"{}".format(goal.objective, " and min_roi" if goal.min_roi else ""),
-            file=files, hint="Plan for orders: --objective orders without --min-roi ([goal] objective = \"orders\"), "
-                 "or give [goal] value_per_order"))
+        problems.append(Problem(f"has no revenue column, needed by objective = \"{goal.objective}\""
+                                + (" and min_roi" if goal.min_roi else ""), file=files, hint="Plan for orders: "
+                                "--objective orders without --min-roi ([goal] objective = \"orders\"), or give [goal] value_per_order"))
     if problems:
         raise InputDataError(problems)
 
