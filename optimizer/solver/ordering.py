@@ -101,22 +101,24 @@ def canonical_ties(ranked: np.ndarray, rank: np.ndarray) -> None:
     if np.isnan(ranked[-1]):
         first_nan = int(np.searchsorted(ranked, np.nan))   # NaN sorts last, in searchsorted as in sort
         tied[first_nan:] = True
-    if not tied.any():
+    pair = np.flatnonzero(tied)   # entries pair[j] and pair[j] + 1 are equal
+    if not len(pair):
         return
-    starts_run = np.flatnonzero(tied)
-    member = np.zeros(size, bool)
-    member[starts_run] = True
-    member[starts_run + 1] = True
-    position = np.flatnonzero(member)
-    # a run begins at a member whose left neighbour is not tied to it
-    begins = np.ones(len(position), bool)
-    inner = position[1:] - 1
-    begins[1:] = ~tied[inner]
-    run = np.cumsum(begins) - 1
+    # the tied entries, run by run: each run's pairs, then the entry after its last pair
+    begins = np.ones(len(pair), bool)
+    begins[1:] = pair[1:] != pair[:-1] + 1
+    run_of_pair = np.cumsum(begins) - 1
+    last = np.ones(len(pair), bool)
+    last[:-1] = begins[1:]
+    slot = np.arange(len(pair)) + run_of_pair   # each earlier run's closing entry comes before
+    end_slot = slot[last] + 1
+    position, run = np.empty(len(pair) + int(last.sum()), np.intp), np.empty(len(pair) + int(last.sum()), np.int64)
+    position[slot], position[end_slot] = pair, pair[last] + 1
+    run[slot], run[end_slot] = run_of_pair, run_of_pair[last]
     members = rank[position]
     if size < 2**31:
         # one integer key per tied entry, run first then index: runs keep their place, indices go up
-        joined = np.sort(run.astype(np.int64) * size + members)
+        joined = np.sort(run * size + members)
         rank[position] = joined % size
     else:
         rank[position] = members[np.lexsort((members, run))]
