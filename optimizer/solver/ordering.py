@@ -34,19 +34,21 @@ def descending_order(values: np.ndarray) -> np.ndarray:
 def ascending_order(keys: np.ndarray, spare: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Exactly ``np.argsort(keys, kind="stable")`` for a 1-d float array, on two cores when it is large.
 
-    ``spare``: two float arrays of at least ``len(keys)`` entries whose contents may be overwritten (the
-    parts' keys and their sorted copies go there instead of into fresh arrays); ``keys`` is left as it was.
+    ``spare``: two float64 arrays of at least ``len(keys)`` entries whose contents may be overwritten (the
+    parts' keys, their sorted copies and sorted indices go there instead of into fresh arrays; used for
+    float64 keys); ``keys`` is left as it was.
     """
     keys = np.asarray(keys)
     size = len(keys)
-    if spare is not None and any(len(buffer) < size or buffer.dtype != keys.dtype for buffer in spare):
+    if spare is not None and (keys.dtype != np.float64 or any(
+            len(buffer) < size or buffer.dtype != np.float64 for buffer in spare)):
         spare = None   # too small or of another type: fresh arrays instead
     order = np.empty(size, np.intp)
-    below = _split(keys)
-    if below is None:
+    split = _split(keys)
+    if split is None:
         _sort_part(keys, None, order, None if spare is None else (spare[0][:size], spare[1][:size]))
         return order
-    count = int(np.count_nonzero(below))
+    below, count = split
     parts = ((below, slice(0, count)), (None, slice(count, size)))
     with ThreadPoolExecutor(max_workers=2) as pool:
         jobs = [pool.submit(_sort_part, keys, (mask, below), order[where],
@@ -57,8 +59,8 @@ def ascending_order(keys: np.ndarray, spare: tuple[np.ndarray, np.ndarray] | Non
     return order
 
 
-def _split(keys: np.ndarray) -> np.ndarray | None:
-    """Which keys go to the lower part (below a sampled median), or None when one sort is quicker."""
+def _split(keys: np.ndarray) -> tuple[np.ndarray, int] | None:
+    """Which keys go to the lower part (below a sampled median) and how many, or None when one sort is quicker."""
     size = len(keys)
     if size < SPLIT_SIZE or (os.cpu_count() or 1) < 2:
         return None
@@ -69,26 +71,27 @@ def _split(keys: np.ndarray) -> np.ndarray | None:
     if count < size // 4:   # many keys equal to the pivot: they join the lower part instead
         below = keys <= pivot
         count = int(np.count_nonzero(below))
-    return below if 0 < count < size else None
+    return (below, count) if 0 < count < size else None
 
 
 def _sort_part(keys: np.ndarray, select: tuple[np.ndarray | None, np.ndarray] | None, out: np.ndarray,
                spare: tuple[np.ndarray, np.ndarray] | None) -> None:
     """Write into ``out`` the indices of the selected keys (all when ``select`` is None; ``(None, below)``:
     those not below) in canonical ascending order."""
-    if select is None:
-        index, part = None, keys
-    else:
+    work = (None, None) if spare is None else spare
+    part = keys
+    if select is not None:
         mask, below = select
-        index = np.flatnonzero(mask if mask is not None else ~below)
-        part = keys.take(index, out=None if spare is None else spare[0], mode="clip")
+        out[:] = np.flatnonzero(mask if mask is not None else ~below)   # the part's indices, until sorted
+        part = keys.take(out, out=work[0], mode="clip")
     rank = np.argsort(part)
-    ranked = part.take(rank, out=None if spare is None else spare[1], mode="clip")
-    canonical_ties(ranked, rank)   # index runs upward, so rank's ascending order within a run is index's
-    if index is None:
+    # the indices run upward, so rank's ascending order within a run of equal keys is theirs
+    canonical_ties(part.take(rank, out=work[1], mode="clip"), rank)
+    if select is None:
         out[:] = rank
-    else:
-        np.take(index, rank, out=out, mode="clip")
+        return
+    # the part's keys are read no more: their buffer takes the sorted indices before they go to ``out``
+    out[:] = np.take(out, rank, out=None if spare is None else spare[0].view(np.intp), mode="clip")
 
 
 def canonical_ties(ranked: np.ndarray, rank: np.ndarray) -> None:
