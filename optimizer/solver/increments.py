@@ -4,7 +4,8 @@ Per unit only the upper concave hull of its (spend, value) points matters; its
 increments (extra spend, extra value) sorted by efficiency ``d value / d spend`` are
 the path :mod:`optimizer.solver.structured` clips. Each plan's limits cut its own sorted list
 to a range of spend, forced increments go into the base, and what remains is one path
-through all plans in the global order.
+through all plans in the global order. Equal efficiencies keep the order of the increments
+(units in row order): :mod:`optimizer.solver.ordering` gives that order on every machine.
 
 These are the 10^6-keyword hot path: every step is whole-array numpy, and the
 ``(units, levels + 1)`` tables made first lend their pages (touched already) to the
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from optimizer.solver.hull import UnitIncrements, unit_increments
+from optimizer.solver.ordering import ascending_order
 from optimizer.solver.program import FEAS_TOL, FIT_TOL, Limits, Program
 
 
@@ -271,7 +273,9 @@ def build_path(program: Program, fit: tuple[float, float] | None = None) -> Incr
     # zero-spend increments (a free level above pausing) are always bought
     forced = np.where(walk.free, walk.inc_spend, 0.0) if walk.any_free else np.zeros(len(walk.inc_spend))
     sort_key = np.negative(walk.inc_eff)
-    order = np.argsort(sort_key)   # the same as np.argsort(-inc_eff); the key's buffer is reused in _in_order
+    # efficiency descending, equal efficiencies by increment index: the same order on every machine; the
+    # point tables' pages take the sort's working copies, and the key's buffer is reused in _in_order
+    order = ascending_order(sort_key, spare=(walk.spare_spend, walk.spare_value))
     optional = np.where(walk.free, 0.0, walk.inc_spend) if walk.any_free else walk.inc_spend
     cuts = _no_plan_cuts(n_plans)
     if _plan_limited(limits, plan_rho):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -72,6 +74,15 @@ def test_a_small_account_is_planned_as_a_process_with_report_and_history(capsys)
     for phase in ("start-up", "read and validate", "estimate", "solve", "report", "write"):   # recorded beside
         assert f"  {phase}" in out
     assert "history (SQLite)" in out and "floor in the same run" in out and "report.html" in out
+
+
+@pytest.mark.slow
+def test_the_solver_is_timed_beside_one_sort_and_its_own_canonical_order(capsys):
+    scale.main(["--keywords", "2000", "--no-history", "--highs-max", "0", "--cbc-max", "0", "--repeat", "1"])
+    out = capsys.readouterr().out
+    for line in ("one sort of the increments", "the solver's canonical order", "structured solver (fast)"):
+        assert re.search(rf"  {re.escape(line)} +[0-9.]+ s", out)
+    assert "HiGHS                        skipped above 0 keywords" in out
 
 
 @pytest.mark.slow

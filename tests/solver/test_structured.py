@@ -210,3 +210,30 @@ def test_a_solve_asked_for_budgets_reads_the_frontier_off_its_own_path(options):
     assert with_points.objective == plain.objective and np.array_equal(with_points.share, plain.share)
     assert with_points.frontier == tuple(frontier(program, budgets))   # every float the same
     assert solve(program, budgets=budgets).frontier == with_points.frontier
+
+
+def tied_program(budget_units: float, *, repeat: int = 40) -> Program:
+    """Keywords of three identical one-bid curves, interleaved (efficiency 5, 3, 2 per unit of spend 10),
+    with the budget of ``budget_units`` of them."""
+    kind = np.tile([1, 0, 2, 1, 2, 0], repeat)   # 0: efficiency 5, 1: 3, 2: 2
+    units = len(kind)
+    spend = np.full((units, 1), 10.0)
+    revenue = np.array([50.0, 30.0, 20.0])[kind][:, None]
+    valid = np.ones((units, 1), bool)
+    cand = Candidates(bid=np.ones((units, 1)), impressions=spend * 10, clicks=spend, spend=spend,
+                      orders=revenue / 50, revenue=revenue, valid=valid, can_pause=np.ones(units, bool), current={})
+    none = np.full(1, np.nan)
+    limits = Limits(budget=10.0 * budget_units, min_roi=None, plan_of_unit=np.zeros(units, int), plan_names=("计划",),
+                    plan_max_budget=none, plan_min_budget=none, plan_min_roi=none, item_of_unit=None, item_names=(),
+                    item_stock=None, item_min_orders=None, item_min_share=None)
+    return Program(cand, cand.revenue, limits)
+
+
+@pytest.mark.parametrize("solver", [solve_structured, solve])
+def test_among_equal_efficiencies_the_earlier_keyword_is_bought_first(solver):
+    program = tied_program(budget_units=80 + 25.5)   # every efficiency-5 keyword, then 25.5 of the 80 at 3
+    share = solver(program).share[:, 0]
+    kind = np.tile([1, 0, 2, 1, 2, 0], 40)
+    assert np.all(share[kind == 0] == 1.0) and not share[kind == 2].any()
+    assert share[kind == 1].tolist() == [1.0] * 25 + [0.5] + [0.0] * 54
+    assert np.array_equal(solver(program).share, share[:, None])   # the same plan again
