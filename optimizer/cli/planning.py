@@ -73,6 +73,7 @@ def add_commands(commands) -> None:
 def run_plan(args: argparse.Namespace) -> int:
     from optimizer.decisions.plan import make_plan, prepare
     from optimizer.decisions.platform_limits import check_marketplace
+    from optimizer.history.forecast_check import with_history
     from optimizer.outputs.files import csv_bytes, write_all
     from optimizer.solver.pulp_cbc import lp_names, names_file, write_lp
 
@@ -82,11 +83,7 @@ def run_plan(args: argparse.Namespace) -> int:
     bulk = bulk_file(args)
     placements = placement_report(args)
     with progress_for(args) as progress:
-        prepared, check = prepared_with_bulk(scenario, bulk) or prepare(scenario, progress), None
-        if store is not None:   # the run history's code (SQLAlchemy) is imported only for a run that has one
-            from optimizer.history.forecast_check import with_history
-
-            prepared, check = with_history(store, scenario, prepared)
+        prepared, check = with_history(store, scenario, prepared_with_bulk(scenario, bulk) or prepare(scenario, progress))
         result = make_plan(scenario, prepared, solver=args.solver, progress=progress,
                            lang=lang, marketplace=check_marketplace(args.marketplace) if args.marketplace else None,
                            frontier_grid=(0.25, 2.0, REPORT_FRONTIER_POINTS))
@@ -123,15 +120,12 @@ def _published(out: Path, result, exported: dict, store, progress) -> tuple[list
     writing the files, the recording's own time (spent beside the report and the writing) and the wait for it.
     """
     from optimizer.decisions.plan import plan_frontier
+    from optimizer.history.recording import Recording
     from optimizer.outputs.html_report import plan_report
     from optimizer.outputs.publish import publish
 
     clock = time.perf_counter()
-    recording = None
-    if store is not None:   # imported only for a run that has a history: SQLAlchemy is slow to import
-        from optimizer.history.recording import Recording
-
-        recording = Recording(store, result, _stamper(store.location, out))
+    recording = None if store is None else Recording(store, result, _stamper(store.location, out))
     with store or nullcontext(), recording or nullcontext():   # the recording starts here, in its thread
         files = {**result.files(), **plan_report(result, plan_frontier(result, count=REPORT_FRONTIER_POINTS)),
                  **exported}
