@@ -16,7 +16,7 @@ Reports, made by vectorised generators:
 The plan runs as users run it, ``python -m optimizer plan SCENARIO --out DIR --db sqlite:///...``
 in a child process (``--progress`` on): the phase times are the ones the CLI prints on stderr
 (the run is recorded beside the report and the files: its own time, and the plan's wait for it); the
-parent stamps each line as it arrives, which times start-up. Peak memory is the child's own (``getrusage``). The floor is measured in the same run: pyarrow
+parent stamps each line as it arrives, which times start-up. Peak memory is the child's own (its ``VmHWM``). The floor is measured in the same run: pyarrow
 reading the report, numpy sorting 13 floats per keyword (13 million at 10^6), pyarrow writing the
 table back; every time is also given as a multiple of it. Then, in this process, the structured
 solver is timed against one sort of its hull increments (numpy's default argsort, one core; beside it
@@ -165,25 +165,43 @@ def floor_seconds(report: Path, n_keywords: int, folder: Path, *, daily: bool) -
     return {"pyarrow read": read, "numpy sort": sort, "pyarrow write": write, "floor": read + sort + write}
 
 
-def run_logged(command: list[str], env: dict) -> tuple[list[tuple[float, str, str]], int, float]:
-    """Run ``command``; every line of stdout and stderr with the seconds after the start it arrived at."""
+def run_logged(command: list[str], env: dict) -> tuple[list[tuple[float, str, str]], int, float, float]:
+    """Run ``command``; every line of stdout and stderr with the seconds after the start it arrived at, and the
+    child's peak memory in GiB.
+
+    The peak is the child's own high-water mark (``VmHWM``, counted from its exec), read while it runs:
+    ``getrusage(RUSAGE_CHILDREN)`` would give this process's own peak instead when that is larger (a child
+    spawned by ``fork`` or ``vfork`` keeps its parent's mark through exec), here the generated report's.
+    """
     lines: list[tuple[float, str, str]] = []
     start = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    done, high = threading.Event(), [0]
 
     def pump(stream, name):
         for line in stream:
             lines.append((time.perf_counter() - start, name, line.rstrip("\n")))
 
-    pumps = [threading.Thread(target=pump, args=(child.stdout, "out")),
-             threading.Thread(target=pump, args=(child.stderr, "err"))]
-    for thread in pumps:
+    def watch():
+        while not done.wait(0.05):
+            try:
+                with open(f"/proc/{child.pid}/status", encoding="ascii") as status:
+                    kib = [int(line.split()[1]) for line in status if line.startswith("VmHWM:")]
+                high[0] = max([high[0], *kib])
+            except (OSError, ValueError):   # gone, or no /proc: getrusage below
+                pass
+
+    threads = [threading.Thread(target=pump, args=(child.stdout, "out")),
+               threading.Thread(target=pump, args=(child.stderr, "err")), threading.Thread(target=watch)]
+    for thread in threads:
         thread.start()
     code = child.wait()
     wall = time.perf_counter() - start
-    for thread in pumps:
+    done.set()
+    for thread in threads:
         thread.join()
-    return sorted(lines), code, wall
+    peak_kib = high[0] or resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss   # KiB on Linux
+    return sorted(lines), code, wall, peak_kib / 2**20
 
 
 PROGRESS_LINE = re.compile(r"^bidopt:\s+[\d.]+ s\s+(?P<phase>.+?)\s*$")
@@ -238,10 +256,9 @@ def run_plan(args, folder: Path, budget: float) -> dict:
     command += ["--no-history"] if args.no_history else ["--db", f"sqlite:///{folder / 'history.sqlite'}"]
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
                PYTHONUNBUFFERED="1")
-    lines, code, wall = run_logged(command, env)
+    lines, code, wall, peak = run_logged(command, env)
     if code != 0:
         sys.exit("plan failed:\n" + "\n".join(text for _, _, text in lines))
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 2**20   # KiB on Linux -> GiB
     html = folder / "out" / "report.html"
     return {"phases": phase_times(lines, wall), "wall": wall, "peak_gib": peak,
             "html_mib": html.stat().st_size / 2**20 if html.exists() else float("nan")}

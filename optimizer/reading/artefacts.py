@@ -10,8 +10,9 @@ Also the wording the reader's messages share: counts, row lists, numbers, column
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Mapping
+from typing import Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 from optimizer.errors import SHOWN_ROWS, Problem
@@ -52,18 +53,29 @@ def artefact_rows(frame: pd.DataFrame, report: Report, problems: list[Problem], 
                             with_clicks=with_clicks, **_shown_rows(found)))
 
 
-def orders_above_clicks(frame: pd.DataFrame, report: Report, keys: list[str], problems: list[Problem],
+def unit_codes(frame: pd.DataFrame, keys: Sequence[str]) -> np.ndarray:
+    """Each row's unit (its ``keys`` together, missing cells alike) as 0, 1, … in order of first appearance."""
+    codes = np.zeros(len(frame), dtype=np.int64)
+    for key in keys:   # one column at a time: the codes stay below the rows' count, whatever the columns hold
+        column = pd.factorize(frame[key], use_na_sentinel=False)[0]
+        codes = pd.factorize(codes * (int(column.max(initial=0)) + 1) + column)[0]
+    return codes
+
+
+def orders_above_clicks(frame: pd.DataFrame, report: Report, unit_of_row: np.ndarray | None, problems: list[Problem],
                         warnings: list[str]) -> None:
-    """Units with more orders than clicks over the report: kept with a warning, an error when most are."""
-    if not {"orders", "clicks"} <= set(frame) or frame.empty or not keys:
+    """Units (``unit_of_row``: :func:`unit_codes` of the rows) with more orders than clicks over the report: kept
+    with a warning, an error when most are."""
+    if not {"orders", "clicks"} <= set(frame) or frame.empty or unit_of_row is None:
         return
-    totals = frame.groupby(keys, sort=False, dropna=False)[["orders", "clicks"]].transform("sum")
-    bad = totals["orders"] > totals["clicks"]
+    totals = frame[["orders", "clicks"]].groupby(unit_of_row, sort=False).transform("sum")
+    bad = (totals["orders"] > totals["clicks"]).to_numpy()
     if not bad.any():
         return
-    first = frame[bad].drop_duplicates(keys)
+    first_rows = ~pd.Series(unit_of_row).duplicated().to_numpy()   # each unit's first row
+    first = frame[bad & first_rows]
     units = len(first)
-    with_orders = max(int(frame[totals["orders"] > 0].drop_duplicates(keys).shape[0]), 1)
+    with_orders = max(int(np.count_nonzero(first_rows & (totals["orders"] > 0).to_numpy())), 1)
     values = [f"{number_text(o)} > {number_text(c)}" for o, c in
               zip(totals["orders"][first.index][:SHOWN_ROWS], totals["clicks"][first.index][:SHOWN_ROWS])]
     problem = Problem(f"{count_text(units, 'unit')} {'have' if units > 1 else 'has'} more orders than clicks "

@@ -117,7 +117,28 @@ def _parse_numbers(column: pd.Series, mark: str = POINT) -> tuple[pd.Series, pd.
         values = column.astype("float64")
         infinite = pd.Series(np.isinf(values.to_numpy()), index=column.index)
         return values.where(~infinite), infinite
+    plain = _plain_numbers(column) if mark == POINT else None
+    if plain is not None:
+        return plain, pd.Series(False, index=column.index)
     return each_distinct(column, lambda cells: _number_texts(cells, mark))
+
+
+def _plain_numbers(column: pd.Series) -> pd.Series | None:
+    """A text column whose every cell is a bare finite number ("3.37", "119", "1e3"), read in one pass; else None.
+
+    Most number columns of a large export are such (impressions, clicks, bids): one cast of the whole column
+    costs less than finding its distinct cells. pyarrow's cast refuses every other cell ("", "-", "¥1.20", "9%",
+    " 3") but "nan" and "inf", which are not finite; such a column goes to the cell-by-cell reading instead.
+    """
+    if column.dtype != "str" or not len(column):
+        return None
+    try:
+        values = pc.cast(pa.array(column.array), pa.float64()).to_numpy(zero_copy_only=False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if not np.isfinite(values).all():   # "nan", "inf", missing cells and "1e400" (too large for a float)
+        return None
+    return pd.Series(values, index=column.index, dtype="float64")
 
 
 def _number_texts(column: pd.Series, mark: str) -> tuple[pd.Series, pd.Series]:

@@ -25,7 +25,7 @@ from python_calamine import CalamineError
 
 from optimizer.errors import InputDataError, Problem
 from optimizer.i18n import say
-from optimizer.reading import limits
+from optimizer.reading import limits, transcoded
 from optimizer.reading.cells import cell_text, parse
 from optimizer.reading.headers import ALIASES, HEADER_SCAN_LINES, find_header, map_headers, no_header, normalise_header
 from optimizer.reading.periods import Period, title_period, with_dates
@@ -42,8 +42,9 @@ _WINDOW = re.compile(r"^\s*\d+\s*day\b|\d+\s*天", re.IGNORECASE)
 _GB = ("gb2312", "gbk", "cp936", "hz", "gb18030")
 #: Kana, Greek, Cyrillic, box drawing and private-use characters: what a wrong Chinese decoding makes.
 _ODD = re.compile("[\u0370-\u04ff\u2500-\u257f\u3040-\u30ff\ue000-\uf8ff]")
-#: The columns likeliest to tell two rows apart, compared first when looking for repeated rows.
-_DISTINCT = ("keyword", "spend", "impressions", "clicks", "date")
+#: The columns likeliest to tell two rows apart, compared first when looking for repeated rows (a daily export's
+#: keyword and date together tell every row apart).
+_DISTINCT = ("keyword", "date", "spend", "impressions", "clicks")
 _KNOWN = {normalise_header(alias) for aliases in ALIASES.values() for alias in aliases}
 #: GB2312's symbols and its 3,755 commonest characters: a text whose every byte above ASCII pairs into them is Chinese
 #: (Latin-1's and cp1251's lowercase letters, 0xE0 and up, are never such a pair's first byte).
@@ -260,8 +261,46 @@ def _read_text(path: Path, user_headers: set[str]) -> tuple[pd.DataFrame, int, s
     encoding = _detect_encoding(raw)
     if encoding.startswith("bom+"):
         raw, encoding = raw[len(codecs.BOM_UTF8):], encoding[len("bom+"):]
+    if encoding in transcoded.BYTE_SAFE and (found := _read_by_columns(raw, encoding, path, user_headers)):
+        return found
     text, encoding = _decoded(raw, encoding, path.name)
-    head = text[: _nth_line_end(text, HEADER_SCAN_LINES)]
+    header = _header_line(text[: _nth_line_end(text, HEADER_SCAN_LINES)], user_headers)
+    if header is None:
+        raise no_header(path)
+    header_index, delimiter, lines_before = header
+    body = text[_nth_line_end(text, lines_before):].encode("utf-8")
+    header_line = text[_nth_line_end(text, lines_before):_nth_line_end(text, lines_before + 1)]
+    _unique_headers(next(csv.reader(io.StringIO(header_line), delimiter=delimiter)), path, user_headers)
+    options = dict(sep=delimiter, header=0, dtype=str, keep_default_na=False, skip_blank_lines=False)
+    try:
+        table = pd.read_csv(io.BytesIO(body), engine="pyarrow", **options)
+    except (pd.errors.ParserError, ValueError):   # rows of another width than the header's
+        table = rectangular(body.decode("utf-8"), delimiter, path.name, header_index + 2, options)
+    return table, header_index + 1, encoding, text[:_nth_line_end(text, lines_before)].splitlines()
+
+
+def _read_by_columns(raw: bytes, encoding: str, path: Path,
+                     user_headers: set[str]) -> tuple[pd.DataFrame, int, str, list[str]] | None:
+    """What :func:`_read_text` reads, from a GBK file's bytes split by pyarrow and transcoded column by column
+    (:mod:`optimizer.reading.transcoded`); None when the whole text must be decoded (see there)."""
+    try:
+        head = raw[:transcoded.line_end(raw, HEADER_SCAN_LINES)].decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    header = _header_line(head, user_headers)
+    if header is None:
+        return None
+    header_index, delimiter, lines_before = header
+    header_line = head[_nth_line_end(head, lines_before):_nth_line_end(head, lines_before + 1)]
+    table = transcoded.read_table(raw, transcoded.line_end(raw, lines_before + 1), header_line, delimiter, encoding)
+    if table is None:
+        return None
+    _unique_headers(next(csv.reader(io.StringIO(header_line), delimiter=delimiter)), path, user_headers)
+    return table, header_index + 1, encoding, head[:_nth_line_end(head, lines_before)].splitlines()
+
+
+def _header_line(head: str, user_headers: set[str]) -> tuple[int, str, int] | None:
+    """The header's record number, the delimiter and the lines above the header in ``head``; None when none is found."""
     best: tuple[int, int, str, int] | None = None  # (-matches, record, delimiter, lines before)
     for delimiter in DELIMITERS:
         reader = csv.reader(io.StringIO(head), delimiter=delimiter)
@@ -276,18 +315,7 @@ def _read_text(path: Path, user_headers: set[str]) -> tuple[pd.DataFrame, int, s
         if found is not None:
             candidate = (-found[1], found[0], delimiter, records[found[0]][1])
             best = candidate if best is None or candidate[0] < best[0] else best
-    if best is None:
-        raise no_header(path)
-    _, header_index, delimiter, lines_before = best
-    body = text[_nth_line_end(text, lines_before):].encode("utf-8")
-    header_line = text[_nth_line_end(text, lines_before):_nth_line_end(text, lines_before + 1)]
-    _unique_headers(next(csv.reader(io.StringIO(header_line), delimiter=delimiter)), path, user_headers)
-    options = dict(sep=delimiter, header=0, dtype=str, keep_default_na=False, skip_blank_lines=False)
-    try:
-        table = pd.read_csv(io.BytesIO(body), engine="pyarrow", **options)
-    except (pd.errors.ParserError, ValueError):   # rows of another width than the header's
-        table = rectangular(body.decode("utf-8"), delimiter, path.name, header_index + 2, options)
-    return table, header_index + 1, encoding, text[:_nth_line_end(text, lines_before)].splitlines()
+    return None if best is None else best[1:]
 
 
 def _unique_headers(names: list[str], path: Path, user_headers: set[str]) -> None:

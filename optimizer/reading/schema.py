@@ -22,6 +22,7 @@ from optimizer.reading.artefacts import (
     number_text,
     orders_above_clicks,
     rows_text,
+    unit_codes,
 )
 from optimizer.reading.described import FileRead, describe
 from optimizer.reading.headers import ALIASES, MAP_HINT
@@ -82,12 +83,12 @@ def validate(reports: Sequence[Report], *, on_bad_rows: str = "error",
     problems: list[Problem] = []
     warnings: list[str] = []
     frames: list[pd.DataFrame] = []
-    kept: dict[str, pd.DataFrame] = {}
+    kept: dict[str, tuple[pd.DataFrame, int]] = {}
     for report in reports:
-        frame = _check_report(report, on_bad_rows == "skip", period_days, problems, warnings)
-        if frame is not None:
-            frames.append(frame)
-            kept[report.path.name] = frame
+        checked = _check_report(report, on_bad_rows == "skip", period_days, problems, warnings)
+        if checked is not None:
+            frames.append(checked[0])
+            kept[report.path.name] = checked
     levels = {report.path.name: "keyword" if "keyword" in report.frame else "plan" for report in reports
               if {"plan", "keyword"} & set(report.frame)}
     if len(set(levels.values())) > 1:
@@ -120,13 +121,13 @@ def validate(reports: Sequence[Report], *, on_bad_rows: str = "error",
         files=tuple(_described(report, kept.get(report.path.name), level, history_days, warnings) for report in reports))
 
 
-def _described(report: Report, frame: pd.DataFrame | None, level: str, history_days: int,
+def _described(report: Report, kept: tuple[pd.DataFrame, int] | None, level: str, history_days: int,
                warnings: list[str]) -> FileRead:
     """How ``report`` was read (with the warnings about it), its kept rows counted once however many days a month
-    row was spread over."""
-    frame = frame if frame is not None else report.frame.iloc[:0]
-    keys = [key for key in (UNIT if level == "keyword" else ("plan",)) if key in frame]
-    units = len(frame.drop_duplicates(keys)) if keys and len(frame) else 0
+    row was spread over; ``kept``: its rows kept and their keyword units (:func:`_check_report`)."""
+    frame, units = kept if kept is not None else (report.frame.iloc[:0], 0)
+    if level != "keyword":
+        units = len(frame.drop_duplicates("plan")) if "plan" in frame and len(frame) else 0
     described = describe(report, rows_kept=int(frame["row"].nunique()) if "row" in frame else 0, units=units,
                          history_days=history_days)
     said = tuple(warning for warning in warnings if warning.startswith(f"{report.path.name}: "))
@@ -134,8 +135,8 @@ def _described(report: Report, frame: pd.DataFrame | None, level: str, history_d
 
 
 def _check_report(report: Report, skip: bool, period_days: int | None,
-                  problems: list[Problem], warnings: list[str]) -> pd.DataFrame | None:
-    """Fill derived metrics, add this file's problems; return its usable rows."""
+                  problems: list[Problem], warnings: list[str]) -> tuple[pd.DataFrame, int] | None:
+    """Fill derived metrics, add this file's problems; return its usable rows and how many units they hold."""
     warnings.extend(report.notes)
     frame, used = _fill_derived(report.frame.copy())
     _check_columns(frame, report, period_days, problems)
@@ -149,8 +150,10 @@ def _check_report(report: Report, skip: bool, period_days: int | None,
     frame = frame[~drop]
     artefact_rows(frame, report, problems, warnings)
     warnings.extend(per_click_outliers(frame, report))
-    orders_above_clicks(frame, report, [key for key in UNIT if key in frame], problems, warnings)
-    return frame
+    keys = [key for key in UNIT if key in frame]
+    units = unit_codes(frame, keys) if keys else None
+    orders_above_clicks(frame, report, units, problems, warnings)
+    return frame, int(units.max(initial=-1)) + 1 if units is not None else 0
 
 
 def _check_columns(frame: pd.DataFrame, report: Report, period_days: int | None, problems: list[Problem]) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 
 import numpy as np
 import pytest
@@ -122,3 +124,12 @@ def test_a_quick_run_without_the_timings_line_is_timed_from_the_phases_starts():
     assert phases == pytest.approx({"start-up (imports, scenario)": 0.5, "read and validate": 0.2, "estimate": 0.3,
                                     "report": 0.5, "write": 0.1, "record the run history": 0.2,
                                     "other (exit, gaps)": 0.2})
+
+
+def test_the_plans_peak_memory_is_its_own_and_not_the_generating_process():
+    """A child keeps its parent's high-water mark through exec: getrusage would report the generated report's."""
+    held = np.ones(2**27)   # 1 GiB in this process
+    command = [sys.executable, "-c", "import numpy as np, time; b = np.ones(2**24); time.sleep(0.3); print(b.sum())"]
+    lines, code, _, peak = scale.run_logged(command, dict(os.environ))
+    assert code == 0 and lines[-1][1:] == ("out", str(float(2**24)))
+    assert 0.1 < peak < 0.6 < held.nbytes / 2**30   # the child's 128 MiB and its interpreter, not this process's GiB

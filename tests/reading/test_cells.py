@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from optimizer.reading.cells import SAMPLE_CELLS, _number_texts, each_distinct, parse
-from optimizer.reading.conventions import POINT
+from optimizer.reading.cells import SAMPLE_CELLS, _number_texts, _parse_numbers, _plain_numbers, each_distinct, parse
+from optimizer.reading.conventions import COMMA, POINT
 
 
 def test_numbers_drop_currency_and_separators_and_read_percent_as_a_share():
@@ -80,3 +84,25 @@ def test_a_daily_exports_keywords_each_on_many_days_are_still_read_once_each_tho
         return (cells.str.len(),)
 
     assert each_distinct(days, counted)[0].equals(days.str.len()) and read == [keywords]
+
+
+@settings(max_examples=60, deadline=None)
+@given(cells=st.lists(st.one_of(st.from_regex(r"[+-]?([0-9]{1,6}(\.[0-9]{0,3})?|\.[0-9]{1,3})([eE][+-]?[0-9]{1,3})?",
+                                              fullmatch=True),
+                                st.sampled_from(["nan", "inf", "-", "", " 3", "1e400", "9%", "¥1.2", "1,234"])),
+                      min_size=1, max_size=40))
+def test_a_column_of_bare_numbers_is_cast_whole_and_reads_as_cell_by_cell(cells):
+    column = pd.Series(cells, dtype="str")
+    plain = _plain_numbers(column)
+    values, bad = _parse_numbers(column, POINT)
+    expected, expected_bad = _number_texts(column, POINT)
+    pd.testing.assert_series_equal(values, expected)
+    pd.testing.assert_series_equal(bad, expected_bad)
+    bare = all(re.fullmatch(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)(e[+-]?[0-9]+)?", cell.lower()) for cell in cells)
+    assert (plain is not None) == (bare and bool(np.isfinite(expected).all()))   # the whole column cast at once
+
+
+def test_a_bid_column_with_a_dash_is_read_cell_by_cell_and_a_comma_decimal_file_never_cast_whole():
+    assert _plain_numbers(pd.Series(["1.20", "-", "0.85"], dtype="str")) is None
+    comma = pd.Series(["1.234", "25"], dtype="str")   # a point between thousands: bare numbers to a cast
+    assert _parse_numbers(comma, COMMA)[0].tolist() == _number_texts(comma, COMMA)[0].tolist() == [1234.0, 25.0]
