@@ -27,6 +27,7 @@ from optimizer.errors import InputDataError, Problem
 from optimizer.i18n import say
 from optimizer.reading import limits, transcoded
 from optimizer.reading.cells import cell_text, parse
+from optimizer.reading.decoding import decoded
 from optimizer.reading.headers import ALIASES, HEADER_SCAN_LINES, find_header, map_headers, no_header, normalise_header
 from optimizer.reading.periods import Period, title_period, with_dates
 from optimizer.reading.ragged import rectangular
@@ -222,36 +223,6 @@ def _chinese(sample: bytes) -> str | None:
     return min(odd, key=lambda encoding: (odd[encoding], encoding != "gb18030")) if odd else None
 
 
-def _decoded(raw: bytes, encoding: str, file: str) -> tuple[str, str]:
-    """``raw`` as text in ``encoding``, else in gb18030 (which any GBK text is), else UTF-8; refused naming the first
-    line it cannot read in whichever of GBK and UTF-8 reads more of the file before it."""
-    errors = {}
-    for candidate in dict.fromkeys((encoding, "gb18030", "utf-8")):
-        try:
-            return raw.decode(candidate), candidate
-        except UnicodeDecodeError as error:
-            errors[candidate] = error
-    candidate = max(("gb18030", "utf-8"), key=lambda name: errors[name].start)
-    raise _undecodable(raw, errors[candidate], candidate, file) from errors[candidate]
-
-
-def _undecodable(raw: bytes, error: UnicodeDecodeError, encoding: str, file: str) -> InputDataError:
-    """The first line the file's encoding cannot read, named and shown when the other common encoding reads it."""
-    names = {"gb18030": "GBK", "utf-8": "UTF-8"}
-    line = raw.count(b"\n", 0, error.start) + 1
-    end = raw.find(b"\n", error.start)
-    text = raw[raw.rfind(b"\n", 0, error.start) + 1:end if end >= 0 else len(raw)]
-    other = "utf-8" if encoding == "gb18030" else "gb18030"
-    try:
-        shown, kind = [repr(text.decode(other).strip()[:80])], f"{names[other]} text"
-    except UnicodeDecodeError:
-        shown, kind = [], f"not {names[other]} text either"
-    return InputDataError([Problem(
-        f"line {line} is not {names.get(encoding, encoding)} like the rest of the file but {kind} (byte "
-        f"0x{raw[error.start]:02x}): a line saved in another encoding, or a damaged file", file=file, rows=[line],
-        values=shown, hint="Save the whole file in one encoding (UTF-8 or GBK), or export the report again")])
-
-
 def _read_text(path: Path, user_headers: set[str]) -> tuple[pd.DataFrame, int, str, list[str]]:
     """Decode, find the header line and delimiter, then read every cell as text; also the lines above the header."""
     raw = limits.read_bytes(path)
@@ -263,7 +234,7 @@ def _read_text(path: Path, user_headers: set[str]) -> tuple[pd.DataFrame, int, s
         raw, encoding = raw[len(codecs.BOM_UTF8):], encoding[len("bom+"):]
     if encoding in transcoded.BYTE_SAFE and (found := _read_by_columns(raw, encoding, path, user_headers)):
         return found
-    text, encoding = _decoded(raw, encoding, path.name)
+    text, encoding = decoded(raw, encoding, path.name)
     header = _header_line(text[: _nth_line_end(text, HEADER_SCAN_LINES)], user_headers)
     if header is None:
         raise no_header(path)
