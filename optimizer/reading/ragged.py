@@ -29,7 +29,7 @@ def rectangular(text: str, delimiter: str, file: str, first_row: int, options: d
     ``first_row`` is the row number people see for the first data row; ``options`` are the
     ``pd.read_csv`` options of the rectangular path, so both paths name and type columns alike.
     """
-    records = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))   # line ends in quoted cells kept
     width = len(records[0])
     data = records[1:]
     problems = [*_spilled(data, width, delimiter, file, first_row), *_cut_short(text, data, width, file, first_row)]
