@@ -3,7 +3,8 @@
 scipy's wrapper is silent and public (highspy prints a banner on stdout when
 constructed). The interior point method with crossover to a vertex is 15x faster
 than dual simplex on this structure (one short row per keyword plus a few dense
-coupling rows) at 10,000 keywords. HiGHS's status codes and sign conventions stay in
+coupling rows) at 10,000 keywords; where it stalls ("numerical difficulties", as it can on
+an infeasible program) dual simplex decides. HiGHS's status codes and sign conventions stay in
 this module: the :class:`Solution` carries our words and duals by row name.
 """
 
@@ -15,6 +16,7 @@ from optimizer.solver.program import INF, Program, Solution, binding
 
 #: scipy's linprog status codes, in our words; they never leave this module.
 STATUS = {0: "optimal", 1: "iteration limit", 2: "infeasible", 3: "unbounded", 4: "numerical difficulties"}
+NUMERICAL = 4
 
 
 def solve_highs(program: Program, *, time_limit: float | None = None) -> Solution:
@@ -45,13 +47,12 @@ def solve_highs(program: Program, *, time_limit: float | None = None) -> Solutio
         rows.append(sp.csr_matrix(sign * flat[None, :]))
         bounds.append(np.array([upper if sign > 0 else -lower]))
     options = {"presolve": True, **({"time_limit": float(time_limit)} if time_limit else {})}
-    result = linprog(
-        -program.objective.ravel()[columns],
-        A_ub=sp.vstack(rows, format="csr"), b_ub=np.concatenate(bounds),
-        A_eq=choose[~pausable] if (~pausable).any() else None,
-        b_eq=np.ones((~pausable).sum()) if (~pausable).any() else None,
-        bounds=(0.0, 1.0), method="highs-ipm", options=options,
-    )
+    problem = {"c": -program.objective.ravel()[columns], "A_ub": sp.vstack(rows, format="csr"),
+               "b_ub": np.concatenate(bounds), "A_eq": choose[~pausable] if (~pausable).any() else None,
+               "b_eq": np.ones((~pausable).sum()) if (~pausable).any() else None, "bounds": (0.0, 1.0)}
+    result = linprog(**problem, method="highs-ipm", options=options)
+    if result.status == NUMERICAL:   # the interior point method can stall on an infeasible program; simplex decides
+        result = linprog(**problem, method="highs-ds", options=options)
     if result.status != 0:
         return Solution(STATUS.get(result.status, "failed"), float("nan"), empty, {}, {}, ())
     share = np.zeros(n_units * n_levels)
