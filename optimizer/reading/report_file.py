@@ -43,6 +43,8 @@ _WINDOW = re.compile(r"^\s*\d+\s*day\b|\d+\s*天", re.IGNORECASE)
 _GB = ("gb2312", "gbk", "cp936", "hz", "gb18030")
 #: Kana, Greek, Cyrillic, box drawing and private-use characters: what a wrong Chinese decoding makes.
 _ODD = re.compile("[\u0370-\u04ff\u2500-\u257f\u3040-\u30ff\ue000-\uf8ff]")
+#: A file of nothing but a byte order mark and blank lines (``bytes.strip``'s whitespace); stops at the first figure.
+_BLANK = re.compile(rb"(?:\xef\xbb\xbf)?\s*")
 #: The columns likeliest to tell two rows apart, compared first when looking for repeated rows (a daily export's
 #: keyword and date together tell every row apart).
 _DISTINCT = ("keyword", "date", "spend", "impressions", "clicks")
@@ -226,7 +228,7 @@ def _chinese(sample: bytes) -> str | None:
 def _read_text(path: Path, user_headers: set[str]) -> tuple[pd.DataFrame, int, str, list[str]]:
     """Decode, find the header line and delimiter, then read every cell as text; also the lines above the header."""
     raw = limits.read_bytes(path)
-    if not raw.removeprefix(codecs.BOM_UTF8).strip():
+    if _BLANK.fullmatch(raw):   # not ``raw.strip()``: that copies the whole file
         raise InputDataError([Problem("the file is empty" if not raw else "the file holds only blank lines",
                                       file=path.name, hint="Export the report again")])
     encoding = _detect_encoding(raw)
