@@ -83,7 +83,8 @@ def parse(raw: pd.DataFrame, rows: pd.Series, from_excel: bool, file: str = "",
         parsed[name] = values
         if bad.any():
             bad_cells[name] = (rows[bad].tolist(), cell_text(column[bad]).tolist())
-    return pd.DataFrame(parsed, index=raw.index), bad_cells
+    # copy=False: the columns are this call's own (or, copy-on-write, shared safely); one block each, not one 2-D copy
+    return pd.DataFrame(parsed, index=raw.index, copy=False), bad_cells
 
 
 def _written(column: pd.Series, from_excel: bool) -> pd.Series | None:
