@@ -14,10 +14,11 @@ The result does not depend on the split, the threads or the CPU.
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
 import numpy as np
+
+from optimizer.model.halves import at_once, two_cores
 
 #: Keys from which the two parts are sorted at once; below it one sort is quicker than two threads.
 SPLIT_SIZE = 1 << 18
@@ -50,19 +51,15 @@ def ascending_order(keys: np.ndarray, spare: tuple[np.ndarray, np.ndarray] | Non
         return order
     below, count = split
     parts = ((below, slice(0, count)), (None, slice(count, size)))
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        jobs = [pool.submit(_sort_part, keys, (mask, below), order[where],
-                            None if spare is None else (spare[0][where], spare[1][where]))
-                for mask, where in parts]
-        for job in jobs:
-            job.result()
+    at_once(*(partial(_sort_part, keys, (mask, below), order[where],
+                      None if spare is None else (spare[0][where], spare[1][where])) for mask, where in parts))
     return order
 
 
 def _split(keys: np.ndarray) -> tuple[np.ndarray, int] | None:
     """Which keys go to the lower part (below a sampled median) and how many, or None when one sort is quicker."""
     size = len(keys)
-    if size < SPLIT_SIZE or (os.cpu_count() or 1) < 2:
+    if size < SPLIT_SIZE or not two_cores():
         return None
     sample = np.sort(keys[::max(1, size // SAMPLE_SIZE)])
     pivot = sample[len(sample) // 2]

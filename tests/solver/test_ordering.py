@@ -20,7 +20,7 @@ KEYS = hnp.arrays(np.float64, st.integers(0, 300), elements=FEW_VALUES | st.floa
 def split_small(monkeypatch):
     """The two-part sort from 32 keys on (as on two cores), so that small arrays take that path."""
     monkeypatch.setattr(ordering, "SPLIT_SIZE", 32)
-    monkeypatch.setattr(ordering.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(ordering, "two_cores", lambda: True)
 
 
 def many_ties(size: int, seed: int) -> np.ndarray:
@@ -40,7 +40,7 @@ def test_one_sort_is_numpys_stable_argsort(keys):
 def test_two_parts_are_numpys_stable_argsort(keys):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(ordering, "SPLIT_SIZE", 32)
-        patch.setattr(ordering.os, "cpu_count", lambda: 2)
+        patch.setattr(ordering, "two_cores", lambda: True)
         assert np.array_equal(ascending_order(keys), np.argsort(keys, kind="stable"))
         assert np.array_equal(descending_order(keys), np.argsort(-keys, kind="stable"))
 
