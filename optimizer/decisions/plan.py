@@ -247,7 +247,9 @@ def make_plan(scenario: Scenario, prepared: Prepared | None = None, *, solver: s
         raise InfeasibleError([Conflict("solver", float("nan"), float("nan"), f"the solver stopped: {solution.status}")])
     spent = float((solution.share * candidates.spend).sum())
     if scenario.goal.min_roi and spent <= 1e-6 * before_spend:
-        raise InfeasibleError([roi_conflict(limits.min_roi, best_roi(program), confidence=confidence)])
+        best = best_roi(program)
+        if not best >= limits.min_roi:   # the floor keeps every bid out; a tiny budget alone is a plan, not a conflict
+            raise InfeasibleError([roi_conflict(limits.min_roi, best, confidence=confidence)])
     lap("solve", "explain")
     cutoff = cutoff_roi(solution, program.limits, per_revenue, spend_cost)
     quoted = _as_given(program, limits) if held[0] is not limits else program

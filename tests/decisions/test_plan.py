@@ -243,3 +243,13 @@ def test_revenue_without_orders_is_refused_where_revenue_is_planned(tmp_path, bo
         result = make_plan(scenario)
         assert (result.bids["action"] == "hold").all() and result.summary.defaults.notes == (
             "no default ROI floor: the reports have no revenue, or no orders to forecast it from",)
+
+
+def test_a_budget_too_small_to_buy_a_click_is_a_plan_not_an_roi_conflict(markets, tmp_path):
+    """The floor is reachable (ROI far above it at any spend): the plan spends next to nothing, within the budget,
+    and nothing blames the floor."""
+    tiny = make_plan(load_scenario(write_scenario(tmp_path, markets[1], "[goal]\nbudget = 0.0001\nmin_roi = 1\n")))
+    assert tiny.solution.status == "optimal"
+    assert tiny.summary.after.spend <= 0.0001 * (1 + 1e-9)
+    with pytest.raises(InfeasibleError, match=r"min_roi 500 cannot be met: the highest ROI any bids reach is"):
+        make_plan(load_scenario(write_scenario(tmp_path, markets[1], "[goal]\nbudget = 0.0001\nmin_roi = 500\n")))
