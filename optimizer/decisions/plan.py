@@ -1,9 +1,8 @@
 """The weekly plan, end to end: reports -> estimates -> candidates -> program -> decisions.
 
-``make_plan`` is the library call behind ``bidopt plan``; it raises the typed
-errors of :mod:`optimizer.errors` and never prints. ``PlanResult.files`` gives the
-bytes of every output file so :func:`optimizer.outputs.files.write_all` can put them in
-place atomically.
+``make_plan`` is the library call behind ``bidopt plan``; it raises the typed errors of :mod:`optimizer.errors`
+and never prints. ``PlanResult.files`` gives the bytes of every output file so
+:func:`optimizer.outputs.files.write_all` can put them in place atomically.
 """
 
 from __future__ import annotations
@@ -246,10 +245,9 @@ def make_plan(scenario: Scenario, prepared: Prepared | None = None, *, solver: s
     if solution.status != "optimal":
         raise InfeasibleError([Conflict("solver", float("nan"), float("nan"), f"the solver stopped: {solution.status}")])
     spent = float((solution.share * candidates.spend).sum())
-    if scenario.goal.min_roi and spent <= 1e-6 * before_spend:
-        best = best_roi(program)
-        if not best >= limits.min_roi:   # the floor keeps every bid out; a tiny budget alone is a plan, not a conflict
-            raise InfeasibleError([roi_conflict(limits.min_roi, best, confidence=confidence)])
+    # nothing spent: the floor's fault when no bids reach it (a budget too small to buy a click is a plan)
+    if scenario.goal.min_roi and spent <= 1e-6 * before_spend and not (best := best_roi(program)) >= limits.min_roi:
+        raise InfeasibleError([roi_conflict(limits.min_roi, best, confidence=confidence)])
     lap("solve", "explain")
     cutoff = cutoff_roi(solution, program.limits, per_revenue, spend_cost)
     quoted = _as_given(program, limits) if held[0] is not limits else program
