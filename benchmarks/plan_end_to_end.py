@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -24,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scenarios"))
 
 CHILD = """
-import json, sys, time
+import json, re, sys, time
 from pathlib import Path
 from optimizer.outputs.files import write_all
 from optimizer.decisions.plan import make_plan
@@ -37,8 +36,9 @@ clock = time.perf_counter()
 write_all(Path(sys.argv[2]), result.files())
 timings = dict(result.timings, write=time.perf_counter() - clock)
 timings["total"] = time.perf_counter() - start
+peak_kib = int(re.search(r"VmHWM:\\s+(\\d+) kB", Path("/proc/self/status").read_text()).group(1))
 print(json.dumps({"timings": timings, "units": len(result.bids), "rows": len(result.performance.frame),
-                  "status": result.summary.status}))
+                  "status": result.summary.status, "peak_kib": peak_kib}))
 """
 
 
@@ -70,8 +70,9 @@ def main() -> None:
         wall = time.perf_counter() - wall
         if child.returncode != 0:
             sys.exit(f"plan failed:\n{child.stderr}")
-        peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         figures = json.loads(child.stdout)
+        # the child's own high-water mark (VmHWM): its ru_maxrss would keep the generator's, through fork and exec
+        peak_mib = figures["peak_kib"] / 1024
 
     print(f"planned {figures['units']:,} keywords from {figures['rows']:,} rows: {figures['status']}")
     for phase, seconds in figures["timings"].items():
