@@ -21,6 +21,13 @@ def test_numbers_drop_currency_and_separators_and_read_percent_as_a_share():
     assert bad == {"spend": ([5], ["abc"])}
 
 
+def test_a_percent_in_a_money_count_or_bid_column_is_an_unreadable_cell_not_a_share():
+    raw = pd.DataFrame({"spend": ["40%", "12.5"], "clicks": ["3", "50 %"], "bid": ["0.6", "%7"], "acos": ["25%", "%7"]})
+    frame, bad = parse(raw, pd.Series([2, 3]), from_excel=False)
+    assert bad == {"spend": ([2], ["40%"]), "clicks": ([3], ["50 %"]), "bid": ([3], ["%7"])}
+    assert frame["spend"].iat[1] == 12.5 and frame["acos"].tolist() == [0.25, 0.07]
+
+
 def test_dates_in_export_formats_and_excel_serials_and_match_types_in_one_vocabulary():
     raw = pd.DataFrame({"date": ["2024-06-01", "2024/06/02", "Jun 3, 2024", "45447", "soon"],
                         "match_type": ["精确匹配", "Broad match", "phrase match", "--", "custom"]})
