@@ -34,6 +34,7 @@ from optimizer.reading.ragged import rectangular
 from optimizer.reading.search_terms import from_notation, keyword_match_type
 from optimizer.reading.totals import TOTAL_WORDS, repeated_rows, skipped_note, sum_rows, total_counts, total_or_blank
 from optimizer.reading.units import bid_units
+from optimizer.reading.workbook import report_sheet
 
 SAMPLE_BYTES = 256 * 1024
 TEXT_EXTENSIONS = (".csv", ".tsv", ".txt")
@@ -319,15 +320,7 @@ def _nth_line_end(text: str, count: int) -> int:
 def _read_excel(path: Path, user_headers: set[str]) -> tuple[pd.DataFrame, int, list[str]]:
     """Pick the sheet whose header looks most like a report; cells keep their Excel types; also the rows above the header."""
     with pd.ExcelFile(path, engine="calamine") as book:
-        best: tuple[int, str, int] | None = None
-        for sheet in book.sheet_names:
-            head = pd.read_excel(book, sheet_name=sheet, header=None, nrows=HEADER_SCAN_LINES)
-            found = find_header(head.astype(object).where(head.notna(), "").values.tolist(), user_headers)
-            if found is not None and (best is None or found[1] > best[0]):
-                best = (found[1], sheet, found[0])
-        if best is None:
-            raise no_header(path)
-        _, sheet, header_index = best
+        sheet, header_index = report_sheet(book, path, user_headers)
         sheet_table = pd.read_excel(book, sheet_name=sheet, header=None)
     names = [str(name) if pd.notna(name) else f"Unnamed: {position}"
              for position, name in enumerate(sheet_table.iloc[header_index])]
@@ -336,5 +329,3 @@ def _read_excel(path: Path, user_headers: set[str]) -> tuple[pd.DataFrame, int, 
     titles = [" ".join(str(cell) for cell in record if pd.notna(cell))
               for record in sheet_table.iloc[:header_index].itertuples(index=False)]
     return table.infer_objects(), header_index + 1, titles
-
-
