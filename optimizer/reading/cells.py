@@ -11,7 +11,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from optimizer.errors import InputDataError, Problem
 from optimizer.reading.conventions import COMMA, MARKS, MONTH_FIRST, POINT, date_order, decimal_mark, regular_days
+from optimizer.reading.headers import header_scale
 
 TEXT_COLUMNS = ("plan", "ad_group", "keyword", "match_type", "record_type", "state", "campaign_type", "search_term")
 #: Canonical columns that hold dates: a row's day, or the start and end of the period it sums.
@@ -19,6 +21,9 @@ DATE_COLUMNS = ("date", "start_date", "end_date", "month", "week")
 #: Canonical columns of rates, the only ones a cell may write as a percent ("9.09%"); "40%" in a spend, a click
 #: count or a bid is no figure of that column (a rate pasted into the wrong column, or columns shifted).
 RATE_COLUMNS = ("ctr", "roi", "acos", "cvr")
+#: Figures of the past a header's unit may scale ("花费(万元)", "Cost (micros)"); a bid or a budget so scaled is
+#: refused, since the plan writes bids and budgets back in whole units under the file's own headers.
+SCALED_COLUMNS = ("impressions", "clicks", "spend", "orders", "revenue", "cpc")
 MISSING_TOKENS = ("", "-", "--", "—", "–", "n/a", "na", "nan", "null", "none", "nat")
 #: In a number column "nan" is not a blank but a value no export writes: it is an unreadable cell.
 _NUMBER_MISSING = tuple(token for token in MISSING_TOKENS if token not in ("nan", "nat"))
@@ -84,6 +89,8 @@ def parse(raw: pd.DataFrame, rows: pd.Series, from_excel: bool, file: str = "",
             continue
         values, bad = (_parse_dates(column, order) if name in DATE_COLUMNS
                        else _parse_numbers(column, mark, percent=name in RATE_COLUMNS))
+        if name not in DATE_COLUMNS and (scale := header_scale(headers.get(name, ""))):
+            values = _scaled(values, column, name, scale, (file, headers[name]))
         parsed[name] = values
         if bad.any():
             bad_cells[name] = (rows[bad].tolist(), cell_text(column[bad]).tolist())
@@ -114,6 +121,28 @@ def _texts(column: pd.Series, name: str, from_excel: bool) -> pd.Series:
         lowered = text.str.lower()
         text = lowered.map(MATCH_TYPES).fillna(lowered).astype(str)
     return text
+
+
+def _scaled(values: pd.Series, column: pd.Series, name: str, scale: tuple[str, float],
+            where: tuple[str, str]) -> pd.Series:
+    """A number column's values in whole units when its header names a unit that scales them: "(%)" on a rate
+    (its cells written without "%" are percents), "(万元)" or "(micros)" on a figure of the past; refused on a
+    bid or a budget."""
+    unit, factor = scale
+    if unit == "%":
+        if name not in RATE_COLUMNS:
+            return values
+        return values.where(cell_text(column).str.contains("%", regex=False).fillna(False).astype(bool),
+                            values * factor)
+    if name in SCALED_COLUMNS:
+        return values * factor
+    if name in RATE_COLUMNS:
+        return values
+    file, header = where
+    raise InputDataError([Problem(
+        f'the header says its figures are in "{unit}" (× {factor:g}), which the plan cannot write back under it',
+        file=file, column=f"{header} ({name})", hint="Export the report with bids and budgets in whole currency "
+        "units (or convert the column and drop the unit from its header)")])
 
 
 def _parse_numbers(column: pd.Series, mark: str = POINT, percent: bool = True) -> tuple[pd.Series, pd.Series]:
