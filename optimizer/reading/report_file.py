@@ -194,6 +194,8 @@ def _detect_encoding(raw: bytes) -> str:
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     sample = raw[:SAMPLE_BYTES]
+    if unmarked := _utf16(sample):
+        return unmarked
     if len(raw) > SAMPLE_BYTES and b"\n" in sample:
         sample = sample[: sample.rindex(b"\n") + 1]
     try:
@@ -208,6 +210,20 @@ def _detect_encoding(raw: bytes) -> str:
     if _COMMON_GB.sub(b"", sample).isascii():  # and short GBK text ("合计", "计划A") for Latin-1
         return _chinese(sample) or name
     return name
+
+
+def _utf16(sample: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" for UTF-16 text without a byte order mark, else None: its headers, digits and
+    separators put a NUL in every other byte, which no UTF-8 or GBK text holds (a damaged file's NULs fall on both)."""
+    even, odd = sample[0:len(sample) - len(sample) % 2:2], sample[1::2]
+    if len(odd) < 8:
+        return None
+    nul_even, nul_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    if nul_odd > 0.3 and nul_even < 0.01:
+        return "utf-16-le"
+    if nul_even > 0.3 and nul_odd < 0.01:
+        return "utf-16-be"
+    return None
 
 
 def _chinese(sample: bytes) -> str | None:

@@ -67,6 +67,17 @@ def test_utf8_with_and_without_bom(tmp_path, encoding, expected):
     assert report.frame["row"].iloc[0] == 2 and report.frame["date"].notna().all()
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_read_like_excels_unicode_text(tmp_path, encoding):
+    lines = ["Date\tCampaign\tKeyword\tImpressions\tClicks\tSpend", "2024-06-01\tC1\tred dress\t1200\t35\t$1,234.50",
+             "2024-06-01\tC1\tdress\t100\t5\t6.5"]
+    path = tmp_path / "ztc.txt"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
+    report = read_report(path)
+    assert report.encoding == encoding and report.frame["keyword"].tolist() == ["red dress", "dress"]
+    assert report.frame[["impressions", "clicks", "spend"]].sum().tolist() == [1300, 40, 1241.0]
+
+
 @pytest.mark.parametrize("separator", ["\t", ";"])
 def test_tab_and_semicolon_are_sniffed(tmp_path, separator):
     lines = [line.replace(",", separator) for line in ["日期,推广计划,关键词,展现量,点击量,花费",
