@@ -248,6 +248,8 @@ def _read_text(path: Path, user_headers: set[str]) -> tuple[pd.DataFrame, int, s
     if _BLANK.fullmatch(raw):   # not ``raw.strip()``: that copies the whole file
         raise InputDataError([Problem("the file is empty" if not raw else "the file holds only blank lines",
                                       file=path.name, hint="Export the report again")])
+    if b"\n" not in raw:   # old Mac line ends ("CSV (Macintosh)" from Excel): a lone CR ends each line
+        raw = raw.replace(b"\r", b"\n")
     encoding = _detect_encoding(raw)
     if encoding.startswith("bom+"):
         raw, encoding = raw[len(codecs.BOM_UTF8):], encoding[len("bom+"):]

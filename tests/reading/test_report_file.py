@@ -78,6 +78,17 @@ def test_utf16_without_a_byte_order_mark_is_read_like_excels_unicode_text(tmp_pa
     assert report.frame[["impressions", "clicks", "spend"]].sum().tolist() == [1300, 40, 1241.0]
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030", "utf-16"])
+def test_lines_ended_by_a_lone_carriage_return_as_excel_for_mac_saves_them_are_read(tmp_path, encoding):
+    lines = ["Date,Campaign,Keyword,Impressions,Clicks,Spend", "2024-06-01,计划A,red dress,1200,35,\"$1,234.50\"",
+             "2024-06-02,计划A,dress,100,5,6.5"]
+    path = tmp_path / "mac.csv"
+    path.write_bytes("\r".join(lines).encode(encoding))
+    report = read_report(path)
+    assert report.frame["keyword"].tolist() == ["red dress", "dress"] and report.frame["row"].tolist() == [2, 3]
+    assert report.frame[["impressions", "clicks", "spend"]].sum().tolist() == [1300, 40, 1241.0]
+
+
 @pytest.mark.parametrize("separator", ["\t", ";"])
 def test_tab_and_semicolon_are_sniffed(tmp_path, separator):
     lines = [line.replace(",", separator) for line in ["日期,推广计划,关键词,展现量,点击量,花费",
