@@ -32,6 +32,7 @@ from optimizer.reading.headers import ALIASES, HEADER_SCAN_LINES, find_header, m
 from optimizer.reading.periods import Period, title_period, with_dates
 from optimizer.reading.ragged import rectangular
 from optimizer.reading.search_terms import from_notation, keyword_match_type
+from optimizer.reading.synonyms import check_synonyms
 from optimizer.reading.totals import TOTAL_WORDS, repeated_rows, skipped_note, sum_rows, total_counts, total_or_blank
 from optimizer.reading.units import bid_units
 from optimizer.reading.workbook import report_sheet
@@ -53,8 +54,8 @@ _KNOWN = {normalise_header(alias) for aliases in ALIASES.values() for alias in a
 #: GB2312's symbols and its 3,755 commonest characters: a text whose every byte above ASCII pairs into them is Chinese
 #: (Latin-1's and cp1251's lowercase letters, 0xE0 and up, are never such a pair's first byte).
 _COMMON_GB = re.compile(b"[\xa1-\xa9\xb0-\xd7][\xa1-\xfe]")
-_OTHER_CJK = ("cp949", "euc_kr", "johab", "euc_jp", "euc_jis_2004", "shift_jis", "cp932", "big5",
-              "big5hkscs", "cp950", "iso2022_jp", "iso2022_kr")
+_OTHER_CJK = ("cp949", "euc_kr", "johab", "euc_jp", "euc_jis_2004", "shift_jis", "cp932", "big5", "big5hkscs", "cp950",
+              "iso2022_jp", "iso2022_kr")
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,7 @@ def read_report(path: str | Path, columns: Mapping[str, str] | None = None) -> R
     headers = map_headers(list(table.columns), columns, path.name)
     headers, notation, term_notes = keyword_match_type(headers, list(table.columns), path.name)
     rows = pd.Series(np.arange(len(table), dtype=np.int64) + header_row + 1, index=table.index)
+    check_synonyms(table, headers, columns, rows, (suffix not in TEXT_EXTENSIONS, path.name))
     raw = table[list(headers.values())].set_axis(list(headers), axis=1)
     first = table.iloc[:, 0] if len(table.columns) else None
     totals, blank = total_or_blank(raw, first)
@@ -248,8 +250,7 @@ def _read_text(path: Path, user_headers: set[str]) -> tuple[pd.DataFrame, int, s
     if _BLANK.fullmatch(raw):   # not ``raw.strip()``: that copies the whole file
         raise InputDataError([Problem("the file is empty" if not raw else "the file holds only blank lines",
                                       file=path.name, hint="Export the report again")])
-    if b"\n" not in raw:   # old Mac line ends ("CSV (Macintosh)" from Excel): a lone CR ends each line
-        raw = raw.replace(b"\r", b"\n")
+    raw = raw if b"\n" in raw else raw.replace(b"\r", b"\n")   # Excel's "CSV (Macintosh)": a lone CR ends each line
     encoding = _detect_encoding(raw)
     if encoding.startswith("bom+"):
         raw, encoding = raw[len(codecs.BOM_UTF8):], encoding[len("bom+"):]
