@@ -12,7 +12,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from optimizer.errors import InputDataError, Problem
-from optimizer.reading.conventions import COMMA, MARKS, MONTH_FIRST, POINT, date_order, decimal_mark, regular_days
+from optimizer.reading.conventions import (
+    COMMA,
+    MARKS,
+    MONTH_FIRST,
+    POINT,
+    date_order,
+    decimal_mark,
+    one_currency,
+    regular_days,
+)
 from optimizer.reading.headers import header_scale
 
 TEXT_COLUMNS = ("plan", "ad_group", "keyword", "match_type", "record_type", "state", "campaign_type", "search_term")
@@ -79,6 +88,7 @@ def parse(raw: pd.DataFrame, rows: pd.Series, from_excel: bool, file: str = "",
     texts = {name: _written(raw[name], from_excel) for name in raw.columns if name not in TEXT_COLUMNS}
     mark = decimal_mark({name: text for name, text in texts.items() if name not in DATE_COLUMNS and text is not None},
                         rows, file, headers)
+    one_currency({name: text for name, text in texts.items() if text is not None}, rows, file, headers)
     dated = {name: text for name, text in texts.items() if name in DATE_COLUMNS and text is not None}
     order = date_order(dated, rows, file, headers,
                        lambda order: regular_days(pd.concat([_parse_dates(raw[name], order)[0] for name in dated])))

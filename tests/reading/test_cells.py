@@ -16,11 +16,20 @@ from optimizer.reading.conventions import COMMA, POINT
 
 
 def test_numbers_drop_currency_and_separators_and_read_percent_as_a_share():
-    raw = pd.DataFrame({"spend": ["￥1,234.50", "Rs.201.68", "-", "abc"], "ctr": ["9.09%", "1%", "", "0.5"]})
+    raw = pd.DataFrame({"spend": ["￥1,234.50", "￥201.68", "-", "abc"], "ctr": ["9.09%", "1%", "", "0.5"]})
     frame, bad = parse(raw, pd.Series([2, 3, 4, 5]), from_excel=False)
     assert frame["spend"].tolist()[:2] == [1234.5, 201.68] and np.isnan(frame["spend"]).tolist()[2:] == [True, True]
+    rupees, _ = parse(pd.DataFrame({"spend": ["Rs.201.68", "₹5", "INR 3"]}), pd.Series([2, 3, 4]), from_excel=False)
+    assert rupees["spend"].tolist() == [201.68, 5.0, 3.0]
     assert frame["ctr"].tolist()[:2] == [0.0909, 0.01] and frame["ctr"].iat[3] == 0.5
     assert bad == {"spend": ([5], ["abc"])}
+
+
+def test_money_cells_in_two_currencies_are_refused_naming_the_fewer():
+    raw = pd.DataFrame({"spend": ["$1,234.50", "€18.00", "12"], "revenue": ["US$40", "40 €", "$3"]})
+    with pytest.raises(InputDataError, match=r'f.csv: column spend: 2 cells in EUR, while most money cells of the file '
+                                             r'are in USD \(and cells of revenue\) \(row 3: "€18.00"\)'):
+        parse(raw, pd.Series([2, 3, 4]), from_excel=False, file="f.csv")
 
 
 def test_a_percent_in_a_money_count_or_bid_column_is_an_unreadable_cell_not_a_share():

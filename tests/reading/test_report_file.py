@@ -117,15 +117,20 @@ def test_google_ads_title_lines_and_total_rows(tmp_path):
 
 
 def test_value_formats_and_bad_cells(tmp_path):
-    spends = ["¥1,234.50", "￥12", "$6.25", "Rs.201.68", "₹5", "-", "--", "", "N/A", " ", "abc", "12元"]
-    lines = ["date,keyword,impressions,clicks,spend,ctr"]
-    lines += [f'2024-06-01,k{i},100,1,"{spend}",9.09%' for i, spend in enumerate(spends)]
-    report = read_report(write(tmp_path / "values.csv", lines))
-    spend = report.frame["spend"].tolist()
-    assert spend[:5] == [1234.5, 12, 6.25, 201.68, 5] and spend[-1] == 12
-    assert np.isnan(spend[5:11]).all()
-    assert report.bad_cells == {"spend": ([12], ["abc"])}
-    assert report.frame["ctr"].iloc[0] == pytest.approx(0.0909)
+    blanks = ["-", "--", "", "N/A", " ", "abc"]
+    for money, expected in ((["¥1,234.50", "￥12", "12元"], [1234.5, 12, 12]), (["$6.25"], [6.25]),
+                            (["Rs.201.68", "₹5"], [201.68, 5])):
+        lines = ["date,keyword,impressions,clicks,spend,ctr"]
+        lines += [f'2024-06-01,k{i},100,1,"{spend}",9.09%' for i, spend in enumerate(money + blanks)]
+        report = read_report(write(tmp_path / "values.csv", lines))
+        spend = report.frame["spend"].tolist()
+        assert spend[:len(money)] == expected and np.isnan(spend[len(money):]).all()
+        assert report.bad_cells == {"spend": ([len(money) + len(blanks) + 1], ["abc"])}
+        assert report.frame["ctr"].iloc[0] == pytest.approx(0.0909)
+    lines = ["date,keyword,clicks,spend"] + [f'2024-06-01,k{i},1,"{spend}"' for i, spend in enumerate(["¥1", "$6.25", "¥2"])]
+    with pytest.raises(InputDataError, match=r'column spend: 1 cell in USD, while most money cells of the file are in '
+                                             r'CNY \(row 3: "\$6.25"\)'):
+        read_report(write(tmp_path / "mixed.csv", lines))
 
 
 def test_date_formats(tmp_path):
