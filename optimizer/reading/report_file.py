@@ -29,10 +29,10 @@ from optimizer.reading import limits, transcoded
 from optimizer.reading.cells import cell_text, parse
 from optimizer.reading.decoding import decoded
 from optimizer.reading.headers import ALIASES, HEADER_SCAN_LINES, find_header, map_headers, no_header, normalise_header
+from optimizer.reading.one_figure import each_figure_once
 from optimizer.reading.periods import Period, title_period, with_dates
 from optimizer.reading.ragged import rectangular
 from optimizer.reading.search_terms import from_notation, keyword_match_type
-from optimizer.reading.synonyms import check_synonyms
 from optimizer.reading.totals import TOTAL_WORDS, repeated_rows, skipped_note, sum_rows, total_counts, total_or_blank
 from optimizer.reading.units import bid_units
 from optimizer.reading.workbook import report_sheet
@@ -115,7 +115,7 @@ def read_report(path: str | Path, columns: Mapping[str, str] | None = None) -> R
     headers = map_headers(list(table.columns), columns, path.name)
     headers, notation, term_notes = keyword_match_type(headers, list(table.columns), path.name)
     rows = pd.Series(np.arange(len(table), dtype=np.int64) + header_row + 1, index=table.index)
-    check_synonyms(table, headers, columns, rows, (suffix not in TEXT_EXTENSIONS, path.name))
+    each_figure_once(table, headers, columns, rows, (suffix not in TEXT_EXTENSIONS, path.name))
     raw = table[list(headers.values())].set_axis(list(headers), axis=1)
     first = table.iloc[:, 0] if len(table.columns) else None
     totals, blank = total_or_blank(raw, first)
