@@ -20,6 +20,7 @@ from the report's ``Currency`` column. Sources of every figure are in docs/forma
 
 from __future__ import annotations
 
+import csv
 import math
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -128,7 +129,7 @@ def currency_from_reports(paths) -> str | None:
             else:
                 head = pd.read_csv(path, nrows=5, dtype=str, encoding="utf-8-sig", encoding_errors="replace",
                                    sep=None, engine="python")
-        except (OSError, ValueError):
+        except (OSError, ValueError, csv.Error):   # csv.Error: a title line no delimiter can be sniffed from
             continue
         for column in head.columns:
             if str(column).strip().lower() == "currency" and head[column].notna().any():

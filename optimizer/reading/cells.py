@@ -11,11 +11,28 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from optimizer.reading.conventions import COMMA, MARKS, MONTH_FIRST, POINT, date_order, decimal_mark, regular_days
+from optimizer.errors import InputDataError, Problem
+from optimizer.reading.conventions import (
+    COMMA,
+    MARKS,
+    MONTH_FIRST,
+    POINT,
+    date_order,
+    decimal_mark,
+    one_currency,
+    regular_days,
+)
+from optimizer.reading.headers import header_scale
 
 TEXT_COLUMNS = ("plan", "ad_group", "keyword", "match_type", "record_type", "state", "campaign_type", "search_term")
 #: Canonical columns that hold dates: a row's day, or the start and end of the period it sums.
 DATE_COLUMNS = ("date", "start_date", "end_date", "month", "week")
+#: Canonical columns of rates, the only ones a cell may write as a percent ("9.09%"); "40%" in a spend, a click
+#: count or a bid is no figure of that column (a rate pasted into the wrong column, or columns shifted).
+RATE_COLUMNS = ("ctr", "roi", "acos", "cvr")
+#: Figures of the past a header's unit may scale ("花费(万元)", "Cost (micros)"); a bid or a budget so scaled is
+#: refused, since the plan writes bids and budgets back in whole units under the file's own headers.
+SCALED_COLUMNS = ("impressions", "clicks", "spend", "orders", "revenue", "cpc")
 MISSING_TOKENS = ("", "-", "--", "—", "–", "n/a", "na", "nan", "null", "none", "nat")
 #: In a number column "nan" is not a blank but a value no export writes: it is an unreadable cell.
 _NUMBER_MISSING = tuple(token for token in MISSING_TOKENS if token not in ("nan", "nat"))
@@ -71,6 +88,7 @@ def parse(raw: pd.DataFrame, rows: pd.Series, from_excel: bool, file: str = "",
     texts = {name: _written(raw[name], from_excel) for name in raw.columns if name not in TEXT_COLUMNS}
     mark = decimal_mark({name: text for name, text in texts.items() if name not in DATE_COLUMNS and text is not None},
                         rows, file, headers)
+    one_currency({name: text for name, text in texts.items() if text is not None}, rows, file, headers)
     dated = {name: text for name, text in texts.items() if name in DATE_COLUMNS and text is not None}
     order = date_order(dated, rows, file, headers,
                        lambda order: regular_days(pd.concat([_parse_dates(raw[name], order)[0] for name in dated])))
@@ -79,7 +97,10 @@ def parse(raw: pd.DataFrame, rows: pd.Series, from_excel: bool, file: str = "",
         if name in TEXT_COLUMNS:
             parsed[name] = _text(column, name, from_excel)
             continue
-        values, bad = _parse_dates(column, order) if name in DATE_COLUMNS else _parse_numbers(column, mark)
+        values, bad = (_parse_dates(column, order) if name in DATE_COLUMNS
+                       else _parse_numbers(column, mark, percent=name in RATE_COLUMNS))
+        if name not in DATE_COLUMNS and (scale := header_scale(headers.get(name, ""))):
+            values = _scaled(values, column, name, scale, (file, headers[name]))
         parsed[name] = values
         if bad.any():
             bad_cells[name] = (rows[bad].tolist(), cell_text(column[bad]).tolist())
@@ -112,8 +133,31 @@ def _texts(column: pd.Series, name: str, from_excel: bool) -> pd.Series:
     return text
 
 
-def _parse_numbers(column: pd.Series, mark: str = POINT) -> tuple[pd.Series, pd.Series]:
-    """"¥1,234.50", "Rs.201.68", "9.09%" (-> 0.0909), "-" (-> NaN), with ``mark`` COMMA "1.234,50"; numbers pass through."""
+def _scaled(values: pd.Series, column: pd.Series, name: str, scale: tuple[str, float],
+            where: tuple[str, str]) -> pd.Series:
+    """A number column's values in whole units when its header names a unit that scales them: "(%)" on a rate
+    (its cells written without "%" are percents), "(万元)" or "(micros)" on a figure of the past; refused on a
+    bid or a budget."""
+    unit, factor = scale
+    if unit == "%":
+        if name not in RATE_COLUMNS:
+            return values
+        return values.where(cell_text(column).str.contains("%", regex=False).fillna(False).astype(bool),
+                            values * factor)
+    if name in SCALED_COLUMNS:
+        return values * factor
+    if name in RATE_COLUMNS:
+        return values
+    file, header = where
+    raise InputDataError([Problem(
+        f'the header says its figures are in "{unit}" (× {factor:g}), which the plan cannot write back under it',
+        file=file, column=f"{header} ({name})", hint="Export the report with bids and budgets in whole currency "
+        "units (or convert the column and drop the unit from its header)")])
+
+
+def _parse_numbers(column: pd.Series, mark: str = POINT, percent: bool = True) -> tuple[pd.Series, pd.Series]:
+    """"¥1,234.50", "Rs.201.68", "9.09%" (-> 0.0909; unreadable unless ``percent``), "-" (-> NaN), with ``mark``
+    COMMA "1.234,50"; numbers pass through."""
     if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
         values = column.astype("float64")
         infinite = pd.Series(np.isinf(values.to_numpy()), index=column.index)
@@ -121,7 +165,7 @@ def _parse_numbers(column: pd.Series, mark: str = POINT) -> tuple[pd.Series, pd.
     plain = _plain_numbers(column) if mark == POINT else None
     if plain is not None:
         return plain, pd.Series(False, index=column.index)
-    return each_distinct(column, lambda cells: _number_texts(cells, mark))
+    return each_distinct(column, lambda cells: _number_texts(cells, mark, percent))
 
 
 def _plain_numbers(column: pd.Series) -> pd.Series | None:
@@ -142,11 +186,12 @@ def _plain_numbers(column: pd.Series) -> pd.Series | None:
     return pd.Series(values, index=column.index, dtype="float64")
 
 
-def _number_texts(column: pd.Series, mark: str) -> tuple[pd.Series, pd.Series]:
+def _number_texts(column: pd.Series, mark: str, percent: bool = True) -> tuple[pd.Series, pd.Series]:
     lowered = cell_text(column).str.lower()
     missing = lowered.isin(_NUMBER_MISSING)
     cleaned = lowered
     valid = cleaned.str.fullmatch(_NUMBER).fillna(False).astype(bool) & ~missing
+    shares = lowered.str.contains("%", regex=False).fillna(False).astype(bool)
     if mark == COMMA:   # "1.234" is then a thousand and more
         valid &= ~lowered.str.contains(".", regex=False).fillna(False).astype(bool)
     noisy = ~valid & ~missing
@@ -156,10 +201,12 @@ def _number_texts(column: pd.Series, mark: str) -> tuple[pd.Series, pd.Series]:
             bare = bare.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
         cleaned = cleaned.where(~noisy, bare)
         valid |= noisy & cleaned.str.fullmatch(_NUMBER).fillna(False).astype(bool)
+        if not percent:
+            valid &= ~shares
     # pyarrow's cast parses a million numbers in milliseconds; invalid cells are nulls by then
     parsed = pc.cast(pa.array(cleaned.where(valid), type=pa.string()), pa.float64())
     values = pd.Series(parsed.to_numpy(zero_copy_only=False), index=column.index, dtype="float64")
-    values = values.where(~lowered.str.endswith("%"), values / 100.0)
+    values = values.where(~shares, values / 100.0)
     infinite = pd.Series(np.isinf(values.to_numpy()), index=column.index)  # "1e400" overflows to inf
     return values.where(~infinite), (~valid & ~missing) | infinite
 

@@ -37,6 +37,9 @@ _GROUPED_BY_COMMA = f"{_SIGN}[1-9][0-9]{{0,2}},[0-9]{{3}}"   # "1,234": 1234, or
 _GROUPED_BY_POINT = f"{_SIGN}[1-9][0-9]{{0,2}}\\.[0-9]{{3}}"  # "1.234": 1.234, or 1234 with points between thousands
 _SLASH_DATE = "([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})"
 CONVENTION_HINT = "Export the report again with one convention, or correct these cells"
+#: Money columns, and each currency's marks as a cell writes them (lowercased): "$1.20" and "€1.20" are no one sum.
+MONEY = ("spend", "revenue", "bid", "default_bid", "cpc", "plan_budget")
+_CURRENCIES = {"USD": "usd|us\\$|\\$", "CNY": "rmb|cny|元|¥|￥", "INR": "rs\\.?|inr|₹", "EUR": "€", "GBP": "£"}
 
 
 def decimal_mark(texts: Mapping[str, pd.Series], rows: pd.Series, file: str, headers: Mapping[str, str]) -> str:
@@ -77,6 +80,29 @@ def decimal_mark(texts: Mapping[str, pd.Series], rows: pd.Series, file: str, hea
             "and no other number in the file says which", 'Export the report again with decimals written out '
             '("1,234.00" or "1.234,00"), or write these cells without a thousands separator')])
     return POINT
+
+
+def one_currency(texts: Mapping[str, pd.Series], rows: pd.Series, file: str, headers: Mapping[str, str]) -> None:
+    """Refuse a file whose money cells name more than one currency ("$1.20" beside "€1.20"), naming the cells of
+    every currency but the commonest: summed as one, they would be no amount in any currency."""
+    found: dict[str, list[tuple[str, pd.Series, pd.Series]]] = {}
+    for name, text in texts.items():
+        if name not in MONEY:
+            continue
+        cells = pd.Series(text.unique(), dtype="str")
+        values = cells.str.lower()
+        values = values[values.str.contains("[^0-9., +-]", regex=True)]   # bare numbers name no currency
+        for currency, marks in _CURRENCIES.items():
+            named = values[values.str.contains(f"^[+-]?(?:{marks})|(?:{marks})$", regex=True)]
+            if not named.empty:
+                found.setdefault(currency, []).append((name, text, cells[named.index]))
+    if len(found) < 2:
+        return
+    counts = {currency: sum(text.isin(cells).sum() for _, text, cells in named) for currency, named in found.items()}
+    commonest = max(counts, key=counts.get)
+    raise InputDataError([_problem(named, rows, file, headers, f"in {currency}, while most money cells of the file are "
+                                   f"in {commonest}", "Export one currency per file, or correct these cells")
+                          for currency, named in found.items() if currency != commonest])
 
 
 def date_order(texts: Mapping[str, pd.Series], rows: pd.Series, file: str, headers: Mapping[str, str],

@@ -60,6 +60,10 @@ HEADER_SCAN_LINES = 30
 MAP_HINT = 'Pass --columns "Your header={canonical}" (or name it in [data] columns = {{ "Your header" = "{canonical}" }})'
 _PAREN_UNIT = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
 _SPACES = re.compile(r"\s+")
+#: A header's trailing unit that scales its figures (lowercased) and the factor making them whole units:
+#: "花费(万元)" holds ten-thousands of yuan, "Cost (micros)" millionths, "点击率(%)" percents.
+SCALES = {"万元": 1e4, "万": 1e4, "千元": 1e3, "千": 1e3, "百万": 1e6, "k": 1e3, "000": 1e3, "'000": 1e3,
+          "thousands": 1e3, "mn": 1e6, "millions": 1e6, "micros": 1e-6, "分": 0.01, "cents": 0.01, "%": 0.01}
 
 
 def normalise_header(header: object) -> str:
@@ -70,6 +74,14 @@ def normalise_header(header: object) -> str:
     """
     text = _SPACES.sub(" ", str(header).replace("\ufeff", "")).strip().lower()
     return _PAREN_UNIT.sub("", text).strip() or text
+
+
+def header_scale(header: object) -> tuple[str, float] | None:
+    """The unit a header's trailing brackets name and its factor, when the unit scales the figures (see
+    :data:`SCALES`); None for a header without one ("Spend", "Cost (CNY)", "Sales (₹)")."""
+    found = _PAREN_UNIT.search(str(header).replace("\ufeff", "").strip())
+    unit = found.group(0).strip()[1:-1].strip().lower() if found else ""
+    return (unit, SCALES[unit]) if unit in SCALES else None
 
 
 _LOOKUP: dict[str, tuple[str, int]] = {}

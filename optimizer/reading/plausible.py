@@ -92,3 +92,23 @@ def per_click_outliers(frame: pd.DataFrame, report: Report) -> list[str]:
                                 what=say(f"warning.per_click.{name}"), factor=f"{OUTLIER_FACTOR:g}",
                                 median=number_text(round(typical, 4)), shown=shown, more=more))
     return warnings
+
+
+def acos_as_percents(report: Report) -> list[Problem]:
+    """A problem when revenue is to come from an ACoS column whose typical cell is above 1: spend above sales on
+    most keywords read as a share, or percents written without "%" ("20.97" for 20.97 %), revenue 100 times too
+    small; which one the file cannot say."""
+    frame = report.frame
+    if "revenue" in frame or "roi" in frame or "acos" not in frame:
+        return []
+    acos = frame["acos"][frame["acos"] > 0]
+    if acos.empty or acos.median() <= 1:
+        return []
+    shown = acos.head(SHOWN_ROWS)
+    return [Problem(
+        f"revenue would come from ACoS, and its typical cell is {acos.median():.4g}: as a share that is spend "
+        f"{acos.median():.4g} times sales; if the cells are percents written without %, revenue would be 100 times "
+        "more", file=report.path.name, column=display_name("acos", report.headers),
+        rows=frame["row"][shown.index].tolist(), values=[number_text(value) for value in shown],
+        hint='Export the report with its sales column, or write the ACoS cells with "%" ("20.97%")',
+        n_rows=len(acos))]

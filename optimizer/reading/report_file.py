@@ -29,11 +29,13 @@ from optimizer.reading import limits, transcoded
 from optimizer.reading.cells import cell_text, parse
 from optimizer.reading.decoding import decoded
 from optimizer.reading.headers import ALIASES, HEADER_SCAN_LINES, find_header, map_headers, no_header, normalise_header
+from optimizer.reading.one_figure import each_figure_once
 from optimizer.reading.periods import Period, title_period, with_dates
 from optimizer.reading.ragged import rectangular
 from optimizer.reading.search_terms import from_notation, keyword_match_type
 from optimizer.reading.totals import TOTAL_WORDS, repeated_rows, skipped_note, sum_rows, total_counts, total_or_blank
 from optimizer.reading.units import bid_units
+from optimizer.reading.workbook import report_sheet
 
 SAMPLE_BYTES = 256 * 1024
 TEXT_EXTENSIONS = (".csv", ".tsv", ".txt")
@@ -52,8 +54,8 @@ _KNOWN = {normalise_header(alias) for aliases in ALIASES.values() for alias in a
 #: GB2312's symbols and its 3,755 commonest characters: a text whose every byte above ASCII pairs into them is Chinese
 #: (Latin-1's and cp1251's lowercase letters, 0xE0 and up, are never such a pair's first byte).
 _COMMON_GB = re.compile(b"[\xa1-\xa9\xb0-\xd7][\xa1-\xfe]")
-_OTHER_CJK = ("cp949", "euc_kr", "johab", "euc_jp", "euc_jis_2004", "shift_jis", "cp932", "big5",
-              "big5hkscs", "cp950", "iso2022_jp", "iso2022_kr")
+_OTHER_CJK = ("cp949", "euc_kr", "johab", "euc_jp", "euc_jis_2004", "shift_jis", "cp932", "big5", "big5hkscs", "cp950",
+              "iso2022_jp", "iso2022_kr")
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,7 @@ def read_report(path: str | Path, columns: Mapping[str, str] | None = None) -> R
     headers = map_headers(list(table.columns), columns, path.name)
     headers, notation, term_notes = keyword_match_type(headers, list(table.columns), path.name)
     rows = pd.Series(np.arange(len(table), dtype=np.int64) + header_row + 1, index=table.index)
+    each_figure_once(table, headers, columns, rows, (suffix not in TEXT_EXTENSIONS, path.name))
     raw = table[list(headers.values())].set_axis(list(headers), axis=1)
     first = table.iloc[:, 0] if len(table.columns) else None
     totals, blank = total_or_blank(raw, first)
@@ -193,6 +196,8 @@ def _detect_encoding(raw: bytes) -> str:
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     sample = raw[:SAMPLE_BYTES]
+    if unmarked := _utf16(sample):
+        return unmarked
     if len(raw) > SAMPLE_BYTES and b"\n" in sample:
         sample = sample[: sample.rindex(b"\n") + 1]
     try:
@@ -207,6 +212,20 @@ def _detect_encoding(raw: bytes) -> str:
     if _COMMON_GB.sub(b"", sample).isascii():  # and short GBK text ("合计", "计划A") for Latin-1
         return _chinese(sample) or name
     return name
+
+
+def _utf16(sample: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" for UTF-16 text without a byte order mark, else None: its headers, digits and
+    separators put a NUL in every other byte, which no UTF-8 or GBK text holds (a damaged file's NULs fall on both)."""
+    even, odd = sample[0:len(sample) - len(sample) % 2:2], sample[1::2]
+    if len(odd) < 8:
+        return None
+    nul_even, nul_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    if nul_odd > 0.3 and nul_even < 0.01:
+        return "utf-16-le"
+    if nul_even > 0.3 and nul_odd < 0.01:
+        return "utf-16-be"
+    return None
 
 
 def _chinese(sample: bytes) -> str | None:
@@ -231,6 +250,7 @@ def _read_text(path: Path, user_headers: set[str]) -> tuple[pd.DataFrame, int, s
     if _BLANK.fullmatch(raw):   # not ``raw.strip()``: that copies the whole file
         raise InputDataError([Problem("the file is empty" if not raw else "the file holds only blank lines",
                                       file=path.name, hint="Export the report again")])
+    raw = raw if b"\n" in raw else raw.replace(b"\r", b"\n")   # Excel's "CSV (Macintosh)": a lone CR ends each line
     encoding = _detect_encoding(raw)
     if encoding.startswith("bom+"):
         raw, encoding = raw[len(codecs.BOM_UTF8):], encoding[len("bom+"):]
@@ -319,15 +339,7 @@ def _nth_line_end(text: str, count: int) -> int:
 def _read_excel(path: Path, user_headers: set[str]) -> tuple[pd.DataFrame, int, list[str]]:
     """Pick the sheet whose header looks most like a report; cells keep their Excel types; also the rows above the header."""
     with pd.ExcelFile(path, engine="calamine") as book:
-        best: tuple[int, str, int] | None = None
-        for sheet in book.sheet_names:
-            head = pd.read_excel(book, sheet_name=sheet, header=None, nrows=HEADER_SCAN_LINES)
-            found = find_header(head.astype(object).where(head.notna(), "").values.tolist(), user_headers)
-            if found is not None and (best is None or found[1] > best[0]):
-                best = (found[1], sheet, found[0])
-        if best is None:
-            raise no_header(path)
-        _, sheet, header_index = best
+        sheet, header_index = report_sheet(book, path, user_headers)
         sheet_table = pd.read_excel(book, sheet_name=sheet, header=None)
     names = [str(name) if pd.notna(name) else f"Unnamed: {position}"
              for position, name in enumerate(sheet_table.iloc[header_index])]
@@ -336,5 +348,3 @@ def _read_excel(path: Path, user_headers: set[str]) -> tuple[pd.DataFrame, int, 
     titles = [" ".join(str(cell) for cell in record if pd.notna(cell))
               for record in sheet_table.iloc[:header_index].itertuples(index=False)]
     return table.infer_objects(), header_index + 1, titles
-
-

@@ -27,7 +27,13 @@ from optimizer.reading.artefacts import (
 from optimizer.reading.described import FileRead, describe
 from optimizer.reading.headers import ALIASES, MAP_HINT
 from optimizer.reading.overlap import read_once
-from optimizer.reading.plausible import beyond_any_account, control_characters, per_click_outliers, placeholder_columns
+from optimizer.reading.plausible import (
+    acos_as_percents,
+    beyond_any_account,
+    control_characters,
+    per_click_outliers,
+    placeholder_columns,
+)
 from optimizer.reading.report_file import Report
 from optimizer.reading.units import AUTOMATIC
 
@@ -140,7 +146,7 @@ def _check_report(report: Report, skip: bool, period_days: int | None,
     warnings.extend(report.notes)
     frame, used = _fill_derived(report.frame.copy())
     _check_columns(frame, report, period_days, problems)
-    problems.extend(placeholder_columns(report))
+    problems.extend(placeholder_columns(report) + acos_as_percents(report))
     frame = _without_idle_rows(frame, report, warnings)
     if frame.empty:
         problems.append(Problem("has no data rows", file=report.path.name,

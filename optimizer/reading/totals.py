@@ -26,6 +26,9 @@ _TOTAL_CELLS = ("total", "totals", "sum", "总和")
 _TOTAL_SUFFIXES = (" total", " totals", "合计", "总计", "汇总", "小计", " subtotal")
 #: What a total row's label says, to show it in the warning.
 TOTAL_WORDS = "total|合计|总计|汇总|小计"
+#: A subtotal's label naming what it sums ("Total - C1", "Total for C1", "Subtotal (Brand)"): a total only when the
+#: row's other names are blank, since a campaign may be called "Total - Brand".
+_TOTAL_OF = "^(?:sub)?totals?(?: ?[-–—:(（]| for )"
 _LABELS = ("date", "month", "week", "plan", "ad_group", "keyword")
 _NAMES = ("plan", "ad_group", "keyword")
 _SUMMED = ("impressions", "clicks", "spend", "orders", "revenue")
@@ -81,7 +84,17 @@ def _total_or_blank(raw: pd.DataFrame, first_column: pd.Series | None) -> tuple[
     blank = pd.Series(True, index=raw.index)
     for text in texts.values():
         blank &= text.isin(MISSING_TOKENS)
-    return (labelled | (suffixed & quiet) | (nameless & figures)) & ~blank, blank
+    return (labelled | (suffixed & quiet) | ((nameless | _total_of(texts, raw.index)) & figures)) & ~blank, blank
+
+
+def _total_of(texts: dict[str, pd.Series], index: pd.Index) -> pd.Series:
+    """Rows whose one name is a subtotal's label ("Total - C1") and whose other names are all blank."""
+    found = pd.Series(False, index=index)
+    names = [name for name in _NAMES if name in texts]
+    for name in names if len(names) > 1 else ():
+        others = [texts[other].isin(MISSING_TOKENS) for other in names if other != name]
+        found |= texts[name].str.contains(_TOTAL_OF, regex=True).fillna(False).astype(bool) & np.logical_and.reduce(others)
+    return found
 
 
 def sum_rows(frame: pd.DataFrame) -> pd.Series:

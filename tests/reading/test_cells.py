@@ -6,19 +6,49 @@ import re
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from optimizer.errors import InputDataError
 from optimizer.reading.cells import SAMPLE_CELLS, _number_texts, _parse_numbers, _plain_numbers, each_distinct, parse
 from optimizer.reading.conventions import COMMA, POINT
 
 
 def test_numbers_drop_currency_and_separators_and_read_percent_as_a_share():
-    raw = pd.DataFrame({"spend": ["￥1,234.50", "Rs.201.68", "-", "abc"], "ctr": ["9.09%", "1%", "", "0.5"]})
+    raw = pd.DataFrame({"spend": ["￥1,234.50", "￥201.68", "-", "abc"], "ctr": ["9.09%", "1%", "", "0.5"]})
     frame, bad = parse(raw, pd.Series([2, 3, 4, 5]), from_excel=False)
     assert frame["spend"].tolist()[:2] == [1234.5, 201.68] and np.isnan(frame["spend"]).tolist()[2:] == [True, True]
+    rupees, _ = parse(pd.DataFrame({"spend": ["Rs.201.68", "₹5", "INR 3"]}), pd.Series([2, 3, 4]), from_excel=False)
+    assert rupees["spend"].tolist() == [201.68, 5.0, 3.0]
     assert frame["ctr"].tolist()[:2] == [0.0909, 0.01] and frame["ctr"].iat[3] == 0.5
     assert bad == {"spend": ([5], ["abc"])}
+
+
+def test_money_cells_in_two_currencies_are_refused_naming_the_fewer():
+    raw = pd.DataFrame({"spend": ["$1,234.50", "€18.00", "12"], "revenue": ["US$40", "40 €", "$3"]})
+    with pytest.raises(InputDataError, match=r'f.csv: column spend: 2 cells in EUR, while most money cells of the file '
+                                             r'are in USD \(and cells of revenue\) \(row 3: "€18.00"\)'):
+        parse(raw, pd.Series([2, 3, 4]), from_excel=False, file="f.csv")
+
+
+def test_a_percent_in_a_money_count_or_bid_column_is_an_unreadable_cell_not_a_share():
+    raw = pd.DataFrame({"spend": ["40%", "12.5"], "clicks": ["3", "50 %"], "bid": ["0.6", "%7"], "acos": ["25%", "%7"]})
+    frame, bad = parse(raw, pd.Series([2, 3]), from_excel=False)
+    assert bad == {"spend": ([2], ["40%"]), "clicks": ([3], ["50 %"]), "bid": ([3], ["%7"])}
+    assert frame["spend"].iat[1] == 12.5 and frame["acos"].tolist() == [0.25, 0.07]
+
+
+def test_a_header_unit_that_scales_its_figures_is_applied_and_refused_on_a_bid():
+    raw = pd.DataFrame({"spend": ["0.123", "1.5"], "revenue": ["2500000", "0"], "ctr": ["2.5", "3%"],
+                        "clicks": ["1.2", "0.3"]})
+    headers = {"spend": "花费(万元)", "revenue": "Conv. value (micros)", "ctr": "点击率(%)", "clicks": "点击量(千)"}
+    frame, bad = parse(raw, pd.Series([2, 3]), from_excel=False, file="f.csv", headers=headers)
+    assert frame["spend"].tolist() == [1230.0, 15000.0] and frame["revenue"].tolist() == [2.5, 0.0]
+    assert frame["ctr"].tolist() == [0.025, 0.03] and frame["clicks"].tolist() == [1200.0, 300.0] and bad == {}
+    with pytest.raises(InputDataError, match=r'column 出价\(万元\) \(bid\): the header says its figures are in "万元"'):
+        parse(pd.DataFrame({"bid": ["0.0001"]}), pd.Series([2]), from_excel=False, file="f.csv",
+              headers={"bid": "出价(万元)"})
 
 
 def test_dates_in_export_formats_and_excel_serials_and_match_types_in_one_vocabulary():

@@ -11,7 +11,7 @@ import pytest
 
 from optimizer.cli import main
 from optimizer.reading.described import describe
-from optimizer.reading.headers import normalise_header
+from optimizer.reading.headers import header_scale, normalise_header
 from optimizer.reading.report_file import read_report
 from optimizer.reading.schema import validate
 
@@ -167,3 +167,10 @@ def test_meta_ads_plan_budgets_and_refuse_revenue_goals_without_revenue(tmp_path
     frame.drop(columns=["Purchases conversion value"]).to_csv(path, index=False)
     assert main(["plan", "--report", str(path), "--no-history", "--quiet", "--out", str(tmp_path / "o")]) == 2
     assert "--objective orders" in capsys.readouterr().err
+
+
+def test_a_header_names_a_scaling_unit_only_in_its_trailing_brackets():
+    assert header_scale("花费（万元）") == ("万元", 1e4) and header_scale("Cost (micros)") == ("micros", 1e-6)
+    assert header_scale("点击率(%)") == ("%", 0.01) and header_scale("Spend ('000)") == ("'000", 1e3)
+    assert [header_scale(header) for header in ("Spend", "Cost (CNY)", "14 Day Total Sales (₹)", "Orders (#)",
+                                                "Total Advertising Cost of Sales (ACoS)")] == [None] * 5

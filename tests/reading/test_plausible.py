@@ -70,3 +70,19 @@ def test_tabs_and_names_in_any_script_are_no_control_characters(tmp_path):
     found = rows()
     found[4] = found[4].replace(",kw1,", ",连衣裙 ½ — ü,")
     assert len(read(tmp_path, found).frame) == 6
+
+
+def test_revenue_from_an_acos_column_above_one_is_refused_and_from_shares_or_percents_derived(tmp_path):
+    header = "Date,Campaign,Keyword,Impressions,Clicks,Spend,ACoS"
+    cells = {"bare": ["24.11", "20", "30"], "percent": ["24.11%", "20%", "30%"], "share": ["0.2411", "0.2", "0.3"]}
+    reports = {}
+    for kind, acos in cells.items():
+        path = tmp_path / f"{kind}.csv"
+        path.write_text("\n".join([header] + [f"2026-03-01,A,kw{k},100,10,12.00,{cell}" for k, cell in enumerate(acos)])
+                        + "\n", encoding="utf-8")
+        reports[kind] = read_report(path)
+    with pytest.raises(InputDataError, match=r"bare.csv: column acos: revenue would come from ACoS, and its typical "
+                                             r"cell is 24.11.*\(rows 2: 24.11, 3: 20, 4: 30\)"):
+        validate([reports["bare"]])
+    for kind in ("percent", "share"):
+        assert validate([reports[kind]]).frame["revenue"].round(2).tolist() == [49.77, 60.0, 40.0]

@@ -67,6 +67,28 @@ def test_utf8_with_and_without_bom(tmp_path, encoding, expected):
     assert report.frame["row"].iloc[0] == 2 and report.frame["date"].notna().all()
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_read_like_excels_unicode_text(tmp_path, encoding):
+    lines = ["Date\tCampaign\tKeyword\tImpressions\tClicks\tSpend", "2024-06-01\tC1\tred dress\t1200\t35\t$1,234.50",
+             "2024-06-01\tC1\tdress\t100\t5\t6.5"]
+    path = tmp_path / "ztc.txt"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
+    report = read_report(path)
+    assert report.encoding == encoding and report.frame["keyword"].tolist() == ["red dress", "dress"]
+    assert report.frame[["impressions", "clicks", "spend"]].sum().tolist() == [1300, 40, 1241.0]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030", "utf-16"])
+def test_lines_ended_by_a_lone_carriage_return_as_excel_for_mac_saves_them_are_read(tmp_path, encoding):
+    lines = ["Date,Campaign,Keyword,Impressions,Clicks,Spend", "2024-06-01,计划A,red dress,1200,35,\"$1,234.50\"",
+             "2024-06-02,计划A,dress,100,5,6.5"]
+    path = tmp_path / "mac.csv"
+    path.write_bytes("\r".join(lines).encode(encoding))
+    report = read_report(path)
+    assert report.frame["keyword"].tolist() == ["red dress", "dress"] and report.frame["row"].tolist() == [2, 3]
+    assert report.frame[["impressions", "clicks", "spend"]].sum().tolist() == [1300, 40, 1241.0]
+
+
 @pytest.mark.parametrize("separator", ["\t", ";"])
 def test_tab_and_semicolon_are_sniffed(tmp_path, separator):
     lines = [line.replace(",", separator) for line in ["日期,推广计划,关键词,展现量,点击量,花费",
@@ -95,15 +117,20 @@ def test_google_ads_title_lines_and_total_rows(tmp_path):
 
 
 def test_value_formats_and_bad_cells(tmp_path):
-    spends = ["¥1,234.50", "￥12", "$6.25", "Rs.201.68", "₹5", "-", "--", "", "N/A", " ", "abc", "12元"]
-    lines = ["date,keyword,impressions,clicks,spend,ctr"]
-    lines += [f'2024-06-01,k{i},100,1,"{spend}",9.09%' for i, spend in enumerate(spends)]
-    report = read_report(write(tmp_path / "values.csv", lines))
-    spend = report.frame["spend"].tolist()
-    assert spend[:5] == [1234.5, 12, 6.25, 201.68, 5] and spend[-1] == 12
-    assert np.isnan(spend[5:11]).all()
-    assert report.bad_cells == {"spend": ([12], ["abc"])}
-    assert report.frame["ctr"].iloc[0] == pytest.approx(0.0909)
+    blanks = ["-", "--", "", "N/A", " ", "abc"]
+    for money, expected in ((["¥1,234.50", "￥12", "12元"], [1234.5, 12, 12]), (["$6.25"], [6.25]),
+                            (["Rs.201.68", "₹5"], [201.68, 5])):
+        lines = ["date,keyword,impressions,clicks,spend,ctr"]
+        lines += [f'2024-06-01,k{i},100,1,"{spend}",9.09%' for i, spend in enumerate(money + blanks)]
+        report = read_report(write(tmp_path / "values.csv", lines))
+        spend = report.frame["spend"].tolist()
+        assert spend[:len(money)] == expected and np.isnan(spend[len(money):]).all()
+        assert report.bad_cells == {"spend": ([len(money) + len(blanks) + 1], ["abc"])}
+        assert report.frame["ctr"].iloc[0] == pytest.approx(0.0909)
+    lines = ["date,keyword,clicks,spend"] + [f'2024-06-01,k{i},1,"{spend}"' for i, spend in enumerate(["¥1", "$6.25", "¥2"])]
+    with pytest.raises(InputDataError, match=r'column spend: 1 cell in USD, while most money cells of the file are in '
+                                             r'CNY \(row 3: "\$6.25"\)'):
+        read_report(write(tmp_path / "mixed.csv", lines))
 
 
 def test_date_formats(tmp_path):

@@ -44,6 +44,17 @@ def test_every_style_of_total_row_is_skipped_wherever_it_stands(total, label, po
     assert validate([report]).warnings[0] == report.notes[0]
 
 
+def test_a_subtotal_naming_what_it_sums_is_skipped_and_a_campaign_so_named_is_kept(tmp_path):
+    rows = keyword_rows()
+    lines = [HEADER, *rows[:3], "2025-10-03,Total - Plan 0,,,9999,999,999.00", *rows[3:],
+             "2025-10-03,Total for Plan 1,--,--,8888,888,888.00", "2025-10-03,Total - Brand,Group,kw 9,100,5,2.50"]
+    report = read_report(write(tmp_path / "sub.csv", lines))
+    assert len(report.frame) == 7 and report.frame["plan"].tolist()[-1] == "Total - Brand"
+    assert not {9999, 8888} & set(report.frame["impressions"].tolist())
+    assert report.notes == ('sub.csv: skipped 2 total rows (the export\'s own sums; rows 5: "Total - Plan 0", '
+                            '9: "Total for Plan 1")',)
+
+
 def test_an_unlabelled_last_or_first_row_equal_to_the_sums_is_a_total(tmp_path):
     rows = keyword_rows()
     frame = pd.DataFrame([row.split(",") for row in rows])
