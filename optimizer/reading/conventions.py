@@ -40,6 +40,8 @@ CONVENTION_HINT = "Export the report again with one convention, or correct these
 #: Money columns, and each currency's marks as a cell writes them (lowercased): "$1.20" and "€1.20" are no one sum.
 MONEY = ("spend", "revenue", "bid", "default_bid", "cpc", "plan_budget")
 _CURRENCIES = {"USD": "usd|us\\$|\\$", "CNY": "rmb|cny|元|¥|￥", "INR": "rs\\.?|inr|₹", "EUR": "€", "GBP": "£"}
+#: The longest mark above, in characters.
+_MARK_LENGTH = 3
 
 
 def decimal_mark(texts: Mapping[str, pd.Series], rows: pd.Series, file: str, headers: Mapping[str, str]) -> str:
@@ -87,22 +89,35 @@ def one_currency(texts: Mapping[str, pd.Series], rows: pd.Series, file: str, hea
     every currency but the commonest: summed as one, they would be no amount in any currency."""
     found: dict[str, list[tuple[str, pd.Series, pd.Series]]] = {}
     for name, text in texts.items():
-        if name not in MONEY:
-            continue
-        cells = pd.Series(text.unique(), dtype="str")
-        values = cells.str.lower()
-        values = values[values.str.contains("[^0-9., +-]", regex=True)]   # bare numbers name no currency
-        for currency, marks in _CURRENCIES.items():
-            named = values[values.str.contains(f"^[+-]?(?:{marks})|(?:{marks})$", regex=True)]
-            if not named.empty:
-                found.setdefault(currency, []).append((name, text, cells[named.index]))
+        if name in MONEY:
+            for currency, named in _currencies(text).items():
+                found.setdefault(currency, []).append((name, text, named))
     if len(found) < 2:
         return
-    counts = {currency: sum(text.isin(cells).sum() for _, text, cells in named) for currency, named in found.items()}
+    counts = {currency: sum(int(named.sum()) for _, _, named in columns) for currency, columns in found.items()}
     commonest = max(counts, key=counts.get)
-    raise InputDataError([_problem(named, rows, file, headers, f"in {currency}, while most money cells of the file are "
-                                   f"in {commonest}", "Export one currency per file, or correct these cells")
-                          for currency, named in found.items() if currency != commonest])
+    raise InputDataError([_problem([(name, text, text[named].unique()) for name, text, named in columns], rows, file,
+                                   headers, f"in {currency}, while most money cells of the file are in {commonest}",
+                                   "Export one currency per file, or correct these cells")
+                          for currency, columns in found.items() if currency != commonest])
+
+
+def _currencies(text: pd.Series) -> dict[str, pd.Series]:
+    """Per currency named in ``text`` (a sign and a mark first, or a mark last), which cells name it.
+
+    A mark is at most :data:`_MARK_LENGTH` characters, so a cell's first ones (with a sign) and last ones decide:
+    only the distinct heads and tails are matched, not each of a million distinct amounts.
+    """
+    lower = text.astype("str").str.lower()
+    heads, tails = lower.str[:_MARK_LENGTH + 1], lower.str[-_MARK_LENGTH:]
+    distinct_heads, distinct_tails = pd.Series(heads.unique(), dtype="str"), pd.Series(tails.unique(), dtype="str")
+    named = {}
+    for currency, marks in _CURRENCIES.items():
+        mask = (heads.isin(distinct_heads[distinct_heads.str.contains(f"^[+-]?(?:{marks})", regex=True)])
+                | tails.isin(distinct_tails[distinct_tails.str.contains(f"(?:{marks})$", regex=True)]))
+        if mask.any():
+            named[currency] = mask & text.notna()
+    return named
 
 
 def date_order(texts: Mapping[str, pd.Series], rows: pd.Series, file: str, headers: Mapping[str, str],

@@ -11,7 +11,18 @@ from hypothesis import strategies as st
 
 from optimizer.errors import InputDataError
 from optimizer.reading.cells import parse
-from optimizer.reading.conventions import COMMA, DAY_FIRST, MONTH_FIRST, POINT, date_order, decimal_mark, regular_days
+from optimizer.reading.conventions import (
+    _CURRENCIES,
+    COMMA,
+    DAY_FIRST,
+    MONTH_FIRST,
+    POINT,
+    _currencies,
+    date_order,
+    decimal_mark,
+    one_currency,
+    regular_days,
+)
 
 HEADERS = {"spend": "花费", "revenue": "成交金额", "impressions": "展现量", "date": "日期"}
 
@@ -112,3 +123,25 @@ def test_a_number_column_in_any_convention_reads_back_its_values_or_is_refused(a
         assert "could be read with a comma between thousands" in str(error) and "no other number" in str(error)
         return
     assert bad == {} and frame["spend"].tolist() == pytest.approx([float(amount) for amount in amounts])
+
+
+CELL_PARTS = st.sampled_from(["", "-", "+", " ", "1", "2.5", "1,234", "$", "US$", "USD", "usd", "¥", "￥", "元", "RMB",
+                              "cny", "Rs.", "rs", "INR", "₹", "€", "£", "x", "Rs", "."])
+
+
+@given(st.lists(st.lists(CELL_PARTS, max_size=4).map("".join), max_size=40))
+@settings(max_examples=300)
+def test_the_currencies_of_cells_are_read_off_their_first_and_last_characters_as_off_the_whole(cells):
+    text = pd.Series(cells, dtype="str")
+    whole = {currency: text.str.lower().str.contains(f"^[+-]?(?:{marks})|(?:{marks})$", regex=True).fillna(False)
+             for currency, marks in _CURRENCIES.items()}
+    expected = {currency: mask.tolist() for currency, mask in whole.items() if mask.any()}
+    assert {currency: mask.tolist() for currency, mask in _currencies(text).items()} == expected
+
+
+def test_cells_in_two_currencies_are_refused_naming_the_fewer_and_one_currency_passes():
+    rows = pd.Series(range(2, 8))
+    one_currency(texts(spend=["$1.20", "$3", "4", "US$5", "-", "6 usd"]), rows, "r.csv", HEADERS)
+    with pytest.raises(InputDataError, match=r'r.csv: column 花费 \(spend\): 2 cells in EUR, while most money cells of '
+                                             r'the file are in USD .*rows 3: "€3", 6: "2 €"'):
+        one_currency(texts(spend=["$1.20", "€3", "$4", "US$5", "2 €", "$6"]), rows, "r.csv", HEADERS)
