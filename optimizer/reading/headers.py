@@ -88,6 +88,8 @@ _LOOKUP: dict[str, tuple[str, int]] = {}
 for _canonical, _names in ALIASES.items():
     for _rank, _name in enumerate(_names):
         _LOOKUP.setdefault(normalise_header(_name), (_canonical, _rank))
+#: Every alias, normalised: the headers a report's columns are recognised by.
+KNOWN = frozenset(_LOOKUP)
 
 
 def find_header(records: list[list[object]], user_headers: set[str]) -> tuple[int, int] | None:

@@ -28,7 +28,7 @@ from optimizer.i18n import say
 from optimizer.reading import limits, transcoded
 from optimizer.reading.cells import cell_text, parse
 from optimizer.reading.decoding import decoded
-from optimizer.reading.headers import ALIASES, HEADER_SCAN_LINES, find_header, map_headers, no_header, normalise_header
+from optimizer.reading.headers import HEADER_SCAN_LINES, KNOWN, find_header, map_headers, no_header, normalise_header
 from optimizer.reading.one_figure import each_figure_once
 from optimizer.reading.periods import Period, title_period, with_dates
 from optimizer.reading.ragged import rectangular
@@ -50,7 +50,6 @@ _BLANK = re.compile(rb"(?:\xef\xbb\xbf)?\s*")
 #: The columns likeliest to tell two rows apart, compared first when looking for repeated rows (a daily export's
 #: keyword and date together tell every row apart).
 _DISTINCT = ("keyword", "date", "spend", "impressions", "clicks")
-_KNOWN = {normalise_header(alias) for aliases in ALIASES.values() for alias in aliases}
 #: GB2312's symbols and its 3,755 commonest characters: a text whose every byte above ASCII pairs into them is Chinese
 #: (Latin-1's and cp1251's lowercase letters, 0xE0 and up, are never such a pair's first byte).
 _COMMON_GB = re.compile(b"[\xa1-\xa9\xb0-\xd7][\xa1-\xfe]")
@@ -316,7 +315,7 @@ def _unique_headers(names: list[str], path: Path, user_headers: set[str]) -> Non
     positions: dict[str, list[int]] = {}
     for position, name in enumerate(names, start=1):
         normal = normalise_header(name)
-        if normal in _KNOWN or normal in user_headers:
+        if normal in KNOWN or normal in user_headers:
             positions.setdefault(normal, []).append(position)
     twice = [(names[found[0] - 1], found) for found in positions.values() if len(found) > 1]
     if twice:

@@ -14,9 +14,7 @@ from typing import Mapping
 import pandas as pd
 
 from optimizer.errors import InputDataError, Problem
-from optimizer.reading.headers import ALIASES, HEADER_SCAN_LINES, find_header, no_header, normalise_header
-
-_KNOWN = frozenset(normalise_header(alias) for aliases in ALIASES.values() for alias in aliases)
+from optimizer.reading.headers import HEADER_SCAN_LINES, KNOWN, find_header, no_header, normalise_header
 
 
 def report_sheet(book: pd.ExcelFile, path: Path, user_headers: set[str]) -> tuple[str, int]:
@@ -33,7 +31,7 @@ def report_sheet(book: pd.ExcelFile, path: Path, user_headers: set[str]) -> tupl
         if best is None or found[1] > best[0]:
             best = (found[1], sheet, found[0])
         if any(str(cell).strip() for record in cells[found[0] + 1:] for cell in record):
-            reports[sheet] = frozenset(normalise_header(cell) for cell in cells[found[0]]) & (_KNOWN | user_headers)
+            reports[sheet] = frozenset(normalise_header(cell) for cell in cells[found[0]]) & (KNOWN | user_headers)
     if best is None:
         raise no_header(path)
     _one_report_sheet(best[1], reports, path)
