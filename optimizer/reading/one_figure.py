@@ -35,7 +35,7 @@ def each_figure_once(table: pd.DataFrame, headers: Mapping[str, str], columns: M
     """Refuse a file whose column read for a figure and another plain name of it differ in some row; ``columns`` is
     the user's mapping (a figure mapped there is the user's choice), ``where`` (from a workbook, the file name)."""
     from_excel, file = where
-    problems = _currencies(table, rows, file)
+    problems = _currency_column(table, rows, file)
     for canonical, names in SYNONYMS.items():
         used = headers.get(canonical)
         if used is None or canonical in columns.values() or normalise_header(used) not in names:
@@ -68,7 +68,7 @@ def _differing(table: pd.DataFrame, pair: tuple[str, str], canonical: str, rows:
              f'or delete the other column')]
 
 
-def _currencies(table: pd.DataFrame, rows: pd.Series, file: str) -> list[Problem]:
+def _currency_column(table: pd.DataFrame, rows: pd.Series, file: str) -> list[Problem]:
     """The problem of a ``Currency`` / ``Currency code`` column naming more than one currency, or none."""
     problems = []
     for header in table.columns:
