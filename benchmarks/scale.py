@@ -16,11 +16,12 @@ Reports, made by vectorised generators:
 The plan runs as users run it, ``python -m optimizer plan SCENARIO --out DIR --db sqlite:///...``
 in a child process (``--progress`` on): the phase times are the ones the CLI prints on stderr
 (the run is recorded beside the report and the files: its own time, and the plan's wait for it); the
-parent stamps each line as it arrives, which times start-up. Peak memory is the child's own (its ``VmHWM``). The floor is measured in the same run, each step the best of three: pyarrow
-reading the report, numpy sorting 13 floats per keyword (13 million at 10^6), pyarrow writing the
-table back; every time is also given as a multiple of it. Then, in this process, the structured
-solver is timed against one sort of its hull increments (numpy's default argsort, one core; beside it
-the solver's own canonical order of them), HiGHS and PuLP + CBC (``time_solvers``).
+parent stamps each line as it arrives, which times start-up. Peak memory is the child's own (its
+``VmHWM``). The floor is measured in the same run, each step the best of three: pyarrow reading the
+report, numpy sorting 13 floats per keyword (13 million at 10^6), pyarrow writing the table back; every
+time is also given as a multiple of it. Then, in this process, the structured solver is timed against
+one sort of its hull increments (numpy's default argsort, one core; beside it the solver's own
+canonical order of them), HiGHS and PuLP + CBC (``time_solvers``).
 Targets (docs/benchmarks.md): 10^6 keywords in 500 campaigns within 15x the floor and 2.5 GiB,
 no phase past 4x the floor; the solve within 2x one sort and >= 50x faster than HiGHS at 10^5.
 """

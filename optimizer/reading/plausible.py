@@ -3,9 +3,10 @@
 A keyword column of "-" would merge every keyword into one and a spend column of "-" would plan on
 no cost at all; both are the wrong column mapped, or an export of a view without the figures, and
 are refused naming the column. A figure above 10^12 is no account's (it is an overflow or a unit
-mistake) and is refused with its cells; a name with a control character in it (a NUL, a form feed: bytes no
-platform writes in a name) is a damaged file, refused with its cells, since the upload files would carry it; a cost or a revenue per click a thousand times the file's
-typical one is kept but named in the warnings, so that a person can check it before uploading.
+mistake) and is refused with its cells; a name with a control character in it (a NUL, a form feed:
+bytes no platform writes in a name) is a damaged file, refused with its cells, since the upload files
+would carry it; a cost or a revenue per click a thousand times the file's typical one is kept but named
+in the warnings, so that a person can check it before uploading.
 """
 
 from __future__ import annotations
