@@ -17,7 +17,7 @@ import pandas as pd
 from optimizer.errors import SHOWN_ROWS, Problem
 from optimizer.i18n import say
 from optimizer.reading.artefacts import display_name, number_text
-from optimizer.reading.cells import MISSING_TOKENS
+from optimizer.reading.cells import MISSING_TOKENS, each_distinct
 from optimizer.reading.report_file import Report
 
 #: Columns that cannot be all placeholders: the names that tell units apart, and the figures every plan needs.
@@ -66,7 +66,9 @@ def control_characters(frame: pd.DataFrame) -> list[tuple]:
     checks = []
     for name in _NAMES:
         if name in frame and frame[name].dtype != "float64":
-            mask = frame[name].str.contains(_CONTROL, regex=True).fillna(False).astype(bool)
+            # each distinct name looked at once: a daily export repeats each keyword on every day
+            mask = each_distinct(frame[name], lambda names: (names.str.contains(_CONTROL, regex=True),))[0]
+            mask = mask.fillna(False).astype(bool)
             values = [repr(value) for value in frame[name][mask][:SHOWN_ROWS]]
             checks.append((name, mask, say("rows.control_character", column=name), values, None))
     return checks
