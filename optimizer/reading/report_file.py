@@ -267,7 +267,7 @@ def _read_text(path: Path, user_headers: set[str]) -> tuple[pd.DataFrame, int, s
     try:
         table = pd.read_csv(io.BytesIO(body), engine="pyarrow", **options)
     except (pd.errors.ParserError, ValueError):   # rows of another width than the header's
-        table = rectangular(body.decode("utf-8"), delimiter, path.name, header_index + 2, options)
+        table = rectangular(text[_nth_line_end(text, lines_before):], delimiter, path.name, header_index + 2, options)
     return table, header_index + 1, encoding, text[:_nth_line_end(text, lines_before)].splitlines()
 
 
