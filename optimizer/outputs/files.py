@@ -122,17 +122,20 @@ def _quoted_by_csv(char: str) -> bool:
     return out.getvalue().startswith('"')
 
 
-#: The characters that make the csv module quote a cell (comma, quote, ``\n``, and ``\r`` where it does).
-_SPECIAL = "[" + "".join(char for char in ',"\n\r' if _quoted_by_csv(char)).replace("\n", "\\n").replace(
-    "\r", "\\r") + "]"
+#: The bytes that make the csv module quote a cell (comma, quote, ``\n``, and ``\r`` where it does).
+_SPECIAL_BYTES = frozenset(ord(char) for char in ',"\n\r' if _quoted_by_csv(char))
 
 
 def _quoted(text: pa.Array) -> pa.Array:
-    """Cells as Python's csv module writes them: one holding a :data:`_SPECIAL` character goes in quotes,
+    """Cells as Python's csv module writes them: one holding a :data:`_SPECIAL_BYTES` character goes in quotes,
     its quotes doubled."""
-    special = pc.match_substring_regex(text, _SPECIAL)
-    if not pc.any(special).as_py():
+    offsets, data = safe_text.text_bytes(text)
+    hits = np.flatnonzero(safe_text.byte_in(data[offsets[0]:offsets[-1]], _SPECIAL_BYTES)) + offsets[0]
+    if not len(hits):
         return text
+    special = np.zeros(len(text), bool)
+    special[np.searchsorted(offsets, hits, side="right") - 1] = True   # the cell each such byte is in
+    special = pa.array(special)
     quote = pa.scalar('"', pa.large_string())
     chosen = pc.replace_substring(pc.filter(text, special), '"', '""')
     quoted = pc.binary_join_element_wise(quote, chosen, quote, pa.scalar("", pa.large_string()))

@@ -32,6 +32,9 @@ FORMULA_LIKE = re.compile(PATTERN)
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 #: Characters an XLSX cell cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE).
 XLSX_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+#: The first byte (UTF-8) of every character :data:`PATTERN` can start with: a cell starting with any other byte is
+#: safe, so only the few that start with one of these go through the regex.
+_RISKY_FIRST_BYTES = frozenset(char.encode()[0] for char in BLANKS + FORMULA_CHARACTERS + "\t\r\n")
 #: ``<`` starts every tag and autolink and ``&`` every entity; a lone ``>`` does nothing inside a line ("3 > 2").
 _MARKDOWN = {"&": "&amp;", "<": "&lt;", "|": "\\|", "\\": "\\\\", "\n": " ", "\r": " ", "\t": " "}
 
@@ -70,8 +73,31 @@ def _formula_mask(column: pd.Series) -> np.ndarray:
         text = pa.array(column, type=pa.large_string(), from_pandas=True)
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         return column.astype(str).str.match(PATTERN).to_numpy(bool, copy=True)
-    matched = pc.match_substring_regex(text, PATTERN)
-    return pc.fill_null(matched, False).to_numpy(zero_copy_only=False).copy()
+    offsets, data = text_bytes(text)
+    starts = offsets[:-1][offsets[:-1] < offsets[1:]]   # the first byte of each cell that has one
+    candidate = np.zeros(len(text), bool)
+    candidate[offsets[:-1] < offsets[1:]] = byte_in(data[starts], _RISKY_FIRST_BYTES)
+    mask = np.zeros(len(text), bool)
+    if candidate.any():
+        matched = pc.match_substring_regex(pc.filter(text, pa.array(candidate)), PATTERN)
+        mask[candidate] = pc.fill_null(matched, False).to_numpy(zero_copy_only=False)
+    return mask
+
+
+def text_bytes(text: pa.LargeStringArray | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+    """The cells' UTF-8 bytes (without a copy where the text is in one chunk): cell ``i`` is
+    ``data[offsets[i]:offsets[i + 1]]``."""
+    text = text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int64)[text.offset:text.offset + len(text) + 1]
+    data = text.buffers()[2]
+    return offsets, np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
+
+
+def byte_in(values: np.ndarray, chosen: frozenset[int]) -> np.ndarray:
+    """Which of the bytes ``values`` are among ``chosen``: one lookup per byte."""
+    table = np.zeros(256, bool)
+    table[list(chosen)] = True
+    return table[values]
 
 
 def xlsx_cell(sheet_cell, value: object) -> None:

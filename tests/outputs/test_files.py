@@ -9,6 +9,8 @@ import stat
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from optimizer.outputs.files import csv_bytes, json_bytes, neutralize, write_all
 
@@ -94,6 +96,13 @@ def test_csv_of_a_large_frame_is_what_pandas_writes():
     expected = "\ufeff" + in_cents.to_csv(index=False, lineterminator="\n", float_format="%.6g")
     assert csv_bytes(frame) == expected.encode("utf-8")
     assert csv_bytes(frame.iloc[:0]).decode("utf-8-sig") == "plan,keyword,reason,spend,roi,units,paused,policy\n"
+
+
+@given(st.lists(st.text(alphabet=',"\r\n a=女\u3000', max_size=4), min_size=1, max_size=30))
+def test_text_cells_are_quoted_as_pandas_quotes_them(texts):
+    frame = pd.DataFrame({"keyword": pd.Series(texts, dtype="string[pyarrow]"), "note": pd.Series(texts, dtype=object)})
+    expected = "\ufeff" + neutralize(frame).to_csv(index=False, lineterminator="\n")
+    assert csv_bytes(frame) == expected.encode("utf-8")
 
 
 def test_money_is_written_to_the_cent_and_counts_to_six_digits():
