@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
-import charset_normalizer
 import numpy as np
 import pandas as pd
 from python_calamine import CalamineError
@@ -27,7 +26,7 @@ from optimizer.errors import InputDataError, Problem
 from optimizer.i18n import say
 from optimizer.reading import limits, transcoded
 from optimizer.reading.cells import cell_text, parse
-from optimizer.reading.decoding import decoded
+from optimizer.reading.decoding import decoded, detect_encoding
 from optimizer.reading.headers import HEADER_SCAN_LINES, KNOWN, find_header, map_headers, no_header, normalise_header
 from optimizer.reading.one_figure import each_figure_once
 from optimizer.reading.periods import Period, title_period, with_dates
@@ -37,24 +36,15 @@ from optimizer.reading.totals import TOTAL_WORDS, repeated_rows, skipped_note, s
 from optimizer.reading.units import bid_units
 from optimizer.reading.workbook import report_sheet
 
-SAMPLE_BYTES = 256 * 1024
 TEXT_EXTENSIONS = (".csv", ".tsv", ".txt")
 EXCEL_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods")
 DELIMITERS = (",", "\t", ";")
 _WINDOW = re.compile(r"^\s*\d+\s*day\b|\d+\s*天", re.IGNORECASE)
-_GB = ("gb2312", "gbk", "cp936", "hz", "gb18030")
-#: Kana, Greek, Cyrillic, box drawing and private-use characters: what a wrong Chinese decoding makes.
-_ODD = re.compile("[\u0370-\u04ff\u2500-\u257f\u3040-\u30ff\ue000-\uf8ff]")
 #: A file of nothing but a byte order mark and blank lines (``bytes.strip``'s whitespace); stops at the first figure.
 _BLANK = re.compile(rb"(?:\xef\xbb\xbf)?\s*")
 #: The columns likeliest to tell two rows apart, compared first when looking for repeated rows (a daily export's
 #: keyword and date together tell every row apart).
 _DISTINCT = ("keyword", "date", "spend", "impressions", "clicks")
-#: GB2312's symbols and its 3,755 commonest characters: a text whose every byte above ASCII pairs into them is Chinese
-#: (Latin-1's and cp1251's lowercase letters, 0xE0 and up, are never such a pair's first byte).
-_COMMON_GB = re.compile(b"[\xa1-\xa9\xb0-\xd7][\xa1-\xfe]")
-_OTHER_CJK = ("cp949", "euc_kr", "johab", "euc_jp", "euc_jis_2004", "shift_jis", "cp932", "big5", "big5hkscs", "cp950",
-              "iso2022_jp", "iso2022_kr")
 
 
 @dataclass(frozen=True)
@@ -184,65 +174,6 @@ def _labels(raw: pd.DataFrame, first: pd.Series | None) -> pd.Series:
     return label
 
 
-def _detect_encoding(raw: bytes) -> str:
-    """BOM first, then strict UTF-8, then charset-normalizer; GBK is read as gb18030, Big5 as cp950."""
-    if raw.startswith(codecs.BOM_UTF8):
-        try:
-            raw.decode("utf-8-sig")
-            return "utf-8-sig"
-        except UnicodeDecodeError:   # a GBK or Big5 file some editor gave a UTF-8 mark
-            return "bom+" + _detect_encoding(raw[len(codecs.BOM_UTF8):])
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    sample = raw[:SAMPLE_BYTES]
-    if unmarked := _utf16(sample):
-        return unmarked
-    if len(raw) > SAMPLE_BYTES and b"\n" in sample:
-        sample = sample[: sample.rindex(b"\n") + 1]
-    try:
-        sample.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    best = charset_normalizer.from_bytes(sample).best()
-    name = codecs.lookup(best.encoding).name if best else "gb18030"
-    if name in _OTHER_CJK or name in _GB:  # the detector mistakes GBK and Big5 for Korean or Japanese on short text
-        return _chinese(sample) or name
-    if _COMMON_GB.sub(b"", sample).isascii():  # and short GBK text ("合计", "计划A") for Latin-1
-        return _chinese(sample) or name
-    return name
-
-
-def _utf16(sample: bytes) -> str | None:
-    """"utf-16-le" or "utf-16-be" for UTF-16 text without a byte order mark, else None: its headers, digits and
-    separators put a NUL in every other byte, which no UTF-8 or GBK text holds (a damaged file's NULs fall on both)."""
-    even, odd = sample[0:len(sample) - len(sample) % 2:2], sample[1::2]
-    if len(odd) < 8:
-        return None
-    nul_even, nul_odd = even.count(0) / len(even), odd.count(0) / len(odd)
-    if nul_odd > 0.3 and nul_even < 0.01:
-        return "utf-16-le"
-    if nul_even > 0.3 and nul_odd < 0.01:
-        return "utf-16-be"
-    return None
-
-
-def _chinese(sample: bytes) -> str | None:
-    """gb18030 or cp950 (Big5), whichever decodes ``sample`` into fewer characters no Chinese report has.
-
-    Big5 text decoded as GBK turns into kana, Greek and Cyrillic letters and box-drawing signs
-    (GBK keeps them where Big5 keeps its commonest characters); GBK text rarely decodes as Big5 at all.
-    """
-    odd = {}
-    for encoding in ("gb18030", "cp950"):
-        try:
-            text = sample.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        odd[encoding] = len(_ODD.findall(text))
-    return min(odd, key=lambda encoding: (odd[encoding], encoding != "gb18030")) if odd else None
-
-
 def _read_text(path: Path, user_headers: set[str]) -> tuple[pd.DataFrame, int, str, list[str]]:
     """Decode, find the header line and delimiter, then read every cell as text; also the lines above the header."""
     raw = limits.read_bytes(path)
@@ -250,7 +181,7 @@ def _read_text(path: Path, user_headers: set[str]) -> tuple[pd.DataFrame, int, s
         raise InputDataError([Problem("the file is empty" if not raw else "the file holds only blank lines",
                                       file=path.name, hint="Export the report again")])
     raw = raw if b"\n" in raw else raw.replace(b"\r", b"\n")   # Excel's "CSV (Macintosh)": a lone CR ends each line
-    encoding = _detect_encoding(raw)
+    encoding = detect_encoding(raw)
     if encoding.startswith("bom+"):
         raw, encoding = raw[len(codecs.BOM_UTF8):], encoding[len("bom+"):]
     if encoding in transcoded.BYTE_SAFE and (found := _read_by_columns(raw, encoding, path, user_headers)):
