@@ -37,6 +37,8 @@ def detect_encoding(raw: bytes) -> str:
             return "utf-8-sig"
         except UnicodeDecodeError:   # a GBK or Big5 file some editor gave a UTF-8 mark
             return "bom+" + detect_encoding(raw[len(codecs.BOM_UTF8):])
+    if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):   # before UTF-16: FF FE starts both marks
+        return "utf-32"
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     sample = raw[:SAMPLE_BYTES]

@@ -67,13 +67,13 @@ def test_utf8_with_and_without_bom(tmp_path, encoding, expected):
     assert report.frame["row"].iloc[0] == 2 and report.frame["date"].notna().all()
 
 
-@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
-def test_utf16_without_a_byte_order_mark_is_read_like_excels_unicode_text(tmp_path, encoding):
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32"])
+def test_utf16_without_a_byte_order_mark_and_utf32_are_read_like_excels_unicode_text(tmp_path, encoding):
     lines = ["Date\tCampaign\tKeyword\tImpressions\tClicks\tSpend", "2024-06-01\tC1\tred dress\t1200\t35\t$1,234.50",
              "2024-06-01\tC1\tdress\t100\t5\t6.5"]
     path = tmp_path / "ztc.txt"
     path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
-    report = read_report(path)
+    report = read_report(path)   # UTF-32 with its byte order mark: Python's "utf-32" writes one
     assert report.encoding == encoding and report.frame["keyword"].tolist() == ["red dress", "dress"]
     assert report.frame[["impressions", "clicks", "spend"]].sum().tolist() == [1300, 40, 1241.0]
 
