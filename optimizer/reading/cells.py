@@ -4,7 +4,7 @@ usual export formats, match types in one vocabulary.
 
 from __future__ import annotations
 
-from typing import Callable, Mapping
+from typing import Callable, Mapping, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -41,6 +41,7 @@ _NOISE = f"{MARKS}|,"  # currency, percent, spaces and commas between thousands
 _NUMBER = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:e[+-]?[0-9]+)?"
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M:%S", "%b %d, %Y",
                  "%B %d, %Y", "%d %b %Y", "%Y%m%d", "%Y年%m月%d日", "%Y.%m.%d",
+                 "%d.%m.%Y",  # German, Swiss, Russian exports: the day first wherever dots part the date
                  "%Y-%m", "%B %Y", "%b %Y", "%Y年%m月")  # the last four: months
 #: Cells :func:`each_distinct` looks at to tell a column of mostly distinct cells.
 SAMPLE_CELLS = 65_536
@@ -76,8 +77,17 @@ def each_distinct(column: pd.Series, read: Callable[[pd.Series], tuple[pd.Series
     return tuple(result.iloc[codes].set_axis(column.index) for result in read(pd.Series(uniques, dtype=column.dtype)))
 
 
+class Parsed(NamedTuple):
+    """A file's cells read: the canonical columns, the cells that could not be read (column -> row numbers and
+    texts) and the currency their marks name (:func:`optimizer.reading.conventions.one_currency`)."""
+
+    frame: pd.DataFrame
+    bad_cells: dict[str, tuple[list[int], list[str]]]
+    currency: str | None
+
+
 def parse(raw: pd.DataFrame, rows: pd.Series, from_excel: bool, file: str = "",
-          headers: Mapping[str, str] | None = None):
+          headers: Mapping[str, str] | None = None) -> Parsed:
     """Parse every canonical column; unparseable cells go to ``bad_cells``.
 
     The decimal mark and the order of day and month are decided once from every cell of the file
@@ -88,7 +98,7 @@ def parse(raw: pd.DataFrame, rows: pd.Series, from_excel: bool, file: str = "",
     texts = {name: _written(raw[name], from_excel) for name in raw.columns if name not in TEXT_COLUMNS}
     mark = decimal_mark({name: text for name, text in texts.items() if name not in DATE_COLUMNS and text is not None},
                         rows, file, headers)
-    one_currency({name: text for name, text in texts.items() if text is not None}, rows, file, headers)
+    currency = one_currency({name: text for name, text in texts.items() if text is not None}, rows, file, headers)
     dated = {name: text for name, text in texts.items() if name in DATE_COLUMNS and text is not None}
     order = date_order(dated, rows, file, headers,
                        lambda order: regular_days(pd.concat([_parse_dates(raw[name], order)[0] for name in dated])))
@@ -105,7 +115,7 @@ def parse(raw: pd.DataFrame, rows: pd.Series, from_excel: bool, file: str = "",
         if bad.any():
             bad_cells[name] = (rows[bad].tolist(), cell_text(column[bad]).tolist())
     # copy=False: the columns are this call's own (or, copy-on-write, shared safely); one block each, not one 2-D copy
-    return pd.DataFrame(parsed, index=raw.index, copy=False), bad_cells
+    return Parsed(pd.DataFrame(parsed, index=raw.index, copy=False), bad_cells, currency)
 
 
 def _written(column: pd.Series, from_excel: bool) -> pd.Series | None:

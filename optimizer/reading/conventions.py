@@ -84,16 +84,18 @@ def decimal_mark(texts: Mapping[str, pd.Series], rows: pd.Series, file: str, hea
     return POINT
 
 
-def one_currency(texts: Mapping[str, pd.Series], rows: pd.Series, file: str, headers: Mapping[str, str]) -> None:
-    """Refuse a file whose money cells name more than one currency ("$1.20" beside "€1.20"), naming the cells of
-    every currency but the commonest: summed as one, they would be no amount in any currency."""
+def one_currency(texts: Mapping[str, pd.Series], rows: pd.Series, file: str,
+                 headers: Mapping[str, str]) -> str | None:
+    """The currency the money cells' marks name ("USD" for "$1.20"), None when they name none; refused when they
+    name more than one ("$1.20" beside "€1.20"), naming the cells of every currency but the commonest: summed as
+    one, they would be no amount in any currency."""
     found: dict[str, list[tuple[str, pd.Series, pd.Series]]] = {}
     for name, text in texts.items():
         if name in MONEY:
             for currency, named in _currencies(text).items():
                 found.setdefault(currency, []).append((name, text, named))
     if len(found) < 2:
-        return
+        return next(iter(found), None)
     counts = {currency: sum(int(named.sum()) for _, _, named in columns) for currency, columns in found.items()}
     commonest = max(counts, key=counts.get)
     raise InputDataError([_problem([(name, text, text[named].unique()) for name, text, named in columns], rows, file,

@@ -1,7 +1,7 @@
 """Each figure of a file once and in one currency: two plain names of one figure ("Spend" and "Cost", "Sales" and
 "Revenue") are fine when their columns agree and refused naming them when they differ; a ``Currency`` column
-naming two currencies (an agency's accounts in dollars and euros in one export) is refused, since its rows'
-money would be summed as one.
+naming two currencies (an agency's accounts in dollars and euros in one export) is refused
+(:func:`optimizer.reading.currencies.column_problems`), since its rows' money would be summed as one.
 
 A file with two headers for one column keeps the alias listed first (``headers.ALIASES``). For names that mean
 something else too ("All conv. value" beside "Conv. value", a 7-day beside a 14-day total) that choice is the
@@ -19,6 +19,7 @@ import pandas as pd
 
 from optimizer.errors import SHOWN_ROWS, InputDataError, Problem
 from optimizer.reading.cells import parse
+from optimizer.reading.currencies import column_problems
 from optimizer.reading.headers import normalise_header
 
 #: Canonical column -> headers (normalised) that name exactly that figure and nothing else.
@@ -35,7 +36,7 @@ def each_figure_once(table: pd.DataFrame, headers: Mapping[str, str], columns: M
     """Refuse a file whose column read for a figure and another plain name of it differ in some row; ``columns`` is
     the user's mapping (a figure mapped there is the user's choice), ``where`` (from a workbook, the file name)."""
     from_excel, file = where
-    problems = _currency_column(table, rows, file)
+    problems = column_problems(table, rows, file)
     for canonical, names in SYNONYMS.items():
         used = headers.get(canonical)
         if used is None or canonical in columns.values() or normalise_header(used) not in names:
@@ -66,23 +67,3 @@ def _differing(table: pd.DataFrame, pair: tuple[str, str], canonical: str, rows:
         values=[f"{first.iat[at]:g} vs {second.iat[at]:g}" for at in shown],
         hint=f'Name the one to plan on: --columns "{pair[0]}={canonical}" (or [data] columns), '
              f'or delete the other column')]
-
-
-def _currency_column(table: pd.DataFrame, rows: pd.Series, file: str) -> list[Problem]:
-    """The problem of a ``Currency`` / ``Currency code`` column naming more than one currency, or none."""
-    problems = []
-    for header in table.columns:
-        if normalise_header(header) not in ("currency", "currency code", "币种", "货币"):
-            continue
-        codes = table[header].astype(object).where(table[header].notna(), "").astype(str).str.strip().str.upper()
-        named = codes[~codes.isin(("", "-", "--"))]
-        if named.nunique() < 2:
-            continue
-        commonest = named.value_counts().index[0]
-        other = named[named != commonest]
-        problems.append(Problem(
-            f"names {named.nunique()} currencies ({', '.join(named.value_counts().index)}): {len(other)} rows are "
-            f"not in {commonest}, and money in two currencies cannot be summed", file=file, column=str(header),
-            rows=rows[other.index[:SHOWN_ROWS]].tolist(), values=other.head(SHOWN_ROWS).tolist(), n_rows=len(other),
-            hint="Export one currency per file (one account, or one currency's accounts) and plan each alone"))
-    return problems

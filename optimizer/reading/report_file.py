@@ -24,7 +24,7 @@ from python_calamine import CalamineError
 
 from optimizer.errors import InputDataError, Problem
 from optimizer.i18n import say
-from optimizer.reading import limits, transcoded
+from optimizer.reading import currencies, limits, transcoded
 from optimizer.reading.cells import cell_text, parse
 from optimizer.reading.decoding import decoded, detect_encoding
 from optimizer.reading.headers import HEADER_SCAN_LINES, KNOWN, find_header, map_headers, no_header, normalise_header
@@ -70,6 +70,9 @@ class Report:
     file_headers: tuple[str, ...] = ()
     titles: tuple[str, ...] = ()
     rows_read: int = 0
+    #: Where the file names its currency (a Currency column, a money header, its cells' marks) and the codes each
+    #: allows (:func:`optimizer.reading.currencies.of_file`); empty when it names none.
+    currency: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 
 def read_report(path: str | Path, columns: Mapping[str, str] | None = None) -> Report:
@@ -113,17 +116,17 @@ def read_report(path: str | Path, columns: Mapping[str, str] | None = None) -> R
     repeated, repeated_note = _repeated(table, raw, rows, headers, (totals, blank), suffix, path.name)
     kept = ~(totals | blank) & ~repeated
     raw, rows = _kept(raw, kept), rows[kept]
-    frame, bad_cells = parse(raw, rows, from_excel=suffix not in TEXT_EXTENSIONS, file=path.name, headers=headers)
+    frame, bad_cells, marked = parse(raw, rows, from_excel=suffix not in TEXT_EXTENSIONS, file=path.name,
+                                     headers=headers)
+    currency = currencies.of_file(table, headers, marked)
+    if problems := currencies.within_file(currency, path.name):
+        raise InputDataError(problems)
     frame["source"] = path.name
     frame["row"] = rows.to_numpy()
     if notation:
         frame = from_notation(frame)
     frame, unit_notes = bid_units(frame, path.name, titles)
-    summed = sum_rows(frame)
-    if summed.any():
-        total_rows = pd.concat([total_rows, frame["row"][summed]])
-        labels = pd.concat([labels, pd.Series("", index=frame.index[summed])])
-        frame = frame[~summed]
+    frame, total_rows, labels = _without_sums(frame, total_rows, labels)
     notes = term_notes + unit_notes + ((skipped_note(path.name, total_rows, labels),) if len(total_rows) else ())
     notes += (say("read.note", name=path.name, note=repeated_note),) if repeated_note else ()
     frame, period = with_dates(frame.reset_index(drop=True), title_period(titles))
@@ -131,7 +134,7 @@ def read_report(path: str | Path, columns: Mapping[str, str] | None = None) -> R
     return Report(path=path, frame=frame, headers=headers, encoding=encoding, bad_cells=bad_cells,
                   attribution_window=bool(_WINDOW.search(orders_header)), period=period, notes=notes,
                   file_headers=tuple(str(header) for header in table.columns), titles=tuple(titles),
-                  rows_read=int((~blank).sum()))
+                  rows_read=int((~blank).sum()), currency=currency)
 
 
 def _repeated(table: pd.DataFrame, raw: pd.DataFrame, rows: pd.Series, headers: Mapping[str, str],
@@ -145,12 +148,21 @@ def _repeated(table: pd.DataFrame, raw: pd.DataFrame, rows: pd.Series, headers: 
         return repeated, note
     lines = ~blank
     try:
-        figures, _ = parse(raw[lines], rows[lines], from_excel=suffix not in TEXT_EXTENSIONS, file=name)
+        figures = parse(raw[lines], rows[lines], from_excel=suffix not in TEXT_EXTENSIONS, file=name).frame
     except InputDataError:
         return repeated, note
     if total_counts(figures, totals[lines].to_numpy(bool), repeated[lines].to_numpy(bool)):
         return repeated & False, None
     return repeated, note
+
+
+def _without_sums(frame: pd.DataFrame, total_rows: pd.Series, labels: pd.Series):
+    """The frame without the rows that sum others (:func:`sum_rows`), added to the total rows skipped and labels."""
+    summed = sum_rows(frame)
+    if not summed.any():
+        return frame, total_rows, labels
+    return (frame[~summed], pd.concat([total_rows, frame["row"][summed]]),
+            pd.concat([labels, pd.Series("", index=frame.index[summed])]))
 
 
 def _kept(frame: pd.DataFrame, kept: pd.Series) -> pd.DataFrame:

@@ -24,6 +24,7 @@ from optimizer.reading.artefacts import (
     rows_text,
     unit_codes,
 )
+from optimizer.reading.currencies import across_files
 from optimizer.reading.described import FileRead, describe
 from optimizer.reading.headers import ALIASES, MAP_HINT
 from optimizer.reading.overlap import read_once
@@ -97,6 +98,7 @@ def validate(reports: Sequence[Report], *, on_bad_rows: str = "error",
             kept[report.path.name] = checked
     levels = {report.path.name: "keyword" if "keyword" in report.frame else "plan" for report in reports
               if {"plan", "keyword"} & set(report.frame)}
+    problems.extend(across_files([(report.path, report.currency) for report in reports]))
     if len(set(levels.values())) > 1:
         by_level = {level: ", ".join(name for name, found in levels.items() if found == level)
                     for level in ("keyword", "plan")}

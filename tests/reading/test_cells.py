@@ -17,9 +17,9 @@ from optimizer.reading.conventions import COMMA, POINT
 
 def test_numbers_drop_currency_and_separators_and_read_percent_as_a_share():
     raw = pd.DataFrame({"spend": ["￥1,234.50", "￥201.68", "-", "abc"], "ctr": ["9.09%", "1%", "", "0.5"]})
-    frame, bad = parse(raw, pd.Series([2, 3, 4, 5]), from_excel=False)
+    frame, bad, _ = parse(raw, pd.Series([2, 3, 4, 5]), from_excel=False)
     assert frame["spend"].tolist()[:2] == [1234.5, 201.68] and np.isnan(frame["spend"]).tolist()[2:] == [True, True]
-    rupees, _ = parse(pd.DataFrame({"spend": ["Rs.201.68", "₹5", "INR 3"]}), pd.Series([2, 3, 4]), from_excel=False)
+    rupees, _, _ = parse(pd.DataFrame({"spend": ["Rs.201.68", "₹5", "INR 3"]}), pd.Series([2, 3, 4]), from_excel=False)
     assert rupees["spend"].tolist() == [201.68, 5.0, 3.0]
     assert frame["ctr"].tolist()[:2] == [0.0909, 0.01] and frame["ctr"].iat[3] == 0.5
     assert bad == {"spend": ([5], ["abc"])}
@@ -34,7 +34,7 @@ def test_money_cells_in_two_currencies_are_refused_naming_the_fewer():
 
 def test_a_percent_in_a_money_count_or_bid_column_is_an_unreadable_cell_not_a_share():
     raw = pd.DataFrame({"spend": ["40%", "12.5"], "clicks": ["3", "50 %"], "bid": ["0.6", "%7"], "acos": ["25%", "%7"]})
-    frame, bad = parse(raw, pd.Series([2, 3]), from_excel=False)
+    frame, bad, _ = parse(raw, pd.Series([2, 3]), from_excel=False)
     assert bad == {"spend": ([2], ["40%"]), "clicks": ([3], ["50 %"]), "bid": ([3], ["%7"])}
     assert frame["spend"].iat[1] == 12.5 and frame["acos"].tolist() == [0.25, 0.07]
 
@@ -43,7 +43,7 @@ def test_a_header_unit_that_scales_its_figures_is_applied_and_refused_on_a_bid()
     raw = pd.DataFrame({"spend": ["0.123", "1.5"], "revenue": ["2500000", "0"], "ctr": ["2.5", "3%"],
                         "clicks": ["1.2", "0.3"]})
     headers = {"spend": "花费(万元)", "revenue": "Conv. value (micros)", "ctr": "点击率(%)", "clicks": "点击量(千)"}
-    frame, bad = parse(raw, pd.Series([2, 3]), from_excel=False, file="f.csv", headers=headers)
+    frame, bad, _ = parse(raw, pd.Series([2, 3]), from_excel=False, file="f.csv", headers=headers)
     assert frame["spend"].tolist() == [1230.0, 15000.0] and frame["revenue"].tolist() == [2.5, 0.0]
     assert frame["ctr"].tolist() == [0.025, 0.03] and frame["clicks"].tolist() == [1200.0, 300.0] and bad == {}
     with pytest.raises(InputDataError, match=r'column 出价\(万元\) \(bid\): the header says its figures are in "万元"'):
@@ -54,22 +54,29 @@ def test_a_header_unit_that_scales_its_figures_is_applied_and_refused_on_a_bid()
 def test_dates_in_export_formats_and_excel_serials_and_match_types_in_one_vocabulary():
     raw = pd.DataFrame({"date": ["2024-06-01", "2024/06/02", "Jun 3, 2024", "45447", "soon"],
                         "match_type": ["精确匹配", "Broad match", "phrase match", "--", "custom"]})
-    frame, bad = parse(raw, pd.Series([2, 3, 4, 5, 6]), from_excel=False)
+    frame, bad, _ = parse(raw, pd.Series([2, 3, 4, 5, 6]), from_excel=False)
     assert frame["date"].iloc[:4].dt.day.tolist() == [1, 2, 3, 4] and pd.isna(frame["date"].iat[4])
     assert frame["match_type"].tolist() == ["exact", "broad", "phrase", "", "custom"]
     assert bad == {"date": ([6], ["soon"])}
 
 
+def test_dates_with_dots_after_the_day_are_read_day_first():
+    frame, bad, _ = parse(pd.DataFrame({"date": ["01.10.2025", "1.2.2026", "2026.03.04", "31.02.2026"]}),
+                          pd.Series([2, 3, 4, 5]), from_excel=False)
+    assert frame["date"].iloc[:3].dt.strftime("%Y-%m-%d").tolist() == ["2025-10-01", "2026-02-01", "2026-03-04"]
+    assert bad == {"date": ([5], ["31.02.2026"])}
+
+
 def test_non_finite_and_nan_texts_in_a_number_column_are_unreadable_cells():
     raw = pd.DataFrame({"clicks": ["nan", "inf", "1e400", "-inf", "NaN", "3", "n/a"]})
-    frame, bad = parse(raw, pd.Series(range(2, 9)), from_excel=False)
+    frame, bad, _ = parse(raw, pd.Series(range(2, 9)), from_excel=False)
     assert bad == {"clicks": ([2, 3, 4, 5, 6], ["nan", "inf", "1e400", "-inf", "NaN"])}
     assert frame["clicks"].iat[5] == 3 and not np.isinf(frame["clicks"]).any()
 
 
 def test_an_infinite_number_from_a_workbook_is_unreadable():
     raw = pd.DataFrame({"spend": [1.5, np.inf, np.nan]})
-    frame, bad = parse(raw, pd.Series([2, 3, 4]), from_excel=True)
+    frame, bad, _ = parse(raw, pd.Series([2, 3, 4]), from_excel=True)
     assert bad == {"spend": ([3], ["inf"])} and frame["spend"].iat[0] == 1.5
 
 

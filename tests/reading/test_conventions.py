@@ -95,7 +95,7 @@ def test_regular_days_are_evenly_spaced_and_more_than_two():
 
 def test_parse_reads_a_column_of_dates_given_month_first_as_consecutive_days():
     raw = pd.DataFrame({"date": ["03/01/2026", "03/02/2026", "03/03/2026"], "spend": ["1,5", "2", "3"]})
-    frame, bad = parse(raw, rows(3), from_excel=False, file="r.csv", headers=HEADERS)
+    frame, bad, _ = parse(raw, rows(3), from_excel=False, file="r.csv", headers=HEADERS)
     assert frame["date"].dt.day.tolist() == [1, 2, 3] and frame["date"].dt.month.tolist() == [3, 3, 3]
     assert frame["spend"].tolist() == [1.5, 2, 3] and bad == {}
 
@@ -118,7 +118,7 @@ def test_a_number_column_in_any_convention_reads_back_its_values_or_is_refused(a
     cells = [_written(amount, style, grouped, decimals) for amount in amounts]
     raw = pd.DataFrame({"spend": cells})
     try:
-        frame, bad = parse(raw, rows(len(cells)), from_excel=False, file="r.csv", headers=HEADERS)
+        frame, bad, _ = parse(raw, rows(len(cells)), from_excel=False, file="r.csv", headers=HEADERS)
     except InputDataError as error:
         assert "could be read with a comma between thousands" in str(error) and "no other number" in str(error)
         return

@@ -1,4 +1,4 @@
-"""Each figure once: two plain names of one figure read when they agree, refused when they differ; one currency."""
+"""Each figure once: two plain names of one figure read when they agree, refused when they differ."""
 
 from __future__ import annotations
 
@@ -36,15 +36,3 @@ def test_names_that_mean_more_than_the_figure_keep_the_first_alias(tmp_path):
     path.write_text("Campaign,Keyword,Impressions,Clicks,Cost,Conv. value,All conv. value\n"
                     "C1,kw,100,10,5.00,20.00,35.00\n", encoding="utf-8")
     assert read_report(path).frame["revenue"].tolist() == [20.0]
-
-
-def test_a_currency_column_naming_two_currencies_is_refused_and_one_currency_is_read(tmp_path):
-    path = tmp_path / "mcc.csv"
-    lines = ["Currency code,Campaign,Keyword,Impressions,Clicks,Cost"] + [
-        f"{code},C{row},kw{row},100,10,5.00" for row, code in enumerate(["USD", "USD", "EUR", "USD", ""])]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(InputDataError, match=r"mcc.csv: column Currency code: names 2 currencies \(USD, EUR\): 1 rows "
-                                             r"are not in USD.*\(row 4: EUR\)"):
-        read_report(path)
-    path.write_text("\n".join(line.replace("EUR", "USD") for line in lines) + "\n", encoding="utf-8")
-    assert read_report(path).frame["spend"].sum() == 25.0

@@ -1,0 +1,119 @@
+"""The currency a file's money is in, and one currency for all the files of a plan.
+
+A file says its currency in three places: a ``Currency`` column (Amazon, Microsoft Ads), a code or 元 in
+a money column's header ("Cost (USD)", "花费(元)") and the marks on its money cells ("$1.20", "₹5",
+read by :func:`optimizer.reading.conventions.one_currency`). A mark alone names a family rather than a
+currency: "$" is written for the US, Canadian, Australian, … dollar and "¥" for the yuan and the yen. So
+each file gets the set of codes its money may be in; files whose sets share no code are refused, since
+summing rupees and dollars into one budget gives an amount in no currency. A file that says nothing is
+taken to be in the currency of the others.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from optimizer.errors import SHOWN_ROWS, Problem
+from optimizer.reading.headers import normalise_header
+
+#: Headers of a column that names each row's currency.
+CURRENCY_HEADERS = ("currency", "currency code", "币种", "货币")
+#: Canonical money columns whose header may name the currency.
+MONEY = ("spend", "revenue", "bid", "default_bid", "cpc", "plan_budget")
+#: The codes a currency found by its cells' marks may be (conventions' codes): a "$" or a "¥" is not one currency.
+MARKED = {
+    "USD": frozenset({"USD", "CAD", "AUD", "NZD", "SGD", "HKD", "TWD", "MXN"}),
+    "CNY": frozenset({"CNY", "JPY"}),
+    "INR": frozenset({"INR"}), "EUR": frozenset({"EUR"}), "GBP": frozenset({"GBP"}),
+}
+#: A currency code or sign in brackets in a header ("Cost (USD)", "Sales (₹)", "花费（元）"), or 元 anywhere in it.
+_HEADER_CODE = re.compile(r"[(（\[]\s*([a-z]{3}|[$₹€£¥￥])\s*[)）\]]", re.IGNORECASE)
+_SIGNS = {"$": "USD", "₹": "INR", "€": "EUR", "£": "GBP", "¥": "CNY", "￥": "CNY"}
+_ISO_CODES = frozenset({"USD", "CAD", "AUD", "NZD", "SGD", "HKD", "TWD", "MXN", "CNY", "RMB", "JPY", "INR", "EUR",
+                        "GBP", "BRL", "KRW", "SEK", "NOK", "DKK", "CHF", "PLN", "TRY", "AED", "SAR", "ZAR", "EGP"})
+_HINT = "Export one currency per file (one account, or one currency's accounts) and plan each alone"
+
+
+def column_problems(table: pd.DataFrame, rows: pd.Series, file: str) -> list[Problem]:
+    """The problem of a ``Currency`` column naming more than one currency (its rows' money would be summed as one)."""
+    problems = []
+    for header, named in _currency_columns(table):
+        if named.nunique() < 2:
+            continue
+        commonest = named.value_counts().index[0]
+        other = named[named != commonest]
+        problems.append(Problem(
+            f"names {named.nunique()} currencies ({', '.join(named.value_counts().index)}): {len(other)} rows are "
+            f"not in {commonest}, and money in two currencies cannot be summed", file=file, column=str(header),
+            rows=rows[other.index[:SHOWN_ROWS]].tolist(), values=other.head(SHOWN_ROWS).tolist(), n_rows=len(other),
+            hint=_HINT))
+    return problems
+
+
+def of_file(table: pd.DataFrame, headers: Mapping[str, str], marked: str | None) -> dict[str, frozenset[str]]:
+    """Where the file names its currency (a Currency column, a money header, its cells' marks: ``marked``, the
+    code conventions read) and the codes each allows; empty when it names none."""
+    said: dict[str, frozenset[str]] = {}
+    for header, named in _currency_columns(table):
+        if named.nunique() == 1:
+            said[f'column "{header}"'] = frozenset({_iso(named.iat[0])})
+    for canonical in MONEY:
+        header = str(headers.get(canonical, ""))
+        found = _HEADER_CODE.search(header)
+        if "元" in header:
+            said[f'header "{header}"'] = frozenset({"CNY"})
+        elif found and (sign := _SIGNS.get(found.group(1))):
+            said[f'header "{header}"'] = MARKED[sign]
+        elif found and found.group(1).upper() in _ISO_CODES:
+            said[f'header "{header}"'] = frozenset({_iso(found.group(1))})
+    if marked is not None:
+        said["money cells' marks"] = MARKED.get(marked, frozenset({marked}))
+    return said
+
+
+def within_file(said: Mapping[str, frozenset[str]], file: str) -> list[Problem]:
+    """The problem of a file whose column, headers and marks name currencies that cannot all be one."""
+    if not said or frozenset.intersection(*said.values()):
+        return []
+    return [Problem(f"names its currency in ways that disagree: {_listed(said)}", file=file, hint=_HINT)]
+
+
+def across_files(said: Sequence[tuple[Path, Mapping[str, frozenset[str]]]]) -> list[Problem]:
+    """The problem of files whose money is in currencies no one code fits: ``said`` is each file's path and
+    :func:`of_file`. Files that name no currency are left out."""
+    names = [path.name for path, _ in said]   # with its folder where two files share a name
+    names = [str(Path(path.parent.name, name)) if names.count(name) > 1 else name for name, (path, _) in zip(names, said)]
+    files = [(name, frozenset.intersection(*found.values()), " and ".join(found))
+             for name, (_, found) in zip(names, said) if found]
+    files = [file for file in files if file[1]]   # a file disagreeing with itself is refused alone
+    if len(files) < 2 or frozenset.intersection(*(codes for _, codes, _ in files)):
+        return []
+    each = "; ".join(f"{name}: {_named(codes)} by its {where}" for name, codes, where in files)
+    return [Problem(
+        f"the reports' money is in different currencies ({each}): a plan over them would sum amounts in no one "
+        "currency", file=", ".join(name for name, _, _ in files),
+        hint="Plan each currency's reports in a scenario of their own, or convert them to one currency first")]
+
+
+def _currency_columns(table: pd.DataFrame):
+    """Each ``Currency`` column's header and its named codes (upper case, blanks and dashes left out)."""
+    for header in table.columns:
+        if normalise_header(header) in CURRENCY_HEADERS:
+            codes = table[header].astype(object).where(table[header].notna(), "").astype(str).str.strip().str.upper()
+            yield header, codes[~codes.isin(("", "-", "--"))]
+
+
+def _iso(code: str) -> str:
+    return "CNY" if code.upper() == "RMB" else code.upper()
+
+
+def _listed(said: Mapping[str, frozenset[str]]) -> str:
+    return "; ".join(f"{where}: {_named(codes)}" for where, codes in said.items())
+
+
+def _named(codes: frozenset[str]) -> str:
+    return {MARKED["USD"]: "$ (a dollar)", MARKED["CNY"]: "¥ (yuan or yen)"}.get(codes, " or ".join(sorted(codes)))
