@@ -194,10 +194,10 @@ def _finite(summary) -> str:
 
 def _limits(bids: pd.DataFrame, summary, path: Path) -> str:
     """ "ok", or how many new bids (of units not paused) fall outside the file's platform limits."""
-    from optimizer.decisions.platform_limits import currency_from_reports, for_platform
+    from optimizer.decisions.platform_limits import for_platform
 
     reading = summary.get("reading") or [{}]
-    limits = for_platform(reading[0].get("platform", ""), currency=currency_from_reports([path]))
+    limits = for_platform(reading[0].get("platform", ""), currency=reading[0].get("currency") or None)
     if limits is None:
         return "-"
     low, high = limits.min_bid, limits.max_bid

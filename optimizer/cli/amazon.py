@@ -63,7 +63,7 @@ def with_exports(args: argparse.Namespace, result, bulk, placements_read=None):
     """
     from dataclasses import replace
 
-    from optimizer.decisions.platform_limits import check_marketplace, marketplace_from_reports
+    from optimizer.decisions.platform_limits import check_marketplace, marketplace_of
     from optimizer.platforms.placements import placement_adjustments
     from optimizer.platforms.uploads import plan_exports
 
@@ -75,7 +75,7 @@ def with_exports(args: argparse.Namespace, result, bulk, placements_read=None):
         warnings += list(placements.warnings)
     if getattr(args, "export", None):
         marketplace = (check_marketplace(args.marketplace) if args.marketplace
-                       else marketplace_from_reports(result.scenario.data.reports))
+                       else marketplace_of(result.performance.files))
         exported, export_warnings = plan_exports(result, args.export, bulk=bulk, marketplace=marketplace,
                                                  placements=placements)
         files.update(exported)
@@ -88,14 +88,18 @@ def with_exports(args: argparse.Namespace, result, bulk, placements_read=None):
 def run_harvest(args: argparse.Namespace) -> int:
     from collections import Counter
 
-    from optimizer.decisions.platform_limits import check_marketplace, marketplace_from_reports
+    from optimizer.decisions.platform_limits import CURRENCY_MARKETPLACE, check_marketplace
     from optimizer.outputs.publish import publish
     from optimizer.platforms.amazon_bulk import read_bulk
     from optimizer.platforms.harvest import harvest, harvest_files, read_search_terms
+    from optimizer.reading.currencies import one_code
+    from optimizer.reading.report_file import read_report
 
-    marketplace = check_marketplace(args.marketplace) if args.marketplace else marketplace_from_reports([args.report])
+    report = read_report(args.report)
+    marketplace = (check_marketplace(args.marketplace) if args.marketplace
+                   else CURRENCY_MARKETPLACE.get(one_code(report.currency) or ""))
     bulk = read_bulk(args.bulk)
-    result = harvest(read_search_terms(args.report), bulk, min_orders=args.min_orders, max_acos=args.max_acos,
+    result = harvest(read_search_terms(report), bulk, min_orders=args.min_orders, max_acos=args.max_acos,
                      marketplace=marketplace)
     written = publish(args.out, harvest_files(result, bulk))
     counts = Counter(result.table["decision"])

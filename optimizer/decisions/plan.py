@@ -274,7 +274,7 @@ def _as_given(program: Program, given: Limits) -> Program:
 
 def _platform(scenario: Scenario, performance: Performance, marketplace: str | None):
     """The platform's limits (None when the reports' platform is not known) and the bid range they leave."""
-    platform = platform_limits.of_performance(performance, scenario.data.reports, marketplace)
+    platform = platform_limits.of_performance(performance, marketplace)
     return platform, platform_limits.with_platform(scenario.bids, platform)[0]
 
 

@@ -4,7 +4,7 @@ The plan keeps these limits itself (:func:`optimizer.decisions.plan.make_plan` b
 inside them), so bids.csv and plans.csv hold values the platform accepts; the upload files
 (:mod:`optimizer.platforms.uploads`) read the same table. The platform is the one the report was
 recognised as (:mod:`optimizer.reading.described`); the marketplace comes from ``--marketplace``, else
-from the report's ``Currency`` column. Sources of every figure are in docs/formats.md ("Platform limits").
+from the currency the reports name (:mod:`optimizer.reading.currencies`). Sources of every figure are in docs/formats.md ("Platform limits").
 
 * Amazon Sponsored Products: Amazon Ads API "Limits, constraints, and quotas" (bid constraints and
   budget constraints by marketplace), as mirrored in github.com/idealerror/amazon-ads-api-docs
@@ -20,17 +20,14 @@ from the report's ``Currency`` column. Sources of every figure are in docs/forma
 
 from __future__ import annotations
 
-import csv
 import math
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from optimizer.errors import BidoptError
 from optimizer.i18n import translator
-from optimizer.reading.limits import check_file
 from optimizer.scenario.settings import BidLimits
 
 
@@ -118,33 +115,20 @@ def check_marketplace(code: str) -> str:
     return code
 
 
-def currency_from_reports(paths) -> str | None:
-    """The currency a report's ``Currency`` column names (its first value), or None when none says."""
-    for path in paths:
-        path = Path(path)
-        try:
-            check_file(path)   # not a FIFO, not a zip bomb: this may run before the report is read
-            if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
-                head = pd.read_excel(path, nrows=5, engine="calamine", dtype=str)
-            else:
-                head = pd.read_csv(path, nrows=5, dtype=str, encoding="utf-8-sig", encoding_errors="replace",
-                                   sep=None, engine="python")
-        except (OSError, ValueError, csv.Error):   # csv.Error: a title line no delimiter can be sniffed from
-            continue
-        for column in head.columns:
-            if str(column).strip().lower() == "currency" and head[column].notna().any():
-                return str(head[column].dropna().iloc[0]).strip().upper()
-    return None
+def currency_of(files) -> str | None:
+    """The currency the reports name (:attr:`~optimizer.reading.described.FileRead.currency`, the first file's that
+    names one), None when none does."""
+    return next((read.currency for read in files if read.currency), None)
 
 
-def marketplace_from_reports(paths) -> str | None:
-    """The Amazon marketplace a report's ``Currency`` column names (INR -> IN), or None when none says."""
-    return CURRENCY_MARKETPLACE.get(currency_from_reports(paths) or "")
+def marketplace_of(files) -> str | None:
+    """The Amazon marketplace of the currency the reports name (INR -> IN), None when they name none."""
+    return CURRENCY_MARKETPLACE.get(currency_of(files) or "")
 
 
-def of_performance(performance, reports, marketplace: str | None = None) -> PlatformLimits | None:
+def of_performance(performance, marketplace: str | None = None) -> PlatformLimits | None:
     """The limits of the platform the reports were recognised as (the first that is), None when none is."""
-    currency = currency_from_reports(reports)
+    currency = currency_of(performance.files)
     for read in performance.files:
         found = for_platform(read.platform, marketplace=marketplace, currency=currency)
         if found is not None:

@@ -22,7 +22,7 @@ from optimizer.outputs import safe_text
 from optimizer.outputs.files import csv_bytes
 from optimizer.platforms.amazon_bulk import Bulk, norm
 from optimizer.platforms.uploads import bid_range
-from optimizer.reading.report_file import read_report
+from optimizer.reading.report_file import Report, read_report
 from optimizer.scenario.settings import BidLimits
 
 ASIN = r"^b0[0-9a-z]{8}$"
@@ -30,16 +30,18 @@ HARVEST_COLUMNS = ["campaign", "ad_group", "match_type", "search_term", "impress
                    "revenue", "acos", "shrunk_cvr", "shrunk_roi", "clicks_per_order", "decision", "bid", "reason"]
 
 
-def read_search_terms(path: str | Path) -> pd.DataFrame:
-    """The search term report in canonical columns, the term in ``keyword``; summed per ad group, term and match type.
+def read_search_terms(report: Report | str | Path) -> pd.DataFrame:
+    """The search term report (read, or its path) in canonical columns, the term in ``keyword``; summed per ad group,
+    term and match type.
 
     Read as ``plan`` reads it (:mod:`optimizer.reading.search_terms`): ``match_type`` is the keyword's, so
     a Google or Microsoft report's query match type never splits a term.
     """
-    frame = read_report(path).frame
+    report = report if isinstance(report, Report) else read_report(report)
+    frame = report.frame
     missing = [name for name in ("plan", "ad_group", "search_term", "clicks", "spend", "orders") if name not in frame]
     if missing:
-        raise InputDataError([Problem(f"has no {', '.join(missing)} column: not a search term report", file=Path(path).name,
+        raise InputDataError([Problem(f"has no {', '.join(missing)} column: not a search term report", file=report.path.name,
                                       hint="Export Sponsored Products > Search term report")])
     frame = frame.assign(revenue=frame["revenue"] if "revenue" in frame else 0.0,
                          impressions=frame["impressions"] if "impressions" in frame else 0.0,

@@ -75,6 +75,12 @@ def of_file(table: pd.DataFrame, headers: Mapping[str, str], marked: str | None)
     return said
 
 
+def one_code(said: Mapping[str, frozenset[str]]) -> str | None:
+    """The one currency :func:`of_file`'s findings allow together, None when they allow none or several ("$")."""
+    codes = frozenset.intersection(*said.values()) if said else frozenset()
+    return next(iter(codes)) if len(codes) == 1 else None
+
+
 def within_file(said: Mapping[str, frozenset[str]], file: str) -> list[Problem]:
     """The problem of a file whose column, headers and marks name currencies that cannot all be one."""
     if not said or frozenset.intersection(*said.values()):

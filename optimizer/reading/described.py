@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from optimizer.i18n import say
+from optimizer.reading.currencies import one_code
 from optimizer.reading.headers import normalise_header
 from optimizer.reading.report_file import Report
 
@@ -40,12 +41,14 @@ class FileRead:
     columns_used: tuple[str, ...]
     columns_ignored: tuple[str, ...]
     notes: tuple[str, ...]
+    #: The currency the file names (:func:`optimizer.reading.currencies.one_code`), "" when it names none or a sign only.
+    currency: str = ""
 
     def to_json(self) -> dict:
         return {"file": self.name, "platform": self.platform, "kind": self.kind, "period": self.period,
                 "rows_read": self.rows_read, "rows_kept": self.rows_kept, "units": self.units,
                 "columns_used": list(self.columns_used), "columns_ignored": list(self.columns_ignored),
-                "notes": list(self.notes)}
+                "notes": list(self.notes), "currency": self.currency}
 
 
 def describe(report: Report, *, rows_kept: int, units: int, history_days: int) -> FileRead:
@@ -58,7 +61,7 @@ def describe(report: Report, *, rows_kept: int, units: int, history_days: int) -
         columns_used=tuple(f"{header} -> {canonical}" for canonical, header in report.headers.items()),
         columns_ignored=tuple(header for header in report.file_headers
                               if header not in used and not header.startswith("Unnamed: ")),
-        notes=report.notes)
+        notes=report.notes, currency=one_code(report.currency) or "")
 
 
 def _platform(normal: set[str], titles: tuple[str, ...]) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from optimizer.decisions.platform_limits import marketplace_from_reports
+from optimizer.decisions.platform_limits import marketplace_of
 from optimizer.platforms.uploads import plan_exports
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -45,7 +45,7 @@ def platform_files(result, bulk=None) -> tuple[dict[str, bytes], list[str]]:
     if not platforms:
         return {}, []
     files, warnings = plan_exports(result, platforms, bulk=bulk,
-                                   marketplace=marketplace_from_reports(result.scenario.data.reports))
+                                   marketplace=marketplace_of(result.performance.files))
     return {name: _as_bytes(content) for name, content in files.items()}, warnings
 
 

@@ -110,10 +110,20 @@ def test_marketplace_flag_picks_the_limits_when_the_report_names_no_currency(tmp
     assert (running["new_bid"] >= 1.0 - 1e-9).all()
 
 
+def test_the_marketplace_follows_a_currency_named_only_by_the_headers(tmp_path, capsys):
+    report = amazon_report(tmp_path / "targeting.csv", currency="", cpc=0.5)
+    frame = pd.read_csv(report, dtype=str, keep_default_na=False).drop(columns="Currency")
+    frame.rename(columns={"Spend": "Spend(₹)", "7 Day Total Sales ": "7 Day Total Sales (₹)"}).to_csv(report, index=False)
+    out = tmp_path / "out"
+    assert main(["plan", "--report", str(report), "--no-history", "--quiet", "--out", str(out)]) == 0
+    assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["reading"][0]["currency"] == "INR"
+    bids = pd.read_csv(out / "bids.csv", encoding="utf-8-sig")
+    assert (bids.loc[bids["action"] != "pause", "new_bid"] >= 1.0 - 1e-9).all()   # Amazon IN's least bid, not US's
+
+
 def test_a_report_whose_first_line_is_a_title_without_a_delimiter_plans_instead_of_crashing(tmp_path, capsys):
     report = tmp_path / "jd.csv"
     report.write_bytes(("京东快车关键词报表\n时间范围：2025-10-01 至 2025-10-07\n\n推广计划,关键词,展现数,点击数,总费用,总订单金额,总订单行\n"
                         "计划A,裙子,1000,50,25.50,120.00,4\n计划A,连衣裙,2000,80,40.00,200.00,6\n").encode("gb18030"))
-    assert platform_limits.currency_from_reports([report]) is None
     assert main(["plan", "--report", str(report), "--out", str(tmp_path / "out"), "--no-history", "--quiet"]) == 0
     assert (tmp_path / "out" / "summary.json").exists()
