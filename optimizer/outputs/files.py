@@ -29,6 +29,7 @@ import pyarrow.compute as pc
 
 from optimizer import numtext
 from optimizer.outputs import safe_text
+from optimizer.text_bytes import byte_in, text_bytes
 
 BID_COLUMNS = [
     "plan", "ad_group", "keyword", "match_type", "current_bid", "new_bid", "change_pct", "action",
@@ -129,8 +130,8 @@ _SPECIAL_BYTES = frozenset(ord(char) for char in ',"\n\r' if _quoted_by_csv(char
 def _quoted(text: pa.Array) -> pa.Array:
     """Cells as Python's csv module writes them: one holding a :data:`_SPECIAL_BYTES` character goes in quotes,
     its quotes doubled."""
-    offsets, data = safe_text.text_bytes(text)
-    hits = np.flatnonzero(safe_text.byte_in(data[offsets[0]:offsets[-1]], _SPECIAL_BYTES)) + offsets[0]
+    offsets, data = text_bytes(text)
+    hits = np.flatnonzero(byte_in(data[offsets[0]:offsets[-1]], _SPECIAL_BYTES)) + offsets[0]
     if not len(hits):
         return text
     special = np.zeros(len(text), bool)

@@ -20,6 +20,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from optimizer.text_bytes import byte_in, text_bytes
+
 #: Characters a spreadsheet starts a formula with (full-width forms too: some spreadsheets fold them to ASCII).
 FORMULA_CHARACTERS = "=+-@＝＋－＠"
 #: Blanks a spreadsheet may skip before the formula character (written out: Python's and Arrow's ``\\s`` differ).
@@ -82,22 +84,6 @@ def _formula_mask(column: pd.Series) -> np.ndarray:
         matched = pc.match_substring_regex(pc.filter(text, pa.array(candidate)), PATTERN)
         mask[candidate] = pc.fill_null(matched, False).to_numpy(zero_copy_only=False)
     return mask
-
-
-def text_bytes(text: pa.LargeStringArray | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
-    """The cells' UTF-8 bytes (without a copy where the text is in one chunk): cell ``i`` is
-    ``data[offsets[i]:offsets[i + 1]]``."""
-    text = text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
-    offsets = np.frombuffer(text.buffers()[1], dtype=np.int64)[text.offset:text.offset + len(text) + 1]
-    data = text.buffers()[2]
-    return offsets, np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
-
-
-def byte_in(values: np.ndarray, chosen: frozenset[int]) -> np.ndarray:
-    """Which of the bytes ``values`` are among ``chosen``: one lookup per byte."""
-    table = np.zeros(256, bool)
-    table[list(chosen)] = True
-    return table[values]
 
 
 def xlsx_cell(sheet_cell, value: object) -> None:

@@ -16,9 +16,11 @@ from typing import Callable, Mapping
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from optimizer.errors import SHOWN_ROWS, InputDataError, Problem
 from optimizer.reading.headers import normalise_header
+from optimizer.text_bytes import byte_in, text_bytes
 
 POINT, COMMA = ".", ","
 MONTH_FIRST, DAY_FIRST = "month", "day"
@@ -40,6 +42,8 @@ CONVENTION_HINT = "Export the report again with one convention, or correct these
 #: Money columns, and each currency's marks as a cell writes them (lowercased): "$1.20" and "€1.20" are no one sum.
 MONEY = ("spend", "revenue", "bid", "default_bid", "cpc", "plan_budget")
 _CURRENCIES = {"USD": "usd|us\\$|\\$", "CNY": "rmb|cny|元|¥|￥", "INR": "rs\\.?|inr|₹", "EUR": "€", "GBP": "£"}
+#: The bytes of a cell written with no mark at all: digits, signs, points and commas.
+_PLAIN = frozenset(b"0123456789+-.,")
 #: The longest mark above, in characters.
 _MARK_LENGTH = 3
 
@@ -108,8 +112,12 @@ def _currencies(text: pd.Series) -> dict[str, pd.Series]:
     """Per currency named in ``text`` (a sign and a mark first, or a mark last), which cells name it.
 
     A mark is at most :data:`_MARK_LENGTH` characters, so a cell's first ones (with a sign) and last ones decide:
-    only the distinct heads and tails are matched, not each of a million distinct amounts.
+    only the distinct heads and tails are matched, not each of a million distinct amounts; and none at all in a
+    column whose every byte is a digit, a sign, a point or a comma (an export of plain numbers).
     """
+    offsets, data = text_bytes(pa.array(text, type=pa.large_string(), from_pandas=True))
+    if not (~byte_in(data[offsets[0]:offsets[-1]], _PLAIN)).any():
+        return {}
     lower = text.astype("str").str.lower()
     heads, tails = lower.str[:_MARK_LENGTH + 1], lower.str[-_MARK_LENGTH:]
     distinct_heads, distinct_tails = pd.Series(heads.unique(), dtype="str"), pd.Series(tails.unique(), dtype="str")

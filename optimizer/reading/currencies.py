@@ -35,15 +35,19 @@ _HEADER_CODE = re.compile(r"[(（\[]\s*([a-z]{3}|[$₹€£¥￥])\s*[)）\]]", 
 _SIGNS = {"$": "USD", "₹": "INR", "€": "EUR", "£": "GBP", "¥": "CNY", "￥": "CNY"}
 _ISO_CODES = frozenset({"USD", "CAD", "AUD", "NZD", "SGD", "HKD", "TWD", "MXN", "CNY", "RMB", "JPY", "INR", "EUR",
                         "GBP", "BRL", "KRW", "SEK", "NOK", "DKK", "CHF", "PLN", "TRY", "AED", "SAR", "ZAR", "EGP"})
+#: Cells of a Currency column that name no currency.
+_NONE = frozenset({"", "-", "--"})
 _HINT = "Export one currency per file (one account, or one currency's accounts) and plan each alone"
 
 
 def column_problems(table: pd.DataFrame, rows: pd.Series, file: str) -> list[Problem]:
     """The problem of a ``Currency`` column naming more than one currency (its rows' money would be summed as one)."""
     problems = []
-    for header, named in _currency_columns(table):
-        if named.nunique() < 2:
+    for header, distinct in _currency_columns(table):
+        if len(distinct) < 2:
             continue
+        codes = table[header].astype(object).where(table[header].notna(), "").astype(str).str.strip().str.upper()
+        named = codes[~codes.isin(_NONE)]
         commonest = named.value_counts().index[0]
         other = named[named != commonest]
         problems.append(Problem(
@@ -58,9 +62,9 @@ def of_file(table: pd.DataFrame, headers: Mapping[str, str], marked: str | None)
     """Where the file names its currency (a Currency column, a money header, its cells' marks: ``marked``, the
     code conventions read) and the codes each allows; empty when it names none."""
     said: dict[str, frozenset[str]] = {}
-    for header, named in _currency_columns(table):
-        if named.nunique() == 1:
-            said[f'column "{header}"'] = frozenset({_iso(named.iat[0])})
+    for header, distinct in _currency_columns(table):
+        if len(distinct) == 1:
+            said[f'column "{header}"'] = frozenset({_iso(next(iter(distinct)))})
     for canonical in MONEY:
         header = str(headers.get(canonical, ""))
         found = _HEADER_CODE.search(header)
@@ -106,11 +110,12 @@ def across_files(said: Sequence[tuple[Path, Mapping[str, frozenset[str]]]]) -> l
 
 
 def _currency_columns(table: pd.DataFrame):
-    """Each ``Currency`` column's header and its named codes (upper case, blanks and dashes left out)."""
+    """Each ``Currency`` column's header and the codes it names (upper case; blanks and dashes are none), each distinct
+    cell looked at once."""
     for header in table.columns:
         if normalise_header(header) in CURRENCY_HEADERS:
-            codes = table[header].astype(object).where(table[header].notna(), "").astype(str).str.strip().str.upper()
-            yield header, codes[~codes.isin(("", "-", "--"))]
+            distinct = {str(cell).strip().upper() for cell in pd.unique(table[header]) if not pd.isna(cell)}
+            yield header, distinct - _NONE
 
 
 def _iso(code: str) -> str:
