@@ -9,9 +9,12 @@ keyword bids at all: their rows are planned by budget only, or left out of a key
 
 from __future__ import annotations
 
+from typing import Callable
+
 import pandas as pd
 
 from optimizer.i18n import say
+from optimizer.reading.cells import each_distinct
 
 #: Record types (lowercased) that are units of a keyword plan.
 KEYWORD_RECORDS = ("keyword", "product targeting", "product target", "targeting", "audience targeting",
@@ -29,13 +32,12 @@ def bid_units(frame: pd.DataFrame, name: str, titles: list[str]) -> tuple[pd.Dat
     notes: list[str] = []
     keyword_level = "keyword" in frame
     left_out = {
-        "bulk":
-            ~_column(frame, "record_type").isin(KEYWORD_RECORDS + ("",)) & keyword_level,
-        "negative":
-            _column(frame, "match_type").str.contains(NEGATIVE) | _column(frame, "record_type").str.contains(NEGATIVE),
-        "gone": _column(frame, "state").isin(GONE_STATES),
+        "bulk": _where(frame, "record_type", lambda text: ~text.isin(KEYWORD_RECORDS + ("",))) & keyword_level,
+        "negative": (_where(frame, "match_type", lambda text: text.str.contains(NEGATIVE))
+                     | _where(frame, "record_type", lambda text: text.str.contains(NEGATIVE))),
+        "gone": _where(frame, "state", lambda text: text.isin(GONE_STATES)),
     }
-    automatic = _column(frame, "campaign_type").str.contains(AUTOMATIC)
+    automatic = _where(frame, "campaign_type", lambda text: text.str.contains(AUTOMATIC))
     titled = any("performance max" in line.lower() for line in titles)
     if keyword_level and (automatic.any() or titled):
         left_out["pmax"] = automatic | titled
@@ -56,11 +58,11 @@ def bid_units(frame: pd.DataFrame, name: str, titles: list[str]) -> tuple[pd.Dat
     return frame[~dropped].drop(columns=extra), tuple(notes)
 
 
-def _column(frame: pd.DataFrame, name: str) -> pd.Series:
-    """A text column lowercased, or blanks when the file has none."""
+def _where(frame: pd.DataFrame, name: str, test: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """``test`` of a text column stripped and lowercased, each distinct cell once; False where the file has none."""
     if name not in frame:
-        return pd.Series("", index=frame.index)
-    return frame[name].astype(str).str.strip().str.lower()
+        return pd.Series(False, index=frame.index)
+    return each_distinct(frame[name], lambda cells: (test(cells.astype(str).str.strip().str.lower()),))[0]
 
 
 def _default_bids(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
@@ -72,7 +74,7 @@ def _default_bids(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
         return frame, pd.Series(False, index=frame.index)
     default = frame["default_bid"] if "default_bid" in frame else pd.Series(float("nan"), index=frame.index)
     keys = [key for key in ("plan", "ad_group") if key in frame]
-    group_rows = _column(frame, "record_type").isin(AD_GROUP_RECORDS)
+    group_rows = _where(frame, "record_type", lambda text: text.isin(AD_GROUP_RECORDS))
     if group_rows.any() and keys:
         by_group = frame[group_rows].groupby(keys, sort=False)["bid"].max()
         index = pd.MultiIndex.from_frame(frame[keys]) if len(keys) > 1 else pd.Index(frame[keys[0]])
