@@ -58,15 +58,16 @@ def moved(bids: pd.DataFrame, keys: list[str], per_period: float, has_revenue: b
     return table.iloc[np.argsort(-np.abs(np.log(table["factor"].to_numpy())), kind="stable")]
 
 
-def outside_bids(bids: pd.DataFrame, frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Keywords whose bid today or new bid is more than BID_FACTOR beyond the range of bids their history saw."""
-    seen = frame[[*keys, "bid"]].dropna(subset=["bid"]).groupby(keys, sort=False, observed=True)["bid"].agg(["min", "max"])
-    table = bids[[*keys, "current_bid", "new_bid", "action", "spend"]].merge(seen.reset_index(), on=keys, how="inner")
-    bid = table["new_bid"].where(table["action"] != "pause")
-    far = ((bid > BID_FACTOR * table["max"]) | (bid < table["min"] / BID_FACTOR)
-           | (table["current_bid"] > BID_FACTOR * table["max"]) | (table["current_bid"] < table["min"] / BID_FACTOR))
-    table = table[far.fillna(False).to_numpy(bool)].assign(name=lambda t: _label(t, keys))
-    return table.sort_values("spend", ascending=False, kind="stable")
+def outside_bids(bids: pd.DataFrame) -> pd.DataFrame:
+    """Keywords whose bid today or new bid is more than BID_FACTOR beyond the range of bids their history saw
+    (the estimate's ``observed_lowest_bid`` and ``observed_highest_bid``)."""
+    low, high = bids["observed_lowest_bid"].to_numpy(float), bids["observed_highest_bid"].to_numpy(float)
+    current, new = bids["current_bid"].to_numpy(float), bids["new_bid"].where(bids["action"] != "pause").to_numpy(float)
+    with np.errstate(invalid="ignore"):
+        far = ((new > BID_FACTOR * high) | (new < low / BID_FACTOR)
+               | (current > BID_FACTOR * high) | (current < low / BID_FACTOR))
+    table = bids.loc[far, ["keyword", "plan", "current_bid", "new_bid", "spend"]].assign(min=low[far], max=high[far])
+    return table.assign(name=_label(table, ["keyword"])).sort_values("spend", ascending=False, kind="stable")
 
 
 def without_data(bids: pd.DataFrame) -> pd.DataFrame:
@@ -84,8 +85,8 @@ def check(bids: pd.DataFrame, performance, level: str, period_days: int) -> tupl
     found = {"plans_moved": moved(bids, ["plan"], per_period, performance.has_revenue)}
     if level == "keyword":
         found["keywords_moved"] = moved(bids, keys, per_period, performance.has_revenue)
-        if performance.has_bid and "bid" in performance.frame:
-            found["bids_outside_history"] = outside_bids(bids, performance.frame, keys)
+        if performance.has_bid and "observed_highest_bid" in bids:
+            found["bids_outside_history"] = outside_bids(bids)
         found["spend_without_data"] = without_data(bids)
     sentences = []
     for kind, table in found.items():

@@ -177,6 +177,18 @@ def bids_seen(days: pd.DataFrame, unit: np.ndarray, current_bid: np.ndarray) -> 
             "highest_bid_seen": np.fmax(np.where(np.isfinite(highest), highest, np.nan), current_bid)}
 
 
+def bids_reported(days: pd.DataFrame, unit: np.ndarray, count: int) -> dict[str, np.ndarray]:
+    """Each unit's lowest and highest bid on any row of the reports (NaN where none gives one): what the
+    "bids outside those seen" check of :mod:`optimizer.decisions.checks` compares today's and the new bid with."""
+    if "bid" not in days:
+        return {}
+    lowest, highest, bid = np.full(count, np.inf), np.full(count, -np.inf), days["bid"].to_numpy(float)
+    np.fmin.at(lowest, unit, bid)   # fmin and fmax pass over a missing bid
+    np.fmax.at(highest, unit, bid)
+    return {"observed_lowest_bid": np.where(np.isfinite(lowest), lowest, np.nan),
+            "observed_highest_bid": np.where(np.isfinite(highest), highest, np.nan)}
+
+
 #: The response curves are tempered no further than this share of their own log response.
 RESPONSE_SCALE_RANGE = (0.2, 1.0)
 

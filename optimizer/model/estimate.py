@@ -35,6 +35,7 @@ from optimizer.model.elasticity import (
     DEFAULT_CLICKS_ELASTICITY,
     DEFAULT_CPC_ELASTICITY,
     Elasticity,
+    bids_reported,
     bids_seen,
     estimate_elasticities,
     plan_spend_elasticity,
@@ -63,7 +64,8 @@ class Estimates:
     ``units`` has one row per unit: the key columns, ``current_bid``,
     ``impressions, clicks, spend, orders, revenue`` for the planning period,
     the shrunk ``ctr, cvr, value_per_order, value_per_click, cpc``, the posterior
-    coefficient of variation ``value_per_click_cv`` and the unit's ``clicks_elasticity, cpc_elasticity``; raw ``observed_*`` sums too.
+    coefficient of variation ``value_per_click_cv`` and the unit's ``clicks_elasticity, cpc_elasticity``; raw ``observed_*`` sums too,
+    and the lowest and highest bid the reports give (``observed_lowest_bid``, ``observed_highest_bid``).
     """
 
     units: pd.DataFrame
@@ -191,6 +193,7 @@ def estimate(performance: Performance, *, period_days: int, value_per_order: flo
         **({"sigma": position.sigma, "z0": position.z0, "response_scale": position.response_scale,
             **bids_seen(days, grouping.unit, current_bid)} if position is not None else {}),
         **{f"observed_{name}": observed[name].to_numpy(float) for name in observed.columns},
+        **bids_reported(days, grouping.unit, grouping.count),
     )
     if "plan_budget" in days and days["plan_budget"].notna().any():
         budget = days.groupby(grouping.unit)["plan_budget"].last().reindex(range(grouping.count)).to_numpy(float)

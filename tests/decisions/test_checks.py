@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from types import SimpleNamespace
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -41,12 +42,12 @@ def test_small_keywords_are_left_out_of_the_keyword_list():
 def test_bids_beyond_what_the_history_saw_are_listed():
     bids = table([("甲", "a", 1, 1, 1, 1, 1, 1), ("甲", "b", 1, 1, 1, 1, 1, 1), ("甲", "c", 1, 1, 1, 1, 1, 1)])
     bids["new_bid"] = [1.2, 1.6, 0.7]
-    history = pd.DataFrame({"plan": "甲", "ad_group": "g", "keyword": ["a", "a", "b", "c"], "match_type": "exact",
-                            "bid": [0.9, 1.0, 1.0, 1.0]})
-    assert outside_bids(bids, history, KEYS)["name"].tolist() == ["b (甲)"]
+    bids["observed_lowest_bid"], bids["observed_highest_bid"] = [0.9, 1.0, 1.0], [1.0, 1.0, 1.0]
+    assert outside_bids(bids)["name"].tolist() == ["b (甲)"]
     bids.loc[2, "action"] = "cut"
     bids["new_bid"] = [1.2, 1.2, 0.6]
-    assert outside_bids(bids, history, KEYS)["name"].tolist() == ["c (甲)"]
+    assert outside_bids(bids)["name"].tolist() == ["c (甲)"]
+    assert outside_bids(bids.assign(observed_lowest_bid=np.nan, observed_highest_bid=np.nan)).empty   # none seen
 
 
 def test_spend_on_keywords_without_clicks_is_listed_and_summed():

@@ -10,6 +10,7 @@ from optimizer.model.elasticity import (
     DEFAULT_CLICKS_ELASTICITY,
     DEFAULT_PLAN_SPEND_ELASTICITY,
     _distinct,
+    bids_reported,
     bids_seen,
     day_codes,
     demeaned,
@@ -155,6 +156,14 @@ def test_the_bids_seen_are_each_units_lowest_and_highest_on_days_with_impression
     assert seen["lowest_bid_seen"].tolist() == [0.8, 1.1, 1.2, 0.5]   # the day at 9.0 showed nothing
     assert seen["highest_bid_seen"].tolist() == [1.4, 1.1, 1.2, 0.5]
     assert bids_seen(frame.drop(columns="bid"), np.zeros(6, int), today)["highest_bid_seen"].tolist() == today.tolist()
+
+
+def test_the_bids_reported_are_each_units_lowest_and_highest_on_any_row_and_none_without_a_bid():
+    frame = pd.DataFrame({"bid": [1.0, 1.4, 9.0, 0.8, np.nan, 2.0], "impressions": [5.0, 3.0, 0.0, 2.0, 4.0, 0.0]})
+    reported = bids_reported(frame, np.array([0, 0, 0, 0, 1, 2]), 4)
+    assert reported["observed_lowest_bid"].tolist()[::2] == [0.8, 2.0] and np.isnan(reported["observed_lowest_bid"][1::2]).all()
+    assert reported["observed_highest_bid"].tolist()[::2] == [9.0, 2.0]
+    assert bids_reported(frame.drop(columns="bid"), np.zeros(6, int), 1) == {}
 
 
 def test_the_estimates_carry_the_bids_seen_around_todays():
