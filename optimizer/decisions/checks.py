@@ -36,8 +36,11 @@ def moved(bids: pd.DataFrame, keys: list[str], per_period: float, has_revenue: b
     columns = {f"{when}{metric}": (source, "sum") for metric in metrics for when, source in
                (("history_", f"observed_{metric}"), ("today_", f"before_{metric}"), ("forecast_", metric))}
     plans = keys == ["plan"]
-    # keywords: grouped in the order they come (sorting a million names is the cost), the few material ones sorted
-    table = bids.groupby(keys, sort=plans, observed=True).agg(**columns).reset_index()
+    if plans:
+        table = bids.groupby(keys, sort=True, observed=True).agg(**columns).reset_index()
+    else:   # a row of the bids table is one keyword already: its figures as they are, the few material ones sorted
+        table = pd.DataFrame({**{key: bids[key] for key in keys},
+                              **{name: bids[source].to_numpy(float) for name, (source, _) in columns.items()}})
     for metric in metrics:
         table[f"history_{metric}"] *= per_period
     material = table["forecast_spend"] >= MATERIAL_SHARE * table["forecast_spend"].sum()
