@@ -111,14 +111,21 @@ def one_currency(texts: Mapping[str, pd.Series], rows: pd.Series, file: str,
 def _currencies(text: pd.Series) -> dict[str, pd.Series]:
     """Per currency named in ``text`` (a sign and a mark first, or a mark last), which cells name it.
 
-    A mark is at most :data:`_MARK_LENGTH` characters, so a cell's first ones (with a sign) and last ones decide:
-    only the distinct heads and tails are matched, not each of a million distinct amounts; and none at all in a
-    column whose every byte is a digit, a sign, a point or a comma (an export of plain numbers).
+    Amounts repeat (a daily export of two million rows holds a few thousand): each distinct cell is looked at
+    once, and none at all in a column whose every byte is a digit, a sign, a point or a comma (plain numbers).
     """
     offsets, data = text_bytes(pa.array(text, type=pa.large_string(), from_pandas=True))
     if not (~byte_in(data[offsets[0]:offsets[-1]], _PLAIN)).any():
         return {}
-    lower = text.astype("str").str.lower()
+    codes, distinct = pd.factorize(text)
+    return {currency: pd.Series(named.to_numpy(bool)[codes] & (codes >= 0), index=text.index)
+            for currency, named in _distinct_currencies(pd.Series(distinct, dtype="str")).items()}
+
+
+def _distinct_currencies(text: pd.Series) -> dict[str, pd.Series]:
+    """:func:`_currencies` of distinct cells: a mark is at most :data:`_MARK_LENGTH` characters, so a cell's first
+    ones (with a sign) and last ones decide, and only the distinct heads and tails are matched."""
+    lower = text.str.lower()
     heads, tails = lower.str[:_MARK_LENGTH + 1], lower.str[-_MARK_LENGTH:]
     distinct_heads, distinct_tails = pd.Series(heads.unique(), dtype="str"), pd.Series(tails.unique(), dtype="str")
     named = {}
@@ -126,7 +133,7 @@ def _currencies(text: pd.Series) -> dict[str, pd.Series]:
         mask = (heads.isin(distinct_heads[distinct_heads.str.contains(f"^[+-]?(?:{marks})", regex=True)])
                 | tails.isin(distinct_tails[distinct_tails.str.contains(f"(?:{marks})$", regex=True)]))
         if mask.any():
-            named[currency] = mask & text.notna()
+            named[currency] = mask
     return named
 
 
