@@ -12,8 +12,9 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
-#: Cells of a table from which its two halves are worked at once; below it one pass is quicker than two threads.
-SPLIT_CELLS = 1 << 21
+#: Cells of a table from which its two halves are worked at once; below it one pass is quicker than two threads
+#: (at 10^5 keywords, 1.4 million cells, the halves took build 0.25 to 0.17 s and the hulls 34 to 20 ms).
+SPLIT_CELLS = 1 << 20
 
 
 def two_cores() -> bool:
