@@ -75,6 +75,7 @@ def _reading(summary: Summary, t: Translator) -> list[str]:
                     period=t.say(read.period), kept=f"{read.rows_kept:,}", read=f"{read.rows_read:,}",
                     units=f"{read.units:,}"), ""]
         lines += [f"- {t.say(note)}" for note in read.notes]
+        lines += [t("summary.currency", currency=read.currency)] if read.currency else []
         lines += [t("summary.columns_used", columns=", ".join(read.columns_used))]
         if read.columns_ignored:
             lines += [t("summary.columns_ignored", columns=", ".join(read.columns_ignored))]

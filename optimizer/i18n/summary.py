@@ -49,6 +49,8 @@ MESSAGES = {
         "en": "**{name}**: {platform}, {kind}; period {period}; {kept} of {read} rows kept, {units} units.",
         "zh-CN": "**{name}**：{platform}，{kind}；周期 {period}；{read} 行中保留 {kept} 行，{units} 个单元。",
     },
+    "summary.currency": {"en": "- money in {currency} (the platform's bid limits follow it)",
+                         "zh-CN": "- 金额币种：{currency}（平台出价上下限按此币种）"},
     "summary.columns_used": {"en": "- columns used: {columns}", "zh-CN": "- 使用的列：{columns}"},
     "summary.columns_ignored": {"en": "- columns ignored: {columns}", "zh-CN": "- 忽略的列：{columns}"},
     "summary.limits": {"en": "## What the limits cost", "zh-CN": "## 限制条件的代价"},

@@ -117,6 +117,7 @@ def test_the_marketplace_follows_a_currency_named_only_by_the_headers(tmp_path, 
     out = tmp_path / "out"
     assert main(["plan", "--report", str(report), "--no-history", "--quiet", "--out", str(out)]) == 0
     assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["reading"][0]["currency"] == "INR"
+    assert "- money in INR (the platform's bid limits follow it)" in (out / "summary.md").read_text(encoding="utf-8")
     bids = pd.read_csv(out / "bids.csv", encoding="utf-8-sig")
     assert (bids.loc[bids["action"] != "pause", "new_bid"] >= 1.0 - 1e-9).all()   # Amazon IN's least bid, not US's
 
