@@ -124,12 +124,19 @@ def _quoted_by_csv(char: str) -> bool:
 
 
 #: The bytes that make the csv module quote a cell (comma, quote, ``\n``, and ``\r`` where it does).
+#: Cells sampled to tell a column of few distinct cells from one of mostly distinct ones.
+_SAMPLE_CELLS = 4096
 _SPECIAL_BYTES = frozenset(ord(char) for char in ',"\n\r' if _quoted_by_csv(char))
 
 
 def _quoted(text: pa.Array) -> pa.Array:
     """Cells as Python's csv module writes them: one holding a :data:`_SPECIAL_BYTES` character goes in quotes,
-    its quotes doubled."""
+    its quotes doubled. A long column of few distinct cells (reasons, actions) quotes each distinct cell once."""
+    if len(text) > 4 * _SAMPLE_CELLS:
+        sample = pc.take(text, pa.array(np.linspace(0, len(text) - 1, _SAMPLE_CELLS).astype(np.int64)))
+        if pc.count_distinct(sample).as_py() < _SAMPLE_CELLS // 4:
+            encoded = pc.dictionary_encode(text)
+            return pc.take(_quoted(encoded.dictionary), encoded.indices)
     offsets, data = text_bytes(text)
     hits = np.flatnonzero(byte_in(data[offsets[0]:offsets[-1]], _SPECIAL_BYTES)) + offsets[0]
     if not len(hits):

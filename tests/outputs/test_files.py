@@ -105,6 +105,14 @@ def test_text_cells_are_quoted_as_pandas_quotes_them(texts):
     assert csv_bytes(frame) == expected.encode("utf-8")
 
 
+def test_a_long_column_of_few_distinct_cells_is_quoted_as_pandas_quotes_it():
+    reasons = np.array(['raise: ROI 2.1, above the floor', 'hold', 'cut "waste"', None, "=sum(1)", "a\nb"], dtype=object)
+    frame = pd.DataFrame({"reason": np.random.default_rng(3).choice(reasons, 20_000), "n": np.arange(20_000)})
+    expected = "\ufeff" + neutralize(frame).to_csv(index=False, lineterminator="\n")
+    assert csv_bytes(frame) == expected.encode("utf-8")
+    assert csv_bytes(frame.astype({"reason": "string[pyarrow]"})) == expected.encode("utf-8")
+
+
 def test_money_is_written_to_the_cent_and_counts_to_six_digits():
     frame = pd.DataFrame({"plan": ["a", "b", "c"], "spend": [12527.1234, 104245.0, np.nan],
                           "new_budget": [0.5, 1e7 / 3, 2.0], "clicks": [104245.4, 3.0, 0.125]})
