@@ -1,7 +1,7 @@
 """The currency a file's money is in, and one currency for all the files of a plan.
 
-A file says its currency in three places: a ``Currency`` column (Amazon, Microsoft Ads), a code or 元 in
-a money column's header ("Cost (USD)", "花费(元)") and the marks on its money cells ("$1.20", "₹5",
+A file says its currency in three places: a ``Currency`` column (Amazon, Microsoft Ads), a code, a sign or 元
+as a money column's unit in its header ("Cost (USD)", "花费(元)") and the marks on its money cells ("$1.20", "₹5",
 read by :func:`optimizer.reading.conventions.one_currency`). A mark alone names a family rather than a
 currency: "$" is written for the US, Canadian, Australian, … dollar and "¥" for the yuan and the yen. So
 each file gets the set of codes its money may be in; files whose sets share no code are refused, since
@@ -30,8 +30,10 @@ MARKED = {
     "CNY": frozenset({"CNY", "JPY"}),
     "INR": frozenset({"INR"}), "EUR": frozenset({"EUR"}), "GBP": frozenset({"GBP"}),
 }
-#: A currency code or sign in brackets in a header ("Cost (USD)", "Sales (₹)", "花费（元）"), or 元 anywhere in it.
+#: A currency code or sign in brackets in a header ("Cost (USD)", "Sales (₹)").
 _HEADER_CODE = re.compile(r"[(（\[]\s*([a-z]{3}|[$₹€£¥￥])\s*[)）\]]", re.IGNORECASE)
+#: 元 (yuan) as a header's unit: "花费(元)", "花费（万元）", "花费/元"; not the 元 of 单元 (an ad group).
+_YUAN = re.compile(r"[(（/][^()（）]*元")
 _SIGNS = {"$": "USD", "₹": "INR", "€": "EUR", "£": "GBP", "¥": "CNY", "￥": "CNY"}
 _ISO_CODES = frozenset({"USD", "CAD", "AUD", "NZD", "SGD", "HKD", "TWD", "MXN", "CNY", "RMB", "JPY", "INR", "EUR",
                         "GBP", "BRL", "KRW", "SEK", "NOK", "DKK", "CHF", "PLN", "TRY", "AED", "SAR", "ZAR", "EGP"})
@@ -68,7 +70,7 @@ def of_file(table: pd.DataFrame, headers: Mapping[str, str], marked: str | None)
     for canonical in MONEY:
         header = str(headers.get(canonical, ""))
         found = _HEADER_CODE.search(header)
-        if "元" in header:
+        if _YUAN.search(header):
             said[f'header "{header}"'] = frozenset({"CNY"})
         elif found and (sign := _SIGNS.get(found.group(1))):
             said[f'header "{header}"'] = MARKED[sign]

@@ -66,6 +66,10 @@ def test_a_sign_stands_for_every_currency_written_with_it(tmp_path, marked, name
 
 
 def test_yuan_in_a_header_is_not_yen(tmp_path):
+    grouped = tmp_path / "group.csv"
+    grouped.write_text("Campaign,Keyword,Impressions,Clicks,单元默认出价,花费\nC1,k,100,10,1.20,30\n", encoding="utf-8")
+    read = read_report(grouped, {"单元默认出价": "default_bid"})
+    assert read.headers["default_bid"] == "单元默认出价" and read.currency == {}   # 单元: an ad group, not yuan
     yuan = _report(tmp_path, "ztc.csv", "花费(元)", ["30"])
     yen = _report(tmp_path, "jp.csv", "Currency,Cost", ["JPY,2"])
     with pytest.raises(InputDataError, match=r'ztc.csv: CNY by its header "花费\(元\)"; jp.csv: JPY'):
