@@ -136,7 +136,8 @@ def _quoted(text: pa.Array) -> pa.Array:
         sample = pc.take(text, pa.array(np.linspace(0, len(text) - 1, _SAMPLE_CELLS).astype(np.int64)))
         if pc.count_distinct(sample).as_py() < _SAMPLE_CELLS // 4:
             encoded = pc.dictionary_encode(text)
-            return pc.take(_quoted(encoded.dictionary), encoded.indices)
+            quoted = _quoted(encoded.dictionary)
+            return text if quoted is encoded.dictionary else pc.take(quoted, encoded.indices)   # none quoted: as it is
     offsets, data = text_bytes(text)
     hits = np.flatnonzero(byte_in(data[offsets[0]:offsets[-1]], _SPECIAL_BYTES)) + offsets[0]
     if not len(hits):
