@@ -14,8 +14,8 @@ The packages follow the data, each importing only those listed before it::
     workbench/    ``bidopt serve``: the weekly run in a browser, through the same library calls
     cli/          ``bidopt``: flags in, exit codes and messages out
 
-``errors``, ``progress``, ``numtext``, ``text_bytes`` and ``i18n`` (the messages in Chinese and English) are
-shared by every stage.
+``errors``, ``progress``, ``memory``, ``numtext``, ``text_bytes`` and ``i18n`` (the messages in Chinese and
+English) are shared by every stage.
 """
 
 __version__ = "0.1.0"

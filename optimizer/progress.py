@@ -8,7 +8,11 @@ library calls it; the command line decides whether and how to show it (see
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass, field
 from typing import Self
+
+from optimizer.memory import release_freed
 
 
 class Progress:
@@ -32,3 +36,21 @@ class Progress:
 
 #: The progress of a caller who does not want any.
 SILENT = Progress()
+
+
+@dataclass
+class PhaseClock:
+    """A run's phase times, kept in ``timings``; ``progress`` hears which phase starts next. The memory a phase
+    freed goes back to the system before the next starts (:mod:`optimizer.memory`)."""
+
+    timings: dict[str, float]
+    progress: Progress
+    start: float = field(default_factory=time.perf_counter)
+
+    def lap(self, phase: str, following: str | None = None) -> None:
+        """``phase`` ends now; ``following``, when given, starts."""
+        release_freed()
+        now = time.perf_counter()
+        self.timings[phase], self.start = now - self.start, now
+        if following:
+            self.progress.phase(following)

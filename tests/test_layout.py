@@ -10,9 +10,9 @@ from tests.paths import ROOT
 
 PACKAGE = ROOT / "optimizer"
 #: The stages in the order data moves through them (optimizer/__init__.py says the same); shared modules first.
-STAGES = ("errors", "progress", "numtext", "text_bytes", "i18n", "reading", "scenario", "model", "solver", "outputs", "decisions",
+STAGES = ("errors", "progress", "numtext", "text_bytes", "memory", "i18n", "reading", "scenario", "model", "solver", "outputs", "decisions",
           "platforms", "simulation", "history", "workbench", "cli")
-SHARED = {"errors", "progress", "numtext", "text_bytes", "i18n", "__init__", "__version__"}
+SHARED = {"errors", "progress", "numtext", "text_bytes", "memory", "i18n", "__init__", "__version__"}
 
 
 def stage_of(module: str) -> str:

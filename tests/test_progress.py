@@ -109,3 +109,22 @@ def test_the_plan_shows_record_while_it_waits_for_the_run_recorded_beside_the_re
     assert err.index("s  report") < err.index("s  record") < err.index("s  write")
     assert re.search(r", report [\d.]+ s, write [\d.]+ s, record \(beside report and write\) [\d.]+ s, "
                      r"wait for record [\d.]+ s\n$", err)
+
+
+def test_the_phase_clock_times_each_phase_announces_the_next_and_releases_what_it_freed(monkeypatch):
+    import optimizer.progress as progress_module
+
+    released, heard = [], []
+    monkeypatch.setattr(progress_module, "release_freed", lambda: released.append(True))
+
+    class Heard(progress_module.Progress):
+        def phase(self, name, total=None):
+            heard.append(name)
+
+    timings = {}
+    clock = progress_module.PhaseClock(timings, Heard())
+    clock.lap("build", "solve")
+    clock.lap("solve")
+    assert list(timings) == ["build", "solve"] and all(seconds >= 0 for seconds in timings.values())
+    assert heard == ["solve"] and len(released) == 2
+

@@ -24,7 +24,7 @@ from optimizer.model.adjustments import apply_adjustments
 from optimizer.model.estimate import Estimates, estimate
 from optimizer.model.response import Candidates, build_candidates
 from optimizer.outputs.files import csv_bytes, json_bytes
-from optimizer.progress import SILENT, Progress
+from optimizer.progress import SILENT, PhaseClock, Progress
 from optimizer.reading.report_file import read_report
 from optimizer.reading.schema import Performance, validate
 from optimizer.scenario.scenario_file import Scenario
@@ -190,20 +190,6 @@ def data_key(scenario: Scenario) -> tuple:
             goal.period_days, goal.value_per_order)
 
 
-@dataclass
-class _Clock:
-    """The run's phase times, kept in ``timings``; ``progress`` hears which phase starts next."""
-    timings: dict[str, float]
-    progress: Progress
-    start: float = field(default_factory=time.perf_counter)
-
-    def lap(self, phase: str, following: str | None = None) -> None:
-        now = time.perf_counter()
-        self.timings[phase], self.start = now - self.start, now
-        if following:
-            self.progress.phase(following)
-
-
 def make_plan(scenario: Scenario, prepared: Prepared | None = None, *, solver: str = "auto",
               progress: Progress = SILENT, lang: str = "en", marketplace: str | None = None,
               frontier_grid: tuple[float, float, int] | None = None) -> PlanResult:
@@ -223,7 +209,7 @@ def make_plan(scenario: Scenario, prepared: Prepared | None = None, *, solver: s
         check_goal_fits_data(scenario, prepared.performance)
     performance, estimates = prepared.performance, prepared.estimates
     timings: dict[str, float] = dict(prepared.timings)
-    lap = _Clock(timings, progress).lap
+    lap = PhaseClock(timings, progress).lap
     progress.phase("build")
     units = apply_adjustments(estimates.units, scenario.adjust)
     before_spend = float(units["spend"].sum())
@@ -298,8 +284,7 @@ def _solve_with_margin(program: Program, margin: tuple[Limits, tuple[str, ...]],
 
 def _solve(program: Program, chosen: defaults.Defaults, scenario: Scenario, units: pd.DataFrame,
            solver: str, budgets: np.ndarray | None = None) -> tuple[Program, Solution, dict | None, defaults.Defaults]:
-    """The program solved (ROI floors held at min_roi_confidence when set), with the default ROI floor if any.
-
+    """The program solved (ROI floors held at min_roi_confidence when set), with the default ROI floor if any;
     ``budgets``: account budgets whose frontier points the solve also reads off its path (see :func:`make_plan`).
 
     The default floor enters only when the plan without it would break it (exact: a plan that meets the
