@@ -37,6 +37,8 @@ _YUAN = re.compile(r"[(（/][^()（）]*元")
 _SIGNS = {"$": "USD", "₹": "INR", "€": "EUR", "£": "GBP", "¥": "CNY", "￥": "CNY"}
 _ISO_CODES = frozenset({"USD", "CAD", "AUD", "NZD", "SGD", "HKD", "TWD", "MXN", "CNY", "RMB", "JPY", "INR", "EUR",
                         "GBP", "BRL", "KRW", "SEK", "NOK", "DKK", "CHF", "PLN", "TRY", "AED", "SAR", "ZAR", "EGP"})
+#: A currency's code as a Currency column writes it.
+_CODE = re.compile("[A-Z]{3}")
 #: Cells of a Currency column that name no currency.
 _NONE = frozenset({"", "-", "--"})
 _HINT = "Export one currency per file (one account, or one currency's accounts) and plan each alone"
@@ -65,8 +67,8 @@ def of_file(table: pd.DataFrame, headers: Mapping[str, str], marked: str | None)
     code conventions read) and the codes each allows; empty when it names none."""
     said: dict[str, frozenset[str]] = {}
     for header, distinct in _currency_columns(table):
-        if len(distinct) == 1:
-            said[f'column "{header}"'] = frozenset({_iso(next(iter(distinct)))})
+        if len(distinct) == 1 and _CODE.fullmatch(code := next(iter(distinct))):   # "US Dollar" names no code
+            said[f'column "{header}"'] = frozenset({_iso(code)})
     for canonical in MONEY:
         header = str(headers.get(canonical, ""))
         found = _HEADER_CODE.search(header)

@@ -44,7 +44,7 @@ def test_a_file_whose_column_and_header_name_different_currencies_is_refused_nam
 def test_files_in_two_currencies_are_refused_naming_each_files_currency(tmp_path):
     dollars = _report(tmp_path, "us.csv", "Cost", ['"$1,200.00"', "$3.50"])
     rupees = _report(tmp_path, "in.csv", "Currency,Cost", ["INR,5.00", "INR,2.00"])
-    unsaid = _report(tmp_path, "plain.csv", "Cost", ["7.00"])
+    unsaid = _report(tmp_path, "plain.csv", "Currency,Cost", ["US Dollar,7.00"])   # a name, not a code: says none
     with pytest.raises(InputDataError, match=r"us.csv, in.csv: the reports' money is in different currencies \(us.csv: "
                                              r"\$ \(a dollar\) by its money cells' marks; in.csv: INR by its column "
                                              r"\"Currency\"\): a plan over them would sum amounts in no one currency\. "
