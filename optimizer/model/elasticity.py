@@ -167,14 +167,11 @@ def _dense(codes: np.ndarray) -> np.ndarray:
 def bids_seen(days: pd.DataFrame, unit: np.ndarray, current_bid: np.ndarray) -> dict[str, np.ndarray]:
     """Each unit's lowest and highest bid on a day with impressions, today's included: the stretch of bids over
     which the history shows how the unit responds (today's bid alone where it shows none)."""
-    lowest, highest = np.full(len(current_bid), np.inf), np.full(len(current_bid), -np.inf)
+    lowest = highest = np.full(len(current_bid), np.nan)
     if "bid" in days:
         rows = (days["bid"] > 0).to_numpy() & (days["impressions"] > 0).to_numpy()
-        bid = days["bid"].to_numpy(float)[rows]
-        np.minimum.at(lowest, unit[rows], bid)
-        np.maximum.at(highest, unit[rows], bid)
-    return {"lowest_bid_seen": np.fmin(np.where(np.isfinite(lowest), lowest, np.nan), current_bid),
-            "highest_bid_seen": np.fmax(np.where(np.isfinite(highest), highest, np.nan), current_bid)}
+        lowest, highest = _bid_range(unit[rows], days["bid"].to_numpy(float)[rows], len(current_bid))
+    return {"lowest_bid_seen": np.fmin(lowest, current_bid), "highest_bid_seen": np.fmax(highest, current_bid)}
 
 
 def bids_reported(days: pd.DataFrame, unit: np.ndarray, count: int) -> dict[str, np.ndarray]:
@@ -182,11 +179,17 @@ def bids_reported(days: pd.DataFrame, unit: np.ndarray, count: int) -> dict[str,
     "bids outside those seen" check of :mod:`optimizer.decisions.checks` compares today's and the new bid with."""
     if "bid" not in days:
         return {}
-    lowest, highest, bid = np.full(count, np.inf), np.full(count, -np.inf), days["bid"].to_numpy(float)
-    np.fmin.at(lowest, unit, bid)   # fmin and fmax pass over a missing bid
+    lowest, highest = _bid_range(unit, days["bid"].to_numpy(float), count)
+    return {"observed_lowest_bid": lowest, "observed_highest_bid": highest}
+
+
+def _bid_range(unit: np.ndarray, bid: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each of ``count`` units' lowest and highest of ``bid`` (rows numbered by ``unit``), NaN where it has none;
+    a missing bid is passed over."""
+    lowest, highest = np.full(count, np.inf), np.full(count, -np.inf)
+    np.fmin.at(lowest, unit, bid)
     np.fmax.at(highest, unit, bid)
-    return {"observed_lowest_bid": np.where(np.isfinite(lowest), lowest, np.nan),
-            "observed_highest_bid": np.where(np.isfinite(highest), highest, np.nan)}
+    return np.where(np.isfinite(lowest), lowest, np.nan), np.where(np.isfinite(highest), highest, np.nan)
 
 
 #: The response curves are tempered no further than this share of their own log response.
