@@ -88,7 +88,7 @@ def with_exports(args: argparse.Namespace, result, bulk, placements_read=None):
 def run_harvest(args: argparse.Namespace) -> int:
     from collections import Counter
 
-    from optimizer.decisions.platform_limits import CURRENCY_MARKETPLACE, check_marketplace
+    from optimizer.decisions.platform_limits import check_marketplace, marketplace_for
     from optimizer.outputs.publish import publish
     from optimizer.platforms.amazon_bulk import read_bulk
     from optimizer.platforms.harvest import harvest, harvest_files, read_search_terms
@@ -96,8 +96,7 @@ def run_harvest(args: argparse.Namespace) -> int:
     from optimizer.reading.report_file import read_report
 
     report = read_report(args.report)
-    marketplace = (check_marketplace(args.marketplace) if args.marketplace
-                   else CURRENCY_MARKETPLACE.get(one_code(report.currency) or ""))
+    marketplace = check_marketplace(args.marketplace) if args.marketplace else marketplace_for(one_code(report.currency))
     bulk = read_bulk(args.bulk)
     result = harvest(read_search_terms(report), bulk, min_orders=args.min_orders, max_acos=args.max_acos,
                      marketplace=marketplace)

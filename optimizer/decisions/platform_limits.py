@@ -123,7 +123,12 @@ def currency_of(files) -> str | None:
 
 def marketplace_of(files) -> str | None:
     """The Amazon marketplace of the currency the reports name (INR -> IN), None when they name none."""
-    return CURRENCY_MARKETPLACE.get(currency_of(files) or "")
+    return marketplace_for(currency_of(files))
+
+
+def marketplace_for(currency: str | None) -> str | None:
+    """The Amazon marketplace of a currency (INR -> IN), None for none or one Amazon has no marketplace in."""
+    return CURRENCY_MARKETPLACE.get(currency or "")
 
 
 def of_performance(performance, marketplace: str | None = None) -> PlatformLimits | None:

@@ -18,12 +18,11 @@ from pathlib import Path
 import pandas as pd
 
 from optimizer.errors import SHOWN_ROWS, Problem
+from optimizer.reading.conventions import MONEY
 from optimizer.reading.headers import normalise_header
 
 #: Headers of a column that names each row's currency.
 CURRENCY_HEADERS = ("currency", "currency code", "币种", "货币")
-#: Canonical money columns whose header may name the currency.
-MONEY = ("spend", "revenue", "bid", "default_bid", "cpc", "plan_budget")
 #: The codes a currency found by its cells' marks may be (conventions' codes): a "$" or a "¥" is not one currency.
 MARKED = {
     "USD": frozenset({"USD", "CAD", "AUD", "NZD", "SGD", "HKD", "TWD", "MXN"}),
@@ -85,13 +84,13 @@ def of_file(table: pd.DataFrame, headers: Mapping[str, str], marked: str | None)
 
 def one_code(said: Mapping[str, frozenset[str]]) -> str | None:
     """The one currency :func:`of_file`'s findings allow together, None when they allow none or several ("$")."""
-    codes = frozenset.intersection(*said.values()) if said else frozenset()
+    codes = _allowed(said)
     return next(iter(codes)) if len(codes) == 1 else None
 
 
 def within_file(said: Mapping[str, frozenset[str]], file: str) -> list[Problem]:
     """The problem of a file whose column, headers and marks name currencies that cannot all be one."""
-    if not said or frozenset.intersection(*said.values()):
+    if not said or _allowed(said):
         return []
     return [Problem(f"names its currency in ways that disagree: {_listed(said)}", file=file, hint=_HINT)]
 
@@ -101,8 +100,7 @@ def across_files(said: Sequence[tuple[Path, Mapping[str, frozenset[str]]]]) -> l
     :func:`of_file`. Files that name no currency are left out."""
     names = [path.name for path, _ in said]   # with its folder where two files share a name
     names = [str(Path(path.parent.name, name)) if names.count(name) > 1 else name for name, (path, _) in zip(names, said)]
-    files = [(name, frozenset.intersection(*found.values()), " and ".join(found))
-             for name, (_, found) in zip(names, said) if found]
+    files = [(name, _allowed(found), " and ".join(found)) for name, (_, found) in zip(names, said) if found]
     files = [file for file in files if file[1]]   # a file disagreeing with itself is refused alone
     if len(files) < 2 or frozenset.intersection(*(codes for _, codes, _ in files)):
         return []
@@ -111,6 +109,11 @@ def across_files(said: Sequence[tuple[Path, Mapping[str, frozenset[str]]]]) -> l
         f"the reports' money is in different currencies ({each}): a plan over them would sum amounts in no one "
         "currency", file=", ".join(name for name, _, _ in files),
         hint="Plan each currency's reports in a scenario of their own, or convert them to one currency first")]
+
+
+def _allowed(said: Mapping[str, frozenset[str]]) -> frozenset[str]:
+    """The codes every finding of a file allows (none when it names no currency, or when they disagree)."""
+    return frozenset.intersection(*said.values()) if said else frozenset()
 
 
 def _currency_columns(table: pd.DataFrame):
