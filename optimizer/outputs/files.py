@@ -123,9 +123,9 @@ def _quoted_by_csv(char: str) -> bool:
     return out.getvalue().startswith('"')
 
 
-#: The bytes that make the csv module quote a cell (comma, quote, ``\n``, and ``\r`` where it does).
 #: Cells sampled to tell a column of few distinct cells from one of mostly distinct ones.
 _SAMPLE_CELLS = 4096
+#: The bytes that make the csv module quote a cell (comma, quote, ``\n``, and ``\r`` where it does).
 _SPECIAL_BYTES = frozenset(ord(char) for char in ',"\n\r' if _quoted_by_csv(char))
 
 

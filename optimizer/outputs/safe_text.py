@@ -76,9 +76,9 @@ def _formula_mask(column: pd.Series) -> np.ndarray:
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         return column.astype(str).str.match(PATTERN).to_numpy(bool, copy=True)
     offsets, data = text_bytes(text)
-    starts = offsets[:-1][offsets[:-1] < offsets[1:]]   # the first byte of each cell that has one
+    filled = offsets[:-1] < offsets[1:]   # cells with a first byte
     candidate = np.zeros(len(text), bool)
-    candidate[offsets[:-1] < offsets[1:]] = byte_in(data[starts], _RISKY_FIRST_BYTES)
+    candidate[filled] = byte_in(data[offsets[:-1][filled]], _RISKY_FIRST_BYTES)
     mask = np.zeros(len(text), bool)
     if candidate.any():
         matched = pc.match_substring_regex(pc.filter(text, pa.array(candidate)), PATTERN)

@@ -90,8 +90,6 @@ def _chinese(sample: bytes) -> str | None:
     return min(odd, key=lambda encoding: (odd[encoding], encoding != "gb18030")) if odd else None
 
 
-
-
 def decoded(raw: bytes, encoding: str, file: str) -> tuple[str, str]:
     """``raw`` as text in ``encoding``, else in gb18030 (which any GBK text is), else UTF-8; refused naming the first
     line it cannot read in whichever of GBK and UTF-8 reads more of the file before it."""
