@@ -32,7 +32,6 @@ def test_a_currency_column_naming_two_currencies_is_refused_and_one_currency_is_
     assert read_report(path).frame["spend"].sum() == 25.0
 
 
-
 def test_a_file_whose_column_and_header_name_different_currencies_is_refused_naming_both(tmp_path):
     with pytest.raises(InputDataError, match=r'inr.csv: names its currency in ways that disagree: column "Currency": '
                                              r'INR; header "Cost \(USD\)": USD\. Export one currency per file'):
