@@ -42,6 +42,12 @@ MESSAGES = {
         "zh-CN": "{name}：跳过 {count} {noun}合计（报表自带的汇总；{noun}号 {shown}{more}）",
     },
     "read.more": {"en": ", …", "zh-CN": "……"},
+    "read.hidden_rows": {
+        "en": "{name}: the sheet hides {count} {noun} ({rows}); a filter or a hidden row in Excel leaves the row in "
+              "the file, and the plan counts it. Delete such rows from the sheet to leave them out",
+        "zh-CN": "{name}：表格隐藏了 {count} {noun}（{rows}）；Excel 的筛选或隐藏不会把行从文件中删除，计划会计入这些行。"
+                 "如要排除，请在表格中删除这些行",
+    },
     "read.row": {"en": "row", "zh-CN": "行"},
     "read.rows": {"en": "rows", "zh-CN": "行"},
     "read.pmax": {"en": "{name}: Performance Max campaigns take no keyword bids: they are planned by budget only",

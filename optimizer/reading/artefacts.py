@@ -10,7 +10,7 @@ Also the wording the reader's messages share: counts, row lists, numbers, column
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Mapping, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -18,7 +18,9 @@ import pandas as pd
 from optimizer.errors import SHOWN_ROWS, Problem
 from optimizer.i18n import say
 from optimizer.reading.headers import normalise_header
-from optimizer.reading.report_file import Report
+
+if TYPE_CHECKING:   # the reader's own messages come from here: the report is named for the types only
+    from optimizer.reading.report_file import Report
 
 #: Above this share of the rows (clicks above impressions) or of the units with orders (orders above
 #: clicks), the file is not artefacts but misaligned columns.

@@ -28,6 +28,7 @@ from optimizer.reading import currencies, limits, transcoded
 from optimizer.reading.cells import cell_text, parse
 from optimizer.reading.decoding import decoded, detect_encoding
 from optimizer.reading.headers import HEADER_SCAN_LINES, KNOWN, find_header, map_headers, no_header, normalise_header
+from optimizer.reading.hidden_rows import hidden_note, hidden_rows
 from optimizer.reading.one_figure import each_figure_once
 from optimizer.reading.periods import Period, title_period, with_dates
 from optimizer.reading.ragged import rectangular
@@ -93,17 +94,7 @@ def read_report(path: str | Path, columns: Mapping[str, str] | None = None) -> R
             f"no such file (looked for {path.resolve()})", file=path.name,
             hint="Check the path: report paths in a scenario are relative to the scenario file")])
     user_headers = {normalise_header(header) for header in columns}
-    try:
-        limits.check_file(path)   # a regular file within the size caps, before anything is parsed
-        if suffix in TEXT_EXTENSIONS:
-            table, header_row, encoding, titles = _read_text(path, user_headers)
-        else:
-            (table, header_row, titles), encoding = _read_excel(path, user_headers), None
-    except (OSError, ValueError, csv.Error, UnicodeDecodeError, zipfile.BadZipFile,
-            CalamineError) as error:
-        raise InputDataError([Problem(
-            f"cannot be read ({type(error).__name__}: {error})", file=path.name,
-            hint="Check the path, or export the report again as CSV or XLSX")]) from error
+    table, header_row, encoding, titles, hidden = _read_table(path, user_headers)
     headers = map_headers(list(table.columns), columns, path.name)
     headers, notation, term_notes = keyword_match_type(headers, list(table.columns), path.name)
     rows = pd.Series(np.arange(len(table), dtype=np.int64) + header_row + 1, index=table.index)
@@ -129,6 +120,7 @@ def read_report(path: str | Path, columns: Mapping[str, str] | None = None) -> R
     frame, total_rows, labels = _without_sums(frame, total_rows, labels)
     notes = term_notes + unit_notes + ((skipped_note(path.name, total_rows, labels),) if len(total_rows) else ())
     notes += (say("read.note", name=path.name, note=repeated_note),) if repeated_note else ()
+    notes += hidden_note(path.name, hidden, frame["row"])
     frame, period = with_dates(frame.reset_index(drop=True), title_period(titles))
     orders_header = headers.get("orders", "")
     return Report(path=path, frame=frame, headers=headers, encoding=encoding, bad_cells=bad_cells,
@@ -184,6 +176,22 @@ def _labels(raw: pd.DataFrame, first: pd.Series | None) -> pd.Series:
     for text in texts:
         label = label.where(label.str.strip("-– ") != "", text)
     return label
+
+
+def _read_table(path: Path, user_headers: set[str]):
+    """The file's cells under its header as text or Excel values: (table, the header's row number, encoding
+    (None for a workbook), the lines above the header, the row numbers a workbook's sheet hides)."""
+    try:
+        limits.check_file(path)   # a regular file within the size caps, before anything is parsed
+        if path.suffix.lower() in TEXT_EXTENSIONS:
+            return *_read_text(path, user_headers), np.zeros(0, np.int64)
+        table, header_row, titles, hidden = _read_excel(path, user_headers)
+        return table, header_row, None, titles, hidden
+    except (OSError, ValueError, csv.Error, UnicodeDecodeError, zipfile.BadZipFile,
+            CalamineError) as error:
+        raise InputDataError([Problem(
+            f"cannot be read ({type(error).__name__}: {error})", file=path.name,
+            hint="Check the path, or export the report again as CSV or XLSX")]) from error
 
 
 def _read_text(path: Path, user_headers: set[str]) -> tuple[pd.DataFrame, int, str, list[str]]:
@@ -278,8 +286,9 @@ def _nth_line_end(text: str, count: int) -> int:
     return position
 
 
-def _read_excel(path: Path, user_headers: set[str]) -> tuple[pd.DataFrame, int, list[str]]:
-    """Pick the sheet whose header looks most like a report; cells keep their Excel types; also the rows above the header."""
+def _read_excel(path: Path, user_headers: set[str]) -> tuple[pd.DataFrame, int, list[str], np.ndarray]:
+    """Pick the sheet whose header looks most like a report; cells keep their Excel types; also the rows above the
+    header and the rows the sheet hides."""
     with pd.ExcelFile(path, engine="calamine") as book:
         sheet, header_index = report_sheet(book, path, user_headers)
         sheet_table = pd.read_excel(book, sheet_name=sheet, header=None)
@@ -289,4 +298,4 @@ def _read_excel(path: Path, user_headers: set[str]) -> tuple[pd.DataFrame, int, 
     table = sheet_table.iloc[header_index + 1:].set_axis(names, axis=1).reset_index(drop=True)
     titles = [" ".join(str(cell) for cell in record if pd.notna(cell))
               for record in sheet_table.iloc[:header_index].itertuples(index=False)]
-    return table.infer_objects(), header_index + 1, titles
+    return table.infer_objects(), header_index + 1, titles, hidden_rows(path, sheet)
