@@ -144,7 +144,8 @@ def test_a_ztc_daily_workbook_with_a_title_row_and_a_total_row(tmp_path):
     rows.append(["合计", "", 21000, 651, 840.0, 42, 3780.0])
     path = tmp_path / "直通车日报.xlsx"
     with pd.ExcelWriter(path) as writer:
-        pd.DataFrame([["直通车计划报表 2025-10-01 至 2025-10-07"]] + rows).to_excel(writer, index=False, header=False)
+        title = ["直通车计划报表 2025-10-01 至 2025-10-07"] + [None] * (len(rows[0]) - 1)   # one cell, the rest empty
+        pd.DataFrame([title] + rows).to_excel(writer, index=False, header=False)
     report, performance = read(path)
     assert performance.level == "plan" and len(performance.frame) == 21 and performance.history_days == 7
     assert any("合计" in note for note in report.notes)
