@@ -26,8 +26,9 @@ POINT, COMMA = ".", ","
 MONTH_FIRST, DAY_FIRST = "month", "day"
 #: Columns of whole numbers: a separator before exactly three digits there is between thousands.
 COUNTS = ("impressions", "clicks")
-#: Currency, percent and spaces (thin and non-breaking ones too): all a number cell holds besides digits and marks.
-MARKS = "rs\\.?|inr|usd|us\\$|rmb|cny|[¥￥$₹€£元% \u00a0\u202f]"
+#: Currency, percent, spaces (thin and non-breaking ones too) and the Swiss apostrophes between thousands
+#: (``1'234.50``, ``1’234.50``): all a number cell holds besides digits and marks.
+MARKS = "rs\\.?|inr|usd|us\\$|rmb|cny|[¥￥$₹€£元% \u00a0\u202f'\u2019]"
 _SIGN = "[+-]?"
 _EXPONENT = "(?:e[+-]?[0-9]+)?"
 # Patterns without \d or \s, so that pyarrow runs them in C (RE2) over the whole column.

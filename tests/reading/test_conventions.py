@@ -100,7 +100,8 @@ def test_parse_reads_a_column_of_dates_given_month_first_as_consecutive_days():
     assert frame["spend"].tolist() == [1.5, 2, 3] and bad == {}
 
 
-_STYLES = {POINT: (",", "."), COMMA: (".", ","), "space": ("\u00a0", ",")}
+_STYLES = {POINT: (",", "."), COMMA: (".", ","), "space": ("\u00a0", ","),
+           "swiss": ("'", "."), "swiss typeset": ("\u2019", ".")}   # 1'234.50 and 1’234.50
 
 
 def _written(amount: Decimal, style: str, grouped: bool, decimals: bool) -> str:

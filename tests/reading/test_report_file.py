@@ -375,3 +375,12 @@ def test_a_line_in_another_encoding_is_refused_by_its_line(tmp_path, most, other
     with pytest.raises(InputDataError, match=rf"mixed\.csv: line 4 is {named} text \(byte 0x[0-9a-f]{{2}}\): a line "
                        rf"saved in another encoding, or a damaged file \(row 4: '{re.escape(lines[3][:40])}"):
         read_report(tmp_path / "mixed.csv")
+
+
+def test_a_swiss_export_with_apostrophes_between_thousands_reads_its_figures(tmp_path):
+    lines = ["Day,Campaign,Ad group,Keyword,Max. CPC,Impr.,Clicks,Cost,Conversions,Conv. value",
+             "2026-11-01,A,G,shoe,1.20,12'345,1'020,1'234.50,20,2'400.00",
+             "2026-11-01,A,G,sock,0.80,1\u2019900,40,31.00,1,1\u2019090.00"]   # Windows' Swiss locale types ’
+    report = read_report(write(tmp_path / "ch.csv", lines))
+    assert report.frame["impressions"].tolist() == [12345, 1900] and report.frame["clicks"].tolist() == [1020, 40]
+    assert report.frame["spend"].tolist() == [1234.5, 31.0] and report.frame["revenue"].tolist() == [2400.0, 1090.0]
