@@ -178,7 +178,7 @@ def _labels(raw: pd.DataFrame, first: pd.Series | None) -> pd.Series:
     return label
 
 
-def _read_table(path: Path, user_headers: set[str]):
+def _read_table(path: Path, user_headers: set[str]) -> tuple[pd.DataFrame, int, str | None, list[str], np.ndarray]:
     """The file's cells under its header as text or Excel values: (table, the header's row number, encoding
     (None for a workbook), the lines above the header, the row numbers a workbook's sheet hides)."""
     try:
