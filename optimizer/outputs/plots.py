@@ -22,6 +22,7 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 
 from optimizer.i18n import Translator, translator
+from optimizer.outputs.safe_text import CONTROL
 
 ACTION_COLOURS = {"raise": "#2a9d8f", "hold": "#8d99ae", "cut": "#f4a261", "pause": "#e63946"}
 CJK_FAMILY = "Noto Sans CJK SC"
@@ -66,6 +67,13 @@ def _prefer(family: str) -> None:
     matplotlib.rcParams["axes.unicode_minus"] = False
 
 
+def names(values) -> list[str]:
+    """Plan and scenario names as a figure draws them: control characters (no glyph, a terminal's escapes) left
+    out, and every ``$`` drawn as itself: matplotlib reads the text between two as a formula, and a name such
+    as ``Promo $\\frac$`` would stop the figure, ``Under $25 or $50`` come out in italics."""
+    return [CONTROL.sub("", str(value)).replace("$", "\\$") for value in values]
+
+
 def new_axes(size: tuple[float, float] = (8, 4.5)):
     """Axes on a figure of their own, outside pyplot's global state (nothing to close)."""
     return Figure(figsize=size).subplots()
@@ -85,7 +93,7 @@ def plot_frontier(points: pd.DataFrame, *, objective: str, today: dict, chosen: 
     ax.scatter([chosen["spend"]], [chosen["objective"]], marker="*", s=160, color="#2a9d8f", zorder=3,
                label=t("figure.plan"))
     for name, point in (scenarios or {}).items():
-        ax.scatter([point["spend"]], [point["objective"]], marker="D", s=50, zorder=3, label=name)
+        ax.scatter([point["spend"]], [point["objective"]], marker="D", s=50, zorder=3, label=names([name])[0])
     ax.set_xlabel(t("figure.spend"))
     ax.set_ylabel(t.pick("objective", objective))
     ax.set_title(t("report.frontier") + (f"\n{t.say(note)}" if note else ""), fontsize=10)
@@ -121,7 +129,7 @@ def plot_plan_budgets(plans: pd.DataFrame, ax=None, top: int = TOP_PLANS):
     y = np.arange(len(order))
     ax.barh(y - 0.2, order["current_spend"], height=0.4, color="#8d99ae", label=t("figure.today"))
     ax.barh(y + 0.2, order["new_budget"], height=0.4, color="#2a9d8f", label=t("figure.plan"))
-    ax.set_yticks(y, order["plan"])
+    ax.set_yticks(y, names(order["plan"]))
     ax.set_xlabel(t("figure.spend"))
     title = t("figure.plan_budgets")
     if len(moved) < len(plans):
@@ -141,13 +149,13 @@ def plot_forecast_check(check: dict, ax=None, top: int = TOP_PLANS):
                           "forecast": [entry["forecast"]["revenue"] for entry in check["plans"]],
                           "actual": [entry["actual"]["revenue"] for entry in check["plans"]]})
     shown = top_and_others(plans, "plan", ["forecast", "actual"], plans["actual"] - plans["forecast"], top)
-    names = list(shown["plan"]) + [t("figure.total")]
-    y = np.arange(len(names))
+    labels = names(shown["plan"]) + [t("figure.total")]
+    y = np.arange(len(labels))
     ax.barh(y - 0.2, list(shown["forecast"]) + [check["total"]["forecast"]["revenue"]], height=0.4,
             color="#8d99ae", label=t("figure.forecast"))
     ax.barh(y + 0.2, list(shown["actual"]) + [check["total"]["actual"]["revenue"]], height=0.4,
             color="#e76f51", label=t("figure.actual"))
-    ax.set_yticks(y, names)
+    ax.set_yticks(y, labels)
     ax.invert_yaxis()
     ax.set_xlabel(t.pick("column", "revenue"))
     title = t("figure.forecast_check", run=check["run"])
@@ -203,7 +211,7 @@ def plot_scenarios(table: pd.DataFrame, ax=None):
     x = np.arange(len(table))
     ax.bar(x - 0.2, table["spend"], width=0.4, color="#8d99ae", label=t.pick("column", "spend"))
     ax.bar(x + 0.2, table["revenue"], width=0.4, color="#2a9d8f", label=t.pick("column", "revenue"))
-    ax.set_xticks(x, table["scenario"], rotation=20)
+    ax.set_xticks(x, names(table["scenario"]), rotation=20)
     ax.set_title(t("report.scenarios"))   # the figure heads the report section of that name
     ax.legend(fontsize=8)
     return ax

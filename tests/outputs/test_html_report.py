@@ -108,3 +108,13 @@ def test_a_report_of_many_plans_tables_the_largest_moves_and_others_and_points_t
     assert others == ["1,000.00", "1,045.00", "150.00", "3,000.00", f"{3000 / 1045:.2f}"]
     assert note == f'<p class="note">The {TOP_PLANS} largest moves of {count} plans; every plan is in plans.csv.</p>'
     assert len(plans_table(plans.head(TOP_PLANS + 1))) == 1
+
+
+def test_a_plan_named_with_figure_formula_syntax_gets_its_report(report_files):
+    result, _ = report_files
+    first = result.plans["plan"].iloc[0]
+    named = {first: "Promo $\\frac$ x"}   # matplotlib reads text between two "$" as a formula, and stops at \frac
+    renamed = replace(result, plans=result.plans.assign(plan=result.plans["plan"].replace(named)),
+                      bids=result.bids.assign(plan=result.bids["plan"].replace(named)))
+    page = plan_report(renamed, plan_frontier(result, count=4))["report.html"].decode("utf-8")
+    assert "<td>Promo $\\frac$ x</td>" in page and page.count("data:image/png;base64,") == 3

@@ -10,6 +10,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib import cbook
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from optimizer.outputs import plots
@@ -184,3 +185,32 @@ def test_figures_speak_english_again_after_speaking():
         pass
     ax = plots.plot_scenarios(pd.DataFrame({"scenario": ["a"], "spend": [1.0], "revenue": [3.0]}))
     assert ax.get_title() == "Scenarios side by side"
+
+
+NAMES_WITH_DOLLARS = ["Promo $\\frac$ x", "Under $25 or $50", "a $^$ b", "\x9b31mred\x1b[0m", "plain"]
+
+
+@pytest.mark.parametrize("draw", ["plan_budgets", "scenarios", "frontier", "forecast_check"])
+def test_names_are_drawn_as_typed_never_as_formulas_or_control_characters(draw):
+    shown = ["Promo $\\frac$ x", "Under $25 or $50", "a $^$ b", "31mred[0m", "plain"]
+    rows = len(NAMES_WITH_DOLLARS)
+    if draw == "plan_budgets":
+        ax = plots.plot_plan_budgets(pd.DataFrame({"plan": NAMES_WITH_DOLLARS, "current_spend": [1.0] * rows,
+                                                   "new_budget": np.arange(1.0, rows + 1)}))
+    elif draw == "scenarios":
+        ax = plots.plot_scenarios(pd.DataFrame({"scenario": NAMES_WITH_DOLLARS, "spend": [1.0] * rows,
+                                                "revenue": [2.0] * rows}))
+    elif draw == "frontier":
+        ax = plots.plot_frontier(pd.DataFrame({"spend": [1.0, 2.0], "objective": [2.0, 3.0]}), objective="revenue",
+                                 today={"spend": 1, "objective": 2}, chosen={"spend": 2, "objective": 3},
+                                 scenarios={name: {"spend": 1.5, "objective": 2.5} for name in NAMES_WITH_DOLLARS})
+    else:
+        entries = [{"plan": name, "forecast": {"revenue": 1.0}, "actual": {"revenue": 1.0}} for name in NAMES_WITH_DOLLARS]
+        ax = plots.plot_forecast_check({"run": 1, "plans": entries, "total": entries[0]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")   # no formula parsed (a ValueError for the first name), no glyph missing
+        FigureCanvasAgg(ax.figure).draw()
+    texts = {"plan_budgets": ax.get_yticklabels, "scenarios": ax.get_xticklabels,
+             "forecast_check": ax.get_yticklabels, "frontier": lambda: ax.get_legend().get_texts()}[draw]()
+    assert set(shown) <= {text.get_text().replace("\\$", "$") for text in texts}   # "\\$" is drawn as "$"
+    assert not any(cbook.is_math_text(text.get_text()) for text in texts)   # none read as a formula

@@ -24,7 +24,8 @@ from tests.bulk_fixture import COLUMNS, _ad_group, _campaign, target_row
 #: How a hostile name may start: formula characters (ASCII and full-width, after blanks), tab/CR, markup, escapes.
 PREFIXES = ["=", "+", "-", "@", "\t=", "\r+", "＝", "＋", "－", "＠", " =", "<script>", "\x1b]0;owned\x07",
             "\x1b[2J", "\u202e", "\x9b31m"]
-BODIES = ["cmd|' /C calc'!A1", "HYPERLINK(\"http://x\")", "SUM(1+1)", "alert(1)</script>", "1+1", "a|b"]
+BODIES = ["cmd|' /C calc'!A1", "HYPERLINK(\"http://x\")", "SUM(1+1)", "alert(1)</script>", "1+1", "a|b",
+          "Sale $\\frac$ now"]   # a figure's formula syntax
 hostile = st.builds(lambda prefix, body, tail: prefix + body + tail, st.sampled_from(PREFIXES),
                     st.sampled_from(BODIES), st.text(alphabet="abc xyz=+-@<>|\x1b\x07", max_size=6))
 CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
