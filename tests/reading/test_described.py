@@ -38,6 +38,10 @@ def test_a_microsoft_monthly_campaign_report_is_described(tmp_path):
      "Google Ads", "keyword / targeting report, by day"),
     ("日期,推广计划名称,宝贝名称,展现量,点击量,花费", "直通车 / 京东快车 / 万相台 (Chinese headers)", "ad group / item report, by day"),
     ("Date,Campaign,Impressions,Clicks,Amount spent", "Meta (Facebook) ads", "campaign report, by day"),
+    # Google's 2025 campaign report has Microsoft's "Budget type" too, and two headers of Google's own
+    ("Day,Campaign status,Campaign,Budget,Budget type,Campaign type,Impr.,Clicks,Cost,Avg. CPC,Conversions,Cost / conv.",
+     "Google Ads", "campaign report, by day"),
+    ("Date,Campaign,Budget,Budget type,Impr.,Clicks,Spend,Conv.", "Microsoft Advertising", "campaign report, by day"),
 ])
 def test_the_platform_and_kind_come_from_the_headers(header, platform, kind, tmp_path):
     rng = np.random.default_rng(2)
@@ -54,7 +58,8 @@ def test_the_platform_and_kind_come_from_the_headers(header, platform, kind, tmp
             row.append(str(int(rng.integers(1, 9))))
         elif name == "Conversions":
             row.append("0")
-        elif name in ("Spend", "Cost", "花费", "Amount spent", "7 Day Total Sales", "Conv. value"):
+        elif name in ("Spend", "Cost", "花费", "Amount spent", "7 Day Total Sales", "Conv. value", "Budget",
+                      "Avg. CPC", "Cost / conv.", "Conv."):
             row.append(f"{rng.uniform(1, 9):.2f}")
         else:
             row.append(f"{name} 1")
