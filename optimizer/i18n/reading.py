@@ -42,6 +42,15 @@ MESSAGES = {
         "zh-CN": "{name}：跳过 {count} {noun}合计（报表自带的汇总；{noun}号 {shown}{more}）",
     },
     "read.more": {"en": ", …", "zh-CN": "……"},
+    "read.click_type": {
+        "en": "{name}: rows are split by Click type; Google counts an impression once for each click type the ad "
+              "showed (headline, sitelink, …), so each campaign, ad group or keyword takes the impressions of its "
+              "click type with the most (the headline's) and the sum of its clicks, cost and conversions "
+              "({rows} rows read as {units})",
+        "zh-CN": "{name}：各行按点击类型（Click type）拆分；谷歌对广告展示的每种点击类型（标题、附加链接……）各计一次展现，"
+                 "因此每个计划、推广单元或关键词取展现最多的点击类型（标题）的展现量，点击、花费和转化求和"
+                 "（{rows} 行合为 {units} 行）",
+    },
     "read.hidden_rows": {
         "en": "{name}: the sheet hides {count} {noun} ({rows}); a filter or a hidden row in Excel leaves the row in "
               "the file, and the plan counts it. Delete such rows from the sheet to leave them out",

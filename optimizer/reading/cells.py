@@ -24,7 +24,8 @@ from optimizer.reading.conventions import (
 )
 from optimizer.reading.headers import header_scale
 
-TEXT_COLUMNS = ("plan", "ad_group", "keyword", "match_type", "record_type", "state", "campaign_type", "search_term")
+TEXT_COLUMNS = ("plan", "ad_group", "keyword", "match_type", "record_type", "state", "campaign_type", "search_term",
+                "click_type")
 #: Canonical columns that hold dates: a row's day, or the start and end of the period it sums.
 DATE_COLUMNS = ("date", "start_date", "end_date", "month", "week")
 #: Canonical columns of rates, the only ones a cell may write as a percent ("9.09%"); "40%" in a spend, a click

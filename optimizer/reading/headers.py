@@ -48,6 +48,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "record_type": ("Record Type", "Entity"),
     "state": ("状态", "State", "Status", "Keyword state", "Keyword status"),
     "campaign_type": ("推广类型", "Campaign Type", "Advertising channel type"),
+    "click_type": ("Click type",),
     "ctr": ("点击率", "CTR", "Click-Thru Rate", "Click-through rate"),
     "cpc": ("平均点击花费", "平均点击成本", "Avg. CPC", "Cost Per Click", "CPC"),
     "roi": ("投入产出比", "ROI", "RoAS", "Total Return on Advertising Spend",

@@ -33,6 +33,7 @@ from optimizer.reading.one_figure import each_figure_once
 from optimizer.reading.periods import Period, title_period, with_dates
 from optimizer.reading.ragged import rectangular
 from optimizer.reading.search_terms import from_notation, keyword_match_type
+from optimizer.reading.segments import impressions_once
 from optimizer.reading.totals import TOTAL_WORDS, repeated_rows, skipped_note, sum_rows, total_counts, total_or_blank
 from optimizer.reading.units import bid_units
 from optimizer.reading.workbook import report_sheet
@@ -118,7 +119,9 @@ def read_report(path: str | Path, columns: Mapping[str, str] | None = None) -> R
         frame = from_notation(frame)
     frame, unit_notes = bid_units(frame, path.name, titles)
     frame, total_rows, labels = _without_sums(frame, total_rows, labels)
-    notes = term_notes + unit_notes + ((skipped_note(path.name, total_rows, labels),) if len(total_rows) else ())
+    frame, segment_notes = impressions_once(frame, path.name)
+    notes = term_notes + unit_notes + segment_notes
+    notes += (skipped_note(path.name, total_rows, labels),) if len(total_rows) else ()
     notes += (say("read.note", name=path.name, note=repeated_note),) if repeated_note else ()
     notes += hidden_note(path.name, hidden, frame["row"])
     frame, period = with_dates(frame.reset_index(drop=True), title_period(titles))
