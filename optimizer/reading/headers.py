@@ -60,6 +60,10 @@ ALIASES: dict[str, tuple[str, ...]] = {
 HEADER_SCAN_LINES = 30
 MAP_HINT = 'Pass --columns "Your header={canonical}" (or name it in [data] columns = {{ "Your header" = "{canonical}" }})'
 _PAREN_UNIT = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
+#: Trailing brackets that name another period's figure, not a unit: "Clicks (Comparison)", "Impressions (Change %)"
+#: (an export comparing two date ranges), "点击量(环比)". Such a header stays whole: no column of the plan.
+_COMPARED = re.compile(r"[(（]\s*(?:comparison|compared?|change|change\s*%|%\s*change|difference|diff\.?|previous"
+                       r"(?: period)?|prior period|环比|同比|对比|变化|上期)\s*[)）]\s*$")
 _SPACES = re.compile(r"\s+")
 #: A header's trailing unit that scales its figures (lowercased) and the factor making them whole units:
 #: "花费(万元)" holds ten-thousands of yuan, "Cost (micros)" millionths, "点击率(%)" percents.
@@ -68,12 +72,15 @@ SCALES = {"万元": 1e4, "万": 1e4, "千元": 1e3, "千": 1e3, "百万": 1e6, "
 
 
 def normalise_header(header: object) -> str:
-    """Lowercase, strip, collapse spaces and drop a trailing unit like "(元)" or "(#)".
+    """Lowercase, strip, collapse spaces and drop a trailing unit like "(元)" or "(#)" (not "(Comparison)": another
+    period's figure).
 
     Both the file's headers and the aliases go through this, so "Spend ($)",
     "spend" and " Spend " all name one column.
     """
     text = _SPACES.sub(" ", str(header).replace("\ufeff", "")).strip().lower()
+    if _COMPARED.search(text):
+        return text
     return _PAREN_UNIT.sub("", text).strip() or text
 
 

@@ -17,7 +17,9 @@ from optimizer.reading.schema import validate
 
 
 @pytest.mark.parametrize(("header", "normal"), [("Spend ($)", "spend"), (" 14 Day Total Orders (#) ", "14 day total orders"),
-                                                 ("花费（元）", "花费"), ("Max.  CPC", "max. cpc")])
+                                                 ("花费（元）", "花费"), ("Max.  CPC", "max. cpc"),
+                                                 ("Clicks (Comparison)", "clicks (comparison)"),
+                                                 ("Impr. (Change %)", "impr. (change %)"), ("点击量(环比)", "点击量(环比)")])
 def test_normalise_header(header, normal):
     assert normalise_header(header) == normal
 
@@ -175,3 +177,18 @@ def test_a_header_names_a_scaling_unit_only_in_its_trailing_brackets():
     assert header_scale("点击率(%)") == ("%", 0.01) and header_scale("Spend ('000)") == ("'000", 1e3)
     assert [header_scale(header) for header in ("Spend", "Cost (CNY)", "14 Day Total Sales (₹)", "Orders (#)",
                                                 "Total Advertising Cost of Sales (ACoS)")] == [None] * 5
+
+
+def test_an_export_comparing_two_date_ranges_reads_the_first_ranges_columns(tmp_path):
+    lines = ["Keyword report", "4 November 2025 - 10 November 2025 compared to 28 October 2025 - 3 November 2025",
+             "Campaign,Ad group,Keyword,Max. CPC,Impr.,Impr. (Comparison),Clicks,Clicks (Comparison),Clicks (Change %),"
+             "Cost,Cost (Comparison),Conversions,Conv. value",
+             "A,G,shoe,1.00,100,80,10,8,25.00%,5.00,4.00,1,40.00", "A,G,boot,1.00,200,150,20,30,-33.33%,9.00,12.00,2,80.00"]
+    path = tmp_path / "compared.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report, performance = read(path)   # was refused: "Impr." and "Impr. (Comparison)" read as one column twice
+    assert report.frame["impressions"].tolist() == [100, 200] and report.frame["clicks"].tolist() == [10, 20]
+    assert report.frame["spend"].tolist() == [5.0, 9.0]
+    assert (report.period.start, report.period.end) == (pd.Timestamp("2025-11-04"), pd.Timestamp("2025-11-10"))
+    read_as = describe(report, rows_kept=2, units=2, history_days=7)
+    assert {"Impr. (Comparison)", "Clicks (Change %)", "Cost (Comparison)"} <= set(read_as.columns_ignored)
