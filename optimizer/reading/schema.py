@@ -253,12 +253,16 @@ def _report_rows(frame: pd.DataFrame, report: Report, checks: list[tuple], skip:
 
 
 def _fill_derived(frame: pd.DataFrame) -> tuple[pd.DataFrame, set[str]]:
-    """Fill a missing metric from rates: spend = cpc × clicks, impressions = clicks / ctr, …"""
+    """Fill a missing metric from rates: clicks = ctr × impressions, spend = cpc × clicks, impressions = clicks / ctr,
+    …"""
     used: set[str] = set()
 
     def ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
         return (numerator / denominator.where(denominator > 0)).astype("float64")
 
+    if "clicks" not in frame and {"ctr", "impressions"} <= set(frame):   # Google's campaign report may have only CTR
+        frame["clicks"] = (frame["ctr"] * frame["impressions"]).round()
+        used.add("ctr")
     if "spend" not in frame and {"cpc", "clicks"} <= set(frame):
         frame["spend"] = (frame["cpc"] * frame["clicks"]).where(frame["clicks"] != 0, 0.0)
         used.add("cpc")

@@ -97,7 +97,7 @@ def test_missing_column_full_message(tmp_path):
     with pytest.raises(InputDataError, match="no clicks column") as raised:
         validate([report(tmp_path, "report.csv", lines)])
     assert str(raised.value) == (
-        "report.csv: no clicks column (looked for 点击量, 点击数, 点击次数, Clicks, Link clicks, Clicks (all)). "
+        "report.csv: no clicks column (looked for 点击量, 点击数, 点击次数, Clicks, Link clicks, Clicks (all), Interactions). "
         'Pass --columns "Your header=clicks" (or name it in [data] columns = { "Your header" = "clicks" }).')
     performance = validate([report(tmp_path, "report.csv", lines, {"点击数据": "clicks"})])
     assert performance.frame["clicks"].tolist() == [5]
@@ -175,6 +175,27 @@ def test_derived_metrics_fill_missing_ones(tmp_path):
     assert frame["impressions"].tolist()[::2] == [200, 200] and np.isnan(frame["impressions"].iloc[1])
     assert frame["spend"].tolist() == [5, 0, 4]
     assert frame["revenue"].iloc[0] == 20 and frame["revenue"].iloc[2] == 8
+
+
+def test_clicks_come_from_ctr_and_impressions_when_a_report_has_no_clicks_column(tmp_path):
+    # Google's campaign report as a shop's default columns download it: Impr. and CTR, no Clicks
+    lines = ["Campaign report", "15 November 2025 - 15 November 2025",
+             "Campaign status,Campaign,Budget,Campaign type,Impr.,CTR,Currency code,Cost,Conv. rate,Conversions",
+             "Enabled,Sales,30.00,Search,18,16.67%,AUD,19.96,0.00%,0.00", "Enabled,Brand,10.00,Search,400,2.25%,AUD,7.20,0.00%,1.00"]
+    performance = validate([report(tmp_path, "campaigns.csv", lines)])
+    assert performance.frame.set_index("plan")["clicks"].to_dict() == {"Brand": 9, "Sales": 3}
+    assert "CTR -> ctr" in performance.files[0].columns_used
+
+
+def test_interactions_are_clicks_only_where_a_report_has_no_clicks(tmp_path):
+    header = "Search term,Match type,Campaign,Ad group,Impr.,Interactions,Interaction rate,Avg. cost,Cost,Conversions"
+    lines = ["Search terms report", "11 November 2025 - 11 November 2025", header,
+             "red wreath,Phrase match,A,G,10,2,20.00%,1.50,3.00,0.00"]
+    read = validate([report(tmp_path, "terms.csv", lines)])
+    assert read.frame["clicks"].tolist() == [2] and "Interactions -> clicks" in read.files[0].columns_used
+    both = lines[:2] + [header.replace("Cost,", "Cost,Clicks,"), "red wreath,Phrase match,A,G,10,3,30.00%,1.00,3.00,2,0.00"]
+    read = validate([report(tmp_path, "both.csv", both)])   # a call counts as an interaction, not a click
+    assert read.frame["clicks"].tolist() == [2] and "Clicks -> clicks" in read.files[0].columns_used
 
 
 def test_no_date_needs_period_days_and_plan_level(tmp_path):
