@@ -20,7 +20,8 @@ _MARKERS = (
                     "ad group default bid", "keyword or product targeting", "portfolio name", "entity")),
     ("microsoft", ("bid match type", "delivered match type", "return on ad spend", "budget type")),
     ("google", ("conv. value", "avg. cpc", "conv. value / cost", "search keyword", "all conv. value",
-                    "added/excluded", "cost / conv.")),
+                    "added/excluded", "cost / conv.", "optimisation score", "optimization score", "interactions",
+                    "interaction rate", "search impr. share", "search top is", "search lost is", "status reasons")),
     ("meta", ("amount spent", "xyz_campaign_id", "fb_campaign_id", "reach", "spent")),
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")

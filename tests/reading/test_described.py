@@ -41,6 +41,9 @@ def test_a_microsoft_monthly_campaign_report_is_described(tmp_path):
     # Google's 2025 campaign report has Microsoft's "Budget type" too, and two headers of Google's own
     ("Day,Campaign status,Campaign,Budget,Budget type,Campaign type,Impr.,Clicks,Cost,Avg. CPC,Conversions,Cost / conv.",
      "Google Ads", "campaign report, by day"),
+    ("Day,Campaign status,Campaign,Budget,Budget name,Budget type,Status,Status reasons,Optimisation score,"
+     "Campaign type,Impr.,CTR,Currency code,Cost,Search impr. share,Conv. rate,Conversions,Cost / conv.",
+     "Google Ads", "campaign report, by day"),
     ("Date,Campaign,Budget,Budget type,Impr.,Clicks,Spend,Conv.", "Microsoft Advertising", "campaign report, by day"),
 ])
 def test_the_platform_and_kind_come_from_the_headers(header, platform, kind, tmp_path):
@@ -59,7 +62,7 @@ def test_the_platform_and_kind_come_from_the_headers(header, platform, kind, tmp
         elif name == "Conversions":
             row.append("0")
         elif name in ("Spend", "Cost", "花费", "Amount spent", "7 Day Total Sales", "Conv. value", "Budget",
-                      "Avg. CPC", "Cost / conv.", "Conv."):
+                      "Avg. CPC", "Cost / conv.", "Conv.", "CTR", "Conv. rate"):
             row.append(f"{rng.uniform(1, 9):.2f}")
         else:
             row.append(f"{name} 1")
