@@ -179,7 +179,7 @@ def test_missing_reports_are_not_checked_here(tmp_path):
             "The 'columns' parameter of [data] maps '花费' to 'kosten', which is not a canonical column name. "
             "Canonical names: date, start_date, end_date, month, week, plan, ad_group, keyword, search_term, match_type, "
             "bid, default_bid, impressions, clicks, spend, orders, revenue, plan_budget, record_type, state, "
-            "campaign_type, ctr, cpc, roi, acos, cvr.",
+            "campaign_type, click_type, ctr, cpc, roi, acos, cvr.",
         ),
         (
             '[data]\ncolumns = "Amount"',
