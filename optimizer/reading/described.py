@@ -71,10 +71,10 @@ def _platform(normal: set[str], titles: tuple[str, ...]) -> str:
     if any("request id" in line.lower() for line in titles):
         return say("read.platform.microsoft")
     # the platform whose own headers the file has most of: a header two platforms write ("Budget type") decides
-    # nothing against two of one platform's own; a tie goes to the first in _MARKERS
-    count, platform = max((len(normal & set(markers)), -rank, platform)
-                          for rank, (platform, markers) in enumerate(_MARKERS))[::2]
-    return say(f"read.platform.{platform}" if count else "read.platform.unknown")
+    # nothing against two of one platform's own; max keeps the first of equal counts (_MARKERS' order)
+    found = {platform: len(normal.intersection(markers)) for platform, markers in _MARKERS}
+    platform = max(found, key=found.get)
+    return say(f"read.platform.{platform}" if found[platform] else "read.platform.unknown")
 
 
 def _kind(report: Report, normal: set[str]) -> str:

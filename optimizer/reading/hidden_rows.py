@@ -89,7 +89,7 @@ def _scan(xml) -> set[int]:
 
 def hidden_note(name: str, hidden: np.ndarray, rows_read: pd.Series) -> tuple[str, ...]:
     """The note naming the rows read that the sheet hides (none when it hides none of them)."""
-    read = rows_read[rows_read.isin(hidden)] if len(hidden) else rows_read.iloc[:0]
+    read = rows_read[rows_read.isin(hidden)]
     if not len(read):
         return ()
     noun = say("read.row" if len(read) == 1 else "read.rows")

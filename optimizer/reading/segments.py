@@ -43,7 +43,7 @@ def impressions_once(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, tupl
     figures = {column: "sum" for column in SUMMED if column in frame}
     others = {column: "max" if pd.api.types.is_numeric_dtype(frame[column]) and column != "row" else "first"
               for column in frame.columns if column not in (*SUMMED, *RATES, CLICK_TYPE, "impressions")}
-    one = grouped.agg({"impressions": "max", **{column: "sum" for column in figures}, **others})
+    one = grouped.agg({"impressions": "max", **figures, **others})
     for column in figures:   # a unit whose every row is missing the figure still misses it
         one[column] = one[column].where(grouped[column].count() > 0)
     one = one.sort_values("row", kind="stable").reset_index(drop=True)
